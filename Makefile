@@ -1,0 +1,36 @@
+# tnbp: `make demo` and `make test` each create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: demo test test-all bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: $(STAMP)
+	$(PY) studies/entanglement_vs_depth.py --out results/demo
+
+test: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+test-all: $(STAMP)
+	$(PY) -m pytest
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(PY) benchmarks/mps_simulation.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check tnbp tests studies benchmarks
+
+clean:
+	rm -rf $(VENV) results .pytest_cache
