@@ -1,0 +1,59 @@
+"""tnbp: tensor-network barren plateaus.
+
+Entanglement and trainability of quantum neural networks at sizes beyond exact
+diagonalization, with every estimate carrying how far it can be trusted.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import ansatz, free_fermion, theory
+from .backends import DenseState, MPSState, simulate
+from .circuit import Circuit
+from .diagnostics import Estimate, EstimateArray, TruncationWarning
+from .estimators import (
+    ScalingFit,
+    entanglement_law,
+    entropy,
+    entropy_profile,
+    expectation,
+    fit_entanglement_law,
+    mutual_information,
+    purity,
+    subsystem_entropy,
+    trace_distance_to_maximally_mixed,
+)
+from .partition import Partition
+from .qasm import from_qasm
+from .state import BondRecord, State
+
+try:
+    __version__ = version("tnbp")
+except PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0.0.0"
+
+__all__ = [
+    "BondRecord",
+    "Circuit",
+    "DenseState",
+    "Estimate",
+    "EstimateArray",
+    "MPSState",
+    "Partition",
+    "ScalingFit",
+    "State",
+    "TruncationWarning",
+    "ansatz",
+    "entanglement_law",
+    "entropy",
+    "entropy_profile",
+    "expectation",
+    "fit_entanglement_law",
+    "free_fermion",
+    "from_qasm",
+    "mutual_information",
+    "purity",
+    "simulate",
+    "subsystem_entropy",
+    "theory",
+    "trace_distance_to_maximally_mixed",
+]

@@ -1,0 +1,103 @@
+"""Input validation shared by the whole package.
+
+Every public entry point validates its arguments here, so that bad input fails
+early with a ``TypeError`` or ``ValueError`` that names the offending argument
+and says what was expected.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+
+def check_opt(name: str, value, valid) -> None:
+    """Raise ``ValueError`` unless ``value`` is one of ``valid``."""
+    if value not in valid:
+        raise ValueError(
+            f"Option `{name}` should be one of {sorted(valid)!r}, but got {value!r}."
+        )
+
+
+def as_rng(seed) -> np.random.Generator:
+    """Turn ``seed`` (None, int or Generator) into a ``numpy.random.Generator``."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"`seed` must be None, an int or a numpy Generator, got {type(seed)!r}."
+        )
+    return np.random.default_rng(seed)
+
+
+def check_int(value, name: str, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an int, checking its type and lower bound."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer, got {value!r}.")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum}, got {value}.")
+    return value
+
+
+def check_real(value, name: str) -> float:
+    """Return ``value`` as a finite float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number, got {value!r}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"`{name}` must be finite, got {value}.")
+    return value
+
+
+def check_qubits(
+    qubits, n: int, *, name: str = "qubits", allow_empty: bool = False
+) -> tuple[int, ...]:
+    """Validate a qubit or collection of distinct qubits of an ``n``-qubit register.
+
+    Returns the qubits as a tuple of ints, in the order given.
+    """
+    if isinstance(qubits, numbers.Integral) and not isinstance(qubits, bool):
+        qubits = (qubits,)
+    if isinstance(qubits, (str, bytes)) or not isinstance(qubits, Iterable):
+        raise TypeError(
+            f"`{name}` must be a qubit index or a sequence of them, got {qubits!r}."
+        )
+    out = tuple(check_int(q, name) for q in qubits)
+    if not out and not allow_empty:
+        raise ValueError(f"`{name}` must name at least one qubit.")
+    bad = [q for q in out if not 0 <= q < n]
+    if bad:
+        raise ValueError(
+            f"`{name}` has qubit(s) {bad} out of range for {n} qubits (0..{n - 1})."
+        )
+    if len(set(out)) != len(out):
+        raise ValueError(f"`{name}` has repeated qubits: {out}.")
+    return out
+
+
+def check_bitstring(initial, n: int, *, name: str = "initial") -> str:
+    """Validate a computational-basis initial state written as a bitstring."""
+    if initial is None:
+        return "0" * n
+    if not isinstance(initial, str):
+        raise TypeError(f"`{name}` must be a bitstring like '0101', got {initial!r}.")
+    if len(initial) != n:
+        raise ValueError(
+            f"`{name}` must have one character per qubit ({n}), got {len(initial)}."
+        )
+    if set(initial) - {"0", "1"}:
+        raise ValueError(f"`{name}` may only contain '0' and '1', got {initial!r}.")
+    return initial
+
+
+def check_alpha(alpha) -> float:
+    """Validate a Renyi order: a non-negative real number or ``inf``."""
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"`alpha` must be a real number, got {alpha!r}.")
+    alpha = float(alpha)
+    if np.isnan(alpha) or alpha < 0:
+        raise ValueError(f"`alpha` (Renyi order) must be >= 0, got {alpha}.")
+    return alpha

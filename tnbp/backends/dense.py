@@ -1,0 +1,103 @@
+"""Exact statevector backend: the reference every other backend is tested against.
+
+The state is a ``(2,) * n`` complex array, qubit 0 on axis 0. Memory is
+:math:`16 \\cdot 2^n` bytes, so about 24 qubits (256 MiB) is the practical limit.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ..circuit import Circuit
+from ..paulis import PAULI_MATRICES
+from ..state import MAX_RDM_QUBITS, BondRecord, State
+
+#: Largest register the dense backend accepts (2^26 amplitudes = 1 GiB).
+MAX_DENSE_QUBITS = 26
+
+
+def apply_matrix(psi: np.ndarray, G: np.ndarray, qubits: tuple[int, ...]) -> np.ndarray:
+    """Apply a ``2^k x 2^k`` matrix to axes ``qubits`` of a ``(2,)*n`` tensor."""
+    k = len(qubits)
+    G = G.reshape((2,) * (2 * k))
+    out = np.tensordot(G, psi, axes=(tuple(range(k, 2 * k)), qubits))
+    return np.moveaxis(out, tuple(range(k)), qubits)
+
+
+def basis_state(bits: str) -> np.ndarray:
+    """The computational basis state ``|bits>`` as a ``(2,)*n`` array."""
+    psi = np.zeros((2,) * len(bits), dtype=complex)
+    psi[tuple(int(b) for b in bits)] = 1.0
+    return psi
+
+
+class DenseState(State):
+    """An exact statevector.
+
+    Parameters
+    ----------
+    psi : numpy.ndarray
+        Amplitudes, of shape ``(2,) * n`` or ``(2**n,)``; normalized here.
+    """
+
+    def __init__(self, psi: np.ndarray):
+        psi = np.asarray(psi, dtype=complex)
+        n = int(round(np.log2(psi.size)))
+        super().__init__(n)
+        psi = psi.reshape((2,) * n) / np.linalg.norm(psi)
+        psi.setflags(write=False)
+        self.psi = psi
+
+    @property
+    def statevector(self) -> np.ndarray:
+        """Amplitudes as a vector of length ``2**n`` (qubit 0 most significant)."""
+        return self.psi.reshape(-1)
+
+    def __repr__(self) -> str:
+        return f"DenseState(n={self.n})"
+
+    def _matrix(self, rows: tuple[int, ...]) -> np.ndarray:
+        rest = tuple(q for q in range(self.n) if q not in rows)
+        return np.transpose(self.psi, rows + rest).reshape(2 ** len(rows), -1)
+
+    def cut_spectrum(self, cut: int) -> np.ndarray:
+        M = self.psi.reshape(2**cut, -1)
+        gram = M @ M.conj().T if M.shape[0] <= M.shape[1] else M.conj().T @ M
+        return np.linalg.eigvalsh(gram)[::-1]
+
+    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+        if len(qubits) > MAX_RDM_QUBITS:
+            raise ValueError(
+                f"`qubits`: reduced density matrices are limited to {MAX_RDM_QUBITS} "
+                f"qubits, got {len(qubits)}."
+            )
+        M = self._matrix(tuple(qubits))
+        return M @ M.conj().T
+
+    def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
+        phi = self.psi
+        for p, q in zip(pauli, qubits):
+            if p != "I":
+                phi = apply_matrix(phi, PAULI_MATRICES[p], (q,))
+        return float(np.vdot(self.psi, phi).real)
+
+    @functools.cached_property
+    def record(self) -> BondRecord:
+        """Exact record: bond dimensions are the Schmidt ranks (tolerance 1e-14)."""
+        ranks = [int(np.count_nonzero(self.cut_spectrum(c) > 1e-14)) for c in range(1, self.n)]
+        return BondRecord.exact(ranks)
+
+
+def simulate_dense(circuit: Circuit, *, initial: str) -> DenseState:
+    """Apply ``circuit`` to ``|initial>`` exactly."""
+    if circuit.n > MAX_DENSE_QUBITS:
+        raise ValueError(
+            f"`backend`='dense' holds 2^n amplitudes and is limited to "
+            f"{MAX_DENSE_QUBITS} qubits, got n={circuit.n}; use backend='mps'."
+        )
+    psi = basis_state(initial)
+    for gate in circuit:
+        psi = apply_matrix(psi, gate.to_matrix(), gate.qubits)
+    return DenseState(psi)

@@ -1,0 +1,210 @@
+"""The :class:`Circuit` model: an ordered list of gates on ``n`` qubits.
+
+A circuit is pure data. Backends (:func:`tnbp.simulate`) turn it into states;
+nothing here simulates anything.
+
+Conventions: qubit 0 is the most significant tensor factor; a 2-qubit matrix
+applied to ``(i, j)`` has ``i`` as its first factor; rotations are
+:math:`e^{-i\\theta P/2}`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_int, check_qubits, check_real
+from .gates import CNOT, CZ, SWAP, Gate, H, check_unitary
+from .paulis import PAULI_MATRICES, check_pauli
+
+
+class Circuit:
+    """A quantum circuit on ``n`` qubits.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits.
+
+    Examples
+    --------
+    >>> import tnbp
+    >>> c = tnbp.Circuit(3)
+    >>> c.ry(0.3, 0); c.cz(0, 1); c.pauli_rotation(0.5, "XY", (1, 2))
+    >>> c.parameters
+    array([0.3, 0.5])
+    >>> c.bind([0.1, 0.2]).parameters
+    array([0.1, 0.2])
+    """
+
+    def __init__(self, n: int):
+        self._n = check_int(n, "n", minimum=1)
+        self._gates: list[Gate] = []
+
+    # ------------------------------------------------------------------ access
+    @property
+    def n(self) -> int:
+        """Number of qubits."""
+        return self._n
+
+    @property
+    def gates(self) -> tuple[Gate, ...]:
+        """The gates in application order."""
+        return tuple(self._gates)
+
+    def __len__(self) -> int:
+        return len(self._gates)
+
+    def __iter__(self):
+        return iter(self._gates)
+
+    def __repr__(self) -> str:
+        return (
+            f"Circuit(n={self._n}, gates={len(self._gates)}, "
+            f"parameters={self.num_parameters}, depth={self.depth})"
+        )
+
+    @property
+    def num_parameters(self) -> int:
+        """Number of trainable angles."""
+        return sum(g.trainable for g in self._gates)
+
+    @property
+    def parameters(self) -> np.ndarray:
+        """1-D array of the trainable angles, in gate order (a copy)."""
+        return np.array([g.theta for g in self._gates if g.trainable], dtype=float)
+
+    def copy(self) -> Circuit:
+        new = Circuit(self._n)
+        new._gates = list(self._gates)
+        return new
+
+    # ----------------------------------------------------------------- builders
+    def _append(self, gate: Gate) -> None:
+        self._gates.append(gate)
+
+    def apply(self, U, *qubits: int, label: str = "U") -> None:
+        """Apply a fixed unitary on one or two qubits (at any distance).
+
+        Parameters
+        ----------
+        U : array_like, shape (2, 2) or (4, 4)
+            The unitary; for two qubits ``(i, j)``, ``i`` is its first factor.
+        *qubits : int
+            One or two distinct qubits.
+        """
+        if len(qubits) not in (1, 2):
+            raise ValueError(
+                f"`qubits`: apply() takes one or two qubits, got {len(qubits)}."
+            )
+        qubits = check_qubits(qubits, self._n)
+        self._append(Gate(qubits, label, matrix=check_unitary(U, len(qubits))))
+
+    def pauli_rotation(self, theta, pauli: str, qubits, *, trainable: bool = True) -> None:
+        """Apply :math:`e^{-i\\theta P/2}` for a Pauli string on one or two qubits.
+
+        Parameters
+        ----------
+        theta : float
+            Angle in radians.
+        pauli : str
+            Pauli string, e.g. ``"XY"``, one letter per qubit.
+        qubits : int or tuple of int
+            The qubits, first letter on the first qubit.
+        trainable : bool, optional
+            Whether ``theta`` joins :attr:`parameters` (default True).
+        """
+        qubits = check_qubits(qubits, self._n)
+        if len(qubits) > 2:
+            raise ValueError(f"`qubits`: rotations act on 1 or 2 qubits, got {len(qubits)}.")
+        pauli = check_pauli(pauli, len(qubits))
+        theta = check_real(theta, "theta")
+        label = f"R{pauli}" if len(pauli) == 1 else f"R_{pauli}"
+        self._append(Gate(qubits, label, pauli=pauli, theta=theta, trainable=trainable))
+
+    def rx(self, theta, q: int, *, trainable: bool = True) -> None:
+        """:math:`e^{-i\\theta X/2}` on qubit ``q``."""
+        self.pauli_rotation(theta, "X", q, trainable=trainable)
+
+    def ry(self, theta, q: int, *, trainable: bool = True) -> None:
+        """:math:`e^{-i\\theta Y/2}` on qubit ``q``."""
+        self.pauli_rotation(theta, "Y", q, trainable=trainable)
+
+    def rz(self, theta, q: int, *, trainable: bool = True) -> None:
+        """:math:`e^{-i\\theta Z/2}` on qubit ``q``."""
+        self.pauli_rotation(theta, "Z", q, trainable=trainable)
+
+    def _fixed(self, U: np.ndarray, qubits, label: str) -> None:
+        self._append(Gate(check_qubits(qubits, self._n), label, matrix=U))
+
+    def h(self, q: int) -> None:
+        """Hadamard on qubit ``q``."""
+        self._fixed(H, (q,), "H")
+
+    def x(self, q: int) -> None:
+        """Pauli X (bit flip) on qubit ``q``."""
+        self._fixed(PAULI_MATRICES["X"], (q,), "X")
+
+    def cz(self, i: int, j: int) -> None:
+        """Controlled-Z on qubits ``i`` and ``j`` (symmetric)."""
+        self._fixed(CZ, (i, j), "CZ")
+
+    def cnot(self, i: int, j: int) -> None:
+        """CNOT with control ``i`` and target ``j``."""
+        self._fixed(CNOT, (i, j), "CNOT")
+
+    def swap(self, i: int, j: int) -> None:
+        """SWAP qubits ``i`` and ``j``."""
+        self._fixed(SWAP, (i, j), "SWAP")
+
+    # ------------------------------------------------------------- parameters
+    def bind(self, params) -> Circuit:
+        """A circuit of the same structure with new trainable angles.
+
+        Parameters
+        ----------
+        params : array_like, shape (num_parameters,)
+            Finite real angles, in the order of :attr:`parameters`.
+        """
+        arr = np.asarray(params)
+        if arr.ndim != 1 or arr.shape[0] != self.num_parameters:
+            raise ValueError(
+                f"`params` must be a 1-D array of length {self.num_parameters}, "
+                f"got shape {arr.shape}."
+            )
+        if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+            raise TypeError(f"`params` must be real numbers, got dtype {arr.dtype}.")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError("`params` must be finite (no NaN or inf).")
+        values = iter(arr.astype(float))
+        new = Circuit(self._n)
+        new._gates = [g.with_theta(next(values)) if g.trainable else g for g in self._gates]
+        return new
+
+    # --------------------------------------------------------------- structure
+    def layers(self) -> list[list[int]]:
+        """Group gate indices into layers (moments) of gates on disjoint qubits.
+
+        Each gate is placed in the earliest layer after every earlier gate that
+        shares a qubit with it, so applying the layers in order is equivalent to
+        applying the gates in order.
+        """
+        front = [0] * self._n
+        layers: list[list[int]] = []
+        for k, g in enumerate(self._gates):
+            level = max(front[q] for q in g.qubits)
+            if level == len(layers):
+                layers.append([])
+            layers[level].append(k)
+            for q in g.qubits:
+                front[q] = level + 1
+        return layers
+
+    @property
+    def depth(self) -> int:
+        """Number of layers (see :meth:`layers`)."""
+        front = [0] * self._n
+        for g in self._gates:
+            level = max(front[q] for q in g.qubits) + 1
+            for q in g.qubits:
+                front[q] = level
+        return max(front)

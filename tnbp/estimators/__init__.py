@@ -1,0 +1,19 @@
+"""Estimators: numbers read off a state, each carrying the state's caveats."""
+
+from .distance import trace_distance_to_maximally_mixed
+from .entropy import entropy, entropy_profile, mutual_information, purity, subsystem_entropy
+from .expectation import expectation
+from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
+
+__all__ = [
+    "ScalingFit",
+    "entanglement_law",
+    "entropy",
+    "entropy_profile",
+    "expectation",
+    "fit_entanglement_law",
+    "mutual_information",
+    "purity",
+    "subsystem_entropy",
+    "trace_distance_to_maximally_mixed",
+]

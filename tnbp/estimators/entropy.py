@@ -1,0 +1,91 @@
+"""Entanglement entropies, purity and mutual information (all in bits).
+
+For a pure state and a set of qubits :math:`A` with reduced state
+:math:`\\rho_A = \\mathrm{Tr}_{\\bar A} |\\psi\\rangle\\langle\\psi|`,
+
+.. math::
+
+    S_\\alpha(A) = \\frac{1}{1 - \\alpha} \\log_2 \\mathrm{Tr}\\,\\rho_A^\\alpha,
+    \\qquad S_1(A) = -\\mathrm{Tr}\\,\\rho_A \\log_2 \\rho_A,
+
+so :math:`0 \\le S_\\alpha(A) \\le |A|` and ``k`` Bell pairs across a cut carry
+``k`` bits. Every result carries the caveats of its state
+(:mod:`tnbp.diagnostics`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import spectrum
+from .._checks import check_alpha
+from ..diagnostics import Estimate, EstimateArray, flagged
+from ._common import check_cut, check_state, check_subsystem, subsystem_spectrum
+
+
+def entropy(state, cut: int, alpha: float = 1) -> Estimate:
+    """Renyi-``alpha`` entropy (bits) of qubits ``0..cut-1`` versus the rest.
+
+    Parameters
+    ----------
+    state : State
+    cut : int
+        The cut between qubits ``cut - 1`` and ``cut`` (``1 <= cut <= n - 1``).
+    alpha : float, optional
+        Renyi order (``1``: von Neumann, ``inf``: min-entropy).
+    """
+    state = check_state(state)
+    cut = check_cut(state, cut)
+    alpha = check_alpha(alpha)
+    return flagged(state, spectrum.renyi_entropy(state.cut_spectrum(cut), alpha))
+
+
+def entropy_profile(state, alpha: float = 1) -> EstimateArray:
+    """Entropies (bits) at all ``n - 1`` cuts; element ``k`` is the cut ``k + 1``."""
+    state = check_state(state)
+    alpha = check_alpha(alpha)
+    values = [
+        spectrum.renyi_entropy(state.cut_spectrum(c), alpha) for c in range(1, state.n)
+    ]
+    return flagged(state, np.array(values, dtype=float))
+
+
+def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
+    """Renyi-``alpha`` entropy (bits) of any set of qubits, contiguous or not.
+
+    Parameters
+    ----------
+    state : State
+    qubits : sequence of int or Partition
+        The subsystem (for a :class:`~tnbp.Partition`, its visible qubits).
+        Prefixes and suffixes of the chain may have any size; other sets need a
+        reduced density matrix of at most 12 qubits (of the set or, for pure
+        states, of its complement).
+    alpha : float, optional
+    """
+    state = check_state(state)
+    qubits = check_subsystem(state, qubits)
+    alpha = check_alpha(alpha)
+    return flagged(state, spectrum.renyi_entropy(subsystem_spectrum(state, qubits), alpha))
+
+
+def purity(state, qubits) -> Estimate:
+    """:math:`\\mathrm{Tr}\\,\\rho_A^2` of a set of qubits (1 for a product state)."""
+    state = check_state(state)
+    qubits = check_subsystem(state, qubits)
+    return flagged(state, spectrum.purity(subsystem_spectrum(state, qubits)))
+
+
+def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
+    """:math:`I(A:B) = S(A) + S(B) - S(A \\cup B)` in bits, for disjoint sets."""
+    state = check_state(state)
+    a = check_subsystem(state, a, name="a")
+    b = check_subsystem(state, b, name="b")
+    if set(a) & set(b):
+        raise ValueError(f"`a` and `b` must be disjoint, both contain {sorted(set(a) & set(b))}.")
+    alpha = check_alpha(alpha)
+    s = [
+        spectrum.renyi_entropy(subsystem_spectrum(state, q), alpha)
+        for q in (a, b, a + b)
+    ]
+    return flagged(state, s[0] + s[1] - s[2])

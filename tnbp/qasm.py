@@ -1,0 +1,75 @@
+"""OpenQASM 2 import.
+
+Parsing (registers, ``include "qelib1.inc"``, user ``gate`` definitions,
+parameter expressions) is done by quimb's OpenQASM 2 reader; this module maps
+its gates onto a :class:`~tnbp.Circuit`. ``rx``, ``ry`` and ``rz`` become
+(trainable) Pauli rotations with the same sign convention; every other gate
+becomes a fixed unitary. ``barrier`` and ``creg`` are ignored; ``measure`` is
+dropped with a warning, since tnbp simulates the pre-measurement pure state.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from quimb.tensor.circuit.gates import parse_to_gate
+from quimb.tensor.circuit.qasm import parse_openqasm2_str
+
+from .circuit import Circuit
+
+_ROTATIONS = {"RX": "X", "RY": "Y", "RZ": "Z"}
+
+
+def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
+    """Build a :class:`~tnbp.Circuit` from OpenQASM 2 text or a ``.qasm`` file.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        The program text, or a path to a file holding it.
+    trainable : bool, optional
+        Whether ``rx``/``ry``/``rz`` angles become trainable parameters.
+
+    Raises
+    ------
+    ValueError
+        If the program is not valid OpenQASM 2 or uses gates on three or more qubits.
+    """
+    if isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and source.endswith(".qasm")
+    ):
+        source = Path(source).read_text()
+    if not isinstance(source, str):
+        raise TypeError(f"`source` must be QASM text or a path, got {type(source)!r}.")
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            info = parse_openqasm2_str(source)
+        except Exception as exc:  # quimb raises assorted errors on bad programs
+            raise ValueError(f"`source` is not valid OpenQASM 2: {exc}") from exc
+    if any("measure" in str(w.message) for w in caught):
+        warnings.warn(
+            "QASM `measure` instructions were dropped: tnbp simulates the "
+            "pre-measurement state.",
+            UserWarning,
+            stacklevel=2,
+        )
+
+    circ = Circuit(info["n"])
+    for raw in info["gates"]:
+        gate = parse_to_gate(raw)
+        if len(gate.qubits) > 2 or gate.controls:
+            raise ValueError(
+                f"`source`: gate {gate.label} on {len(gate.qubits)} qubits is not "
+                "supported (one- and two-qubit gates only); decompose it first."
+            )
+        if gate.label in _ROTATIONS:
+            circ.pauli_rotation(
+                float(gate.params[0]), _ROTATIONS[gate.label], gate.qubits,
+                trainable=trainable,
+            )
+        else:
+            circ.apply(gate.array, *gate.qubits, label=gate.label)
+    return circ

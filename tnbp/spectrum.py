@@ -1,0 +1,60 @@
+"""Entanglement quantities from the eigenvalues of a reduced density matrix.
+
+All functions take the (non-negative, unit-sum) eigenvalues ``p`` of
+:math:`\\rho_A`, e.g. squared Schmidt values, and return entropies in bits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def clean_probs(p) -> np.ndarray:
+    """Real, non-negative eigenvalues renormalized to unit sum (rounding noise removed)."""
+    p = np.clip(np.real(np.asarray(p, dtype=complex)), 0.0, None)
+    total = p.sum()
+    if not total > 0:
+        raise ValueError("spectrum has no weight: the state is zero or not finite.")
+    return p / total
+
+
+def renyi_entropy(p, alpha: float = 1.0) -> float:
+    """Renyi-:math:`\\alpha` entropy in bits.
+
+    .. math::
+
+        S_\\alpha = \\frac{1}{1-\\alpha} \\log_2 \\sum_i p_i^\\alpha, \\qquad
+        S_1 = -\\sum_i p_i \\log_2 p_i, \\qquad S_\\infty = -\\log_2 \\max_i p_i,
+
+    and :math:`S_0 = \\log_2 \\#\\{p_i > 10^{-14}\\}` (the log of the rank).
+    """
+    p = clean_probs(p)
+    if alpha == 1.0:
+        nz = p[p > 0]
+        return float(-np.sum(nz * np.log2(nz)))
+    if alpha == 0.0:
+        return float(np.log2(np.count_nonzero(p > 1e-14)))
+    if np.isinf(alpha):
+        return float(-np.log2(p.max()))
+    return float(np.log2(np.sum(p[p > 0] ** alpha)) / (1.0 - alpha))
+
+
+def purity(p) -> float:
+    """:math:`\\mathrm{Tr}\\,\\rho^2 = \\sum_i p_i^2`."""
+    p = clean_probs(p)
+    return float(np.sum(p * p))
+
+
+def trace_distance_to_maximally_mixed(p, num_qubits: int) -> float:
+    """:math:`\\tfrac12 \\| \\rho - I/D \\|_1` with :math:`D = 2^k`.
+
+    ``p`` may list only the non-zero eigenvalues; the other :math:`D - r`
+    eigenvalues are zero and contribute :math:`(D - r)/D`.
+    """
+    p = clean_probs(p)
+    inv_d = 2.0 ** (-num_qubits)
+    if p.size * inv_d > 1 + 1e-12:
+        raise ValueError(
+            f"spectrum has {p.size} eigenvalues, more than 2^{num_qubits}."
+        )
+    return float(0.5 * (np.sum(np.abs(p - inv_d)) + max(0.0, 1.0 - p.size * inv_d)))

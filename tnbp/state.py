@@ -1,0 +1,240 @@
+"""The state interface every backend returns, and its bond record.
+
+A :class:`State` answers three questions that all estimators are built on:
+the spectrum of the reduced state of a prefix of the chain
+(:meth:`State.cut_spectrum`), the reduced density matrix of a small set of
+qubits (:meth:`State.reduced_density_matrix`), and the expectation of a Pauli
+string (:meth:`State.expectation_pauli`). It also carries a
+:class:`BondRecord`: the bond dimensions, truncation and fidelity estimate of
+the run that produced it, from which its *caveats* follow.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import functools
+
+import numpy as np
+
+from .spectrum import renyi_entropy
+
+#: Largest set of qubits whose reduced density matrix is formed explicitly.
+MAX_RDM_QUBITS = 12
+
+
+@dataclasses.dataclass(frozen=True)
+class TrustPolicy:
+    """When a truncated state's estimates are flagged.
+
+    Parameters
+    ----------
+    margin : float
+        A cut is saturated when its bond sits at ``max_bond`` and its entropy is
+        at least :math:`\\log_2(\\texttt{max\\_bond}) - \\texttt{margin}` bits.
+        Volume-law states saturate 0.5-0.85 bits below the bound, so the default
+        is 1 bit.
+    discard_tol : float
+        The state is flagged ``"truncated"`` when its total discarded weight
+        exceeds this.
+    """
+
+    margin: float = 1.0
+    discard_tol: float = 1e-8
+
+
+@dataclasses.dataclass(frozen=True)
+class AutoReport:
+    """Outcome of ``max_bond="auto"``.
+
+    Attributes
+    ----------
+    status : {"converged", "memory_cap"}
+        Whether the entropy profile converged to ``tol``, or doubling stopped
+        because the next bond dimension would exceed the memory cap.
+    max_bonds : tuple of int
+        The bond dimensions tried, in order; the state comes from the last.
+    entropy_change : float
+        Largest change (bits) of any cut's entropy between the last two runs
+        (0 when the last run never reached its cap, i.e. was not truncated by it).
+    tol : float
+        The convergence tolerance in bits.
+    """
+
+    status: str
+    max_bonds: tuple[int, ...]
+    entropy_change: float
+    tol: float
+
+
+@dataclasses.dataclass(frozen=True)
+class BondRecord:
+    """Bond dimensions and truncation of the run that produced a state.
+
+    Attributes
+    ----------
+    bond_dims : tuple of int
+        Current dimension of each of the ``n - 1`` bonds.
+    history : numpy.ndarray, shape (layers + 1, n - 1)
+        Bond dimensions initially (row 0) and after every layer of gates
+        (see :meth:`tnbp.Circuit.layers`).
+    max_bond_reached : int
+        Largest bond dimension seen during the run (including while swapping
+        distant qubits together).
+    discarded_weight : float
+        Sum over truncations of the discarded squared singular values, each
+        relative to the state's norm at that moment.
+    fidelity_estimate : float
+        :math:`\\prod_t (1 - \\epsilon_t)` over truncations; tracks the fidelity
+        with the exact state closely for random circuits.
+    num_truncations : int
+        Number of two-qubit gate applications that discarded weight.
+    max_bond : int or None
+        The cap used (None: no cap).
+    cutoff : float
+        Per-truncation discarded-weight cutoff (quimb ``cutoff_mode="rsum2"``).
+    auto : AutoReport or None
+        Set when ``max_bond="auto"`` chose the cap.
+    """
+
+    bond_dims: tuple[int, ...]
+    history: np.ndarray
+    max_bond_reached: int
+    discarded_weight: float
+    fidelity_estimate: float
+    num_truncations: int = 0
+    max_bond: int | None = None
+    cutoff: float = 0.0
+    auto: AutoReport | None = None
+
+    def to_dict(self) -> dict:
+        """Scalar summary, suitable for a row of a results table."""
+        return {
+            "max_bond": self.max_bond,
+            "max_bond_reached": self.max_bond_reached,
+            "discarded_weight": self.discarded_weight,
+            "fidelity_estimate": self.fidelity_estimate,
+            "num_truncations": self.num_truncations,
+            "auto_status": None if self.auto is None else self.auto.status,
+        }
+
+    @classmethod
+    def exact(cls, bond_dims) -> BondRecord:
+        """Record of an untruncated state with the given (Schmidt-rank) bonds."""
+        dims = tuple(int(d) for d in bond_dims)
+        return cls(
+            bond_dims=dims,
+            history=np.array([dims], dtype=int).reshape(1, len(dims)),
+            max_bond_reached=max(dims, default=1),
+            discarded_weight=0.0,
+            fidelity_estimate=1.0,
+        )
+
+
+class State(abc.ABC):
+    """A quantum state on ``n`` qubits, as produced by a backend."""
+
+    #: whether the state is pure (spectra of complementary sets then coincide)
+    is_pure: bool = True
+    trust: TrustPolicy = TrustPolicy()
+
+    def __init__(self, n: int):
+        self.n = n
+
+    # ------------------------------------------------------------- interface
+    @abc.abstractmethod
+    def cut_spectrum(self, cut: int) -> np.ndarray:
+        """Eigenvalues of the reduced state of qubits ``0..cut-1`` (``1 <= cut < n``)."""
+
+    @abc.abstractmethod
+    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+        """:math:`\\rho_A` of the listed qubits (first listed most significant)."""
+
+    @abc.abstractmethod
+    def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
+        """:math:`\\langle P \\rangle` for a validated Pauli string on distinct qubits."""
+
+    @property
+    @abc.abstractmethod
+    def record(self) -> BondRecord:
+        """The :class:`BondRecord` of the run that produced this state."""
+
+    # -------------------------------------------------------- bond record API
+    @property
+    def bond_dims(self) -> list[int]:
+        """Current dimension of each of the ``n - 1`` bonds."""
+        return list(self.record.bond_dims)
+
+    @property
+    def max_bond_reached(self) -> int:
+        return self.record.max_bond_reached
+
+    @property
+    def discarded_weight(self) -> float:
+        return self.record.discarded_weight
+
+    @property
+    def fidelity_estimate(self) -> float:
+        return self.record.fidelity_estimate
+
+    # ------------------------------------------------------------------ trust
+    @functools.cached_property
+    def saturated_cuts(self) -> tuple[int, ...]:
+        """Cuts whose bond sits at ``max_bond`` with entropy near :math:`\\log_2\\chi`."""
+        cap = self.record.max_bond
+        if cap is None:
+            return ()
+        limit = np.log2(cap) - self.trust.margin
+        return tuple(
+            cut
+            for cut in range(1, self.n)
+            if self.record.bond_dims[cut - 1] >= cap
+            and renyi_entropy(self.cut_spectrum(cut)) >= limit
+        )
+
+    @functools.cached_property
+    def caveats(self) -> tuple[str, ...]:
+        """Why estimates from this state may be off (empty when trusted)."""
+        out = []
+        if self.saturated_cuts:
+            out.append("bond_saturated")
+        if self.record.discarded_weight > self.trust.discard_tol:
+            out.append("truncated")
+        auto = self.record.auto
+        if auto is not None and auto.status != "converged":
+            out.append("auto_not_converged")
+        return tuple(out)
+
+    @property
+    def saturated(self) -> bool:
+        """True when some cut's bond dimension saturated (see :attr:`saturated_cuts`)."""
+        return bool(self.saturated_cuts)
+
+    @property
+    def trusted(self) -> bool:
+        return not self.caveats
+
+    def caveat_message(self) -> str:
+        """A sentence explaining this state's caveats and what to do about them."""
+        rec = self.record
+        parts = []
+        if self.saturated_cuts:
+            cuts = self.saturated_cuts
+            shown = ", ".join(map(str, cuts[:5])) + (", ..." if len(cuts) > 5 else "")
+            parts.append(
+                f"bond dimension saturated at max_bond={rec.max_bond} on cut(s) {shown} "
+                f"(entropy within {self.trust.margin} bit of log2(max_bond)"
+                f"={np.log2(rec.max_bond):.2f}): the state is likely volume-law and "
+                "its entropies are underestimated; raise max_bond"
+            )
+        if rec.discarded_weight > self.trust.discard_tol:
+            parts.append(
+                f"discarded weight {rec.discarded_weight:.3g} > {self.trust.discard_tol:g} "
+                f"(fidelity estimate {rec.fidelity_estimate:.6f})"
+            )
+        if rec.auto is not None and rec.auto.status != "converged":
+            parts.append(
+                f"max_bond='auto' hit its memory cap at max_bond={rec.auto.max_bonds[-1]} "
+                f"with entropies still changing by {rec.auto.entropy_change:.3g} bits"
+            )
+        return "; ".join(parts) + "."
