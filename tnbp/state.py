@@ -88,7 +88,8 @@ class BondRecord:
         :math:`\\prod_t (1 - \\epsilon_t)` over truncations; tracks the fidelity
         with the exact state closely for random circuits.
     num_truncations : int
-        Number of two-qubit gate applications that discarded weight.
+        Number of two-qubit gate applications that discarded more than
+        floating-point noise (1e-13 of the norm).
     max_bond : int or None
         The cap used (None: no cap).
     cutoff : float

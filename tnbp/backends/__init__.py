@@ -43,6 +43,7 @@ def simulate(
     progbar: bool = False,
     auto_opts: dict | None = None,
     trust_opts: dict | None = None,
+    blas_threads: int | None = 1,
 ) -> State:
     """Apply ``circuit`` to a computational basis state.
 
@@ -69,6 +70,9 @@ def simulate(
     trust_opts : dict, optional
         Thresholds for flagging estimates (keys ``margin``, ``discard_tol``;
         see :class:`~tnbp.state.TrustPolicy`).
+    blas_threads : int or None, optional
+        BLAS threads during an MPS run (default 1, fastest for chi <~ 256;
+        None leaves the BLAS setting alone).
 
     Returns
     -------
@@ -89,5 +93,5 @@ def simulate(
         return simulate_dense(circuit, initial=initial)
     return simulate_mps(
         circuit, initial=initial, max_bond=max_bond, cutoff=cutoff, progbar=progbar,
-        auto_opts=auto_opts, trust=trust,
+        auto_opts=auto_opts, trust=trust, blas_threads=blas_threads,
     )

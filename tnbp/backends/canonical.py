@@ -88,30 +88,53 @@ class CanonicalMPS:
         for i in range(a, b + 1):
             T = self.site(i, a)
             p = ops.get(i, "I")
-            OT = T if p == "I" else do("einsum", "ts,asc->atc", PAULI_MATRICES[p], T)
-            env = do("einsum", "ab,asc,bsd->cd", env, OT, do("conj", T))
+            OT = T if p == "I" else do("transpose", do("tensordot", PAULI_MATRICES[p], T, ((1,), (1,))), (1, 0, 2))
+            X = do("tensordot", env, OT, ((0,), (0,)))  # (b, s, c)
+            env = do("tensordot", X, do("conj", T), ((0, 1), (0, 1)))  # (c, d)
         return float(do("real", do("trace", env)))
 
-    def reduced_density_matrix(self, qubits) -> np.ndarray:
-        """:math:`\\rho_A` of the (sorted, distinct) ``qubits``, site order.
+    # ----------------------------------------------------- reduced density matrix
+    # Two strategies, chosen by memory: "ket" contracts the span's ket tensors
+    # with every physical index open (chi_l * 2^span * chi_r entries; best for
+    # contiguous sets), "env" grows bra-ket environments from both ends with
+    # only the kept indices open (chi^2 4^m entries; best for scattered sets).
 
-        Environments are grown from both ends of the span and joined at the bond
-        that minimizes their memory, :math:`\\chi^2 (4^{m_L} + 4^{m_R})` entries.
-        """
+    def reduced_density_matrix(self, qubits) -> np.ndarray:
+        """:math:`\\rho_A` of the distinct ``qubits``, in sorted (site) order."""
         keep = sorted(qubits)
-        a, b = keep[0], keep[-1]
-        split = self._best_split(keep)
-        left = self._grow_left(a, split, keep)
-        right = self._grow_right(b, split + 1, keep)
-        dl, dr = left.shape[2], right.shape[2]
-        rho = do("tensordot", left, right, ((0, 1), (0, 1)))  # (kL, kL', kR, kR')
-        rho = do("transpose", rho, (0, 2, 1, 3)).reshape(dl * dr, dl * dr)
+        method, _ = self._plan(keep)
+        rho = self._rdm_ket(keep) if method == "ket" else self._rdm_env(keep)
         return np.asarray(do("to_numpy", rho))
 
     def rdm_memory(self, qubits) -> int:
         """Number of entries held at once by :meth:`reduced_density_matrix`."""
-        keep = sorted(qubits)
-        return self._split_cost(keep, self._best_split(keep))
+        return self._plan(sorted(qubits))[1]
+
+    def _plan(self, keep):
+        a, b = keep[0], keep[-1]
+        m = len(keep)
+        ket = self.B[a].shape[0] * self.B[b].shape[2] * 2 ** (b - a + 1) + 4**m
+        split = self._best_split(keep)
+        env = self._split_cost(keep, split)
+        return ("ket", ket) if ket <= env else ("env", env)
+
+    def _rdm_ket(self, keep):
+        a, b = keep[0], keep[-1]
+        phi = self.site(a, a)
+        for i in range(a + 1, b + 1):
+            phi = do("tensordot", phi, self.B[i], ((phi.ndim - 1,), (0,)))
+        kept_axes = [1 + q - a for q in keep]
+        others = [ax for ax in range(phi.ndim) if ax not in kept_axes]
+        M = do("transpose", phi, kept_axes + others).reshape(2 ** len(keep), -1)
+        return M @ do("transpose", do("conj", M))
+
+    def _rdm_env(self, keep):
+        split = self._best_split(keep)
+        left = self._grow_left(keep[0], split, keep)
+        right = self._grow_right(keep[-1], split + 1, keep)
+        dl, dr = left.shape[2], right.shape[2]
+        rho = do("tensordot", left, right, ((0, 1), (0, 1)))  # (kL, kL', kR, kR')
+        return do("transpose", rho, (0, 2, 1, 3)).reshape(dl * dr, dl * dr)
 
     def _split_cost(self, keep, p: int) -> int:
         chi = self.B[p].shape[2]
@@ -130,12 +153,15 @@ class CanonicalMPS:
         env = do("eye", T.shape[0], like=T).reshape(T.shape[0], T.shape[0], 1, 1)
         for i in range(a, stop + 1):
             T = self.site(i, a)
+            X = do("tensordot", env, T, ((0,), (0,)))  # (b, k, l, s, c)
             if i in keep:
-                env = do("einsum", "abkl,asc,btd->cdkslt", env, T, do("conj", T))
-                c, d, k, s, l, t = env.shape
-                env = env.reshape(c, d, k * s, l * t)
+                Y = do("tensordot", X, do("conj", T), ((0,), (0,)))  # (k, l, s, c, t, d)
+                c, d = Y.shape[3], Y.shape[5]
+                env = do("transpose", Y, (3, 5, 0, 2, 1, 4))
+                env = env.reshape(c, d, env.shape[2] * 2, env.shape[4] * 2)
             else:
-                env = do("einsum", "abkl,asc,bsd->cdkl", env, T, do("conj", T))
+                Y = do("tensordot", X, do("conj", T), ((0, 3), (0, 1)))  # (k, l, c, d)
+                env = do("transpose", Y, (2, 3, 0, 1))
         return env
 
     def _grow_right(self, b: int, stop: int, keep):
@@ -144,10 +170,13 @@ class CanonicalMPS:
         env = do("eye", chi, like=self.B[b]).reshape(chi, chi, 1, 1)
         for i in range(b, stop - 1, -1):
             T = self.B[i]
+            X = do("tensordot", T, env, ((2,), (0,)))  # (a, s, d, k, l)
             if i in keep:
-                env = do("einsum", "cdkl,asc,btd->absktl", env, T, do("conj", T))
-                a_, b_, s, k, t, l = env.shape
-                env = env.reshape(a_, b_, s * k, t * l)
+                Y = do("tensordot", X, do("conj", T), ((2,), (2,)))  # (a, s, k, l, b, t)
+                a_, b_ = Y.shape[0], Y.shape[4]
+                env = do("transpose", Y, (0, 4, 1, 2, 5, 3))
+                env = env.reshape(a_, b_, 2 * env.shape[3], 2 * env.shape[5])
             else:
-                env = do("einsum", "cdkl,asc,bsd->abkl", env, T, do("conj", T))
+                Y = do("tensordot", X, do("conj", T), ((1, 2), (1, 2)))  # (a, k, l, b)
+                env = do("transpose", Y, (0, 3, 1, 2))
         return env

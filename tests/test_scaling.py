@@ -1,0 +1,59 @@
+"""Area/log/volume-law classification of entropy profiles."""
+
+import numpy as np
+import pytest
+
+import tnbp
+from tnbp import ansatz, theory
+
+
+def test_synthetic_laws_recovered():
+    n = 40
+    ell = np.arange(1, n)
+    rng = np.random.default_rng(0)
+    noise = 0.01 * rng.normal(size=ell.size)
+    area = tnbp.fit_entanglement_law(ell, 1.3 + noise, n=n)
+    assert area.law == "area" and area.coefficients["area"][0] == pytest.approx(1.3, abs=0.01)
+    volume = tnbp.fit_entanglement_law(ell, 0.5 + 0.9 * np.minimum(ell, n - ell) + noise, n=n)
+    assert volume.law == "volume"
+    assert volume.slope == pytest.approx(0.9, abs=3 * volume.slope_err + 1e-3)
+    chord = np.log2(n / np.pi * np.sin(np.pi * ell / n))
+    log = tnbp.fit_entanglement_law(ell, 0.7 + (1 / 6) * chord + noise, n=n)
+    assert log.law == "log"
+    c, e = log.coefficients["log"][1], log.errors["log"][1]
+    assert abs(c - 1 / 6) < 3 * e + 1e-3
+    row = log.to_dict()
+    assert row["law"] == "log" and "volume_v_err" in row
+
+
+def test_page_curve_is_volume_law():
+    n = 20
+    ell = np.arange(1, n)
+    S = [theory.page_entropy(int(k), n - int(k)) for k in ell]
+    assert tnbp.fit_entanglement_law(ell, S, n=n).law == "volume"
+
+
+def test_product_and_ghz_states_are_area_law():
+    circ = tnbp.Circuit(12)
+    circ.h(0)
+    for k in range(1, 12):
+        circ.cnot(k - 1, k)
+    ghz = tnbp.entanglement_law(tnbp.simulate(circ))
+    assert ghz.law == "area" and ghz.coefficients["area"][0] == pytest.approx(1)
+    prod = tnbp.entanglement_law(tnbp.simulate(ansatz.hardware_efficient(12, 0)))
+    assert prod.law == "area"
+
+
+def test_fit_carries_caveats():
+    circ = ansatz.haar_brickwork(16, 16, seed=0)
+    st = tnbp.simulate(circ, max_bond=4)
+    with pytest.warns(tnbp.TruncationWarning):
+        fit = tnbp.entanglement_law(st)
+    assert "bond_saturated" in fit.caveats
+
+
+def test_fit_input_errors():
+    with pytest.raises(ValueError, match="sizes"):
+        tnbp.fit_entanglement_law([1, 2], [0.1, 0.2], n=10)
+    with pytest.raises(ValueError, match="sizes"):
+        tnbp.fit_entanglement_law([0, 1, 2], [0.1, 0.2, 0.3], n=10)
