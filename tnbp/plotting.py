@@ -1,0 +1,52 @@
+"""Figures for studies (matplotlib, non-interactive backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
+    """Half-chain entropy and visible-state trace distance against depth.
+
+    Expects the columns written by ``studies/entanglement_vs_depth.py``:
+    ``ansatz, depth, half_chain_entropy, trace_distance, trusted, max_bond``,
+    ``page_entropy`` and ``haar_bound``. Means over samples are drawn as lines;
+    points from states flagged as untrusted (bond saturated or truncated) are
+    drawn hollow.
+    """
+    fig, (ax_s, ax_d) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    for name, group in df.groupby("ansatz"):
+        mean = group.groupby("depth", as_index=False).agg(
+            S=("half_chain_entropy", "mean"),
+            D=("trace_distance", "mean"),
+            trusted=("trusted", "all"),
+        )
+        (line,) = ax_s.plot(mean.depth, mean.S, "-", label=name)
+        ax_d.semilogy(mean.depth, mean.D, "-", color=line.get_color(), label=name)
+        for ax, col in ((ax_s, "S"), (ax_d, "D")):
+            ok, bad = mean[mean.trusted], mean[~mean.trusted]
+            ax.plot(ok.depth, ok[col], "o", color=line.get_color())
+            ax.plot(bad.depth, bad[col], "o", mfc="none", color=line.get_color())
+    chi = df["max_bond"].dropna()
+    if len(chi):
+        ax_s.axhline(np.log2(float(chi.iloc[0])), ls=":", color="gray", label="log2(max_bond)")
+    ax_s.axhline(df["page_entropy"].iloc[0], ls="--", color="k", label="Page (Haar)")
+    ax_d.axhline(df["haar_bound"].iloc[0], ls="--", color="k", label=r"$\frac{1}{2}\sqrt{D_v/D_h}$")
+    n, nv = int(df["n"].iloc[0]), int(df["n_visible"].iloc[0])
+    ax_s.set(xlabel="depth (layers)", ylabel="half-chain entropy (bits)", title=f"n = {n}")
+    ax_d.set(xlabel="depth (layers)", ylabel=r"$\frac{1}{2}\|\rho_v - I/D_v\|_1$",
+             title=f"{nv} visible qubits (hollow: untrusted)")
+    ax_s.legend(fontsize=8)
+    ax_d.legend(fontsize=8)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
