@@ -38,16 +38,22 @@ BUILDERS = {
     "haar_brickwork": lambda n, depth, seed: ansatz.haar_brickwork(n, depth, seed=seed),
 }
 
-DEFAULTS = dict(n=24, depths=(1, 2, 3, 4, 6, 8, 10, 12, 16, 20), samples=3, max_bond=64, n_visible=2)
+DEFAULTS = dict(
+    n=24, depths=(1, 2, 3, 4, 6, 8, 10, 12, 16, 20), samples=3, max_bond=64, n_visible=2
+)
 QUICK = dict(n=12, depths=(1, 2, 4, 8), samples=1, max_bond=16, n_visible=2)
 
 
-def measure(*, ansatz: str, n: int, depth: int, seed: int, max_bond: int, n_visible: int) -> dict:
+def measure(
+    *, ansatz: str, n: int, depth: int, seed: int, max_bond: int, n_visible: int
+) -> dict:
     """Simulate one circuit instance and read off entanglement and its trust."""
     circ = BUILDERS[ansatz](n, depth, seed)
     st = tnbp.simulate(circ, backend="mps", max_bond=max_bond)
     visible = tnbp.Partition.first(n_visible, n)
-    with warnings.catch_warnings():  # untrusted rows are recorded as such, not warned about
+    with (
+        warnings.catch_warnings()
+    ):  # untrusted rows are recorded as such, not warned about
         warnings.simplefilter("ignore", tnbp.TruncationWarning)
         s_half = tnbp.entropy(st, n // 2)
         dist = tnbp.trace_distance_to_maximally_mixed(st, visible)
@@ -80,7 +86,13 @@ def main(
         for s in range(samples)
     ]
     out = Path(out)
-    df = run_sweep(measure, points, out=out / "entanglement_vs_depth.csv", progbar=progbar, desc="circuits")
+    df = run_sweep(
+        measure,
+        points,
+        out=out / "entanglement_vs_depth.csv",
+        progbar=progbar,
+        desc="circuits",
+    )
     df = df[df.n == n]
     fig = plot_entanglement_vs_depth(df, out / "entanglement_vs_depth.png")
     return df, fig
@@ -88,16 +100,29 @@ def main(
 
 def cli(
     n: int = typer.Option(DEFAULTS["n"], help="number of qubits"),
-    depths: str = typer.Option(",".join(map(str, DEFAULTS["depths"])), help="comma-separated depths"),
+    depths: str = typer.Option(
+        ",".join(map(str, DEFAULTS["depths"])), help="comma-separated depths"
+    ),
     samples: int = typer.Option(DEFAULTS["samples"], help="random instances per depth"),
     max_bond: int = typer.Option(DEFAULTS["max_bond"], help="MPS bond-dimension cap"),
-    n_visible: int = typer.Option(DEFAULTS["n_visible"], help="visible qubits (the first ones)"),
-    out: Path = typer.Option(Path("results/entanglement_vs_depth"), help="output folder"),
-    quick: bool = typer.Option(False, help="seconds-long preset (n=12, 4 depths, 1 sample)"),
+    n_visible: int = typer.Option(
+        DEFAULTS["n_visible"], help="visible qubits (the first ones)"
+    ),
+    out: Path = typer.Option(
+        Path("results/entanglement_vs_depth"), help="output folder"
+    ),
+    quick: bool = typer.Option(
+        False, help="seconds-long preset (n=12, 4 depths, 1 sample)"
+    ),
 ):
     """Half-chain entropy and visible-state trace distance against circuit depth."""
-    params = dict(n=n, depths=tuple(int(d) for d in depths.split(",")), samples=samples,
-                  max_bond=max_bond, n_visible=n_visible)
+    params = dict(
+        n=n,
+        depths=tuple(int(d) for d in depths.split(",")),
+        samples=samples,
+        max_bond=max_bond,
+        n_visible=n_visible,
+    )
     if quick:
         params = dict(QUICK)
     df, fig = main(**params, out=out)
@@ -109,7 +134,8 @@ def cli(
         trusted=("trusted", "all"),
     )
     typer.echo(summary.to_string(float_format=lambda x: f"{x:.4g}"))
-    typer.echo(f"Page value {df.page_entropy.iloc[0]:.3f} bits; table: {out / 'entanglement_vs_depth.csv'}; figure: {fig}")
+    typer.echo(f"Page value for the half chain: {df.page_entropy.iloc[0]:.3f} bits")
+    typer.echo(f"table: {out / 'entanglement_vs_depth.csv'}\nfigure: {fig}")
 
 
 if __name__ == "__main__":

@@ -85,10 +85,14 @@ def test_ansatz_shapes_and_seeds():
     brick = ansatz.hardware_efficient(6, 4, pattern="brick", entangler="cnot", seed=1)
     assert sum(g.label == "CNOT" for g in brick) == 3 + 2 + 3 + 2
     assert_allclose(ansatz.hardware_efficient(6, 3, seed=1).parameters, hea.parameters)
-    assert not np.allclose(ansatz.hardware_efficient(6, 3, seed=2).parameters, hea.parameters)
+    assert not np.allclose(
+        ansatz.hardware_efficient(6, 3, seed=2).parameters, hea.parameters
+    )
     # unitary QNN: 3n onsite + 9 n(n-1)/2 offsite terms (nearest neighbour: 9 (n-1))
     assert len(ansatz.unitary_qnn(5, seed=0)) == 15 + 9 * 10
-    assert len(ansatz.unitary_qnn(5, nearest_neighbour=True, repetitions=2, seed=0)) == 2 * (15 + 36)
+    assert len(
+        ansatz.unitary_qnn(5, nearest_neighbour=True, repetitions=2, seed=0)
+    ) == 2 * (15 + 36)
     qnn = ansatz.unitary_qnn(4, seed=3)
     assert ((qnn.parameters >= 0) & (qnn.parameters < 2)).all()
     ff = ansatz.free_fermion_brickwork(6, 2, seed=0)
@@ -133,8 +137,10 @@ def test_qasm_import_matches_hand_built_circuit():
     ref.cz(0, 2)
     t, p, l = 0.1, 0.2, 0.3
     u3 = np.array(
-        [[np.cos(t / 2), -np.exp(1j * l) * np.sin(t / 2)],
-         [np.exp(1j * p) * np.sin(t / 2), np.exp(1j * (p + l)) * np.cos(t / 2)]]
+        [
+            [np.cos(t / 2), -np.exp(1j * l) * np.sin(t / 2)],
+            [np.exp(1j * p) * np.sin(t / 2), np.exp(1j * (p + l)) * np.cos(t / 2)],
+        ]
     )
     ref.apply(u3, 1)
     assert abs(np.vdot(_state(circ), _state(ref))) == pytest.approx(1, abs=1e-12)
@@ -142,8 +148,10 @@ def test_qasm_import_matches_hand_built_circuit():
 
 def test_qasm_measure_warns_and_file_path(tmp_path):
     path = tmp_path / "bell.qasm"
-    path.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\n'
-                    "h q[0];\ncx q[0],q[1];\nmeasure q -> c;\n")
+    path.write_text(
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\n'
+        "h q[0];\ncx q[0],q[1];\nmeasure q -> c;\n"
+    )
     with pytest.warns(UserWarning, match="measure"):
         circ = tnbp.from_qasm(path)
     st = tnbp.simulate(circ, backend="dense")
@@ -154,7 +162,9 @@ def test_qasm_measure_warns_and_file_path(tmp_path):
 
 def test_qasm_three_qubit_gate_rejected():
     with pytest.raises(ValueError, match="source"):
-        tnbp.from_qasm('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nccx q[0],q[1],q[2];\n')
+        tnbp.from_qasm(
+            'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nccx q[0],q[1],q[2];\n'
+        )
 
 
 def test_partition():

@@ -7,14 +7,20 @@ With ``cutoff=0`` the MPS keeps every singular value (bond dimension up to
 
 import numpy as np
 import pytest
+from conftest import ANSATZ_BUILDERS
 from numpy.testing import assert_allclose
 
 import tnbp
-from conftest import ANSATZ_BUILDERS
 
 ATOL = 1e-10
 SUBSYSTEMS = [(0,), (2, 3), (0, 2, 5), (5, 1, 3), (11, 0), (1, 4, 6, 7, 9)]
-PAULIS = [("Z", (0,)), ("ZZ", (3, 4)), ("XY", (1, 10)), ("ZXY", (7, 0, 2)), ("YIX", (5, 6, 11))]
+PAULIS = [
+    ("Z", (0,)),
+    ("ZZ", (3, 4)),
+    ("XY", (1, 10)),
+    ("ZXY", (7, 0, 2)),
+    ("YIX", (5, 6, 11)),
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,17 +45,29 @@ def test_mps_is_exact_at_full_bond(pairs, ansatz_name):
 @pytest.mark.parametrize("alpha", [1, 2, 0.5, np.inf])
 def test_entropy_profiles_agree(pairs, ansatz_name, alpha):
     dense, mps = pairs[ansatz_name]
-    assert_allclose(tnbp.entropy_profile(mps, alpha), tnbp.entropy_profile(dense, alpha), atol=ATOL)
-    assert_allclose(tnbp.entropy(mps, 6, alpha), tnbp.entropy(dense, 6, alpha), atol=ATOL)
+    assert_allclose(
+        tnbp.entropy_profile(mps, alpha), tnbp.entropy_profile(dense, alpha), atol=ATOL
+    )
+    assert_allclose(
+        tnbp.entropy(mps, 6, alpha), tnbp.entropy(dense, 6, alpha), atol=ATOL
+    )
 
 
 @pytest.mark.parametrize("qubits", SUBSYSTEMS)
 def test_subsystem_quantities_agree(pairs, ansatz_name, qubits):
     dense, mps = pairs[ansatz_name]
-    for fn in (tnbp.subsystem_entropy, tnbp.purity, tnbp.trace_distance_to_maximally_mixed):
-        assert_allclose(fn(mps, qubits), fn(dense, qubits), atol=ATOL, err_msg=fn.__name__)
+    for fn in (
+        tnbp.subsystem_entropy,
+        tnbp.purity,
+        tnbp.trace_distance_to_maximally_mixed,
+    ):
+        assert_allclose(
+            fn(mps, qubits), fn(dense, qubits), atol=ATOL, err_msg=fn.__name__
+        )
     assert_allclose(
-        mps.reduced_density_matrix(qubits), dense.reduced_density_matrix(qubits), atol=ATOL
+        mps.reduced_density_matrix(qubits),
+        dense.reduced_density_matrix(qubits),
+        atol=ATOL,
     )
     assert_allclose(
         tnbp.subsystem_entropy(mps, qubits, alpha=2),
@@ -61,13 +79,21 @@ def test_subsystem_quantities_agree(pairs, ansatz_name, qubits):
 @pytest.mark.parametrize(("pauli", "qubits"), PAULIS)
 def test_expectations_agree(pairs, ansatz_name, pauli, qubits):
     dense, mps = pairs[ansatz_name]
-    assert_allclose(tnbp.expectation(mps, pauli, qubits), tnbp.expectation(dense, pauli, qubits), atol=ATOL)
+    assert_allclose(
+        tnbp.expectation(mps, pauli, qubits),
+        tnbp.expectation(dense, pauli, qubits),
+        atol=ATOL,
+    )
 
 
 def test_mutual_information_agrees(pairs, ansatz_name):
     dense, mps = pairs[ansatz_name]
     a, b = (0, 1), (6, 9, 11)
-    assert_allclose(tnbp.mutual_information(mps, a, b), tnbp.mutual_information(dense, a, b), atol=ATOL)
+    assert_allclose(
+        tnbp.mutual_information(mps, a, b),
+        tnbp.mutual_information(dense, a, b),
+        atol=ATOL,
+    )
 
 
 def test_dense_matches_independent_kron_reference():
@@ -88,5 +114,9 @@ def test_dense_matches_independent_kron_reference():
         psi = full @ psi
     st = tnbp.simulate(circ, backend="dense", initial="0110")
     assert_allclose(st.statevector, psi, atol=1e-12)
-    zz = np.kron(np.kron(pauli_matrix("Z"), np.eye(2)), np.kron(np.eye(2), pauli_matrix("Z")))
-    assert_allclose(tnbp.expectation(st, "ZZ", (0, 3)), np.vdot(psi, zz @ psi).real, atol=1e-12)
+    zz = np.kron(
+        np.kron(pauli_matrix("Z"), np.eye(2)), np.kron(np.eye(2), pauli_matrix("Z"))
+    )
+    assert_allclose(
+        tnbp.expectation(st, "ZZ", (0, 3)), np.vdot(psi, zz @ psi).real, atol=1e-12
+    )

@@ -39,15 +39,33 @@ def test_reference_matches_dense(seed):
     initial = "01101001"
     gamma = free_fermion.covariance_matrix(circ, initial)
     st = tnbp.simulate(circ, backend="dense", initial=initial)
-    assert_allclose(free_fermion.entropy_profile(gamma), tnbp.entropy_profile(st), atol=1e-10)
+    assert_allclose(
+        free_fermion.entropy_profile(gamma), tnbp.entropy_profile(st), atol=1e-10
+    )
     for start, stop in [(2, 5), (3, 4), (1, 7)]:
         block = tuple(range(start, stop))
-        assert_allclose(free_fermion.block_entropy(gamma, start, stop), tnbp.subsystem_entropy(st, block), atol=1e-10)
-        assert_allclose(free_fermion.block_purity(gamma, start, stop), tnbp.purity(st, block), atol=1e-10)
+        assert_allclose(
+            free_fermion.block_entropy(gamma, start, stop),
+            tnbp.subsystem_entropy(st, block),
+            atol=1e-10,
+        )
+        assert_allclose(
+            free_fermion.block_purity(gamma, start, stop),
+            tnbp.purity(st, block),
+            atol=1e-10,
+        )
     for j in range(n):
-        assert_allclose(free_fermion.z_expectation(gamma, j), tnbp.expectation(st, "Z", j), atol=1e-12)
+        assert_allclose(
+            free_fermion.z_expectation(gamma, j),
+            tnbp.expectation(st, "Z", j),
+            atol=1e-12,
+        )
     for i, j in [(0, 1), (2, 6), (7, 3)]:
-        assert_allclose(free_fermion.zz_expectation(gamma, i, j), tnbp.expectation(st, "ZZ", (i, j)), atol=1e-12)
+        assert_allclose(
+            free_fermion.zz_expectation(gamma, i, j),
+            tnbp.expectation(st, "ZZ", (i, j)),
+            atol=1e-12,
+        )
 
 
 def test_reference_rejects_non_matchgates():
@@ -72,14 +90,24 @@ def test_every_cut_matches_exact_when_chi_suffices(brickwork):
     circ, gamma = brickwork
     st = tnbp.simulate(circ, initial=NEEL, cutoff=1e-16)
     assert st.trusted
-    assert_allclose(tnbp.entropy_profile(st), free_fermion.entropy_profile(gamma), atol=1e-8)
-    for k in (1, 3, 6):
-        assert_allclose(tnbp.purity(st, range(k)), free_fermion.block_purity(gamma, 0, k), atol=1e-8)
     assert_allclose(
-        tnbp.subsystem_entropy(st, range(10, 16)), free_fermion.block_entropy(gamma, 10, 16), atol=1e-8
+        tnbp.entropy_profile(st), free_fermion.entropy_profile(gamma), atol=1e-8
+    )
+    for k in (1, 3, 6):
+        assert_allclose(
+            tnbp.purity(st, range(k)), free_fermion.block_purity(gamma, 0, k), atol=1e-8
+        )
+    assert_allclose(
+        tnbp.subsystem_entropy(st, range(10, 16)),
+        free_fermion.block_entropy(gamma, 10, 16),
+        atol=1e-8,
     )
     for i, j in [(0, 1), (19, 20), (5, 30)]:
-        assert_allclose(tnbp.expectation(st, "ZZ", (i, j)), free_fermion.zz_expectation(gamma, i, j), atol=1e-8)
+        assert_allclose(
+            tnbp.expectation(st, "ZZ", (i, j)),
+            free_fermion.zz_expectation(gamma, i, j),
+            atol=1e-8,
+        )
 
 
 def test_small_chi_is_flagged(brickwork):

@@ -18,7 +18,9 @@ N, DEPTH, SAMPLES = 12, 80, 24
 @pytest.fixture(scope="module")
 def haar_states():
     return [
-        tnbp.simulate(ansatz.haar_brickwork(N, DEPTH, seed=s), backend="mps", cutoff=1e-15)
+        tnbp.simulate(
+            ansatz.haar_brickwork(N, DEPTH, seed=s), backend="mps", cutoff=1e-15
+        )
         for s in range(SAMPLES)
     ]
 
@@ -54,5 +56,8 @@ def test_deep_haar_is_volume_law(haar_states):
 def test_visible_state_near_maximally_mixed(haar_states):
     """Trace distance of 2 visible qubits to I/4 is below the 1/2 sqrt(Dv/Dh) bound."""
     bound = theory.haar_trace_distance_bound(2, N - 2)
-    dist = [tnbp.trace_distance_to_maximally_mixed(st, tnbp.Partition.first(2, N)) for st in haar_states]
+    dist = [
+        tnbp.trace_distance_to_maximally_mixed(st, tnbp.Partition.first(2, N))
+        for st in haar_states
+    ]
     assert np.mean(dist) < bound

@@ -101,7 +101,9 @@ def test_auto_reports_memory_cap():
     circ = ansatz.haar_brickwork(20, 20, seed=5)
     with pytest.warns(tnbp.TruncationWarning, match="memory cap"):
         st = tnbp.simulate(
-            circ, max_bond="auto", auto_opts={"start": 4, "memory_cap": 2 * 20 * 16**2 * 16 - 1}
+            circ,
+            max_bond="auto",
+            auto_opts={"start": 4, "memory_cap": 2 * 20 * 16**2 * 16 - 1},
         )
     assert st.record.auto.status == "memory_cap"
     assert st.record.auto.max_bonds == (4, 8)
@@ -110,7 +112,9 @@ def test_auto_reports_memory_cap():
 
 def test_trust_policy_is_configurable():
     circ = ansatz.free_fermion_brickwork(16, 6, seed=2)
-    st = tnbp.simulate(circ, max_bond=64, trust_opts={"discard_tol": 1e-30, "margin": 0.0})
+    st = tnbp.simulate(
+        circ, max_bond=64, trust_opts={"discard_tol": 1e-30, "margin": 0.0}
+    )
     assert st.caveats in ((), ("truncated",))
     with pytest.raises(ValueError, match="trust_opts"):
         tnbp.simulate(circ, trust_opts={"bogus": 1})
@@ -120,7 +124,9 @@ def test_to_quimb_round_trip():
     circ = ansatz.hardware_efficient(8, 2, seed=0)
     st = tnbp.simulate(circ)
     dense = tnbp.simulate(circ, backend="dense")
-    assert abs(np.vdot(st.to_quimb().to_dense().ravel(), dense.statevector)) == pytest.approx(1, abs=1e-12)
+    assert abs(
+        np.vdot(st.to_quimb().to_dense().ravel(), dense.statevector)
+    ) == pytest.approx(1, abs=1e-12)
 
 
 def test_progbar_runs(capsys):

@@ -13,8 +13,12 @@ def test_synthetic_laws_recovered():
     rng = np.random.default_rng(0)
     noise = 0.01 * rng.normal(size=ell.size)
     area = tnbp.fit_entanglement_law(ell, 1.3 + noise, n=n)
-    assert area.law == "area" and area.coefficients["area"][0] == pytest.approx(1.3, abs=0.01)
-    volume = tnbp.fit_entanglement_law(ell, 0.5 + 0.9 * np.minimum(ell, n - ell) + noise, n=n)
+    assert area.law == "area" and area.coefficients["area"][0] == pytest.approx(
+        1.3, abs=0.01
+    )
+    volume = tnbp.fit_entanglement_law(
+        ell, 0.5 + 0.9 * np.minimum(ell, n - ell) + noise, n=n
+    )
     assert volume.law == "volume"
     assert volume.slope == pytest.approx(0.9, abs=3 * volume.slope_err + 1e-3)
     chord = np.log2(n / np.pi * np.sin(np.pi * ell / n))

@@ -48,7 +48,11 @@ def test_spectrum_functions():
     assert_allclose(spectrum.renyi_entropy(p, 0), np.log2(3))
     assert_allclose(spectrum.purity(p), 0.375)
     # maximally mixed qubit pair: distance 0; pure state: 1 - 1/D
-    assert_allclose(spectrum.trace_distance_to_maximally_mixed(np.full(4, 0.25), 2), 0, atol=1e-15)
-    assert_allclose(spectrum.trace_distance_to_maximally_mixed(np.array([1.0]), 3), 1 - 1 / 8)
+    assert_allclose(
+        spectrum.trace_distance_to_maximally_mixed(np.full(4, 0.25), 2), 0, atol=1e-15
+    )
+    assert_allclose(
+        spectrum.trace_distance_to_maximally_mixed(np.array([1.0]), 3), 1 - 1 / 8
+    )
     with pytest.raises(ValueError, match="eigenvalues"):
         spectrum.trace_distance_to_maximally_mixed(np.full(5, 0.2), 2)

@@ -104,7 +104,9 @@ def haar_brickwork(n: int, depth: int, *, seed=None) -> Circuit:
     return circ
 
 
-def two_local_terms(n: int, *, nearest_neighbour: bool = False) -> list[tuple[str, tuple]]:
+def two_local_terms(
+    n: int, *, nearest_neighbour: bool = False
+) -> list[tuple[str, tuple]]:
     """The Pauli terms of the random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
 
     Onsite terms :math:`\\sigma_a^i` for every qubit and :math:`a \\in \\{x,y,z\\}`,

@@ -99,7 +99,9 @@ class Circuit:
         qubits = check_qubits(qubits, self._n)
         self._append(Gate(qubits, label, matrix=check_unitary(U, len(qubits))))
 
-    def pauli_rotation(self, theta, pauli: str, qubits, *, trainable: bool = True) -> None:
+    def pauli_rotation(
+        self, theta, pauli: str, qubits, *, trainable: bool = True
+    ) -> None:
         """Apply :math:`e^{-i\\theta P/2}` for a Pauli string on one or two qubits.
 
         Parameters
@@ -115,7 +117,9 @@ class Circuit:
         """
         qubits = check_qubits(qubits, self._n)
         if len(qubits) > 2:
-            raise ValueError(f"`qubits`: rotations act on 1 or 2 qubits, got {len(qubits)}.")
+            raise ValueError(
+                f"`qubits`: rotations act on 1 or 2 qubits, got {len(qubits)}."
+            )
         pauli = check_pauli(pauli, len(qubits))
         theta = check_real(theta, "theta")
         label = f"R{pauli}" if len(pauli) == 1 else f"R_{pauli}"
@@ -177,7 +181,9 @@ class Circuit:
             raise ValueError("`params` must be finite (no NaN or inf).")
         values = iter(arr.astype(float))
         new = Circuit(self._n)
-        new._gates = [g.with_theta(next(values)) if g.trainable else g for g in self._gates]
+        new._gates = [
+            g.with_theta(next(values)) if g.trainable else g for g in self._gates
+        ]
         return new
 
     # --------------------------------------------------------------- structure

@@ -23,12 +23,8 @@ UNITARY_ATOL = 1e-10
 
 H = np.array([[1, 1], [1, -1]], dtype=complex) / np.sqrt(2)
 CZ = np.diag([1, 1, 1, -1]).astype(complex)
-CNOT = np.array(
-    [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=complex
-)
-SWAP = np.array(
-    [[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]], dtype=complex
-)
+CNOT = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=complex)
+SWAP = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]], dtype=complex)
 for _m in (H, CZ, CNOT, SWAP):
     _m.setflags(write=False)
 

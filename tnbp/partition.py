@@ -38,7 +38,9 @@ class Partition:
         hid = check_qubits(self.hidden, big, name="hidden", allow_empty=True)
         both = set(vis) & set(hid)
         if both:
-            raise ValueError(f"`visible` and `hidden` overlap on qubits {sorted(both)}.")
+            raise ValueError(
+                f"`visible` and `hidden` overlap on qubits {sorted(both)}."
+            )
         everything = sorted(vis + hid)
         if everything != list(range(len(everything))):
             missing = sorted(set(range(max(everything) + 1)) - set(everything))

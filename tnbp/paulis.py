@@ -35,7 +35,9 @@ def check_pauli(pauli, num_qubits: int | None = None, *, name: str = "pauli") ->
         raise TypeError(f"`{name}` must be a string of I, X, Y, Z, got {pauli!r}.")
     up = pauli.upper()
     if not up or set(up) - set("IXYZ"):
-        raise ValueError(f"`{name}` must be a non-empty string of I, X, Y, Z, got {pauli!r}.")
+        raise ValueError(
+            f"`{name}` must be a non-empty string of I, X, Y, Z, got {pauli!r}."
+        )
     if num_qubits is not None and len(up) != num_qubits:
         raise ValueError(
             f"`{name}` {pauli!r} has {len(up)} letters but acts on {num_qubits} qubit(s)."

@@ -36,13 +36,25 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
             ax.plot(bad.depth, bad[col], "o", mfc="none", color=line.get_color())
     chi = df["max_bond"].dropna()
     if len(chi):
-        ax_s.axhline(np.log2(float(chi.iloc[0])), ls=":", color="gray", label="log2(max_bond)")
+        ax_s.axhline(
+            np.log2(float(chi.iloc[0])), ls=":", color="gray", label="log2(max_bond)"
+        )
     ax_s.axhline(df["page_entropy"].iloc[0], ls="--", color="k", label="Page (Haar)")
-    ax_d.axhline(df["haar_bound"].iloc[0], ls="--", color="k", label=r"$\frac{1}{2}\sqrt{D_v/D_h}$")
+    ax_d.axhline(
+        df["haar_bound"].iloc[0],
+        ls="--",
+        color="k",
+        label=r"$\frac{1}{2}\sqrt{D_v/D_h}$",
+    )
     n, nv = int(df["n"].iloc[0]), int(df["n_visible"].iloc[0])
-    ax_s.set(xlabel="depth (layers)", ylabel="half-chain entropy (bits)", title=f"n = {n}")
-    ax_d.set(xlabel="depth (layers)", ylabel=r"$\frac{1}{2}\|\rho_v - I/D_v\|_1$",
-             title=f"{nv} visible qubits (hollow: untrusted)")
+    ax_s.set(
+        xlabel="depth (layers)", ylabel="half-chain entropy (bits)", title=f"n = {n}"
+    )
+    ax_d.set(
+        xlabel="depth (layers)",
+        ylabel=r"$\frac{1}{2}\|\rho_v - I/D_v\|_1$",
+        title=f"{nv} visible qubits (hollow: untrusted)",
+    )
     ax_s.legend(fontsize=8)
     ax_d.legend(fontsize=8)
     path = Path(path)

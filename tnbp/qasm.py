@@ -67,7 +67,9 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
             )
         if gate.label in _ROTATIONS:
             circ.pauli_rotation(
-                float(gate.params[0]), _ROTATIONS[gate.label], gate.qubits,
+                float(gate.params[0]),
+                _ROTATIONS[gate.label],
+                gate.qubits,
                 trainable=trainable,
             )
         else:

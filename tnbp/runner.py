@@ -69,8 +69,19 @@ def run_sweep(
         done = {tuple(row) for row in previous[keys].itertuples(index=False)}
     todo = [p for p in points if _key(p, keys) not in done]
     if len(todo) < len(points):
-        log.info("%s: %d of %d points already in %s", desc, len(points) - len(todo), len(points), out)
+        log.info(
+            "%s: %d of %d points already in %s",
+            desc,
+            len(points) - len(todo),
+            len(points),
+            out,
+        )
     for point in tqdm(todo, desc=desc, disable=not progbar):
         row = {**point, **fn(**point)}
-        pd.DataFrame([row]).to_csv(out, mode="a", header=not out.exists() or out.stat().st_size == 0, index=False)
+        pd.DataFrame([row]).to_csv(
+            out,
+            mode="a",
+            header=not out.exists() or out.stat().st_size == 0,
+            index=False,
+        )
     return pd.read_csv(out)

@@ -21,7 +21,9 @@ def test_quick_preset(study, tmp_path):
     df, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
     table = pd.read_csv(tmp_path / "entanglement_vs_depth.csv")
-    assert len(table) == len(df) == 2 * len(study.QUICK["depths"]) * study.QUICK["samples"]
+    assert (
+        len(table) == len(df) == 2 * len(study.QUICK["depths"]) * study.QUICK["samples"]
+    )
     for _, group in table.groupby("ansatz"):
         group = group.sort_values("depth")
         # entanglement grows with depth, the visible state approaches I/D_v
@@ -31,7 +33,9 @@ def test_quick_preset(study, tmp_path):
     import numpy as np
 
     assert (table.half_chain_entropy <= np.log2(study.QUICK["max_bond"]) + 1e-9).all()
-    deep = table[(table.ansatz == "haar_brickwork") & (table.depth == max(study.QUICK["depths"]))]
+    deep = table[
+        (table.ansatz == "haar_brickwork") & (table.depth == max(study.QUICK["depths"]))
+    ]
     assert not deep.trusted.any()
     # rerunning resumes: nothing is recomputed or duplicated
     df2, _ = study.main(**study.QUICK, out=tmp_path, progbar=False)

@@ -19,7 +19,9 @@ def _check_max_bond(max_bond):
     if max_bond is None or max_bond == "auto":
         return max_bond
     if isinstance(max_bond, bool) or not isinstance(max_bond, numbers.Integral):
-        raise TypeError(f"`max_bond` must be None, a positive int or 'auto', got {max_bond!r}.")
+        raise TypeError(
+            f"`max_bond` must be None, a positive int or 'auto', got {max_bond!r}."
+        )
     if max_bond < 1:
         raise ValueError(f"`max_bond` must be >= 1, got {max_bond}.")
     return int(max_bond)
@@ -92,6 +94,12 @@ def simulate(
     if backend == "dense":
         return simulate_dense(circuit, initial=initial)
     return simulate_mps(
-        circuit, initial=initial, max_bond=max_bond, cutoff=cutoff, progbar=progbar,
-        auto_opts=auto_opts, trust=trust, blas_threads=blas_threads,
+        circuit,
+        initial=initial,
+        max_bond=max_bond,
+        cutoff=cutoff,
+        progbar=progbar,
+        auto_opts=auto_opts,
+        trust=trust,
+        blas_threads=blas_threads,
     )

@@ -54,7 +54,9 @@ class CanonicalMPS:
         n = len(B)
         for i in range(n - 1, 0, -1):
             chi_l, d, chi_r = B[i].shape
-            Q, Rm = do("linalg.qr", do("conj", do("transpose", B[i].reshape(chi_l, d * chi_r))))
+            Q, Rm = do(
+                "linalg.qr", do("conj", do("transpose", B[i].reshape(chi_l, d * chi_r)))
+            )
             B[i] = do("transpose", do("conj", Q)).reshape(-1, d, chi_r)
             B[i - 1] = do("tensordot", B[i - 1], do("transpose", do("conj", Rm)), 1)
         norm = float(do("linalg.norm", B[0].reshape(-1)))
@@ -88,7 +90,15 @@ class CanonicalMPS:
         for i in range(a, b + 1):
             T = self.site(i, a)
             p = ops.get(i, "I")
-            OT = T if p == "I" else do("transpose", do("tensordot", PAULI_MATRICES[p], T, ((1,), (1,))), (1, 0, 2))
+            OT = (
+                T
+                if p == "I"
+                else do(
+                    "transpose",
+                    do("tensordot", PAULI_MATRICES[p], T, ((1,), (1,))),
+                    (1, 0, 2),
+                )
+            )
             X = do("tensordot", env, OT, ((0,), (0,)))  # (b, s, c)
             env = do("tensordot", X, do("conj", T), ((0, 1), (0, 1)))  # (c, d)
         return float(do("real", do("trace", env)))
@@ -155,7 +165,9 @@ class CanonicalMPS:
             T = self.site(i, a)
             X = do("tensordot", env, T, ((0,), (0,)))  # (b, k, l, s, c)
             if i in keep:
-                Y = do("tensordot", X, do("conj", T), ((0,), (0,)))  # (k, l, s, c, t, d)
+                Y = do(
+                    "tensordot", X, do("conj", T), ((0,), (0,))
+                )  # (k, l, s, c, t, d)
                 c, d = Y.shape[3], Y.shape[5]
                 env = do("transpose", Y, (3, 5, 0, 2, 1, 4))
                 env = env.reshape(c, d, env.shape[2] * 2, env.shape[4] * 2)
@@ -172,7 +184,9 @@ class CanonicalMPS:
             T = self.B[i]
             X = do("tensordot", T, env, ((2,), (0,)))  # (a, s, d, k, l)
             if i in keep:
-                Y = do("tensordot", X, do("conj", T), ((2,), (2,)))  # (a, s, k, l, b, t)
+                Y = do(
+                    "tensordot", X, do("conj", T), ((2,), (2,))
+                )  # (a, s, k, l, b, t)
                 a_, b_ = Y.shape[0], Y.shape[4]
                 env = do("transpose", Y, (0, 4, 1, 2, 5, 3))
                 env = env.reshape(a_, b_, 2 * env.shape[3], 2 * env.shape[5])

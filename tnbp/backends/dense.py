@@ -86,7 +86,10 @@ class DenseState(State):
     @functools.cached_property
     def record(self) -> BondRecord:
         """Exact record: bond dimensions are the Schmidt ranks (tolerance 1e-14)."""
-        ranks = [int(np.count_nonzero(self.cut_spectrum(c) > 1e-14)) for c in range(1, self.n)]
+        ranks = [
+            int(np.count_nonzero(self.cut_spectrum(c) > 1e-14))
+            for c in range(1, self.n)
+        ]
         return BondRecord.exact(ranks)
 
 

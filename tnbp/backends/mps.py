@@ -108,7 +108,9 @@ class MPSState(State):
     def to_quimb(self) -> qtn.MatrixProductState:
         """The normalized state as a quimb ``MatrixProductState`` (right-canonical)."""
         B = self.canonical.B
-        arrays = [B[0][0]] + B[1:-1] + [B[-1][..., 0]] if self.n > 1 else [B[0][0, :, 0]]
+        arrays = (
+            [B[0][0]] + B[1:-1] + [B[-1][..., 0]] if self.n > 1 else [B[0][0, :, 0]]
+        )
         return qtn.MatrixProductState(arrays, shape="lpr")
 
     def schmidt_values(self, cut: int) -> np.ndarray:
@@ -179,8 +181,12 @@ def _run(circuit: Circuit, initial: str, max_bond, cutoff: float, progbar: bool)
     psi = qtn.MPS_computational_state(initial)
     info: dict = {}
     opts = dict(
-        contract="auto-mps", max_bond=max_bond, cutoff=cutoff, cutoff_mode="rsum2",
-        propagate_tags=False, info=info,
+        contract="auto-mps",
+        max_bond=max_bond,
+        cutoff=cutoff,
+        cutoff_mode="rsum2",
+        propagate_tags=False,
+        info=info,
     )
     gates = circuit.gates
     layers = circuit.layers()
@@ -208,7 +214,9 @@ def _run(circuit: Circuit, initial: str, max_bond, cutoff: float, progbar: bool)
             norm2 = new
         history.append(_bond_sizes(psi))
         if progbar:
-            bar.set_postfix(max_bond=max(history[-1], default=1), error=f"{1 - norm2:.2g}")
+            bar.set_postfix(
+                max_bond=max(history[-1], default=1), error=f"{1 - norm2:.2g}"
+            )
     hist = np.array(history, dtype=int).reshape(len(history), circuit.n - 1)
     record = BondRecord(
         bond_dims=history[-1],
@@ -236,7 +244,9 @@ def simulate_mps(
 ) -> MPSState:
     """Simulate ``circuit`` from ``|initial>`` as an MPS (see module docstring)."""
     if circuit.n < 2:
-        raise ValueError("`backend`='mps' needs at least 2 qubits; use backend='dense'.")
+        raise ValueError(
+            "`backend`='mps' needs at least 2 qubits; use backend='dense'."
+        )
     opts = {**AUTO_DEFAULTS, **(auto_opts or {})}
     unknown = set(opts) - set(AUTO_DEFAULTS)
     if unknown:
@@ -249,7 +259,9 @@ def simulate_mps(
         else:
             psi, record = _run(circuit, initial, max_bond, cutoff, progbar)
             canon = None
-    state = MPSState(psi, record, trust=trust, blas_threads=blas_threads, canonical=canon)
+    state = MPSState(
+        psi, record, trust=trust, blas_threads=blas_threads, canonical=canon
+    )
     if record.auto is not None and record.auto.status != "converged":
         warnings.warn(state.caveat_message(), TruncationWarning, stacklevel=3)
     return state
@@ -277,7 +289,9 @@ def _run_auto(circuit: Circuit, initial: str, cutoff: float, progbar: bool, opts
         elif 2 * circuit.n * (2 * chi) ** 2 * 16 > opts["memory_cap"]:
             status = "memory_cap"
         else:
-            log.info("max_bond=%d: entropies changed by %.3g bits; doubling", chi, change)
+            log.info(
+                "max_bond=%d: entropies changed by %.3g bits; doubling", chi, change
+            )
             previous, chi = profile, 2 * chi
             continue
         auto = AutoReport(status, tuple(tried), change, float(opts["tol"]))

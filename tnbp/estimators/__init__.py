@@ -1,7 +1,13 @@
 """Estimators: numbers read off a state, each carrying the state's caveats."""
 
 from .distance import trace_distance_to_maximally_mixed
-from .entropy import entropy, entropy_profile, mutual_information, purity, subsystem_entropy
+from .entropy import (
+    entropy,
+    entropy_profile,
+    mutual_information,
+    purity,
+    subsystem_entropy,
+)
 from .expectation import expectation
 from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
 

@@ -35,7 +35,7 @@ def check_cut(state: State, cut) -> int:
 
 
 def _as_cut(qubits: set[int], n: int) -> int | None:
-    """``k`` if ``qubits`` is the prefix ``0..k-1`` or, returned as ``-k``, the suffix ``k..n-1``."""
+    """The cut ``k`` if ``qubits`` is the prefix ``0..k-1``; ``-k`` for the suffix ``k..n-1``."""
     k = len(qubits)
     if qubits == set(range(k)):
         return k

@@ -66,7 +66,9 @@ def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
     alpha = check_alpha(alpha)
-    return flagged(state, spectrum.renyi_entropy(subsystem_spectrum(state, qubits), alpha))
+    return flagged(
+        state, spectrum.renyi_entropy(subsystem_spectrum(state, qubits), alpha)
+    )
 
 
 def purity(state, qubits) -> Estimate:
@@ -82,7 +84,9 @@ def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
     a = check_subsystem(state, a, name="a")
     b = check_subsystem(state, b, name="b")
     if set(a) & set(b):
-        raise ValueError(f"`a` and `b` must be disjoint, both contain {sorted(set(a) & set(b))}.")
+        raise ValueError(
+            f"`a` and `b` must be disjoint, both contain {sorted(set(a) & set(b))}."
+        )
     alpha = check_alpha(alpha)
     s = [
         spectrum.renyi_entropy(subsystem_spectrum(state, q), alpha)

@@ -4,8 +4,9 @@ Three models of the entropy :math:`S(\\ell)` of the first :math:`\\ell` of
 :math:`n` qubits are fitted by least squares:
 
 - ``area``:   :math:`S = s_0` (bounded entanglement);
-- ``log``:    :math:`S = s_0 + c_{\\log} \\log_2 \\big(\\tfrac{n}{\\pi}\\sin\\tfrac{\\pi\\ell}{n}\\big)`
-  (critical chains; the chord length reduces to :math:`\\log_2\\ell` for
+- ``log``:    :math:`S = s_0 + c_{\\log} \\log_2 \\ell_c` with the chord length
+  :math:`\\ell_c = \\tfrac{n}{\\pi}\\sin\\tfrac{\\pi\\ell}{n}`
+  (critical chains; :math:`\\ell_c \\to \\ell` for
   :math:`\\ell \\ll n`);
 - ``volume``: :math:`S = s_0 + v \\min(\\ell, n - \\ell)` (Page-like).
 
