@@ -127,38 +127,54 @@ class Circuit:
 
     def rx(self, theta, q: int, *, trainable: bool = True) -> None:
         """:math:`e^{-i\\theta X/2}` on qubit ``q``."""
-        self.pauli_rotation(theta, "X", q, trainable=trainable)
+        self.pauli_rotation(theta, "X", self._qubit(q, "q"), trainable=trainable)
 
     def ry(self, theta, q: int, *, trainable: bool = True) -> None:
         """:math:`e^{-i\\theta Y/2}` on qubit ``q``."""
-        self.pauli_rotation(theta, "Y", q, trainable=trainable)
+        self.pauli_rotation(theta, "Y", self._qubit(q, "q"), trainable=trainable)
 
     def rz(self, theta, q: int, *, trainable: bool = True) -> None:
         """:math:`e^{-i\\theta Z/2}` on qubit ``q``."""
-        self.pauli_rotation(theta, "Z", q, trainable=trainable)
+        self.pauli_rotation(theta, "Z", self._qubit(q, "q"), trainable=trainable)
 
-    def _fixed(self, U: np.ndarray, qubits, label: str) -> None:
-        self._append(Gate(check_qubits(qubits, self._n), label, matrix=U))
+    def _qubit(self, q, name: str) -> int:
+        """Validate one qubit index passed as argument ``name``."""
+        q = check_int(q, name)
+        if not 0 <= q < self._n:
+            raise ValueError(
+                f"`{name}` = {q} is out of range for {self._n} qubits (0..{self._n - 1})."
+            )
+        return q
+
+    def _fixed(self, U: np.ndarray, label: str, **qubits: int) -> None:
+        """Append a fixed gate; ``qubits`` maps argument names to qubit indices."""
+        qs = tuple(self._qubit(q, name) for name, q in qubits.items())
+        if len(set(qs)) != len(qs):
+            names = " and ".join(f"`{name}`" for name in qubits)
+            raise ValueError(
+                f"{names} must be different qubits, got repeated qubits {qs}."
+            )
+        self._append(Gate(qs, label, matrix=U))
 
     def h(self, q: int) -> None:
         """Hadamard on qubit ``q``."""
-        self._fixed(H, (q,), "H")
+        self._fixed(H, "H", q=q)
 
     def x(self, q: int) -> None:
         """Pauli X (bit flip) on qubit ``q``."""
-        self._fixed(PAULI_MATRICES["X"], (q,), "X")
+        self._fixed(PAULI_MATRICES["X"], "X", q=q)
 
     def cz(self, i: int, j: int) -> None:
         """Controlled-Z on qubits ``i`` and ``j`` (symmetric)."""
-        self._fixed(CZ, (i, j), "CZ")
+        self._fixed(CZ, "CZ", i=i, j=j)
 
     def cnot(self, i: int, j: int) -> None:
         """CNOT with control ``i`` and target ``j``."""
-        self._fixed(CNOT, (i, j), "CNOT")
+        self._fixed(CNOT, "CNOT", i=i, j=j)
 
     def swap(self, i: int, j: int) -> None:
         """SWAP qubits ``i`` and ``j``."""
-        self._fixed(SWAP, (i, j), "SWAP")
+        self._fixed(SWAP, "SWAP", i=i, j=j)
 
     # ------------------------------------------------------------- parameters
     def bind(self, params) -> Circuit:

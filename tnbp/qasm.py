@@ -57,12 +57,21 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
             stacklevel=2,
         )
 
+    if info["n"] < 1:
+        raise ValueError("`source` declares no qubits (no `qreg`).")
+    try:
+        return _build(info, trainable)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"`source`: {exc}") from exc
+
+
+def _build(info: dict, trainable: bool) -> Circuit:
     circ = Circuit(info["n"])
     for raw in info["gates"]:
         gate = parse_to_gate(raw)
         if len(gate.qubits) > 2 or gate.controls:
             raise ValueError(
-                f"`source`: gate {gate.label} on {len(gate.qubits)} qubits is not "
+                f"gate {gate.label} on {len(gate.qubits)} qubits is not "
                 "supported (one- and two-qubit gates only); decompose it first."
             )
         if gate.label in _ROTATIONS:

@@ -151,6 +151,10 @@ class State(abc.ABC):
     def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
         """:math:`\\rho_A` of the listed qubits (first listed most significant)."""
 
+    def subsystem_spectrum(self, qubits: tuple[int, ...]) -> np.ndarray:
+        """Eigenvalues of :math:`\\rho_A` for a set of at most 12 qubits."""
+        return np.linalg.eigvalsh(self.reduced_density_matrix(qubits))
+
     @abc.abstractmethod
     def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
         """:math:`\\langle P \\rangle` for a validated Pauli string on distinct qubits."""
@@ -181,15 +185,23 @@ class State(abc.ABC):
     # ------------------------------------------------------------------ trust
     @functools.cached_property
     def saturated_cuts(self) -> tuple[int, ...]:
-        """Cuts whose bond sits at ``max_bond`` with entropy near :math:`\\log_2\\chi`."""
-        cap = self.record.max_bond
-        if cap is None:
+        """Cuts where the bond cap bit: bond at ``max_bond`` with entropy near its log.
+
+        A cut counts only if the run truncated at all, ``max_bond`` is below the
+        largest Schmidt rank the cut allows (:math:`2^{\\min(k, n-k)}`), its bond
+        sits at the cap, and its entropy is within ``margin`` bits of
+        :math:`\\log_2 \\texttt{max\\_bond}`.
+        """
+        rec = self.record
+        cap = rec.max_bond
+        if cap is None or rec.num_truncations == 0:
             return ()
         limit = np.log2(cap) - self.trust.margin
         return tuple(
             cut
             for cut in range(1, self.n)
-            if self.record.bond_dims[cut - 1] >= cap
+            if cap < 2 ** min(cut, self.n - cut)
+            and rec.bond_dims[cut - 1] >= cap
             and renyi_entropy(self.cut_spectrum(cut)) >= limit
         )
 

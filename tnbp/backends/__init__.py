@@ -8,7 +8,7 @@ from .._checks import check_bitstring, check_opt
 from ..circuit import Circuit
 from ..state import State, TrustPolicy
 from .dense import DenseState, simulate_dense
-from .mps import MPSState, simulate_mps
+from .mps import MPSState, check_auto_opts, simulate_mps
 
 __all__ = ["BACKENDS", "DenseState", "MPSState", "simulate"]
 
@@ -87,6 +87,7 @@ def simulate(
     initial = check_bitstring(initial, circuit.n)
     max_bond = _check_max_bond(max_bond)
     cutoff = _check_cutoff(cutoff)
+    check_auto_opts(auto_opts)
     try:
         trust = TrustPolicy(**(trust_opts or {}))
     except TypeError as exc:

@@ -62,17 +62,25 @@ class DenseState(State):
         rest = tuple(q for q in range(self.n) if q not in rows)
         return np.transpose(self.psi, rows + rest).reshape(2 ** len(rows), -1)
 
+    # Spectra come from singular values of the amplitude matrix, not from
+    # eigenvalues of rho = M M^dag: squared singular values keep their relative
+    # accuracy down to ~1e-32, where eigvalsh(rho) has absolute errors ~1e-16.
     def cut_spectrum(self, cut: int) -> np.ndarray:
-        M = self.psi.reshape(2**cut, -1)
-        gram = M @ M.conj().T if M.shape[0] <= M.shape[1] else M.conj().T @ M
-        return np.linalg.eigvalsh(gram)[::-1]
+        return np.linalg.svd(self.psi.reshape(2**cut, -1), compute_uv=False) ** 2
 
-    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+    def subsystem_spectrum(self, qubits: tuple[int, ...]) -> np.ndarray:
+        self._check_rdm_size(qubits)
+        return np.linalg.svd(self._matrix(tuple(qubits)), compute_uv=False) ** 2
+
+    def _check_rdm_size(self, qubits) -> None:
         if len(qubits) > MAX_RDM_QUBITS:
             raise ValueError(
                 f"`qubits`: reduced density matrices are limited to {MAX_RDM_QUBITS} "
                 f"qubits, got {len(qubits)}."
             )
+
+    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+        self._check_rdm_size(qubits)
         M = self._matrix(tuple(qubits))
         return M @ M.conj().T
 

@@ -33,6 +33,7 @@ from autoray import do
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+from .._checks import check_int, check_real
 from ..circuit import Circuit
 from ..diagnostics import TruncationWarning
 from ..spectrum import renyi_entropy
@@ -265,6 +266,29 @@ def simulate_mps(
     if record.auto is not None and record.auto.status != "converged":
         warnings.warn(state.caveat_message(), TruncationWarning, stacklevel=3)
     return state
+
+
+def check_auto_opts(auto_opts) -> dict:
+    """Validate the options of ``max_bond="auto"``; return them with defaults filled in."""
+    if auto_opts is None:
+        return dict(AUTO_DEFAULTS)
+    if not isinstance(auto_opts, dict):
+        raise TypeError(f"`auto_opts` must be a dict, got {type(auto_opts)!r}.")
+    unknown = set(auto_opts) - set(AUTO_DEFAULTS)
+    if unknown:
+        raise ValueError(
+            f"`auto_opts` has unknown keys {sorted(unknown)}; valid: {sorted(AUTO_DEFAULTS)}."
+        )
+    opts = {**AUTO_DEFAULTS, **auto_opts}
+    try:
+        check_int(opts["start"], "start", minimum=1)
+        check_int(opts["memory_cap"], "memory_cap", minimum=1)
+        tol = check_real(opts["tol"], "tol")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"`auto_opts`: {exc}") from exc
+    if tol < 0:
+        raise ValueError(f"`auto_opts`: `tol` must be >= 0, got {tol}.")
+    return opts
 
 
 def _run_auto(circuit: Circuit, initial: str, cutoff: float, progbar: bool, opts: dict):

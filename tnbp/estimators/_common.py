@@ -20,7 +20,7 @@ def check_state(state) -> State:
 def check_subsystem(state: State, qubits, *, name: str = "qubits") -> tuple[int, ...]:
     """Validate a set of qubits, or take the visible qubits of a :class:`Partition`."""
     if isinstance(qubits, Partition):
-        return qubits.check(state.n).visible
+        return qubits.check(state.n, name=name).visible
     return check_qubits(qubits, state.n, name=name)
 
 
@@ -57,7 +57,7 @@ def subsystem_spectrum(state: State, qubits: tuple[int, ...]) -> np.ndarray:
     if len(qs) == n:
         if state.is_pure:
             return np.ones(1)
-        return np.linalg.eigvalsh(state.reduced_density_matrix(tuple(range(n))))
+        return state.subsystem_spectrum(tuple(range(n)))
     cut = _as_cut(qs, n)
     if cut is not None and (cut > 0 or state.is_pure):
         return state.cut_spectrum(abs(cut))
@@ -70,4 +70,4 @@ def subsystem_spectrum(state: State, qubits: tuple[int, ...]) -> np.ndarray:
             f"prefix nor a suffix of the chain needs a reduced density matrix of "
             f"{len(target)} qubits, above the limit of {MAX_RDM_QUBITS}."
         )
-    return np.linalg.eigvalsh(state.reduced_density_matrix(tuple(sorted(target))))
+    return state.subsystem_spectrum(tuple(sorted(target)))
