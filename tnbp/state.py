@@ -227,6 +227,18 @@ class State(abc.ABC):
     def trusted(self) -> bool:
         return not self.caveats
 
+    @property
+    def truncation_distance(self) -> float:
+        """Estimated trace distance to the exact state, :math:`\\sqrt{\\epsilon}`.
+
+        ``epsilon`` is the discarded weight; 0 when no gate truncated beyond
+        floating-point noise.
+        """
+        rec = self.record
+        if rec.num_truncations == 0:
+            return 0.0
+        return float(np.sqrt(min(1.0, rec.discarded_weight)))
+
     def caveat_message(self) -> str:
         """A sentence explaining this state's caveats and what to do about them."""
         rec = self.record

@@ -25,4 +25,5 @@ def trace_distance_to_maximally_mixed(state, qubits) -> Estimate:
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
     p = subsystem_spectrum(state, qubits)
-    return flagged(state, spectrum.trace_distance_to_maximally_mixed(p, len(qubits)))
+    value = spectrum.trace_distance_to_maximally_mixed(p, len(qubits))
+    return flagged(state, value, state.truncation_distance)

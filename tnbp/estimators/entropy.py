@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import spectrum
 from .._checks import check_alpha
-from ..diagnostics import Estimate, EstimateArray, flagged
+from ..diagnostics import Estimate, EstimateArray, entropy_error, flagged
 from ._common import check_cut, check_state, check_subsystem, subsystem_spectrum
 
 
@@ -37,17 +37,24 @@ def entropy(state, cut: int, alpha: float = 1) -> Estimate:
     state = check_state(state)
     cut = check_cut(state, cut)
     alpha = check_alpha(alpha)
-    return flagged(state, spectrum.renyi_entropy(state.cut_spectrum(cut), alpha))
+    return flagged(
+        state, *_entropy_and_error(state, state.cut_spectrum(cut), cut, alpha)
+    )
 
 
 def entropy_profile(state, alpha: float = 1) -> EstimateArray:
-    """Entropies (bits) at all ``n - 1`` cuts; element ``k`` is the cut ``k + 1``."""
+    """Entropies (bits) at all ``n - 1`` cuts; element ``k`` is the cut ``k + 1``.
+
+    ``truncation_error`` is the largest of the cuts' bounds.
+    """
     state = check_state(state)
     alpha = check_alpha(alpha)
-    values = [
-        spectrum.renyi_entropy(state.cut_spectrum(c), alpha) for c in range(1, state.n)
+    pairs = [
+        _entropy_and_error(state, state.cut_spectrum(c), c, alpha)
+        for c in range(1, state.n)
     ]
-    return flagged(state, np.array(values, dtype=float))
+    values, errors = np.array(pairs, dtype=float).reshape(-1, 2).T
+    return flagged(state, values, float(np.max(errors)))
 
 
 def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
@@ -66,16 +73,16 @@ def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
     alpha = check_alpha(alpha)
-    return flagged(
-        state, spectrum.renyi_entropy(subsystem_spectrum(state, qubits), alpha)
-    )
+    p = subsystem_spectrum(state, qubits)
+    return flagged(state, *_entropy_and_error(state, p, len(qubits), alpha))
 
 
 def purity(state, qubits) -> Estimate:
     """:math:`\\mathrm{Tr}\\,\\rho_A^2` of a set of qubits (1 for a product state)."""
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
-    return flagged(state, spectrum.purity(subsystem_spectrum(state, qubits)))
+    value = spectrum.purity(subsystem_spectrum(state, qubits))
+    return flagged(state, value, min(1.0, 4 * state.truncation_distance))
 
 
 def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
@@ -88,8 +95,19 @@ def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
             f"`a` and `b` must be disjoint, both contain {sorted(set(a) & set(b))}."
         )
     alpha = check_alpha(alpha)
-    s = [
-        spectrum.renyi_entropy(subsystem_spectrum(state, q), alpha)
+    parts = [
+        _entropy_and_error(state, subsystem_spectrum(state, q), len(q), alpha)
         for q in (a, b, a + b)
     ]
-    return flagged(state, s[0] + s[1] - s[2])
+    (sa, ea), (sb, eb), (sab, eab) = parts
+    return flagged(state, sa + sb - sab, ea + eb + eab)
+
+
+def _entropy_and_error(state, p, size: int, alpha: float) -> tuple[float, float]:
+    """Entropy of a spectrum of ``size`` qubits and its truncation-error bound."""
+    value = spectrum.renyi_entropy(p, alpha)
+    k = min(size, state.n - size) if state.is_pure else size
+    error = entropy_error(
+        state.truncation_distance, k, alpha, purity=spectrum.purity(p)
+    )
+    return value, error

@@ -18,6 +18,12 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     qubits : int or sequence of int
         Distinct qubits, in the order of the letters.
 
+    Returns
+    -------
+    Estimate
+        The value, with ``truncation_error`` :math:`2T` for a state at trace
+        distance :math:`T` from the exact one (:mod:`tnbp.diagnostics`).
+
     Examples
     --------
     >>> import tnbp
@@ -28,4 +34,5 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
     pauli = check_pauli(pauli, len(qubits))
-    return flagged(state, state.expectation_pauli(pauli, qubits))
+    error = 0.0 if set(pauli) == {"I"} else min(2.0, 2 * state.truncation_distance)
+    return flagged(state, state.expectation_pauli(pauli, qubits), error)

@@ -1,0 +1,107 @@
+"""Truncation-error bounds carried by estimates hold against exact references."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+import tnbp
+from tnbp import ansatz, free_fermion
+from tnbp.diagnostics import Estimate, EstimateArray, entropy_error
+
+SETS = [(0,), (0, 3, 9), (5, 6, 7, 8), (13, 2)]
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        yield
+
+
+@pytest.mark.parametrize("chi", [8, 16, 32])
+@pytest.mark.parametrize("seed", range(2))
+def test_bounds_hold_on_truncated_haar_states(chi, seed):
+    circ = ansatz.haar_brickwork(14, 10, seed=seed)
+    exact = tnbp.simulate(circ, backend="dense")
+    st = tnbp.simulate(circ, max_bond=chi)
+    assert st.truncation_distance > 0
+    prof = tnbp.entropy_profile(st)
+    assert np.all(np.abs(prof - tnbp.entropy_profile(exact)) <= prof.truncation_error)
+    for cut in range(1, 14):
+        for alpha in (1, 2):
+            e = tnbp.entropy(st, cut, alpha)
+            assert abs(e - tnbp.entropy(exact, cut, alpha)) <= e.truncation_error
+    for qs in SETS:
+        for fn in (
+            tnbp.subsystem_entropy,
+            tnbp.purity,
+            tnbp.trace_distance_to_maximally_mixed,
+        ):
+            e = fn(st, qs)
+            assert abs(e - fn(exact, qs)) <= e.truncation_error, fn.__name__
+        e = tnbp.expectation(st, "Z" * len(qs), qs)
+        assert abs(e - tnbp.expectation(exact, "Z" * len(qs), qs)) <= e.truncation_error
+    mi = tnbp.mutual_information(st, (0, 1), (7, 12))
+    assert abs(mi - tnbp.mutual_information(exact, (0, 1), (7, 12))) <= mi.truncation_error
+
+
+@pytest.mark.parametrize("chi", [16, 32])
+def test_bounds_hold_at_n40_against_free_fermions(chi):
+    n = 40
+    circ = ansatz.free_fermion_brickwork(n, 10, seed=5)
+    gamma = free_fermion.covariance_matrix(circ, "01" * 20)
+    st = tnbp.simulate(circ, initial="01" * 20, max_bond=chi)
+    prof = tnbp.entropy_profile(st)
+    err = np.abs(prof - free_fermion.entropy_profile(gamma))
+    assert err.max() > 1e-6  # truncation matters here...
+    assert np.all(err <= prof.truncation_error)  # ...and is bounded
+    e = tnbp.expectation(st, "ZZ", (19, 20))
+    assert abs(e - free_fermion.zz_expectation(gamma, 19, 20)) <= e.truncation_error
+
+
+def test_tiny_discard_still_bounded():
+    """Discarding 5e-13 shifts an entropy by ~4e-7 (sqrt scaling); the bound covers it."""
+    circ = tnbp.Circuit(3)
+    circ.rx(3.0, 2)
+    circ.rx(1e-5, 0)
+    circ.cz(0, 2)
+    circ.rx(1.0, 0)
+    circ.cz(2, 0)
+    exact = tnbp.simulate(circ, backend="dense")
+    st = tnbp.simulate(circ)  # default cutoff 1e-12
+    for cut in (1, 2):
+        e = tnbp.entropy(st, cut)
+        assert abs(e - tnbp.entropy(exact, cut)) <= e.truncation_error
+
+
+def test_untruncated_estimates_have_zero_error():
+    circ = ansatz.hardware_efficient(8, 2, seed=0)
+    for backend in ("dense", "mps"):
+        st = tnbp.simulate(circ, backend=backend)
+        assert st.truncation_distance == 0
+        assert tnbp.entropy(st, 4).truncation_error == 0
+        assert tnbp.entropy_profile(st, alpha=3).truncation_error == 0
+        assert tnbp.expectation(st, "X", 2).truncation_error == 0
+
+
+def test_entropy_error_formula():
+    # Fannes-Audenaert at T = 0.1, one qubit: T log2(1) + H2(0.1)
+    h = -0.1 * np.log2(0.1) - 0.9 * np.log2(0.9)
+    assert entropy_error(0.1, 1) == pytest.approx(h)
+    assert entropy_error(0.1, 3) == pytest.approx(0.1 * np.log2(7) + h)
+    assert entropy_error(0.9, 2) == 2.0  # capped at the trivial bound
+    assert np.isnan(entropy_error(0.1, 2, alpha=0.5))
+    assert entropy_error(0.0, 5, alpha=0.5) == 0.0
+    assert entropy_error(0.01, 2, alpha=2, purity=0.5) == pytest.approx(np.log2(0.5 / 0.46))
+
+
+def test_estimate_types_round_trip():
+    e = Estimate(1.5, ("truncated",), 0.25)
+    e2 = pickle.loads(pickle.dumps(e))
+    assert e2 == 1.5 and e2.caveats == ("truncated",) and e2.truncation_error == 0.25
+    assert "+- 0.25" in repr(e) and "truncated" in repr(e)
+    arr = EstimateArray([1.0, 2.0, 3.0], ("bond_saturated",), 0.5)
+    assert arr[1:].caveats == ("bond_saturated",) and arr[1:].truncation_error == 0.5
+    assert not arr.trusted
