@@ -28,7 +28,7 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     --------
     >>> import tnbp
     >>> c = tnbp.Circuit(2); c.h(0); c.cnot(0, 1)
-    >>> float(tnbp.expectation(tnbp.simulate(c), "ZZ", (0, 1)))
+    >>> round(tnbp.expectation(tnbp.simulate(c), "ZZ", (0, 1)), 12)
     1.0
     """
     state = check_state(state)
