@@ -27,7 +27,7 @@ $(BENCH_STAMP): $(STAMP)
 	touch $@
 
 bench: $(BENCH_STAMP)
-	$(PY) benchmarks/mps_simulation.py
+	$(PY) benchmarks/mps_simulation.py --out results/bench/mps_simulation.csv
 
 lint: $(STAMP)
 	$(PY) -m ruff check tnbp tests studies benchmarks

@@ -30,10 +30,10 @@ import warnings
 import numpy as np
 import quimb.tensor as qtn
 from autoray import do
-from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from .._checks import check_int, check_real
+from .._threads import blas_threads_limit
 from ..circuit import Circuit
 from ..diagnostics import TruncationWarning
 from ..spectrum import renyi_entropy
@@ -103,7 +103,7 @@ class MPSState(State):
     @functools.cached_property
     def canonical(self) -> CanonicalMPS:
         """Right-canonical normalized form with all Schmidt values (computed once)."""
-        with threadpool_limits(limits=self._blas_threads, user_api="blas"):
+        with blas_threads_limit(self._blas_threads):
             return CanonicalMPS.from_arrays(site_arrays(self._mps))
 
     def to_quimb(self) -> qtn.MatrixProductState:
@@ -135,7 +135,7 @@ class MPSState(State):
                 f"bond dimension needs {size:.3g} entries (> {MAX_RDM_ENTRIES:.3g}); "
                 "choose fewer or closer qubits."
             )
-        with threadpool_limits(limits=self._blas_threads, user_api="blas"):
+        with blas_threads_limit(self._blas_threads):
             rho = canon.reduced_density_matrix(qubits)
         order = sorted(range(len(qubits)), key=lambda k: qubits[k])
         if order != list(range(len(qubits))):
@@ -149,7 +149,7 @@ class MPSState(State):
         ops = {q: p for p, q in zip(pauli, qubits) if p != "I"}
         if not ops:
             return 1.0
-        with threadpool_limits(limits=self._blas_threads, user_api="blas"):
+        with blas_threads_limit(self._blas_threads):
             return self.canonical.expectation(ops)
 
 
@@ -174,7 +174,20 @@ def site_arrays(mps: qtn.MatrixProductState) -> list:
 
 
 def _bond_sizes(mps) -> tuple[int, ...]:
-    return tuple(mps.bond_size(i, i + 1) for i in range(mps.L - 1))
+    """Dimension of every bond, read off the site tensors' shared indices.
+
+    (``mps.bond_size(i, i + 1)`` resolves tags twice per bond: ~6x slower.)
+    """
+    sites = [
+        mps.tensor_map[tid]
+        for i in range(mps.L)
+        for tid in mps.tag_map[mps.site_tag(i)]
+    ]
+    sizes = []
+    for left, right in zip(sites, sites[1:]):
+        shared = [d for ix, d in zip(left.inds, left.shape) if ix in right.inds]
+        sizes.append(shared[0] if shared else 1)
+    return tuple(sizes)
 
 
 def _run(circuit: Circuit, initial: str, max_bond, cutoff: float, progbar: bool):
@@ -254,7 +267,7 @@ def simulate_mps(
         raise ValueError(
             f"`auto_opts` has unknown keys {sorted(unknown)}; valid: {sorted(AUTO_DEFAULTS)}."
         )
-    with threadpool_limits(limits=blas_threads, user_api="blas"):
+    with blas_threads_limit(blas_threads):
         if max_bond == "auto":
             psi, record, canon = _run_auto(circuit, initial, cutoff, progbar, opts)
         else:
