@@ -224,9 +224,4 @@ class Circuit:
     @property
     def depth(self) -> int:
         """Number of layers (see :meth:`layers`)."""
-        front = [0] * self._n
-        for g in self._gates:
-            level = max(front[q] for q in g.qubits) + 1
-            for q in g.qubits:
-                front[q] = level
-        return max(front)
+        return len(self.layers())
