@@ -6,7 +6,7 @@ diagonalization, with every estimate carrying how far it can be trusted.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import ansatz, free_fermion, theory
+from . import ansatz, free_fermion, observables, theory
 from .backends import DenseState, MPSState, simulate
 from .circuit import Circuit
 from .diagnostics import Estimate, EstimateArray, TruncationWarning
@@ -16,7 +16,9 @@ from .estimators import (
     entropy,
     entropy_profile,
     expectation,
+    expectation_value,
     fit_entanglement_law,
+    gradient,
     mutual_information,
     purity,
     subsystem_entropy,
@@ -47,10 +49,13 @@ __all__ = [
     "entropy",
     "entropy_profile",
     "expectation",
+    "expectation_value",
     "fit_entanglement_law",
+    "gradient",
     "free_fermion",
     "from_qasm",
     "mutual_information",
+    "observables",
     "purity",
     "simulate",
     "subsystem_entropy",

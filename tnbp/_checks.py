@@ -101,3 +101,21 @@ def check_alpha(alpha) -> float:
     if np.isnan(alpha) or alpha < 0:
         raise ValueError(f"`alpha` (Renyi order) must be >= 0, got {alpha}.")
     return alpha
+
+
+def check_labels(qubits, name: str, *, allow_empty: bool) -> tuple[int, ...]:
+    """Distinct non-negative qubit labels (the register size is not known yet)."""
+    if isinstance(qubits, (str, bytes)) or not hasattr(qubits, "__iter__"):
+        raise TypeError(
+            f"`{name}` must be a sequence of qubit indices, got {qubits!r}."
+        )
+    out = tuple(check_int(q, name) for q in qubits)
+    if not out and not allow_empty:
+        raise ValueError(f"`{name}` must name at least one qubit.")
+    if any(q < 0 for q in out):
+        raise ValueError(
+            f"`{name}` has negative qubit indices: {[q for q in out if q < 0]}."
+        )
+    if len(set(out)) != len(out):
+        raise ValueError(f"`{name}` has repeated qubits: {out}.")
+    return out

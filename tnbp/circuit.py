@@ -73,6 +73,17 @@ class Circuit:
         """1-D array of the trainable angles, in gate order (a copy)."""
         return np.array([g.theta for g in self._gates if g.trainable], dtype=float)
 
+    @property
+    def parameter_gates(self) -> list[int]:
+        """Gate index of each trainable parameter, in the order of :attr:`parameters`."""
+        return [k for k, g in enumerate(self._gates) if g.trainable]
+
+    def subcircuit(self, gate_indices) -> Circuit:
+        """A circuit on the same qubits with only the given gates, in their order."""
+        new = Circuit(self._n)
+        new._gates = [self._gates[k] for k in sorted(gate_indices)]
+        return new
+
     def copy(self) -> Circuit:
         new = Circuit(self._n)
         new._gates = list(self._gates)
@@ -220,6 +231,23 @@ class Circuit:
             for q in g.qubits:
                 front[q] = level + 1
         return layers
+
+    def lightcone(self, qubits) -> list[int]:
+        """Indices of the gates in the reverse lightcone of ``qubits``.
+
+        Going backwards from the end, a gate is in the cone if it touches a qubit
+        already in it, and then adds its qubits. Gates outside the cone cancel in
+        :math:`U^\\dagger O U` for any ``O`` supported on ``qubits``, so their
+        parameters have exactly zero gradient.
+        """
+        cone = set(check_qubits(qubits, self._n, allow_empty=True))
+        inside = []
+        for k in range(len(self._gates) - 1, -1, -1):
+            qs = self._gates[k].qubits
+            if cone.intersection(qs):
+                cone.update(qs)
+                inside.append(k)
+        return inside[::-1]
 
     @property
     def depth(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ._checks import check_int
+from ._checks import check_int, check_labels
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,8 +33,8 @@ class Partition:
     hidden: tuple[int, ...]
 
     def __post_init__(self):
-        vis = _check_labels(self.visible, "visible", allow_empty=False)
-        hid = _check_labels(self.hidden, "hidden", allow_empty=True)
+        vis = check_labels(self.visible, "visible", allow_empty=False)
+        hid = check_labels(self.hidden, "hidden", allow_empty=True)
         both = set(vis) & set(hid)
         if both:
             raise ValueError(
@@ -82,21 +82,3 @@ class Partition:
                 f"`{name}` is a Partition of {self.n} qubits but the state has {n}."
             )
         return self
-
-
-def _check_labels(qubits, name: str, *, allow_empty: bool) -> tuple[int, ...]:
-    """Distinct non-negative qubit labels (the register size is not known yet)."""
-    if isinstance(qubits, (str, bytes)) or not hasattr(qubits, "__iter__"):
-        raise TypeError(
-            f"`{name}` must be a sequence of qubit indices, got {qubits!r}."
-        )
-    out = tuple(check_int(q, name) for q in qubits)
-    if not out and not allow_empty:
-        raise ValueError(f"`{name}` must name at least one qubit.")
-    if any(q < 0 for q in out):
-        raise ValueError(
-            f"`{name}` has negative qubit indices: {[q for q in out if q < 0]}."
-        )
-    if len(set(out)) != len(out):
-        raise ValueError(f"`{name}` has repeated qubits: {out}.")
-    return out

@@ -4,7 +4,8 @@ A :class:`State` answers three questions that all estimators are built on:
 the spectrum of the reduced state of a prefix of the chain
 (:meth:`State.cut_spectrum`), the reduced density matrix of a small set of
 qubits (:meth:`State.reduced_density_matrix`), and the expectation of a Pauli
-string (:meth:`State.expectation_pauli`). It also carries a
+string or any product of one-qubit operators (:meth:`State.expectation_product`).
+It also carries a
 :class:`BondRecord`: the bond dimensions, truncation and fidelity estimate of
 the run that produced it, from which its *caveats* follow.
 """
@@ -17,6 +18,7 @@ import functools
 
 import numpy as np
 
+from .paulis import PAULI_MATRICES
 from .spectrum import renyi_entropy
 
 #: Largest set of qubits whose reduced density matrix is formed explicitly.
@@ -156,8 +158,13 @@ class State(abc.ABC):
         return np.linalg.eigvalsh(self.reduced_density_matrix(qubits))
 
     @abc.abstractmethod
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
+        """:math:`\\langle \\bigotimes_q O_q \\rangle` for 2x2 operators on distinct qubits."""
+
     def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
         """:math:`\\langle P \\rangle` for a validated Pauli string on distinct qubits."""
+        ops = {q: PAULI_MATRICES[p] for p, q in zip(pauli, qubits) if p != "I"}
+        return float(np.real(self.expectation_product(ops))) if ops else 1.0
 
     @property
     @abc.abstractmethod

@@ -23,8 +23,6 @@ import dataclasses
 import numpy as np
 from autoray import do
 
-from ..paulis import PAULI_MATRICES
-
 
 @dataclasses.dataclass(frozen=True)
 class CanonicalMPS:
@@ -82,26 +80,22 @@ class CanonicalMPS:
             return do("tensordot", self.R[i], self.B[i], 1)
         return self.B[i]
 
-    def expectation(self, ops: dict[int, str]) -> float:
-        """:math:`\\langle \\bigotimes_q P_q \\rangle` for single-qubit Paulis ``ops``."""
+    def expectation(self, ops: dict) -> complex:
+        """:math:`\\langle \\bigotimes_q O_q \\rangle` for 2x2 operators ``ops[q]``."""
         a, b = min(ops), max(ops)
         T = self.site(a, a)
         env = do("eye", T.shape[0], like=T)
         for i in range(a, b + 1):
             T = self.site(i, a)
-            p = ops.get(i, "I")
+            op = ops.get(i)
             OT = (
                 T
-                if p == "I"
-                else do(
-                    "transpose",
-                    do("tensordot", PAULI_MATRICES[p], T, ((1,), (1,))),
-                    (1, 0, 2),
-                )
+                if op is None
+                else do("transpose", do("tensordot", op, T, ((1,), (1,))), (1, 0, 2))
             )
             X = do("tensordot", env, OT, ((0,), (0,)))  # (b, s, c)
             env = do("tensordot", X, do("conj", T), ((0, 1), (0, 1)))  # (c, d)
-        return float(do("real", do("trace", env)))
+        return complex(do("trace", env))
 
     # ----------------------------------------------------- reduced density matrix
     # Two strategies, chosen by memory: "ket" contracts the span's ket tensors

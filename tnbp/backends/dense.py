@@ -11,7 +11,6 @@ import functools
 import numpy as np
 
 from ..circuit import Circuit
-from ..paulis import PAULI_MATRICES
 from ..state import MAX_RDM_QUBITS, BondRecord, State
 
 #: Largest register the dense backend accepts (2^26 amplitudes = 1 GiB).
@@ -84,12 +83,11 @@ class DenseState(State):
         M = self._matrix(tuple(qubits))
         return M @ M.conj().T
 
-    def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
         phi = self.psi
-        for p, q in zip(pauli, qubits):
-            if p != "I":
-                phi = apply_matrix(phi, PAULI_MATRICES[p], (q,))
-        return float(np.vdot(self.psi, phi).real)
+        for q, op in ops.items():
+            phi = apply_matrix(phi, op, (q,))
+        return complex(np.vdot(self.psi, phi))
 
     @functools.cached_property
     def record(self) -> BondRecord:

@@ -145,8 +145,7 @@ class MPSState(State):
             rho = rho.transpose(tuple(perm) + tuple(m + perm)).reshape(2**m, 2**m)
         return rho
 
-    def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
-        ops = {q: p for p, q in zip(pauli, qubits) if p != "I"}
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
         if not ops:
             return 1.0
         with blas_threads_limit(self._blas_threads):

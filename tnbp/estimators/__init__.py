@@ -8,7 +8,8 @@ from .entropy import (
     purity,
     subsystem_entropy,
 )
-from .expectation import expectation
+from .expectation import expectation, expectation_value
+from .gradients import gradient
 from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "entropy",
     "entropy_profile",
     "expectation",
+    "expectation_value",
     "fit_entanglement_law",
+    "gradient",
     "mutual_information",
     "purity",
     "subsystem_entropy",

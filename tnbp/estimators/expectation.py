@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..diagnostics import Estimate, flagged
+from ..observables import Observable, as_observable
 from ..paulis import check_pauli
 from ._common import check_state, check_subsystem
 
@@ -36,3 +39,37 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     pauli = check_pauli(pauli, len(qubits))
     error = 0.0 if set(pauli) == {"I"} else min(2.0, 2 * state.truncation_distance)
     return flagged(state, state.expectation_pauli(pauli, qubits), error)
+
+
+def observable_value(state, obs: Observable) -> float:
+    """:math:`\\langle O \\rangle` for a validated :class:`~tnbp.observables.Observable`."""
+    total = obs.constant
+    for term in obs.terms:
+        total += term.coeff * float(np.real(state.expectation_product(term.as_dict())))
+    return total
+
+
+def expectation_value(state, observable) -> Estimate:
+    """:math:`\\langle O \\rangle` of an observable or cost function.
+
+    Parameters
+    ----------
+    state : State
+    observable : Observable or list of (coeff, pauli, qubits)
+        E.g. ``[(1.0, "ZZ", (3, 4)), (0.5, "X", (0,))]``, or
+        :func:`tnbp.observables.global_cost` / :func:`~tnbp.observables.local_cost`.
+
+    Returns
+    -------
+    Estimate
+        With ``truncation_error`` :math:`2T \\sum_t |c_t| \\prod_q \\|O_q\\|`.
+    """
+    state = check_state(state)
+    obs = as_observable(observable, state.n)
+    scale = sum(
+        abs(t.coeff) * np.prod([np.linalg.norm(op, 2) for op in t.ops])
+        for t in obs.terms
+    )
+    return flagged(
+        state, observable_value(state, obs), 2 * state.truncation_distance * scale
+    )

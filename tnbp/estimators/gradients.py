@@ -1,0 +1,138 @@
+"""Gradients of expectation values with respect to a circuit's parameters.
+
+For :math:`f(\\theta) = \\langle\\psi_0| U(\\theta)^\\dagger O\\, U(\\theta) |\\psi_0\\rangle`
+with rotations :math:`e^{-i\\theta_k P_k/2}`:
+
+``"parameter_shift"``
+    :math:`\\partial_k f = \\tfrac12[f(\\theta_k + \\tfrac\\pi2) - f(\\theta_k - \\tfrac\\pi2)]`,
+    exact for Pauli generators; two simulations per parameter.
+``"finite_difference"``
+    central differences :math:`[f(\\theta_k + h) - f(\\theta_k - h)]/2h`, error
+    :math:`O(h^2)` plus rounding :math:`O(\\epsilon/h)`; default :math:`h = 10^{-4}`.
+    On a truncating MPS the truncation noise is divided by :math:`h` as well:
+    use ``cutoff=0`` there.
+``"adjoint"``
+    dense backend only: one forward and one backward sweep for the whole
+    gradient, :math:`\\partial_k f = \\mathrm{Im}\\,\\langle\\lambda_k|P_k|\\psi_k\\rangle`
+    with :math:`|\\psi_k\\rangle` the state after gate ``k`` and
+    :math:`\\langle\\lambda_k| = \\langle\\psi_0|U^\\dagger O U_N \\cdots U_{k+1}`.
+
+Only gates in the observable's reverse lightcone (:meth:`tnbp.Circuit.lightcone`)
+are simulated; parameters outside it have exactly zero derivative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import check_bitstring, check_opt, check_real
+from ..backends import simulate
+from ..backends.dense import apply_matrix, basis_state
+from ..circuit import Circuit
+from ..observables import Observable, as_observable
+from ..paulis import pauli_matrix
+from .expectation import observable_value
+
+METHODS = ("parameter_shift", "finite_difference", "adjoint")
+GRADIENT_BACKENDS = ("dense", "mps")
+
+
+def gradient(
+    circuit: Circuit,
+    observable,
+    *,
+    method: str = "parameter_shift",
+    backend: str = "dense",
+    initial: str | None = None,
+    step: float = 1e-4,
+    sim_opts: dict | None = None,
+) -> np.ndarray:
+    """:math:`\\partial \\langle O \\rangle / \\partial \\theta` for every trainable parameter.
+
+    Parameters
+    ----------
+    circuit : Circuit
+    observable : Observable or list of (coeff, pauli, qubits)
+        E.g. ``[(1.0, "ZZ", (3, 4))]``, or a cost from :mod:`tnbp.observables`.
+    method : {"parameter_shift", "finite_difference", "adjoint"}, optional
+    backend : {"dense", "mps"}, optional
+        Where the expectation values are computed (``"adjoint"``: dense only).
+    initial : str, optional
+        Initial bitstring (default all zeros).
+    step : float, optional
+        Finite-difference step ``h`` (radians).
+    sim_opts : dict, optional
+        Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (circuit.num_parameters,)
+    """
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
+    check_opt("method", method, METHODS)
+    check_opt("backend", backend, GRADIENT_BACKENDS)
+    if method == "adjoint" and backend != "dense":
+        raise ValueError("`method`='adjoint' runs on `backend`='dense' only.")
+    obs = as_observable(observable, circuit.n)
+    initial = check_bitstring(initial, circuit.n)
+    step = check_real(step, "step")
+    if step <= 0:
+        raise ValueError(f"`step` must be > 0, got {step}.")
+
+    grad = np.zeros(circuit.num_parameters)
+    cone = circuit.lightcone(obs.support)
+    sub = circuit.subcircuit(cone)
+    # position in sub.parameters -> position in circuit.parameters
+    full_index = {k: i for i, k in enumerate(circuit.parameter_gates)}
+    where = np.array([full_index[cone[j]] for j in sub.parameter_gates], dtype=int)
+    if where.size == 0:
+        return grad
+    if method == "adjoint":
+        grad[where] = _adjoint(sub, obs, initial)
+        return grad
+
+    opts = {"backend": backend, "initial": initial, **(sim_opts or {})}
+    theta = sub.parameters
+
+    def f(params):
+        return observable_value(simulate(sub.bind(params), **opts), obs)
+
+    shift, scale = (
+        (np.pi / 2, 0.5) if method == "parameter_shift" else (step, 0.5 / step)
+    )
+    for j in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()
+        plus[j] += shift
+        minus[j] -= shift
+        grad[where[j]] = scale * (f(plus) - f(minus))
+    return grad
+
+
+def _apply_observable(obs: Observable, psi: np.ndarray) -> np.ndarray:
+    """:math:`O|\\psi\\rangle` for a ``(2,)*n`` statevector."""
+    out = obs.constant * psi
+    for term in obs.terms:
+        phi = psi
+        for q, op in zip(term.qubits, term.ops):
+            phi = apply_matrix(phi, op, (q,))
+        out = out + term.coeff * phi
+    return out
+
+
+def _adjoint(circuit: Circuit, obs: Observable, initial: str) -> np.ndarray:
+    """Adjoint differentiation on a dense statevector (see module docstring)."""
+    gates = circuit.gates
+    psi = basis_state(initial)
+    for g in gates:
+        psi = apply_matrix(psi, g.to_matrix(), g.qubits)
+    lam = _apply_observable(obs, psi)
+    grad = []
+    for g in reversed(gates):
+        if g.trainable:
+            p_psi = apply_matrix(psi, pauli_matrix(g.pauli), g.qubits)
+            grad.append(np.vdot(lam, p_psi).imag)
+        U_dag = g.to_matrix().conj().T
+        psi = apply_matrix(psi, U_dag, g.qubits)
+        lam = apply_matrix(lam, U_dag, g.qubits)
+    return np.array(grad[::-1])
