@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from conftest import ANSATZ_BUILDERS
 from numpy.testing import assert_allclose
 
 import tnbp
 from tnbp import ansatz, free_fermion, observables
-from conftest import ANSATZ_BUILDERS
 
 N = 5
 OBSERVABLES = {
