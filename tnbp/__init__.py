@@ -11,14 +11,18 @@ from .backends import DenseState, MPSState, simulate
 from .circuit import Circuit
 from .diagnostics import Estimate, EstimateArray, TruncationWarning
 from .estimators import (
+    DecayFit,
     ScalingFit,
+    SerialExecutor,
     entanglement_law,
     entropy,
     entropy_profile,
     expectation,
     expectation_value,
     fit_entanglement_law,
+    fit_exponential_decay,
     gradient,
+    gradient_variance,
     mutual_information,
     purity,
     subsystem_entropy,
@@ -34,6 +38,10 @@ except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0"
 
 __all__ = [
+    "DecayFit",
+    "SerialExecutor",
+    "fit_exponential_decay",
+    "gradient_variance",
     "BondRecord",
     "Circuit",
     "DenseState",

@@ -84,6 +84,24 @@ def hardware_efficient(
     return circ
 
 
+def toy_perceptron(n: int, *, seed=None) -> Circuit:
+    """The shallow dissipative perceptron QNN of arXiv:2005.12458, Fig. 3a.
+
+    With one input and one output qubit per perceptron, each perceptron a SWAP
+    followed by :math:`R_Y(\\theta)`, the network reduces to
+    :math:`\\bigotimes_j R_Y(\\theta_j)` on :math:`|0\\cdots0\\rangle` (the toy model
+    of Cerezo et al., arXiv:2001.00550), with angles uniform in :math:`[0, 2\\pi)`.
+    Its cost gradients have variances :math:`\\frac18(\\frac38)^{n-1}` (global
+    cost) and :math:`1/(8n^2)` (local cost); see :mod:`tnbp.theory`.
+    """
+    n = check_int(n, "n", minimum=1)
+    rng = as_rng(seed)
+    circ = Circuit(n)
+    for q in range(n):
+        circ.ry(rng.uniform(0, TWO_PI), q)
+    return circ
+
+
 def haar_brickwork(n: int, depth: int, *, seed=None) -> Circuit:
     """Brickwork of Haar-random two-qubit gates (the 2-design model).
 

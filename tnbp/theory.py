@@ -44,3 +44,17 @@ def haar_trace_distance_bound(n_visible: int, n_hidden: int) -> float:
     n_visible = check_int(n_visible, "n_visible", minimum=0)
     n_hidden = check_int(n_hidden, "n_hidden", minimum=0)
     return 0.5 * 2.0 ** ((n_visible - n_hidden) / 2)
+
+
+def toy_global_cost_gradient_variance(n: int) -> float:
+    """:math:`\\mathrm{Var}[\\partial_\\nu C_G] = \\frac18 (\\frac38)^{n-1}` for
+    :func:`tnbp.ansatz.toy_perceptron` (arXiv:2005.12458, Sec. IV)."""
+    n = check_int(n, "n", minimum=1)
+    return 0.125 * 0.375 ** (n - 1)
+
+
+def toy_local_cost_gradient_variance(n: int) -> float:
+    """:math:`\\mathrm{Var}[\\partial_\\nu C_L] = 1/(8 n^2)` for
+    :func:`tnbp.ansatz.toy_perceptron` (arXiv:2005.12458, Sec. IV)."""
+    n = check_int(n, "n", minimum=1)
+    return 1.0 / (8 * n * n)

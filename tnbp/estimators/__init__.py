@@ -1,6 +1,12 @@
 """Estimators: numbers read off a state, each carrying the state's caveats."""
 
 from .distance import trace_distance_to_maximally_mixed
+from .ensembles import (
+    DecayFit,
+    SerialExecutor,
+    fit_exponential_decay,
+    gradient_variance,
+)
 from .entropy import (
     entropy,
     entropy_profile,
@@ -13,6 +19,10 @@ from .gradients import gradient
 from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
 
 __all__ = [
+    "DecayFit",
+    "SerialExecutor",
+    "fit_exponential_decay",
+    "gradient_variance",
     "ScalingFit",
     "entanglement_law",
     "entropy",

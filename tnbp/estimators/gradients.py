@@ -23,6 +23,8 @@ are simulated; parameters outside it have exactly zero derivative.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_real
@@ -46,6 +48,8 @@ def gradient(
     initial: str | None = None,
     step: float = 1e-4,
     sim_opts: dict | None = None,
+    parameters=None,
+    info: dict | None = None,
 ) -> np.ndarray:
     """:math:`\\partial \\langle O \\rangle / \\partial \\theta` for every trainable parameter.
 
@@ -63,10 +67,18 @@ def gradient(
         Finite-difference step ``h`` (radians).
     sim_opts : dict, optional
         Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``).
+    parameters : int or sequence of int, optional
+        Differentiate only these parameter indices (default: all).
+    info : dict, optional
+        If given, filled with diagnostics of the simulations: ``simulations``,
+        ``min_fidelity`` and ``max_discarded_weight`` (worst over all runs) and
+        ``untrusted`` (runs whose state had caveats).
 
     Returns
     -------
-    numpy.ndarray, shape (circuit.num_parameters,)
+    numpy.ndarray
+        Shape ``(circuit.num_parameters,)``, or ``(len(parameters),)`` in the
+        order given.
     """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
@@ -80,33 +92,62 @@ def gradient(
     if step <= 0:
         raise ValueError(f"`step` must be > 0, got {step}.")
 
+    wanted = _check_parameters(parameters, circuit.num_parameters)
+    info = {} if info is None else info
+    info.update(simulations=0, min_fidelity=1.0, max_discarded_weight=0.0, untrusted=0)
+
     grad = np.zeros(circuit.num_parameters)
     cone = circuit.lightcone(obs.support)
     sub = circuit.subcircuit(cone)
     # position in sub.parameters -> position in circuit.parameters
     full_index = {k: i for i, k in enumerate(circuit.parameter_gates)}
     where = np.array([full_index[cone[j]] for j in sub.parameter_gates], dtype=int)
-    if where.size == 0:
-        return grad
-    if method == "adjoint":
+    if method == "adjoint" and where.size:
         grad[where] = _adjoint(sub, obs, initial)
-        return grad
+        info["simulations"] = 1
+    elif where.size:
+        opts = {"backend": backend, "initial": initial, **(sim_opts or {})}
+        theta = sub.parameters
+        # constants do not move gradients but cancel catastrophically in
+        # f(+) - f(-): 1 - 1e-30 rounds to 1 (global costs at large n)
+        obs = dataclasses.replace(obs, constant=0.0)
 
-    opts = {"backend": backend, "initial": initial, **(sim_opts or {})}
-    theta = sub.parameters
+        def f(params):
+            st = simulate(sub.bind(params), **opts)
+            info["simulations"] += 1
+            info["min_fidelity"] = min(info["min_fidelity"], st.fidelity_estimate)
+            info["max_discarded_weight"] = max(
+                info["max_discarded_weight"], st.discarded_weight
+            )
+            info["untrusted"] += not st.trusted
+            return observable_value(st, obs)
 
-    def f(params):
-        return observable_value(simulate(sub.bind(params), **opts), obs)
+        shift = np.pi / 2 if method == "parameter_shift" else step
+        scale = 0.5 if method == "parameter_shift" else 0.5 / step
+        todo = set(wanted.tolist())
+        for j in range(theta.size):
+            if where[j] in todo:
+                plus, minus = theta.copy(), theta.copy()
+                plus[j] += shift
+                minus[j] -= shift
+                grad[where[j]] = scale * (f(plus) - f(minus))
+    return grad if parameters is None else grad[wanted]
 
-    shift, scale = (
-        (np.pi / 2, 0.5) if method == "parameter_shift" else (step, 0.5 / step)
-    )
-    for j in range(theta.size):
-        plus, minus = theta.copy(), theta.copy()
-        plus[j] += shift
-        minus[j] -= shift
-        grad[where[j]] = scale * (f(plus) - f(minus))
-    return grad
+
+def _check_parameters(parameters, num: int) -> np.ndarray:
+    """Indices of the parameters to differentiate (all when None)."""
+    if parameters is None:
+        return np.arange(num)
+    idx = np.atleast_1d(np.asarray(parameters))
+    if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(
+            f"`parameters` must be an int or a sequence of ints, got {parameters!r}."
+        )
+    if idx.size == 0:
+        raise ValueError("`parameters` must not be empty.")
+    if np.any((idx < -num) | (idx >= num)):
+        raise ValueError(f"`parameters` has indices out of range for {num} parameters.")
+    return idx % num
 
 
 def _apply_observable(obs: Observable, psi: np.ndarray) -> np.ndarray:
