@@ -153,10 +153,11 @@ def gradient_variance(
     -------
     pandas.DataFrame
         One row per ``(n, parameter)``: ``mean``, ``variance``, ``variance_se``,
-        ``variance_ess``, ``variance_reliable``, ``samples``, and per ``n``:
-        ``inf_norm_mean``, ``inf_norm_variance``, ``inf_norm_variance_se``, plus
-        ``method``, ``backend``, ``seed`` and the truncation diagnostics ``min_fidelity``, ``max_discarded_weight`` and
-        ``untrusted_runs`` over every simulation behind the row.
+        ``variance_ess``, ``variance_reliable``, ``samples``; per ``n``:
+        ``inf_norm_mean``, ``inf_norm_variance``, ``inf_norm_variance_se``;
+        ``method``, ``backend``, ``seed``; and the truncation diagnostics
+        ``min_fidelity``, ``max_discarded_weight`` and ``untrusted_runs`` over
+        every simulation behind the row.
     """
     n_values = [check_int(n, "n_values", minimum=1) for n in n_values]
     if not n_values:
