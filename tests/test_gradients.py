@@ -143,3 +143,26 @@ def test_observable_errors():
         tnbp.gradient(circ, [])
     with pytest.raises(ValueError, match="target"):
         observables.global_cost((0, 1), "0x")
+
+
+def test_gradient_batch_matches_single_gradients():
+    from tnbp.estimators.gradients import gradient_batch
+
+    obs = [(1.0, "ZZ", (1, 2)), (0.5, "X", (4,))]
+    for circs in (
+        [ansatz.hardware_efficient(6, 3, seed=s) for s in range(5)],
+        [
+            ansatz.haar_brickwork(6, 4, seed=s) for s in range(3)
+        ],  # fixed matrices differ
+        [ansatz.free_fermion_brickwork(6, 3, seed=s) for s in range(4)],
+    ):
+        batch = gradient_batch(circs, obs, initial="010101")
+        single = [
+            tnbp.gradient(c, obs, method="parameter_shift", initial="010101")
+            for c in circs
+        ]
+        assert_allclose(batch, np.array(single).reshape(batch.shape), atol=1e-12)
+    with pytest.raises(ValueError, match="circuits"):
+        gradient_batch(
+            [ansatz.hardware_efficient(4, 1), ansatz.hardware_efficient(4, 2)], obs[:1]
+        )

@@ -35,8 +35,9 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
-from .._checks import check_int
-from .gradients import gradient
+from .._checks import check_int, check_opt
+from .adjoint import skeleton
+from .gradients import GRADIENT_BACKENDS, METHODS, gradient, gradient_batch
 
 #: A variance is flagged unreliable when its effective sample size
 #: (:func:`_variance_ess`) is below this fraction of the samples (Gaussian: 1/3).
@@ -59,24 +60,34 @@ def _sample_task(
     build, observable, n, entropy, sample_ids, grad_opts, parameters, inf_norm
 ):
     """Gradients of the samples ``sample_ids`` at ``n`` (runs in a worker)."""
-    rows = []
+    circuits, infos = [], []
     for s in sample_ids:
         rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(n, s)))
-        circ = build(n, seed=rng)
-        obs = observable(n) if callable(observable) else observable
-        info: dict = {}
-        if parameters == "all" or inf_norm:
-            full = gradient(circ, obs, info=info, **grad_opts)
-            idx = (
-                np.arange(full.size)
-                if parameters == "all"
-                else np.atleast_1d(parameters)
-            )
-            picked, norm = full[idx], np.abs(full).max(initial=0.0)
-        else:  # only the requested derivatives are computed
-            idx = np.atleast_1d(parameters) % circ.num_parameters
-            picked = gradient(circ, obs, info=info, parameters=idx, **grad_opts)
-            norm = float("nan")
+        circuits.append(build(n, seed=rng))
+    obs = observable(n) if callable(observable) else observable
+    k = circuits[0].num_parameters
+    wanted = None if parameters == "all" else np.atleast_1d(parameters) % k
+    batched = grad_opts["method"] == "adjoint" and all(
+        skeleton(c) == skeleton(circuits[0]) for c in circuits
+    )
+    if batched:  # one sweep for the whole chunk
+        grads = gradient_batch(circuits, obs, initial=grad_opts["initial"])
+        infos = [dict(min_fidelity=1.0, max_discarded_weight=0.0, untrusted=0)] * len(
+            grads
+        )
+    else:
+        grads = []
+        for circ in circuits:
+            info: dict = {}
+            only = None if (wanted is None or inf_norm) else wanted
+            grads.append(gradient(circ, obs, info=info, parameters=only, **grad_opts))
+            infos.append(info)
+    rows = []
+    for s, g, info in zip(sample_ids, grads, infos):
+        full = g.size == k
+        idx = np.arange(k) if wanted is None else wanted
+        picked = g[idx] if full else g
+        norm = np.abs(g).max(initial=0.0) if full else float("nan")
         rows.append((s, picked, idx, norm, info))
     return n, rows
 
@@ -170,6 +181,10 @@ def gradient_variance(
         parameters == "all" or isinstance(parameters, (int, np.integer, list, tuple))
     ):
         raise TypeError("`parameters` must be 'all', an int or a sequence of ints.")
+    check_opt("method", method, METHODS)
+    check_opt("backend", backend, GRADIENT_BACKENDS)
+    if method == "adjoint" and backend != "dense":
+        raise ValueError("`method`='adjoint' runs on `backend`='dense' only.")
     entropy = np.random.SeedSequence(seed).entropy
     grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
 

@@ -29,10 +29,9 @@ import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_real
 from ..backends import simulate
-from ..backends.dense import apply_matrix, basis_state
 from ..circuit import Circuit
-from ..observables import Observable, as_observable
-from ..paulis import pauli_matrix
+from ..observables import as_observable
+from .adjoint import adjoint_gradients, skeleton
 from .expectation import observable_value
 
 METHODS = ("parameter_shift", "finite_difference", "adjoint")
@@ -103,7 +102,7 @@ def gradient(
     full_index = {k: i for i, k in enumerate(circuit.parameter_gates)}
     where = np.array([full_index[cone[j]] for j in sub.parameter_gates], dtype=int)
     if method == "adjoint" and where.size:
-        grad[where] = _adjoint(sub, obs, initial)
+        grad[where] = adjoint_gradients([sub], obs, initial)[0]
         info["simulations"] = 1
     elif where.size:
         opts = {"backend": backend, "initial": initial, **(sim_opts or {})}
@@ -150,30 +149,33 @@ def _check_parameters(parameters, num: int) -> np.ndarray:
     return idx % num
 
 
-def _apply_observable(obs: Observable, psi: np.ndarray) -> np.ndarray:
-    """:math:`O|\\psi\\rangle` for a ``(2,)*n`` statevector."""
-    out = obs.constant * psi
-    for term in obs.terms:
-        phi = psi
-        for q, op in zip(term.qubits, term.ops):
-            phi = apply_matrix(phi, op, (q,))
-        out = out + term.coeff * phi
-    return out
+def gradient_batch(circuits, observable, *, initial: str | None = None) -> np.ndarray:
+    """Adjoint gradients of many circuits of one structure, in one batched sweep.
 
+    Much faster than calling :func:`gradient` per circuit on the dense backend
+    when the circuits are random instances of one ansatz (see
+    :mod:`tnbp.estimators.adjoint`). Circuits must share their gates' qubits,
+    generators and trainable flags; angles and fixed matrices may differ.
 
-def _adjoint(circuit: Circuit, obs: Observable, initial: str) -> np.ndarray:
-    """Adjoint differentiation on a dense statevector (see module docstring)."""
-    gates = circuit.gates
-    psi = basis_state(initial)
-    for g in gates:
-        psi = apply_matrix(psi, g.to_matrix(), g.qubits)
-    lam = _apply_observable(obs, psi)
-    grad = []
-    for g in reversed(gates):
-        if g.trainable:
-            p_psi = apply_matrix(psi, pauli_matrix(g.pauli), g.qubits)
-            grad.append(np.vdot(lam, p_psi).imag)
-        U_dag = g.to_matrix().conj().T
-        psi = apply_matrix(psi, U_dag, g.qubits)
-        lam = apply_matrix(lam, U_dag, g.qubits)
-    return np.array(grad[::-1])
+    Returns
+    -------
+    numpy.ndarray, shape (len(circuits), num_parameters)
+    """
+    circuits = list(circuits)
+    if not circuits or not all(isinstance(c, Circuit) for c in circuits):
+        raise TypeError("`circuits` must be a non-empty sequence of tnbp.Circuit.")
+    first = circuits[0]
+    if any(c.n != first.n or skeleton(c) != skeleton(first) for c in circuits[1:]):
+        raise ValueError(
+            "`circuits` must share one structure (qubits, generators, trainability)."
+        )
+    obs = as_observable(observable, first.n)
+    initial = check_bitstring(initial, first.n)
+    grads = np.zeros((len(circuits), first.num_parameters))
+    cone = first.lightcone(obs.support)
+    full_index = {k: i for i, k in enumerate(first.parameter_gates)}
+    subs = [c.subcircuit(cone) for c in circuits]
+    where = [full_index[cone[j]] for j in subs[0].parameter_gates]
+    if where:
+        grads[:, where] = adjoint_gradients(subs, obs, initial)
+    return grads
