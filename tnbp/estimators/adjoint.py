@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._threads import blas_threads_limit
 from ..circuit import Circuit
 from ..observables import Observable
 from ..paulis import pauli_matrix
@@ -39,13 +40,14 @@ def _apply(psi: np.ndarray, G: np.ndarray, qubits: tuple[int, ...]) -> np.ndarra
     B = psi.shape[0]
     G = np.broadcast_to(G, (B,) + G.shape[-2:])
     if len(qubits) == 1:
-        x = psi.reshape(B, 2 ** qubits[0], 2, -1)
-        x0, x1 = x[:, :, 0], x[:, :, 1]
-        g = G[:, :, :, None, None]  # (B, 2, 2, 1, 1) broadcasts over (L, R)
-        out = np.empty_like(x)
-        out[:, :, 0] = g[:, 0, 0] * x0 + g[:, 0, 1] * x1
-        out[:, :, 1] = g[:, 1, 0] * x0 + g[:, 1, 1] * x1
-        return out.reshape(psi.shape)
+        q = qubits[0]
+        if (
+            q == psi.ndim - 2
+        ):  # last qubit: rows of (B, L, 2) times G^T, one GEMM per sample
+            x = psi.reshape(B, -1, 2)
+            return np.matmul(x, G.transpose(0, 2, 1)).reshape(psi.shape)
+        x = psi.reshape(B, 2**q, 2, -1)  # (2 x 2) @ (2 x R) blocks
+        return np.matmul(G[:, None], x).reshape(psi.shape)
     axes = tuple(1 + q for q in qubits)
     x = np.moveaxis(psi, axes, (1, 2)).reshape(B, 4, -1)
     out = np.matmul(G, x).reshape((B, 2, 2) + tuple(np.delete(psi.shape[1:], qubits)))
@@ -109,10 +111,11 @@ def adjoint_gradients(circuits, obs: Observable, initial: str) -> np.ndarray:
     """
     circuits = list(circuits)
     batch = max(1, BATCH_AMPLITUDES >> circuits[0].n)
-    out = [
-        _adjoint_chunk(circuits[i : i + batch], obs, initial)
-        for i in range(0, len(circuits), batch)
-    ]
+    with blas_threads_limit(1):  # small GEMMs: one thread is fastest (see backends.mps)
+        out = [
+            _adjoint_chunk(circuits[i : i + batch], obs, initial)
+            for i in range(0, len(circuits), batch)
+        ]
     return np.concatenate(out, axis=0)
 
 
@@ -120,31 +123,139 @@ def _adjoint_chunk(circuits, obs: Observable, initial: str) -> np.ndarray:
     first = circuits[0]
     n, B = first.n, len(circuits)
     gates = [c.gates for c in circuits]
-    steps = []  # per gate: (apply function, forward operand, backward operand)
-    for k in range(len(first)):
-        m = np.stack([gs[k].to_matrix() for gs in gates])
-        off = m - np.einsum("bii->bi", m)[:, :, None] * np.eye(m.shape[-1])
-        if not np.any(off):
-            d = np.einsum("bii->bi", m)
-            steps.append((_apply_diagonal, d, d.conj()))
-        else:
-            steps.append((_apply, m, m.conj().transpose(0, 2, 1)))
+    mats = [np.stack([gs[k].to_matrix() for gs in gates]) for k in range(len(first))]
+    blocks = _blocks(first, mats)
     psi = np.zeros((B, 2**n), dtype=complex)
     psi[:, int(initial, 2)] = 1.0
     psi = psi.reshape((B,) + (2,) * n)
-    for (fn, fwd, _), g in zip(steps, first.gates):
-        psi = fn(psi, fwd, g.qubits)
+    for block in blocks:
+        psi = block.forward(psi)
     lam = _apply_observable(obs, psi)
-    grads = []
-    for k in range(len(first) - 1, -1, -1):
-        g = first.gates[k]
-        fn, _, bwd = steps[k]
+    grads = np.zeros((B, first.num_parameters))
+    column = {k: i for i, k in enumerate(first.parameter_gates)}
+    for block in reversed(blocks):
+        for k, value in block.derivatives(lam, psi, first.gates, mats):
+            grads[:, column[k]] = value
+        psi, lam = block.backward(psi), block.backward(lam)
+    return grads
+
+
+class _Gate:
+    """One gate applied on its own (per-sample matrices)."""
+
+    def __init__(self, k, qubits, m):
+        self.k, self.qubits = k, qubits
+        off = m - np.einsum("bii->bi", m)[:, :, None] * np.eye(m.shape[-1])
+        self.diag = None if np.any(off) else np.einsum("bii->bi", m)
+        self.m = m
+
+    def forward(self, psi):
+        if self.diag is not None:
+            return _apply_diagonal(psi, self.diag, self.qubits)
+        return _apply(psi, self.m, self.qubits)
+
+    def backward(self, psi):
+        if self.diag is not None:
+            return _apply_diagonal(psi, self.diag.conj(), self.qubits)
+        return _apply(psi, self.m.conj().transpose(0, 2, 1), self.qubits)
+
+    def derivatives(self, lam, psi, gates, mats):
+        g = gates[self.k]
         if g.trainable:
-            p_psi = _apply(psi, pauli_matrix(g.pauli), g.qubits)
-            overlap = np.einsum(
-                "bi,bi->b", lam.reshape(B, -1).conj(), p_psi.reshape(B, -1)
-            )
-            grads.append(overlap.imag)
-        psi = fn(psi, bwd, g.qubits)
-        lam = fn(lam, bwd, g.qubits)
-    return np.array(grads[::-1]).T.reshape(B, -1)
+            yield self.k, _pauli_overlap(lam, psi, g.pauli, g.qubits).imag
+
+
+class _FixedDiagonal:
+    """A run of fixed diagonal gates merged into one vector over the register."""
+
+    def __init__(self, n, items):
+        v = np.ones((2,) * n, dtype=complex)
+        for qubits, d in items:
+            shape = [1] * n
+            for q in qubits:
+                shape[q] = 2
+            order = np.argsort(qubits)
+            v = v * d.reshape((2,) * len(qubits)).transpose(order).reshape(shape)
+        self.v = v
+
+    def forward(self, psi):
+        return psi * self.v
+
+    def backward(self, psi):
+        return psi * self.v.conj()
+
+    def derivatives(self, lam, psi, gates, mats):
+        return ()
+
+
+class _SingleQubitRun:
+    """Consecutive one-qubit gates on one qubit, applied as one 2x2 per sample.
+
+    Every gate's derivative comes from the states at the end of the run:
+    :math:`\\langle\\lambda_i|P|\\psi_i\\rangle = \\mathrm{Tr}[Q_i D]` with
+    :math:`Q_i = A_i P A_i^\\dagger`, :math:`A_i` the product of the later gates
+    of the run, and :math:`D_{ji} = \\langle\\lambda|_i |\\psi\\rangle_j` the 2x2
+    reduced overlap on the qubit (4 dot products for the whole run).
+    """
+
+    def __init__(self, ks, q, mats):
+        self.ks, self.q = ks, q
+        U = mats[ks[0]]
+        for k in ks[1:]:
+            U = np.matmul(mats[k], U)
+        self.U, self.U_dag = U, U.conj().transpose(0, 2, 1)
+
+    def forward(self, psi):
+        return _apply(psi, self.U, (self.q,))
+
+    def backward(self, psi):
+        return _apply(psi, self.U_dag, (self.q,))
+
+    def derivatives(self, lam, psi, gates, mats):
+        if not any(gates[k].trainable for k in self.ks):
+            return
+        B = psi.shape[0]
+        lv = lam.reshape(B, 2**self.q, 2, -1)
+        pv = psi.reshape(B, 2**self.q, 2, -1)
+        # D[b, i, j] = <lam_i | psi_j>, as GEMMs (einsum is 10x slower here)
+        if lv.shape[-1] == 1:
+            D = np.matmul(lv[..., 0].conj().transpose(0, 2, 1), pv[..., 0])
+        else:
+            D = np.matmul(lv.conj(), pv.transpose(0, 1, 3, 2)).sum(axis=1)
+        A = np.broadcast_to(np.eye(2, dtype=complex), (B, 2, 2))
+        for k in reversed(self.ks):
+            g = gates[k]
+            if g.trainable:
+                Q = A @ pauli_matrix(g.pauli) @ A.conj().transpose(0, 2, 1)
+                yield k, np.einsum("bij,bij->b", Q, D).imag
+            A = A @ mats[k]
+
+
+def _blocks(circuit: Circuit, mats) -> list:
+    """Group gates into fused runs (see the classes above), in order."""
+    blocks, k, gates, n = [], 0, circuit.gates, circuit.n
+    while k < len(gates):
+        g, m = gates[k], mats[k]
+        if len(g.qubits) == 1:
+            run = [k]
+            while k + len(run) < len(gates) and gates[k + len(run)].qubits == g.qubits:
+                run.append(k + len(run))
+            blocks.append(_SingleQubitRun(run, g.qubits[0], mats))
+            k += len(run)
+            continue
+        single = _Gate(k, g.qubits, m)
+        shared = single.diag is not None and not g.trainable and np.all(m == m[0])
+        if not shared:
+            blocks.append(single)
+            k += 1
+            continue
+        items = []
+        while k < len(gates):
+            g, m = gates[k], mats[k]
+            cand = _Gate(k, g.qubits, m)
+            if g.trainable or cand.diag is None or not np.all(m == m[0]):
+                break
+            items.append((g.qubits, cand.diag[0]))
+            k += 1
+        blocks.append(_FixedDiagonal(n, items))
+    return blocks
