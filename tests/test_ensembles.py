@@ -182,3 +182,31 @@ def test_global_cost_decays_exponentially_local_polynomially():
     # local: Var ~ 1/n^2 at most, i.e. log-log slope >= -2.5 (polynomial)
     slope = np.polyfit(np.log(loc.n), np.log(loc.variance), 1)[0]
     assert slope > -2.5, slope
+
+
+def test_deep_hardware_efficient_approaches_two_design():
+    """60 layers: Var of a middle derivative of <Z0 Z1> -> d^2 / (2 (d+1)(d^2-1)).
+
+    ANCHORS.md: with layers = n the ansatz is not yet a 2-design; deep circuits are.
+    """
+    layers = 60
+    ns = [2, 3, 4, 5]
+    build = functools.partial(ansatz.hardware_efficient, layers=layers)
+    rows = []
+    for n in ns:  # the first rotation of the middle layer
+        df = tnbp.gradient_variance(
+            build,
+            [n],
+            observable=[(1.0, "ZZ", (0, 1))],
+            samples=400,
+            parameters=[n * 2 * (layers // 2)],
+            executor="serial",
+            seed=10 + n,
+        )
+        rows.append(df.iloc[0])
+    var = np.array([r.variance for r in rows])
+    se = np.array([r.variance_se for r in rows])
+    expected = np.array([theory.two_design_gradient_variance(n) for n in ns])
+    assert np.all(np.abs(var - expected) < 3 * se), (var, expected, se)
+    fit = tnbp.fit_exponential_decay(ns, var, variance_err=se)
+    assert abs(fit.rate - np.log(2)) < 3 * fit.rate_err + 0.05, fit.to_dict()

@@ -58,3 +58,21 @@ def toy_local_cost_gradient_variance(n: int) -> float:
     :func:`tnbp.ansatz.toy_perceptron` (arXiv:2005.12458, Sec. IV)."""
     n = check_int(n, "n", minimum=1)
     return 1.0 / (8 * n * n)
+
+
+def two_design_gradient_variance(n: int) -> float:
+    """Var of :math:`\\partial_k \\langle O\\rangle` when the circuit before and after
+    the rotation :math:`e^{-i\\theta_k V/2}` are unitary 2-designs on ``n`` qubits.
+
+    For Pauli strings :math:`O` and :math:`V` (traceless, squaring to 1) and
+    :math:`d = 2^n`, Haar averages over both halves give
+
+    .. math::
+
+        \\mathrm{Var}[\\partial_k f] = \\frac{d^2}{2 (d + 1)(d^2 - 1)} \\approx 2^{-(n+1)},
+
+    the barren plateau of McClean et al. (arXiv:1803.11173).
+    """
+    n = check_int(n, "n", minimum=1)
+    d = 2.0**n
+    return d * d / (2 * (d + 1) * (d * d - 1))
