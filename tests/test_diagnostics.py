@@ -44,7 +44,9 @@ def test_bounds_hold_on_truncated_haar_states(chi, seed):
         e = tnbp.expectation(st, "Z" * len(qs), qs)
         assert abs(e - tnbp.expectation(exact, "Z" * len(qs), qs)) <= e.truncation_error
     mi = tnbp.mutual_information(st, (0, 1), (7, 12))
-    assert abs(mi - tnbp.mutual_information(exact, (0, 1), (7, 12))) <= mi.truncation_error
+    assert (
+        abs(mi - tnbp.mutual_information(exact, (0, 1), (7, 12))) <= mi.truncation_error
+    )
 
 
 @pytest.mark.parametrize("chi", [16, 32])
@@ -94,7 +96,9 @@ def test_entropy_error_formula():
     assert entropy_error(0.9, 2) == 2.0  # capped at the trivial bound
     assert np.isnan(entropy_error(0.1, 2, alpha=0.5))
     assert entropy_error(0.0, 5, alpha=0.5) == 0.0
-    assert entropy_error(0.01, 2, alpha=2, purity=0.5) == pytest.approx(np.log2(0.5 / 0.46))
+    assert entropy_error(0.01, 2, alpha=2, purity=0.5) == pytest.approx(
+        np.log2(0.5 / 0.46)
+    )
 
 
 def test_estimate_types_round_trip():

@@ -166,3 +166,35 @@ def test_gradient_batch_matches_single_gradients():
         gradient_batch(
             [ansatz.hardware_efficient(4, 1), ansatz.hardware_efficient(4, 2)], obs[:1]
         )
+
+
+def test_mse_loss_gradient():
+    """d/dtheta of 1/2 (<O> - O_0)^2 = (<O> - O_0) d<O>/dtheta (Liu, Lin, Jiang, eq. 16)."""
+    circ = ansatz.hardware_efficient(4, 2, seed=5)
+    obs = [(1.0, "ZZ", (1, 2)), (0.5, "X", (0,))]
+    loss = observables.mse_loss(obs, 0.3)
+    theta, h = circ.parameters, 1e-5
+
+    def value(p):
+        e = tnbp.expectation_value(tnbp.simulate(circ.bind(p), backend="dense"), obs)
+        return 0.5 * (e - 0.3) ** 2
+
+    fd = np.array(
+        [
+            (
+                value(theta + h * np.eye(theta.size)[k])
+                - value(theta - h * np.eye(theta.size)[k])
+            )
+            / (2 * h)
+            for k in range(theta.size)
+        ]
+    )
+    for method in ("adjoint", "parameter_shift"):
+        assert_allclose(tnbp.gradient(circ, loss, method=method), fd, atol=1e-8)
+    assert_allclose(
+        tnbp.gradient(circ, loss, backend="mps", sim_opts={"cutoff": 0.0}),
+        fd,
+        atol=1e-8,
+    )
+    with pytest.raises(ValueError, match="target"):
+        observables.mse_loss(obs, float("nan"))

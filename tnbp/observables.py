@@ -151,3 +151,26 @@ def as_observable(obs, n: int, *, name: str = "observable") -> Observable:
     if not isinstance(obs, Observable):
         obs = pauli_sum(obs, name=name)
     return obs.check(n, name=name)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class MSELoss:
+    """Mean-square loss :math:`\\mathcal{L} = \\tfrac12(\\langle O\\rangle - O_0)^2`.
+
+    The training objective of Liu, Lin and Jiang, "Laziness, barren plateau,
+    and noises in machine learning" (Mach. Learn.: Sci. Technol. 2024), eq. (16),
+    with residual
+    :math:`\\varepsilon = \\langle O\\rangle - O_0`; its gradient is
+    :math:`\\varepsilon\\, \\partial\\langle O\\rangle`.
+    """
+
+    observable: Observable
+    target: float
+
+
+def mse_loss(observable, target: float, *, n: int | None = None) -> MSELoss:
+    """:class:`MSELoss` of an observable (or ``(coeff, pauli, qubits)`` list) and a target."""
+    obs = observable if isinstance(observable, Observable) else pauli_sum(observable)
+    if n is not None:
+        obs.check(n)
+    return MSELoss(obs, check_real(target, "target"))

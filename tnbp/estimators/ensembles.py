@@ -36,6 +36,7 @@ from scipy import stats
 from tqdm.auto import tqdm
 
 from .._checks import check_int, check_opt
+from ..observables import MSELoss
 from .adjoint import skeleton
 from .gradients import GRADIENT_BACKENDS, METHODS, gradient, gradient_batch
 
@@ -67,8 +68,10 @@ def _sample_task(
     obs = observable(n) if callable(observable) else observable
     k = circuits[0].num_parameters
     wanted = None if parameters == "all" else np.atleast_1d(parameters) % k
-    batched = grad_opts["method"] == "adjoint" and all(
-        skeleton(c) == skeleton(circuits[0]) for c in circuits
+    batched = (
+        grad_opts["method"] == "adjoint"
+        and not isinstance(obs, MSELoss)
+        and all(skeleton(c) == skeleton(circuits[0]) for c in circuits)
     )
     if batched:  # one sweep for the whole chunk
         grads = gradient_batch(circuits, obs, initial=grad_opts["initial"])

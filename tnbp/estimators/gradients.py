@@ -30,7 +30,7 @@ import numpy as np
 from .._checks import check_bitstring, check_opt, check_real
 from ..backends import simulate
 from ..circuit import Circuit
-from ..observables import as_observable
+from ..observables import MSELoss, as_observable
 from .adjoint import adjoint_gradients, skeleton
 from .expectation import observable_value
 
@@ -55,8 +55,9 @@ def gradient(
     Parameters
     ----------
     circuit : Circuit
-    observable : Observable or list of (coeff, pauli, qubits)
-        E.g. ``[(1.0, "ZZ", (3, 4))]``, or a cost from :mod:`tnbp.observables`.
+    observable : Observable, list of (coeff, pauli, qubits), or MSELoss
+        E.g. ``[(1.0, "ZZ", (3, 4))]``, a cost from :mod:`tnbp.observables`, or
+        :func:`tnbp.observables.mse_loss` (then the loss is differentiated).
     method : {"parameter_shift", "finite_difference", "adjoint"}, optional
     backend : {"dense", "mps"}, optional
         Where the expectation values are computed (``"adjoint"``: dense only).
@@ -85,7 +86,8 @@ def gradient(
     check_opt("backend", backend, GRADIENT_BACKENDS)
     if method == "adjoint" and backend != "dense":
         raise ValueError("`method`='adjoint' runs on `backend`='dense' only.")
-    obs = as_observable(observable, circuit.n)
+    loss = observable if isinstance(observable, MSELoss) else None
+    obs = as_observable(loss.observable if loss else observable, circuit.n)
     initial = check_bitstring(initial, circuit.n)
     step = check_real(step, "step")
     if step <= 0:
@@ -130,6 +132,9 @@ def gradient(
                 plus[j] += shift
                 minus[j] -= shift
                 grad[where[j]] = scale * (f(plus) - f(minus))
+    if loss is not None:  # chain rule: dL = (<O> - O_0) d<O>
+        sim = {"backend": backend, "initial": initial, **(sim_opts or {})}
+        grad = grad * (observable_value(simulate(circuit, **sim), obs) - loss.target)
     return grad if parameters is None else grad[wanted]
 
 
