@@ -210,3 +210,15 @@ def test_deep_hardware_efficient_approaches_two_design():
     assert np.all(np.abs(var - expected) < 3 * se), (var, expected, se)
     fit = tnbp.fit_exponential_decay(ns, var, variance_err=se)
     assert abs(fit.rate - np.log(2)) < 3 * fit.rate_err + 0.05, fit.to_dict()
+
+
+def test_default_executor_is_a_process_pool():
+    """executor=None spawns worker processes; results match the serial run exactly."""
+    kwargs = dict(observable=local_cost_all, samples=6, seed=3, chunk_size=3)
+    pooled = tnbp.gradient_variance(ansatz.toy_perceptron, [3], **kwargs)
+    serial = tnbp.gradient_variance(
+        ansatz.toy_perceptron, [3], executor="serial", **kwargs
+    )
+    assert_allclose(
+        pooled.variance.to_numpy(), serial.variance.to_numpy(), rtol=0, atol=0
+    )
