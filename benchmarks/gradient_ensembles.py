@@ -95,26 +95,18 @@ import gc
 import os
 import platform
 import statistics
-import sys
 import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from _harness import THREAD_VARS, pin_threads
 
 GRAD_TOL = 1e-8
 CHECK_SAMPLES = 3
 TARGET_N = 12
 TARGET_RATIO = 2.0
-THREAD_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMBA_NUM_THREADS",
-)
 OBSERVABLE = [(1.0, "ZZ", (0, 1))]
 DENSE_FULL = {
     "ns": (8, 10, 12, 14, 16),
@@ -130,15 +122,6 @@ DENSE_QUICK = {
     "large_n": 16,
     "large_subset": 50,
 }
-
-
-def pin_threads(threads: int) -> str:
-    """Set the thread variables; returns a note if numpy was imported already."""
-    for var in THREAD_VARS:
-        os.environ[var] = str(threads)
-    if "numpy" in sys.modules:
-        return " (numpy was imported before pinning: BLAS setting may not apply)"
-    return ""
 
 
 # --------------------------------------------------------------------------- circuits

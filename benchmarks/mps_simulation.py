@@ -77,35 +77,18 @@ import math
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from _harness import THREAD_VARS, pin_threads
 
 CUTOFF = 1e-12
 TARGET_RATIO = 1.15
 FIDELITY_TOL = 1e-8
-THREAD_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMBA_NUM_THREADS",
-)
 FULL = {"n": 64, "depths": (4, 8, 12, 16), "chis": (32, 64, 128), "repeats": 3}
 QUICK = {"n": 32, "depths": (4, 8), "chis": (32, 64), "repeats": 1}
-
-
-def pin_threads(threads: int) -> str:
-    """Set the thread variables; returns a note if numpy was imported already."""
-    for var in THREAD_VARS:
-        os.environ[var] = str(threads)
-    if "numpy" in sys.modules:
-        return " (numpy was imported before pinning: BLAS setting may not apply)"
-    return ""
 
 
 # --------------------------------------------------------------------------- engines
