@@ -198,3 +198,14 @@ def test_mse_loss_gradient():
     )
     with pytest.raises(ValueError, match="target"):
         observables.mse_loss(obs, float("nan"))
+
+
+@pytest.mark.parametrize("method", ["adjoint", "parameter_shift"])
+def test_mse_loss_of_a_cost_with_constant(method):
+    """The residual must include the observable's constant (local cost: 1 - ...)."""
+    circ = ansatz.hardware_efficient(4, 2, seed=6)
+    cost = observables.local_cost(range(4))
+    loss = observables.mse_loss(cost, 0.1)
+    value = tnbp.expectation_value(tnbp.simulate(circ, backend="dense"), cost)
+    expected = (value - 0.1) * tnbp.gradient(circ, cost, method="adjoint")
+    assert_allclose(tnbp.gradient(circ, loss, method=method), expected, atol=1e-10)

@@ -111,7 +111,7 @@ def gradient(
         theta = sub.parameters
         # constants do not move gradients but cancel catastrophically in
         # f(+) - f(-): 1 - 1e-30 rounds to 1 (global costs at large n)
-        obs = dataclasses.replace(obs, constant=0.0)
+        varying = dataclasses.replace(obs, constant=0.0)
 
         def f(params):
             st = simulate(sub.bind(params), **opts)
@@ -121,7 +121,7 @@ def gradient(
                 info["max_discarded_weight"], st.discarded_weight
             )
             info["untrusted"] += not st.trusted
-            return observable_value(st, obs)
+            return observable_value(st, varying)
 
         shift = np.pi / 2 if method == "parameter_shift" else step
         scale = 0.5 if method == "parameter_shift" else 0.5 / step
@@ -132,9 +132,9 @@ def gradient(
                 plus[j] += shift
                 minus[j] -= shift
                 grad[where[j]] = scale * (f(plus) - f(minus))
-    if loss is not None:  # chain rule: dL = (<O> - O_0) d<O>
+    if loss is not None:  # chain rule: dL = (<O> - O_0) d<O>; <O> needs only the cone
         sim = {"backend": backend, "initial": initial, **(sim_opts or {})}
-        grad = grad * (observable_value(simulate(circuit, **sim), obs) - loss.target)
+        grad = grad * (observable_value(simulate(sub, **sim), obs) - loss.target)
     return grad if parameters is None else grad[wanted]
 
 
