@@ -112,10 +112,20 @@ def test_auto_reports_memory_cap():
 
 def test_trust_policy_is_configurable():
     circ = ansatz.free_fermion_brickwork(16, 6, seed=2)
-    st = tnbp.simulate(
-        circ, max_bond=64, trust_opts={"discard_tol": 1e-30, "margin": 0.0}
+    neel = "01" * 8  # (|0...0> is the fermion vacuum: nothing would happen)
+    with pytest.warns(tnbp.TruncationWarning):
+        st = tnbp.simulate(circ, initial=neel, max_bond=4)
+        tnbp.entropy(st, 8)
+    assert st.caveats == ("bond_saturated", "truncated")
+    # entropies of a chi = 4 state never reach log2(4) - 0; discarded weight < 10
+    lax = tnbp.simulate(
+        circ, initial=neel, max_bond=4, trust_opts={"margin": 0.0, "discard_tol": 10.0}
     )
-    assert st.caveats in ((), ("truncated",))
+    assert lax.caveats == () and lax.discarded_weight == st.discarded_weight
+    strict = tnbp.simulate(
+        circ, initial=neel, max_bond=64, trust_opts={"discard_tol": 0.0}
+    )
+    assert ("truncated" in strict.caveats) == (strict.discarded_weight > 0)
     with pytest.raises(ValueError, match="trust_opts"):
         tnbp.simulate(circ, trust_opts={"bogus": 1})
 

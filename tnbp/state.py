@@ -25,6 +25,15 @@ from .spectrum import renyi_entropy
 MAX_RDM_QUBITS = 12
 
 
+def check_rdm_size(qubits) -> None:
+    """Raise ``ValueError`` for a reduced density matrix beyond :data:`MAX_RDM_QUBITS`."""
+    if len(qubits) > MAX_RDM_QUBITS:
+        raise ValueError(
+            f"`qubits`: reduced density matrices are limited to {MAX_RDM_QUBITS} "
+            f"qubits, got {len(qubits)}."
+        )
+
+
 @dataclasses.dataclass(frozen=True)
 class TrustPolicy:
     """When a truncated state's estimates are flagged.

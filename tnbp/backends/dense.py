@@ -11,7 +11,7 @@ import functools
 import numpy as np
 
 from ..circuit import Circuit
-from ..state import MAX_RDM_QUBITS, BondRecord, State
+from ..state import BondRecord, State, check_rdm_size
 
 #: Largest register the dense backend accepts (2^26 amplitudes = 1 GiB).
 MAX_DENSE_QUBITS = 26
@@ -68,18 +68,11 @@ class DenseState(State):
         return np.linalg.svd(self.psi.reshape(2**cut, -1), compute_uv=False) ** 2
 
     def subsystem_spectrum(self, qubits: tuple[int, ...]) -> np.ndarray:
-        self._check_rdm_size(qubits)
+        check_rdm_size(qubits)
         return np.linalg.svd(self._matrix(tuple(qubits)), compute_uv=False) ** 2
 
-    def _check_rdm_size(self, qubits) -> None:
-        if len(qubits) > MAX_RDM_QUBITS:
-            raise ValueError(
-                f"`qubits`: reduced density matrices are limited to {MAX_RDM_QUBITS} "
-                f"qubits, got {len(qubits)}."
-            )
-
     def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
-        self._check_rdm_size(qubits)
+        check_rdm_size(qubits)
         M = self._matrix(tuple(qubits))
         return M @ M.conj().T
 

@@ -37,7 +37,7 @@ from .._threads import blas_threads_limit
 from ..circuit import Circuit
 from ..diagnostics import TruncationWarning
 from ..spectrum import renyi_entropy
-from ..state import MAX_RDM_QUBITS, AutoReport, BondRecord, State, TrustPolicy
+from ..state import AutoReport, BondRecord, State, TrustPolicy, check_rdm_size
 from .canonical import CanonicalMPS
 
 log = logging.getLogger(__name__)
@@ -122,11 +122,7 @@ class MPSState(State):
         return self.schmidt_values(cut) ** 2
 
     def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
-        if len(qubits) > MAX_RDM_QUBITS:
-            raise ValueError(
-                f"`qubits`: reduced density matrices of MPS states are limited to "
-                f"{MAX_RDM_QUBITS} qubits, got {len(qubits)}."
-            )
+        check_rdm_size(qubits)
         canon = self.canonical
         size = canon.rdm_memory(qubits)
         if size > MAX_RDM_ENTRIES:

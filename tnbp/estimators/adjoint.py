@@ -235,7 +235,7 @@ def _blocks(circuit: Circuit, mats) -> list:
     """Group gates into fused runs (see the classes above), in order."""
     blocks, k, gates, n = [], 0, circuit.gates, circuit.n
     while k < len(gates):
-        g, m = gates[k], mats[k]
+        g = gates[k]
         if len(g.qubits) == 1:
             run = [k]
             while k + len(run) < len(gates) and gates[k + len(run)].qubits == g.qubits:
@@ -243,19 +243,20 @@ def _blocks(circuit: Circuit, mats) -> list:
             blocks.append(_SingleQubitRun(run, g.qubits[0], mats))
             k += len(run)
             continue
-        single = _Gate(k, g.qubits, m)
-        shared = single.diag is not None and not g.trainable and np.all(m == m[0])
-        if not shared:
-            blocks.append(single)
+        items = []  # a run of fixed diagonal gates shared by the batch
+        while k < len(gates):
+            gate = _Gate(k, gates[k].qubits, mats[k])
+            if (
+                gates[k].trainable
+                or gate.diag is None
+                or not np.all(mats[k] == mats[k][0])
+            ):
+                break
+            items.append((gates[k].qubits, gate.diag[0]))
+            k += 1
+        if not items:
+            blocks.append(gate)
             k += 1
             continue
-        items = []
-        while k < len(gates):
-            g, m = gates[k], mats[k]
-            cand = _Gate(k, g.qubits, m)
-            if g.trainable or cand.diag is None or not np.all(m == m[0]):
-                break
-            items.append((g.qubits, cand.diag[0]))
-            k += 1
         blocks.append(_FixedDiagonal(n, items))
     return blocks
