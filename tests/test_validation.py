@@ -268,13 +268,13 @@ def test_max_bond_wrong_type(circ, backend, max_bond):
         tnbp.simulate(circ, backend=backend, max_bond=max_bond)
 
 
-@pytest.mark.parametrize("backend", ["tn", "Dense", "", None, "statevector"])
+@pytest.mark.parametrize("backend", ["TN", "Dense", "", None, "statevector"])
 def test_unknown_backend(circ, backend):
-    with pytest.raises(ValueError, match=arg("backend") + r".*\['dense', 'mps'\]"):
+    with pytest.raises(ValueError, match=arg("backend") + r".*\['dense', 'mps', 'tn'\]"):
         tnbp.simulate(circ, backend=backend)
 
 
-@pytest.mark.parametrize("backend", ["dense", "mps"])
+@pytest.mark.parametrize("backend", ["dense", "mps", "tn"])
 @pytest.mark.parametrize("initial", ["", "00", "0000", "0" * 30])
 def test_initial_wrong_length(circ, backend, initial):
     with pytest.raises(ValueError, match=arg("initial") + ".*one character per qubit"):

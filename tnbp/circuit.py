@@ -10,6 +10,8 @@ applied to ``(i, j)`` has ``i`` as its first factor; rotations are
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ._checks import check_int, check_qubits, check_real
@@ -83,6 +85,32 @@ class Circuit:
         new = Circuit(self._n)
         new._gates = [self._gates[k] for k in sorted(gate_indices)]
         return new
+
+    def restrict(self, gate_indices, qubits=()) -> tuple[Circuit, list[int]]:
+        """The given gates on only the qubits they touch, relabelled ``0..m-1``.
+
+        Parameters
+        ----------
+        gate_indices : iterable of int
+            Gates to keep (applied in their original order).
+        qubits : iterable of int, optional
+            Further qubits to keep even if no kept gate touches them.
+
+        Returns
+        -------
+        circuit : Circuit
+            On ``m`` qubits; qubit ``r`` is the ``r``-th smallest kept label.
+        labels : list of int
+            The original label of each of the ``m`` qubits.
+        """
+        kept = [self._gates[k] for k in sorted(gate_indices)]
+        labels = sorted(set(qubits).union(*(g.qubits for g in kept)))
+        rel = {q: r for r, q in enumerate(labels)}
+        new = Circuit(len(labels))
+        new._gates = [
+            dataclasses.replace(g, qubits=tuple(rel[q] for q in g.qubits)) for g in kept
+        ]
+        return new, labels
 
     def copy(self) -> Circuit:
         new = Circuit(self._n)

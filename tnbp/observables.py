@@ -59,6 +59,17 @@ class Observable:
         """Sorted qubits some term acts on."""
         return tuple(sorted({q for t in self.terms for q in t.qubits}))
 
+    def relabeled(self, labels) -> Observable:
+        """The same terms (constant dropped) on qubits renumbered by position in ``labels``.
+
+        Qubit ``labels[r]`` becomes qubit ``r`` (see :meth:`tnbp.Circuit.restrict`).
+        """
+        rel = {q: r for r, q in enumerate(labels)}
+        terms = tuple(
+            Term(t.coeff, tuple(rel[q] for q in t.qubits), t.ops) for t in self.terms
+        )
+        return Observable(terms, 0.0, self.label)
+
     def check(self, n: int, *, name: str = "observable") -> Observable:
         """Raise ``ValueError`` if a term acts outside an ``n``-qubit register."""
         bad = [q for q in self.support if q >= n]

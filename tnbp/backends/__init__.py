@@ -9,10 +9,11 @@ from ..circuit import Circuit
 from ..state import State, TrustPolicy
 from .dense import DenseState, simulate_dense
 from .mps import MPSState, check_auto_opts, simulate_mps
+from .tn import TNState, simulate_tn
 
-__all__ = ["BACKENDS", "DenseState", "MPSState", "simulate"]
+__all__ = ["BACKENDS", "DenseState", "MPSState", "TNState", "simulate"]
 
-BACKENDS = ("dense", "mps")
+BACKENDS = ("dense", "mps", "tn")
 
 
 def _check_max_bond(max_bond):
@@ -52,9 +53,12 @@ def simulate(
     Parameters
     ----------
     circuit : Circuit
-    backend : {"mps", "dense"}, optional
+    backend : {"mps", "dense", "tn"}, optional
         ``"dense"``: exact statevector (up to ~24 qubits). ``"mps"``: matrix
-        product state with a bond record (default).
+        product state with a bond record (default). ``"tn"``: the circuit kept
+        as a tensor network; local expectations and reduced density matrices
+        of small sets are contracted exactly through their lightcone, at any
+        ``n`` (:class:`~tnbp.backends.tn.TNState`; MPS options are ignored).
     initial : str, optional
         Initial bitstring, qubit 0 first (default all zeros).
     max_bond : int, "auto" or None, optional
@@ -79,7 +83,7 @@ def simulate(
     Returns
     -------
     State
-        :class:`DenseState` or :class:`MPSState`.
+        :class:`DenseState`, :class:`MPSState` or :class:`TNState`.
     """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
@@ -94,6 +98,8 @@ def simulate(
         raise ValueError(f"`trust_opts`: {exc}") from exc
     if backend == "dense":
         return simulate_dense(circuit, initial=initial)
+    if backend == "tn":
+        return simulate_tn(circuit, initial=initial)
     return simulate_mps(
         circuit,
         initial=initial,

@@ -35,10 +35,10 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
-from .._checks import check_int, check_opt
+from .._checks import check_int
 from ..observables import MSELoss
 from .adjoint import skeleton
-from .gradients import GRADIENT_BACKENDS, METHODS, gradient, gradient_batch
+from .gradients import check_method, gradient, gradient_batch
 
 #: A variance is flagged unreliable when its effective sample size
 #: (:func:`_variance_ess`) is below this fraction of the samples (Gaussian: 1/3).
@@ -70,6 +70,7 @@ def _sample_task(
     wanted = None if parameters == "all" else np.atleast_1d(parameters) % k
     batched = (
         grad_opts["method"] == "adjoint"
+        and grad_opts["backend"] == "dense"
         and not isinstance(obs, MSELoss)
         and all(skeleton(c) == skeleton(circuits[0]) for c in circuits)
     )
@@ -184,10 +185,7 @@ def gradient_variance(
         parameters == "all" or isinstance(parameters, (int, np.integer, list, tuple))
     ):
         raise TypeError("`parameters` must be 'all', an int or a sequence of ints.")
-    check_opt("method", method, METHODS)
-    check_opt("backend", backend, GRADIENT_BACKENDS)
-    if method == "adjoint" and backend != "dense":
-        raise ValueError("`method`='adjoint' runs on `backend`='dense' only.")
+    check_method(method, backend)
     entropy = np.random.SeedSequence(seed).entropy
     grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
 

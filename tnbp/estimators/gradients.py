@@ -12,30 +12,57 @@ with rotations :math:`e^{-i\\theta_k P_k/2}`:
     On a truncating MPS the truncation noise is divided by :math:`h` as well:
     use ``cutoff=0`` there.
 ``"adjoint"``
-    dense backend only: one forward and one backward sweep for the whole
-    gradient, :math:`\\partial_k f = \\mathrm{Im}\\,\\langle\\lambda_k|P_k|\\psi_k\\rangle`
+    one forward and one backward sweep for the whole gradient. Dense:
+    :math:`\\partial_k f = \\mathrm{Im}\\,\\langle\\lambda_k|P_k|\\psi_k\\rangle`
     with :math:`|\\psi_k\\rangle` the state after gate ``k`` and
-    :math:`\\langle\\lambda_k| = \\langle\\psi_0|U^\\dagger O U_N \\cdots U_{k+1}`.
+    :math:`\\langle\\lambda_k| = \\langle\\psi_0|U^\\dagger O U_N \\cdots U_{k+1}`;
+    tn: a reverse sweep along the contraction tree (:mod:`.tn_gradients`).
+``"autodiff"``
+    reverse-mode automatic differentiation with jax through the same
+    computation, written with autoray (:mod:`.autodiff`; needs ``tnbp[jax]``).
 
-Only gates in the observable's reverse lightcone (:meth:`tnbp.Circuit.lightcone`)
-are simulated; parameters outside it have exactly zero derivative.
+Backends: ``"dense"`` and ``"mps"`` simulate circuits; ``"tn"`` contracts each
+term's lightcone exactly (:mod:`tnbp.backends.tn`), for local observables of
+shallow circuits at any ``n``.
+
+Only gates in the reverse lightcone of the observable
+(:meth:`tnbp.Circuit.lightcone`) are simulated, restricted to the qubits they
+touch; parameters outside it have exactly zero derivative. For a sum of local
+terms (a local cost), each support gets its own cone when that is cheaper
+than one cone of the whole observable, so dense and MPS gradients of local
+observables also work at ``n = 100``.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_real
 from ..backends import simulate
+from ..backends.dense import MAX_DENSE_QUBITS
 from ..circuit import Circuit
-from ..observables import MSELoss, as_observable
+from ..contraction import TreeCache
+from ..observables import MSELoss, Observable, as_observable
 from .adjoint import adjoint_gradients, skeleton
+from .autodiff import dense_autodiff, tn_autodiff
 from .expectation import observable_value
+from .tn_gradients import support_groups, tn_gradient
 
-METHODS = ("parameter_shift", "finite_difference", "adjoint")
-GRADIENT_BACKENDS = ("dense", "mps")
+METHODS = ("parameter_shift", "finite_difference", "adjoint", "autodiff")
+GRADIENT_BACKENDS = ("dense", "mps", "tn")
+#: methods that need a backend other than "mps"
+_BACKENDS_OF = {"adjoint": ("dense", "tn"), "autodiff": ("dense", "tn")}
+
+
+def check_method(method: str, backend: str) -> None:
+    """Validate ``method`` and ``backend`` and that they work together."""
+    check_opt("method", method, METHODS)
+    check_opt("backend", backend, GRADIENT_BACKENDS)
+    allowed = _BACKENDS_OF.get(method, GRADIENT_BACKENDS)
+    if backend not in allowed:
+        raise ValueError(
+            f"`method`={method!r} runs on `backend` in {allowed}, got {backend!r}."
+        )
 
 
 def gradient(
@@ -49,6 +76,7 @@ def gradient(
     sim_opts: dict | None = None,
     parameters=None,
     info: dict | None = None,
+    cache: TreeCache | None = None,
 ) -> np.ndarray:
     """:math:`\\partial \\langle O \\rangle / \\partial \\theta` for every trainable parameter.
 
@@ -58,21 +86,27 @@ def gradient(
     observable : Observable, list of (coeff, pauli, qubits), or MSELoss
         E.g. ``[(1.0, "ZZ", (3, 4))]``, a cost from :mod:`tnbp.observables`, or
         :func:`tnbp.observables.mse_loss` (then the loss is differentiated).
-    method : {"parameter_shift", "finite_difference", "adjoint"}, optional
-    backend : {"dense", "mps"}, optional
-        Where the expectation values are computed (``"adjoint"``: dense only).
+    method : {"parameter_shift", "finite_difference", "adjoint", "autodiff"}, optional
+        ``"adjoint"`` and ``"autodiff"`` run on the dense and tn backends.
+    backend : {"dense", "mps", "tn"}, optional
+        Where the expectation values are computed.
     initial : str, optional
         Initial bitstring (default all zeros).
     step : float, optional
         Finite-difference step ``h`` (radians).
     sim_opts : dict, optional
-        Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``).
+        Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``); dense
+        and mps only.
     parameters : int or sequence of int, optional
         Differentiate only these parameter indices (default: all).
     info : dict, optional
-        If given, filled with diagnostics of the simulations: ``simulations``,
-        ``min_fidelity`` and ``max_discarded_weight`` (worst over all runs) and
-        ``untrusted`` (runs whose state had caveats).
+        If given, filled with diagnostics: ``simulations`` (dense/mps runs),
+        ``contractions`` and ``tree_searches`` (tn), ``min_fidelity`` and
+        ``max_discarded_weight`` (worst over all runs) and ``untrusted`` (runs
+        whose state had caveats).
+    cache : TreeCache, optional
+        Contraction trees for ``backend="tn"`` (default: the process-wide cache,
+        so repeated calls on one ansatz search each tree once).
 
     Returns
     -------
@@ -82,60 +116,135 @@ def gradient(
     """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
-    check_opt("method", method, METHODS)
-    check_opt("backend", backend, GRADIENT_BACKENDS)
-    if method == "adjoint" and backend != "dense":
-        raise ValueError("`method`='adjoint' runs on `backend`='dense' only.")
+    check_method(method, backend)
     loss = observable if isinstance(observable, MSELoss) else None
     obs = as_observable(loss.observable if loss else observable, circuit.n)
     initial = check_bitstring(initial, circuit.n)
     step = check_real(step, "step")
     if step <= 0:
         raise ValueError(f"`step` must be > 0, got {step}.")
+    if sim_opts and backend == "tn":
+        raise ValueError("`sim_opts` applies to the dense and mps backends, not 'tn'.")
+    if cache is not None and not isinstance(cache, TreeCache):
+        raise TypeError(f"`cache` must be a tnbp.contraction.TreeCache, got {cache!r}.")
 
     wanted = _check_parameters(parameters, circuit.num_parameters)
     info = {} if info is None else info
-    info.update(simulations=0, min_fidelity=1.0, max_discarded_weight=0.0, untrusted=0)
+    info.update(
+        simulations=0,
+        contractions=0,
+        tree_searches=0,
+        min_fidelity=1.0,
+        max_discarded_weight=0.0,
+        untrusted=0,
+    )
+    if backend == "tn":
+        run = tn_autodiff if method == "autodiff" else tn_gradient
+        grad, value = run(
+            circuit, obs, initial, method=method, step=step, cache=cache, info=info
+        )
+    else:
+        grad, value = np.zeros(circuit.num_parameters), obs.constant
+        opts = {"backend": backend, **(sim_opts or {})}
+        for part, cone in _plan(circuit, obs, method, backend):
+            g, v = _cone_gradient(
+                circuit,
+                cone,
+                part,
+                initial,
+                method,
+                opts,
+                step,
+                set(wanted),
+                info,
+                need_value=loss is not None,
+            )
+            grad += g
+            value += v
+    if loss is not None:  # chain rule: dL = (<O> - O_0) d<O>
+        grad = grad * (value - loss.target)
+    return grad if parameters is None else grad[wanted]
 
+
+def _plan(circuit: Circuit, obs: Observable, method: str, backend: str) -> list:
+    """``(observable part, cone)`` pairs: one cone for all, or one per support.
+
+    Per-support cones win when the terms are local and far apart (a local cost:
+    many narrow cones instead of one that spans the circuit). The cost model is
+    gates x width-factor x sweeps, with width factor ``2^width`` for dense and
+    ``width`` for MPS, and sweeps 1 for adjoint/autodiff or the number of
+    parameters for shift rules.
+    """
+    whole = (obs, circuit.lightcone(obs.support))
+    groups = support_groups(obs)
+    if len(groups) == 1:
+        return [whole]
+    parts = [
+        (Observable(tuple(terms), 0.0, obs.label), circuit.lightcone(support))
+        for support, terms in groups.items()
+    ]
+    gates = circuit.gates
+
+    def width(cone, support):
+        return len(set(support).union(*(gates[k].qubits for k in cone)))
+
+    def cost(part, cone):
+        w = width(cone, part.support)
+        if backend == "dense" and w > MAX_DENSE_QUBITS:
+            return np.inf
+        sweeps = (
+            1 if method in _BACKENDS_OF else 1 + sum(gates[k].trainable for k in cone)
+        )
+        return len(cone) * (2.0**w if backend == "dense" else w) * sweeps
+
+    split = sum(cost(*p) for p in parts)
+    return parts if split < cost(*whole) else [whole]
+
+
+def _cone_gradient(
+    circuit, cone, obs, initial, method, opts, step, wanted, info, *, need_value
+) -> tuple[np.ndarray, float]:
+    """``(d<O>/dtheta, <O> or 0)`` of ``obs`` (constant ignored) from its cone alone."""
     grad = np.zeros(circuit.num_parameters)
-    cone = circuit.lightcone(obs.support)
-    sub = circuit.subcircuit(cone)
-    # position in sub.parameters -> position in circuit.parameters
+    sub, labels = circuit.restrict(cone, obs.support)
+    local = obs.relabeled(labels)
+    start = "".join(initial[q] for q in labels)
+    if sub.n == 1:  # an MPS needs two sites; one qubit is exact and trivial
+        opts = {"backend": "dense"}
     full_index = {k: i for i, k in enumerate(circuit.parameter_gates)}
     where = np.array([full_index[cone[j]] for j in sub.parameter_gates], dtype=int)
-    if method == "adjoint" and where.size:
-        grad[where] = adjoint_gradients([sub], obs, initial)[0]
-        info["simulations"] = 1
-    elif where.size:
-        opts = {"backend": backend, "initial": initial, **(sim_opts or {})}
+
+    def f(params):
+        st = simulate(sub.bind(params), initial=start, **opts)
+        info["simulations"] += 1
+        info["min_fidelity"] = min(info["min_fidelity"], st.fidelity_estimate)
+        info["max_discarded_weight"] = max(
+            info["max_discarded_weight"], st.discarded_weight
+        )
+        info["untrusted"] += not st.trusted
+        return observable_value(st, local)
+
+    if not where.size:
+        pass
+    elif method == "adjoint":
+        grad[where] = adjoint_gradients([sub], local, start)[0]
+        info["simulations"] += 1
+    elif method == "autodiff":
+        grad[where] = dense_autodiff(sub, local, start)
+        info["simulations"] += 1
+    else:
+        # the shift only sees the terms; constants would cancel catastrophically
+        # in f(+) - f(-) (1 - 1e-30 rounds to 1 for global costs at large n)
         theta = sub.parameters
-        # constants do not move gradients but cancel catastrophically in
-        # f(+) - f(-): 1 - 1e-30 rounds to 1 (global costs at large n)
-        varying = dataclasses.replace(obs, constant=0.0)
-
-        def f(params):
-            st = simulate(sub.bind(params), **opts)
-            info["simulations"] += 1
-            info["min_fidelity"] = min(info["min_fidelity"], st.fidelity_estimate)
-            info["max_discarded_weight"] = max(
-                info["max_discarded_weight"], st.discarded_weight
-            )
-            info["untrusted"] += not st.trusted
-            return observable_value(st, varying)
-
         shift = np.pi / 2 if method == "parameter_shift" else step
         scale = 0.5 if method == "parameter_shift" else 0.5 / step
-        todo = set(wanted.tolist())
         for j in range(theta.size):
-            if where[j] in todo:
+            if where[j] in wanted:
                 plus, minus = theta.copy(), theta.copy()
                 plus[j] += shift
                 minus[j] -= shift
                 grad[where[j]] = scale * (f(plus) - f(minus))
-    if loss is not None:  # chain rule: dL = (<O> - O_0) d<O>; <O> needs only the cone
-        sim = {"backend": backend, "initial": initial, **(sim_opts or {})}
-        grad = grad * (observable_value(simulate(sub, **sim), obs) - loss.target)
-    return grad if parameters is None else grad[wanted]
+    return grad, (f(sub.parameters) if need_value else 0.0)
 
 
 def _check_parameters(parameters, num: int) -> np.ndarray:
