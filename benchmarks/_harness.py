@@ -18,10 +18,22 @@ THREAD_VARS = (
 )
 
 
+#: jax's CPU backend (XLA) ignores the variables above; with one thread these
+#: flags keep its Eigen kernels single-threaded too
+XLA_ONE_THREAD = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
+
 def pin_threads(threads: int) -> str:
-    """Set the thread variables; returns a note if numpy was imported already."""
+    """Set the thread variables; returns a note if numpy was imported already.
+
+    With ``threads == 1`` the XLA flags of :data:`XLA_ONE_THREAD` are appended
+    to ``XLA_FLAGS`` as well (they act when jax is first imported).
+    """
     for var in THREAD_VARS:
         os.environ[var] = str(threads)
+    flags = os.environ.get("XLA_FLAGS", "")
+    if threads == 1 and "xla_cpu_multi_thread_eigen" not in flags:
+        os.environ["XLA_FLAGS"] = f"{flags} {XLA_ONE_THREAD}".strip()
     if "numpy" in sys.modules:
         return " (numpy was imported before pinning: BLAS setting may not apply)"
     return ""

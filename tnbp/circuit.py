@@ -10,7 +10,9 @@ applied to ``(i, j)`` has ``i`` as its first factor; rotations are
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import heapq
 
 import numpy as np
 
@@ -267,15 +269,37 @@ class Circuit:
         already in it, and then adds its qubits. Gates outside the cone cancel in
         :math:`U^\\dagger O U` for any ``O`` supported on ``qubits``, so their
         parameters have exactly zero gradient.
+
+        Cost: proportional to the size of the cone (times a log), not to the
+        circuit: every gate of the cone pulls in the previous gate on each of its
+        qubits, found in a per-qubit index.
         """
-        cone = set(check_qubits(qubits, self._n, allow_empty=True))
-        inside = []
-        for k in range(len(self._gates) - 1, -1, -1):
-            qs = self._gates[k].qubits
-            if cone.intersection(qs):
-                cone.update(qs)
-                inside.append(k)
-        return inside[::-1]
+        start = check_qubits(qubits, self._n, allow_empty=True)
+        on = self._per_qubit()
+        heap = [-on[q][-1] for q in start if on[q]]
+        heapq.heapify(heap)
+        inside: set[int] = set()
+        while heap:
+            k = -heapq.heappop(heap)
+            if k in inside:
+                continue
+            inside.add(k)
+            for q in self._gates[k].qubits:
+                i = bisect.bisect_left(on[q], k)
+                if i:
+                    heapq.heappush(heap, -on[q][i - 1])
+        return sorted(inside)
+
+    def _per_qubit(self) -> list[list[int]]:
+        """Ascending gate indices on each qubit (rebuilt when gates were added)."""
+        cached = getattr(self, "_index", None)
+        if cached is None or cached[0] != len(self._gates):
+            on: list[list[int]] = [[] for _ in range(self._n)]
+            for k, g in enumerate(self._gates):
+                for q in g.qubits:
+                    on[q].append(k)
+            self._index = (len(self._gates), on)
+        return self._index[1]
 
     @property
     def depth(self) -> int:

@@ -12,17 +12,20 @@ A program also runs backwards: one reverse sweep along the same tree gives the
 a scalar contraction :math:`f`, so the derivative of ``f`` with respect to any
 parameter inside the tensors costs one extra sweep (reverse-mode
 differentiation, done by hand on numpy arrays because the tree is fixed).
+Programs run on a batch of networks at once (one matrix product per step for
+all of them), which is what makes many small lightcones fast.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 from collections.abc import Hashable, Sequence
 
 import cotengra as ctg
 import numpy as np
-from autoray import do
+from autoray import get_lib_fn, infer_backend_multi
 
 #: cotengra's greedy search: ~5 ms for a 265-tensor lightcone network (n = 100,
 #: 4 layers), and its trees replay faster here than "auto-hq" ones (1.9 vs 18 ms)
@@ -31,29 +34,76 @@ DEFAULT_OPTIMIZE = "greedy"
 
 @dataclasses.dataclass(frozen=True)
 class _Step:
-    """One pairwise contraction ``out = tensordot(left, right, axes)``."""
+    """One pairwise contraction, as a batched matrix product.
+
+    ``out[b] = A[b].transpose(ta).reshape(fa, s) @ B[b].transpose(tb).reshape(s, fb)``
+    with ``fa``/``fb`` the free legs of each side and ``s`` the shared ones;
+    ``out`` keeps A's free legs, then B's.
+    """
 
     left: int
     right: int
-    axes: tuple[tuple[int, ...], tuple[int, ...]]
-    # reverse sweep: env_left = tensordot(env_out, right, back_left) then transpose
-    back_left: tuple[tuple[int, ...], tuple[int, ...]]
-    perm_left: tuple[int, ...]
-    back_right: tuple[tuple[int, ...], tuple[int, ...]]
-    perm_right: tuple[int, ...]
+    ta: tuple[int, ...]
+    tb: tuple[int, ...]
+    fa: int
+    s: int
+    fb: int
+    out_shape: tuple[int, ...]
+    # reverse sweep: un-permute the (free, shared) arrangements
+    a_shape: tuple[int, ...]
+    inv_ta: tuple[int, ...]
+    b_shape: tuple[int, ...]
+    inv_tb: tuple[int, ...]
     leaves: int  # bitmask of the inputs below this node
 
 
+def _arranged(x, perm, rows, cols, fn=np):
+    return fn.reshape(fn.transpose(x, perm), (-1, rows, cols))
+
+
+class _Functions:
+    """The array library functions a program calls, looked up once per call."""
+
+    def __init__(self, arrays):
+        numpy = all(type(x) is np.ndarray for x in arrays)
+        lib = "numpy" if numpy else infer_backend_multi(*arrays)
+        if lib == "numpy":  # methods skip numpy's Python-level wrappers
+            self.reshape = np.ndarray.reshape
+            self.transpose = np.ndarray.transpose
+            self.matmul = np.matmul
+            return
+        for name in ("reshape", "transpose", "matmul"):
+            setattr(self, name, get_lib_fn(lib, name))
+
+
+class Intermediates(list):
+    """Nodes of a forward pass (inputs, then one per step) and the arranged operands.
+
+    ``arranged[k]`` holds the two matrices multiplied at node ``k``, kept for
+    the reverse sweep.
+    """
+
+    def __init__(self, nodes):
+        super().__init__(nodes)
+        self.arranged: dict = {}
+
+
 class ContractionProgram:
-    """A closed or open tensor network contracted along one fixed cotengra tree.
+    """A tensor network contracted along one fixed cotengra tree, for a batch of values.
+
+    Every array carries a leading *batch* axis: ``B`` networks of one structure
+    (e.g. the lightcones of all bulk terms of a circuit, or ``B = 1``) are
+    contracted together, each pairwise step being one batched matrix product,
+    so the Python cost per step is paid once for the whole batch.
 
     Parameters
     ----------
     inputs : sequence of tuple of hashable
-        The indices of each input tensor. Every index must appear on at most
-        two inputs, or on one input and the output (no hyperedges).
+        The indices of each input tensor (without the batch axis). Every index
+        must appear on at most two inputs, or on one input and the output (no
+        hyperedges).
     output : tuple of hashable
-        The open indices, in the order of the result's axes.
+        The open indices, in the order of the result's axes (after the batch axis).
     size_dict : dict
         Dimension of every index.
     tree : cotengra.ContractionTree
@@ -70,6 +120,11 @@ class ContractionProgram:
                 count[i] = count.get(i, 0) + 1
         if any(c > 2 for c in count.values()):
             raise ValueError("ContractionProgram does not support hyperedges.")
+        if tree.N != len(self.inputs):
+            raise ValueError(
+                f"`tree` contracts {tree.N} tensors, the network has {len(self.inputs)}."
+            )
+        size = lambda ix: math.prod(size_dict[i] for i in ix)  # noqa: E731
         inds = [*self.inputs]
         leaves = [1 << k for k in range(len(self.inputs))]
         steps = []
@@ -79,53 +134,59 @@ class ContractionProgram:
             shared = [i for i in ia if i in ib and i not in keep]
             fa = [i for i in ia if i not in shared]
             fb = [i for i in ib if i not in shared]
-            out = fa + fb
-            axes = (
-                tuple(ia.index(i) for i in shared),
-                tuple(ib.index(i) for i in shared),
-            )
-            # env_a: sum over b's free legs -> (fa..., shared in b order)
-            got_a = fa + [i for i in ib if i in shared]
-            got_b = fb + [i for i in ia if i in shared]
+            ta = (0, *(1 + ia.index(i) for i in fa + shared))
+            tb = (0, *(1 + ib.index(i) for i in shared + fb))
             steps.append(
                 _Step(
                     a,
                     b,
-                    axes,
-                    (tuple(range(len(fa), len(out))), tuple(ib.index(i) for i in fb)),
-                    tuple(got_a.index(i) for i in ia),
-                    (tuple(range(len(fa))), tuple(ia.index(i) for i in fa)),
-                    tuple(got_b.index(i) for i in ib),
+                    ta,
+                    tb,
+                    size(fa),
+                    size(shared),
+                    size(fb),
+                    (-1, *(size_dict[i] for i in fa + fb)),
+                    (-1, *(size_dict[i] for i in fa + shared)),
+                    tuple(int(k) for k in np.argsort(ta)),
+                    (-1, *(size_dict[i] for i in shared + fb)),
+                    tuple(int(k) for k in np.argsort(tb)),
                     leaves[a] | leaves[b],
                 )
             )
-            inds.append(tuple(out))
+            inds.append(tuple(fa + fb))
             leaves.append(leaves[a] | leaves[b])
         self._steps = tuple(steps)
         final = inds[-1]
         if sorted(final, key=str) != sorted(self.output, key=str):
             raise ValueError("The tree does not contract to the requested output.")
-        self._perm = tuple(final.index(i) for i in self.output)
+        self._perm = (0, *(1 + final.index(i) for i in self.output))
 
     @property
     def num_inputs(self) -> int:
         return len(self.inputs)
 
-    def forward(self, arrays: Sequence[np.ndarray], *, reuse=None, changed=()):
-        """Contract; return ``(result, intermediates)``.
+    def forward(self, arrays: Sequence, *, reuse=None, changed=()):
+        """Contract a batch; return ``(result, intermediates)``.
 
         Parameters
         ----------
         arrays : sequence of arrays
-            One array per input, in the order of :attr:`inputs`: numpy, or any
-            library autoray dispatches to (jax arrays for automatic
-            differentiation).
-        reuse : list of numpy.ndarray, optional
+            One array per input, in the order of :attr:`inputs`, each with a
+            leading batch axis of the same length: numpy, or any library
+            autoray dispatches to (jax arrays for automatic differentiation).
+        reuse : list of arrays, optional
             Intermediates of an earlier call; only the nodes above the inputs
             listed in ``changed`` are recomputed (a parameter shift touches two
             leaves, so most of the tree is reused).
         changed : iterable of int
             Positions of the inputs that differ from the ``reuse`` call.
+
+        Returns
+        -------
+        result : array
+            Shape ``(batch, *output dims)``.
+        intermediates : list of arrays
+            For :meth:`environments` and ``reuse``.
         """
         if len(arrays) != self.num_inputs:
             raise ValueError(
@@ -134,37 +195,40 @@ class ContractionProgram:
         mask = 0
         for k in changed:
             mask |= 1 << k
-        nodes = list(arrays)
-        for k, step in enumerate(self._steps, start=self.num_inputs):
-            if reuse is not None and not step.leaves & mask:
+        nodes = Intermediates(arrays)
+        fn = _Functions(arrays)
+        for k, st in enumerate(self._steps, start=self.num_inputs):
+            if reuse is not None and not st.leaves & mask:
                 nodes.append(reuse[k])
-            else:
-                nodes.append(
-                    do("tensordot", nodes[step.left], nodes[step.right], step.axes)
-                )
-        return do("transpose", nodes[-1], self._perm), nodes
+                continue
+            a = _arranged(nodes[st.left], st.ta, st.fa, st.s, fn)
+            b = _arranged(nodes[st.right], st.tb, st.s, st.fb, fn)
+            nodes.arranged[k] = a, b
+            nodes.append(fn.reshape(fn.matmul(a, b), st.out_shape))
+        return fn.transpose(nodes[-1], self._perm), nodes
 
     def environments(self, nodes) -> list[np.ndarray]:
-        """``dF/dT_i`` for every input of a scalar contraction ``F`` (reverse sweep).
+        """``dF_b/dT_i[b]`` for every input of a scalar contraction (reverse sweep).
 
-        ``nodes`` are the intermediates from :meth:`forward`; then
-        ``F = sum(env[i] * arrays[i])`` for every ``i`` (no conjugation).
+        ``nodes`` are the :class:`Intermediates` of a full (not ``reuse``)
+        :meth:`forward` call on numpy arrays; then
+        ``F[b] = sum(env[i][b] * arrays[i][b])`` for every ``i`` (no conjugation).
         """
         if self.output:
             raise ValueError("Environments are defined for scalar (closed) networks.")
         env: list = [None] * len(nodes)
         env[-1] = np.ones_like(nodes[-1])
         for k in range(len(nodes) - 1, self.num_inputs - 1, -1):
-            step = self._steps[k - self.num_inputs]
-            e = env[k]
-            a = np.tensordot(e, nodes[step.right], step.back_left).transpose(
-                step.perm_left
-            )
-            b = np.tensordot(e, nodes[step.left], step.back_right).transpose(
-                step.perm_right
-            )
-            env[step.left] = a if env[step.left] is None else env[step.left] + a
-            env[step.right] = b if env[step.right] is None else env[step.right] + b
+            st = self._steps[k - self.num_inputs]
+            e = env[k].reshape(-1, st.fa, st.fb)
+            a, b = nodes.arranged[k]
+            ea = np.matmul(e, b.transpose(0, 2, 1)).reshape(st.a_shape)
+            eb = np.matmul(a.transpose(0, 2, 1), e).reshape(st.b_shape)
+            for pos, x in (
+                (st.left, ea.transpose(st.inv_ta)),
+                (st.right, eb.transpose(st.inv_tb)),
+            ):
+                env[pos] = x if env[pos] is None else env[pos] + x
         return env[: self.num_inputs]
 
 

@@ -20,8 +20,10 @@ import functools
 
 import numpy as np
 
+from .._threads import blas_threads_limit
 from ..circuit import Circuit
 from ..contraction import ContractionProgram, TreeCache, default_cache
+from ..paulis import pauli_matrix
 from ..state import BondRecord, State, check_rdm_size
 
 _KET = (np.array([1.0, 0.0], dtype=complex), np.array([0.0, 1.0], dtype=complex))
@@ -118,23 +120,78 @@ class LightconeNetwork:
         size_dict = {i: 2 for ix in self.inputs for i in ix}
         return cache.program(self.key, self.inputs, self.output, size_dict)
 
-    def arrays(self, circuit: Circuit, initial: str, ops=()) -> list[np.ndarray]:
-        """Leaf arrays for ``circuit`` (same structure), ``|initial>`` and ``ops``.
+    def arrays(self, tensors, initial: str, ops=()) -> list[np.ndarray]:
+        """Leaf arrays (no batch axis) for one circuit of this structure.
 
-        ``ops`` lists one 2x2 operator per support qubit (identity if omitted).
+        Parameters
+        ----------
+        tensors : sequence of numpy.ndarray
+            :func:`gate_tensors` of the circuit (computed once per circuit).
+        initial : str
+            The initial bitstring of the whole register.
+        ops : sequence of numpy.ndarray, optional
+            One 2x2 operator per support qubit (identity if omitted).
         """
         out = []
         for q in self.qubits:
             v = _KET[initial[q] == "1"]
             out += [v, v]
-        gate_list = circuit.gates
         for k in self.gates:
-            g = gate_list[k]
-            U = g.to_matrix().reshape((2,) * (2 * len(g.qubits)))
-            out += [U, U.conj()]
+            out += [tensors[k], tensors[k].conj()]
         if not ops:
             ops = [np.eye(2, dtype=complex)] * len(self.support)
-        return out + [np.asarray(op) for op in ops]
+        return out + [np.asarray(op, dtype=complex) for op in ops]
+
+
+def gate_tensors(circuit: Circuit) -> list[np.ndarray]:
+    """Each gate's matrix as a ``(2,) * 2k`` tensor (outputs first), in circuit order."""
+    return [g.to_matrix().reshape((2,) * (2 * len(g.qubits))) for g in circuit.gates]
+
+
+class GateTable:
+    """All gate tensors of a circuit, and derivatives of its rotations, by arity.
+
+    ``tensors[k][g]`` is gate ``g``'s ``(2,) * 2k`` tensor if it acts on ``k``
+    qubits (zeros otherwise); ``derivatives[k][g]`` is
+    :math:`\\partial_\\theta e^{-i\\theta P/2} = -\\tfrac{i}{2} P e^{-i\\theta P/2}`
+    for trainable rotations. Fancy indexing then gathers one gate slot of many
+    networks in one call.
+    """
+
+    def __init__(self, circuit: Circuit):
+        gates = circuit.gates
+        self.tensors, self.derivatives = {}, {}
+        for k in (1, 2):
+            shape = (len(gates),) + (2,) * (2 * k)
+            self.tensors[k] = np.zeros(shape, dtype=complex)
+            self.derivatives[k] = np.zeros(shape, dtype=complex)
+        for g, gate in enumerate(gates):
+            k = len(gate.qubits)
+            U = gate.to_matrix()
+            self.tensors[k][g] = U.reshape((2,) * (2 * k))
+            if gate.trainable:
+                dU = -0.5j * pauli_matrix(gate.pauli) @ U
+                self.derivatives[k][g] = dU.reshape((2,) * (2 * k))
+
+
+def batch_leaves(nets, ops, table: GateTable, circuit: Circuit, initial: str) -> list:
+    """Batched leaves of networks of one structure (one row per network).
+
+    ``nets`` share a key; ``ops[b]`` lists the operators of row ``b``'s support.
+    """
+    first = nets[0]
+    bits = np.array([[initial[q] == "1" for q in net.qubits] for net in nets])
+    kets = np.stack(_KET)[bits.astype(int)]  # (B, m, 2)
+    leaves = []
+    for r in range(len(first.qubits)):
+        leaves += [kets[:, r], kets[:, r]]
+    rows = np.array([net.gates for net in nets], dtype=int).reshape(len(nets), -1)
+    gates = circuit.gates
+    for j, g in enumerate(first.gates):
+        U = table.tensors[len(gates[g].qubits)][rows[:, j]]
+        leaves += [U, U.conj()]
+    ops = np.asarray(ops, dtype=complex).reshape(len(nets), -1, 2, 2)
+    return leaves + [ops[:, i] for i in range(ops.shape[1])]
 
 
 def operator_schmidt_rank(U: np.ndarray, tol: float = 1e-12) -> int:
@@ -173,10 +230,15 @@ class TNState(State):
     def __repr__(self) -> str:
         return f"TNState(n={self.n}, gates={len(self.circuit)})"
 
+    @functools.cached_property
+    def _tensors(self) -> list[np.ndarray]:
+        return gate_tensors(self.circuit)
+
     def _contract(self, support, ops=(), open_qubits=()) -> np.ndarray:
         net = LightconeNetwork(self.circuit, support, open_qubits)
-        arrays = net.arrays(self.circuit, self.initial, ops)
-        return net.program(self.cache).forward(arrays)[0]
+        leaves = [x[None] for x in net.arrays(self._tensors, self.initial, ops)]
+        with blas_threads_limit(1):
+            return net.program(self.cache).forward(leaves)[0][0]
 
     def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
         if not ops:

@@ -22,13 +22,13 @@ import weakref
 import numpy as np
 from autoray import do
 
-from ..backends.tn import LightconeNetwork
+from ..backends.tn import GateTable
 from ..circuit import Circuit
 from ..contraction import default_cache
 from ..observables import Observable
 from ..paulis import pauli_matrix
 from .adjoint import skeleton
-from .tn_gradients import support_groups
+from .tn_gradients import buckets
 
 
 def _jax():
@@ -100,20 +100,30 @@ _TN_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _tn_function(prog, slots):
-    """Jitted ``(theta, leaves) -> (value, grad)`` of one contraction program.
+    """Jitted ``(theta, leaves, generators, mask, coeffs) -> (value, grad)``.
 
-    ``slots`` lists ``(ket leaf, bra leaf, pauli)`` of each trainable gate.
+    One batch of equal-structure networks (a :class:`.tn_gradients.Bucket`):
+    ``theta[b, t]`` is the angle in gate slot ``slots[t] = (ket, bra)`` of row
+    ``b``, ``generators[t][b]`` its Pauli matrix, and ``mask[b, t]`` is 0 where
+    that row's gate is fixed (its leaf is then kept).
     """
     per_prog = _TN_FUNCTIONS.setdefault(prog, {})
     if slots not in per_prog:
         jax = _jax()
 
-        def value(theta, leaves):
+        def value(theta, leaves, generators, mask, coeffs):
             leaves = list(leaves)
-            for t, (ket, bra, pauli) in enumerate(slots):
-                U = _rotation(theta[t], pauli)
+            for t, (ket, bra) in enumerate(slots):
+                P = generators[t]
+                c = do("reshape", do("cos", theta[:, t] / 2), (-1, 1, 1))
+                s = do("reshape", do("sin", theta[:, t] / 2), (-1, 1, 1))
+                U = do(
+                    "reshape", c * np.eye(P.shape[-1]) - 1j * s * P, leaves[ket].shape
+                )
+                m = do("reshape", mask[:, t], (-1,) + (1,) * (U.ndim - 1))
+                U = m * U + (1 - m) * leaves[ket]
                 leaves[ket], leaves[bra] = U, do("conj", U)
-            return do("real", prog.forward(leaves)[0])
+            return do("sum", coeffs * do("real", prog.forward(leaves)[0]))
 
         per_prog[slots] = jax.jit(jax.value_and_grad(value))
     return per_prog[slots]
@@ -122,30 +132,36 @@ def _tn_function(prog, slots):
 def tn_autodiff(
     circuit: Circuit, obs: Observable, initial: str, *, cache, info, **_
 ) -> tuple[np.ndarray, float]:
-    """``(d<O>/dtheta, <O>)`` by autodiff of each support's lightcone contraction."""
+    """``(d<O>/dtheta, <O>)`` by autodiff of the batched lightcone contractions."""
+    _jax()
     cache = default_cache() if cache is None else cache
+    table = GateTable(circuit)
     grad = np.zeros(circuit.num_parameters)
     value = obs.constant
-    full_index = {k: i for i, k in enumerate(circuit.parameter_gates)}
     gates = circuit.gates
-    for support, terms in support_groups(obs).items():
-        net = LightconeNetwork(circuit, support)
-        searches = cache.searches
-        prog = net.program(cache)
-        info["tree_searches"] += cache.searches - searches
-        leaves = net.arrays(circuit, initial)
-        mine = [(j, k) for j, k in enumerate(net.gates) if gates[k].trainable]
-        slots = tuple((*net.gate_leaves[j], gates[k].pauli) for j, k in mine)
-        theta = np.array([gates[k].theta for _, k in mine])
-        where = np.array([full_index[k] for _, k in mine], dtype=int)
-        fn = _tn_function(prog, slots)
-        for term in terms:
-            ops = term.as_dict()
-            for q, pos in zip(support, net.op_leaves):
-                leaves[pos] = ops[q]
-            val, g = fn(theta, leaves)
-            info["contractions"] += 1
-            value += term.coeff * float(val)
-            if where.size:
-                grad[where] += term.coeff * np.asarray(g)
+    for b in buckets(circuit, obs, initial, cache, info, table):
+        info["contractions"] += len(b.coeffs)
+        slots = [j for j in range(b.gates.shape[1]) if (b.params[:, j] >= 0).any()]
+        theta = np.array([[gates[k].theta for k in b.gates[:, j]] for j in slots]).T
+        generators = [
+            np.stack([_generator(gates[k]) for k in b.gates[:, j]]) for j in slots
+        ]
+        mask = b.params[:, slots] >= 0
+        fn = _tn_function(b.program, tuple(b.gate_leaves[j] for j in slots))
+        val, g = fn(
+            theta.reshape(len(b.coeffs), -1),
+            b.leaves,
+            generators,
+            mask.astype(float),
+            b.coeffs,
+        )
+        value += float(val)
+        if slots:
+            np.add.at(grad, b.params[:, slots][mask], np.asarray(g)[mask])
     return grad, value
+
+
+def _generator(gate) -> np.ndarray:
+    """Pauli matrix of a trainable rotation; zeros for other gates (masked out)."""
+    d = 2 ** len(gate.qubits)
+    return pauli_matrix(gate.pauli) if gate.trainable else np.zeros((d, d), complex)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_real
+from .._threads import blas_threads_limit
 from ..backends import simulate
 from ..backends.dense import MAX_DENSE_QUBITS
 from ..circuit import Circuit
@@ -140,9 +141,10 @@ def gradient(
     )
     if backend == "tn":
         run = tn_autodiff if method == "autodiff" else tn_gradient
-        grad, value = run(
-            circuit, obs, initial, method=method, step=step, cache=cache, info=info
-        )
+        with blas_threads_limit(1):  # many small matrix products
+            grad, value = run(
+                circuit, obs, initial, method=method, step=step, cache=cache, info=info
+            )
     else:
         grad, value = np.zeros(circuit.num_parameters), obs.constant
         opts = {"backend": backend, **(sim_opts or {})}
@@ -206,6 +208,8 @@ def _cone_gradient(
 ) -> tuple[np.ndarray, float]:
     """``(d<O>/dtheta, <O> or 0)`` of ``obs`` (constant ignored) from its cone alone."""
     grad = np.zeros(circuit.num_parameters)
+    if not obs.terms:  # a constant: no cone, no derivative
+        return grad, 0.0
     sub, labels = circuit.restrict(cone, obs.support)
     local = obs.relabeled(labels)
     start = "".join(initial[q] for q in labels)
