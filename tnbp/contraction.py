@@ -220,6 +220,10 @@ class ContractionProgram:
         env[-1] = np.ones_like(nodes[-1])
         for k in range(len(nodes) - 1, self.num_inputs - 1, -1):
             st = self._steps[k - self.num_inputs]
+            if k not in nodes.arranged:
+                raise ValueError(
+                    "`nodes` must come from a full forward pass (not one with `reuse`)."
+                )
             e = env[k].reshape(-1, st.fa, st.fb)
             a, b = nodes.arranged[k]
             ea = np.matmul(e, b.transpose(0, 2, 1)).reshape(st.a_shape)

@@ -142,6 +142,9 @@ def tn_autodiff(
     for b in buckets(circuit, obs, initial, cache, info, table):
         info["contractions"] += len(b.coeffs)
         slots = [j for j in range(b.gates.shape[1]) if (b.params[:, j] >= 0).any()]
+        if not slots:  # nothing to differentiate: no compilation either
+            value += float(b.coeffs @ b.program.forward(b.leaves)[0].real)
+            continue
         theta = np.array([[gates[k].theta for k in b.gates[:, j]] for j in slots]).T
         generators = [
             np.stack([_generator(gates[k]) for k in b.gates[:, j]]) for j in slots
@@ -156,8 +159,7 @@ def tn_autodiff(
             b.coeffs,
         )
         value += float(val)
-        if slots:
-            np.add.at(grad, b.params[:, slots][mask], np.asarray(g)[mask])
+        np.add.at(grad, b.params[:, slots][mask], np.asarray(g)[mask])
     return grad, value
 
 
