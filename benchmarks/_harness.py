@@ -37,3 +37,12 @@ def pin_threads(threads: int) -> str:
     if "numpy" in sys.modules:
         return " (numpy was imported before pinning: BLAS setting may not apply)"
     return ""
+
+
+def write_csv(rows: list[dict], out) -> None:
+    """Write result rows to ``out`` (a Path), creating its directory."""
+    import pandas as pd
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(out, index=False)
+    print(f"wrote {out}")

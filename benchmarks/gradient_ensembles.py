@@ -201,7 +201,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from _harness import THREAD_VARS, pin_threads
+from _harness import THREAD_VARS, pin_threads, write_csv
 
 GRAD_TOL = 1e-8
 CHECK_SAMPLES = 3
@@ -1196,11 +1196,7 @@ def main(
         )
 
     if out is not None:
-        import pandas as pd
-
-        out.parent.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame(rows).to_csv(out, index=False)
-        print(f"wrote {out}")
+        write_csv(rows, out)
     if failed:
         raise typer.Exit(1)
     return rows

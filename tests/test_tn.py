@@ -526,3 +526,12 @@ def test_large_reduced_density_matrix_rejected():
         st.reduced_density_matrix(tuple(range(0, 26, 2)))
     with pytest.raises(ValueError, match="qubits"):
         tnbp.subsystem_entropy(st, tuple(range(0, 26, 2)))
+
+
+def test_record_bounds_fit_64_bit_integers():
+    """Bounds beyond 2^62 (here 2^70 on the middle cut of 140 qubits) are capped, not overflowed."""
+    circ = tnbp.Circuit(140)
+    for _ in range(70):
+        circ.cnot(69, 70)
+    bonds = tnbp.simulate(circ, backend="tn").bond_dims
+    assert bonds[69] == 2**62 and bonds[68] == 1

@@ -270,7 +270,9 @@ def test_max_bond_wrong_type(circ, backend, max_bond):
 
 @pytest.mark.parametrize("backend", ["TN", "Dense", "", None, "statevector"])
 def test_unknown_backend(circ, backend):
-    with pytest.raises(ValueError, match=arg("backend") + r".*\['dense', 'mps', 'tn'\]"):
+    with pytest.raises(
+        ValueError, match=arg("backend") + r".*\['dense', 'mps', 'tn'\]"
+    ):
         tnbp.simulate(circ, backend=backend)
 
 

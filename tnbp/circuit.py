@@ -43,6 +43,7 @@ class Circuit:
     def __init__(self, n: int):
         self._n = check_int(n, "n", minimum=1)
         self._gates: list[Gate] = []
+        self._index: tuple[int, list[list[int]]] | None = None  # see _per_qubit
 
     # ------------------------------------------------------------------ access
     @property
@@ -292,8 +293,7 @@ class Circuit:
 
     def _per_qubit(self) -> list[list[int]]:
         """Ascending gate indices on each qubit (rebuilt when gates were added)."""
-        cached = getattr(self, "_index", None)
-        if cached is None or cached[0] != len(self._gates):
+        if self._index is None or self._index[0] != len(self._gates):
             on: list[list[int]] = [[] for _ in range(self._n)]
             for k, g in enumerate(self._gates):
                 for q in g.qubits:

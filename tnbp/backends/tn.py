@@ -24,7 +24,10 @@ from .._threads import blas_threads_limit
 from ..circuit import Circuit
 from ..contraction import ContractionProgram, TreeCache, default_cache
 from ..paulis import pauli_matrix
-from ..state import BondRecord, State, check_rdm_size
+from ..state import MAX_RDM_QUBITS, BondRecord, State, check_rdm_size
+
+#: Schmidt-rank bounds are capped at 2^62 so that they fit a 64-bit integer.
+MAX_BOUND_EXPONENT = 62
 
 _KET = (np.array([1.0, 0.0], dtype=complex), np.array([0.0, 1.0], dtype=complex))
 
@@ -112,40 +115,12 @@ class LightconeNetwork:
         self.gate_leaves = [
             (2 * m + 2 * j, 2 * m + 2 * j + 1) for j in range(len(self.gates))
         ]
-        self.op_leaves = list(range(2 * m + 2 * len(self.gates), len(self.inputs)))
 
     def program(self, cache: TreeCache | None = None) -> ContractionProgram:
         """The contraction program of this structure (searched once per cache)."""
         cache = default_cache() if cache is None else cache
         size_dict = {i: 2 for ix in self.inputs for i in ix}
         return cache.program(self.key, self.inputs, self.output, size_dict)
-
-    def arrays(self, tensors, initial: str, ops=()) -> list[np.ndarray]:
-        """Leaf arrays (no batch axis) for one circuit of this structure.
-
-        Parameters
-        ----------
-        tensors : sequence of numpy.ndarray
-            :func:`gate_tensors` of the circuit (computed once per circuit).
-        initial : str
-            The initial bitstring of the whole register.
-        ops : sequence of numpy.ndarray, optional
-            One 2x2 operator per support qubit (identity if omitted).
-        """
-        out = []
-        for q in self.qubits:
-            v = _KET[initial[q] == "1"]
-            out += [v, v]
-        for k in self.gates:
-            out += [tensors[k], tensors[k].conj()]
-        if not ops:
-            ops = [np.eye(2, dtype=complex)] * len(self.support)
-        return out + [np.asarray(op, dtype=complex) for op in ops]
-
-
-def gate_tensors(circuit: Circuit) -> list[np.ndarray]:
-    """Each gate's matrix as a ``(2,) * 2k`` tensor (outputs first), in circuit order."""
-    return [g.to_matrix().reshape((2,) * (2 * len(g.qubits))) for g in circuit.gates]
 
 
 class GateTable:
@@ -209,8 +184,8 @@ class TNState(State):
     small sets, are exact at any ``n`` as long as the lightcone is narrow.
     Cut spectra exist for prefixes or suffixes of at most 12 qubits. There is
     no truncation: :attr:`record` is exact, with the Schmidt-rank bound of each
-    cut (product of the operator Schmidt ranks of the gates crossing it) as its
-    bond dimension.
+    cut (product of the operator Schmidt ranks of the gates crossing it, at most
+    :math:`2^{\\min(k, n-k)}` and :math:`2^{62}`) as its bond dimension.
 
     Parameters
     ----------
@@ -231,12 +206,12 @@ class TNState(State):
         return f"TNState(n={self.n}, gates={len(self.circuit)})"
 
     @functools.cached_property
-    def _tensors(self) -> list[np.ndarray]:
-        return gate_tensors(self.circuit)
+    def _table(self) -> GateTable:
+        return GateTable(self.circuit)
 
     def _contract(self, support, ops=(), open_qubits=()) -> np.ndarray:
         net = LightconeNetwork(self.circuit, support, open_qubits)
-        leaves = [x[None] for x in net.arrays(self._tensors, self.initial, ops)]
+        leaves = batch_leaves([net], [ops], self._table, self.circuit, self.initial)
         with blas_threads_limit(1):
             return net.program(self.cache).forward(leaves)[0][0]
 
@@ -252,11 +227,10 @@ class TNState(State):
         return rho.reshape(d, d)
 
     def cut_spectrum(self, cut: int) -> np.ndarray:
-        small = min(cut, self.n - cut)
-        if small > 12:
+        if min(cut, self.n - cut) > MAX_RDM_QUBITS:
             raise ValueError(
                 f"`cut`={cut}: the tn backend forms reduced density matrices of at "
-                f"most 12 qubits, and both sides of this cut are larger; use "
+                f"most {MAX_RDM_QUBITS} qubits, and both sides of this cut are larger; use "
                 "backend='mps' for entropies of large blocks."
             )
         side = tuple(range(cut)) if cut <= self.n - cut else tuple(range(cut, self.n))
@@ -272,7 +246,10 @@ class TNState(State):
                 r = operator_schmidt_rank(g.to_matrix())
                 for c in range(lo, hi):
                     rank[c] *= r
-        bounds = [min(r, 2 ** min(c + 1, self.n - c - 1)) for c, r in enumerate(rank)]
+        bounds = [
+            min(r, 2 ** min(c + 1, self.n - c - 1, MAX_BOUND_EXPONENT))
+            for c, r in enumerate(rank)
+        ]
         return BondRecord.exact(bounds)
 
 

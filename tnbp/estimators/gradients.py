@@ -228,14 +228,14 @@ def _cone_gradient(
         info["untrusted"] += not st.trusted
         return observable_value(st, local)
 
-    if not where.size:
-        pass
-    elif method == "adjoint":
-        grad[where] = adjoint_gradients([sub], local, start)[0]
-        info["simulations"] += 1
-    elif method == "autodiff":
-        grad[where] = dense_autodiff(sub, local, start)
-        info["simulations"] += 1
+    if method in ("adjoint", "autodiff"):
+        if where.size:
+            grad[where] = (
+                adjoint_gradients([sub], local, start)[0]
+                if method == "adjoint"
+                else dense_autodiff(sub, local, start)
+            )
+            info["simulations"] += 1
     else:
         # the shift only sees the terms; constants would cancel catastrophically
         # in f(+) - f(-) (1 - 1e-30 rounds to 1 for global costs at large n)
