@@ -16,6 +16,7 @@ from .entropy import (
 )
 from .expectation import expectation, expectation_value
 from .gradients import gradient
+from .moments import GradientMoments, exact_gradient_variance
 from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "gradient_variance",
     "ScalingFit",
     "entanglement_law",
+    "exact_gradient_variance",
+    "GradientMoments",
     "entropy",
     "entropy_profile",
     "expectation",

@@ -17,6 +17,10 @@ standard error are both far too small. Each row therefore reports the
 effective sample size ``variance_ess`` = :math:`(\\sum d^2)^2/\\sum d^4` and
 ``variance_reliable`` (ESS at least a tenth of the samples).
 
+With ``estimator="exact"`` each random instance instead contributes its exact
+second moment over uniformly random angles (:mod:`.moments`), which reaches
+such rare-event variances at any ``n`` the doubled MPS can hold.
+
 Sample ``s`` at ``n`` uses the seed ``SeedSequence(entropy, spawn_key=(n, s))``,
 so results do not depend on the executor, its worker count, or which other
 ``n`` are in the run.
@@ -35,10 +39,13 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
-from .._checks import check_int
+from .._checks import check_int, check_opt
 from ..observables import MSELoss
 from .adjoint import skeleton
 from .gradients import check_method, gradient, gradient_batch
+from .moments import exact_gradient_variance
+
+ESTIMATORS = ("sample", "exact")
 
 #: A variance is flagged unreliable when its effective sample size
 #: (:func:`_variance_ess`) is below this fraction of the samples (Gaussian: 1/3).
@@ -96,6 +103,48 @@ def _sample_task(
     return n, rows
 
 
+def _exact_task(build, observable, n, entropy, sample_ids, opts, parameters):
+    """Exact angle-averaged second moments of the structures ``sample_ids`` at ``n``."""
+    obs = observable(n) if callable(observable) else observable
+    rows = []
+    for s in sample_ids:
+        rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(n, s)))
+        m = exact_gradient_variance(
+            build(n, seed=rng), obs, parameters=parameters, **opts
+        )
+        info = dict(
+            min_fidelity=float("nan"),
+            max_discarded_weight=float("nan"),
+            untrusted=int(m.truncated),
+            max_bond_reached=m.max_bond_reached,
+        )
+        rows.append((s, m.variance, m.parameters, float("nan"), info))
+    return n, rows
+
+
+def _sample_stats(g: np.ndarray) -> dict:
+    """Row statistics of sampled derivatives ``g``."""
+    ess = _variance_ess(g)
+    return dict(
+        mean=float(g.mean()),
+        variance=float(g.var(ddof=1)) if len(g) > 1 else float("nan"),
+        variance_se=_variance_se(g),
+        variance_ess=ess,
+        variance_reliable=ess >= RELIABLE_ESS_FRACTION * len(g),
+    )
+
+
+def _exact_stats(m: np.ndarray) -> dict:
+    """Row statistics of exact per-structure second moments ``m`` (zero mean)."""
+    se = m.std(ddof=1) / np.sqrt(len(m)) if len(m) > 1 else float("nan")
+    return dict(
+        mean=0.0,
+        variance=float(m.mean()),
+        variance_se=float(se),
+        variance_ess=float("nan"),
+    )
+
+
 def _variance_ess(x: np.ndarray) -> float:
     """Effective number of samples behind the variance: (sum d^2)^2 / sum d^4.
 
@@ -132,6 +181,7 @@ def gradient_variance(
     executor=None,
     chunk_size: int = 8,
     inf_norm: bool = True,
+    estimator: str = "sample",
     progbar: bool = False,
 ) -> pd.DataFrame:
     """Statistics of QNN gradients over random instances, for each qubit number.
@@ -162,6 +212,16 @@ def gradient_variance(
         Compute the whole gradient for its infinity-norm (default). With False
         and explicit ``parameters`` only those derivatives are computed (much
         cheaper for shift rules) and the ``inf_norm_*`` columns are NaN.
+    estimator : {"sample", "exact"}, optional
+        ``"sample"``: differentiate each instance at its random angles.
+        ``"exact"``: for each instance's structure, the exact second moment of
+        :math:`\\partial_k C` over i.i.d. uniform trainable angles
+        (:func:`~tnbp.estimators.moments.exact_gradient_variance`; ``sim_opts``
+        may hold its ``max_bond`` and ``cutoff``). The row's ``variance`` is the
+        mean over the ``samples`` structures and ``variance_se`` its standard
+        error (NaN for one structure: use ``samples=1`` when ``build`` only
+        randomizes angles). ``mean`` is exactly 0, ``method`` is ``"exact"``, and
+        ``inf_norm_*``, ``min_fidelity`` and ``max_discarded_weight`` are NaN.
     progbar : bool, optional
 
     Returns
@@ -170,7 +230,7 @@ def gradient_variance(
         One row per ``(n, parameter)``: ``mean``, ``variance``, ``variance_se``,
         ``variance_ess``, ``variance_reliable``, ``samples``; per ``n``:
         ``inf_norm_mean``, ``inf_norm_variance``, ``inf_norm_variance_se``;
-        ``method``, ``backend``, ``seed``; and the truncation diagnostics
+        ``method``, ``backend``, ``estimator``, ``seed``; and the truncation diagnostics
         ``min_fidelity``, ``max_discarded_weight`` and ``untrusted_runs`` over
         every simulation behind the row.
     """
@@ -185,7 +245,16 @@ def gradient_variance(
         parameters == "all" or isinstance(parameters, (int, np.integer, list, tuple))
     ):
         raise TypeError("`parameters` must be 'all', an int or a sequence of ints.")
-    check_method(method, backend)
+    check_opt("estimator", estimator, ESTIMATORS)
+    exact = estimator == "exact"
+    if exact:
+        if isinstance(observable, MSELoss):
+            raise ValueError(
+                "`observable`: estimator='exact' needs a linear cost, not an MSE loss."
+            )
+        method, backend = "exact", "mps"
+    else:
+        check_method(method, backend)
     entropy = np.random.SeedSequence(seed).entropy
     grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
 
@@ -209,20 +278,17 @@ def gradient_variance(
         futures = []
         for n in n_values:
             init = initial(n) if callable(initial) else initial
-            opts = {**grad_opts, "initial": init}
             for start in range(0, samples, chunk_size):
                 ids = list(range(start, min(start + chunk_size, samples)))
+                if exact:
+                    task, opts = _exact_task, {**(sim_opts or {}), "initial": init}
+                    extra = (parameters,)
+                else:
+                    task, opts = _sample_task, {**grad_opts, "initial": init}
+                    extra = (parameters, inf_norm)
                 futures.append(
                     executor.submit(
-                        _sample_task,
-                        build,
-                        observable,
-                        n,
-                        entropy,
-                        ids,
-                        opts,
-                        parameters,
-                        inf_norm,
+                        task, build, observable, n, entropy, ids, opts, *extra
                     )
                 )
         results: dict[int, list] = {n: [] for n in n_values}
@@ -254,25 +320,18 @@ def gradient_variance(
             inf_norm_variance_se=_variance_se(norms),
             method=method,
             backend=backend,
+            estimator=estimator,
             seed=str(entropy),
             min_fidelity=min(i["min_fidelity"] for i in infos),
             max_discarded_weight=max(i["max_discarded_weight"] for i in infos),
             untrusted_runs=sum(i["untrusted"] for i in infos),
         )
+        stats_of = _exact_stats if exact else _sample_stats
         for col, k in enumerate(idx):
-            g = grads[:, col]
-            table.append(
-                dict(
-                    common,
-                    parameter=int(k),
-                    mean=float(g.mean()),
-                    variance=float(g.var(ddof=1)) if len(g) > 1 else float("nan"),
-                    variance_se=_variance_se(g),
-                    variance_ess=_variance_ess(g),
-                    variance_reliable=_variance_ess(g)
-                    >= RELIABLE_ESS_FRACTION * len(g),
-                )
-            )
+            row = stats_of(grads[:, col])
+            if exact:
+                row["variance_reliable"] = common["untrusted_runs"] == 0
+            table.append(dict(common, parameter=int(k), **row))
     columns = ["n", "parameter", "mean", "variance", "variance_se", "samples"]
     df = pd.DataFrame(table)
     return df[columns + [c for c in df.columns if c not in columns]]
