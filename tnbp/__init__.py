@@ -20,6 +20,7 @@ from .estimators import (
     exact_gradient_variance,
     expectation,
     expectation_value,
+    fidelity,
     fit_entanglement_law,
     fit_exponential_decay,
     gradient,
@@ -41,6 +42,7 @@ except PackageNotFoundError:  # running from a source tree without install
 __all__ = [
     "DecayFit",
     "SerialExecutor",
+    "fidelity",
     "fit_exponential_decay",
     "gradient_variance",
     "BondRecord",

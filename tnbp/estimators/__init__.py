@@ -1,6 +1,6 @@
 """Estimators: numbers read off a state, each carrying the state's caveats."""
 
-from .distance import trace_distance_to_maximally_mixed
+from .distance import fidelity, trace_distance_to_maximally_mixed
 from .ensembles import (
     DecayFit,
     SerialExecutor,
@@ -22,6 +22,7 @@ from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
 __all__ = [
     "DecayFit",
     "SerialExecutor",
+    "fidelity",
     "fit_exponential_decay",
     "gradient_variance",
     "ScalingFit",

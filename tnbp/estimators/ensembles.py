@@ -40,7 +40,7 @@ from scipy import stats
 from tqdm.auto import tqdm
 
 from .._checks import check_int, check_opt
-from ..observables import MSELoss
+from ..observables import FidelityCost, MSELoss
 from .adjoint import skeleton
 from .gradients import check_method, gradient, gradient_batch
 from .moments import exact_gradient_variance
@@ -78,7 +78,7 @@ def _sample_task(
     batched = (
         grad_opts["method"] == "adjoint"
         and grad_opts["backend"] == "dense"
-        and not isinstance(obs, MSELoss)
+        and not isinstance(obs, (MSELoss, FidelityCost))
         and all(skeleton(c) == skeleton(circuits[0]) for c in circuits)
     )
     if batched:  # one sweep for the whole chunk
@@ -248,9 +248,9 @@ def gradient_variance(
     check_opt("estimator", estimator, ESTIMATORS)
     exact = estimator == "exact"
     if exact:
-        if isinstance(observable, MSELoss):
+        if isinstance(observable, (MSELoss, FidelityCost)):
             raise ValueError(
-                "`observable`: estimator='exact' needs a linear cost, not an MSE loss."
+                "`observable`: estimator='exact' needs a linear cost (an Observable)."
             )
         method, backend = "exact", "mps"
     else:

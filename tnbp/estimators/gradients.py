@@ -43,7 +43,7 @@ from ..backends import simulate
 from ..backends.dense import MAX_DENSE_QUBITS
 from ..circuit import Circuit
 from ..contraction import TreeCache
-from ..observables import MSELoss, Observable, as_observable
+from ..observables import FidelityCost, MSELoss, Observable, as_observable
 from .adjoint import adjoint_gradients, skeleton
 from .autodiff import dense_autodiff, tn_autodiff
 from .expectation import observable_value
@@ -84,9 +84,11 @@ def gradient(
     Parameters
     ----------
     circuit : Circuit
-    observable : Observable, list of (coeff, pauli, qubits), or MSELoss
-        E.g. ``[(1.0, "ZZ", (3, 4))]``, a cost from :mod:`tnbp.observables`, or
-        :func:`tnbp.observables.mse_loss` (then the loss is differentiated).
+    observable : Observable, list of (coeff, pauli, qubits), MSELoss or FidelityCost
+        E.g. ``[(1.0, "ZZ", (3, 4))]``, a cost from :mod:`tnbp.observables`,
+        :func:`tnbp.observables.mse_loss` or :func:`tnbp.observables.fidelity_cost`
+        (nonlinear costs are differentiated by the chain rule; a fidelity costs
+        one extra simulation for the visible state).
     method : {"parameter_shift", "finite_difference", "adjoint", "autodiff"}, optional
         ``"adjoint"`` and ``"autodiff"`` run on the dense and tn backends.
     backend : {"dense", "mps", "tn"}, optional
@@ -118,6 +120,19 @@ def gradient(
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
     check_method(method, backend)
+    if isinstance(observable, FidelityCost):
+        return _fidelity_gradient(
+            circuit,
+            observable,
+            method=method,
+            backend=backend,
+            initial=initial,
+            step=step,
+            sim_opts=sim_opts,
+            parameters=parameters,
+            info=info,
+            cache=cache,
+        )
     loss = observable if isinstance(observable, MSELoss) else None
     obs = as_observable(loss.observable if loss else observable, circuit.n)
     initial = check_bitstring(initial, circuit.n)
@@ -166,6 +181,42 @@ def gradient(
     if loss is not None:  # chain rule: dL = (<O> - O_0) d<O>
         grad = grad * (value - loss.target)
     return grad if parameters is None else grad[wanted]
+
+
+def _note(info: dict, st) -> None:
+    """Count a simulation and carry its truncation diagnostics into ``info``."""
+    info["simulations"] += 1
+    info["min_fidelity"] = min(info["min_fidelity"], st.fidelity_estimate)
+    info["max_discarded_weight"] = max(
+        info["max_discarded_weight"], st.discarded_weight
+    )
+    info["untrusted"] += not st.trusted
+
+
+def _fidelity_gradient(circuit, cost, *, sim_opts, initial, info, **kw):
+    """Chain rule :math:`\\partial F = \\mathrm{Tr}[G\\,\\partial\\rho_v]` at fixed ``G``."""
+    bad = [q for q in cost.qubits if q >= circuit.n]
+    if bad:
+        raise ValueError(
+            f"`observable` acts on qubit(s) {bad}, out of range for {circuit.n} qubits."
+        )
+    backend = kw["backend"]
+    opts = {} if backend == "tn" else (sim_opts or {})
+    if sim_opts and backend == "tn":
+        raise ValueError("`sim_opts` applies to the dense and mps backends, not 'tn'.")
+    state = simulate(circuit, backend=backend, initial=initial, **opts)
+    rho = state.reduced_density_matrix(cost.qubits)
+    info = {} if info is None else info
+    grad = gradient(
+        circuit,
+        cost.linearized(rho),
+        sim_opts=sim_opts,
+        initial=initial,
+        info=info,
+        **kw,
+    )
+    _note(info, state)
+    return grad
 
 
 def _plan(circuit: Circuit, obs: Observable, method: str, backend: str) -> list:
@@ -220,12 +271,7 @@ def _cone_gradient(
 
     def f(params):
         st = simulate(sub.bind(params), initial=start, **opts)
-        info["simulations"] += 1
-        info["min_fidelity"] = min(info["min_fidelity"], st.fidelity_estimate)
-        info["max_discarded_weight"] = max(
-            info["max_discarded_weight"], st.discarded_weight
-        )
-        info["untrusted"] += not st.trusted
+        _note(info, st)
         return observable_value(st, local)
 
     if method in ("adjoint", "autodiff"):
