@@ -29,6 +29,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(PY) benchmarks/mps_simulation.py --out results/bench/mps_simulation.csv
 	$(PY) benchmarks/gradient_ensembles.py --out results/bench/gradient_ensembles.csv
+	$(PY) benchmarks/gibbs.py --out results/bench/gibbs.csv
 
 lint: $(STAMP)
 	$(PY) -m ruff check tnbp tests studies benchmarks

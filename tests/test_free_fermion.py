@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from scipy.special import expit, logsumexp
+from threadpoolctl import threadpool_limits
 
 import tnbp
 from tnbp import ansatz, free_fermion
@@ -137,6 +138,14 @@ def test_small_chi_is_flagged(brickwork):
 # Thermal states: exact Majorana formulas against dense exact diagonalization
 # ---------------------------------------------------------------------------
 
+
+@pytest.fixture
+def one_blas_thread():
+    """Small dense eigh calls are slower with BLAS threads on a loaded machine."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 _DENSE_PAULI = {
     "I": np.eye(2),
     "X": np.array([[0.0, 1.0], [1.0, 0.0]]),
@@ -258,6 +267,7 @@ def _check_against_dense(terms, n, beta):
         )
 
 
+@pytest.mark.usefixtures("one_blas_thread")
 def test_majorana_hamiltonian_reproduces_dense_operator():
     """(i/4) sum_kl A_kl g_k g_l is the dense H, for every supported term type."""
     n = 4
@@ -271,6 +281,7 @@ def test_majorana_hamiltonian_reproduces_dense_operator():
     assert_allclose(from_a, _dense_hamiltonian(terms, n), atol=1e-12)
 
 
+@pytest.mark.usefixtures("one_blas_thread")
 @pytest.mark.parametrize("beta", [0.3, 1.0, 3.0])
 @pytest.mark.parametrize("n", [6, 7, 8])
 def test_thermal_xx_chain_matches_dense(n, beta):
@@ -278,12 +289,14 @@ def test_thermal_xx_chain_matches_dense(n, beta):
     _check_against_dense(terms, n, beta)
 
 
+@pytest.mark.usefixtures("one_blas_thread")
 @pytest.mark.parametrize("beta", [0.3, 3.0])
 @pytest.mark.parametrize("g", [0.5, 1.0, 2.0])
 def test_thermal_tfim_matches_dense(g, beta):
     _check_against_dense(_tfim_terms(7, 1.0, g), 7, beta)
 
 
+@pytest.mark.usefixtures("one_blas_thread")
 @pytest.mark.parametrize(("n", "beta"), [(6, 0.3), (6, 3.0), (7, 1.0)])
 def test_thermal_mixed_bilinears_match_dense(n, beta):
     _check_against_dense(_mixed_terms(n, np.random.default_rng(7 * n)), n, beta)
@@ -334,6 +347,7 @@ def _hopping_reference(J, h, beta):
     return log_z, energy, (phi * occ) @ phi.T
 
 
+@pytest.mark.usefixtures("one_blas_thread")
 @pytest.mark.parametrize("beta", [5.0, 300.0])
 def test_thermal_large_n_matches_hopping_model(beta):
     """n = 100 against number-conserving free fermions; beta eps up to ~2000."""
@@ -367,6 +381,7 @@ def test_thermal_large_n_matches_hopping_model(beta):
         )
 
 
+@pytest.mark.usefixtures("one_blas_thread")
 def test_thermal_large_n_smoke():
     n, beta = 100, 5.0
     A = free_fermion.majorana_hamiltonian(_tfim_terms(n, 1.0, 1.0), n)

@@ -6,7 +6,7 @@ diagonalization, with every estimate carrying how far it can be trusted.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import ansatz, free_fermion, observables, theory
+from . import ansatz, free_fermion, hamiltonian, observables, qbm, theory
 from .backends import DenseState, MPSState, simulate
 from .circuit import Circuit
 from .diagnostics import Estimate, EstimateArray, TruncationWarning
@@ -27,12 +27,17 @@ from .estimators import (
     gradient_variance,
     mutual_information,
     purity,
+    qbm_gradient_variance,
     subsystem_entropy,
+    thermal_energy,
+    thermal_entropy,
     trace_distance_to_maximally_mixed,
 )
+from .hamiltonian import PauliSum
 from .partition import Partition
 from .qasm import from_qasm
 from .state import BondRecord, State
+from .thermal import GibbsState, gibbs_state
 
 try:
     __version__ = version("tnbp")
@@ -69,8 +74,16 @@ __all__ = [
     "mutual_information",
     "observables",
     "purity",
+    "qbm",
+    "qbm_gradient_variance",
     "simulate",
     "subsystem_entropy",
     "theory",
+    "thermal_energy",
+    "thermal_entropy",
     "trace_distance_to_maximally_mixed",
+    "GibbsState",
+    "PauliSum",
+    "gibbs_state",
+    "hamiltonian",
 ]

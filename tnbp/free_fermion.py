@@ -188,7 +188,8 @@ def majorana_hamiltonian(terms, n: int) -> np.ndarray:
         ``(coeff, pauli, qubits)`` with a real ``coeff`` and ``pauli`` one of
         ``"Z"`` on one qubit or ``"XX"``, ``"YY"``, ``"XY"``, ``"YX"`` on
         neighbours ``(j, j + 1)`` (or ``(j + 1, j)``, letters in qubit order).
-        An empty list gives ``H = 0``.
+        An empty list gives ``H = 0``. ``PauliSum.terms`` has this form (its
+        ``constant`` is not included: it shifts ``ln Z`` by ``-beta * constant``).
     n : int
         Number of qubits (``A`` is ``2n x 2n``).
 

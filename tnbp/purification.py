@@ -73,7 +73,7 @@ class Purification:
     def apply_one(self, G4: np.ndarray, i: int) -> None:
         """A one-site operator (4x4 on the combined index) at ``i``, renormalized."""
         self.move_centre(i)
-        A = np.einsum("pq,aqb->apb", G4, self.sites[i])
+        A = np.matmul(G4, self.sites[i])
         norm2 = float(np.vdot(A, A).real)
         self.log_norm2 += math.log(norm2)
         self.sites[i] = A / math.sqrt(norm2)
@@ -83,9 +83,9 @@ class Purification:
         if self.centre not in (i, i + 1):
             self.move_centre(i if self.centre < i else i + 1)
         A, B = self.sites[i], self.sites[i + 1]
-        theta = np.einsum("apb,bqc->apqc", A, B)
-        theta = np.einsum("PQpq,apqc->aPQc", G, theta)
-        l, _, _, r = theta.shape
+        l, m, r = A.shape[0], A.shape[2], B.shape[2]
+        theta = (A.reshape(l * 4, m) @ B.reshape(m, 4 * r)).reshape(l, 16, r)
+        theta = np.matmul(G.reshape(16, 16), theta)  # (16, 16) @ stack of (16, r)
         U, s, Vh = sla.svd(
             theta.reshape(l * 4, 4 * r), full_matrices=False, lapack_driver="gesdd"
         )
@@ -154,6 +154,7 @@ def trotter_groups(H: PauliSum) -> list[list[Group]]:
         host.setdefault(i, (i, j))
         host.setdefault(j, (i, j))
     merged = {q: np.array(h, dtype=complex) for q, h in local.items() if len(q) == 2}
+    real = all(not np.any(h.imag) for h in local.values())
     singles = {}
     eye = np.eye(2)
     for q, h in local.items():
@@ -165,6 +166,9 @@ def trotter_groups(H: PauliSum) -> list[list[Group]]:
             merged[(a, b)] += np.kron(h, eye) if i == a else np.kron(eye, h)
         else:
             singles[q] = np.array(h, dtype=complex)
+    if real:  # real Hamiltonians keep the whole state real: half the SVD cost
+        merged = {q: h.real for q, h in merged.items()}
+        singles = {q: h.real for q, h in singles.items()}
     layers: list[list[Group]] = []
     busy: list[set] = []
     for key in pair_keys:  # greedy edge colouring in term order

@@ -48,6 +48,8 @@ from .state import BondRecord, State, check_rdm_size
 BACKENDS = ("dense", "mps")
 #: Largest n for ``backend="dense"``.
 MAX_DENSE_GIBBS_QUBITS = 12
+#: Dense Gibbs states up to this size diagonalize with one BLAS thread.
+SMALL_DENSE_QUBITS = 9
 #: Largest entries of a reduced-density-matrix contraction (ket x bra x bonds).
 MAX_RDM_ENTRIES = 2**28
 ORDERS = (2, 4)
@@ -87,7 +89,7 @@ class GibbsState(State):
         return rho @ op
 
 
-def _partial_trace(rho: np.ndarray, n: int, qubits) -> np.ndarray:
+def partial_trace(rho: np.ndarray, n: int, qubits) -> np.ndarray:
     """:math:`\\mathrm{Tr}_{\\bar A}\\rho` for the listed qubits (in that order)."""
     k = len(qubits)
     t = rho.reshape((2,) * (2 * n))
@@ -117,7 +119,7 @@ class DenseGibbsState(GibbsState):
 
     def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
         check_rdm_size(qubits)
-        return _partial_trace(self.rho, self.n, tuple(qubits))
+        return partial_trace(self.rho, self.n, tuple(qubits))
 
 
 class PurifiedGibbsState(GibbsState):
@@ -247,10 +249,10 @@ def gibbs_state(
     beta,
     *,
     backend: str = "mps",
-    dtau: float = 0.01,
+    dtau: float = 0.05,
     max_bond: int | None = 64,
-    cutoff: float = 1e-12,
-    order: int = 2,
+    cutoff: float = 1e-14,
+    order: int = 4,
     progbar: bool = False,
 ) -> GibbsState:
     """The thermal state :math:`\\rho = e^{-\\beta H}/Z` of a 2-local Hamiltonian.
@@ -269,9 +271,15 @@ def gibbs_state(
     max_bond : int or None, optional
         Bond cap of the purification (``"mps"``).
     cutoff : float, optional
-        Relative discarded weight per SVD (``rsum2``).
+        Relative discarded weight per SVD (``rsum2``). It accumulates over the
+        :math:`\\sim n\\beta/\\mathrm{dtau}` SVDs of the run: at n = 40,
+        beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave errors of 1e-4 in
+        the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX chain, measured).
     order : {2, 4}, optional
-        Trotter order.
+        Trotter order. The even/odd second-order splitting has a large error
+        constant (log Z off by 1.5e-3 at n = 40, beta = 1, dtau = 0.01 on a
+        random XX chain); fourth order at dtau = 0.05 is both cheaper and more
+        accurate there (3e-5), hence the default.
     progbar : bool, optional
 
     Returns
@@ -304,7 +312,9 @@ def gibbs_state(
                 f"`H`: backend='dense' is limited to {MAX_DENSE_GIBBS_QUBITS} qubits, "
                 f"got {H.n}; use backend='mps'."
             )
-        return DenseGibbsState(H, beta)
+        # small eigendecompositions are much slower with threaded BLAS on 2 cores
+        with blas_threads_limit(1 if H.n <= SMALL_DENSE_QUBITS else None):
+            return DenseGibbsState(H, beta)
     dtau = check_real(dtau, "dtau")
     if dtau <= 0:
         raise ValueError(f"`dtau` must be > 0, got {dtau}.")
@@ -324,13 +334,17 @@ def gibbs_state(
     psi = Purification.infinite_temperature(H.n, max_bond=max_bond, cutoff=cutoff)
     history = [psi.bond_dims()]
     sequence = step_sequence(len(layers), steps, delta, order) if steps else []
+    gates: dict = {}  # (layer, position, tau) -> lifted gate: few distinct taus
     with blas_threads_limit(1):
         for k, tau in tqdm(sequence, desc="gibbs", disable=not progbar, leave=False):
-            for group in layers[k]:
+            for pos, group in enumerate(layers[k]):
+                key = (k, pos, tau)
+                if key not in gates:
+                    gates[key] = group.lifted(tau)
                 if len(group.qubits) == 1:
-                    psi.apply_one(group.lifted(tau), group.qubits[0])
+                    psi.apply_one(gates[key], group.qubits[0])
                 else:
-                    psi.apply_pair(group.lifted(tau), *group.qubits)
+                    psi.apply_pair(gates[key], *group.qubits)
             history.append(psi.bond_dims())
     state = PurifiedGibbsState(
         H, beta, psi, history, dtau=delta, order=order, steps=steps

@@ -17,7 +17,9 @@ from .entropy import (
 from .expectation import expectation, expectation_value
 from .gradients import gradient
 from .moments import GradientMoments, exact_gradient_variance
+from .qbm_ensembles import qbm_gradient_variance
 from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
+from .thermal import thermal_energy, thermal_entropy
 
 __all__ = [
     "DecayFit",
@@ -37,6 +39,9 @@ __all__ = [
     "gradient",
     "mutual_information",
     "purity",
+    "qbm_gradient_variance",
     "subsystem_entropy",
+    "thermal_energy",
+    "thermal_entropy",
     "trace_distance_to_maximally_mixed",
 ]

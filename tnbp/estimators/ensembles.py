@@ -29,6 +29,7 @@ so results do not depend on the executor, its worker count, or which other
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -62,6 +63,38 @@ class SerialExecutor(cf.Executor):
         except BaseException as exc:  # handed to the caller through .result()
             future.set_exception(exc)
         return future
+
+
+@contextlib.contextmanager
+def executor_scope(executor, payload, names: str):
+    """A ready executor: None starts (and afterwards shuts down) a process pool.
+
+    ``"serial"`` runs tasks in this process; any other ``concurrent.futures``
+    executor or dask ``Client`` is used as given, after checking that
+    ``payload`` (the user callables ``names`` refers to) can be pickled.
+    """
+    owned = executor is None
+    if owned:
+        executor = cf.ProcessPoolExecutor(
+            max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
+        )
+    elif isinstance(executor, str) and executor == "serial":
+        executor = SerialExecutor()
+    if not isinstance(executor, SerialExecutor):
+        try:
+            pickle.dumps(payload)
+        except Exception as exc:
+            if owned:
+                executor.shutdown()
+            raise TypeError(
+                f"{names} must be picklable to run in worker processes (module-level "
+                "functions or functools.partial), or pass executor='serial'."
+            ) from exc
+    try:
+        yield executor
+    finally:
+        if owned:
+            executor.shutdown()
 
 
 def _sample_task(
@@ -258,23 +291,9 @@ def gradient_variance(
     entropy = np.random.SeedSequence(seed).entropy
     grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
 
-    owned = executor is None
-    if owned:
-        executor = cf.ProcessPoolExecutor(
-            max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
-        )
-    elif executor == "serial":
-        executor = SerialExecutor()
-    if not isinstance(executor, SerialExecutor):
-        try:
-            pickle.dumps((build, observable, initial))
-        except Exception as exc:
-            raise TypeError(
-                "`build`, `observable` and `initial` must be picklable to run in "
-                "worker processes (module-level functions or functools.partial), "
-                "or pass executor='serial'."
-            ) from exc
-    try:
+    with executor_scope(
+        executor, (build, observable, initial), "`build`, `observable` and `initial`"
+    ) as pool:
         futures = []
         for n in n_values:
             init = initial(n) if callable(initial) else initial
@@ -287,9 +306,7 @@ def gradient_variance(
                     task, opts = _sample_task, {**grad_opts, "initial": init}
                     extra = (parameters, inf_norm)
                 futures.append(
-                    executor.submit(
-                        task, build, observable, n, entropy, ids, opts, *extra
-                    )
+                    pool.submit(task, build, observable, n, entropy, ids, opts, *extra)
                 )
         results: dict[int, list] = {n: [] for n in n_values}
         with tqdm(
@@ -299,9 +316,6 @@ def gradient_variance(
                 n, rows = fut.result()
                 results[n].extend(rows)
                 bar.update(len(rows))
-    finally:
-        if owned:
-            executor.shutdown()
 
     table = []
     for n in n_values:

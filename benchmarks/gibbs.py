@@ -1,0 +1,600 @@
+"""Gibbs states by purification: tnbp against TeNPy's ``PurificationTEBD``.
+
+What is measured
+----------------
+Wall-clock time (``time.perf_counter``) to prepare the thermal state
+:math:`\\rho = e^{-\\beta H}/Z` of an open chain of ``n`` qubits as a purified
+MPS with bond cap ``chi = 64``, and to compute its energy, at *matched
+accuracy*: the energy per site of each code is compared with the exact
+free-fermion value, and tnbp's Trotter settings are chosen so that its error
+is no larger than TeNPy's in every case (columns ``err`` and ``match``).
+Cases: two models x ``n = 32, 64`` x ``beta = 1, 2``.
+
+Models (the *identical* Hamiltonian on both sides; checked, see below):
+
+* ``tfim`` -- :math:`H = -J\\sum_i X_iX_{i+1} - g\\sum_i Z_i`, ``J = g = 1``
+  (critical): ``tnbp.hamiltonian.tfim_chain(n, J=1, g=1)`` and TeNPy
+  ``TFIChain(L=n, J=1, g=1, bc_MPS="finite", conserve=None)``, which is written
+  with Pauli matrices (``-J Sigmax Sigmax - g Sigmaz``), so the couplings are
+  the same numbers.
+* ``xx`` -- :math:`H = J\\sum_i (X_iX_{i+1} + Y_iY_{i+1}) + h\\sum_i Z_i`,
+  ``J = 1``, ``h = 0.5``: ``tnbp.hamiltonian.xx_chain(n, J=1, h=0.5)`` and
+  TeNPy ``XXZChain(L=n, Jxx=4 J, Jz=0, hz=-2 h, bc_MPS="finite",
+  conserve=None)``: TeNPy's chain is
+  ``Jxx/2 (S+S- + h.c.) + Jz Sz Sz - hz Sz = Jxx (SxSx + SySy) - hz Sz`` with
+  spin-1/2 operators ``S = sigma/2``, i.e.
+  ``Jxx/4 (XX + YY) - hz/2 Z``.
+
+Both models are quadratic in fermions (Jordan-Wigner), so the exact energy at
+any ``n`` and ``beta`` comes from the ``2n x 2n`` Majorana matrix:
+``tnbp.free_fermion.thermal_energy(majorana_hamiltonian(H.terms, n), beta)``.
+
+The two engines
+---------------
+* ``TeNPy`` (physics-tenpy), as a researcher would run it:
+  ``psi = PurificationMPS.from_infiniteT(M.lat.mps_sites(), bc="finite")``,
+  ``eng = PurificationTEBD(psi, M, {"dt": 0.05, "trunc_params": {"chi_max":
+  64, "svd_min": 1e-10}})``, ``eng.run_imaginary(beta / 2)``, energy
+  ``sum(M.bond_energies(psi))``. ``run_imaginary(x)`` applies
+  :math:`e^{-xH}` to the purification, i.e. cools the density matrix to
+  inverse temperature ``2x``: hence ``beta / 2`` (checked: TeNPy's
+  ``evolved_time`` must equal ``-i beta/2``). TeNPy's imaginary-time TEBD is
+  always second order (``run_imaginary`` hard-codes it; an ``order`` option
+  would be ignored): each step of ``dt`` sweeps the bonds left to right and
+  back with ``dt/2`` each, ``2 (n - 1)`` two-site updates (SVDs) per step.
+  Truncation rule: keep at most ``chi_max`` Schmidt values, drop every Schmidt
+  value below ``svd_min`` (of the normalized state), and TeNPy's default
+  ``trunc_cut = 1e-14`` (drop at most a discarded norm of 1e-14). Charge
+  conservation is off (``conserve=None``) by default, as in tnbp, which has
+  none; ``--tenpy-conserve default`` gives TeNPy its models' default
+  conservation (``parity`` for ``TFIChain``, ``Sz`` for ``XXZChain``), whose
+  block-sparse tensors are what a TeNPy user gets by default.
+* ``tnbp``: ``rho = tnbp.gibbs_state(H, beta, backend="mps", dtau=1/3,
+  order=4, max_bond=64, cutoff=1e-20)`` and ``tnbp.thermal_energy(rho)``.
+  Each step is Suzuki's fourth-order composition of five symmetric
+  second-order steps over the even/odd bond layers (half-steps merged); the
+  number of steps is ``ceil(beta / (2 dtau))`` (2 at ``beta = 1``, 3 at
+  ``beta = 2``). Truncation rule (``rsum2``): drop the smallest singular
+  values whose squared sum is below ``cutoff`` times the total, then keep at
+  most ``max_bond``. ``cutoff = 1e-20`` is TeNPy's ``svd_min = 1e-10`` in
+  this language (it drops what lies below ~1e-10 and keeps the rest; the
+  maximal bonds reached agree to within a few where ``chi`` does not bind).
+  These settings were picked from the candidates ``(order 2, dtau 0.05)``,
+  ``(order 4, dtau 0.25, 1/3, 0.5)`` as the cheapest one whose error is below
+  TeNPy's in all eight cases (order 2 at TeNPy's step has the larger error
+  for the XX chain at ``beta = 1``; order 4 with one step, ``dtau = 0.5``,
+  misses by ~10x). They are fixed for all cases, not tuned per case.
+
+Timing: the timed region is everything from the initial (infinite-temperature)
+state to the energy, both included: TeNPy's ``from_infiniteT``, engine
+construction (which exponentiates the bond Hamiltonians), ``run_imaginary``
+and ``bond_energies``; tnbp's ``gibbs_state`` (term grouping, gate
+exponentials, evolution, final canonical form) and ``thermal_energy``. Building
+the models (TeNPy's ``TFIChain``/``XXZChain`` with its MPO, tnbp's
+``PauliSum``) is not timed. Each case is timed ``--repeats`` times (2; 1 with
+``--quick``), the engines alternating within each repeat; the table shows the
+**best** repeat, the CSV also has the median. As in ``timeit`` the garbage
+collector is off inside the timed call, after a full collection.
+
+Checks before timing (exit 1 if one fails): at ``n = 8`` for each model,
+TeNPy's MPO contracted to a dense matrix equals tnbp's ``H.to_dense()``
+(1e-12); the free-fermion energy and ``ln Z`` equal dense exact
+diagonalization at every ``beta`` (1e-10); and both engines, with the
+benchmark's settings, land within 1e-3 per site of the exact energy. These
+runs also warm up both engines.
+
+How to read the table
+---------------------
+``tnbp/TeNPy`` is the time ratio at matched accuracy: below 1 tnbp is faster;
+the target is <= 1.0 (column ``ok``). ``match`` says whether tnbp's error is
+no larger than TeNPy's (``err`` = |E/n - E_exact/n|). ``chi`` is the largest
+bond either code reached (64 = the cap binds; for the XX chain it does, at
+both temperatures). Absolute times drift up to 2x from run to run on a shared
+2-core machine; compare the ratios taken in one run. BLAS/OpenMP threads are
+pinned to ``--threads`` (1) before numpy is imported.
+
+Usage::
+
+    python benchmarks/gibbs.py                  # 8 cases, best of 2, ~6 min
+    python benchmarks/gibbs.py --quick          # n = 16, beta = 1, 1 repeat
+    python benchmarks/gibbs.py --out results/bench/gibbs.csv
+    python benchmarks/gibbs.py --tenpy-conserve default   # TeNPy with charges
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import math
+import os
+import platform
+import statistics
+import time
+import warnings
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from _harness import THREAD_VARS, pin_threads, write_csv
+
+TARGET_RATIO = 1.0
+CHECK_N = 8
+#: per-site energy error both engines must stay within at n = CHECK_N
+CHECK_ENERGY_TOL = 1e-3
+MODELS = ("tfim", "xx")
+#: couplings of the two models (tnbp names)
+TFIM = {"J": 1.0, "g": 1.0}
+XX = {"J": 1.0, "h": 0.5}
+FULL = {"ns": (32, 64), "betas": (1.0, 2.0), "repeats": 2}
+QUICK = {"ns": (16,), "betas": (1.0,), "repeats": 1}
+CHI = 64
+TENPY = {"dt": 0.05, "svd_min": 1e-10}
+TNBP = {"order": 4, "dtau": 1 / 3, "cutoff": 1e-20}
+
+
+# --------------------------------------------------------------------------- models
+
+
+def tnbp_hamiltonian(model: str, n: int):
+    import tnbp
+
+    if model == "tfim":
+        return tnbp.hamiltonian.tfim_chain(n, **TFIM)
+    return tnbp.hamiltonian.xx_chain(n, **XX)
+
+
+def tenpy_model(model: str, n: int, conserve: str):
+    """The TeNPy model with tnbp's Hamiltonian; ``conserve`` "none" or "default"."""
+    from tenpy.models.tf_ising import TFIChain
+    from tenpy.models.xxz_chain import XXZChain
+
+    params = {"L": n, "bc_MPS": "finite"}
+    if conserve == "none":
+        params["conserve"] = None
+    if model == "tfim":
+        return TFIChain({**params, "J": TFIM["J"], "g": TFIM["g"]})
+    # Jxx/4 (XX + YY) - hz/2 Z  ==  J (XX + YY) + h Z
+    return XXZChain({**params, "Jxx": 4 * XX["J"], "Jz": 0.0, "hz": -2 * XX["h"]})
+
+
+def exact_energy(H, beta: float) -> float:
+    """<H> of the Gibbs state from free fermions (Jordan-Wigner)."""
+    from tnbp import free_fermion as ff
+
+    A = ff.majorana_hamiltonian(H.terms, H.n)
+    return ff.thermal_energy(A, beta) + H.constant
+
+
+def exact_log_partition(H, beta: float) -> float:
+    """:math:`\\ln \\mathrm{Tr}\\, e^{-\\beta H}` from free fermions."""
+    from tnbp import free_fermion as ff
+
+    A = ff.majorana_hamiltonian(H.terms, H.n)
+    return ff.thermal_log_partition(A, beta) - beta * H.constant
+
+
+def tenpy_mpo_dense(M):
+    """TeNPy's MPO Hamiltonian as a dense matrix (site 0 most significant).
+
+    In each site's own basis (``up, down``: ``Sigmaz = diag(1, -1)``, as tnbp's
+    ``|0>, |1>``), undoing the charge sorting of a conserving site.
+    """
+    import numpy as np
+
+    mpo = M.H_MPO
+    T = None
+    for i in range(mpo.L):
+        W = mpo.get_W(i).transpose(["wL", "wR", "p", "p*"]).to_ndarray()
+        # with charges the physical basis is sorted: back to the site's own order
+        inv = np.argsort(M.lat.mps_sites()[i].perm)
+        W = W[:, :, inv][:, :, :, inv]
+        if T is None:
+            T = W[mpo.IdL[0]]
+            continue
+        T = np.einsum("aPQ,abpq->bPpQq", T, W)
+        b, P, p, Q, q = T.shape
+        T = T.reshape(b, P * p, Q * q)
+    return T[mpo.IdR[mpo.L]]
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def run_tenpy(M, beta: float, chi: int, cfg: dict) -> dict:
+    """TeNPy purification TEBD to ``beta`` and its energy (the timed call)."""
+    import numpy as np
+    from tenpy.algorithms.purification import PurificationTEBD
+    from tenpy.networks.purification_mps import PurificationMPS
+
+    psi = PurificationMPS.from_infiniteT(
+        M.lat.mps_sites(), bc="finite", unit_cell_width=M.lat.mps_unit_cell_width
+    )
+    options = {
+        "dt": cfg["dt"],
+        "trunc_params": {"chi_max": chi, "svd_min": cfg["svd_min"]},
+    }
+    eng = PurificationTEBD(psi, M, options)
+    eng.run_imaginary(beta / 2)  # e^{-beta H/2} on the purification
+    energy = float(np.sum(M.bond_energies(psi)))
+    return {
+        "energy": energy,
+        "max_bond": int(max(psi.chi)),
+        "discarded": float(eng.trunc_err.eps),
+        "evolved": float(-eng.evolved_time.imag),
+    }
+
+
+def run_tnbp(H, beta: float, chi: int, cfg: dict) -> dict:
+    """tnbp's purified Gibbs state and its energy (the timed call)."""
+    import tnbp
+
+    rho = tnbp.gibbs_state(
+        H,
+        beta,
+        backend="mps",
+        dtau=cfg["dtau"],
+        max_bond=chi,
+        cutoff=cfg["cutoff"],
+        order=cfg["order"],
+    )
+    with warnings.catch_warnings():
+        # a truncated state makes the estimate warn; its caveats are recorded
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        energy = tnbp.thermal_energy(rho)
+    rec = rho.record
+    return {
+        "energy": float(energy),
+        "max_bond": int(rec.max_bond_reached),
+        "discarded": float(rec.discarded_weight),
+        "steps": rho.steps,
+        "log_partition": rho.log_partition,
+        "caveats": "; ".join(energy.caveats),
+    }
+
+
+def timed(fn, keep_gc: bool = False):
+    """``(fn(), seconds)``; like ``timeit``, the garbage collector is off while timed."""
+    gc.collect()
+    enabled = gc.isenabled()
+    if not keep_gc:
+        gc.disable()
+    try:
+        t = time.perf_counter()
+        res = fn()
+        return res, time.perf_counter() - t
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def exact_check(models, betas, chi, tenpy_cfg, tnbp_cfg, conserve) -> bool:
+    """Hamiltonians identical, free fermions exact, both engines close (n = 8)."""
+    import numpy as np
+    from scipy.special import logsumexp
+
+    from tnbp import free_fermion as ff
+
+    n, ok = CHECK_N, True
+    print(f"Checks at n = {n} (also the warm-up):")
+    for model in models:
+        H = tnbp_hamiltonian(model, n)
+        M = tenpy_model(model, n, conserve)
+        dense = H.to_dense()
+        d_mpo = float(np.abs(tenpy_mpo_dense(M) - dense).max())
+        w = np.linalg.eigvalsh(dense)
+        A = ff.majorana_hamiltonian(H.terms, n)
+        d_ff, errs = 0.0, []
+        for beta in betas:
+            log_z = float(logsumexp(-beta * w))
+            e_ed = float(np.sum(w * np.exp(-beta * w - log_z)))
+            e_ff = exact_energy(H, beta)
+            z_ff = ff.thermal_log_partition(A, beta)
+            d_ff = max(d_ff, abs(e_ff - e_ed), abs(z_ff - log_z))
+            e_tp = run_tenpy(M, beta, chi, tenpy_cfg)["energy"]
+            e_tn = run_tnbp(H, beta, chi, tnbp_cfg)["energy"]
+            errs.append((beta, abs(e_tp - e_ed) / n, abs(e_tn - e_ed) / n))
+        good = d_mpo <= 1e-12 and d_ff <= 1e-10
+        good &= all(max(a, b) <= CHECK_ENERGY_TOL for _, a, b in errs)
+        ok &= good
+        per_beta = ", ".join(
+            f"beta {b:g}: TeNPy {a:.1e} tnbp {c:.1e}" for b, a, c in errs
+        )
+        print(
+            f"  {model}: max|H_TeNPy - H_tnbp| = {d_mpo:.1e}; free fermions vs "
+            f"exact diagonalization (E, ln Z) {d_ff:.1e}; energy error per site "
+            f"{per_beta} -> {'ok' if good else 'FAILED'}"
+        )
+    return ok
+
+
+# --------------------------------------------------------------------------- main
+
+
+def tnbp_source() -> str:
+    """The git commit tnbp was imported from, and whether ``tnbp/`` differs from it."""
+    import subprocess
+
+    import tnbp
+
+    pkg = Path(tnbp.__file__).resolve().parent
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(pkg), *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", ".")
+    except (OSError, subprocess.CalledProcessError):
+        return f"{pkg} (not a git checkout)"
+    return f"{pkg}, git {commit}" + (" + uncommitted changes" if dirty else "")
+
+
+def _floats(text: str | None, cast=float):
+    return None if text is None else tuple(cast(x) for x in text.split(","))
+
+
+def main(
+    quick: Annotated[
+        bool, typer.Option(help="n = 16, beta = 1, 1 repeat (smoke run).")
+    ] = False,
+    threads: Annotated[
+        int, typer.Option(help="BLAS/OpenMP threads (set before numpy import).")
+    ] = 1,
+    repeats: Annotated[
+        int | None, typer.Option(help="Timed repeats per case (2; 1 with --quick).")
+    ] = None,
+    ns: Annotated[
+        str | None, typer.Option(help="Override chain lengths, comma separated.")
+    ] = None,
+    betas: Annotated[
+        str | None, typer.Option(help="Override inverse temperatures, comma sep.")
+    ] = None,
+    models: Annotated[
+        str, typer.Option(help=f"Models, comma separated: {', '.join(MODELS)}.")
+    ] = ",".join(MODELS),
+    chi: Annotated[int, typer.Option(help="Bond cap of both purifications.")] = CHI,
+    tenpy_dt: Annotated[
+        float, typer.Option(help="TeNPy imaginary time step (order 2).")
+    ] = TENPY["dt"],
+    tenpy_svd_min: Annotated[
+        float, typer.Option(help="TeNPy trunc_params svd_min.")
+    ] = TENPY["svd_min"],
+    tenpy_conserve: Annotated[
+        str,
+        typer.Option(
+            help="TeNPy charge conservation: none (like tnbp) or default "
+            "(the model's own: parity for TFIChain, Sz for XXZChain)."
+        ),
+    ] = "none",
+    tnbp_order: Annotated[
+        int, typer.Option(help="tnbp Trotter order (2 or 4).")
+    ] = TNBP["order"],
+    tnbp_dtau: Annotated[
+        float, typer.Option(help="tnbp largest imaginary time step.")
+    ] = TNBP["dtau"],
+    tnbp_cutoff: Annotated[
+        float, typer.Option(help="tnbp cutoff (rsum2, relative discarded weight).")
+    ] = TNBP["cutoff"],
+    keep_gc: Annotated[
+        bool,
+        typer.Option(
+            "--gc/--no-gc",
+            help="Leave Python's garbage collector on in the timed regions "
+            "(default off, like timeit).",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the results as CSV here.")
+    ] = None,
+) -> list[dict]:
+    """Time tnbp's purified Gibbs states against TeNPy's PurificationTEBD."""
+    chosen = tuple(m.strip() for m in models.split(","))
+    if not chosen or any(m not in MODELS for m in chosen):
+        raise typer.BadParameter(f"--models must be among {MODELS}, got {models!r}")
+    if tenpy_conserve not in ("none", "default"):
+        raise typer.BadParameter("--tenpy-conserve must be none or default")
+    note = pin_threads(threads)
+
+    import numpy as np
+
+    # TeNPy is imported (and its modules loaded) before anything is timed
+    from tenpy.algorithms.purification import PurificationTEBD  # noqa: F401
+
+    import tnbp
+
+    cfg = dict(QUICK if quick else FULL)
+    cfg["ns"] = _floats(ns, int) or cfg["ns"]
+    cfg["betas"] = _floats(betas) or cfg["betas"]
+    if repeats is not None:
+        cfg["repeats"] = max(1, repeats)
+    tenpy_cfg = {"dt": tenpy_dt, "svd_min": tenpy_svd_min}
+    tnbp_cfg = {"order": tnbp_order, "dtau": tnbp_dtau, "cutoff": tnbp_cutoff}
+    reps = cfg["repeats"]
+
+    blas = "?"
+    try:
+        blas = np.__config__.CONFIG["Build Dependencies"]["blas"]["name"]
+    except Exception:  # noqa: BLE001 -- informational only
+        pass
+    source = tnbp_source()
+    conserve_note = (
+        "conserve=None (dense tensors, like tnbp)"
+        if tenpy_conserve == "none"
+        else "the models' default conservation (TFIChain parity, XXZChain Sz)"
+    )
+    print("Gibbs states by purification: tnbp vs TeNPy PurificationTEBD")
+    print(
+        f"  python {platform.python_version()}, numpy {np.__version__} ({blas}), "
+        f"tnbp {tnbp.__version__}, physics-tenpy {version('physics-tenpy')}"
+    )
+    print(
+        f"  threads: {', '.join(THREAD_VARS)} = {threads}{note}; {os.cpu_count()} cores"
+    )
+    print(f"  tnbp source: {source}")
+    print(
+        f"  models: tfim H = -{TFIM['J']:g} sum XX - {TFIM['g']:g} sum Z "
+        f"(TeNPy TFIChain J={TFIM['J']:g} g={TFIM['g']:g}); "
+        f"xx H = {XX['J']:g} sum (XX + YY) + {XX['h']:g} sum Z "
+        f"(TeNPy XXZChain Jxx={4 * XX['J']:g} Jz=0 hz={-2 * XX['h']:g}); "
+        "open chains; exact energy from free fermions"
+    )
+    print(
+        f"  TeNPy: from_infiniteT + PurificationTEBD, order 2 (fixed in "
+        f"run_imaginary), dt={tenpy_cfg['dt']:g}, run_imaginary(beta/2); "
+        f"truncation: chi_max={chi}, svd_min={tenpy_cfg['svd_min']:g} (drop "
+        f"Schmidt values below it), trunc_cut=1e-14 (default); {conserve_note}"
+    )
+    print(
+        f"  tnbp:  gibbs_state(backend='mps', order={tnbp_cfg['order']}, "
+        f"dtau={tnbp_cfg['dtau']:.4g}), ceil(beta/(2 dtau)) steps; truncation: "
+        f"max_bond={chi}, cutoff={tnbp_cfg['cutoff']:g} (rsum2: drop the smallest "
+        f"singular values whose squared sum < cutoff x total)"
+    )
+    print(
+        f"  timed: initial state -> energy, model building excluded; best of "
+        f"{reps} (engines alternating; CSV also has the median); garbage "
+        + ("collector on (--gc)" if keep_gc else "collector off while timed")
+    )
+    print(
+        "  err = |E/n - E_exact/n|; match = tnbp err <= TeNPy err; "
+        f"ok = tnbp/TeNPy <= {TARGET_RATIO:g}"
+    )
+    print()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*unit_cell_width.*")
+        if not exact_check(
+            chosen, cfg["betas"], chi, tenpy_cfg, tnbp_cfg, tenpy_conserve
+        ):
+            print("FAILED: the checks above")
+            raise typer.Exit(1)
+    print()
+
+    head = (
+        f"{'model':<5} {'n':>3} {'beta':>4} | {'TeNPy s':>8} {'err':>8} {'chi':>3} "
+        f"| {'tnbp s':>8} {'err':>8} {'chi':>3} {'steps':>5} "
+        f"| {'tnbp/TeNPy':>10} {'ok':>3} {'match':>5}"
+    )
+    print(head)
+    print("-" * len(head))
+    rows, failed = [], False
+    for model in chosen:
+        for n in cfg["ns"]:
+            H = tnbp_hamiltonian(model, n)
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*unit_cell_width.*")
+                M = tenpy_model(model, n, tenpy_conserve)
+            for beta in cfg["betas"]:
+                e_exact = exact_energy(H, beta)
+                calls = {
+                    "tenpy": functools.partial(run_tenpy, M, beta, chi, tenpy_cfg),
+                    "tnbp": functools.partial(run_tnbp, H, beta, chi, tnbp_cfg),
+                }
+                times = {"tenpy": [], "tnbp": []}
+                res = {}
+                for r in range(reps):
+                    order = ("tenpy", "tnbp") if r % 2 == 0 else ("tnbp", "tenpy")
+                    for engine in order:
+                        with warnings.catch_warnings():
+                            warnings.filterwarnings(
+                                "ignore", message=".*unit_cell_width.*"
+                            )
+                            res[engine], dt = timed(calls[engine], keep_gc)
+                        times[engine].append(dt)
+                tp, tn = res["tenpy"], res["tnbp"]
+                if abs(tp["evolved"] - beta / 2) > 1e-9:
+                    print(
+                        f"FAILED: TeNPy evolved to {tp['evolved']:g}, not beta/2 = "
+                        f"{beta / 2:g} (dt must divide beta/2)"
+                    )
+                    failed = True
+                err_tp = abs(tp["energy"] - e_exact) / n
+                err_tn = abs(tn["energy"] - e_exact) / n
+                t_tp, t_tn = min(times["tenpy"]), min(times["tnbp"])
+                ratio = t_tn / t_tp
+                ok, match = ratio <= TARGET_RATIO, err_tn <= err_tp
+                print(
+                    f"{model:<5} {n:>3} {beta:>4g} | {t_tp:>8.2f} {err_tp:>8.1e} "
+                    f"{tp['max_bond']:>3} | {t_tn:>8.2f} {err_tn:>8.1e} "
+                    f"{tn['max_bond']:>3} {tn['steps']:>5} | {ratio:>10.2f} "
+                    f"{'yes' if ok else 'no':>3} {'yes' if match else 'NO':>5}",
+                    flush=True,
+                )
+                log_z = exact_log_partition(H, beta)
+                rows.append(
+                    {
+                        "model": model,
+                        "n": n,
+                        "beta": beta,
+                        "chi": chi,
+                        "energy_exact_per_site": e_exact / n,
+                        "tenpy_s_best": t_tp,
+                        "tenpy_s_median": statistics.median(times["tenpy"]),
+                        "tenpy_energy_per_site": tp["energy"] / n,
+                        "tenpy_error_per_site": err_tp,
+                        "tenpy_max_bond": tp["max_bond"],
+                        "tenpy_discarded": tp["discarded"],
+                        "tenpy_dt": tenpy_cfg["dt"],
+                        "tenpy_svd_min": tenpy_cfg["svd_min"],
+                        "tenpy_conserve": tenpy_conserve,
+                        "tnbp_s_best": t_tn,
+                        "tnbp_s_median": statistics.median(times["tnbp"]),
+                        "tnbp_energy_per_site": tn["energy"] / n,
+                        "tnbp_error_per_site": err_tn,
+                        "tnbp_max_bond": tn["max_bond"],
+                        "tnbp_discarded": tn["discarded"],
+                        "tnbp_log_partition_error": abs(tn["log_partition"] - log_z),
+                        "tnbp_order": tnbp_cfg["order"],
+                        "tnbp_dtau": tnbp_cfg["dtau"],
+                        "tnbp_steps": tn["steps"],
+                        "tnbp_cutoff": tnbp_cfg["cutoff"],
+                        "tnbp_caveats": tn["caveats"],
+                        "ratio": ratio,
+                        "target_met": ok,
+                        "accuracy_matched": match,
+                        "repeats": reps,
+                        "threads": threads,
+                        "gc_during_timing": keep_gc,
+                        "tnbp_source": source,
+                    }
+                )
+
+    ratios = [r["ratio"] for r in rows]
+    gmean = math.exp(statistics.fmean(math.log(x) for x in ratios))
+    met = sum(r["target_met"] for r in rows)
+    matched = sum(r["accuracy_matched"] for r in rows)
+    total_tp = sum(r["tenpy_s_best"] for r in rows)
+    total_tn = sum(r["tnbp_s_best"] for r in rows)
+    print()
+    print(
+        f"tnbp/TeNPy at matched accuracy: geometric mean {gmean:.2f}, min "
+        f"{min(ratios):.2f}, max {max(ratios):.2f}; target <= {TARGET_RATIO:g} met "
+        f"in {met} of {len(rows)} cases"
+    )
+    for model in chosen:
+        sub = [r["ratio"] for r in rows if r["model"] == model]
+        g = math.exp(statistics.fmean(math.log(x) for x in sub))
+        print(f"  {model}: geometric mean {g:.2f} over {len(sub)} cases")
+    print(
+        f"summed best times: TeNPy {total_tp:.1f} s, tnbp {total_tn:.1f} s "
+        f"(ratio {total_tn / total_tp:.2f})"
+    )
+    print(
+        f"accuracy matched (tnbp err <= TeNPy err) in {matched} of {len(rows)} cases"
+        + ("" if matched == len(rows) else ": WARNING, those ratios are not fair")
+    )
+
+    if out is not None:
+        write_csv(rows, out)
+    if failed:
+        raise typer.Exit(1)
+    return rows
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,176 @@
+"""Quantum Boltzmann machines (tnbp.qbm): objectives, gradients and ensembles."""
+
+import concurrent.futures as cf
+
+import numpy as np
+import pytest
+import scipy.linalg as sla
+from numpy.testing import assert_allclose
+
+import tnbp
+from tnbp import qbm as Q
+from tnbp.estimators.qbm_ensembles import qbm_gradient_variance
+from tnbp.hamiltonian import random_two_local
+
+OBS = [(1.0, "ZX", (0, 2)), (0.5, "Y", (2,))]
+
+
+@pytest.fixture(scope="module")
+def model():
+    H = random_two_local(5, seed=3).normalized()
+    qbm, theta = Q.QBM.from_hamiltonian(H, visible=(0, 2), beta=2.0)
+    return qbm, theta
+
+
+def _dense_rho(qbm, theta):
+    """exp(-beta H)/Z with scipy, independent of tnbp.thermal."""
+    rho = sla.expm(-qbm.beta * qbm.hamiltonian(theta).to_dense())
+    return rho / np.trace(rho)
+
+
+def _visible(rho, n, visible):
+    t = rho.reshape((2,) * (2 * n))
+    hidden = [q for q in range(n) if q not in visible]
+    letters = list(range(2 * n))
+    for q in hidden:
+        letters[n + q] = letters[q]
+    out = list(visible) + [n + q for q in visible]
+    k = len(visible)
+    return np.einsum(t, letters, out).reshape(2**k, 2**k)
+
+
+def _fd(f, theta, h=1e-5):
+    out = np.empty(theta.size)
+    for k in range(theta.size):
+        a, b = theta.copy(), theta.copy()
+        a[k] += h
+        b[k] -= h
+        out[k] = (f(a) - f(b)) / (2 * h)
+    return out
+
+
+def test_hamiltonian_round_trip(model):
+    qbm, theta = model
+    assert qbm.num_parameters == 5 * 3 + 10 * 9
+    assert qbm.hidden == (1, 3, 4)
+    H = random_two_local(5, seed=3).normalized()
+    assert_allclose(qbm.hamiltonian(theta).to_dense(), H.to_dense(), atol=1e-14)
+
+
+def test_observable_gradient_exact_against_scipy_differences(model):
+    """Duhamel formula vs central differences (h = 1e-5) of scipy expm states: 1e-8."""
+    qbm, theta = model
+    X, Y, Z = (tnbp.paulis.pauli_matrix(p) for p in "XYZ")
+    O = np.kron(Z, X) + 0.5 * np.kron(np.eye(2), Y)  # OBS on visible (0, 2)
+
+    def value(t):
+        return np.real(np.trace(O @ _visible(_dense_rho(qbm, t), 5, (0, 2))))
+
+    exact = Q.observable_gradient(qbm, theta, OBS, method="exact")
+    assert_allclose(exact, _fd(value, theta), atol=1e-8)
+    assert np.abs(exact).max() > 0.1
+    assert Q.observable_objective(qbm, theta, OBS) == pytest.approx(
+        value(theta), abs=1e-12
+    )
+
+
+def test_finite_differences_dense_and_mps(model):
+    """The paper's method on both backends vs the exact gradient.
+
+    Dense: O(h^2) = 1e-8 at h = 1e-4. MPS (order 4, dtau 0.05, no truncation):
+    the Trotter error is smooth in theta, so it enters the derivative at ~1e-6.
+    """
+    qbm, theta = model
+    exact = Q.observable_gradient(qbm, theta, OBS)
+    fd = Q.observable_gradient(qbm, theta, OBS, method="finite_difference", step=1e-4)
+    assert_allclose(fd, exact, atol=1e-7)
+    some = Q.QBM(qbm.n, qbm.generators[:12], qbm.visible, beta=qbm.beta)
+    opts = dict(dtau=0.05, max_bond=None, cutoff=0.0)
+    mps = Q.observable_gradient(
+        some,
+        theta[:12],
+        OBS,
+        method="finite_difference",
+        backend="mps",
+        gibbs_opts=opts,
+    )
+    assert_allclose(mps, Q.observable_gradient(some, theta[:12], OBS), atol=2e-5)
+
+
+def test_generative_loss_and_gradient(model):
+    qbm, theta = model
+    eta = np.diag([0.4, 0.3, 0.2, 0.1]).astype(complex)
+    u = sla.expm(0.3j * sla.hilbert(4))  # a fixed rotation: eta not diagonal
+    eta = u @ eta @ u.conj().T
+
+    def loss(t):
+        rho_v = _visible(_dense_rho(qbm, t), 5, (0, 2))
+        return np.real(np.trace(eta @ (sla.logm(eta) - sla.logm(rho_v))))
+
+    assert Q.generative_loss(qbm, theta, eta) == pytest.approx(loss(theta), abs=1e-10)
+    grad = Q.generative_gradient(qbm, theta, eta)
+    assert_allclose(grad, _fd(loss, theta), atol=1e-7)
+    assert np.abs(grad).max() > 0.05
+
+
+def test_relative_entropy_edge_cases():
+    rho = np.diag([0.5, 0.5, 0.0, 0.0])
+    assert Q.relative_entropy(np.diag([0.5, 0.5, 0, 0]), rho) == pytest.approx(0.0)
+    assert Q.relative_entropy(np.diag([0.5, 0.0, 0.5, 0]), rho) == float("inf")
+
+
+def test_full_state_relative_entropy_gradient(model):
+    """beta (<P_k>_eta - <P_k>_rho) vs differences of S(eta || rho(theta)) in nats."""
+    qbm, theta = model
+    eta = tnbp.gibbs_state(
+        random_two_local(5, seed=4).normalized(), 2.0, backend="dense"
+    )
+
+    def s(t):
+        rho = _dense_rho(qbm, t)
+        return np.real(np.trace(eta.rho @ (sla.logm(eta.rho) - sla.logm(rho))))
+
+    grad = Q.relative_entropy_gradient(qbm, theta, eta)
+    assert_allclose(grad, _fd(s, theta), atol=1e-7)
+    data = [eta.expectation_pauli(p, q) for p, q in qbm.generators]
+    assert_allclose(Q.relative_entropy_gradient(qbm, theta, data), grad, atol=1e-12)
+
+
+def test_hidden_term_gradients_vanish_with_hidden_units():
+    """arXiv:2010.15968 Fig. 3c: hidden-term derivatives decay, visible ones do not."""
+    df = qbm_gradient_variance(1, [1, 2, 3, 4], samples=16, executor="serial", seed=1)
+    hidden = df[df.group == "hidden"]
+    visible = df[df.group == "visible"]
+    fit = tnbp.fit_exponential_decay(hidden.n_hidden, hidden.variance)
+    assert fit.rate > 0.4, fit.to_dict()  # measured ~0.8 per hidden qubit
+    assert visible.variance.min() > 0.5 * visible.variance.max()
+    assert (np.diff(df.drop_duplicates("n_hidden").inf_norm_variance) < 0).all()
+    with cf.ThreadPoolExecutor(2) as pool:
+        again = qbm_gradient_variance(
+            1, [1, 2, 3, 4], samples=16, executor=pool, seed=1
+        )
+    assert_allclose(again.variance, df.variance, rtol=0, atol=0)
+
+
+def test_bad_input_names_the_argument(model):
+    qbm, theta = model
+    with pytest.raises(ValueError, match="theta"):
+        qbm.hamiltonian(theta[:3])
+    with pytest.raises(TypeError, match="theta"):
+        qbm.hamiltonian(theta + 0j)
+    with pytest.raises(ValueError, match="visible"):
+        Q.QBM(3, [("Z", 0)], visible=(5,))
+    with pytest.raises(ValueError, match="generators"):
+        Q.QBM(3, [], visible=(0,))
+    with pytest.raises(ValueError, match="qubits"):
+        Q.QBM(3, [("Z", 7)], visible=(0,))
+    with pytest.raises(ValueError, match="observable"):
+        Q.observable_gradient(qbm, theta, [(1.0, "Z", (1,))])  # a hidden qubit
+    with pytest.raises(ValueError, match="method"):
+        Q.observable_gradient(qbm, theta, OBS, backend="mps")  # exact needs dense
+    with pytest.raises(ValueError, match="eta"):
+        Q.generative_loss(qbm, theta, np.eye(4))
+    with pytest.raises(ValueError, match="eta"):
+        Q.relative_entropy_gradient(qbm, theta, [0.0, 1.0])
+    with pytest.raises(ValueError, match="hidden_values"):
+        qbm_gradient_variance(1, [])
