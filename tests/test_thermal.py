@@ -173,7 +173,9 @@ def test_step_bookkeeping():
     assert s.dtau == pytest.approx(0.25)
     assert s.record.history.shape[1] == 3 and s.record.history[0].tolist() == [1, 1, 1]
     s = tnbp.gibbs_state(H, 1.0, dtau=0.25)
-    assert (s.steps, s.order) == (2, 4) and s.dtau == pytest.approx(0.25)  # default order
+    assert (s.steps, s.order) == (2, 4) and s.dtau == pytest.approx(
+        0.25
+    )  # default order
 
 
 # ---------------------------------------------------------- exact identities

@@ -127,35 +127,34 @@ def _kept(s2: np.ndarray, total: float, cutoff: float, max_bond) -> int:
 
 
 # ------------------------------------------------------------------ Trotter
-@dataclasses.dataclass(frozen=True)
-class Group:
-    """A term group: the summed local Hamiltonian on one support."""
-
-    qubits: tuple[int, ...]
-    h: np.ndarray
-
-    def lifted(self, tau: float) -> np.ndarray:
-        """:math:`e^{-\\tau h}` acting on the physical indices of 4-dim sites."""
-        G = sla.expm(-tau * self.h)
-        if len(self.qubits) == 1:
-            return np.kron(G, np.eye(2))
-        G = G.reshape(2, 2, 2, 2)  # [p_i, p_j, p_i', p_j']
-        eye = np.eye(2)
-        full = np.einsum("ACBD,ab,cd->AaCcBbDd", G, eye, eye)
-        return full.reshape(4, 4, 4, 4)
+def lift_one(h: np.ndarray, tau: float) -> np.ndarray:
+    """:math:`e^{-\\tau h}` of a one-qubit ``h`` on the physical index of a 4-dim site."""
+    return np.kron(sla.expm(-tau * h), np.eye(2))
 
 
-def trotter_groups(H: PauliSum) -> list[list[Group]]:
-    """Layers of disjoint groups; onsite terms folded into a pair on their qubit."""
+def lift_two(h: np.ndarray, tau: float, *, swap: bool = False) -> np.ndarray:
+    """:math:`e^{-\\tau h}` of a two-qubit ``h`` on two 4-dim sites (then a SWAP if asked).
+
+    Returns ``G[out_i, out_j, in_i, in_j]``.
+    """
+    G = sla.expm(-tau * h).reshape(2, 2, 2, 2)  # [p_i, p_j, p_i', p_j']
+    eye = np.eye(2)
+    full = np.einsum("ACBD,ab,cd->AaCcBbDd", G, eye, eye).reshape(16, 16)
+    if swap:
+        full = _SWAP4.reshape(16, 16) @ full
+    return full.reshape(4, 4, 4, 4)
+
+
+def split_terms(H: PauliSum) -> tuple[dict, dict]:
+    """Pair Hamiltonians ``{(i, j): h}`` (onsite terms folded into a pair on their
+    qubit) and the onsite Hamiltonians ``{i: h}`` of qubits in no pair."""
     local = H.local_terms()
-    pair_keys = [q for q in local if len(q) == 2]
+    pairs = {q: np.array(h, dtype=complex) for q, h in local.items() if len(q) == 2}
     host = {}
-    for i, j in pair_keys:
+    for i, j in pairs:
         host.setdefault(i, (i, j))
         host.setdefault(j, (i, j))
-    merged = {q: np.array(h, dtype=complex) for q, h in local.items() if len(q) == 2}
-    real = all(not np.any(h.imag) for h in local.values())
-    singles = {}
+    lone = {}
     eye = np.eye(2)
     for q, h in local.items():
         if len(q) != 1:
@@ -163,43 +162,30 @@ def trotter_groups(H: PauliSum) -> list[list[Group]]:
         (i,) = q
         if i in host:
             a, b = host[i]
-            merged[(a, b)] += np.kron(h, eye) if i == a else np.kron(eye, h)
+            pairs[(a, b)] += np.kron(h, eye) if i == a else np.kron(eye, h)
         else:
-            singles[q] = np.array(h, dtype=complex)
-    if real:  # real Hamiltonians keep the whole state real: half the SVD cost
-        merged = {q: h.real for q, h in merged.items()}
-        singles = {q: h.real for q, h in singles.items()}
-    layers: list[list[Group]] = []
-    busy: list[set] = []
-    for key in pair_keys:  # greedy edge colouring in term order
-        for layer, used in zip(layers, busy):
-            if not used & set(key):
-                layer.append(Group(key, merged[key]))
-                used.update(key)
-                break
-        else:
-            layers.append([Group(key, merged[key])])
-            busy.append(set(key))
-    if singles:
-        extra = [Group(q, h) for q, h in singles.items()]
-        if layers:
-            layers[0].extend(extra)
-        else:
-            layers.append(extra)
-    return layers
+            lone[i] = np.array(h, dtype=complex)
+    if all(not np.any(h.imag) for h in local.values()):
+        # real Hamiltonians keep the whole state real: half the SVD cost
+        pairs = {q: h.real for q, h in pairs.items()}
+        lone = {q: h.real for q, h in lone.items()}
+    return pairs, lone
 
 
-def step_sequence(num_layers: int, steps: int, delta: float, order: int):
-    """``(layer, tau)`` pairs of ``steps`` symmetric Trotter steps, half-steps merged."""
+def _weights(order: int) -> list[float]:
+    """Step fractions of one Trotter step: Strang (2) or Suzuki's S4 (4)."""
     if order == 2:
-        weights = [1.0]
-    else:
-        p = SUZUKI_P
-        weights = [p, p, 1 - 4 * p, p, p]
+        return [1.0]
+    p = SUZUKI_P
+    return [p, p, 1 - 4 * p, p, p]
+
+
+def _layer_sequence(num_layers: int, steps: int, delta: float, order: int):
+    """``(layer, tau)`` pairs of ``steps`` symmetric Trotter steps, half-steps merged."""
     m = num_layers
     seq: list[list] = []
     for _ in range(steps):
-        for w in weights:
+        for w in _weights(order):
             d = w * delta
             sweep = [(k, d / 2) for k in range(m - 1)]
             sweep.append((m - 1, d))
@@ -210,3 +196,67 @@ def step_sequence(num_layers: int, steps: int, delta: float, order: int):
                 else:
                     seq.append([k, tau])
     return [(k, tau) for k, tau in seq]
+
+
+def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
+    """Nearest-neighbour pairs: layers of disjoint bonds (even/odd), Strang-symmetric."""
+    layers: list[list] = []
+    for key in pairs:  # greedy edge colouring in term order
+        for layer in layers:
+            if not any(set(key) & set(other) for other in layer):
+                layer.append(key)
+                break
+        else:
+            layers.append([key])
+    gates: dict = {}  # few distinct taus: lift each gate once
+    history = []
+    sequence = _layer_sequence(len(layers), steps, delta, order)
+    bar.reset(total=len(sequence))
+    for k, tau in sequence:
+        for i, j in layers[k]:
+            if (i, j, tau) not in gates:
+                gates[(i, j, tau)] = lift_two(pairs[(i, j)], tau)
+            psi.apply_pair(gates[(i, j, tau)], i, j)
+        history.append(psi.bond_dims())
+        bar.update()
+    return history
+
+
+def evolve_swap_network(psi: Purification, pairs: dict, *, steps, delta, order, bar):
+    """Any pairs: an odd-even transposition network, each gate fused with its SWAP.
+
+    ``n`` rounds of swaps on alternating bonds bring every pair of qubits
+    together exactly once and reverse their order; running the rounds again
+    backwards visits the pairs in reverse and restores the order. Half a step
+    of every pair forwards then backwards is a symmetric (second-order) step,
+    at :math:`n(n-1)` two-site updates instead of one swap chain per pair.
+    """
+    n = psi.n
+    perm = list(range(n))  # logical qubit at each position
+    bar.reset(total=2 * steps * len(_weights(order)))
+    gates: dict = {}
+    history = []
+    for _ in range(steps):
+        for w in _weights(order):
+            tau = w * delta / 2
+            for rounds in (range(n), range(n - 1, -1, -1)):
+                for t in rounds:
+                    for k in range(t % 2, n - 1, 2):
+                        a, b = perm[k], perm[k + 1]
+                        key = (a, b, tau)
+                        if key not in gates:
+                            h = pairs.get((min(a, b), max(a, b)))
+                            if h is None:
+                                h = np.zeros((4, 4))
+                            elif a > b:  # stored as (low, high): flip the factors
+                                h = (
+                                    h.reshape(2, 2, 2, 2)
+                                    .transpose(1, 0, 3, 2)
+                                    .reshape(4, 4)
+                                )
+                            gates[key] = lift_two(h, tau, swap=True)
+                        psi.apply_two(gates[key], k)
+                        perm[k], perm[k + 1] = b, a
+                    history.append(psi.bond_dims())
+                bar.update()
+    return history

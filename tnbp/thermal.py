@@ -41,7 +41,13 @@ from tqdm.auto import tqdm
 from ._checks import check_int, check_opt, check_real
 from ._threads import blas_threads_limit
 from .hamiltonian import PauliSum
-from .purification import Purification, step_sequence, trotter_groups
+from .purification import (
+    Purification,
+    evolve_layers,
+    evolve_swap_network,
+    lift_one,
+    split_terms,
+)
 from .spectrum import renyi_entropy
 from .state import BondRecord, State, check_rdm_size
 
@@ -330,22 +336,21 @@ def gibbs_state(
         raise ValueError("`H`: backend='mps' needs at least 2 qubits; use 'dense'.")
     steps = math.ceil(beta / (2 * dtau) - 1e-12) if beta > 0 else 0
     delta = beta / (2 * steps) if steps else 0.0
-    layers = trotter_groups(H.traceless())
+    pairs, lone = split_terms(H.traceless())
+    nearest = all(j == i + 1 for i, j in pairs)
+    evolve = evolve_layers if nearest else evolve_swap_network
     psi = Purification.infinite_temperature(H.n, max_bond=max_bond, cutoff=cutoff)
     history = [psi.bond_dims()]
-    sequence = step_sequence(len(layers), steps, delta, order) if steps else []
-    gates: dict = {}  # (layer, position, tau) -> lifted gate: few distinct taus
-    with blas_threads_limit(1):
-        for k, tau in tqdm(sequence, desc="gibbs", disable=not progbar, leave=False):
-            for pos, group in enumerate(layers[k]):
-                key = (k, pos, tau)
-                if key not in gates:
-                    gates[key] = group.lifted(tau)
-                if len(group.qubits) == 1:
-                    psi.apply_one(gates[key], group.qubits[0])
-                else:
-                    psi.apply_pair(gates[key], *group.qubits)
-            history.append(psi.bond_dims())
+    with (
+        blas_threads_limit(1),
+        tqdm(total=steps, desc="gibbs", disable=not progbar, leave=False) as bar,
+    ):
+        if steps and pairs:
+            history += evolve(
+                psi, pairs, steps=steps, delta=delta, order=order, bar=bar
+            )
+        for q, h in lone.items():  # commute with every other term: one exact gate
+            psi.apply_one(lift_one(h, beta / 2), q)
     state = PurifiedGibbsState(
         H, beta, psi, history, dtau=delta, order=order, steps=steps
     )
