@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 THREAD_VARS = (
     "OMP_NUM_THREADS",
@@ -46,3 +47,24 @@ def write_csv(rows: list[dict], out) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(out, index=False)
     print(f"wrote {out}")
+
+
+def tnbp_source() -> str:
+    """The git commit tnbp was imported from, and whether ``tnbp/`` differs from it."""
+    import subprocess
+
+    import tnbp
+
+    pkg = Path(tnbp.__file__).resolve().parent
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(pkg), *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", ".")
+    except (OSError, subprocess.CalledProcessError):
+        return f"{pkg} (not a git checkout)"
+    return f"{pkg}, git {commit}" + (" + uncommitted changes" if dirty else "")

@@ -201,7 +201,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from _harness import THREAD_VARS, pin_threads, write_csv
+from _harness import THREAD_VARS, pin_threads, tnbp_source, write_csv
 
 GRAD_TOL = 1e-8
 CHECK_SAMPLES = 3
@@ -1027,27 +1027,6 @@ PARTS = {
 
 
 # --------------------------------------------------------------------------- main
-
-
-def tnbp_source() -> str:
-    """The git commit tnbp was imported from, and whether ``tnbp/`` differs from it."""
-    import subprocess
-
-    import tnbp
-
-    pkg = Path(tnbp.__file__).resolve().parent
-
-    def git(*args):
-        return subprocess.run(
-            ["git", "-C", str(pkg), *args], capture_output=True, text=True, check=True
-        ).stdout.strip()
-
-    try:
-        commit = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--", ".")
-    except (OSError, subprocess.CalledProcessError):
-        return f"{pkg} (not a git checkout)"
-    return f"{pkg}, git {commit}" + (" + uncommitted changes" if dirty else "")
 
 
 def main(

@@ -216,10 +216,18 @@ class State(abc.ABC):
         return tuple(
             cut
             for cut in range(1, self.n)
-            if cap < 2 ** min(cut, self.n - cut)
+            if cap < self._max_rank(cut)
             and rec.bond_dims[cut - 1] >= cap
-            and renyi_entropy(self.cut_spectrum(cut)) >= limit
+            and self._bond_entropy(cut) >= limit
         )
+
+    def _max_rank(self, cut: int) -> int:
+        """Largest Schmidt rank the cut allows: :math:`2^{\\min(k, n-k)}`."""
+        return 2 ** min(cut, self.n - cut)
+
+    def _bond_entropy(self, cut: int) -> float:
+        """Entropy (bits) of the Schmidt spectrum the bond at ``cut`` holds."""
+        return renyi_entropy(self.cut_spectrum(cut))
 
     @functools.cached_property
     def caveats(self) -> tuple[str, ...]:

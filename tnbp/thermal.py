@@ -234,20 +234,13 @@ class PurifiedGibbsState(GibbsState):
             sites[k + 1] = np.tensordot(s[:, None] * Vh, sites[k + 1], axes=(1, 0))
         return out
 
-    @functools.cached_property
-    def saturated_cuts(self) -> tuple[int, ...]:
-        """Cuts whose purification bond sits at ``max_bond`` with its entropy near the log."""
-        rec = self.record
-        cap = rec.max_bond
-        if cap is None or rec.num_truncations == 0:
-            return ()
-        limit = np.log2(cap) - self.trust.margin
-        return tuple(
-            cut
-            for cut in range(1, self.n)
-            if rec.bond_dims[cut - 1] >= cap
-            and renyi_entropy(self._bond_spectra[cut - 1] ** 2) >= limit
-        )
+    def _max_rank(self, cut: int) -> int:
+        """Purification bonds carry physical and ancilla qubits: :math:`4^{\\min(k, n-k)}`."""
+        return 4 ** min(cut, self.n - cut)
+
+    def _bond_entropy(self, cut: int) -> float:
+        """Entropy (bits) of the purification's Schmidt values at ``cut``."""
+        return renyi_entropy(self._bond_spectra[cut - 1] ** 2)
 
 
 def gibbs_state(
