@@ -147,7 +147,7 @@ class PauliSum:
         dim = 2**self._n
         out = self.constant * np.eye(dim, dtype=complex)
         for c, p, q in self._terms:
-            out += c * embed_operator(pauli_matrix(p), q, self._n)
+            out += c * _embed(pauli_matrix(p), q, self._n)
         return out
 
     def local_terms(self) -> dict[tuple[int, ...], np.ndarray]:
@@ -239,7 +239,7 @@ class PauliSum:
         return self.scaled(1.0 / self.norm(**norm_opts))
 
 
-def embed_operator(op: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
+def _embed(op: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
     """``op`` on sorted ``qubits`` of ``n`` (Kronecker with identities)."""
     k = len(qubits)
     t = op.reshape((2,) * (2 * k))

@@ -38,7 +38,7 @@ import numbers
 import numpy as np
 
 from ._checks import check_labels, check_opt, check_real
-from .hamiltonian import PauliSum, embed_operator
+from .hamiltonian import PauliSum
 from .observables import as_observable
 from .paulis import pauli_matrix
 from .thermal import DenseGibbsState, GibbsState, gibbs_state, partial_trace
@@ -186,14 +186,12 @@ def linear_gradient(
         if backend != "dense":
             raise ValueError("`method`: 'exact' derivatives need backend='dense'.")
         rho = qbm.state(theta, backend="dense")
-        perm = list(qbm.visible) + list(qbm.hidden)
-        A_full = embed_operator(
-            np.kron(A, np.eye(2 ** len(qbm.hidden))), tuple(range(qbm.n)), qbm.n
-        )
-        order = np.argsort(perm)  # A_full above is on (visible, hidden) order
-        t = A_full.reshape((2,) * (2 * qbm.n))
-        t = t.transpose(list(order) + [qbm.n + o for o in order])
-        return _exact_linear_gradient(rho, qbm, t.reshape(2**qbm.n, 2**qbm.n))
+        n = qbm.n
+        # A (x) I has its axes in (visible, hidden) order: move them to qubit order
+        order = np.argsort(list(qbm.visible) + list(qbm.hidden))
+        t = np.kron(A, np.eye(2 ** len(qbm.hidden))).reshape((2,) * (2 * n))
+        t = t.transpose(list(order) + [n + o for o in order])
+        return _exact_linear_gradient(rho, qbm, t.reshape(2**n, 2**n))
     out = np.empty(qbm.num_parameters)
     for k in range(qbm.num_parameters):
         values = []
