@@ -62,3 +62,58 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
+    """Gradient variance against qubit number, one line per (model, cost), semilog.
+
+    Expects ``model, cost, n, variance`` and optionally ``theory`` (closed forms,
+    drawn dashed) and ``truncated`` (hollow markers).
+    """
+    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    for (model, cost), group in df.groupby(["model", "cost"]):
+        group = group.sort_values("n")
+        (line,) = ax.semilogy(group.n, group.variance, "o-", label=f"{model}, {cost}")
+        if "truncated" in group:
+            bad = group[group.truncated.astype(bool)]
+            ax.plot(bad.n, bad.variance, "o", mfc="white", color=line.get_color())
+        if "theory" in group and group.theory.notna().any():
+            ax.semilogy(group.n, group.theory, "--", color="k", lw=0.8)
+    ax.set(
+        xlabel="qubits n",
+        ylabel=r"Var$[\partial_1 C]$ (uniform angles)",
+        title="exact variances; dashed: closed forms",
+    )
+    ax.legend(fontsize=8)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
+    """QBM derivative variances (visible and hidden terms, infinity-norm) vs hidden units.
+
+    Expects the columns written by ``studies/qbm_hidden_units.py``.
+    """
+    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    for col, label in (
+        ("variance_visible", "terms on visible qubits"),
+        ("variance_hidden", "terms touching hidden qubits"),
+        ("inf_norm_variance", r"$\|\nabla\|_\infty$"),
+    ):
+        err = df.get(col.replace("variance", "variance_se"))
+        ax.errorbar(df.n_hidden, df[col], yerr=err, fmt="o-", capsize=3, label=label)
+    ax.set_yscale("log")
+    ax.set(
+        xlabel="hidden qubits",
+        ylabel=r"Var$[\partial_k \langle O_v\rangle]$",
+        title="QBM, random 2-local H (eq. C1), normalized",
+    )
+    ax.legend(fontsize=8)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,41 @@
+"""The barren-plateau study's --quick preset runs end to end; its numbers are exact."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tnbp import theory
+
+STUDY = Path(__file__).parents[2] / "studies" / "barren_plateaus.py"
+
+
+@pytest.fixture(scope="module")
+def study():
+    spec = importlib.util.spec_from_file_location("barren_plateaus", STUDY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_preset(study, tmp_path):
+    df, fits, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
+    assert fig.exists() and fig.stat().st_size > 10_000
+    table = pd.read_csv(tmp_path / "barren_plateaus.csv")
+    assert len(table) == len(df) == 4 * len(study.QUICK["n_values"])
+    toy = table[table.model == "toy_perceptron"]
+    np.testing.assert_allclose(toy.variance, toy.theory, rtol=1e-10)
+    fit = fits[("toy_perceptron", "global")]
+    assert fit.rate == pytest.approx(np.log(8 / 3), rel=1e-9)
+    hea = table[table.model == "hardware_efficient_2"].set_index(["cost", "n"])
+    # the global cost decays faster than the local one, from the first step on
+    assert (hea.loc["global"].variance < hea.loc["local"].variance).iloc[1:].all()
+    assert not table.truncated.any()
+    # rerunning resumes: nothing recomputed or duplicated
+    again, _, _ = study.main(**study.QUICK, out=tmp_path, progbar=False)
+    assert len(pd.read_csv(tmp_path / "barren_plateaus.csv")) == len(table)
+    assert theory.toy_local_cost_gradient_variance(8) == pytest.approx(
+        toy[(toy.cost == "local") & (toy.n == 8)].variance.iloc[0], rel=1e-10
+    )

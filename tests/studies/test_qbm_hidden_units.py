@@ -1,0 +1,31 @@
+"""The QBM hidden-units study's --quick preset runs end to end and decays."""
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+STUDY = Path(__file__).parents[2] / "studies" / "qbm_hidden_units.py"
+
+
+@pytest.fixture(scope="module")
+def study():
+    spec = importlib.util.spec_from_file_location("qbm_hidden_units", STUDY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_preset(study, tmp_path):
+    df, fit, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
+    assert fig.exists() and fig.stat().st_size > 10_000
+    table = pd.read_csv(tmp_path / "qbm_hidden_units.csv")
+    assert len(table) == len(study.QUICK["hidden"])
+    # hidden-term derivatives shrink with every hidden qubit; visible ones do not
+    assert table.variance_hidden.is_monotonic_decreasing
+    assert table.variance_visible.min() > 0.5 * table.variance_visible.max()
+    assert fit.rate > 0.5
+    assert table.num_parameters_hidden.tolist() == [12, 33, 63]  # 3 n_h + 9 pairs
+    again, _, _ = study.main(**study.QUICK, out=tmp_path, progbar=False)
+    assert len(pd.read_csv(tmp_path / "qbm_hidden_units.csv")) == len(table)
