@@ -371,3 +371,19 @@ def test_random_two_local_coefficient_statistics():
 def test_errors_name_the_argument(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_dmrg_failure_on_all_to_all_mpo_is_explained():
+    """quimb 1.15 / cotengra 0.8.3: DMRG breaks on all-to-all MPOs at n = 13.
+
+    The failure must surface as a RuntimeError naming the workaround, not as an
+    AttributeError from deep inside quimb. If a future quimb fixes it, the norm
+    must then agree with exact diagonalization.
+    """
+    H = hm.random_two_local(13, seed=7)
+    try:
+        value = H.norm(method="dmrg")
+    except RuntimeError as exc:
+        assert "method='exact'" in str(exc)
+    else:
+        assert value == pytest.approx(H.norm(method="exact"), rel=1e-6)

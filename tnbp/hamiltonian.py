@@ -218,7 +218,10 @@ class PauliSum:
         ``method="exact"`` diagonalizes the dense matrix; ``"dmrg"`` runs quimb's
         two-site DMRG for the ground states of :math:`+H` and :math:`-H`
         (variational, so a lower bound on the norm, converged to ``tol``);
-        ``"auto"`` is exact up to :data:`EXACT_NORM_QUBITS` qubits.
+        ``"auto"`` is exact up to :data:`EXACT_NORM_QUBITS` qubits. Known issue:
+        with quimb 1.15 and cotengra 0.8.3 DMRG fails on the MPOs of all-to-all
+        models beyond ~12 qubits (nearest-neighbour ones work); a
+        ``RuntimeError`` then says so. ``method="exact"`` works to 14 qubits.
         """
         check_opt("method", method, ("auto", "exact", "dmrg"))
         self.require_terms()
@@ -230,7 +233,15 @@ class PauliSum:
         energies = []
         for sign in (1.0, -1.0):
             dmrg = qtn.DMRG2(self.scaled(sign).to_mpo(), bond_dims=list(bond_dims))
-            dmrg.solve(tol=tol, max_sweeps=20, verbosity=0)
+            try:
+                dmrg.solve(tol=tol, max_sweeps=20, verbosity=0)
+            except AttributeError as exc:  # raised inside quimb/cotengra
+                raise RuntimeError(
+                    "quimb's DMRG failed on this Hamiltonian's MPO (seen with quimb "
+                    "1.15 / cotengra 0.8.3 for all-to-all couplings beyond ~12 qubits: "
+                    f"{exc}). Use method='exact' (up to {MAX_DENSE_HAMILTONIAN_QUBITS} "
+                    "qubits) or scale by a known norm with scaled()."
+                ) from exc
             energies.append(float(np.real(dmrg.energy)))
         return float(max(abs(e) for e in energies))
 
