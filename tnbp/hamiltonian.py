@@ -144,10 +144,22 @@ class PauliSum:
                 f"`H`: dense matrices are limited to {MAX_DENSE_HAMILTONIAN_QUBITS} "
                 f"qubits, got n = {self._n}."
             )
-        dim = 2**self._n
-        out = self.constant * np.eye(dim, dtype=complex)
+        n = self._n
+        basis = np.arange(2**n)
+        out = self.constant * np.eye(2**n, dtype=complex)
         for c, p, q in self._terms:
-            out += c * _embed(pauli_matrix(p), q, self._n)
+            # P|b> = phase(b)|b ^ flip>: X flips, Z gives (-1)^b, Y = i X Z
+            flip, value = 0, np.full(basis.size, complex(c))
+            for letter, qubit in zip(p, q):
+                shift = n - 1 - qubit
+                sign = 1 - 2 * ((basis >> shift) & 1)
+                if letter in "XY":
+                    flip |= 1 << shift
+                if letter == "Z":
+                    value *= sign
+                elif letter == "Y":
+                    value *= 1j * sign
+            out[basis ^ flip, basis] += value
         return out
 
     def local_terms(self) -> dict[tuple[int, ...], np.ndarray]:
@@ -248,17 +260,6 @@ class PauliSum:
     def normalized(self, **norm_opts) -> PauliSum:
         """:math:`H / \\|H\\|` (see :meth:`norm`)."""
         return self.scaled(1.0 / self.norm(**norm_opts))
-
-
-def _embed(op: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
-    """``op`` on sorted ``qubits`` of ``n`` (Kronecker with identities)."""
-    k = len(qubits)
-    t = op.reshape((2,) * (2 * k))
-    full = np.eye(2**n, dtype=complex).reshape((2,) * (2 * n))
-    # apply op on the output (row) indices of the identity
-    out = np.tensordot(t, full, axes=(list(range(k, 2 * k)), list(qubits)))
-    out = np.moveaxis(out, list(range(k)), list(qubits))
-    return out.reshape(2**n, 2**n)
 
 
 # ---------------------------------------------------------------- builders
