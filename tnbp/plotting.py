@@ -57,11 +57,7 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
     )
     ax_s.legend(fontsize=8)
     ax_d.legend(fontsize=8)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
@@ -85,11 +81,7 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
         title="exact variances; dashed: closed forms",
     )
     ax.legend(fontsize=8)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
@@ -112,6 +104,11 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
         title="QBM, random 2-local H (eq. C1), normalized",
     )
     ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
+def _save(fig, path: str | Path) -> Path:
+    """Write ``fig`` as a PNG (creating the folder) and close it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
