@@ -109,14 +109,6 @@ class Purification:
             self.sites[i + 1] = Vh[:keep].reshape(keep, 4, r)
             self.centre = i
 
-    def apply_pair(self, G: np.ndarray, i: int, j: int) -> None:
-        """Two-site operator on ``(i, j)``, ``i < j``: swap ``j`` next to ``i`` and back."""
-        for k in range(j - 1, i, -1):
-            self.apply_two(_SWAP4, k)
-        self.apply_two(G, i)
-        for k in range(i + 1, j):
-            self.apply_two(_SWAP4, k)
-
 
 def _kept(s2: np.ndarray, total: float, cutoff: float, max_bond) -> int:
     """Number of singular values kept by the rsum2 cutoff, then ``max_bond``."""
@@ -216,7 +208,7 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
         for i, j in layers[k]:
             if (i, j, tau) not in gates:
                 gates[(i, j, tau)] = lift_two(pairs[(i, j)], tau)
-            psi.apply_pair(gates[(i, j, tau)], i, j)
+            psi.apply_two(gates[(i, j, tau)], i)  # nearest neighbours: j = i + 1
         history.append(psi.bond_dims())
         bar.update()
     return history

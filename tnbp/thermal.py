@@ -11,12 +11,14 @@
     :math:`\\rho = \\mathrm{Tr}_{anc}|\\psi\\rangle\\langle\\psi|`.
 
     Trotterization: the terms are grouped by support (onsite terms folded into a
-    pair that contains their qubit), the pairs coloured into layers of disjoint
-    pairs (even/odd bonds for a chain), and each step of size :math:`\\delta` is
-    the symmetric product :math:`L_1(\\delta/2) \\cdots L_m(\\delta) \\cdots
-    L_1(\\delta/2)` (second order; ``order=4`` composes five of them, Suzuki's
-    fourth-order scheme). Half-steps of adjacent steps are merged. Distant pairs
-    are swapped together and back. The number of steps is
+    pair that contains their qubit; qubits in no pair get one exact gate at the
+    end). Nearest-neighbour pairs are coloured into even/odd layers and each
+    step of size :math:`\\delta` is the symmetric product
+    :math:`L_1(\\delta/2) L_2(\\delta) L_1(\\delta/2)`, half-steps of adjacent
+    steps merged. Any other pair structure goes through an odd-even
+    transposition swap network, forwards then backwards, each gate fused with
+    its SWAP (:func:`tnbp.purification.evolve_swap_network`). Both are second
+    order; ``order=4`` composes five of them (Suzuki). The number of steps is
     :math:`\\lceil \\beta/(2\\,\\mathrm{dtau})\\rceil`, so the last step lands on
     :math:`\\beta` exactly; the error of an observable is
     :math:`O(\\beta\\,\\mathrm{dtau}^{\\mathrm{order}})`.
