@@ -261,7 +261,7 @@ class FidelityCost:
         if not keep.any():
             return Observable((), 0.0, "fidelity_gradient")
         inv_sqrt = (v[:, keep] / np.sqrt(w[keep])) @ v[:, keep].conj().T
-        G = np.sqrt(np.sum(np.sqrt(w[keep])) ** 2) * (s @ inv_sqrt @ s)
+        G = np.sum(np.sqrt(w[keep])) * (s @ inv_sqrt @ s)  # sqrt(F) = Tr sqrt(M)
         return _pauli_expansion(G, self.qubits, label="fidelity_gradient")
 
 

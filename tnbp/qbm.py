@@ -41,6 +41,7 @@ from ._checks import check_labels, check_opt, check_real
 from .hamiltonian import PauliSum
 from .observables import as_observable
 from .paulis import pauli_matrix
+from .state import State
 from .thermal import DenseGibbsState, GibbsState, gibbs_state, partial_trace
 
 METHODS = ("exact", "finite_difference")
@@ -324,8 +325,6 @@ def relative_entropy_gradient(qbm: QBM, theta, eta, **state_opts) -> np.ndarray:
     state_opts
         Passed to :meth:`QBM.state` (``backend``, ``dtau``, ``max_bond``, ...).
     """
-    from .state import State
-
     rho = qbm.state(theta, **state_opts)
     model = np.array([rho.expectation_pauli(p, q) for p, q in qbm.generators])
     if isinstance(eta, State):

@@ -1,23 +1,15 @@
 """The barren-plateau study's --quick preset runs end to end; its numbers are exact."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from tnbp import theory
 
-STUDY = Path(__file__).parents[2] / "studies" / "barren_plateaus.py"
-
 
 @pytest.fixture(scope="module")
-def study():
-    spec = importlib.util.spec_from_file_location("barren_plateaus", STUDY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def study(load_study):
+    return load_study("barren_plateaus")
 
 
 def test_quick_preset(study, tmp_path):

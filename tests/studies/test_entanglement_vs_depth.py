@@ -1,20 +1,12 @@
 """The demo study's --quick preset runs end to end and its physics is sane."""
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-STUDY = Path(__file__).parents[2] / "studies" / "entanglement_vs_depth.py"
-
 
 @pytest.fixture(scope="module")
-def study():
-    spec = importlib.util.spec_from_file_location("entanglement_vs_depth", STUDY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def study(load_study):
+    return load_study("entanglement_vs_depth")
 
 
 def test_quick_preset(study, tmp_path):

@@ -1,20 +1,12 @@
 """The QBM hidden-units study's --quick preset runs end to end and decays."""
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-STUDY = Path(__file__).parents[2] / "studies" / "qbm_hidden_units.py"
-
 
 @pytest.fixture(scope="module")
-def study():
-    spec = importlib.util.spec_from_file_location("qbm_hidden_units", STUDY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def study(load_study):
+    return load_study("qbm_hidden_units")
 
 
 def test_quick_preset(study, tmp_path):

@@ -161,7 +161,7 @@ def _sample_stats(g: np.ndarray) -> dict:
     return dict(
         mean=float(g.mean()),
         variance=float(g.var(ddof=1)) if len(g) > 1 else float("nan"),
-        variance_se=_variance_se(g),
+        variance_se=variance_standard_error(g),
         variance_ess=ess,
         variance_reliable=ess >= RELIABLE_ESS_FRACTION * len(g),
     )
@@ -189,7 +189,7 @@ def _variance_ess(x: np.ndarray) -> float:
     return float(np.sum(d2) ** 2 / denom) if denom > 0 else float(x.size)
 
 
-def _variance_se(x: np.ndarray) -> float:
+def variance_standard_error(x: np.ndarray) -> float:
     """Standard error of the sample variance, from the fourth central moment."""
     m = x.size
     if m < 4:
@@ -262,7 +262,7 @@ def gradient_variance(
     pandas.DataFrame
         One row per ``(n, parameter)``: ``mean``, ``variance``, ``variance_se``,
         ``variance_ess``, ``variance_reliable``, ``samples``; per ``n``:
-        ``inf_norm_mean``, ``inf_norm_variance``, ``inf_norm_variance_se``;
+        ``inf_norm_mean``, ``inf_norm_variance``, ``inf_normvariance_standard_error``;
         ``method``, ``backend``, ``estimator``, ``seed``; and the truncation diagnostics
         ``min_fidelity``, ``max_discarded_weight`` and ``untrusted_runs`` over
         every simulation behind the row.
@@ -331,7 +331,7 @@ def gradient_variance(
             inf_norm_variance=float(norms.var(ddof=1))
             if len(rows) > 1
             else float("nan"),
-            inf_norm_variance_se=_variance_se(norms),
+            inf_normvariance_standard_error=variance_standard_error(norms),
             method=method,
             backend=backend,
             estimator=estimator,

@@ -120,6 +120,14 @@ def gradient(
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
     check_method(method, backend)
+    initial = check_bitstring(initial, circuit.n)
+    step = check_real(step, "step")
+    if step <= 0:
+        raise ValueError(f"`step` must be > 0, got {step}.")
+    if sim_opts and backend == "tn":
+        raise ValueError("`sim_opts` applies to the dense and mps backends, not 'tn'.")
+    if cache is not None and not isinstance(cache, TreeCache):
+        raise TypeError(f"`cache` must be a tnbp.contraction.TreeCache, got {cache!r}.")
     if isinstance(observable, FidelityCost):
         return _fidelity_gradient(
             circuit,
@@ -135,14 +143,6 @@ def gradient(
         )
     loss = observable if isinstance(observable, MSELoss) else None
     obs = as_observable(loss.observable if loss else observable, circuit.n)
-    initial = check_bitstring(initial, circuit.n)
-    step = check_real(step, "step")
-    if step <= 0:
-        raise ValueError(f"`step` must be > 0, got {step}.")
-    if sim_opts and backend == "tn":
-        raise ValueError("`sim_opts` applies to the dense and mps backends, not 'tn'.")
-    if cache is not None and not isinstance(cache, TreeCache):
-        raise TypeError(f"`cache` must be a tnbp.contraction.TreeCache, got {cache!r}.")
 
     wanted = _check_parameters(parameters, circuit.num_parameters)
     info = {} if info is None else info
@@ -200,11 +200,9 @@ def _fidelity_gradient(circuit, cost, *, sim_opts, initial, info, **kw):
         raise ValueError(
             f"`observable` acts on qubit(s) {bad}, out of range for {circuit.n} qubits."
         )
-    backend = kw["backend"]
-    opts = {} if backend == "tn" else (sim_opts or {})
-    if sim_opts and backend == "tn":
-        raise ValueError("`sim_opts` applies to the dense and mps backends, not 'tn'.")
-    state = simulate(circuit, backend=backend, initial=initial, **opts)
+    state = simulate(
+        circuit, backend=kw["backend"], initial=initial, **(sim_opts or {})
+    )
     rho = state.reduced_density_matrix(cost.qubits)
     info = {} if info is None else info
     grad = gradient(

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from .._checks import check_int, check_real
 from ..hamiltonian import random_two_local
 from ..qbm import METHODS, QBM, observable_gradient
-from .ensembles import _variance_se, executor_scope
+from .ensembles import executor_scope, variance_standard_error
 
 GROUPS = ("visible", "hidden")
 
@@ -106,7 +106,7 @@ def qbm_gradient_variance(
         qubit): ``mean``, ``variance`` and ``variance_se`` of the derivatives
         pooled over the group's parameters and the samples, ``num_parameters``;
         per ``n_hidden``: ``inf_norm_mean``, ``inf_norm_variance``,
-        ``inf_norm_variance_se``; and ``samples``, ``method``, ``backend``, ``seed``.
+        ``inf_normvariance_standard_error``; and ``samples``, ``method``, ``backend``, ``seed``.
         (The pooled standard error treats derivatives as independent; those of
         one sample are correlated, so read it as indicative.)
     """
@@ -159,7 +159,7 @@ def qbm_gradient_variance(
             samples=len(rows),
             inf_norm_mean=float(norms.mean()),
             inf_norm_variance=float(norms.var(ddof=1)) if len(rows) > 1 else np.nan,
-            inf_norm_variance_se=_variance_se(norms),
+            inf_normvariance_standard_error=variance_standard_error(norms),
             method=method,
             backend=backend,
             seed=str(entropy),
@@ -175,7 +175,7 @@ def qbm_gradient_variance(
                     num_parameters=g.size // len(rows),
                     mean=float(g.mean()),
                     variance=float(g.var(ddof=1)) if g.size > 1 else np.nan,
-                    variance_se=_variance_se(g),
+                    variance_se=variance_standard_error(g),
                 )
             )
     columns = ["n_hidden", "group", "mean", "variance", "variance_se", "samples"]
