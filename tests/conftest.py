@@ -1,4 +1,7 @@
-"""Shared fixtures: seeded circuits of every ansatz family."""
+"""Shared fixtures: seeded circuits of every ansatz family; study scripts as modules."""
+
+import importlib.util
+from pathlib import Path
 
 import pytest
 
@@ -22,3 +25,17 @@ ANSATZ_BUILDERS = {
 @pytest.fixture(params=sorted(ANSATZ_BUILDERS))
 def ansatz_name(request):
     return request.param
+
+
+def _load_study(name: str):
+    path = Path(__file__).parents[1] / "studies" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def load_study():
+    """``load_study(name)`` returns the script ``studies/<name>.py`` as a module."""
+    return _load_study
