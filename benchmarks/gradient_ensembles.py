@@ -20,7 +20,7 @@ respect to all ``2 n^2`` angles, ``n = 8, 10, 12, 14, 16``, 200 samples.
 Wall-clock time (``time.perf_counter``) of the gradient computation only;
 circuits, QNodes, tapes and parameter arrays are built outside the timer:
 
-* ``tnbp batch``  -- ``tnbp.estimators.gradients.gradient_batch(circuits, obs)``
+* ``tnbp batch``  -- ``tnbp.gradients.gradient_batch(circuits, obs)``
   on all samples at once (batched dense adjoint), divided by the number of
   samples.
 * ``tnbp single`` -- ``tnbp.gradient(c, obs, method="adjoint")`` in a loop over
@@ -99,7 +99,7 @@ bond each layer: 80 parameters in a bulk term's cone instead of 40.)
 * ``tnbp adjoint`` -- ``tnbp.gradient(c, cost, method="adjoint",
   backend="tn")`` for every sample in turn, each gradient timed on its own
   (``time.perf_counter``); the process-wide tree cache
-  (``tnbp.contraction.default_cache()``) is cleared before the first sample,
+  (``tnbp.states.tn.default_cache()``) is cleared before the first sample,
   so the ensemble time includes every path search (one per distinct lightcone
   structure: 8 here). Reported: the whole ensemble (sum over samples, measured),
   the first gradient (cold cache) and the mean and spread of the others (warm).
@@ -365,7 +365,7 @@ def timed(fn, keep_gc: bool = False):
 def dense_engines(circuits, m, light, qnode_args, dev_args) -> dict:
     """name -> zero-argument call computing that engine's gradients (the timed part)."""
     import tnbp
-    from tnbp.estimators.gradients import gradient_batch
+    from tnbp.gradients import gradient_batch
 
     return {
         "tnbp_batch": lambda: gradient_batch(circuits, OBSERVABLE),
@@ -382,7 +382,7 @@ def run_dense(cfg: dict, seed: int) -> tuple[list[dict], bool]:
     import numpy as np
 
     import tnbp
-    from tnbp.estimators.gradients import gradient_batch
+    from tnbp.gradients import gradient_batch
 
     reps, S = max(1, cfg["repeats"]), cfg["samples"]
     large_n, large_subset = cfg["large_n"], cfg["large_subset"]
@@ -732,7 +732,7 @@ def run_tn(cfg: dict, seed: int) -> tuple[list[dict], bool]:
 
     import tnbp
     from tnbp import observables
-    from tnbp.contraction import default_cache
+    from tnbp.states.tn.contraction import default_cache
 
     # said once in the header instead (cotengra warns when its hyper-optimizer
     # is first set up without kahypar)

@@ -25,7 +25,7 @@ import typer
 import tnbp
 from tnbp import ansatz, observables, theory
 from tnbp.plotting import plot_gradient_variance
-from tnbp.runner import run_sweep
+from tnbp.results import run_sweep
 
 MODELS = {
     "toy_perceptron": lambda n: ansatz.toy_perceptron(n, seed=0),

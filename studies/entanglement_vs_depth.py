@@ -29,7 +29,7 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.plotting import plot_entanglement_vs_depth
-from tnbp.runner import run_sweep
+from tnbp.results import run_sweep
 
 BUILDERS = {
     "hardware_efficient": lambda n, depth, seed: ansatz.hardware_efficient(

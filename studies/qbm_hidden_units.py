@@ -23,7 +23,7 @@ import typer
 
 import tnbp
 from tnbp.plotting import plot_qbm_hidden_units
-from tnbp.runner import run_sweep
+from tnbp.results import run_sweep
 
 DEFAULTS = dict(n_visible=1, hidden=(1, 2, 3, 4, 5, 6), samples=40, beta=1.0)
 QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0)

@@ -7,7 +7,7 @@ from scipy.linalg import expm
 
 import tnbp
 from tnbp import ansatz
-from tnbp.paulis import pauli_matrix
+from tnbp.models.paulis import pauli_matrix
 
 
 def _state(circ, initial=None):

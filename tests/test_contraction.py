@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from tnbp.contraction import ContractionProgram, TreeCache, default_cache
+from tnbp.states.tn.contraction import ContractionProgram, TreeCache, default_cache
 
 RTOL = 1e-12
 SETTINGS = dict(deadline=None, derandomize=True, database=None, max_examples=60)

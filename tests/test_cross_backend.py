@@ -98,7 +98,7 @@ def test_mutual_information_agrees(pairs, ansatz_name):
 
 def test_dense_matches_independent_kron_reference():
     """The dense backend against a statevector built from full 2^n matrices."""
-    from tnbp.paulis import pauli_matrix
+    from tnbp.models.paulis import pauli_matrix
 
     circ = ANSATZ_BUILDERS["unitary_qnn"](4, 3)
     psi = np.zeros(16, complex)

@@ -8,7 +8,7 @@ import pytest
 
 import tnbp
 from tnbp import ansatz, free_fermion
-from tnbp.diagnostics import Estimate, EstimateArray, entropy_error
+from tnbp.estimators.estimate import Estimate, EstimateArray, entropy_error
 
 SETS = [(0,), (0, 3, 9), (5, 6, 7, 8), (13, 2)]
 

@@ -148,7 +148,7 @@ def test_observable_errors():
 
 
 def test_gradient_batch_matches_single_gradients():
-    from tnbp.estimators.gradients import gradient_batch
+    from tnbp.gradients import gradient_batch
 
     obs = [(1.0, "ZZ", (1, 2)), (0.5, "X", (4,))]
     for circs in (
@@ -236,7 +236,7 @@ def test_tn_local_cost_gradient_at_n100_with_warm_cache():
     """
     n = 100
     obs = observables.local_cost(range(n))
-    cache = tnbp.contraction.TreeCache()
+    cache = tnbp.states.tn.TreeCache()
     first = ansatz.hardware_efficient(n, 4, pattern="brick", seed=0)
     tnbp.gradient(first, obs, method="adjoint", backend="tn", cache=cache)
     circ = ansatz.hardware_efficient(n, 4, pattern="brick", seed=1)

@@ -1,4 +1,4 @@
-"""Exact angle-averaged gradient variances (tnbp.estimators.moments)."""
+"""Exact angle-averaged gradient variances (tnbp.gradients.moments)."""
 
 import functools
 import itertools
@@ -11,7 +11,7 @@ from scipy.stats import unitary_group
 
 import tnbp
 from tnbp import ansatz, observables, theory
-from tnbp.estimators.moments import exact_gradient_variance
+from tnbp.gradients.moments import exact_gradient_variance
 
 
 def global_cost_all(n):

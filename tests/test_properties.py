@@ -27,7 +27,7 @@ from numpy.testing import assert_allclose
 from scipy.stats import unitary_group
 
 import tnbp
-from tnbp.paulis import pauli_matrix
+from tnbp.models.paulis import pauli_matrix
 
 ATOL = 1e-10  # cross-backend agreement, equalities
 TOL = 1e-12  # slack of inequalities that hold up to rounding

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import scipy.linalg as sla
 from numpy.testing import assert_allclose
+from tnbp.hamiltonian import random_two_local
 
 import tnbp
 from tnbp import qbm as Q
-from tnbp.estimators.qbm_ensembles import qbm_gradient_variance
-from tnbp.hamiltonian import random_two_local
+from tnbp.ensembles import qbm_gradient_variance
 
 OBS = [(1.0, "ZX", (0, 2)), (0.5, "Y", (2,))]
 
@@ -23,7 +23,7 @@ def model():
 
 
 def _dense_rho(qbm, theta):
-    """exp(-beta H)/Z with scipy, independent of tnbp.thermal."""
+    """exp(-beta H)/Z with scipy, independent of tnbp.states.gibbs."""
     rho = sla.expm(-qbm.beta * qbm.hamiltonian(theta).to_dense())
     return rho / np.trace(rho)
 
@@ -60,7 +60,7 @@ def test_hamiltonian_round_trip(model):
 def test_observable_gradient_exact_against_scipy_differences(model):
     """Duhamel formula vs central differences (h = 1e-5) of scipy expm states: 1e-8."""
     qbm, theta = model
-    X, Y, Z = (tnbp.paulis.pauli_matrix(p) for p in "XYZ")
+    X, Y, Z = (tnbp.models.paulis.pauli_matrix(p) for p in "XYZ")
     O = np.kron(Z, X) + 0.5 * np.kron(np.eye(2), Y)  # OBS on visible (0, 2)
 
     def value(t):

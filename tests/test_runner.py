@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from tnbp.runner import run_sweep
+from tnbp.results import run_sweep
 
 
 def test_sweep_appends_and_resumes(tmp_path):

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from tnbp import spectrum, theory
+from tnbp import theory
+from tnbp.states import spectrum
 
 
 def test_page_small_cases():

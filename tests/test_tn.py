@@ -16,9 +16,9 @@ from scipy.stats import unitary_group
 
 import tnbp
 from tnbp import ansatz, free_fermion, observables
-from tnbp.backends import TNState
-from tnbp.contraction import TreeCache
-from tnbp.gates import CNOT, SWAP, H
+from tnbp.models.gates import CNOT, SWAP, H
+from tnbp.states import TNState
+from tnbp.states.tn.contraction import TreeCache
 
 ATOL = 1e-10
 N = 10

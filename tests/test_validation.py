@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tnbp
-from tnbp.backends import dense as dense_backend
-from tnbp.backends import mps as mps_backend
+from tnbp.states import dense as dense_backend
+from tnbp.states import mps as mps_backend
 
 HYPOTHESIS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 I2 = np.eye(2)

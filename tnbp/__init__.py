@@ -2,88 +2,144 @@
 
 Entanglement and trainability of quantum neural networks at sizes beyond exact
 diagonalization, with every estimate carrying how far it can be trusted.
+
+The package follows the flow of a calculation, one folder per role::
+
+    models/      circuits, Hamiltonians, observables, partitions   (pure data)
+    states/      simulate, gibbs_state: dense, MPS, lightcone networks
+    estimators/  entropies, distances, expectations, scaling fits
+    gradients/   gradient(), shift rules, adjoint, autodiff, exact moments, QBMs
+    ensembles/   one seeded engine over random instances; statistics and fits
+    results/     the results store and table schemas
+    plotting/    figures
+    references/  closed forms and free fermions: independent exact results
+
+Every public name below is importable from ``tnbp`` directly. Names are loaded
+on first use, so ``import tnbp`` stays cheap (quimb, pandas, matplotlib and jax
+load only when a part that needs them is used).
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from . import ansatz, free_fermion, hamiltonian, observables, qbm, theory
-from .backends import DenseState, MPSState, simulate
-from .circuit import Circuit
-from .diagnostics import Estimate, EstimateArray, TruncationWarning
-from .estimators import (
-    DecayFit,
-    ScalingFit,
-    SerialExecutor,
-    entanglement_law,
-    entropy,
-    entropy_profile,
-    exact_gradient_variance,
-    expectation,
-    expectation_value,
-    fidelity,
-    fit_entanglement_law,
-    fit_exponential_decay,
-    gradient,
-    gradient_variance,
-    mutual_information,
-    purity,
-    qbm_gradient_variance,
-    subsystem_entropy,
-    thermal_energy,
-    thermal_entropy,
-    trace_distance_to_maximally_mixed,
-)
-from .hamiltonian import PauliSum
-from .partition import Partition
-from .qasm import from_qasm
-from .state import BondRecord, State
-from .thermal import GibbsState, gibbs_state
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+from importlib.metadata import PackageNotFoundError, version
 
 try:
     __version__ = version("tnbp")
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = [
-    "DecayFit",
-    "SerialExecutor",
-    "fidelity",
-    "fit_exponential_decay",
-    "gradient_variance",
-    "BondRecord",
-    "Circuit",
-    "DenseState",
-    "Estimate",
-    "EstimateArray",
-    "MPSState",
-    "Partition",
-    "ScalingFit",
-    "State",
-    "TruncationWarning",
-    "ansatz",
-    "entanglement_law",
-    "entropy",
-    "entropy_profile",
-    "exact_gradient_variance",
-    "expectation",
-    "expectation_value",
-    "fit_entanglement_law",
-    "gradient",
-    "free_fermion",
-    "from_qasm",
-    "mutual_information",
-    "observables",
-    "purity",
-    "qbm",
-    "qbm_gradient_variance",
-    "simulate",
-    "subsystem_entropy",
-    "theory",
-    "thermal_energy",
-    "thermal_entropy",
-    "trace_distance_to_maximally_mixed",
-    "GibbsState",
-    "PauliSum",
-    "gibbs_state",
-    "hamiltonian",
-]
+#: public name -> module defining it
+_EXPORTS = {
+    # models
+    "Circuit": "tnbp.models.circuit",
+    "PauliSum": "tnbp.models.hamiltonian",
+    "Partition": "tnbp.models.partition",
+    "from_qasm": "tnbp.models.qasm",
+    # states
+    "State": "tnbp.states.base",
+    "BondRecord": "tnbp.states.record",
+    "TruncationWarning": "tnbp.states.record",
+    "DenseState": "tnbp.states.dense",
+    "MPSState": "tnbp.states.mps",
+    "TNState": "tnbp.states.tn.lightcone",
+    "simulate": "tnbp.states.simulate",
+    "GibbsState": "tnbp.states.gibbs.base",
+    "gibbs_state": "tnbp.states.gibbs.api",
+    # estimators
+    "Estimate": "tnbp.estimators.estimate",
+    "EstimateArray": "tnbp.estimators.estimate",
+    "entropy": "tnbp.estimators.entropy",
+    "entropy_profile": "tnbp.estimators.entropy",
+    "subsystem_entropy": "tnbp.estimators.entropy",
+    "purity": "tnbp.estimators.entropy",
+    "mutual_information": "tnbp.estimators.entropy",
+    "trace_distance_to_maximally_mixed": "tnbp.estimators.distance",
+    "fidelity": "tnbp.estimators.distance",
+    "expectation": "tnbp.estimators.expectation",
+    "expectation_value": "tnbp.estimators.expectation",
+    "ScalingFit": "tnbp.estimators.scaling",
+    "entanglement_law": "tnbp.estimators.scaling",
+    "fit_entanglement_law": "tnbp.estimators.scaling",
+    "thermal_energy": "tnbp.estimators.thermodynamics",
+    "thermal_entropy": "tnbp.estimators.thermodynamics",
+    # gradients
+    "gradient": "tnbp.gradients.api",
+    "GradientMoments": "tnbp.gradients.moments",
+    "exact_gradient_variance": "tnbp.gradients.moments",
+    # ensembles
+    "gradient_variance": "tnbp.ensembles.circuit_gradients",
+    "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",
+    "SerialExecutor": "tnbp.ensembles.engine",
+    "DecayFit": "tnbp.ensembles.fits",
+    "fit_exponential_decay": "tnbp.ensembles.fits",
+}
+
+#: public modules that keep their historical import paths (``import tnbp.ansatz``)
+_MODULE_ALIASES = {
+    "tnbp.ansatz": "tnbp.models.ansatz",
+    "tnbp.observables": "tnbp.models.observables",
+    "tnbp.hamiltonian": "tnbp.models.hamiltonian",
+    "tnbp.qbm": "tnbp.gradients.qbm",
+    "tnbp.theory": "tnbp.references.theory",
+    "tnbp.free_fermion": "tnbp.references.free_fermion",
+}
+
+_SUBPACKAGES = (
+    "models",
+    "states",
+    "estimators",
+    "gradients",
+    "ensembles",
+    "results",
+    "plotting",
+    "references",
+    "limits",
+)
+
+__all__ = sorted([*_EXPORTS, *(alias.rpartition(".")[2] for alias in _MODULE_ALIASES)])
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Serve an aliased module name with the module it stands for."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module):
+        pass  # already executed under its own name
+
+
+class _AliasFinder(importlib.abc.MetaPathFinder):
+    """Find the aliased public modules of :data:`_MODULE_ALIASES`."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        alias = _MODULE_ALIASES.get(fullname)
+        if alias is None:
+            return None
+        return importlib.util.spec_from_loader(fullname, _AliasLoader(alias))
+
+
+if not any(isinstance(f, _AliasFinder) for f in sys.meta_path):
+    sys.meta_path.append(_AliasFinder())
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif f"{__name__}.{name}" in _MODULE_ALIASES or name in _SUBPACKAGES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | set(_SUBPACKAGES))

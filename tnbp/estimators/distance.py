@@ -8,10 +8,10 @@ states :math:`\\tfrac12\\|\\rho_v - I/D_v\\|_1 \\lesssim \\tfrac12\\sqrt{D_v/D_h
 
 from __future__ import annotations
 
-from .. import spectrum
-from ..diagnostics import Estimate, flagged
-from ..observables import FidelityCost, fidelity_cost
-from ._common import check_state, check_subsystem, subsystem_spectrum
+from ..models.losses import FidelityCost, fidelity_cost
+from ..states import spectrum
+from .estimate import Estimate, flagged
+from .subsystems import check_state, check_subsystem, subsystem_spectrum
 
 
 def trace_distance_to_maximally_mixed(state, qubits) -> Estimate:

@@ -10,17 +10,17 @@ For a pure state and a set of qubits :math:`A` with reduced state
 
 so :math:`0 \\le S_\\alpha(A) \\le |A|` and ``k`` Bell pairs across a cut carry
 ``k`` bits. Every result carries the caveats of its state
-(:mod:`tnbp.diagnostics`).
+(:mod:`tnbp.estimators.estimate`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import spectrum
 from .._checks import check_alpha
-from ..diagnostics import Estimate, EstimateArray, entropy_error, flagged
-from ._common import check_cut, check_state, check_subsystem, subsystem_spectrum
+from ..states import spectrum
+from .estimate import Estimate, EstimateArray, entropy_error, flagged
+from .subsystems import check_cut, check_state, check_subsystem, subsystem_spectrum
 
 
 def entropy(state, cut: int, alpha: float = 1) -> Estimate:

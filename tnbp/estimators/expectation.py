@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnostics import Estimate, flagged
-from ..observables import Observable, as_observable
-from ..paulis import check_pauli
-from ._common import check_state, check_subsystem
+from ..models.operators import Observable, as_observable
+from ..models.paulis import check_pauli
+from .estimate import Estimate, flagged
+from .subsystems import check_state, check_subsystem
 
 
 def expectation(state, pauli: str, qubits) -> Estimate:
@@ -25,7 +25,7 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     -------
     Estimate
         The value, with ``truncation_error`` :math:`2T` for a state at trace
-        distance :math:`T` from the exact one (:mod:`tnbp.diagnostics`).
+        distance :math:`T` from the exact one (:mod:`tnbp.estimators.estimate`).
 
     Examples
     --------

@@ -1,0 +1,123 @@
+"""How much an estimate can be trusted.
+
+States carry *caveats*: short codes saying why their numbers may be off. Every
+estimator returns an :class:`Estimate` (a ``float``) or :class:`EstimateArray`
+(an ``ndarray``) carrying the caveats of the state it came from, and emits a
+:class:`TruncationWarning` when there are any. Codes:
+
+``"bond_saturated"``
+    Some cut's entropy came within ``margin`` bits of :math:`\\log_2\\chi` with
+    its bond at the cap :math:`\\chi` = ``max_bond``: the state is likely
+    volume-law and entropies are underestimated. Raise ``max_bond``.
+``"truncated"``
+    The total discarded weight exceeds ``discard_tol``.
+``"auto_not_converged"``
+    ``max_bond="auto"`` stopped at its memory cap before the entropies converged.
+
+Besides caveats, each estimate carries ``truncation_error``: an estimated bound
+on its distance from the exact (untruncated) value. For a truncated pure state
+with discarded weight :math:`\\epsilon`, the trace distance to the exact state is
+:math:`T \\approx \\sqrt{\\epsilon}`; reduced states are no further apart, so
+
+- Pauli expectations move by at most :math:`2T` (Hoelder);
+- trace distances to :math:`I/D` by at most :math:`T` (triangle inequality);
+- purities by at most :math:`4T`;
+- von Neumann entropies of :math:`k` qubits (:math:`d = 2^k`) by at most
+  :math:`T\\log_2(d - 1) + H_2(T)` (Fannes-Audenaert), and Renyi-2 entropies by
+  at most :math:`\\log_2 \\frac{P}{P - 4T}` for purity :math:`P`.
+
+Bounds are capped at the trivial ones (``k`` bits, 1, ...). Other Renyi orders
+have no bound here: their ``truncation_error`` is NaN when :math:`T > 0`. The
+bound is only as good as the fidelity estimate it rests on, which tracks the
+true fidelity to within a few percent of the infidelity on random circuits.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..states.record import TruncationWarning
+
+__all__ = ["Estimate", "EstimateArray", "TruncationWarning", "entropy_error", "flagged"]
+
+
+class Estimate(float):
+    """A float with the caveats and truncation error of the state it came from."""
+
+    caveats: tuple[str, ...]
+    truncation_error: float
+
+    def __new__(cls, value, caveats=(), truncation_error=0.0):
+        obj = super().__new__(cls, value)
+        obj.caveats = tuple(caveats)
+        obj.truncation_error = float(truncation_error)
+        return obj
+
+    @property
+    def trusted(self) -> bool:
+        """True when the estimate has no caveats."""
+        return not self.caveats
+
+    def __repr__(self) -> str:
+        base = float.__repr__(self)
+        if self.truncation_error:
+            base += f" +- {self.truncation_error:.2g}"
+        return f"{base} [{', '.join(self.caveats)}]" if self.caveats else base
+
+    def __reduce__(self):
+        return (Estimate, (float(self), self.caveats, self.truncation_error))
+
+
+class EstimateArray(np.ndarray):
+    """An ndarray with caveats and one truncation-error bound valid for every entry."""
+
+    def __new__(cls, values, caveats=(), truncation_error=0.0):
+        obj = np.asarray(values, dtype=float).view(cls)
+        obj.caveats = tuple(caveats)
+        obj.truncation_error = float(truncation_error)
+        return obj
+
+    def __array_finalize__(self, obj):
+        self.caveats = getattr(obj, "caveats", ())
+        self.truncation_error = getattr(obj, "truncation_error", 0.0)
+
+    @property
+    def trusted(self) -> bool:
+        return not self.caveats
+
+
+def flagged(state, value, truncation_error: float = 0.0):
+    """Wrap an estimator's result with ``state``'s caveats; warn if there are any."""
+    caveats = state.caveats
+    if caveats:
+        warnings.warn(state.caveat_message(), TruncationWarning, stacklevel=3)
+    if np.ndim(value) == 0:
+        return Estimate(value, caveats, truncation_error)
+    return EstimateArray(value, caveats, truncation_error)
+
+
+def _h2(x: float) -> float:
+    if x <= 0 or x >= 1:
+        return 0.0
+    return float(-x * np.log2(x) - (1 - x) * np.log2(1 - x))
+
+
+def entropy_error(T: float, num_qubits: int, alpha: float = 1.0, purity=None) -> float:
+    """Bound on the change of the entropy of ``num_qubits`` qubits at trace distance ``T``."""
+    if T == 0 or num_qubits == 0:
+        return 0.0
+    if alpha == 1.0:
+        d = 2.0**num_qubits
+        if T >= 1 - 1 / d:
+            return float(num_qubits)
+        return min(float(num_qubits), T * np.log2(d - 1) + _h2(T))
+    if alpha == 2.0 and purity is not None:
+        low = purity - 4 * T
+        return (
+            float(num_qubits)
+            if low <= 0
+            else min(num_qubits, float(np.log2(purity / low)))
+        )
+    return float("nan")

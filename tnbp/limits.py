@@ -1,0 +1,42 @@
+"""Size limits and numerical noise floors, each defined once.
+
+Every limit has one name and one meaning; modules import them from here.
+Sizes are in qubits unless the name says entries (array elements).
+"""
+
+from __future__ import annotations
+
+# ------------------------------------------------------------------ sizes
+#: Largest register the dense statevector backend accepts (2^26 amplitudes = 1 GiB).
+MAX_DENSE_QUBITS = 26
+#: Largest set of qubits whose reduced density matrix is formed explicitly.
+MAX_RDM_QUBITS = 12
+#: Largest number of entries an MPS reduced-density-matrix contraction may hold
+#: at once (ket x bra x bond legs; 2^28 complex numbers = 4 GiB).
+MAX_RDM_ENTRIES = 2**28
+#: Largest n for dense Gibbs states (``gibbs_state(backend="dense")``).
+MAX_DENSE_GIBBS_QUBITS = 12
+#: Dense Gibbs states up to this size diagonalize with one BLAS thread (faster).
+SMALL_DENSE_GIBBS_QUBITS = 9
+#: Largest n for the dense matrix of a :class:`~tnbp.PauliSum`.
+MAX_DENSE_HAMILTONIAN_QUBITS = 14
+#: ``PauliSum.norm(method="auto")`` diagonalizes exactly up to this many qubits.
+EXACT_NORM_QUBITS = 12
+#: Largest visible set of a fidelity cost: its gradient operator is expanded in
+#: the 4^k Pauli strings on the visible qubits.
+MAX_FIDELITY_QUBITS = 6
+#: Schmidt-rank bounds are capped at 2^62 so that they fit a 64-bit integer.
+MAX_BOUND_EXPONENT = 62
+
+# ------------------------------------------------------------ noise floors
+#: Eigenvalues of a reduced state below this are floating-point noise (a dense
+#: spectrum from ``eigvalsh`` resolves nothing below ~1e-16) and count as zero.
+SPECTRUM_NOISE_FLOOR = 1e-14
+#: Relative squared-norm losses of one two-site update below this are SVD
+#: rounding, not truncation: they enter the discarded weight but are not
+#: counted as truncations.
+TRUNCATION_NOISE_FLOOR = 1e-13
+#: Largest max |U^dag U - I| accepted for a user-supplied unitary.
+UNITARY_ATOL = 1e-10
+#: Eigenvalues of sqrt(sigma) rho sqrt(sigma) below this (relative) count as zero.
+FIDELITY_RANK_TOL = 1e-12

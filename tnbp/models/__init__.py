@@ -1,0 +1,23 @@
+"""Models: circuits, Hamiltonians, observables and partitions, as pure data.
+
+Nothing here simulates; :mod:`tnbp.states` turns models into states.
+"""
+
+from .circuit import Circuit
+from .gates import Gate
+from .hamiltonian import PauliSum
+from .operators import Observable, Term
+from .partition import Partition
+from .qasm import from_qasm
+from .qbm import QBM
+
+__all__ = [
+    "QBM",
+    "Circuit",
+    "Gate",
+    "Observable",
+    "PauliSum",
+    "Partition",
+    "Term",
+    "from_qasm",
+]

@@ -1,0 +1,361 @@
+"""Hamiltonians: real-coefficient Pauli sums, and the models of the source papers.
+
+A :class:`PauliSum` is :math:`H = c_0 + \\sum_t c_t P_t` on ``n`` qubits with
+real :math:`c_t` and Pauli strings :math:`P_t` on listed qubits. It is pure
+data, like a :class:`~tnbp.Circuit`; :func:`tnbp.gibbs_state` turns it into a
+thermal state.
+
+Builders (all traceless, open chains, qubit 0 first):
+
+- :func:`random_two_local`: eq. (C1) of arXiv:2010.15968,
+  :math:`H = \\sum_{i,a} J^i_a \\sigma^i_a + \\sum_{i<j}\\sum_{a,b}
+  J^{ij}_{ab}\\sigma^i_a\\sigma^j_b`, onsite :math:`J \\sim N(0, 0.01)` and
+  offsite :math:`J \\sim N(0, 1)` by default, over all pairs or neighbours;
+- :func:`xx_chain` :math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \\sum_i h_i Z_i`;
+- :func:`xxz_chain` (and :func:`heisenberg_chain`, :math:`\\Delta = 1`)
+  :math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \\Delta Z_iZ_{i+1}) + \\sum_i h_i Z_i`;
+- :func:`tfim_chain` :math:`-J\\sum_i X_iX_{i+1} - g\\sum_i Z_i` (TeNPy's
+  ``TFIChain`` convention; free fermions under Jordan-Wigner).
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+
+import numpy as np
+
+from .._checks import as_rng, check_int, check_labels, check_opt, check_real
+from ..limits import EXACT_NORM_QUBITS, MAX_DENSE_HAMILTONIAN_QUBITS
+from .operators import Observable, pauli_sum
+from .paulis import PAULI_MATRICES, check_pauli, pauli_matrix
+
+
+class PauliSum:
+    """A Hamiltonian :math:`H = c_0 + \\sum_t c_t P_t` with real coefficients.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits.
+
+    Examples
+    --------
+    >>> H = PauliSum(3)
+    >>> H.add(1.0, "XX", (0, 1)).add(0.5, "Z", (2,))
+    PauliSum(n=3, terms=2)
+    >>> H.locality
+    2
+    """
+
+    def __init__(self, n: int):
+        self._n = check_int(n, "n", minimum=1)
+        self._terms: list[tuple[float, str, tuple[int, ...]]] = []
+        self.constant = 0.0
+
+    @property
+    def n(self) -> int:
+        return self._n
+
+    @property
+    def terms(self) -> tuple[tuple[float, str, tuple[int, ...]], ...]:
+        """``(coeff, pauli, qubits)`` of every non-identity term, identity letters dropped."""
+        return tuple(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __repr__(self) -> str:
+        return f"PauliSum(n={self._n}, terms={len(self._terms)})"
+
+    @property
+    def locality(self) -> int:
+        """Largest number of qubits a term acts on (0 for a constant)."""
+        return max((len(q) for _, _, q in self._terms), default=0)
+
+    def add(self, coeff, pauli: str, qubits) -> PauliSum:
+        """Add ``coeff * pauli`` on ``qubits``; returns ``self`` for chaining.
+
+        ``coeff`` must be real and finite; identity letters are dropped and an
+        all-identity string adds to :attr:`constant`.
+        """
+        coeff = check_real(coeff, "coeff")
+        if isinstance(qubits, numbers.Integral):
+            qubits = (qubits,)
+        qubits = check_labels(qubits, "qubits", allow_empty=False)
+        bad = [q for q in qubits if q >= self._n]
+        if bad:
+            raise ValueError(f"`qubits` {bad} out of range for {self._n} qubits.")
+        pauli = check_pauli(pauli, len(qubits), name="pauli")
+        kept = [(p, q) for p, q in zip(pauli, qubits) if p != "I"]
+        if not kept:
+            self.constant += coeff
+        elif coeff != 0.0:
+            ps, qs = zip(*sorted(kept, key=lambda pq: pq[1]))
+            self._terms.append((coeff, "".join(ps), tuple(qs)))
+        return self
+
+    def scaled(self, factor) -> PauliSum:
+        """:math:`\\lambda H` as a new sum."""
+        factor = check_real(factor, "factor")
+        out = PauliSum(self._n)
+        out._terms = [(factor * c, p, q) for c, p, q in self._terms if factor != 0]
+        out.constant = factor * self.constant
+        return out
+
+    def simplified(self) -> PauliSum:
+        """Equal strings on equal qubits merged (first-appearance order), zeros dropped."""
+        acc: dict[tuple[str, tuple[int, ...]], float] = {}
+        for c, p, q in self._terms:
+            acc[(p, q)] = acc.get((p, q), 0.0) + c
+        out = PauliSum(self._n)
+        out._terms = [(c, p, q) for (p, q), c in acc.items() if c != 0.0]
+        out.constant = self.constant
+        return out
+
+    def traceless(self) -> PauliSum:
+        """:math:`H - \\mathrm{Tr}(H)/2^n`: the constant removed."""
+        out = self.simplified()
+        out.constant = 0.0
+        return out
+
+    def require_terms(self, name: str = "H") -> PauliSum:
+        """Raise ``ValueError`` if there is no non-identity term."""
+        if not self._terms:
+            raise ValueError(
+                f"`{name}` has no terms (an empty or constant Hamiltonian)."
+            )
+        return self
+
+    # ------------------------------------------------------------ conversions
+    def to_observable(self) -> Observable:
+        """The same operator as an :class:`~tnbp.observables.Observable`."""
+        self.require_terms()
+        return pauli_sum(list(self._terms), constant=self.constant, name="H")
+
+    def to_dense(self) -> np.ndarray:
+        """The ``2^n x 2^n`` matrix (qubit 0 most significant), ``n <= 14``."""
+        if self._n > MAX_DENSE_HAMILTONIAN_QUBITS:
+            raise ValueError(
+                f"`H`: dense matrices are limited to {MAX_DENSE_HAMILTONIAN_QUBITS} "
+                f"qubits, got n = {self._n}."
+            )
+        n = self._n
+        basis = np.arange(2**n)
+        out = self.constant * np.eye(2**n, dtype=complex)
+        for c, p, q in self._terms:
+            # P|b> = phase(b)|b ^ flip>: X flips, Z gives (-1)^b, Y = i X Z
+            flip, value = 0, np.full(basis.size, complex(c))
+            for letter, qubit in zip(p, q):
+                shift = n - 1 - qubit
+                sign = 1 - 2 * ((basis >> shift) & 1)
+                if letter in "XY":
+                    flip |= 1 << shift
+                if letter == "Z":
+                    value *= sign
+                elif letter == "Y":
+                    value *= 1j * sign
+            out[basis ^ flip, basis] += value
+        return out
+
+    def local_terms(self) -> dict[tuple[int, ...], np.ndarray]:
+        """Sum of the terms on each support, as a dense matrix on those qubits (sorted)."""
+        out: dict[tuple[int, ...], np.ndarray] = {}
+        for c, p, q in self._terms:
+            out[q] = out.get(q, 0) + c * pauli_matrix(p)
+        return out
+
+    def to_mpo(self, *, cutoff: float = 1e-12):
+        """:math:`H` as a quimb ``MatrixProductOperator`` (1- and 2-local terms).
+
+        Built by the finite-state-automaton construction: a bond carries either
+        "nothing placed yet", "term complete", or an open :math:`\\sigma^i_a`
+        waiting for its partner, then compressed (relative ``cutoff``).
+        """
+        import quimb.tensor as qtn
+
+        if self.locality > 2:
+            raise ValueError(f"`H` has {self.locality}-local terms; to_mpo takes <= 2.")
+        n = self._n
+        if n == 1:
+            return qtn.MatrixProductOperator([self.to_dense()], shape="ud")
+        onsite = [np.zeros((2, 2), dtype=complex) for _ in range(n)]
+        onsite[0] += self.constant * np.eye(2)
+        pairs: dict[tuple[int, str], dict[int, np.ndarray]] = {}
+        for c, p, q in self._terms:
+            if len(q) == 1:
+                onsite[q[0]] += c * PAULI_MATRICES[p]
+            else:
+                ops = pairs.setdefault((q[0], p[0]), {})
+                ops[q[1]] = ops.get(q[1], 0) + c * PAULI_MATRICES[p[1]]
+        last = {key: max(ops) for key, ops in pairs.items()}
+        eye = np.eye(2, dtype=complex)
+        channels_left: list = []  # open (i, a) on the bond left of the site
+        arrays = []
+        for k in range(n):
+            channels_right = [ch for ch in channels_left if last[ch] > k]
+            channels_right += [ch for ch in sorted(pairs) if ch[0] == k]
+            dl, dr = 2 + len(channels_left), 2 + len(channels_right)
+            W = np.zeros((dl, dr, 2, 2), dtype=complex)
+            W[0, 0] = eye
+            W[1, 1] = eye
+            W[0, 1] = onsite[k]
+            rpos = {ch: 2 + r for r, ch in enumerate(channels_right)}
+            for ch in channels_right:
+                if ch[0] == k:
+                    W[0, rpos[ch]] = PAULI_MATRICES[ch[1]]
+            for lpos, ch in enumerate(channels_left, start=2):
+                if k in pairs[ch]:
+                    W[lpos, 1] = pairs[ch][k]
+                if ch in rpos:
+                    W[lpos, rpos[ch]] = eye
+            arrays.append(W)
+            channels_left = channels_right
+        arrays[0] = arrays[0][0]  # start in "nothing placed"
+        arrays[-1] = arrays[-1][:, 1]  # end in "complete"
+        mpo = qtn.MatrixProductOperator(arrays, shape="lrud")
+        mpo.compress(cutoff=cutoff, cutoff_mode="rel")
+        return mpo
+
+    # ------------------------------------------------------------------ norms
+    def norm(
+        self, *, method: str = "auto", bond_dims=(8, 16, 32, 64), tol=1e-9
+    ) -> float:
+        """Operator norm :math:`\\|H\\| = \\max(|E_{min}|, |E_{max}|)`.
+
+        ``method="exact"`` diagonalizes the dense matrix; ``"dmrg"`` runs quimb's
+        two-site DMRG for the ground states of :math:`+H` and :math:`-H`
+        (variational, so a lower bound on the norm, converged to ``tol``);
+        ``"auto"`` is exact up to :data:`EXACT_NORM_QUBITS` qubits. Known issue:
+        with quimb 1.15 and cotengra 0.8.3 DMRG fails on the MPOs of all-to-all
+        models beyond ~12 qubits (nearest-neighbour ones work); a
+        ``RuntimeError`` then says so. ``method="exact"`` works to 14 qubits.
+        """
+        check_opt("method", method, ("auto", "exact", "dmrg"))
+        self.require_terms()
+        if method == "exact" or (method == "auto" and self._n <= EXACT_NORM_QUBITS):
+            w = np.linalg.eigvalsh(self.to_dense())
+            return float(max(abs(w[0]), abs(w[-1])))
+        import quimb.tensor as qtn
+
+        energies = []
+        for sign in (1.0, -1.0):
+            dmrg = qtn.DMRG2(self.scaled(sign).to_mpo(), bond_dims=list(bond_dims))
+            try:
+                dmrg.solve(tol=tol, max_sweeps=20, verbosity=0)
+            except AttributeError as exc:  # raised inside quimb/cotengra
+                raise RuntimeError(
+                    "quimb's DMRG failed on this Hamiltonian's MPO (seen with quimb "
+                    "1.15 / cotengra 0.8.3 for all-to-all couplings beyond ~12 qubits: "
+                    f"{exc}). Use method='exact' (up to {MAX_DENSE_HAMILTONIAN_QUBITS} "
+                    "qubits) or scale by a known norm with scaled()."
+                ) from exc
+            energies.append(float(np.real(dmrg.energy)))
+        return float(max(abs(e) for e in energies))
+
+    def normalized(self, **norm_opts) -> PauliSum:
+        """:math:`H / \\|H\\|` (see :meth:`norm`)."""
+        return self.scaled(1.0 / self.norm(**norm_opts))
+
+
+# ---------------------------------------------------------------- builders
+def _coefficients(value, size: int, name: str) -> np.ndarray:
+    """A scalar or length-``size`` sequence of real finite coefficients."""
+    if np.iscomplexobj(value):
+        raise TypeError(f"`{name}` must be real, got {value!r}.")
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        arr = np.full(size, float(arr))
+    if arr.shape != (size,):
+        raise ValueError(f"`{name}` must be a scalar or have length {size}.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must be finite.")
+    return arr
+
+
+def xxz_chain(n: int, *, J=1.0, delta=1.0, h=0.0) -> PauliSum:
+    """:math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \\Delta Z_iZ_{i+1}) + \\sum_i h_i Z_i`.
+
+    ``J`` (length ``n - 1``) and ``h`` (length ``n``) may be scalars or arrays.
+    """
+    n = check_int(n, "n", minimum=2)
+    J = _coefficients(J, n - 1, "J")
+    h = _coefficients(h, n, "h")
+    delta = check_real(delta, "delta")
+    H = PauliSum(n)
+    for i in range(n - 1):
+        H.add(J[i], "XX", (i, i + 1)).add(J[i], "YY", (i, i + 1))
+        if delta != 0:
+            H.add(delta * J[i], "ZZ", (i, i + 1))
+    for i in range(n):
+        if h[i] != 0:
+            H.add(h[i], "Z", (i,))
+    return H
+
+
+def xx_chain(n: int, *, J=1.0, h=0.0) -> PauliSum:
+    """:math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \\sum_i h_i Z_i` (free fermions)."""
+    return xxz_chain(n, J=J, delta=0.0, h=h)
+
+
+def heisenberg_chain(n: int, *, J=1.0, h=0.0) -> PauliSum:
+    """:math:`\\sum_i J_i\\, \\vec\\sigma_i \\cdot \\vec\\sigma_{i+1} + \\sum_i h_i Z_i`."""
+    return xxz_chain(n, J=J, delta=1.0, h=h)
+
+
+def tfim_chain(n: int, *, J=1.0, g=1.0) -> PauliSum:
+    """Transverse-field Ising chain :math:`-\\sum_i J_i X_iX_{i+1} - \\sum_i g_i Z_i`."""
+    n = check_int(n, "n", minimum=2)
+    J = _coefficients(J, n - 1, "J")
+    g = _coefficients(g, n, "g")
+    H = PauliSum(n)
+    for i in range(n - 1):
+        H.add(-J[i], "XX", (i, i + 1))
+    for i in range(n):
+        if g[i] != 0:
+            H.add(-g[i], "Z", (i,))
+    return H
+
+
+def random_two_local(
+    n: int,
+    *,
+    onsite_std: float = 0.1,
+    offsite_std: float = 1.0,
+    pairs: str = "all",
+    seed=None,
+) -> PauliSum:
+    """The random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
+
+    Parameters
+    ----------
+    n : int
+    onsite_std, offsite_std : float, optional
+        Standard deviations of the normal onsite :math:`J^i_a` and offsite
+        :math:`J^{ij}_{ab}` coefficients (defaults: variances 0.01 and 1, as in
+        the paper's Figs. 3b-c and 4c).
+    pairs : {"all", "nearest"}, optional
+        All pairs :math:`i < j` or nearest neighbours of an open chain.
+    seed : int or numpy.random.Generator, optional
+    """
+    n = check_int(n, "n", minimum=1)
+    onsite_std = check_real(onsite_std, "onsite_std")
+    offsite_std = check_real(offsite_std, "offsite_std")
+    if onsite_std < 0 or offsite_std < 0:
+        raise ValueError("`onsite_std` and `offsite_std` must be >= 0.")
+    check_opt("pairs", pairs, ("all", "nearest"))
+    rng = as_rng(seed)
+    H = PauliSum(n)
+    for i in range(n):
+        for a, c in zip("XYZ", rng.normal(0.0, onsite_std, size=3)):
+            H.add(c, a, (i,))
+    links = (
+        itertools.combinations(range(n), 2)
+        if pairs == "all"
+        else ((i, i + 1) for i in range(n - 1))
+    )
+    for i, j in links:
+        coeffs = rng.normal(0.0, offsite_std, size=9)
+        for (a, b), c in zip(itertools.product("XYZ", repeat=2), coeffs):
+            H.add(c, a + b, (i, j))
+    return H

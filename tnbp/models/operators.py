@@ -1,0 +1,109 @@
+"""Operators that states are measured with: sums of products of one-qubit operators.
+
+An :class:`Observable` is :math:`O = c_0 + \\sum_t c_t \\bigotimes_{q \\in S_t} O^{(t)}_q`
+with real coefficients and Hermitian 2x2 factors: Pauli sums, and the cost
+functions of :mod:`tnbp.observables` (projectors onto product targets).
+
+Observables are pure data; states evaluate them (:func:`tnbp.expectation_value`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+
+import numpy as np
+
+from .._checks import check_labels, check_real
+from .paulis import PAULI_MATRICES, check_pauli
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Term:
+    """``coeff * prod_q ops[q]`` on the listed qubits (2x2 Hermitian factors)."""
+
+    coeff: float
+    qubits: tuple[int, ...]
+    ops: tuple[np.ndarray, ...]
+
+    def as_dict(self) -> dict[int, np.ndarray]:
+        return dict(zip(self.qubits, self.ops))
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Observable:
+    """A Hermitian observable :math:`c_0 + \\sum_t c_t \\bigotimes_q O^{(t)}_q`.
+
+    Build one with :func:`pauli_sum` or a cost of :mod:`tnbp.observables`,
+    or pass a ``[(coeff, "ZZ", (i, j)), ...]`` list wherever an observable is taken.
+    """
+
+    terms: tuple[Term, ...]
+    constant: float = 0.0
+    label: str = "observable"
+
+    @property
+    def support(self) -> tuple[int, ...]:
+        """Sorted qubits some term acts on."""
+        return tuple(sorted({q for t in self.terms for q in t.qubits}))
+
+    def relabeled(self, labels) -> Observable:
+        """The same terms (constant dropped) on qubits renumbered by position in ``labels``.
+
+        Qubit ``labels[r]`` becomes qubit ``r`` (see :meth:`tnbp.Circuit.restrict`).
+        """
+        rel = {q: r for r, q in enumerate(labels)}
+        terms = tuple(
+            Term(t.coeff, tuple(rel[q] for q in t.qubits), t.ops) for t in self.terms
+        )
+        return Observable(terms, 0.0, self.label)
+
+    def check(self, n: int, *, name: str = "observable") -> Observable:
+        """Raise ``ValueError`` if a term acts outside an ``n``-qubit register."""
+        bad = [q for q in self.support if q >= n]
+        if bad:
+            raise ValueError(
+                f"`{name}` acts on qubit(s) {bad}, out of range for {n} qubits."
+            )
+        return self
+
+
+def pauli_sum(terms, *, constant: float = 0.0, name: str = "observable") -> Observable:
+    """:math:`\\sum_t c_t P_t` from ``[(coeff, pauli, qubits), ...]``.
+
+    Examples
+    --------
+    >>> obs = pauli_sum([(1.0, "ZZ", (3, 4)), (0.5, "X", (0,))])
+    >>> obs.support
+    (0, 3, 4)
+    """
+    if isinstance(terms, (str, bytes)) or not hasattr(terms, "__iter__"):
+        raise TypeError(f"`{name}` must be a list of (coeff, pauli, qubits) tuples.")
+    out = []
+    for entry in terms:
+        if not isinstance(entry, (tuple, list)) or len(entry) != 3:
+            raise TypeError(
+                f"`{name}`: each term must be (coeff, pauli, qubits), got {entry!r}."
+            )
+        coeff, pauli, qubits = entry
+        coeff = check_real(coeff, name)
+        if isinstance(qubits, numbers.Integral):
+            qubits = (qubits,)
+        qubits = check_labels(qubits, name, allow_empty=False)
+        pauli = check_pauli(pauli, len(qubits), name=name)
+        kept = [(q, PAULI_MATRICES[p]) for p, q in zip(pauli, qubits) if p != "I"]
+        if not kept:
+            constant += coeff
+            continue
+        qs, ops = zip(*kept)
+        out.append(Term(coeff, tuple(qs), tuple(ops)))
+    if not out and constant == 0:
+        raise ValueError(f"`{name}` has no terms.")
+    return Observable(tuple(out), float(constant), "pauli_sum")
+
+
+def as_observable(obs, n: int, *, name: str = "observable") -> Observable:
+    """Accept an :class:`Observable` or a ``(coeff, pauli, qubits)`` list; check its range."""
+    if not isinstance(obs, Observable):
+        obs = pauli_sum(obs, name=name)
+    return obs.check(n, name=name)

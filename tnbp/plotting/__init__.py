@@ -1,0 +1,13 @@
+"""Figures for studies (matplotlib, non-interactive backend)."""
+
+from .figures import (
+    plot_entanglement_vs_depth,
+    plot_gradient_variance,
+    plot_qbm_hidden_units,
+)
+
+__all__ = [
+    "plot_entanglement_vs_depth",
+    "plot_gradient_variance",
+    "plot_qbm_hidden_units",
+]

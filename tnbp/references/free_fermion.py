@@ -1,0 +1,385 @@
+"""Exact simulation of matchgate (free-fermion) circuits, for large-n references.
+
+Under the Jordan-Wigner map :math:`\\gamma_{2j} = (\\prod_{k<j} Z_k) X_j`,
+:math:`\\gamma_{2j+1} = (\\prod_{k<j} Z_k) Y_j`, the rotations
+:math:`e^{-i\\theta P/2}` with :math:`P \\in \\{Z_j, X_jX_{j+1}, Y_jY_{j+1},
+X_jY_{j+1}, Y_jX_{j+1}\\}` are exponentials of Majorana bilinears,
+:math:`P = i s\\, \\gamma_a \\gamma_b`, and act on the Majorana covariance matrix
+
+.. math::
+
+    \\Gamma_{kl} = \\tfrac{i}{2} \\langle [\\gamma_k, \\gamma_l] \\rangle
+
+as a rotation by :math:`s\\theta` in the :math:`(a, b)` plane:
+:math:`\\Gamma \\to R \\Gamma R^T`, at :math:`O(n)` cost per gate. Computational
+basis states are Gaussian, so every output state is, and its entanglement
+follows from :math:`\\Gamma`: a contiguous block whose restricted covariance has
+eigenvalues :math:`\\pm i \\nu_k` has entropy
+:math:`\\sum_k H_2\\big((1 + \\nu_k)/2\\big)` bits.
+
+Thermal states of quadratic Hamiltonians
+:math:`H = \\tfrac{i}{4} \\sum_{kl} A_{kl} \\gamma_k \\gamma_l` (``A`` real
+antisymmetric, built from Pauli terms by :func:`majorana_hamiltonian`) are
+Gaussian too: :func:`thermal_covariance` gives their :math:`\\Gamma`, which the
+block functions above read, and :func:`thermal_log_partition`,
+:func:`thermal_energy` and :func:`thermal_entropy` give the whole-chain
+thermodynamics from the spectrum of :math:`iA`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from .._checks import check_bitstring, check_int, check_qubits, check_real
+from ..models.circuit import Circuit
+from ..models.paulis import check_pauli
+
+# Pauli string on (j, j+1) (or on j) -> (sign s, offset of a, offset of b) with
+# P = i s gamma_a gamma_b and a = 2j + offset.
+_BILINEARS = {
+    "Z": (-1, 0, 1),
+    "XX": (-1, 1, 2),
+    "YY": (1, 0, 3),
+    "XY": (-1, 1, 3),
+    "YX": (1, 0, 2),
+}
+
+
+def _find_bilinear(pauli: str, qubits: tuple[int, ...]):
+    """``(s, a, b)`` with ``P = i s gamma_a gamma_b``, or None if ``P`` is not one."""
+    if len(qubits) == 2 and qubits[0] == qubits[1] + 1:
+        pauli, qubits = pauli[::-1], qubits[::-1]
+    if pauli not in _BILINEARS or len(pauli) != len(qubits):
+        return None
+    if len(qubits) == 2 and qubits[1] != qubits[0] + 1:
+        return None
+    s, da, db = _BILINEARS[pauli]
+    j = qubits[0]
+    return s, 2 * j + da, 2 * j + db
+
+
+def _majorana_pair(pauli: str, qubits: tuple[int, ...]):
+    pair = _find_bilinear(pauli, qubits)
+    if pair is None:
+        raise ValueError(
+            f"`circuit`: rotation {pauli} on {qubits} is not a nearest-neighbour "
+            "matchgate (allowed: Z, XX, YY, XY, YX on neighbours)."
+        )
+    return pair
+
+
+def initial_covariance(bits: str) -> np.ndarray:
+    """Covariance matrix of ``|bits>``: :math:`\\Gamma_{2j,2j+1} = -\\langle Z_j \\rangle`."""
+    n = len(bits)
+    gamma = np.zeros((2 * n, 2 * n))
+    for j, b in enumerate(bits):
+        z = 1.0 - 2.0 * int(b)
+        gamma[2 * j, 2 * j + 1] = -z
+        gamma[2 * j + 1, 2 * j] = z
+    return gamma
+
+
+def covariance_matrix(circuit: Circuit, initial: str | None = None) -> np.ndarray:
+    """Majorana covariance matrix of ``circuit |initial>`` for a matchgate circuit.
+
+    Raises
+    ------
+    ValueError
+        If the circuit has a gate that is not a matchgate rotation.
+    """
+    bits = check_bitstring(initial, circuit.n)
+    gamma = initial_covariance(bits)
+    for gate in circuit:
+        if not gate.is_rotation:
+            raise ValueError(f"`circuit`: fixed gate {gate.label} is not supported.")
+        s, a, b = _majorana_pair(gate.pauli, gate.qubits)
+        c, sn = np.cos(s * gate.theta), np.sin(s * gate.theta)
+        R = np.array([[c, sn], [-sn, c]])
+        gamma[[a, b], :] = R @ gamma[[a, b], :]
+        gamma[:, [a, b]] = gamma[:, [a, b]] @ R.T
+    return gamma
+
+
+def block_nus(gamma: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The :math:`\\nu_k \\in [0, 1]` of the contiguous block of sites ``start..stop-1``."""
+    sub = gamma[2 * start : 2 * stop, 2 * start : 2 * stop]
+    ev = np.linalg.eigvalsh(1j * sub)
+    return np.clip(np.sort(ev)[len(ev) // 2 :], 0.0, 1.0)
+
+
+def block_entropy(gamma: np.ndarray, start: int, stop: int) -> float:
+    """Von Neumann entropy (bits) of the block of sites ``start..stop-1``."""
+    p = (1 + block_nus(gamma, start, stop)) / 2
+    q = 1 - p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -(np.where(p > 0, p * np.log2(p), 0) + np.where(q > 0, q * np.log2(q), 0))
+    return float(h.sum())
+
+
+def block_purity(gamma: np.ndarray, start: int, stop: int) -> float:
+    """Purity :math:`\\prod_k (1 + \\nu_k^2)/2` of the block ``start..stop-1``."""
+    return float(np.prod((1 + block_nus(gamma, start, stop) ** 2) / 2))
+
+
+def entropy_profile(gamma: np.ndarray) -> np.ndarray:
+    """Entropies (bits) of the first ``ell`` sites for ``ell = 1..n-1``."""
+    n = gamma.shape[0] // 2
+    return np.array([block_entropy(gamma, 0, ell) for ell in range(1, n)])
+
+
+def z_expectation(gamma: np.ndarray, j: int) -> float:
+    """:math:`\\langle Z_j \\rangle = -\\Gamma_{2j, 2j+1}`."""
+    return float(-gamma[2 * j, 2 * j + 1])
+
+
+def zz_expectation(gamma: np.ndarray, i: int, j: int) -> float:
+    """:math:`\\langle Z_i Z_j \\rangle` for ``i != j`` by Wick's theorem."""
+    a, b, c, d = 2 * i, 2 * i + 1, 2 * j, 2 * j + 1
+    g = -1j * gamma  # <gamma_k gamma_l> for k != l
+    four = g[a, b] * g[c, d] - g[a, c] * g[b, d] + g[a, d] * g[b, c]
+    return float(np.real(-four))
+
+
+# ---------------------------------------------------------------------------
+# Thermal (Gibbs) states of quadratic Hamiltonians
+# ---------------------------------------------------------------------------
+
+
+def _term_bilinear(term, n: int):
+    """``(s, a, b, coeff)`` for one ``(coeff, pauli, qubits)`` term of ``terms``."""
+    try:
+        coeff, pauli, qubits = term
+        coeff = check_real(coeff, "coefficient")
+        qubits = check_qubits(qubits, n)
+        pauli = check_pauli(pauli, len(qubits))
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"`terms`: term {term!r} is not a (real coeff, pauli, qubits) tuple "
+            f"on {n} qubits: {err}"
+        ) from err
+    if set(pauli) == {"I"}:
+        raise ValueError(
+            f"`terms`: term {term!r} is an identity (a constant shift), which is "
+            "not supported; add the constant to the energy by hand."
+        )
+    pair = _find_bilinear(pauli, qubits)
+    if pair is None:
+        raise ValueError(
+            f"`terms`: term {term!r} is not a Majorana bilinear (allowed: Z on one "
+            "qubit; XX, YY, XY, YX on neighbours (j, j+1))."
+        )
+    return (*pair, coeff)
+
+
+def majorana_hamiltonian(terms, n: int) -> np.ndarray:
+    """The Majorana matrix ``A`` of a quadratic (matchgate) Hamiltonian.
+
+    Writes :math:`H = \\sum_t c_t P_t` as
+    :math:`H = \\tfrac{i}{4} \\sum_{kl} A_{kl} \\gamma_k \\gamma_l` with ``A``
+    real antisymmetric: a term :math:`c P` with :math:`P = i s \\gamma_a \\gamma_b`
+    (see the module docstring) adds :math:`A_{ab} = 2 s c`, :math:`A_{ba} = -2 s c`.
+    Repeated terms accumulate.
+
+    Parameters
+    ----------
+    terms : sequence of (float, str, int or tuple of int)
+        ``(coeff, pauli, qubits)`` with a real ``coeff`` and ``pauli`` one of
+        ``"Z"`` on one qubit or ``"XX"``, ``"YY"``, ``"XY"``, ``"YX"`` on
+        neighbours ``(j, j + 1)`` (or ``(j + 1, j)``, letters in qubit order).
+        An empty list gives ``H = 0``. ``PauliSum.terms`` has this form (its
+        ``constant`` is not included: it shifts ``ln Z`` by ``-beta * constant``).
+    n : int
+        Number of qubits (``A`` is ``2n x 2n``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``A``, shape ``(2n, 2n)``, real antisymmetric.
+
+    Raises
+    ------
+    ValueError
+        If a term is malformed, an identity, or not a nearest-neighbour
+        Majorana bilinear (e.g. ``XX`` on ``(0, 2)``, ``X`` on one qubit, ``XZ``).
+
+    Examples
+    --------
+    >>> A = majorana_hamiltonian([(0.5, "Z", 0)], 1)  # H = Z/2 = -(i/2) g0 g1
+    >>> A.tolist()
+    [[0.0, -1.0], [1.0, 0.0]]
+    """
+    n = check_int(n, "n", minimum=1)
+    if isinstance(terms, (str, bytes, dict)) or not isinstance(terms, Iterable):
+        raise TypeError(
+            f"`terms` must be a sequence of (coeff, pauli, qubits), got {terms!r}."
+        )
+    A = np.zeros((2 * n, 2 * n))
+    for term in terms:
+        s, a, b, coeff = _term_bilinear(term, n)
+        A[a, b] += 2 * s * coeff
+        A[b, a] -= 2 * s * coeff
+    return A
+
+
+def _check_majorana_matrix(A) -> np.ndarray:
+    """Validate ``A``: real, finite, antisymmetric, even dimension."""
+    A = np.asarray(A)
+    if A.dtype == object or np.iscomplexobj(A) or not np.issubdtype(A.dtype, np.number):
+        raise TypeError(f"`A` must be a real array, got dtype {A.dtype}.")
+    A = A.astype(float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] % 2 or not A.size:
+        raise ValueError(f"`A` must be a (2n, 2n) matrix with n >= 1, got {A.shape}.")
+    if not np.all(np.isfinite(A)):
+        raise ValueError("`A` has non-finite entries.")
+    if not np.allclose(A, -A.T, rtol=0, atol=1e-12 * max(1.0, np.abs(A).max())):
+        raise ValueError("`A` must be antisymmetric (see majorana_hamiltonian).")
+    return A
+
+
+def _check_beta(beta) -> float:
+    """Validate an inverse temperature: finite and >= 0."""
+    beta = check_real(beta, "beta")
+    if beta < 0:
+        raise ValueError(f"`beta` (inverse temperature) must be >= 0, got {beta}.")
+    return beta
+
+
+def _single_particle_energies(A) -> np.ndarray:
+    """The ``2n`` eigenvalues of the Hermitian ``iA``, ascending, in ``+-eps_k`` pairs."""
+    return np.linalg.eigvalsh(1j * _check_majorana_matrix(A))
+
+
+def thermal_covariance(A, beta) -> np.ndarray:
+    """Covariance matrix of the Gibbs state :math:`e^{-\\beta H}/Z`.
+
+    A real orthogonal ``O`` brings ``A`` to
+    :math:`O A O^T = \\bigoplus_k \\begin{pmatrix} 0 & \\epsilon_k \\\\
+    -\\epsilon_k & 0 \\end{pmatrix}`, :math:`\\epsilon_k \\ge 0` (the
+    :math:`\\pm\\epsilon_k` are the eigenvalues of the Hermitian :math:`iA`).
+    With :math:`c = O\\gamma`,
+    :math:`H = \\sum_k \\tfrac{\\epsilon_k}{2}\\, i c_{2k} c_{2k+1}`, a sum of
+    commuting terms with eigenvalues :math:`\\pm\\epsilon_k/2`, so
+    :math:`\\langle i c_{2k} c_{2k+1} \\rangle = -\\tanh(\\beta\\epsilon_k/2)`.
+    Rotating back,
+
+    .. math::
+
+        \\Gamma = i \\tanh\\!\\big(\\tfrac{\\beta}{2}\\, iA\\big),
+
+    computed from the eigendecomposition of :math:`iA`. So :math:`\\Gamma = 0`
+    at ``beta = 0`` and :math:`\\Gamma \\to i\\,\\mathrm{sign}(iA)` (the ground
+    state, if there is no zero mode) as ``beta -> inf``; for ``H = h Z_0``,
+    :math:`\\langle Z_0 \\rangle = -\\Gamma_{01} = -\\tanh(\\beta h)`.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
+    beta : float
+        Inverse temperature, finite and ``>= 0`` (large values are safe).
+
+    Returns
+    -------
+    numpy.ndarray
+        Real antisymmetric :math:`\\Gamma_{kl} = \\tfrac{i}{2}
+        \\langle[\\gamma_k, \\gamma_l]\\rangle`, to pass to :func:`block_entropy`,
+        :func:`block_purity`, :func:`z_expectation`, :func:`zz_expectation`.
+
+    Examples
+    --------
+    >>> A = majorana_hamiltonian([(1.0, "Z", 0)], 1)
+    >>> bool(np.isclose(z_expectation(thermal_covariance(A, 2.0), 0), -np.tanh(2.0)))
+    True
+    """
+    A = _check_majorana_matrix(A)
+    beta = _check_beta(beta)
+    eps, V = np.linalg.eigh(1j * A)
+    gamma = np.real(1j * (V * np.tanh(beta * eps / 2)) @ V.conj().T)
+    return (gamma - gamma.T) / 2
+
+
+def thermal_log_partition(A, beta) -> float:
+    """Natural log of :math:`Z = \\mathrm{Tr}\\, e^{-\\beta H}` (no constant shift).
+
+    :math:`\\ln Z = \\sum_k \\ln\\big(2\\cosh(\\beta\\epsilon_k/2)\\big)
+    = \\tfrac12 \\sum_{\\lambda \\in \\mathrm{spec}(iA)}
+    \\mathrm{logaddexp}(\\beta\\lambda/2, -\\beta\\lambda/2)`, which does not
+    overflow for large :math:`\\beta\\epsilon_k`; ``ln Z = n ln 2`` at ``beta = 0``.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
+    beta : float
+        Inverse temperature, finite and ``>= 0``.
+
+    Returns
+    -------
+    float
+        :math:`\\ln Z` (nats).
+
+    Examples
+    --------
+    >>> A = majorana_hamiltonian([(1.0, "Z", 0)], 1)  # Z = 2 cosh(beta)
+    >>> bool(np.isclose(thermal_log_partition(A, 0.7), np.log(2 * np.cosh(0.7))))
+    True
+    """
+    lam = _single_particle_energies(A)
+    x = _check_beta(beta) * lam / 2
+    return float(np.logaddexp(x, -x).sum() / 2)
+
+
+def thermal_energy(A, beta) -> float:
+    """Thermal energy :math:`\\langle H \\rangle = \\mathrm{Tr}(H \\rho)`.
+
+    :math:`E = -\\sum_k \\tfrac{\\epsilon_k}{2} \\tanh(\\beta\\epsilon_k/2)
+    = -\\tfrac14 \\sum_{\\lambda \\in \\mathrm{spec}(iA)} \\lambda
+    \\tanh(\\beta\\lambda/2) = -\\tfrac14 \\mathrm{Tr}(A\\Gamma)`
+    (:math:`= -\\partial_\\beta \\ln Z`); zero at ``beta = 0``.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
+    beta : float
+        Inverse temperature, finite and ``>= 0``.
+
+    Returns
+    -------
+    float
+        :math:`\\langle H \\rangle`, in the units of the coefficients.
+    """
+    lam = _single_particle_energies(A)
+    beta = _check_beta(beta)
+    return float(-(lam * np.tanh(beta * lam / 2)).sum() / 4)
+
+
+def thermal_entropy(A, beta) -> float:
+    """Von Neumann entropy (bits) of the whole-chain Gibbs state.
+
+    Equals :math:`(\\beta E + \\ln Z)/\\ln 2`, evaluated per mode as
+    :math:`\\ln(2\\cosh x) - x\\tanh x = \\ln(1 + e^{-2x}) + 2x\\, e^{-2x}/(1 + e^{-2x})`
+    with :math:`x = \\beta\\epsilon_k/2 \\ge 0`, which avoids the cancellation
+    between :math:`\\beta E` and :math:`\\ln Z` at large ``beta``. It is ``n``
+    at ``beta = 0`` and tends to ``log2`` of the ground-state degeneracy as
+    ``beta -> inf``.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
+    beta : float
+        Inverse temperature, finite and ``>= 0``.
+
+    Returns
+    -------
+    float
+        :math:`S(\\rho) = -\\mathrm{Tr}\\,\\rho \\log_2 \\rho`.
+    """
+    lam = _single_particle_energies(A)
+    x = _check_beta(beta) * np.abs(lam) / 2
+    e = np.exp(-2 * x)
+    nats = np.log1p(e) + 2 * x * e / (1 + e)
+    return float(nats.sum() / 2 / np.log(2))

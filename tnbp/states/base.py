@@ -1,0 +1,178 @@
+"""The state interface every backend returns, and its bond record.
+
+A :class:`State` answers three questions that all estimators are built on:
+the spectrum of the reduced state of a prefix of the chain
+(:meth:`State.cut_spectrum`), the reduced density matrix of a small set of
+qubits (:meth:`State.reduced_density_matrix`), and the expectation of a Pauli
+string or any product of one-qubit operators (:meth:`State.expectation_product`).
+It also carries a
+:class:`BondRecord`: the bond dimensions, truncation and fidelity estimate of
+the run that produced it, from which its *caveats* follow.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+
+import numpy as np
+
+from ..limits import MAX_RDM_QUBITS
+from ..models.paulis import PAULI_MATRICES
+from .record import BondRecord, TrustPolicy
+from .spectrum import renyi_entropy
+
+
+def check_rdm_size(qubits) -> None:
+    """Raise ``ValueError`` for a reduced density matrix beyond :data:`MAX_RDM_QUBITS`."""
+    if len(qubits) > MAX_RDM_QUBITS:
+        raise ValueError(
+            f"`qubits`: reduced density matrices are limited to {MAX_RDM_QUBITS} "
+            f"qubits, got {len(qubits)}."
+        )
+
+
+class State(abc.ABC):
+    """A quantum state on ``n`` qubits, as produced by a backend."""
+
+    #: whether the state is pure (spectra of complementary sets then coincide)
+    is_pure: bool = True
+    trust: TrustPolicy = TrustPolicy()
+
+    def __init__(self, n: int):
+        self.n = n
+
+    # ------------------------------------------------------------- interface
+    @abc.abstractmethod
+    def cut_spectrum(self, cut: int) -> np.ndarray:
+        """Eigenvalues of the reduced state of qubits ``0..cut-1`` (``1 <= cut < n``)."""
+
+    @abc.abstractmethod
+    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+        """:math:`\\rho_A` of the listed qubits (first listed most significant)."""
+
+    def subsystem_spectrum(self, qubits: tuple[int, ...]) -> np.ndarray:
+        """Eigenvalues of :math:`\\rho_A` for a set of at most 12 qubits."""
+        return np.linalg.eigvalsh(self.reduced_density_matrix(qubits))
+
+    @abc.abstractmethod
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
+        """:math:`\\langle \\bigotimes_q O_q \\rangle` for 2x2 operators on distinct qubits."""
+
+    def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
+        """:math:`\\langle P \\rangle` for a validated Pauli string on distinct qubits."""
+        ops = {q: PAULI_MATRICES[p] for p, q in zip(pauli, qubits) if p != "I"}
+        return float(np.real(self.expectation_product(ops))) if ops else 1.0
+
+    @property
+    @abc.abstractmethod
+    def record(self) -> BondRecord:
+        """The :class:`BondRecord` of the run that produced this state."""
+
+    # -------------------------------------------------------- bond record API
+    @property
+    def bond_dims(self) -> list[int]:
+        """Current dimension of each of the ``n - 1`` bonds."""
+        return list(self.record.bond_dims)
+
+    @property
+    def max_bond_reached(self) -> int:
+        return self.record.max_bond_reached
+
+    @property
+    def discarded_weight(self) -> float:
+        return self.record.discarded_weight
+
+    @property
+    def fidelity_estimate(self) -> float:
+        return self.record.fidelity_estimate
+
+    # ------------------------------------------------------------------ trust
+    @functools.cached_property
+    def saturated_cuts(self) -> tuple[int, ...]:
+        """Cuts where the bond cap bit: bond at ``max_bond`` with entropy near its log.
+
+        A cut counts only if the run truncated at all, ``max_bond`` is below the
+        largest Schmidt rank the cut allows (:math:`2^{\\min(k, n-k)}`), its bond
+        sits at the cap, and its entropy is within ``margin`` bits of
+        :math:`\\log_2 \\texttt{max\\_bond}`.
+        """
+        rec = self.record
+        cap = rec.max_bond
+        if cap is None or rec.num_truncations == 0:
+            return ()
+        limit = np.log2(cap) - self.trust.margin
+        return tuple(
+            cut
+            for cut in range(1, self.n)
+            if cap < self._max_rank(cut)
+            and rec.bond_dims[cut - 1] >= cap
+            and self._bond_entropy(cut) >= limit
+        )
+
+    def _max_rank(self, cut: int) -> int:
+        """Largest Schmidt rank the cut allows: :math:`2^{\\min(k, n-k)}`."""
+        return 2 ** min(cut, self.n - cut)
+
+    def _bond_entropy(self, cut: int) -> float:
+        """Entropy (bits) of the Schmidt spectrum the bond at ``cut`` holds."""
+        return renyi_entropy(self.cut_spectrum(cut))
+
+    @functools.cached_property
+    def caveats(self) -> tuple[str, ...]:
+        """Why estimates from this state may be off (empty when trusted)."""
+        out = []
+        if self.saturated_cuts:
+            out.append("bond_saturated")
+        if self.record.discarded_weight > self.trust.discard_tol:
+            out.append("truncated")
+        auto = self.record.auto
+        if auto is not None and auto.status != "converged":
+            out.append("auto_not_converged")
+        return tuple(out)
+
+    @property
+    def saturated(self) -> bool:
+        """True when some cut's bond dimension saturated (see :attr:`saturated_cuts`)."""
+        return bool(self.saturated_cuts)
+
+    @property
+    def trusted(self) -> bool:
+        return not self.caveats
+
+    @property
+    def truncation_distance(self) -> float:
+        """Estimated trace distance to the exact state, :math:`\\sqrt{\\epsilon}`.
+
+        ``epsilon`` is the discarded weight; 0 when no gate truncated beyond
+        floating-point noise.
+        """
+        rec = self.record
+        if rec.num_truncations == 0:
+            return 0.0
+        return float(np.sqrt(min(1.0, rec.discarded_weight)))
+
+    def caveat_message(self) -> str:
+        """A sentence explaining this state's caveats and what to do about them."""
+        rec = self.record
+        parts = []
+        if self.saturated_cuts:
+            cuts = self.saturated_cuts
+            shown = ", ".join(map(str, cuts[:5])) + (", ..." if len(cuts) > 5 else "")
+            parts.append(
+                f"bond dimension saturated at max_bond={rec.max_bond} on cut(s) {shown} "
+                f"(entropy within {self.trust.margin} bit of log2(max_bond)"
+                f"={np.log2(rec.max_bond):.2f}): the state is likely volume-law and "
+                "its entropies are underestimated; raise max_bond"
+            )
+        if rec.discarded_weight > self.trust.discard_tol:
+            parts.append(
+                f"discarded weight {rec.discarded_weight:.3g} > {self.trust.discard_tol:g} "
+                f"(fidelity estimate {rec.fidelity_estimate:.6f})"
+            )
+        if rec.auto is not None and rec.auto.status != "converged":
+            parts.append(
+                f"max_bond='auto' hit its memory cap at max_bond={rec.auto.max_bonds[-1]} "
+                f"with entropies still changing by {rec.auto.entropy_change:.3g} bits"
+            )
+        return "; ".join(parts) + "."

@@ -1,0 +1,111 @@
+"""A purified MPS under two-site updates: the engine behind ``gibbs_state(backend="mps")``.
+
+Sites are ``(chi_l, 4, chi_r)`` arrays, index ``2 p + a`` for physical ``p`` and
+ancilla ``a``. The MPS is kept in mixed canonical form with a known centre and
+unit norm; every two-site operation is one SVD, whose full norm (before
+truncation) feeds :math:`\\ln Z` and whose dropped singular values feed the
+record. See :mod:`tnbp.states.gibbs.api` for the scheme and and its error model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import scipy.linalg as sla
+
+from ...limits import TRUNCATION_NOISE_FLOOR
+
+
+@dataclasses.dataclass
+class Purification:
+    """A normalized purified MPS and its bookkeeping."""
+
+    sites: list
+    centre: int
+    max_bond: int | None
+    cutoff: float
+    log_norm2: float = 0.0  # sum of ln ||psi||^2 over normalizations
+    discarded: float = 0.0
+    fidelity: float = 1.0
+    num_truncations: int = 0
+    peak: int = 1
+
+    @classmethod
+    def infinite_temperature(cls, n: int, *, max_bond, cutoff) -> Purification:
+        bell = (np.array([1.0, 0.0, 0.0, 1.0]) / math.sqrt(2)).reshape(1, 4, 1)
+        return cls([bell.copy() for _ in range(n)], 0, max_bond, cutoff)
+
+    @property
+    def n(self) -> int:
+        return len(self.sites)
+
+    def bond_dims(self) -> tuple[int, ...]:
+        return tuple(A.shape[2] for A in self.sites[:-1])
+
+    # -------------------------------------------------------- canonical form
+    def move_centre(self, to: int) -> None:
+        A = self.sites
+        while self.centre < to:
+            c = self.centre
+            l, d, r = A[c].shape
+            Q, R = np.linalg.qr(A[c].reshape(l * d, r))
+            A[c] = Q.reshape(l, d, -1)
+            A[c + 1] = np.tensordot(R, A[c + 1], axes=(1, 0))
+            self.centre += 1
+        while self.centre > to:
+            c = self.centre
+            l, d, r = A[c].shape
+            Q, R = np.linalg.qr(A[c].reshape(l, d * r).T)
+            A[c] = Q.T.reshape(-1, d, r)
+            A[c - 1] = np.tensordot(A[c - 1], R.T, axes=(2, 0))
+            self.centre -= 1
+
+    # ------------------------------------------------------------ operations
+    def apply_one(self, G4: np.ndarray, i: int) -> None:
+        """A one-site operator (4x4 on the combined index) at ``i``, renormalized."""
+        self.move_centre(i)
+        A = np.matmul(G4, self.sites[i])
+        norm2 = float(np.vdot(A, A).real)
+        self.log_norm2 += math.log(norm2)
+        self.sites[i] = A / math.sqrt(norm2)
+
+    def apply_two(self, G: np.ndarray, i: int) -> None:
+        """A two-site operator ``G[out_i, out_j, in_i, in_j]`` on sites ``(i, i+1)``."""
+        if self.centre not in (i, i + 1):
+            self.move_centre(i if self.centre < i else i + 1)
+        A, B = self.sites[i], self.sites[i + 1]
+        l, m, r = A.shape[0], A.shape[2], B.shape[2]
+        theta = (A.reshape(l * 4, m) @ B.reshape(m, 4 * r)).reshape(l, 16, r)
+        theta = np.matmul(G.reshape(16, 16), theta)  # (16, 16) @ stack of (16, r)
+        U, s, Vh = sla.svd(
+            theta.reshape(l * 4, 4 * r), full_matrices=False, lapack_driver="gesdd"
+        )
+        s2 = s * s
+        total = float(s2.sum())
+        keep = _kept(s2, total, self.cutoff, self.max_bond)
+        eps = float(s2[keep:].sum()) / total
+        if eps > 0:
+            self.discarded += eps
+            self.fidelity *= 1.0 - eps
+            self.num_truncations += eps > TRUNCATION_NOISE_FLOOR
+        self.log_norm2 += math.log(total)
+        s = s[:keep] / math.sqrt(float(s2[:keep].sum()))
+        self.peak = max(self.peak, keep)
+        if self.centre == i:  # sweep right: centre moves to i + 1
+            self.sites[i] = U[:, :keep].reshape(l, 4, keep)
+            self.sites[i + 1] = (s[:, None] * Vh[:keep]).reshape(keep, 4, r)
+            self.centre = i + 1
+        else:
+            self.sites[i] = (U[:, :keep] * s).reshape(l, 4, keep)
+            self.sites[i + 1] = Vh[:keep].reshape(keep, 4, r)
+            self.centre = i
+
+
+def _kept(s2: np.ndarray, total: float, cutoff: float, max_bond) -> int:
+    """Number of singular values kept by the rsum2 cutoff, then ``max_bond``."""
+    tail = np.cumsum(s2[::-1])[::-1]  # tail[k] = sum of s2[k:]
+    keep = int(np.count_nonzero(tail > cutoff * total)) if cutoff > 0 else s2.size
+    keep = max(keep, 1)
+    return keep if max_bond is None else min(keep, max_bond)

@@ -1,0 +1,125 @@
+"""The record of how a state was made, and when its estimates are flagged.
+
+:class:`BondRecord` holds the bond dimensions, truncation and fidelity estimate
+of the run that produced a state; :class:`TrustPolicy` says when a state's
+caveats are raised; :class:`TruncationWarning` is emitted with them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+
+class TruncationWarning(UserWarning):
+    """An estimate comes from a state whose truncation makes it untrustworthy."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TrustPolicy:
+    """When a truncated state's estimates are flagged.
+
+    Parameters
+    ----------
+    margin : float
+        A cut is saturated when its bond sits at ``max_bond`` and its entropy is
+        at least :math:`\\log_2(\\texttt{max\\_bond}) - \\texttt{margin}` bits.
+        Volume-law states saturate 0.5-0.85 bits below the bound, so the default
+        is 1 bit.
+    discard_tol : float
+        The state is flagged ``"truncated"`` when its total discarded weight
+        exceeds this.
+    """
+
+    margin: float = 1.0
+    discard_tol: float = 1e-8
+
+
+@dataclasses.dataclass(frozen=True)
+class AutoReport:
+    """Outcome of ``max_bond="auto"``.
+
+    Attributes
+    ----------
+    status : {"converged", "memory_cap"}
+        Whether the entropy profile converged to ``tol``, or doubling stopped
+        because the next bond dimension would exceed the memory cap.
+    max_bonds : tuple of int
+        The bond dimensions tried, in order; the state comes from the last.
+    entropy_change : float
+        Largest change (bits) of any cut's entropy between the last two runs
+        (0 when the last run never reached its cap, i.e. was not truncated by it).
+    tol : float
+        The convergence tolerance in bits.
+    """
+
+    status: str
+    max_bonds: tuple[int, ...]
+    entropy_change: float
+    tol: float
+
+
+@dataclasses.dataclass(frozen=True)
+class BondRecord:
+    """Bond dimensions and truncation of the run that produced a state.
+
+    Attributes
+    ----------
+    bond_dims : tuple of int
+        Current dimension of each of the ``n - 1`` bonds.
+    history : numpy.ndarray, shape (layers + 1, n - 1)
+        Bond dimensions initially (row 0) and after every layer of gates
+        (see :meth:`tnbp.Circuit.layers`).
+    max_bond_reached : int
+        Largest bond dimension seen during the run (including while swapping
+        distant qubits together).
+    discarded_weight : float
+        Sum over truncations of the discarded squared singular values, each
+        relative to the state's norm at that moment.
+    fidelity_estimate : float
+        :math:`\\prod_t (1 - \\epsilon_t)` over truncations; tracks the fidelity
+        with the exact state closely for random circuits.
+    num_truncations : int
+        Number of two-qubit gate applications that discarded more than
+        floating-point noise (1e-13 of the norm).
+    max_bond : int or None
+        The cap used (None: no cap).
+    cutoff : float
+        Per-truncation discarded-weight cutoff (quimb ``cutoff_mode="rsum2"``).
+    auto : AutoReport or None
+        Set when ``max_bond="auto"`` chose the cap.
+    """
+
+    bond_dims: tuple[int, ...]
+    history: np.ndarray
+    max_bond_reached: int
+    discarded_weight: float
+    fidelity_estimate: float
+    num_truncations: int = 0
+    max_bond: int | None = None
+    cutoff: float = 0.0
+    auto: AutoReport | None = None
+
+    def to_dict(self) -> dict:
+        """Scalar summary, suitable for a row of a results table."""
+        return {
+            "max_bond": self.max_bond,
+            "max_bond_reached": self.max_bond_reached,
+            "discarded_weight": self.discarded_weight,
+            "fidelity_estimate": self.fidelity_estimate,
+            "num_truncations": self.num_truncations,
+            "auto_status": None if self.auto is None else self.auto.status,
+        }
+
+    @classmethod
+    def exact(cls, bond_dims) -> BondRecord:
+        """Record of an untruncated state with the given (Schmidt-rank) bonds."""
+        dims = tuple(int(d) for d in bond_dims)
+        return cls(
+            bond_dims=dims,
+            history=np.array([dims], dtype=int).reshape(1, len(dims)),
+            max_bond_reached=max(dims, default=1),
+            discarded_weight=0.0,
+            fidelity_estimate=1.0,
+        )

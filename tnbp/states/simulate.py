@@ -1,0 +1,113 @@
+"""simulate(): a backend turns a :class:`~tnbp.Circuit` into a :class:`~tnbp.State`."""
+
+from __future__ import annotations
+
+import numbers
+
+from .._checks import check_bitstring, check_opt
+from ..models.circuit import Circuit
+from .base import State
+from .dense import DenseState, simulate_dense
+from .mps import MPSState, check_auto_opts, simulate_mps
+from .record import TrustPolicy
+from .tn.lightcone import TNState, simulate_tn
+
+__all__ = ["BACKENDS", "DenseState", "MPSState", "TNState", "simulate"]
+
+BACKENDS = ("dense", "mps", "tn")
+
+
+def _check_max_bond(max_bond):
+    if max_bond is None or max_bond == "auto":
+        return max_bond
+    if isinstance(max_bond, bool) or not isinstance(max_bond, numbers.Integral):
+        raise TypeError(
+            f"`max_bond` must be None, a positive int or 'auto', got {max_bond!r}."
+        )
+    if max_bond < 1:
+        raise ValueError(f"`max_bond` must be >= 1, got {max_bond}.")
+    return int(max_bond)
+
+
+def _check_cutoff(cutoff) -> float:
+    if isinstance(cutoff, bool) or not isinstance(cutoff, numbers.Real):
+        raise TypeError(f"`cutoff` must be a real number, got {cutoff!r}.")
+    if not 0 <= cutoff < 1:
+        raise ValueError(f"`cutoff` must be in [0, 1), got {cutoff}.")
+    return float(cutoff)
+
+
+def simulate(
+    circuit: Circuit,
+    *,
+    backend: str = "mps",
+    initial: str | None = None,
+    max_bond: int | str | None = None,
+    cutoff: float = 1e-12,
+    progbar: bool = False,
+    auto_opts: dict | None = None,
+    trust_opts: dict | None = None,
+    blas_threads: int | None = 1,
+) -> State:
+    """Apply ``circuit`` to a computational basis state.
+
+    Parameters
+    ----------
+    circuit : Circuit
+    backend : {"mps", "dense", "tn"}, optional
+        ``"dense"``: exact statevector (up to ~24 qubits). ``"mps"``: matrix
+        product state with a bond record (default). ``"tn"``: the circuit kept
+        as a tensor network; local expectations and reduced density matrices
+        of small sets are contracted exactly through their lightcone, at any
+        ``n`` (:class:`~tnbp.states.tn.TNState`; MPS options are ignored).
+    initial : str, optional
+        Initial bitstring, qubit 0 first (default all zeros).
+    max_bond : int, "auto" or None, optional
+        MPS bond-dimension cap. ``None``: no cap (only ``cutoff`` truncates).
+        ``"auto"``: start at ``auto_opts["start"]`` (16) and double until every
+        cut's entropy changes by at most ``auto_opts["tol"]`` (1e-3 bits) or the
+        next run would exceed ``auto_opts["memory_cap"]`` (2 GiB); the state's
+        ``record.auto`` says which happened.
+    cutoff : float, optional
+        MPS per-truncation discarded-weight cutoff (relative, default 1e-12).
+    progbar : bool, optional
+        Show a progress bar over layers with the current bond and error.
+    auto_opts : dict, optional
+        Options of ``max_bond="auto"`` (keys ``start``, ``tol``, ``memory_cap``).
+    trust_opts : dict, optional
+        Thresholds for flagging estimates (keys ``margin``, ``discard_tol``;
+        see :class:`~tnbp.states.record.TrustPolicy`).
+    blas_threads : int or None, optional
+        BLAS threads during an MPS run (default 1, fastest for chi <~ 256;
+        None leaves the BLAS setting alone).
+
+    Returns
+    -------
+    State
+        :class:`DenseState`, :class:`MPSState` or :class:`TNState`.
+    """
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
+    check_opt("backend", backend, BACKENDS)
+    initial = check_bitstring(initial, circuit.n)
+    max_bond = _check_max_bond(max_bond)
+    cutoff = _check_cutoff(cutoff)
+    check_auto_opts(auto_opts)
+    try:
+        trust = TrustPolicy(**(trust_opts or {}))
+    except TypeError as exc:
+        raise ValueError(f"`trust_opts`: {exc}") from exc
+    if backend == "dense":
+        return simulate_dense(circuit, initial=initial)
+    if backend == "tn":
+        return simulate_tn(circuit, initial=initial)
+    return simulate_mps(
+        circuit,
+        initial=initial,
+        max_bond=max_bond,
+        cutoff=cutoff,
+        progbar=progbar,
+        auto_opts=auto_opts,
+        trust=trust,
+        blas_threads=blas_threads,
+    )

@@ -1,0 +1,70 @@
+"""Entanglement quantities from the eigenvalues of a reduced density matrix.
+
+All functions take the (non-negative, unit-sum) eigenvalues ``p`` of
+:math:`\\rho_A`, e.g. squared Schmidt values, and return entropies in bits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..limits import SPECTRUM_NOISE_FLOOR
+
+# Eigenvalues below SPECTRUM_NOISE_FLOOR are set to zero. Von Neumann entropies
+# change by less than ~1e-12 per eigenvalue; Renyi orders ``alpha < 1``, which
+# weigh small eigenvalues as ``p**alpha``, would otherwise depend on rounding.
+
+
+def clean_probs(p) -> np.ndarray:
+    """Real eigenvalues with noise zeroed (see ``SPECTRUM_NOISE_FLOOR``), unit sum."""
+    p = np.real(np.asarray(p, dtype=complex))
+    if not np.all(np.isfinite(p)):
+        raise ValueError("spectrum is not finite.")
+    p = np.where(p > SPECTRUM_NOISE_FLOOR, p, 0.0)
+    total = p.sum()
+    if not total > 0:
+        raise ValueError("spectrum has no weight: the state is zero.")
+    return p / total
+
+
+def renyi_entropy(p, alpha: float = 1.0) -> float:
+    """Renyi-:math:`\\alpha` entropy in bits.
+
+    .. math::
+
+        S_\\alpha = \\frac{1}{1-\\alpha} \\log_2 \\sum_i p_i^\\alpha, \\qquad
+        S_1 = -\\sum_i p_i \\log_2 p_i, \\qquad S_\\infty = -\\log_2 \\max_i p_i,
+
+    and :math:`S_0 = \\log_2 \\#\\{p_i > 10^{-14}\\}` (the log of the rank);
+    eigenvalues below :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR` count as zero for every order.
+    """
+    p = clean_probs(p)
+    if alpha == 1.0:
+        nz = p[p > 0]
+        return float(-np.sum(nz * np.log2(nz)))
+    if alpha == 0.0:
+        return float(np.log2(np.count_nonzero(p)))
+    if np.isinf(alpha):
+        return float(-np.log2(p.max()))
+    return float(np.log2(np.sum(p[p > 0] ** alpha)) / (1.0 - alpha))
+
+
+def purity(p) -> float:
+    """:math:`\\mathrm{Tr}\\,\\rho^2 = \\sum_i p_i^2`."""
+    p = clean_probs(p)
+    return float(np.sum(p * p))
+
+
+def trace_distance_to_maximally_mixed(p, num_qubits: int) -> float:
+    """:math:`\\tfrac12 \\| \\rho - I/D \\|_1` with :math:`D = 2^k`.
+
+    ``p`` may list only the non-zero eigenvalues; the other :math:`D - r`
+    eigenvalues are zero and contribute :math:`(D - r)/D`.
+    """
+    p = clean_probs(p)
+    inv_d = 2.0 ** (-num_qubits)
+    if p.size * inv_d > 1 + 1e-12:
+        raise ValueError(
+            f"spectrum has {p.size} eigenvalues, more than 2^{num_qubits}."
+        )
+    return float(0.5 * (np.sum(np.abs(p - inv_d)) + max(0.0, 1.0 - p.size * inv_d)))
