@@ -7,7 +7,7 @@ With ``cutoff=0`` the MPS keeps every singular value (bond dimension up to
 
 import numpy as np
 import pytest
-from conftest import ANSATZ_BUILDERS
+from ansatz_zoo import ANSATZ_BUILDERS
 from numpy.testing import assert_allclose
 
 import tnbp

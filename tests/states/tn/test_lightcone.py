@@ -10,7 +10,7 @@ are as tight: an eigenvalue error of 1e-15 moves -p log p by < 1e-13.
 
 import numpy as np
 import pytest
-from conftest import ANSATZ_BUILDERS
+from ansatz_zoo import ANSATZ_BUILDERS
 from numpy.testing import assert_allclose
 from scipy.stats import unitary_group
 

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import ANSATZ_BUILDERS
+from ansatz_zoo import ANSATZ_BUILDERS
 from numpy.testing import assert_allclose
 
 import tnbp
