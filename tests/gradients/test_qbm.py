@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import scipy.linalg as sla
 from numpy.testing import assert_allclose
-from tnbp.hamiltonian import random_two_local
 
 import tnbp
 from tnbp import qbm as Q
 from tnbp.ensembles import qbm_gradient_variance
+from tnbp.hamiltonian import random_two_local
 
 OBS = [(1.0, "ZX", (0, 2)), (0.5, "Y", (2,))]
 
@@ -29,14 +29,22 @@ def _dense_rho(qbm, theta):
 
 
 def _visible(rho, n, visible):
-    t = rho.reshape((2,) * (2 * n))
+    """Tr_h rho by summing matrix entries whose hidden bits agree (no tensor reshapes).
+
+    Independent of tnbp's ``partial_trace`` (an einsum over reshaped axes): entry
+    (i, j) of rho contributes to rho_v[v(i), v(j)] when i and j agree on every
+    hidden qubit, with v(i) the visible bits of i in the listed order.
+    """
+    idx = np.arange(2**n)
+    bits = (idx[:, None] >> (n - 1 - np.arange(n))) & 1  # qubit 0 most significant
     hidden = [q for q in range(n) if q not in visible]
-    letters = list(range(2 * n))
-    for q in hidden:
-        letters[n + q] = letters[q]
-    out = list(visible) + [n + q for q in visible]
-    k = len(visible)
-    return np.einsum(t, letters, out).reshape(2**k, 2**k)
+    v = bits[:, list(visible)] @ (1 << np.arange(len(visible)))[::-1]
+    h = bits[:, hidden] @ (1 << np.arange(len(hidden)))[::-1]
+    same = h[:, None] == h[None, :]
+    rows, cols = np.nonzero(same)
+    out = np.zeros((2 ** len(visible),) * 2, dtype=complex)
+    np.add.at(out, (v[rows], v[cols]), rho[rows, cols])
+    return out
 
 
 def _fd(f, theta, h=1e-5):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from scipy.stats import unitary_group
 
 from .._checks import as_rng, check_int, check_opt
 from .circuit import Circuit
@@ -112,6 +111,8 @@ def haar_brickwork(n: int, depth: int, *, seed=None) -> Circuit:
         -U-U---
          ...
     """
+    from scipy.stats import unitary_group  # scipy.stats is slow to import
+
     n = check_int(n, "n", minimum=2)
     depth = check_int(depth, "depth", minimum=0)
     rng = as_rng(seed)

@@ -13,9 +13,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from quimb.tensor.circuit.gates import parse_to_gate
-from quimb.tensor.circuit.qasm import parse_openqasm2_str
-
 from .circuit import Circuit
 
 _ROTATIONS = {"RX": "X", "RY": "Y", "RZ": "Z"}
@@ -43,6 +40,9 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
     if not isinstance(source, str):
         raise TypeError(f"`source` must be QASM text or a path, got {type(source)!r}.")
 
+    # quimb's parser is imported on first use: building circuits needs no quimb
+    from quimb.tensor.circuit.qasm import parse_openqasm2_str
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -66,6 +66,8 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
 
 
 def _build(info: dict, trainable: bool) -> Circuit:
+    from quimb.tensor.circuit.gates import parse_to_gate
+
     circ = Circuit(info["n"])
     for raw in info["gates"]:
         gate = parse_to_gate(raw)
