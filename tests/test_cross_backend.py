@@ -5,6 +5,7 @@ With ``cutoff=0`` the MPS keeps every singular value (bond dimension up to
 (Any truncation would not do: discarding weight eps moves amplitudes by ~sqrt(eps).)
 """
 
+import kron_reference
 import numpy as np
 import pytest
 from ansatz_zoo import ANSATZ_BUILDERS
@@ -98,25 +99,11 @@ def test_mutual_information_agrees(pairs, ansatz_name):
 
 def test_dense_matches_independent_kron_reference():
     """The dense backend against a statevector built from full 2^n matrices."""
-    from tnbp.models.paulis import pauli_matrix
-
     circ = ANSATZ_BUILDERS["unitary_qnn"](4, 3)
-    psi = np.zeros(16, complex)
-    psi[0b0110] = 1
-    for g in circ:
-        # embed via a permutation of a kron with identities
-        k = len(g.qubits)
-        rest = [q for q in range(4) if q not in g.qubits]
-        full = np.kron(g.to_matrix(), np.eye(2 ** (4 - k))).reshape((2,) * 8)
-        order = list(g.qubits) + rest
-        inv = np.argsort(order)
-        full = full.transpose(list(inv) + [4 + i for i in inv]).reshape(16, 16)
-        psi = full @ psi
+    psi = kron_reference.statevector(circ, "0110")
     st = tnbp.simulate(circ, backend="dense", initial="0110")
     assert_allclose(st.statevector, psi, atol=1e-12)
-    zz = np.kron(
-        np.kron(pauli_matrix("Z"), np.eye(2)), np.kron(np.eye(2), pauli_matrix("Z"))
-    )
+    zz = kron_reference.pauli_sum_matrix([(1.0, "ZZ", (0, 3))], 4)
     assert_allclose(
         tnbp.expectation(st, "ZZ", (0, 3)), np.vdot(psi, zz @ psi).real, atol=1e-12
     )
