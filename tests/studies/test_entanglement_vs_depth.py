@@ -40,7 +40,7 @@ def test_summary_groups_by_every_parameter_but_the_seed(study):
     assert set(study.SETTINGS) == set(point) - {"seed"}
 
 
-def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys):
+def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys, monkeypatch):
     """The issue's case: Haar depth 8 printed the mean of chi = 16 and chi = 4."""
     settings = dict(n=12, depths="1,2,4,8", samples=1, n_visible=2, quick=False)
     study.cli(**settings, max_bond=16, out=tmp_path)
@@ -58,3 +58,17 @@ def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys):
     assert f"{chi16:.4g}" in first and f"{chi4:.4g}" not in first
     assert f"{chi4:.4g}" in second and f"{chi16:.4g}" not in second
     assert f"{(chi16 + chi4) / 2:.4g}" not in second
+    # the figure of both settings draws one line per setting, named in the legend
+    from tnbp.plotting import figures
+
+    monkeypatch.setattr(figures, "_save", lambda fig, path: fig)  # keep it open
+    fig = figures.plot_entanglement_vs_depth(table, tmp_path / "both.png")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[:4] == [
+        f"{a}, max_bond={chi}"
+        for a in ("haar_brickwork", "hardware_efficient")
+        for chi in (4, 16)
+    ]
+    haar16 = fig.axes[0].get_lines()[3 * 1]  # line, trusted dots, hollow dots
+    assert haar16.get_ydata()[-1] == chi16
+    figures.plt.close(fig)
