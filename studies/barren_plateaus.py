@@ -10,8 +10,10 @@ where sampling fails beyond n ~ 12. Expected: the global cost decays
 exponentially (toy: :math:`\\frac18(\\frac38)^{n-1}`), the local cost only
 polynomially (toy: :math:`1/(8n^2)`).
 
-Rows are appended to ``<out>/barren_plateaus.csv`` as they finish; a rerun
-resumes. The figure is ``<out>/barren_plateaus.png``; decay rates are printed.
+Each (model, cost, n) is one row of the results store in ``<out>``, and
+``<out>/table.csv`` holds every row there, refreshed as rows finish; a rerun
+computes only what is missing. Fits, printout and figure
+(``<out>/barren_plateaus.png``) use only the rows of the requested ``n``.
 ``--quick`` is a seconds-long preset.
 """
 
@@ -53,23 +55,31 @@ def measure(*, model: str, cost: str, n: int) -> dict:
     }
 
 
-def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progbar=True):
-    """Run the sweep; return the table, the decay fits and the figure path."""
-    points = [
+#: every parameter of a row (there is no seed: the variances are exact)
+SETTINGS = ("model", "cost", "n")
+
+
+def points(*, n_values) -> list[dict]:
+    """The sweep's parameter points: every model, cost and qubit number."""
+    return [
         dict(model=model, cost=cost, n=n)
         for model in MODELS
         for cost in COSTS
         for n in n_values
     ]
+
+
+def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progbar=True):
+    """Run the sweep; return its rows, the decay fits and the figure path."""
     out = Path(out)
     df = run_sweep(
         measure,
-        points,
-        out=out / "barren_plateaus.csv",
+        points(n_values=n_values),
+        out=out,
+        task="barren_plateaus",
         progbar=progbar,
         desc="variances",
     )
-    df = df[df.n.isin(n_values)]
     fits = {
         key: tnbp.fit_exponential_decay(g.n, g.variance)
         for key, g in df.groupby(["model", "cost"])
@@ -88,7 +98,8 @@ def cli(
     """Exact gradient variances of global and local costs against n."""
     ns = QUICK["n_values"] if quick else tuple(int(n) for n in n_values.split(","))
     df, fits, fig = main(n_values=ns, out=out)
-    typer.echo(df.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    shown = [*SETTINGS, "variance", "theory", "max_bond_reached", "truncated"]
+    typer.echo(df[shown].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     for (model, cost), fit in fits.items():
         g = df[(df.model == model) & (df.cost == cost)]
         slope = np.polyfit(np.log(g.n), np.log(g.variance), 1)[0]
@@ -97,7 +108,7 @@ def cli(
             f"+- {fit.rate_err:.3f} per qubit; power-law fit Var ~ n^{slope:.2f}"
         )
     typer.echo(f"toy global theory: r = ln(8/3) = {np.log(8 / 3):.3f}")
-    typer.echo(f"table: {out / 'barren_plateaus.csv'}\nfigure: {fig}")
+    typer.echo(f"table (every setting in {out}): {out / 'table.csv'}\nfigure: {fig}")
 
 
 if __name__ == "__main__":

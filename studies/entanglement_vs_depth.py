@@ -12,8 +12,12 @@ simulated as MPS with bond cap ``max_bond``, record against depth:
   whether the state's estimates are trusted. Deep circuits saturate the bond
   cap: those rows say so (``trusted=False``, hollow markers in the plot).
 
-Rows are appended to ``<out>/entanglement_vs_depth.csv`` as they finish; a
-rerun resumes. The figure is ``<out>/entanglement_vs_depth.png``.
+Each circuit is one row of the results store in ``<out>`` (keyed by every
+parameter: ansatz, backend, n, depth, seed, max_bond, n_visible), and
+``<out>/table.csv`` holds every row there, refreshed as rows finish; a rerun
+computes only what is missing. Summary and figure
+(``<out>/entanglement_vs_depth.png``) use only the rows of the current
+settings, so a rerun with another ``--max-bond`` never averages the two.
 
 Run ``python studies/entanglement_vs_depth.py --help`` for options;
 ``--quick`` is a seconds-long preset for CI.
@@ -42,14 +46,25 @@ DEFAULTS = dict(
     n=24, depths=(1, 2, 3, 4, 6, 8, 10, 12, 16, 20), samples=3, max_bond=64, n_visible=2
 )
 QUICK = dict(n=12, depths=(1, 2, 4, 8), samples=1, max_bond=16, n_visible=2)
+BACKEND = "mps"
+
+#: every parameter of a row but its seed: the summary averages over seeds only
+SETTINGS = ("ansatz", "backend", "n", "depth", "max_bond", "n_visible")
 
 
 def measure(
-    *, ansatz: str, n: int, depth: int, seed: int, max_bond: int, n_visible: int
+    *,
+    ansatz: str,
+    backend: str,
+    n: int,
+    depth: int,
+    seed: int,
+    max_bond: int,
+    n_visible: int,
 ) -> dict:
     """Simulate one circuit instance and read off entanglement and its trust."""
     circ = BUILDERS[ansatz](n, depth, seed)
-    st = tnbp.simulate(circ, backend="mps", max_bond=max_bond)
+    st = tnbp.simulate(circ, backend=backend, max_bond=max_bond)
     visible = tnbp.Partition.first(n_visible, n)
     with (
         warnings.catch_warnings()
@@ -57,6 +72,8 @@ def measure(
         warnings.simplefilter("ignore", tnbp.TruncationWarning)
         s_half = tnbp.entropy(st, n // 2)
         dist = tnbp.trace_distance_to_maximally_mixed(st, visible)
+    record = st.record.to_dict()
+    del record["max_bond"]  # the cap is the `max_bond` parameter of the row
     return {
         "half_chain_entropy": float(s_half),
         "trace_distance": float(dist),
@@ -64,8 +81,38 @@ def measure(
         "haar_bound": theory.haar_trace_distance_bound(n_visible, n - n_visible),
         "trusted": st.trusted,
         "caveats": ";".join(st.caveats),
-        **st.record.to_dict(),
+        **record,
     }
+
+
+def points(*, n, depths, samples, max_bond, n_visible) -> list[dict]:
+    """The sweep's parameter points: every ansatz, depth and seed."""
+    return [
+        dict(
+            ansatz=name,
+            backend=BACKEND,
+            n=n,
+            depth=d,
+            seed=s,
+            max_bond=max_bond,
+            n_visible=n_visible,
+        )
+        for name in BUILDERS
+        for d in depths
+        for s in range(samples)
+    ]
+
+
+def summarize(df):
+    """Means over seeds, one row per setting (every other parameter)."""
+    return df.groupby(list(SETTINGS)).agg(
+        S_half=("half_chain_entropy", "mean"),
+        trace_distance=("trace_distance", "mean"),
+        max_bond_reached=("max_bond_reached", "max"),
+        fidelity=("fidelity_estimate", "min"),
+        trusted=("trusted", "all"),
+        samples=("seed", "size"),
+    )
 
 
 def main(
@@ -78,22 +125,18 @@ def main(
     out: str | Path = "results/entanglement_vs_depth",
     progbar: bool = True,
 ):
-    """Run the sweep; return the results table and the figure path."""
-    points = [
-        dict(ansatz=name, n=n, depth=d, seed=s, max_bond=max_bond, n_visible=n_visible)
-        for name in BUILDERS
-        for d in depths
-        for s in range(samples)
-    ]
+    """Run the sweep; return this setting's rows and the figure path."""
     out = Path(out)
     df = run_sweep(
         measure,
-        points,
-        out=out / "entanglement_vs_depth.csv",
+        points(
+            n=n, depths=depths, samples=samples, max_bond=max_bond, n_visible=n_visible
+        ),
+        out=out,
+        task="entanglement_vs_depth",
         progbar=progbar,
         desc="circuits",
     )
-    df = df[df.n == n]
     fig = plot_entanglement_vs_depth(df, out / "entanglement_vs_depth.png")
     return df, fig
 
@@ -126,16 +169,13 @@ def cli(
     if quick:
         params = dict(QUICK)
     df, fig = main(**params, out=out)
-    summary = df.groupby(["ansatz", "depth"]).agg(
-        S_half=("half_chain_entropy", "mean"),
-        trace_distance=("trace_distance", "mean"),
-        max_bond_reached=("max_bond_reached", "max"),
-        fidelity=("fidelity_estimate", "min"),
-        trusted=("trusted", "all"),
-    )
+    summary = summarize(df)
+    fixed = [k for k in SETTINGS if k not in ("ansatz", "depth")]  # one value each
+    typer.echo(", ".join(f"{k} = {df[k].iloc[0]}" for k in fixed))
+    summary = summary.droplevel(fixed)
     typer.echo(summary.to_string(float_format=lambda x: f"{x:.4g}"))
     typer.echo(f"Page value for the half chain: {df.page_entropy.iloc[0]:.3f} bits")
-    typer.echo(f"table: {out / 'entanglement_vs_depth.csv'}\nfigure: {fig}")
+    typer.echo(f"table (every setting in {out}): {out / 'table.csv'}\nfigure: {fig}")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,11 @@ qubit. Expected: the hidden-term variance and the variance of the gradient's
 infinity-norm fall exponentially with the hidden units; the visible-term
 variance does not.
 
-One row per hidden-unit count is appended to ``<out>/qbm_hidden_units.csv`` as
-it finishes; a rerun resumes. The figure is ``<out>/qbm_hidden_units.png``.
+One row per hidden-unit count goes to the results store in ``<out>`` (keyed by
+n_visible, n_hidden, samples, beta and seed), and ``<out>/table.csv`` holds
+every row there, refreshed as rows finish; a rerun computes only what is
+missing. The fit, printout and figure (``<out>/qbm_hidden_units.png``) use only
+the rows of the current settings.
 ``--quick`` is a seconds-long preset.
 """
 
@@ -42,6 +45,18 @@ def measure(*, n_visible: int, n_hidden: int, samples: int, beta: float, seed: i
     return row
 
 
+#: every parameter of a row (the seed is the ensemble's, one per row)
+SETTINGS = ("n_visible", "n_hidden", "samples", "beta", "seed")
+
+
+def points(*, n_visible, hidden, samples, beta, seed) -> list[dict]:
+    """The sweep's parameter points: one per hidden-unit count."""
+    return [
+        dict(n_visible=n_visible, n_hidden=h, samples=samples, beta=beta, seed=seed)
+        for h in hidden
+    ]
+
+
 def main(
     *,
     n_visible=DEFAULTS["n_visible"],
@@ -52,16 +67,19 @@ def main(
     out="results/qbm_hidden_units",
     progbar=True,
 ):
-    """Run the sweep; return the table, the hidden-term decay fit and the figure."""
-    points = [
-        dict(n_visible=n_visible, n_hidden=h, samples=samples, beta=beta, seed=seed)
-        for h in hidden
-    ]
+    """Run the sweep; return its rows, the hidden-term decay fit and the figure."""
     out = Path(out)
     df = run_sweep(
-        measure, points, out=out / "qbm_hidden_units.csv", progbar=progbar, desc="sizes"
+        measure,
+        points(
+            n_visible=n_visible, hidden=hidden, samples=samples, beta=beta, seed=seed
+        ),
+        out=out,
+        task="qbm_hidden_units",
+        progbar=progbar,
+        desc="sizes",
     )
-    df = df[df.n_hidden.isin(hidden)].sort_values("n_hidden")
+    df = df.sort_values("n_hidden", ignore_index=True)
     fit = tnbp.fit_exponential_decay(
         df.n_hidden, df.variance_hidden, variance_err=df.variance_se_hidden
     )
@@ -90,11 +108,16 @@ def cli(
     if quick:
         params = dict(QUICK)
     df, fit, fig = main(**params, out=out)
-    typer.echo(df.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    results = [c for c in df if c.startswith(("variance", "inf_norm", "num_param"))]
+    typer.echo(
+        df[[*SETTINGS, *results]].to_string(
+            index=False, float_format=lambda x: f"{x:.4g}"
+        )
+    )
     typer.echo(
         f"hidden-term variance ~ exp(-r n_h): r = {fit.rate:.3f} +- {fit.rate_err:.3f}"
     )
-    typer.echo(f"table: {out / 'qbm_hidden_units.csv'}\nfigure: {fig}")
+    typer.echo(f"table (every setting in {out}): {out / 'table.csv'}\nfigure: {fig}")
 
 
 if __name__ == "__main__":

@@ -76,6 +76,9 @@ _EXPORTS = {
     "SerialExecutor": "tnbp.ensembles.engine",
     "DecayFit": "tnbp.ensembles.fits",
     "fit_exponential_decay": "tnbp.ensembles.fits",
+    # results
+    "ResultStore": "tnbp.results.store",
+    "run_sweep": "tnbp.results.sweep",
 }
 
 #: public modules that keep their historical import paths (``import tnbp.ansatz``)

@@ -1,46 +1,227 @@
-"""Sweeps persist each finished row and resume without repeating work."""
+"""Sweeps keep each finished point in the store, resume, survive SIGKILL, never mix settings."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import pytest
 
-from tnbp.results import run_sweep
+from tnbp.results import PROVENANCE_COLUMNS, ResultStore, read_table, run_sweep
+
+ROOT = Path(__file__).parents[2]
+
+#: columns that differ between two runs of the same task (who, where, when, how long)
+VOLATILE = ["git_commit", "host", "pid", "wall_time", "finished_at"]
 
 
-def test_sweep_appends_and_resumes(tmp_path):
+def test_sweep_writes_and_resumes(tmp_path):
     calls = []
 
     def fn(a, b):
         calls.append((a, b))
         return {"result": a * 10 + b}
 
-    out = tmp_path / "sub" / "rows.csv"
+    out = tmp_path / "sub" / "run"
     points = [dict(a=a, b=b) for a in range(3) for b in range(2)]
     df = run_sweep(fn, points[:4], out=out, progbar=False)
     assert len(df) == 4 and len(calls) == 4
-    df = run_sweep(fn, points, out=out, progbar=False)  # only the 2 new points run
+    df = run_sweep(fn, points[::-1], out=out, progbar=False)  # only 2 new points run
     assert len(calls) == 6 and len(df) == 6
-    assert sorted(df.result) == [0, 1, 10, 11, 20, 21]
-    assert len(pd.read_csv(out)) == 6
+    assert df.result.tolist() == [21, 20, 11, 10, 1, 0]  # in the order of `points`
+    assert list(df.columns) == ["a", "b", "result", *PROVENANCE_COLUMNS]
+    assert (df.task == "fn").all()
+    table = read_table(out / "table.csv")
+    assert len(table) == 6 and sorted(table.result) == [0, 1, 10, 11, 20, 21]
+    assert sorted(p.name for p in out.iterdir()) == ["store.sqlite", "table.csv"]
 
 
 def test_interrupted_sweep_keeps_finished_rows(tmp_path):
-    out = tmp_path / "rows.csv"
-
     def fn(a):
         if a == 2:
             raise KeyboardInterrupt
         return {"sq": a * a}
 
     with pytest.raises(KeyboardInterrupt):
-        run_sweep(fn, [dict(a=a) for a in range(4)], out=out, progbar=False)
-    assert list(pd.read_csv(out).a) == [0, 1]
+        run_sweep(fn, [dict(a=a) for a in range(4)], out=tmp_path, progbar=False)
+    with ResultStore(tmp_path) as store:
+        assert store.table().a.tolist() == [0, 1]
+    assert read_table(tmp_path).a.tolist() == [0, 1]
+
+
+def test_changed_parameter_is_a_separate_row(tmp_path):
+    """The issue's bug: a rerun with another setting averaged with the first one."""
+
+    def fn(depth, chi, seed):
+        return {"S": np.log2(chi) * depth / (depth + 1) + 1e-3 * seed}
+
+    def points(chi):
+        return [dict(depth=d, chi=chi, seed=s) for d in (1, 8) for s in range(2)]
+
+    df16 = run_sweep(fn, points(16), out=tmp_path, progbar=False)
+    df4 = run_sweep(fn, points(4), out=tmp_path, progbar=False)
+    assert (df16.chi == 16).all() and (df4.chi == 4).all()  # only this run's setting
+    table = read_table(tmp_path)
+    assert len(table) == 8 and table.key.is_unique
+    summary = table.groupby(["depth", "chi"]).S.mean()  # every parameter but the seed
+    for df in (df16, df4):
+        assert summary.loc[(8, df.chi[0])] == df[df.depth == 8].S.mean()
+    assert summary.loc[(8, 16)] != summary.loc[(8, 4)]
 
 
 def test_sweep_input_errors(tmp_path):
     with pytest.raises(ValueError, match="points"):
-        run_sweep(lambda: {}, [], out=tmp_path / "x.csv")
+        run_sweep(lambda: {}, [], out=tmp_path / "x")
     with pytest.raises(ValueError, match="points"):
-        run_sweep(lambda **k: {}, [dict(a=1), dict(b=2)], out=tmp_path / "x.csv")
-    (tmp_path / "other.csv").write_text("z,w\n1,2\n")
-    with pytest.raises(ValueError, match="out"):
-        run_sweep(lambda a: {}, [dict(a=1)], out=tmp_path / "other.csv", progbar=False)
+        run_sweep(lambda **k: {}, [dict(a=1), dict(b=2)], out=tmp_path / "x")
+    (tmp_path / "rows.csv").write_text("z,w\n1,2\n")
+    with pytest.raises(ValueError, match="`out`"):
+        run_sweep(lambda a: {}, [dict(a=1)], out=tmp_path / "rows.csv", progbar=False)
+    with pytest.raises(TypeError, match="`params"):
+        run_sweep(lambda a: {}, [dict(a=[1])], out=tmp_path / "y", progbar=False)
+    with pytest.raises(TypeError, match="`results"):
+        run_sweep(lambda a: {"r": [a]}, [dict(a=1)], out=tmp_path / "z", progbar=False)
+
+
+#: a study in miniature, run as a real process: ``worker.py OUT ORDER SCALE [SCALE...]``
+WORKER = """
+import os, sys, time
+import numpy as np
+from tnbp.results import run_sweep
+
+CALLS = os.path.join(sys.argv[1], "calls.log")
+
+
+def draw(*, x, scale, seed):
+    with open(CALLS, "a") as f:  # one line per call: who computed what
+        f.write(f"{os.getpid()} {x} {scale}\\n")
+    time.sleep(0.01 * (x % 4))  # some tasks instant: kills land in writes too
+    value = scale * np.random.default_rng(seed).standard_normal()
+    return {"value": value, "sq": x * x, "tag": f"x{x}", "odd": bool(x % 2),
+            "gap": np.nan if x % 5 == 0 else 1 / (x + 1)}
+
+
+out, order, scales = sys.argv[1], sys.argv[2], [float(s) for s in sys.argv[3:]]
+for scale in scales:
+    points = [dict(x=x, scale=scale, seed=1000 + x) for x in range(40)]
+    run_sweep(draw, points[::-1] if order == "reversed" else points,
+              out=out, task="draw", progbar=False)
+"""
+
+
+def _start(tmp_path, out, order, *scales):
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, str(script), str(out), order, *map(str, scales)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(proc):
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+
+
+def _stable(df):
+    """The rows without their volatile provenance, sorted by parameters."""
+    return df.drop(columns=VOLATILE).sort_values(["scale", "x"], ignore_index=True)
+
+
+def _assert_same_rows(df, reference):
+    """Row for row, every value bitwise equal."""
+    df, reference = _stable(df), _stable(reference)
+    assert list(df.columns) == list(reference.columns)
+    assert df.key.is_unique and len(df) == len(reference)
+    for col in df:
+        a, b = df[col].to_numpy(), reference[col].to_numpy()
+        if a.dtype.kind == "f":
+            assert b.dtype.kind == "f" and np.array_equal(
+                a.view(np.uint64), b.view(np.uint64)
+            )
+        else:
+            assert a.dtype == b.dtype and (pd.isna(a) == pd.isna(b)).all()
+            assert (a[~pd.isna(a)] == b[~pd.isna(b)]).all(), col
+
+
+def _calls(out):
+    lines = (Path(out) / "calls.log").read_text().split()
+    return pd.DataFrame(
+        {"pid": lines[0::3], "x": lines[1::3], "scale": lines[2::3]}
+    ).astype({"pid": int, "x": int, "scale": float})
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """An uninterrupted run of both settings, its store and table."""
+    tmp = tmp_path_factory.mktemp("reference")
+    _finish(_start(tmp, tmp / "out", "forward", 1.0, 2.0))
+    with ResultStore(tmp / "out") as store:
+        return store.table()
+
+
+def test_sigkill_at_random_moments_then_resume(tmp_path, reference):
+    """Kill a sweep process at seeded random moments; the resumed table is exact."""
+    rng = np.random.default_rng(1234)
+    out = tmp_path / "out"
+    ResultStore(out).close()
+    start = time.perf_counter()
+    kills = []
+    with ResultStore(out) as store:
+        for _ in range(5):
+            proc = _start(tmp_path, out, "forward", 1.0)
+            # a random moment: after 0 to 3 new rows (0: maybe still starting up),
+            # then up to a task's time; at most ~6 rows a kill, 40 points
+            before, more = len(store), int(rng.integers(0, 4))
+            while len(store) < before + more and proc.poll() is None:
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0, 0.03))
+            assert proc.poll() is None, "the sweep finished before it was killed"
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate()
+            kills.append(len(store))
+            assert store.integrity_check() == "ok"
+            assert store.table().key.is_unique
+    _finish(_start(tmp_path, out, "forward", 1.0, 2.0))  # resume, and a new setting
+    elapsed = time.perf_counter() - start
+    with ResultStore(out) as store:
+        assert store.integrity_check() == "ok"
+        df = store.table()
+    assert 0 < kills[-1] < 40, kills  # the kills landed mid-run
+    _assert_same_rows(df, reference)
+    _assert_same_rows(read_table(out), reference)  # the CSV table too, bitwise
+    # nothing finished was recomputed: the process that wrote a row made the
+    # last call for that point
+    calls = _calls(out)
+    last = calls.groupby(["scale", "x"]).pid.last()
+    written = df.set_index(["scale", "x"]).pid
+    assert (last.loc[written.index] == written).all()
+    # the two settings stayed apart: one row each, different values
+    per_setting = df.groupby(["scale", "x", "seed"]).size()
+    assert (per_setting == 1).all() and len(per_setting) == 80
+    assert not np.isin(df[df.scale == 2].value, df[df.scale == 1].value).any()
+    print(f"kill test: {len(kills)} kills at rows {kills}, {elapsed:.1f} s")
+
+
+def test_two_workers_at_once(tmp_path, reference):
+    """Two processes sweep both settings into one store, in opposite orders."""
+    out = tmp_path / "out"
+    a = _start(tmp_path, out, "forward", 1.0, 2.0)
+    b = _start(tmp_path, out, "reversed", 2.0, 1.0)
+    _finish(a)
+    _finish(b)
+    with ResultStore(out) as store:
+        assert store.integrity_check() == "ok"
+        df = store.table()
+    _assert_same_rows(df, reference)
+    _assert_same_rows(read_table(out), reference)  # the last refresh saw every row
+    assert df.pid.nunique() == 2  # both wrote
+    means = df.groupby(["scale"]).value.mean()
+    assert means.loc[2.0] == pytest.approx(2 * means.loc[1.0], rel=1e-12)

@@ -1,7 +1,9 @@
-"""The demo study's --quick preset runs end to end and its physics is sane."""
+"""The demo study's --quick preset runs end to end, its physics is sane, settings stay apart."""
 
-import pandas as pd
+import numpy as np
 import pytest
+
+from tnbp.results import read_table
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +14,7 @@ def study(load_study):
 def test_quick_preset(study, tmp_path):
     df, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
-    table = pd.read_csv(tmp_path / "entanglement_vs_depth.csv")
+    table = read_table(tmp_path / "table.csv")
     assert (
         len(table) == len(df) == 2 * len(study.QUICK["depths"]) * study.QUICK["samples"]
     )
@@ -22,13 +24,51 @@ def test_quick_preset(study, tmp_path):
         assert group.half_chain_entropy.iloc[-1] > group.half_chain_entropy.iloc[0]
         assert group.trace_distance.iloc[-1] < group.trace_distance.iloc[0]
     # entropies never exceed what the bond cap allows; saturated rows are flagged
-    import numpy as np
-
     assert (table.half_chain_entropy <= np.log2(study.QUICK["max_bond"]) + 1e-9).all()
     deep = table[
         (table.ansatz == "haar_brickwork") & (table.depth == max(study.QUICK["depths"]))
     ]
     assert not deep.trusted.any()
+    assert (table.backend == "mps").all() and (table.task == study.__name__).all()
     # rerunning resumes: nothing is recomputed or duplicated
     df2, _ = study.main(**study.QUICK, out=tmp_path, progbar=False)
-    assert len(df2) == len(df)
+    assert df2.equals(df) and len(read_table(tmp_path)) == len(table)
+
+
+def test_summary_groups_by_every_parameter_but_the_seed(study):
+    point = study.points(**{**study.QUICK, "samples": 2})[0]
+    assert set(study.SETTINGS) == set(point) - {"seed"}
+
+
+def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys, monkeypatch):
+    """The issue's case: Haar depth 8 printed the mean of chi = 16 and chi = 4."""
+    settings = dict(n=12, depths="1,2,4,8", samples=1, n_visible=2, quick=False)
+    study.cli(**settings, max_bond=16, out=tmp_path)
+    first = capsys.readouterr().out
+    study.cli(**settings, max_bond=4, out=tmp_path)
+    second = capsys.readouterr().out
+    table = read_table(tmp_path)
+    assert sorted(table.max_bond.unique()) == [4, 16] and table.key.is_unique
+    summary = study.summarize(table)
+    assert (summary.samples == 1).all()  # every group holds one setting's one seed
+    s = summary.S_half.xs(("haar_brickwork", 8), level=("ansatz", "depth"))
+    chi16, chi4 = s.xs(16, level="max_bond").iloc[0], s.xs(4, level="max_bond").iloc[0]
+    assert chi16 > chi4 + 1  # 2.901 vs 1.712 bits: an average would sit between
+    # each run printed its own setting only
+    assert f"{chi16:.4g}" in first and f"{chi4:.4g}" not in first
+    assert f"{chi4:.4g}" in second and f"{chi16:.4g}" not in second
+    assert f"{(chi16 + chi4) / 2:.4g}" not in second
+    # the figure of both settings draws one line per setting, named in the legend
+    from tnbp.plotting import figures
+
+    monkeypatch.setattr(figures, "_save", lambda fig, path: fig)  # keep it open
+    fig = figures.plot_entanglement_vs_depth(table, tmp_path / "both.png")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[:4] == [
+        f"{a}, max_bond={chi}"
+        for a in ("haar_brickwork", "hardware_efficient")
+        for chi in (4, 16)
+    ]
+    haar16 = fig.axes[0].get_lines()[3 * 1]  # line, trusted dots, hollow dots
+    assert haar16.get_ydata()[-1] == chi16
+    figures.plt.close(fig)

@@ -1,7 +1,8 @@
 """The QBM hidden-units study's --quick preset runs end to end and decays."""
 
-import pandas as pd
 import pytest
+
+from tnbp.results import read_table
 
 
 @pytest.fixture(scope="module")
@@ -12,12 +13,20 @@ def study(load_study):
 def test_quick_preset(study, tmp_path):
     df, fit, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
-    table = pd.read_csv(tmp_path / "qbm_hidden_units.csv")
+    table = read_table(tmp_path / "table.csv")
     assert len(table) == len(study.QUICK["hidden"])
+    assert set(study.SETTINGS) == set(study.points(**study.QUICK, seed=0)[0])
     # hidden-term derivatives shrink with every hidden qubit; visible ones do not
     assert table.variance_hidden.is_monotonic_decreasing
     assert table.variance_visible.min() > 0.5 * table.variance_visible.max()
     assert fit.rate > 0.5
     assert table.num_parameters_hidden.tolist() == [12, 33, 63]  # 3 n_h + 9 pairs
     again, _, _ = study.main(**study.QUICK, out=tmp_path, progbar=False)
-    assert len(pd.read_csv(tmp_path / "qbm_hidden_units.csv")) == len(table)
+    assert again.equals(df) and len(read_table(tmp_path)) == len(table)
+    # another ensemble size into the same store: separate rows, its own fit
+    other, _, _ = study.main(
+        **{**study.QUICK, "samples": 4}, out=tmp_path, progbar=False
+    )
+    assert (other.samples == 4).all() and len(other) == len(df)
+    assert len(read_table(tmp_path)) == 2 * len(table)
+    assert not other.variance_hidden.isin(df.variance_hidden).any()

@@ -16,44 +16,66 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
     """Half-chain entropy and visible-state trace distance against depth.
 
     Expects the columns written by ``studies/entanglement_vs_depth.py``:
-    ``ansatz, depth, half_chain_entropy, trace_distance, trusted, max_bond``,
-    ``page_entropy`` and ``haar_bound``. Means over samples are drawn as lines;
-    points from states flagged as untrusted (bond saturated or truncated) are
-    drawn hollow.
+    ``ansatz, n, depth, max_bond, n_visible, half_chain_entropy, trace_distance,
+    trusted, page_entropy, haar_bound`` (and optionally ``backend``). One line
+    per setting (every parameter but depth and seed), the mean over samples;
+    settings are never averaged together, and those that differ between lines
+    are named in the legend. Points from states flagged as untrusted (bond
+    saturated or truncated) are drawn hollow. Reference lines: Page's value and
+    ``log2(max_bond)`` (left), the Haar bound (right), one per distinct value.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per circuit instance.
+    path : str or Path
+        Where to write the PNG (its folder is created).
+
+    Returns
+    -------
+    Path
+        The figure's path.
     """
+    settings = [
+        c for c in ("ansatz", "backend", "n", "max_bond", "n_visible") if c in df
+    ]
+    shown = [c for c in settings if c == "ansatz" or df[c].nunique(dropna=False) > 1]
     fig, (ax_s, ax_d) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
-    for name, group in df.groupby("ansatz"):
+    for values, group in df.groupby(settings, dropna=False):
+        setting = dict(zip(settings, values))
+        label = ", ".join(
+            str(setting[c]) if c == "ansatz" else f"{c}={setting[c]}" for c in shown
+        )
         mean = group.groupby("depth", as_index=False).agg(
             S=("half_chain_entropy", "mean"),
             D=("trace_distance", "mean"),
             trusted=("trusted", "all"),
         )
-        (line,) = ax_s.plot(mean.depth, mean.S, "-", label=name)
-        ax_d.semilogy(mean.depth, mean.D, "-", color=line.get_color(), label=name)
+        (line,) = ax_s.plot(mean.depth, mean.S, "-", label=label)
+        ax_d.semilogy(mean.depth, mean.D, "-", color=line.get_color(), label=label)
         for ax, col in ((ax_s, "S"), (ax_d, "D")):
             ok, bad = mean[mean.trusted], mean[~mean.trusted]
             ax.plot(ok.depth, ok[col], "o", color=line.get_color())
             ax.plot(bad.depth, bad[col], "o", mfc="none", color=line.get_color())
-    chi = df["max_bond"].dropna()
-    if len(chi):
-        ax_s.axhline(
-            np.log2(float(chi.iloc[0])), ls=":", color="gray", label="log2(max_bond)"
-        )
-    ax_s.axhline(df["page_entropy"].iloc[0], ls="--", color="k", label="Page (Haar)")
-    ax_d.axhline(
-        df["haar_bound"].iloc[0],
-        ls="--",
-        color="k",
-        label=r"$\frac{1}{2}\sqrt{D_v/D_h}$",
+    refs = (  # (axes, column, y of a value, style, color, label)
+        (ax_s, "max_bond", np.log2, ":", "gray", "log2(max_bond)"),
+        (ax_s, "page_entropy", float, "--", "k", "Page (Haar)"),
+        (ax_d, "haar_bound", float, "--", "k", r"$\frac{1}{2}\sqrt{D_v/D_h}$"),
     )
-    n, nv = int(df["n"].iloc[0]), int(df["n_visible"].iloc[0])
+    for ax, col, y, style, color, label in refs:
+        values = pd.to_numeric(df[col], errors="coerce").dropna().unique()  # no "auto"
+        for i, v in enumerate(sorted(values)):
+            ax.axhline(y(v), ls=style, color=color, label=None if i else label)
+    ns, nvs = sorted(df["n"].unique()), sorted(df["n_visible"].unique())
     ax_s.set(
-        xlabel="depth (layers)", ylabel="half-chain entropy (bits)", title=f"n = {n}"
+        xlabel="depth (layers)",
+        ylabel="half-chain entropy (bits)",
+        title="n = " + ", ".join(map(str, ns)),
     )
     ax_d.set(
         xlabel="depth (layers)",
         ylabel=r"$\frac{1}{2}\|\rho_v - I/D_v\|_1$",
-        title=f"{nv} visible qubits (hollow: untrusted)",
+        title=", ".join(map(str, nvs)) + " visible qubits (hollow: untrusted)",
     )
     ax_s.legend(fontsize=8)
     ax_d.legend(fontsize=8)

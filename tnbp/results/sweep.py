@@ -1,25 +1,31 @@
-"""Sweeps that show progress and never lose finished results.
+"""Sweeps over parameter points, each finished point kept in a results store.
 
-:func:`run_sweep` evaluates a function on a list of parameter points and
-appends each result row to a CSV file as soon as it is done. Re-running the
-same sweep with the same file skips the points already there, so an
-interrupted study resumes where it stopped.
+:func:`run_sweep` evaluates a function on a list of parameter points and writes
+each result as one row of a :class:`~tnbp.results.store.ResultStore` as soon
+as it is done, refreshing the store's ``table.csv`` as it goes. Re-running a
+sweep into the same store computes only the points it lacks, so an interrupted
+study resumes where it stopped; a point with any parameter changed is a new
+row, never merged with the old one. Several processes may run sweeps into one
+store at once.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .store import ResultStore, task_key
+
 log = logging.getLogger(__name__)
 
-
-def _key(point: dict, keys: Sequence[str]) -> tuple[str, ...]:
-    return tuple(str(point[k]) for k in keys)
+#: the table is refreshed once the time since its last refresh reaches this
+#: multiple of the refresh's own duration (at most ~10% of a sweep's time)
+_TABLE_COST_RATIO = 10.0
 
 
 def run_sweep(
@@ -27,61 +33,87 @@ def run_sweep(
     points: Sequence[dict],
     *,
     out: str | Path,
+    task: str | None = None,
     progbar: bool = True,
     desc: str = "sweep",
 ) -> pd.DataFrame:
-    """Evaluate ``fn(**point)`` for every point, appending rows to ``out``.
+    """Evaluate ``fn(**point)`` for every point not yet in the store at ``out``.
 
     Parameters
     ----------
     fn : callable
         Takes a point's parameters as keyword arguments and returns a dict of
-        results (the parameters are added to the row automatically).
+        scalar results, diagnostics included (bond record, truncation, ...).
     points : sequence of dict
-        Parameter points, all with the same keys and scalar values.
+        Parameter points, all with the same keys, scalar values (None, bool,
+        int, float, str); the random seed, if any, is the parameter ``seed``.
+        Every parameter that changes the result must be here: it is part of
+        the row's key (see :func:`~tnbp.results.store.task_key`).
     out : str or Path
-        CSV file; created with its parent directory if missing. Points whose
-        parameters already appear in it are skipped.
+        The store's directory (created if missing): ``store.sqlite`` and the
+        tidy ``table.csv`` of every row in it, refreshed as rows finish.
+    task : str, optional
+        Name of the task in the store (part of each key); ``fn.__name__`` by
+        default. Studies pass their own name.
     progbar : bool, optional
+        Show a progress bar.
     desc : str, optional
         Progress-bar label.
 
     Returns
     -------
     pandas.DataFrame
-        Every row in ``out`` after the sweep.
+        One row per point, in the order of ``points``: the point's parameters,
+        ``fn``'s results and the provenance columns
+        (:data:`~tnbp.results.store.PROVENANCE_COLUMNS`). Rows of other
+        settings in the same store are not included.
+
+    Raises
+    ------
+    ValueError
+        If ``points`` is empty or its points have different keys, or ``out`` is
+        a file.
+    TypeError
+        If a parameter or result value is not a scalar.
     """
     if not points:
         raise ValueError("`points` must not be empty.")
-    keys = list(points[0])
-    if any(list(p) != keys for p in points):
+    names = list(points[0])
+    if any(list(p) != names for p in points):
         raise ValueError("`points` must all have the same keys in the same order.")
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    done = set()
-    if out.exists() and out.stat().st_size > 0:
-        previous = pd.read_csv(out, dtype=str, keep_default_na=False)
-        missing = set(keys) - set(previous.columns)
-        if missing:
-            raise ValueError(
-                f"`out` ({out}) holds a different sweep: it lacks columns {sorted(missing)}."
+    if out.exists() and not out.is_dir():
+        raise ValueError(
+            f"`out` must be a directory for the results store, got a file: {out}"
+        )
+    task = fn.__name__ if task is None else task
+    keys = [task_key(task, p) for p in points]
+    with ResultStore(out) as store:
+        done = store.finished(keys)
+        todo = [(p, k) for p, k in zip(points, keys) if k not in done]
+        if len(todo) < len(points):
+            log.info(
+                "%s: %d of %d points already in %s",
+                desc,
+                len(points) - len(todo),
+                len(points),
+                out,
             )
-        done = {tuple(row) for row in previous[keys].itertuples(index=False)}
-    todo = [p for p in points if _key(p, keys) not in done]
-    if len(todo) < len(points):
-        log.info(
-            "%s: %d of %d points already in %s",
-            desc,
-            len(points) - len(todo),
-            len(points),
-            out,
-        )
-    for point in tqdm(todo, desc=desc, disable=not progbar):
-        row = {**point, **fn(**point)}
-        pd.DataFrame([row]).to_csv(
-            out,
-            mode="a",
-            header=not out.exists() or out.stat().st_size == 0,
-            index=False,
-        )
-    return pd.read_csv(out)
+        refreshed_at, refresh_cost = 0.0, 0.0
+        try:
+            for point, key in tqdm(todo, desc=desc, disable=not progbar):
+                if store.finished([key]):  # another process got there first
+                    continue
+                start = time.perf_counter()
+                results = fn(**point)
+                store.put(task, point, results, wall_time=time.perf_counter() - start)
+                now = time.perf_counter()
+                if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
+                    store.write_table()
+                    refreshed_at = time.perf_counter()
+                    refresh_cost = refreshed_at - now
+        finally:  # also when interrupted: the table shows every finished row
+            store.write_table()
+        table = store.table(task)
+    table = table.set_index("key", drop=False).loc[keys].reset_index(drop=True)
+    return table
