@@ -56,7 +56,9 @@ Threads = Annotated[
 ]
 Repeats = Annotated[
     int | None,
-    typer.Option(help="Timed repeats per configuration (default: the preset's)."),
+    typer.Option(
+        min=1, help="Timed repeats per configuration (default: the preset's)."
+    ),
 ]
 KeepGC = Annotated[
     bool,
@@ -253,7 +255,7 @@ class Bench:
         """
         times = {e: [] for e in engines}
         results = {}
-        for r in range(max(1, repeats)):
+        for r in range(repeats):
             order = list(engines)[::-1] if alternate and r % 2 else list(engines)
             for e in order:
                 results[e], dt = self.timed(engines[e])
