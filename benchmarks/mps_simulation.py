@@ -52,8 +52,8 @@ each repeat so that drift hits all of them alike (the ``mps_lapack`` runs,
 in their own process, come after the others); the table reports the
 **best** (minimum) of the repeats, the CSV also has the median. As in
 ``timeit``, Python's garbage collector is off inside each timed call, after
-a full collection (``--gc`` leaves it on; before 2026-11 this script timed
-with it on).
+a full collection (``--gc`` leaves it on, as this script did until
+2026-11-29).
 
 How to read the ratios
 ----------------------
