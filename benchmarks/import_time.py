@@ -12,7 +12,7 @@ engines. No peer is needed.
 Usage::
 
     python benchmarks/import_time.py                    # 11 repeats
-    python benchmarks/import_time.py --quick            # 2 repeats
+    python benchmarks/import_time.py --quick            # 1 repeat
     python benchmarks/import_time.py --out results/bench/import_time.csv
 """
 
@@ -33,7 +33,7 @@ STATEMENTS = {
     "tnbp.gradient_variance": "import tnbp; tnbp.gradient_variance",
 }
 FULL = {"repeats": 11}
-QUICK = {"repeats": 2}
+QUICK = {"repeats": 1}
 
 
 def interpreter(statement: str):
@@ -63,7 +63,7 @@ def report(times: dict[str, list[float]], repeats: int) -> list[dict]:
     return rows
 
 
-QuickOpt = quick_option("2 repeats")
+QuickOpt = quick_option("1 repeat")
 
 
 def main(
