@@ -28,8 +28,10 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(PY) benchmarks/mps_simulation.py --out results/bench/mps_simulation.csv
-	$(PY) benchmarks/gradient_ensembles.py --out results/bench/gradient_ensembles.csv
+	$(PY) benchmarks/gradients_dense.py --out results/bench/gradients_dense.csv
+	$(PY) benchmarks/gradients_tn.py --out results/bench/gradients_tn.csv
 	$(PY) benchmarks/gibbs.py --out results/bench/gibbs.csv
+	$(PY) benchmarks/import_time.py --out results/bench/import_time.csv
 
 lint: $(STAMP)
 	$(PY) -m ruff check tnbp tests studies benchmarks

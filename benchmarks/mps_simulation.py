@@ -50,7 +50,10 @@ once untimed (numba compiles quimb's kernels on first use, seconds). Each
 configuration is then timed ``--repeats`` times, engines interleaved within
 each repeat so that drift hits all of them alike (the ``mps_lapack`` runs,
 in their own process, come after the others); the table reports the
-**best** (minimum) of the repeats, the CSV also has the median.
+**best** (minimum) of the repeats, the CSV also has the median. As in
+``timeit``, Python's garbage collector is off inside each timed call, after
+a full collection (``--gc`` leaves it on, as this script did until
+2026-11-29).
 
 How to read the ratios
 ----------------------
@@ -68,21 +71,28 @@ Usage::
 
     python benchmarks/mps_simulation.py                 # full grid, n = 64
     python benchmarks/mps_simulation.py --quick         # n = 32, small grid, 1 repeat
-    python benchmarks/mps_simulation.py --out results/mps_simulation.csv
+    python benchmarks/mps_simulation.py --out results/bench/mps_simulation.csv
 """
 
 from __future__ import annotations
 
 import math
-import os
-import platform
 import statistics
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from _harness import THREAD_VARS, pin_threads, write_csv
+from _harness import (
+    KeepGC,
+    Out,
+    Repeats,
+    Threads,
+    find_peer,
+    numbers,
+    quick_option,
+    settings,
+    start,
+)
 
 CUTOFF = 1e-12
 TARGET_RATIO = 1.15
@@ -104,17 +114,17 @@ def gate_ops(circ):
     ]
 
 
-#: extra keyword arguments of tnbp.simulate (``blas_threads``, where supported)
-TNBP_OPTS: dict = {}
-
-
-def run_tnbp(circ, chi):
+def run_tnbp(circ, chi, threads: int):
+    """tnbp's MPS simulation, BLAS held to ``threads`` (tnbp's own limit)."""
     import tnbp
 
-    return tnbp.simulate(circ, backend="mps", max_bond=chi, cutoff=CUTOFF, **TNBP_OPTS)
+    return tnbp.simulate(
+        circ, backend="mps", max_bond=chi, cutoff=CUTOFF, blas_threads=threads
+    )
 
 
 def run_quimb(n, ops, chi):
+    """Raw quimb ``CircuitMPS`` with tnbp's truncation rule (``rsum2``)."""
     import quimb.tensor as qtn
 
     c = qtn.CircuitMPS(
@@ -146,6 +156,7 @@ def aer_circuit(n, ops, save="mps"):
 
 
 def aer_simulator(chi, threads, lapack):
+    """qiskit-aer's MPS simulator with the bond cap and tnbp's threshold."""
     from qiskit_aer import AerSimulator
 
     opts = dict(
@@ -176,10 +187,10 @@ def aer_max_bond(result) -> int:
 _CHILD_WARM = False
 
 
-def aer_child_timings(n, ops, chi, threads, lapack, reps):
+def aer_child_timings(n, ops, chi, threads, lapack, reps, keep_gc):
     """Time aer in this (child) process: ``(times, max bond)``; warms up once."""
     global _CHILD_WARM
-    pin_threads(threads)
+    bench = start(threads, keep_gc)
     qc = aer_circuit(n, ops)
     sim = aer_simulator(chi, threads, lapack)
     if not _CHILD_WARM:
@@ -187,17 +198,16 @@ def aer_child_timings(n, ops, chi, threads, lapack, reps):
         _CHILD_WARM = True
     times, result = [], None
     for _ in range(reps):
-        t = time.perf_counter()
-        result = run_aer(sim, qc)
-        times.append(time.perf_counter() - t)
+        result, dt = bench.timed(lambda: run_aer(sim, qc))
+        times.append(dt)
     return times, None if result is None else aer_max_bond(result)
 
 
 class IsolatedAer:
     """qiskit-aer runs in a persistent spawned process that may crash."""
 
-    def __init__(self, threads):
-        self.threads = threads
+    def __init__(self, bench):
+        self.bench = bench
         self.pool = None
         self.crashes = 0
 
@@ -209,8 +219,9 @@ class IsolatedAer:
         if self.pool is None:
             ctx = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+        b = self.bench
         job = self.pool.submit(
-            aer_child_timings, n, ops, chi, self.threads, lapack, reps
+            aer_child_timings, n, ops, chi, b.threads, lapack, reps, b.keep_gc
         )
         try:
             return job.result()
@@ -243,7 +254,7 @@ def exact_check(have_aer: bool, threads: int) -> bool:
     ops = gate_ops(circ)
     ref = np.asarray(tnbp.simulate(circ, backend="dense").statevector).ravel()
     states = {
-        "tnbp mps": run_tnbp(circ, None).to_quimb().to_dense().ravel(),
+        "tnbp mps": run_tnbp(circ, None, threads).to_quimb().to_dense().ravel(),
         "quimb CircuitMPS": np.asarray(run_quimb(n, ops, None).to_dense()).ravel(),
     }
     if have_aer:
@@ -264,7 +275,83 @@ def exact_check(have_aer: bool, threads: int) -> bool:
     return ok
 
 
-# --------------------------------------------------------------------------- main
+# --------------------------------------------------------------------------- timing
+
+
+def warm_up(circ, ops, depth, chi, threads: int, have_aer: bool, isolated) -> None:
+    """One untimed run of every engine (numba compiles quimb's kernels)."""
+    t0 = time.perf_counter()
+    run_tnbp(circ, chi, threads)
+    run_quimb(circ.n, ops, chi)
+    if have_aer:
+        run_aer(aer_simulator(chi, threads, False), aer_circuit(circ.n, ops))
+    if isolated is not None:
+        isolated.times(circ.n, ops, chi, 0)  # starts the process and warms it up
+    print(
+        f"Warm-up (depth {depth}, chi {chi}, untimed): {time.perf_counter() - t0:.2f} s"
+    )
+
+
+def measure(circ, ops, chi, point: dict, bench, have_aer: bool, isolated) -> dict:
+    """Time every engine on one (depth, chi); the CSV row.
+
+    ``point`` holds the ``depth``, ``seed`` and ``repeats`` of this grid point.
+    """
+    n, reps, threads = circ.n, point["repeats"], bench.threads
+    calls = {
+        "tnbp": lambda: run_tnbp(circ, chi, threads),
+        "quimb": lambda: run_quimb(n, ops, chi),
+    }
+    if have_aer:
+        qc, sim = aer_circuit(n, ops), aer_simulator(chi, threads, False)
+        calls["aer"] = lambda: run_aer(sim, qc)
+    times, results = bench.interleaved(calls, reps)
+    lapack_bond = None
+    if isolated is not None:
+        times["aer_lapack"], lapack_bond = isolated.times(n, ops, chi, reps)
+    best = {e: min(v) for e, v in times.items() if v}
+    med = {e: statistics.median(v) for e, v in times.items() if v}
+    aer = results.get("aer")
+    return {
+        "n": n,
+        "depth": point["depth"],
+        "chi": chi,
+        "tnbp_s": best["tnbp"],
+        "quimb_s": best["quimb"],
+        "ratio_tnbp_quimb": best["tnbp"] / best["quimb"],
+        "aer_s": best.get("aer"),
+        "ratio_tnbp_aer": _ratio(best["tnbp"], best.get("aer")),
+        "aer_lapack_s": best.get("aer_lapack"),
+        "ratio_tnbp_aer_lapack": _ratio(best["tnbp"], best.get("aer_lapack")),
+        **bonds_and_fidelities(results["tnbp"], results["quimb"], aer),
+        "aer_lapack_max_bond": lapack_bond,
+        "aer_lapack_crashed": isolated is not None and not times["aer_lapack"],
+        "aer_internal_s": None if aer is None else aer.results[0].time_taken,
+        "tnbp_s_median": med["tnbp"],
+        "quimb_s_median": med["quimb"],
+        "aer_s_median": med.get("aer"),
+        "aer_lapack_s_median": med.get("aer_lapack"),
+        "repeats": reps,
+        "statistic": "min",
+        "seed": point["seed"],
+    }
+
+
+def bonds_and_fidelities(st, quimb_circ, aer_result) -> dict:
+    """Largest bonds reached and fidelity estimates; tnbp and quimb must agree."""
+    f_t, f_q = float(st.fidelity_estimate), float(quimb_circ.fidelity_estimate())
+    return {
+        "max_bond_reached": int(st.max_bond_reached),
+        "quimb_final_max_bond": int(quimb_circ.psi.max_bond()),
+        "aer_max_bond": None if aer_result is None else aer_max_bond(aer_result),
+        "fidelity_tnbp": f_t,
+        "fidelity_quimb": f_q,
+        "fidelity_match": abs(f_t - f_q) <= FIDELITY_TOL,
+        "discarded_weight": float(st.discarded_weight),
+    }
+
+
+# --------------------------------------------------------------------------- output
 
 
 def _fmt(x, spec):
@@ -279,18 +366,122 @@ def _ratio(a, b):
     return a / b if (a is not None and b) else None
 
 
+HEAD = (
+    f"{'n':>3} {'depth':>5} {'chi':>4} "
+    f"| {'tnbp s':>8} {'quimb s':>8} {'t/q':>5} {'ok':>3} "
+    f"| {'aer s':>8} {'t/aer':>6} {'aerlap s':>8} {'t/alap':>6} "
+    f"| {'maxbond':>7} {'aerbond':>7} | {'F tnbp':>12} {'F quimb':>12} {'check':>5}"
+)
+
+
+def print_intro(cfg: dict, seed: int, threads: int) -> None:
+    """The grid and the engines' thread settings."""
+    print(
+        f"  tnbp simulate(blas_threads={threads}); aer max_parallel_threads = "
+        f"mps_omp_threads = {threads}"
+    )
+    print(
+        f"  n = {cfg['n']}, depths {list(cfg['depths'])}, chi {list(cfg['chis'])}, "
+        f"cutoff {CUTOFF:g} (rsum2), seed {seed}; time = best of {cfg['repeats']} "
+        f"(time.perf_counter, engines interleaved)"
+    )
+
+
+def print_row(row: dict) -> None:
+    """One line of the table (``-`` where aer was not run)."""
+    ratio = row["ratio_tnbp_quimb"]
+    lapack = row["aer_lapack_s"]
+    print(
+        f"{row['n']:>3} {row['depth']:>5} {row['chi']:>4} "
+        f"| {row['tnbp_s']:>8.3f} {row['quimb_s']:>8.3f} {ratio:>5.2f} "
+        f"{'yes' if ratio <= TARGET_RATIO else 'NO':>3} "
+        f"| {_fmt(row['aer_s'], '8.3f'):>8} "
+        f"{_fmt(row['ratio_tnbp_aer'], '6.2f'):>6} "
+        f"{'crash' if row['aer_lapack_crashed'] else _fmt(lapack, '8.3f'):>8} "
+        f"{_fmt(row['ratio_tnbp_aer_lapack'], '6.2f'):>6} "
+        f"| {row['max_bond_reached']:>7} {_fmt(row['aer_max_bond'], 'd'):>7} "
+        f"| {row['fidelity_tnbp']:>12.10f} {row['fidelity_quimb']:>12.10f} "
+        f"{'ok' if row['fidelity_match'] else 'DIFF':>5}",
+        flush=True,
+    )
+
+
+def print_summary(rows: list[dict], have_aer: bool, isolated) -> None:
+    """Geometric means of the ratios; aer crashes; fidelity mismatches."""
+
+    def gmean(key):
+        vals = [r[key] for r in rows if r[key]]
+        return math.exp(sum(map(math.log, vals)) / len(vals)) if vals else None
+
+    over = [r for r in rows if r["ratio_tnbp_quimb"] > TARGET_RATIO]
+    print()
+    print(
+        f"tnbp/quimb: geometric mean {gmean('ratio_tnbp_quimb'):.3f}, "
+        f"max {max(r['ratio_tnbp_quimb'] for r in rows):.3f}; "
+        f"{len(over)}/{len(rows)} configurations above the {TARGET_RATIO} target"
+    )
+    if have_aer:
+        print(f"tnbp/aer (default SVD): geometric mean {gmean('ratio_tnbp_aer'):.3f}")
+    if isolated is not None:
+        print(
+            "tnbp/aer (mps_lapack): geometric mean "
+            f"{_fmt(gmean('ratio_tnbp_aer_lapack'), '.3f')}"
+        )
+    print(
+        "(ratio < 1: tnbp faster; "
+        "t/q is tnbp's overhead over the quimb machinery it uses)"
+    )
+    if isolated is not None and isolated.crashes:
+        print(
+            f"qiskit-aer mps_lapack=True crashed {isolated.crashes} time(s) "
+            "(segfault in its child process; see module docstring)"
+        )
+    if not all(r["fidelity_match"] for r in rows):
+        print(
+            "WARNING: tnbp and quimb fidelity estimates differ by more than "
+            f"{FIDELITY_TOL:g}"
+        )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(cfg: dict, seed: int, bench, have_aer: bool, lapack: bool) -> list[dict]:
+    """Every (depth, chi) of the grid, timed and printed; the CSV rows."""
+    import tnbp
+
+    circuits = {
+        d: tnbp.ansatz.haar_brickwork(cfg["n"], d, seed=seed) for d in cfg["depths"]
+    }
+    ops = {d: gate_ops(c) for d, c in circuits.items()}
+    isolated = IsolatedAer(bench) if have_aer and lapack else None
+    d0, c0 = cfg["depths"][0], cfg["chis"][0]
+    warm_up(circuits[d0], ops[d0], d0, c0, bench.threads, have_aer, isolated)
+    print()
+    print(HEAD)
+    print("-" * len(HEAD))
+    rows = []
+    for depth in cfg["depths"]:
+        for chi in cfg["chis"]:
+            point = {"depth": depth, "seed": seed, "repeats": cfg["repeats"]}
+            row = measure(
+                circuits[depth], ops[depth], chi, point, bench, have_aer, isolated
+            )
+            print_row(row)
+            rows.append(row)
+    if isolated is not None:
+        isolated.close()
+    print_summary(rows, have_aer, isolated)
+    return rows
+
+
+QuickOpt = quick_option("n = 32, depths 4 8, chi 32 64, 1 repeat")
+
+
 def main(
-    quick: Annotated[
-        bool, typer.Option(help="n=32, depths 4 8, chi 32 64, 1 repeat.")
-    ] = False,
-    threads: Annotated[
-        int,
-        typer.Option(help="BLAS/OpenMP/numba/aer threads (set before numpy import)."),
-    ] = 1,
-    repeats: Annotated[
-        int | None,
-        typer.Option(help="Timed repeats per configuration (default 3; 1 quick)."),
-    ] = None,
+    quick: QuickOpt = False,
+    threads: Threads = 1,
+    repeats: Repeats = None,
     n: Annotated[
         int | None, typer.Option(help="Override the number of qubits.")
     ] = None,
@@ -305,227 +496,36 @@ def main(
     aer_lapack: Annotated[
         bool, typer.Option(help="Also run qiskit-aer with mps_lapack=True.")
     ] = True,
-    out: Annotated[
-        Path | None, typer.Option(help="Write the results as CSV here.")
-    ] = None,
+    keep_gc: KeepGC = False,
+    out: Out = None,
 ) -> list[dict]:
     """Time tnbp's MPS simulation against raw quimb and qiskit-aer; print a table."""
-    note = pin_threads(threads)
-
-    import inspect
-
-    import numpy as np
-    import quimb
-
-    import tnbp
-
-    # tnbp limits BLAS threads itself during a run (threadpoolctl): same setting
-    TNBP_OPTS.clear()
-    if "blas_threads" in inspect.signature(tnbp.simulate).parameters:
-        TNBP_OPTS["blas_threads"] = threads
-    cfg = dict(QUICK if quick else FULL)
-    if n is not None:
-        cfg["n"] = n
-    if depths:
-        cfg["depths"] = tuple(int(d) for d in depths.split(","))
-    if chis:
-        cfg["chis"] = tuple(int(c) for c in chis.split(","))
-    if repeats is not None:
-        cfg["repeats"] = repeats
-    nq, reps = cfg["n"], max(1, cfg["repeats"])
-
-    have_aer = False
-    aer_note = ""
-    if aer:
-        try:
-            import qiskit_aer
-
-            have_aer = True
-            aer_note = f", qiskit-aer {qiskit_aer.__version__}"
-        except ImportError as exc:
-            aer_note = f"; qiskit-aer skipped (not importable: {exc})"
-    else:
-        aer_note = "; qiskit-aer skipped (--no-aer)"
-
-    blas = "?"
-    try:
-        blas = np.__config__.CONFIG["Build Dependencies"]["blas"]["name"]
-    except Exception:  # noqa: BLE001 -- informational only
-        pass
-    print(
-        "MPS circuit simulation: Haar brickwork, "
-        "tnbp vs raw quimb CircuitMPS vs qiskit-aer"
+    bench = start(threads, keep_gc)
+    cfg = settings(
+        FULL,
+        QUICK,
+        quick,
+        n=n,
+        depths=numbers(depths),
+        chis=numbers(chis),
+        repeats=repeats,
     )
-    print(
-        f"  python {platform.python_version()}, numpy {np.__version__} ({blas}), "
-        f"quimb {quimb.__version__}, tnbp {tnbp.__version__}{aer_note}"
+    peer = find_peer("qiskit-aer", "qiskit_aer", skip="" if aer else "--no-aer")
+    bench.header(
+        "MPS circuit simulation: Haar brickwork, tnbp vs raw quimb CircuitMPS "
+        "vs qiskit-aer",
+        ("quimb",),
+        [peer],
     )
-    print(
-        f"  threads: {', '.join(THREAD_VARS)} = {threads}{note}; "
-        f"tnbp simulate(**{TNBP_OPTS}); "
-        f"aer max_parallel_threads = mps_omp_threads = {threads}; "
-        f"{os.cpu_count()} cores"
-    )
-    print(
-        f"  n = {nq}, depths {list(cfg['depths'])}, chi {list(cfg['chis'])}, "
-        f"cutoff {CUTOFF:g} (rsum2), seed {seed}; time = best of {reps} "
-        f"(time.perf_counter, engines interleaved)"
-    )
-    if not have_aer:
-        print(f"  qiskit-aer: skipped{aer_note.split('skipped', 1)[-1]}")
-
+    print_intro(cfg, seed, threads)
     print(
         "Exact check (n = 8, depth 6, no truncation) against tnbp's dense statevector:"
     )
-    if not exact_check(have_aer, threads):
+    if not exact_check(peer.available, threads):
         print("Exact check FAILED: engines do not simulate the same circuit; aborting.")
         raise typer.Exit(1)
-
-    configs = [(d, c) for d in cfg["depths"] for c in cfg["chis"]]
-    circuits = {d: tnbp.ansatz.haar_brickwork(nq, d, seed=seed) for d in cfg["depths"]}
-    ops = {d: gate_ops(circuits[d]) for d in cfg["depths"]}
-
-    engines = ["tnbp", "quimb"] + (["aer"] if have_aer else [])
-    isolated = IsolatedAer(threads) if have_aer and aer_lapack else None
-
-    # warm-up: one untimed run of every engine (numba JIT in quimb)
-    d0, c0 = configs[0]
-    t0 = time.perf_counter()
-    run_tnbp(circuits[d0], c0)
-    run_quimb(nq, ops[d0], c0)
-    if have_aer:
-        run_aer(aer_simulator(c0, threads, False), aer_circuit(nq, ops[d0]))
-    if isolated is not None:
-        isolated.times(nq, ops[d0], c0, 0)  # starts the process and warms it up
-    print(f"Warm-up (depth {d0}, chi {c0}, untimed): {time.perf_counter() - t0:.2f} s")
-
-    rows = []
-    head = (
-        f"{'n':>3} {'depth':>5} {'chi':>4} "
-        f"| {'tnbp s':>8} {'quimb s':>8} {'t/q':>5} {'ok':>3} "
-        f"| {'aer s':>8} {'t/aer':>6} {'aerlap s':>8} {'t/alap':>6} "
-        f"| {'maxbond':>7} {'aerbond':>7} | {'F tnbp':>12} {'F quimb':>12} {'check':>5}"
-    )
-    print()
-    print(head)
-    print("-" * len(head))
-    failed = False
-    for depth, chi in configs:
-        circ, gops = circuits[depth], ops[depth]
-        times = {e: [] for e in engines}
-        out_state = {}
-        qc = aer_circuit(nq, gops) if have_aer else None
-        sims = {"aer": aer_simulator(chi, threads, False)} if have_aer else {}
-        for _ in range(reps):
-            for e in engines:
-                t = time.perf_counter()
-                if e == "tnbp":
-                    res = run_tnbp(circ, chi)
-                elif e == "quimb":
-                    res = run_quimb(nq, gops, chi)
-                else:
-                    res = run_aer(sims[e], qc)
-                times[e].append(time.perf_counter() - t)
-                out_state[e] = res
-        lap_bond = None
-        if isolated is not None:
-            times["aer_lapack"], lap_bond = isolated.times(nq, gops, chi, reps)
-        st, qc_mps = out_state["tnbp"], out_state["quimb"]
-        f_t, f_q = float(st.fidelity_estimate), float(qc_mps.fidelity_estimate())
-        same = abs(f_t - f_q) <= FIDELITY_TOL
-        failed |= not same
-        best = {e: min(v) for e, v in times.items() if v}
-        med = {e: statistics.median(v) for e, v in times.items() if v}
-        lap_crashed = isolated is not None and not times["aer_lapack"]
-        row = {
-            "n": nq,
-            "depth": depth,
-            "chi": chi,
-            "tnbp_s": best["tnbp"],
-            "quimb_s": best["quimb"],
-            "ratio_tnbp_quimb": best["tnbp"] / best["quimb"],
-            "aer_s": best.get("aer"),
-            "ratio_tnbp_aer": _ratio(best["tnbp"], best.get("aer")),
-            "aer_lapack_s": best.get("aer_lapack"),
-            "ratio_tnbp_aer_lapack": _ratio(best["tnbp"], best.get("aer_lapack")),
-            "max_bond_reached": int(st.max_bond_reached),
-            "quimb_final_max_bond": int(qc_mps.psi.max_bond()),
-            "aer_max_bond": aer_max_bond(out_state["aer"])
-            if "aer" in out_state
-            else None,
-            "aer_lapack_max_bond": lap_bond,
-            "aer_lapack_crashed": lap_crashed,
-            "aer_internal_s": (
-                out_state["aer"].results[0].time_taken if "aer" in out_state else None
-            ),
-            "fidelity_tnbp": f_t,
-            "fidelity_quimb": f_q,
-            "fidelity_match": same,
-            "discarded_weight": float(st.discarded_weight),
-            "tnbp_s_median": med["tnbp"],
-            "quimb_s_median": med["quimb"],
-            "aer_s_median": med.get("aer"),
-            "aer_lapack_s_median": med.get("aer_lapack"),
-            "repeats": reps,
-            "statistic": "min",
-            "threads": threads,
-            "seed": seed,
-        }
-        rows.append(row)
-        print(
-            f"{nq:>3} {depth:>5} {chi:>4} "
-            f"| {row['tnbp_s']:>8.3f} {row['quimb_s']:>8.3f} "
-            f"{row['ratio_tnbp_quimb']:>5.2f} "
-            f"{'yes' if row['ratio_tnbp_quimb'] <= TARGET_RATIO else 'NO':>3} "
-            f"| {_fmt(row['aer_s'], '8.3f'):>8} "
-            f"{_fmt(row['ratio_tnbp_aer'], '6.2f'):>6} "
-            f"{'crash' if lap_crashed else _fmt(row['aer_lapack_s'], '8.3f'):>8} "
-            f"{_fmt(row['ratio_tnbp_aer_lapack'], '6.2f'):>6} "
-            f"| {row['max_bond_reached']:>7} {_fmt(row['aer_max_bond'], 'd'):>7} "
-            f"| {f_t:>12.10f} {f_q:>12.10f} {'ok' if same else 'DIFF':>5}",
-            flush=True,
-        )
-
-    def gmean(key):
-        vals = [r[key] for r in rows if r[key]]
-        return math.exp(sum(map(math.log, vals)) / len(vals)) if vals else None
-
-    print()
-    over = [r for r in rows if r["ratio_tnbp_quimb"] > TARGET_RATIO]
-    print(
-        f"tnbp/quimb: geometric mean {gmean('ratio_tnbp_quimb'):.3f}, "
-        f"max {max(r['ratio_tnbp_quimb'] for r in rows):.3f}; "
-        f"{len(over)}/{len(rows)} configurations above the {TARGET_RATIO} target"
-    )
-    if have_aer:
-        print(f"tnbp/aer (default SVD): geometric mean {gmean('ratio_tnbp_aer'):.3f}")
-        if aer_lapack:
-            print(
-                "tnbp/aer (mps_lapack): geometric mean "
-                f"{gmean('ratio_tnbp_aer_lapack'):.3f}"
-            )
-    print(
-        "(ratio < 1: tnbp faster; "
-        "t/q is tnbp's overhead over the quimb machinery it uses)"
-    )
-    if isolated is not None:
-        isolated.close()
-        if isolated.crashes:
-            print(
-                f"qiskit-aer mps_lapack=True crashed {isolated.crashes} time(s) "
-                "(segfault in its child process; see module docstring)"
-            )
-    if failed:
-        print(
-            "WARNING: tnbp and quimb fidelity estimates differ by more than "
-            f"{FIDELITY_TOL:g}"
-        )
-
-    if out is not None:
-        write_csv(rows, out)
-    if failed:
-        raise typer.Exit(1)
-    return rows
+    rows = run(cfg, seed, bench, peer.available, aer_lapack)
+    return bench.finish(rows, out, not all(r["fidelity_match"] for r in rows))
 
 
 if __name__ == "__main__":
