@@ -40,3 +40,6 @@ TRUNCATION_NOISE_FLOOR = 1e-13
 UNITARY_ATOL = 1e-10
 #: Eigenvalues of sqrt(sigma) rho sqrt(sigma) below this (relative) count as zero.
 FIDELITY_RANK_TOL = 1e-12
+#: Coefficients Tr(G P)/2^k below this are dropped when a Hermitian matrix is
+#: expanded in Pauli strings (rounding of entries of order one).
+PAULI_COEFFICIENT_NOISE_FLOOR = 1e-15

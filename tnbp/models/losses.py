@@ -17,9 +17,13 @@ import warnings
 import numpy as np
 
 from .._checks import check_labels, check_real
-from ..limits import FIDELITY_RANK_TOL, MAX_FIDELITY_QUBITS
+from ..limits import (
+    FIDELITY_RANK_TOL,
+    MAX_FIDELITY_QUBITS,
+    PAULI_COEFFICIENT_NOISE_FLOOR,
+)
 from .operators import Observable, Term, pauli_sum
-from .paulis import PAULI_MATRICES, pauli_matrix
+from .paulis import pauli_matrix, pauli_term
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -117,14 +121,13 @@ def _pauli_expansion(G: np.ndarray, qubits, *, label: str) -> Observable:
     for letters in itertools.product("IXYZ", repeat=k):
         pauli = "".join(letters)
         c = float(np.real(np.trace(G @ pauli_matrix(pauli)))) / 2**k
-        if abs(c) < 1e-15:
+        if abs(c) < PAULI_COEFFICIENT_NOISE_FLOOR:
             continue
-        kept = [(q, PAULI_MATRICES[p]) for p, q in zip(pauli, qubits) if p != "I"]
-        if not kept:
+        term = pauli_term(c, pauli, qubits)
+        if term.is_identity:
             constant = c
-            continue
-        qs, ops = zip(*kept)
-        terms.append(Term(c, tuple(qs), tuple(ops)))
+        else:
+            terms.append(Term.from_pauli(term))
     return Observable(tuple(terms), constant, label)
 
 

@@ -37,7 +37,7 @@ import math
 
 from tqdm.auto import tqdm
 
-from ..._checks import check_int, check_opt, check_real
+from ..._checks import check_beta, check_cutoff, check_max_bond, check_opt, check_real
 from ..._threads import blas_threads_limit
 from ...limits import MAX_DENSE_GIBBS_QUBITS, SMALL_DENSE_GIBBS_QUBITS
 from ...models.hamiltonian import PauliSum
@@ -109,9 +109,7 @@ def gibbs_state(
     if not isinstance(H, PauliSum):
         raise TypeError(f"`H` must be a tnbp.PauliSum, got {type(H)!r}.")
     H.require_terms("H")
-    beta = check_real(beta, "beta")
-    if beta < 0:
-        raise ValueError(f"`beta` must be >= 0, got {beta}.")
+    beta = check_beta(beta)
     check_opt("backend", backend, BACKENDS)
     if backend == "dense":
         if H.n > MAX_DENSE_GIBBS_QUBITS:
@@ -125,11 +123,8 @@ def gibbs_state(
     dtau = check_real(dtau, "dtau")
     if dtau <= 0:
         raise ValueError(f"`dtau` must be > 0, got {dtau}.")
-    cutoff = check_real(cutoff, "cutoff")
-    if cutoff < 0:
-        raise ValueError(f"`cutoff` must be >= 0, got {cutoff}.")
-    if max_bond is not None:
-        max_bond = check_int(max_bond, "max_bond", minimum=1)
+    cutoff = check_cutoff(cutoff)
+    max_bond = check_max_bond(max_bond)
     check_opt("order", order, ORDERS)
     if H.locality > 2:
         raise ValueError(f"`H` has {H.locality}-local terms; gibbs_state takes <= 2.")
