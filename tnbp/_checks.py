@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .limits import DENSITY_MATRIX_ATOL, NORMALIZATION_ATOL
+
 
 def check_opt(name: str, value, valid) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``valid``."""
@@ -366,6 +368,64 @@ def check_max_bond(
     if max_bond < 1:
         raise ValueError(f"`{name}` must be >= 1, got {max_bond}.")
     return int(max_bond)
+
+
+def check_density_matrix(rho, dim: int, *, name: str) -> np.ndarray:
+    """Validate a density matrix: ``dim x dim``, Hermitian, positive, unit trace.
+
+    Parameters
+    ----------
+    rho : array_like
+        The matrix.
+    dim : int
+        Its required dimension (``2^k`` for ``k`` qubits).
+    name : str
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex, shape ``(dim, dim)``, made exactly Hermitian
+        (:math:`(\\rho + \\rho^\\dagger)/2`).
+
+    Raises
+    ------
+    TypeError
+        If ``rho`` is not numeric.
+    ValueError
+        If it has the wrong shape or non-finite entries, is not Hermitian or
+        has an eigenvalue below ``-DENSITY_MATRIX_ATOL``
+        (:mod:`tnbp.limits`), or its trace differs from 1 by more than
+        ``NORMALIZATION_ATOL``.
+    """
+    try:
+        arr = np.array(rho, dtype=complex)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"`{name}` must be a numeric matrix, got {type(rho)!r}."
+        ) from exc
+    if arr.shape != (dim, dim):
+        raise ValueError(
+            f"`{name}` must be a {dim}x{dim} density matrix, got shape {arr.shape}."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` has non-finite entries.")
+    err = np.abs(arr - arr.conj().T).max()
+    if err > DENSITY_MATRIX_ATOL:
+        raise ValueError(
+            f"`{name}` is not Hermitian: max |rho - rho^dag| = {err:.2e} > "
+            f"{DENSITY_MATRIX_ATOL}."
+        )
+    arr = (arr + arr.conj().T) / 2
+    low = np.linalg.eigvalsh(arr).min()
+    if low < -DENSITY_MATRIX_ATOL:
+        raise ValueError(
+            f"`{name}` is not positive semidefinite: smallest eigenvalue {low:.3g}."
+        )
+    trace = np.trace(arr).real
+    if abs(trace - 1) > NORMALIZATION_ATOL:
+        raise ValueError(f"`{name}` must have unit trace, got {trace:.6g}.")
+    return arr
 
 
 def deprecated_alias(**aliases: str):

@@ -24,7 +24,7 @@ import itertools
 
 import numpy as np
 
-from .._checks import as_rng, check_int, check_opt, check_real
+from .._checks import as_rng, check_cutoff, check_int, check_opt, check_real
 from ..limits import EXACT_NORM_QUBITS, MAX_DENSE_HAMILTONIAN_QUBITS
 from .operators import Observable, pauli_sum
 from .paulis import PAULI_MATRICES, PauliTerm, pauli_matrix, pauli_term
@@ -188,10 +188,27 @@ class PauliSum:
 
         Built by the finite-state-automaton construction: a bond carries either
         "nothing placed yet", "term complete", or an open :math:`\\sigma^i_a`
-        waiting for its partner, then compressed (relative ``cutoff``).
+        waiting for its partner, then compressed.
+
+        Parameters
+        ----------
+        cutoff : float, optional
+            Relative singular-value cutoff of the compression, in ``[0, 1)``.
+
+        Returns
+        -------
+        quimb.tensor.MatrixProductOperator
+            ``n`` sites of physical dimension 2.
+
+        Raises
+        ------
+        ValueError
+            If a term acts on more than two qubits or ``cutoff`` is outside
+            ``[0, 1)``.
         """
         import quimb.tensor as qtn
 
+        cutoff = check_cutoff(cutoff)
         if self.locality > 2:
             raise ValueError(f"`H` has {self.locality}-local terms; to_mpo takes <= 2.")
         n = self._n
