@@ -47,7 +47,8 @@ def simulate(
         next run would exceed ``auto_opts["memory_cap"]`` (2 GiB); the state's
         ``record.auto`` says which happened.
     cutoff : float, optional
-        MPS per-truncation discarded-weight cutoff (relative, default 1e-12).
+        MPS per-truncation discarded-weight cutoff, relative, in ``[0, 1)``
+        (default 1e-12).
     progbar : bool, optional
         Show a progress bar over layers with the current bond and error.
     auto_opts : dict, optional
@@ -63,6 +64,17 @@ def simulate(
     -------
     State
         :class:`DenseState`, :class:`MPSState` or :class:`TNState`.
+
+    Raises
+    ------
+    TypeError
+        If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``initial``,
+        ``max_bond`` or ``cutoff`` has the wrong type.
+    ValueError
+        If ``backend`` is unknown, ``initial`` is not a bitstring of length
+        ``n``, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, an option
+        dict has an unknown key or bad value, or the register is too large
+        for the dense backend.
     """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")

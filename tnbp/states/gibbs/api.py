@@ -78,10 +78,11 @@ def gibbs_state(
     max_bond : int or None, optional
         Bond cap of the purification (``"mps"``).
     cutoff : float, optional
-        Relative discarded weight per SVD (``rsum2``). It accumulates over the
-        :math:`\\sim n\\beta/\\mathrm{dtau}` SVDs of the run: at n = 40,
-        beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave errors of 1e-4 in
-        the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX chain, measured).
+        Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``. It
+        accumulates over the :math:`\\sim n\\beta/\\mathrm{dtau}` SVDs of the
+        run: at n = 40, beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave
+        errors of 1e-4 in the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX
+        chain, measured).
     order : {2, 4}, optional
         Trotter order. The even/odd second-order splitting has a large error
         constant (log Z off by 1.5e-3 at n = 40, beta = 1, dtau = 0.01 on a
@@ -96,6 +97,17 @@ def gibbs_state(
         :func:`tnbp.subsystem_entropy`, :func:`tnbp.purity`,
         :func:`tnbp.trace_distance_to_maximally_mixed`,
         :func:`tnbp.thermal_energy`, ...) accept it.
+
+    Raises
+    ------
+    TypeError
+        If ``H`` is not a :class:`~tnbp.PauliSum`, or ``beta``, ``dtau``,
+        ``max_bond`` or ``cutoff`` has the wrong type.
+    ValueError
+        If ``H`` has no terms or (``"mps"``) terms on more than two qubits or
+        fewer than 2 qubits, ``beta`` is negative or not finite, ``dtau <= 0``,
+        ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, ``order`` or
+        ``backend`` is unknown, or ``H`` is too large for ``"dense"``.
 
     Examples
     --------
