@@ -37,6 +37,8 @@ _EXPORTS = {
     # models
     "Circuit": "tnbp.models.circuit",
     "PauliSum": "tnbp.models.hamiltonian",
+    "PauliTerm": "tnbp.models.paulis",
+    "pauli_term": "tnbp.models.paulis",
     "Partition": "tnbp.models.partition",
     "from_qasm": "tnbp.models.qasm",
     # states

@@ -7,10 +7,14 @@ and says what was expected.
 
 from __future__ import annotations
 
+import functools
 import numbers
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
+
+from .limits import DENSITY_MATRIX_ATOL, NORMALIZATION_ATOL
 
 
 def check_opt(name: str, value, valid) -> None:
@@ -21,15 +25,49 @@ def check_opt(name: str, value, valid) -> None:
         )
 
 
-def as_rng(seed) -> np.random.Generator:
-    """Turn ``seed`` (None, int or Generator) into a ``numpy.random.Generator``."""
+def as_rng(seed, *, name: str = "seed") -> np.random.Generator:
+    """Turn a seed into a ``numpy.random.Generator``: the one seed convention.
+
+    Every random object in tnbp takes ``seed`` in one of four forms, all
+    reproducible:
+
+    - ``None``: fresh entropy from the operating system (not reproducible);
+    - a non-negative ``int``: ``numpy.random.default_rng(seed)``;
+    - a ``numpy.random.SeedSequence``: ``default_rng(seed)``, the form an
+      ensemble spawns per task (independent streams per sample);
+    - a ``numpy.random.Generator``: used as is (shared, so draws advance it).
+
+    Parameters
+    ----------
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The seed.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.random.Generator
+        ``seed`` itself if it is a Generator, else a new one seeded by it.
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is of another type (``bool`` and ``float`` included).
+    ValueError
+        If ``seed`` is a negative int.
+    """
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is not None and not isinstance(seed, numbers.Integral):
+    if seed is None or isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(
-            f"`seed` must be None, an int or a numpy Generator, got {type(seed)!r}."
+            f"`{name}` must be None, a non-negative int, a numpy SeedSequence or "
+            f"a numpy Generator, got {type(seed).__name__} {seed!r}."
         )
-    return np.random.default_rng(seed)
+    if seed < 0:
+        raise ValueError(f"`{name}` must be a non-negative int, got {seed}.")
+    return np.random.default_rng(int(seed))
 
 
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
@@ -119,3 +157,313 @@ def check_labels(qubits, name: str, *, allow_empty: bool) -> tuple[int, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"`{name}` has repeated qubits: {out}.")
     return out
+
+
+def check_parameters(
+    parameters, num: int | None = None, *, name: str = "parameters"
+) -> tuple[int, ...] | None:
+    """Validate a selection of circuit parameters: the one ``parameters`` convention.
+
+    ``parameters`` names trainable angles by their index in
+    :attr:`tnbp.Circuit.parameters`, wherever a function differentiates or
+    reports a subset of them (:func:`tnbp.gradient`,
+    :func:`tnbp.exact_gradient_variance`, :func:`tnbp.gradient_variance`):
+
+    - ``"all"`` or ``None``: every parameter;
+    - an int: that one parameter;
+    - a sequence of ints (list, tuple, range, 1-D integer array): those
+      parameters.
+
+    Negative indices count from the end, as in Python. Results come back in
+    the order given, so entry ``i`` of a result belongs to ``parameters[i]``.
+    Naming a parameter twice (also as ``k`` and ``k - num``) is an error:
+    silently dropping the repeat would misalign results with the request, and
+    keeping it would compute and report the same derivative twice. An empty
+    selection is an error too (use ``"all"``).
+
+    Parameters
+    ----------
+    parameters : "all", None, int or sequence of int
+        The selection.
+    num : int, optional
+        Number of trainable parameters of the circuit. Without it (the circuit
+        is not built yet, as in an ensemble) everything but the range is
+        checked and negative indices are kept as given.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    tuple of int or None
+        ``None`` for every parameter; otherwise the distinct indices in the
+        order given, made non-negative when ``num`` is given. The result is
+        itself a valid ``parameters`` value.
+
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not ``"all"``, ``None``, an int or a sequence of
+        ints (floats, bools, sets and nested sequences are rejected).
+    ValueError
+        If it is another string, empty, out of range for ``num`` parameters, or
+        names a parameter twice.
+    """
+    if parameters is None:
+        return None
+    if isinstance(parameters, str):
+        if parameters == "all":
+            return None
+        raise ValueError(
+            f"`{name}` must be 'all', an int or a sequence of ints, got {parameters!r}."
+        )
+    if isinstance(parameters, numbers.Integral) and not isinstance(parameters, bool):
+        items: tuple = (parameters,)
+    elif isinstance(parameters, np.ndarray) and parameters.ndim <= 1:
+        items = tuple(parameters.reshape(-1).tolist())
+    elif isinstance(parameters, (bytes, dict, set, frozenset, np.ndarray)) or not (
+        isinstance(parameters, Iterable)
+    ):
+        raise TypeError(
+            f"`{name}` must be 'all', an int or a sequence of ints, got {parameters!r}."
+        )
+    else:
+        items = tuple(parameters)
+    for k in items:
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+            raise TypeError(
+                f"`{name}` must be 'all', an int or a sequence of ints; "
+                f"it contains {k!r}."
+            )
+    idx = tuple(int(k) for k in items)
+    if not idx:
+        raise ValueError(
+            f"`{name}` must select at least one parameter (use 'all' for every one)."
+        )
+    if num is not None:
+        bad = [k for k in idx if not -num <= k < num]
+        if bad:
+            raise ValueError(
+                f"`{name}` has indices {bad} out of range for {num} trainable "
+                f"parameters (valid: {-num}..{num - 1})."
+                if num
+                else f"`{name}` selects {bad}, but the circuit has no trainable "
+                "parameters."
+            )
+        idx = tuple(k % num for k in idx)
+    repeated = sorted({k for k in idx if idx.count(k) > 1})
+    if repeated:
+        raise ValueError(
+            f"`{name}` selects parameter(s) {repeated} more than once: {idx}."
+        )
+    return idx
+
+
+def check_cutoff(cutoff, *, name: str = "cutoff") -> float:
+    """Validate a truncation cutoff: a real number in ``[0, 1)``.
+
+    Every ``cutoff`` in tnbp is relative (to the norm, the total discarded
+    weight or the largest singular value, as each function documents), so it
+    lies in ``[0, 1)``: 0 truncates nothing and 1 or more would discard
+    everything.
+
+    Parameters
+    ----------
+    cutoff : float
+        The cutoff.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``cutoff`` is not a real number (``bool`` included).
+    ValueError
+        If it is not in ``[0, 1)`` (NaN included).
+    """
+    if isinstance(cutoff, bool) or not isinstance(cutoff, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number in [0, 1), got {cutoff!r}.")
+    cutoff = float(cutoff)
+    if not 0.0 <= cutoff < 1.0:
+        raise ValueError(
+            f"`{name}` (a relative truncation cutoff) must be in [0, 1), got {cutoff}."
+        )
+    return cutoff
+
+
+def check_beta(beta, *, name: str = "beta") -> float:
+    """Validate an inverse temperature: a finite real number ``>= 0``.
+
+    ``beta = 0`` is the infinite-temperature (maximally mixed) state; negative
+    and infinite values have no thermal state.
+
+    Parameters
+    ----------
+    beta : float
+        The inverse temperature, in units of 1/energy of the Hamiltonian.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``beta`` is not a real number (``bool`` included).
+    ValueError
+        If it is negative, infinite or NaN.
+    """
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real):
+        raise TypeError(
+            f"`{name}` (inverse temperature) must be a real number, got {beta!r}."
+        )
+    beta = float(beta)
+    if not (np.isfinite(beta) and beta >= 0):
+        raise ValueError(
+            f"`{name}` (inverse temperature) must be finite and >= 0, got {beta}."
+        )
+    return beta
+
+
+def check_max_bond(
+    max_bond, *, allow_auto: bool = False, name: str = "max_bond"
+) -> int | str | None:
+    """Validate a bond-dimension cap: ``None`` (no cap), an int ``>= 1`` or ``"auto"``.
+
+    Parameters
+    ----------
+    max_bond : None, int or "auto"
+        The cap.
+    allow_auto : bool, optional
+        Whether ``"auto"`` (adaptive doubling, :func:`tnbp.simulate`) is valid.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    int, "auto" or None
+
+    Raises
+    ------
+    TypeError
+        If ``max_bond`` is of another type (floats, bools and other strings
+        included).
+    ValueError
+        If it is an int below 1.
+    """
+    if max_bond is None or (
+        allow_auto and isinstance(max_bond, str) and max_bond == "auto"
+    ):
+        return max_bond
+    if isinstance(max_bond, bool) or not isinstance(max_bond, numbers.Integral):
+        choices = (
+            "None, a positive int or 'auto'" if allow_auto else "None or a positive int"
+        )
+        raise TypeError(f"`{name}` must be {choices}, got {max_bond!r}.")
+    if max_bond < 1:
+        raise ValueError(f"`{name}` must be >= 1, got {max_bond}.")
+    return int(max_bond)
+
+
+def check_density_matrix(rho, dim: int, *, name: str) -> np.ndarray:
+    """Validate a density matrix: ``dim x dim``, Hermitian, positive, unit trace.
+
+    Parameters
+    ----------
+    rho : array_like
+        The matrix.
+    dim : int
+        Its required dimension (``2^k`` for ``k`` qubits).
+    name : str
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex, shape ``(dim, dim)``, made exactly Hermitian
+        (:math:`(\\rho + \\rho^\\dagger)/2`).
+
+    Raises
+    ------
+    TypeError
+        If ``rho`` is not numeric.
+    ValueError
+        If it has the wrong shape or non-finite entries, is not Hermitian or
+        has an eigenvalue below ``-DENSITY_MATRIX_ATOL``
+        (:mod:`tnbp.limits`), or its trace differs from 1 by more than
+        ``NORMALIZATION_ATOL``.
+    """
+    try:
+        arr = np.array(rho, dtype=complex)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"`{name}` must be a numeric matrix, got {type(rho)!r}."
+        ) from exc
+    if arr.shape != (dim, dim):
+        raise ValueError(
+            f"`{name}` must be a {dim}x{dim} density matrix, got shape {arr.shape}."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` has non-finite entries.")
+    err = np.abs(arr - arr.conj().T).max()
+    if err > DENSITY_MATRIX_ATOL:
+        raise ValueError(
+            f"`{name}` is not Hermitian: max |rho - rho^dag| = {err:.2e} > "
+            f"{DENSITY_MATRIX_ATOL}."
+        )
+    arr = (arr + arr.conj().T) / 2
+    low = np.linalg.eigvalsh(arr).min()
+    if low < -DENSITY_MATRIX_ATOL:
+        raise ValueError(
+            f"`{name}` is not positive semidefinite: smallest eigenvalue {low:.3g}."
+        )
+    trace = np.trace(arr).real
+    if abs(trace - 1) > NORMALIZATION_ATOL:
+        raise ValueError(f"`{name}` must have unit trace, got {trace:.6g}.")
+    return arr
+
+
+def deprecated_alias(**aliases: str):
+    """Decorator: accept old keyword names as deprecated aliases of new ones.
+
+    ``@deprecated_alias(depth="layers")`` lets ``f(..., depth=3)`` run as
+    ``f(..., layers=3)`` with a ``DeprecationWarning`` naming the new keyword.
+    Passing both the old and the new name raises ``TypeError``.
+
+    Parameters
+    ----------
+    **aliases : str
+        ``old_name=new_name`` pairs.
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            for old, new in aliases.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(
+                            f"{func.__name__}() got both `{new}` and its deprecated "
+                            f"alias `{old}`; pass `{new}` only."
+                        )
+                    warnings.warn(
+                        f"{func.__name__}(): `{old}` is deprecated, use `{new}`.",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -38,5 +38,14 @@ SPECTRUM_NOISE_FLOOR = 1e-14
 TRUNCATION_NOISE_FLOOR = 1e-13
 #: Largest max |U^dag U - I| accepted for a user-supplied unitary.
 UNITARY_ATOL = 1e-10
+#: Largest max |rho - rho^dag|, and largest negative eigenvalue, accepted for a
+#: user-supplied density matrix.
+DENSITY_MATRIX_ATOL = 1e-10
+#: Largest |Tr rho - 1| (or | <psi|psi> - 1 |) accepted for a user-supplied
+#: density matrix (or state vector).
+NORMALIZATION_ATOL = 1e-8
 #: Eigenvalues of sqrt(sigma) rho sqrt(sigma) below this (relative) count as zero.
 FIDELITY_RANK_TOL = 1e-12
+#: Coefficients Tr(G P)/2^k below this are dropped when a Hermitian matrix is
+#: expanded in Pauli strings (rounding of entries of order one).
+PAULI_COEFFICIENT_NOISE_FLOOR = 1e-15

@@ -89,8 +89,13 @@ def test_parameter_subsets_and_negative_indices():
     circ = ansatz.hardware_efficient(5, layers=2, seed=0)
     full = exact_gradient_variance(circ, local_cost_all(5))
     some = exact_gradient_variance(circ, local_cost_all(5), parameters=[7, -1, 2])
-    assert list(some.parameters) == [2, 7, circ.num_parameters - 1]
+    # the parameters convention: order kept, negative indices from the end
+    assert list(some.parameters) == [7, circ.num_parameters - 1, 2]
     assert_allclose(some.variance, full.variance[some.parameters], rtol=1e-12)
+    with pytest.raises(ValueError, match="`parameters`.*more than once"):
+        exact_gradient_variance(
+            circ, local_cost_all(5), parameters=[3, 3 - circ.num_parameters]
+        )
 
 
 def test_agrees_with_sampling_on_hardware_efficient_ansatz():
@@ -127,7 +132,7 @@ def test_ensemble_table_reaches_the_toy_global_cost_at_50_qubits():
 
 def test_random_structures_are_averaged():
     """Haar brickwork: random fixed gates, so `samples` structures give a spread."""
-    build = functools.partial(ansatz.haar_brickwork, depth=2)
+    build = functools.partial(ansatz.haar_brickwork, layers=2)
 
     def with_angles(n, seed):  # a Haar layer, then trainable RY on every qubit
         circ = build(n, seed=seed)

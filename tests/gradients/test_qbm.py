@@ -175,7 +175,7 @@ def test_bad_input_names_the_argument(model):
         Q.QBM(3, [("Z", 0)], visible=(5,))
     with pytest.raises(ValueError, match="generators"):
         Q.QBM(3, [], visible=(0,))
-    with pytest.raises(ValueError, match="qubits"):
+    with pytest.raises(ValueError, match="`generators`.*out of range"):
         Q.QBM(3, [("Z", 7)], visible=(0,))
     with pytest.raises(ValueError, match="observable"):
         Q.observable_gradient(qbm, theta, [(1.0, "Z", (1,))])  # a hidden qubit

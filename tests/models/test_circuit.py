@@ -90,9 +90,9 @@ def test_ansatz_shapes_and_seeds():
     )
     # unitary QNN: 3n onsite + 9 n(n-1)/2 offsite terms (nearest neighbour: 9 (n-1))
     assert len(ansatz.unitary_qnn(5, seed=0)) == 15 + 9 * 10
-    assert len(
-        ansatz.unitary_qnn(5, nearest_neighbour=True, repetitions=2, seed=0)
-    ) == 2 * (15 + 36)
+    assert len(ansatz.unitary_qnn(5, nearest_neighbour=True, layers=2, seed=0)) == 2 * (
+        15 + 36
+    )
     qnn = ansatz.unitary_qnn(4, seed=3)
     assert ((qnn.parameters >= 0) & (qnn.parameters < 2)).all()
     ff = ansatz.free_fermion_brickwork(6, 2, seed=0)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .._checks import check_int, check_opt
+from .._checks import check_int, check_opt, check_parameters
 from ..gradients.adjoint import skeleton
 from ..gradients.api import check_method, gradient, gradient_batch
 from ..gradients.moments import exact_gradient_variance
@@ -53,7 +53,8 @@ def _sample_task(
         circuits.append(build(n, seed=rng))
     obs = observable(n) if callable(observable) else observable
     k = circuits[0].num_parameters
-    wanted = None if parameters == "all" else np.atleast_1d(parameters) % k
+    selection = check_parameters(parameters, k)
+    wanted = None if selection is None else np.array(selection)
     batched = (
         grad_opts["method"] == "adjoint"
         and grad_opts["backend"] == "dense"
@@ -132,7 +133,9 @@ def gradient_variance(
     samples : int, optional
         Random instances per ``n``.
     parameters : "all", int or sequence of int, optional
-        Parameter indices to report (the infinity-norm always uses them all).
+        Parameter indices to report (the infinity-norm always uses them all);
+        negative counts from the end, rows follow the order given, repeats are
+        rejected.
     method, backend, initial, sim_opts
         Passed to :func:`tnbp.gradient` (``initial`` may be a callable of ``n``).
     seed : int, optional
@@ -176,10 +179,7 @@ def gradient_variance(
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     if not callable(build):
         raise TypeError("`build` must be a callable build(n, seed=rng) -> Circuit.")
-    if not (
-        parameters == "all" or isinstance(parameters, (int, np.integer, list, tuple))
-    ):
-        raise TypeError("`parameters` must be 'all', an int or a sequence of ints.")
+    parameters = check_parameters(parameters)
     check_opt("estimator", estimator, ESTIMATORS)
     exact = estimator == "exact"
     if exact:

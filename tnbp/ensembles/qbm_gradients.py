@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .._checks import check_int, check_real
+from .._checks import check_beta, check_int
 from ..gradients.qbm import METHODS, observable_gradient
 from ..models.hamiltonian import random_two_local
 from ..models.qbm import QBM
@@ -122,7 +122,7 @@ def qbm_gradient_variance(
         raise ValueError(f"`method` must be one of {METHODS}, got {method!r}.")
     opts = dict(
         observable=observable or [(1.0, "Z", (0,))],
-        beta=check_real(beta, "beta"),
+        beta=check_beta(beta),
         onsite_std=onsite_std,
         offsite_std=offsite_std,
         pairs=pairs,

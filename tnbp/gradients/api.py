@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_bitstring, check_opt, check_real
+from .._checks import check_bitstring, check_opt, check_parameters, check_real
 from .._threads import blas_threads_limit
 from ..estimators.expectation import observable_value
 from ..limits import MAX_DENSE_QUBITS
@@ -101,8 +101,9 @@ def gradient(
     sim_opts : dict, optional
         Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``); dense
         and mps only.
-    parameters : int or sequence of int, optional
-        Differentiate only these parameter indices (default: all).
+    parameters : "all", int or sequence of int, optional
+        Differentiate only these parameter indices (default None: all).
+        Negative indices count from the end; repeats are rejected.
     info : dict, optional
         If given, filled with diagnostics: ``simulations`` (dense/mps runs),
         ``contractions`` and ``tree_searches`` (tn), ``min_fidelity`` and
@@ -145,7 +146,8 @@ def gradient(
     loss = observable if isinstance(observable, MSELoss) else None
     obs = as_observable(loss.observable if loss else observable, circuit.n)
 
-    wanted = _check_parameters(parameters, circuit.num_parameters)
+    selection = check_parameters(parameters, circuit.num_parameters)
+    wanted = range(circuit.num_parameters) if selection is None else selection
     info = {} if info is None else info
     info.update(
         simulations=0,
@@ -181,7 +183,7 @@ def gradient(
             value += v
     if loss is not None:  # chain rule: dL = (<O> - O_0) d<O>
         grad = grad * (value - loss.target)
-    return grad if parameters is None else grad[wanted]
+    return grad if selection is None else grad[list(selection)]
 
 
 def _note(info: dict, st) -> None:
@@ -294,22 +296,6 @@ def _cone_gradient(
                 minus[j] -= shift
                 grad[where[j]] = scale * (f(plus) - f(minus))
     return grad, (f(sub.parameters) if need_value else 0.0)
-
-
-def _check_parameters(parameters, num: int) -> np.ndarray:
-    """Indices of the parameters to differentiate (all when None)."""
-    if parameters is None:
-        return np.arange(num)
-    idx = np.atleast_1d(np.asarray(parameters))
-    if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(
-            f"`parameters` must be an int or a sequence of ints, got {parameters!r}."
-        )
-    if idx.size == 0:
-        raise ValueError("`parameters` must not be empty.")
-    if np.any((idx < -num) | (idx >= num)):
-        raise ValueError(f"`parameters` has indices out of range for {num} parameters.")
-    return idx % num
 
 
 def gradient_batch(circuits, observable, *, initial: str | None = None) -> np.ndarray:

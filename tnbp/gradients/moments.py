@@ -49,7 +49,12 @@ import warnings
 import numpy as np
 import quimb.tensor as qtn
 
-from .._checks import check_bitstring, check_int, check_real
+from .._checks import (
+    check_bitstring,
+    check_cutoff,
+    check_max_bond,
+    check_parameters,
+)
 from .._threads import blas_threads_limit
 from ..models.circuit import Circuit
 from ..models.gates import rotation_matrix
@@ -69,9 +74,10 @@ class GradientMoments:
     Attributes
     ----------
     parameters : numpy.ndarray
-        Parameter indices (circuit order).
+        Parameter indices, int, non-negative, in the order requested.
     variance : numpy.ndarray
-        :math:`\\mathrm{Var}[\\partial_k C]`; the mean is exactly zero.
+        :math:`\\mathrm{Var}[\\partial_k C]`, float, one per entry of
+        ``parameters``; the mean is exactly zero.
     max_bond_reached : int
         Largest bond dimension of the doubled MPS in either sweep.
     truncated : bool
@@ -203,17 +209,31 @@ def exact_gradient_variance(
     observable : Observable or list of (coeff, pauli, qubits)
         The cost :math:`C = \\mathrm{Tr}[O\\rho]`.
     parameters : "all", int or sequence of int, optional
-        Parameter indices (negative counts from the end).
+        Parameter indices: negative counts from the end, results come in the
+        order given, repeats are rejected (the package-wide ``parameters``
+        convention).
     initial : str, optional
         Computational basis start state (default all zeros).
     max_bond : int, optional
         Cap on the doubled MPS bond dimension (None: exact).
     cutoff : float, optional
-        Relative singular value cutoff (``cutoff_mode="rel"``) at each split.
+        Relative singular value cutoff (``cutoff_mode="rel"``) at each split,
+        in ``[0, 1)``.
 
     Returns
     -------
     GradientMoments
+        ``variance[i]`` belongs to parameter ``parameters[i]``.
+
+    Raises
+    ------
+    TypeError
+        If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``parameters``,
+        ``max_bond`` or ``cutoff`` has the wrong type.
+    ValueError
+        If the circuit has no trainable parameters, ``parameters`` is empty,
+        out of range or repeats an index, ``max_bond < 1``, ``cutoff`` is
+        outside ``[0, 1)``, or ``observable`` acts outside the register.
 
     Examples
     --------
@@ -230,28 +250,13 @@ def exact_gradient_variance(
     n = circuit.n
     obs = as_observable(observable, n)
     initial = check_bitstring(initial, n)
-    cutoff = check_real(cutoff, "cutoff")
-    if cutoff < 0:
-        raise ValueError(f"`cutoff` must be >= 0, got {cutoff}.")
-    if max_bond is not None:
-        max_bond = check_int(max_bond, "max_bond", minimum=1)
+    cutoff = check_cutoff(cutoff)
+    max_bond = check_max_bond(max_bond)
     num = circuit.num_parameters
     if num == 0:
         raise ValueError("`circuit` has no trainable parameters.")
-    if isinstance(parameters, str) and parameters == "all":
-        wanted = np.arange(num)
-    else:
-        try:
-            wanted = np.atleast_1d(np.asarray(parameters, dtype=int))
-        except (TypeError, ValueError) as exc:
-            raise TypeError("`parameters` must be 'all', an int or ints.") from exc
-        if (
-            wanted.ndim != 1
-            or wanted.size == 0
-            or np.any((wanted < -num) | (wanted >= num))
-        ):
-            raise ValueError(f"`parameters` must index the {num} trainable angles.")
-        wanted = np.unique(wanted % num)
+    selection = check_parameters(parameters, num)
+    wanted = np.arange(num) if selection is None else np.array(selection)
     gates = circuit.gates
     positions = [circuit.parameter_gates[k] for k in wanted]
     opts = dict(
@@ -276,7 +281,7 @@ def exact_gradient_variance(
         del sigma
         w = _observable_mps(obs, n, cutoff)
         variance = {}
-        for j in range(len(gates) - 1, positions[0] - 1, -1):
+        for j in range(len(gates) - 1, min(positions) - 1, -1):
             g = gates[j]
             if j in before:
                 s = before.pop(j)

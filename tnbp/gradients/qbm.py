@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_opt, check_real
+from .._checks import check_density_matrix, check_opt, check_real
+from ..limits import SPECTRUM_NOISE_FLOOR
 from ..models.operators import as_observable
 from ..models.paulis import pauli_matrix
 from ..models.qbm import QBM
@@ -173,20 +174,6 @@ def observable_gradient(qbm: QBM, theta, observable, **grad_opts) -> np.ndarray:
     )
 
 
-def _check_target(eta, k: int) -> np.ndarray:
-    eta = np.asarray(eta, dtype=complex)
-    if eta.shape != (2**k, 2**k):
-        raise ValueError(
-            f"`eta` must be a {2**k}x{2**k} density matrix, got {eta.shape}."
-        )
-    w = np.linalg.eigvalsh((eta + eta.conj().T) / 2)
-    if np.abs(eta - eta.conj().T).max() > 1e-10 or w.min() < -1e-10:
-        raise ValueError("`eta` must be Hermitian and positive semidefinite.")
-    if abs(np.trace(eta).real - 1) > 1e-8:
-        raise ValueError("`eta` must have unit trace.")
-    return eta
-
-
 def relative_entropy(eta: np.ndarray, rho: np.ndarray) -> float:
     """:math:`S(\\eta\\|\\rho) = \\mathrm{Tr}\\,\\eta(\\ln\\eta - \\ln\\rho)` in nats.
 
@@ -198,7 +185,7 @@ def relative_entropy(eta: np.ndarray, rho: np.ndarray) -> float:
     first = float(np.sum(we[we > 0] * np.log(we[we > 0])))
     overlap = np.abs(ve.conj().T @ vr) ** 2  # [eta eigvec a, rho eigvec b]
     weight = we @ overlap  # <b|eta|b>
-    if np.any((weight > 1e-14) & (wr <= 0)):
+    if np.any((weight > SPECTRUM_NOISE_FLOOR) & (wr <= 0)):
         return float("inf")
     pos = wr > 0
     return first - float(np.sum(weight[pos] * np.log(wr[pos])))
@@ -206,7 +193,7 @@ def relative_entropy(eta: np.ndarray, rho: np.ndarray) -> float:
 
 def generative_loss(qbm: QBM, theta, eta, **state_opts) -> float:
     """:math:`S(\\eta\\|\\rho_v(\\theta))` in nats, for a target ``eta`` on the visible qubits."""
-    eta = _check_target(eta, len(qbm.visible))
+    eta = check_density_matrix(eta, 2 ** len(qbm.visible), name="eta")
     rho_v = model_state(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
     return relative_entropy(eta, rho_v)
 
@@ -223,7 +210,7 @@ def generative_gradient(qbm: QBM, theta, eta, *, backend: str = "dense", **grad_
     (:math:`1/\\lambda_a` when equal). :math:`\\rho_v` must be full rank, as
     thermal marginals are. Options as in :func:`linear_gradient`.
     """
-    eta = _check_target(eta, len(qbm.visible))
+    eta = check_density_matrix(eta, 2 ** len(qbm.visible), name="eta")
     opts = grad_opts.get("gibbs_opts") or {}
     rho_v = model_state(qbm, theta, backend=backend, **opts).reduced_density_matrix(
         qbm.visible

@@ -1,7 +1,10 @@
 """Seeded ansatz builders for the circuits the source papers study.
 
-Every builder takes ``seed`` (int, ``numpy.random.Generator`` or None) and is
+Every builder takes ``seed`` (None, a non-negative int, a
+``numpy.random.SeedSequence`` or a ``numpy.random.Generator``) and is
 reproducible. Angles are drawn uniformly from ``[0, 2 pi)`` unless stated.
+Circuit depth is counted in ``layers`` by every builder (``depth=`` and
+``repetitions=`` are deprecated aliases).
 
 References
 ----------
@@ -15,7 +18,7 @@ import itertools
 
 import numpy as np
 
-from .._checks import as_rng, check_int, check_opt
+from .._checks import as_rng, check_int, check_opt, deprecated_alias
 from .circuit import Circuit
 
 TWO_PI = 2 * np.pi
@@ -61,7 +64,13 @@ def hardware_efficient(
         Pauli letters of the rotations per qubit per layer (default ``("Y", "Z")``).
     entangler : {"cz", "cnot"}, optional
     pattern : {"ladder", "brick"}, optional
-    seed : int, Generator or None
+    seed : None, int, SeedSequence or Generator, optional
+        Randomness of the angles.
+
+    Returns
+    -------
+    Circuit
+        ``layers * n * len(rotations)`` trainable rotations.
     """
     n = check_int(n, "n", minimum=1)
     layers = check_int(layers, "layers", minimum=0)
@@ -92,6 +101,18 @@ def toy_perceptron(n: int, *, seed=None) -> Circuit:
     of Cerezo et al., arXiv:2001.00550), with angles uniform in :math:`[0, 2\\pi)`.
     Its cost gradients have variances :math:`\\frac18(\\frac38)^{n-1}` (global
     cost) and :math:`1/(8n^2)` (local cost); see :mod:`tnbp.theory`.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, >= 1.
+    seed : None, int, SeedSequence or Generator, optional
+        Randomness of the angles.
+
+    Returns
+    -------
+    Circuit
+        ``n`` trainable ``RY`` rotations.
     """
     n = check_int(n, "n", minimum=1)
     rng = as_rng(seed)
@@ -101,7 +122,8 @@ def toy_perceptron(n: int, *, seed=None) -> Circuit:
     return circ
 
 
-def haar_brickwork(n: int, depth: int, *, seed=None) -> Circuit:
+@deprecated_alias(depth="layers")
+def haar_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
     """Brickwork of Haar-random two-qubit gates (the 2-design model).
 
     Layer ``d`` acts on pairs ``(i, i+1)`` with ``i = d mod 2, d mod 2 + 2, ...``::
@@ -110,14 +132,28 @@ def haar_brickwork(n: int, depth: int, *, seed=None) -> Circuit:
          U-U-U-
         -U-U---
          ...
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, >= 2.
+    layers : int
+        Number of brick layers, >= 0 (``depth=`` is a deprecated alias).
+    seed : None, int, SeedSequence or Generator, optional
+        Randomness of the gates.
+
+    Returns
+    -------
+    Circuit
+        Fixed (non-trainable) gates labelled ``"HAAR"``.
     """
     from scipy.stats import unitary_group  # scipy.stats is slow to import
 
     n = check_int(n, "n", minimum=2)
-    depth = check_int(depth, "depth", minimum=0)
+    layers = check_int(layers, "layers", minimum=0)
     rng = as_rng(seed)
     circ = Circuit(n)
-    for d in range(depth):
+    for d in range(layers):
         for i in _bonds(n, d % 2):
             circ.apply(unitary_group.rvs(4, random_state=rng), i, i + 1, label="HAAR")
     return circ
@@ -147,18 +183,19 @@ def two_local_terms(
     return terms
 
 
+@deprecated_alias(repetitions="layers")
 def unitary_qnn(
     n: int,
     *,
     nearest_neighbour: bool = False,
-    repetitions: int = 1,
+    layers: int = 1,
     shuffle: bool = False,
     seed=None,
 ) -> Circuit:
     """The unitary QNN of arXiv:2010.15968: :math:`U = \\prod_k e^{-i\\theta_k H_k}`.
 
     The generators :math:`H_k` run exhaustively over the terms of
-    :func:`two_local_terms` (``repetitions`` times), with
+    :func:`two_local_terms` (once per layer), with
     :math:`\\theta_k \\sim U[0, 1)` as in the paper's Fig. 4b. Since
     :meth:`~tnbp.Circuit.pauli_rotation` is :math:`e^{-i\\phi P/2}`, the circuit's
     parameters are :math:`\\phi_k = 2\\theta_k`.
@@ -168,18 +205,25 @@ def unitary_qnn(
     n : int
     nearest_neighbour : bool, optional
         Offsite terms on neighbouring pairs only (default: all pairs).
-    repetitions : int, optional
-        How many times the whole term list is applied.
+    layers : int, optional
+        How many times the whole term list is applied, >= 1
+        (``repetitions=`` is a deprecated alias).
     shuffle : bool, optional
-        Apply the terms of each repetition in a random order (default: onsite
+        Apply the terms of each layer in a random order (default: onsite
         terms, then pairs in lexicographic order).
-    seed : int, Generator or None
+    seed : None, int, SeedSequence or Generator, optional
+        Randomness of the angles (and of the order, with ``shuffle``).
+
+    Returns
+    -------
+    Circuit
+        ``layers * len(two_local_terms(n))`` trainable rotations.
     """
-    repetitions = check_int(repetitions, "repetitions", minimum=1)
+    layers = check_int(layers, "layers", minimum=1)
     rng = as_rng(seed)
     terms = two_local_terms(n, nearest_neighbour=nearest_neighbour)
     circ = Circuit(n)
-    for _ in range(repetitions):
+    for _ in range(layers):
         order = rng.permutation(len(terms)) if shuffle else range(len(terms))
         for k in order:
             pauli, qubits = terms[k]
@@ -187,7 +231,8 @@ def unitary_qnn(
     return circ
 
 
-def free_fermion_brickwork(n: int, depth: int, *, seed=None) -> Circuit:
+@deprecated_alias(depth="layers")
+def free_fermion_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
     """Brickwork of number-conserving matchgates (a free-fermion circuit).
 
     Each layer applies :math:`R_Z(\\phi_i)` on every qubit, then on each brick pair
@@ -199,12 +244,26 @@ def free_fermion_brickwork(n: int, depth: int, *, seed=None) -> Circuit:
 
     The ``XX`` and ``YY`` rotations of a gate carry equal but separate parameters;
     the derivative with respect to the shared angle is the sum of the two entries.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, >= 2.
+    layers : int
+        Number of layers, >= 0 (``depth=`` is a deprecated alias).
+    seed : None, int, SeedSequence or Generator, optional
+        Randomness of the angles.
+
+    Returns
+    -------
+    Circuit
+        Trainable ``RZ``, ``XX`` and ``YY`` rotations.
     """
     n = check_int(n, "n", minimum=2)
-    depth = check_int(depth, "depth", minimum=0)
+    layers = check_int(layers, "layers", minimum=0)
     rng = as_rng(seed)
     circ = Circuit(n)
-    for d in range(depth):
+    for d in range(layers):
         for q in range(n):
             circ.rz(rng.uniform(0, TWO_PI), q)
         for i in _bonds(n, d % 2):

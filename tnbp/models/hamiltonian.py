@@ -21,14 +21,13 @@ Builders (all traceless, open chains, qubit 0 first):
 from __future__ import annotations
 
 import itertools
-import numbers
 
 import numpy as np
 
-from .._checks import as_rng, check_int, check_labels, check_opt, check_real
+from .._checks import as_rng, check_cutoff, check_int, check_opt, check_real
 from ..limits import EXACT_NORM_QUBITS, MAX_DENSE_HAMILTONIAN_QUBITS
 from .operators import Observable, pauli_sum
-from .paulis import PAULI_MATRICES, check_pauli, pauli_matrix
+from .paulis import PAULI_MATRICES, PauliTerm, pauli_matrix, pauli_term
 
 
 class PauliSum:
@@ -50,7 +49,7 @@ class PauliSum:
 
     def __init__(self, n: int):
         self._n = check_int(n, "n", minimum=1)
-        self._terms: list[tuple[float, str, tuple[int, ...]]] = []
+        self._terms: list[PauliTerm] = []
         self.constant = 0.0
 
     @property
@@ -58,8 +57,12 @@ class PauliSum:
         return self._n
 
     @property
-    def terms(self) -> tuple[tuple[float, str, tuple[int, ...]], ...]:
-        """``(coeff, pauli, qubits)`` of every non-identity term, identity letters dropped."""
+    def terms(self) -> tuple[PauliTerm, ...]:
+        """Every non-identity term as a :class:`~tnbp.models.paulis.PauliTerm`.
+
+        Each unpacks as ``(coeff, pauli, qubits)``, in canonical form: identity
+        letters dropped, letters ordered by qubit.
+        """
         return tuple(self._terms)
 
     def __len__(self) -> int:
@@ -76,30 +79,45 @@ class PauliSum:
     def add(self, coeff, pauli: str, qubits) -> PauliSum:
         """Add ``coeff * pauli`` on ``qubits``; returns ``self`` for chaining.
 
-        ``coeff`` must be real and finite; identity letters are dropped and an
-        all-identity string adds to :attr:`constant`.
+        The term is parsed by :func:`~tnbp.models.paulis.pauli_term`: ``coeff``
+        must be real and finite, identity letters are dropped and the rest
+        ordered by qubit; an all-identity string adds to :attr:`constant` and a
+        zero coefficient adds nothing.
+
+        Parameters
+        ----------
+        coeff : float
+            Real, finite coefficient.
+        pauli : str
+            Letters I, X, Y, Z, one per qubit.
+        qubits : int or sequence of int
+            Distinct qubits in ``0..n-1``.
+
+        Returns
+        -------
+        PauliSum
+            ``self``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :func:`~tnbp.models.paulis.pauli_term`, naming `coeff`,
+            `pauli` or `qubits`.
         """
-        coeff = check_real(coeff, "coeff")
-        if isinstance(qubits, numbers.Integral):
-            qubits = (qubits,)
-        qubits = check_labels(qubits, "qubits", allow_empty=False)
-        bad = [q for q in qubits if q >= self._n]
-        if bad:
-            raise ValueError(f"`qubits` {bad} out of range for {self._n} qubits.")
-        pauli = check_pauli(pauli, len(qubits), name="pauli")
-        kept = [(p, q) for p, q in zip(pauli, qubits) if p != "I"]
-        if not kept:
-            self.constant += coeff
-        elif coeff != 0.0:
-            ps, qs = zip(*sorted(kept, key=lambda pq: pq[1]))
-            self._terms.append((coeff, "".join(ps), tuple(qs)))
+        term = pauli_term(coeff, pauli, qubits, n=self._n)
+        if term.is_identity:
+            self.constant += term.coeff
+        elif term.coeff != 0.0:
+            self._terms.append(term)
         return self
 
     def scaled(self, factor) -> PauliSum:
         """:math:`\\lambda H` as a new sum."""
         factor = check_real(factor, "factor")
         out = PauliSum(self._n)
-        out._terms = [(factor * c, p, q) for c, p, q in self._terms if factor != 0]
+        out._terms = [
+            PauliTerm(factor * c, p, q) for c, p, q in self._terms if factor != 0
+        ]
         out.constant = factor * self.constant
         return out
 
@@ -109,7 +127,7 @@ class PauliSum:
         for c, p, q in self._terms:
             acc[(p, q)] = acc.get((p, q), 0.0) + c
         out = PauliSum(self._n)
-        out._terms = [(c, p, q) for (p, q), c in acc.items() if c != 0.0]
+        out._terms = [PauliTerm(c, p, q) for (p, q), c in acc.items() if c != 0.0]
         out.constant = self.constant
         return out
 
@@ -170,10 +188,27 @@ class PauliSum:
 
         Built by the finite-state-automaton construction: a bond carries either
         "nothing placed yet", "term complete", or an open :math:`\\sigma^i_a`
-        waiting for its partner, then compressed (relative ``cutoff``).
+        waiting for its partner, then compressed.
+
+        Parameters
+        ----------
+        cutoff : float, optional
+            Relative singular-value cutoff of the compression, in ``[0, 1)``.
+
+        Returns
+        -------
+        quimb.tensor.MatrixProductOperator
+            ``n`` sites of physical dimension 2.
+
+        Raises
+        ------
+        ValueError
+            If a term acts on more than two qubits or ``cutoff`` is outside
+            ``[0, 1)``.
         """
         import quimb.tensor as qtn
 
+        cutoff = check_cutoff(cutoff)
         if self.locality > 2:
             raise ValueError(f"`H` has {self.locality}-local terms; to_mpo takes <= 2.")
         n = self._n
@@ -336,7 +371,13 @@ def random_two_local(
         the paper's Figs. 3b-c and 4c).
     pairs : {"all", "nearest"}, optional
         All pairs :math:`i < j` or nearest neighbours of an open chain.
-    seed : int or numpy.random.Generator, optional
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the coefficients.
+
+    Returns
+    -------
+    PauliSum
+        Traceless, one term per non-zero coefficient (3 per qubit, 9 per pair).
     """
     n = check_int(n, "n", minimum=1)
     onsite_std = check_real(onsite_std, "onsite_std")

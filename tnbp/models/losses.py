@@ -16,10 +16,15 @@ import warnings
 
 import numpy as np
 
-from .._checks import check_labels, check_real
-from ..limits import FIDELITY_RANK_TOL, MAX_FIDELITY_QUBITS
+from .._checks import check_density_matrix, check_labels, check_real
+from ..limits import (
+    FIDELITY_RANK_TOL,
+    MAX_FIDELITY_QUBITS,
+    NORMALIZATION_ATOL,
+    PAULI_COEFFICIENT_NOISE_FLOOR,
+)
 from .operators import Observable, Term, pauli_sum
-from .paulis import PAULI_MATRICES, pauli_matrix
+from .paulis import pauli_matrix, pauli_term
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -117,14 +122,13 @@ def _pauli_expansion(G: np.ndarray, qubits, *, label: str) -> Observable:
     for letters in itertools.product("IXYZ", repeat=k):
         pauli = "".join(letters)
         c = float(np.real(np.trace(G @ pauli_matrix(pauli)))) / 2**k
-        if abs(c) < 1e-15:
+        if abs(c) < PAULI_COEFFICIENT_NOISE_FLOOR:
             continue
-        kept = [(q, PAULI_MATRICES[p]) for p, q in zip(pauli, qubits) if p != "I"]
-        if not kept:
+        term = pauli_term(c, pauli, qubits)
+        if term.is_identity:
             constant = c
-            continue
-        qs, ops = zip(*kept)
-        terms.append(Term(c, tuple(qs), tuple(ops)))
+        else:
+            terms.append(Term.from_pauli(term))
     return Observable(tuple(terms), constant, label)
 
 
@@ -162,7 +166,7 @@ def fidelity_cost(target, qubits) -> FidelityCost:
     if not np.all(np.isfinite(t)):
         raise ValueError("`target` has non-finite entries.")
     if t.shape == (d,):
-        if abs(np.vdot(t, t) - 1) > 1e-8:
+        if abs(np.vdot(t, t) - 1) > NORMALIZATION_ATOL:
             raise ValueError(
                 f"`target` state must be normalized, norm^2 = {np.vdot(t, t).real:.6g}."
             )
@@ -172,10 +176,6 @@ def fidelity_cost(target, qubits) -> FidelityCost:
             f"`target` must be a state of shape ({d},) or a density matrix of "
             f"shape ({d}, {d}) for {k} qubit(s), got {t.shape}."
         )
-    if np.abs(t - t.conj().T).max() > 1e-10:
-        raise ValueError("`target` density matrix is not Hermitian.")
-    if np.linalg.eigvalsh(t).min() < -1e-10 or abs(np.trace(t) - 1) > 1e-8:
-        raise ValueError("`target` density matrix must be positive with unit trace.")
-    t = (t + t.conj().T) / 2
+    t = check_density_matrix(t, d, name="target")
     t.setflags(write=False)
     return FidelityCost(qubits, t)

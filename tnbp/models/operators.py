@@ -10,12 +10,10 @@ Observables are pure data; states evaluate them (:func:`tnbp.expectation_value`)
 from __future__ import annotations
 
 import dataclasses
-import numbers
 
 import numpy as np
 
-from .._checks import check_labels, check_real
-from .paulis import PAULI_MATRICES, check_pauli
+from .paulis import PAULI_MATRICES, PauliTerm, as_pauli_term
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -25,6 +23,13 @@ class Term:
     coeff: float
     qubits: tuple[int, ...]
     ops: tuple[np.ndarray, ...]
+
+    @classmethod
+    def from_pauli(cls, term: PauliTerm) -> Term:
+        """The product operator of a (non-identity) canonical Pauli term."""
+        return cls(
+            term.coeff, term.qubits, tuple(PAULI_MATRICES[p] for p in term.pauli)
+        )
 
     def as_dict(self) -> dict[int, np.ndarray]:
         return dict(zip(self.qubits, self.ops))
@@ -69,7 +74,33 @@ class Observable:
 
 
 def pauli_sum(terms, *, constant: float = 0.0, name: str = "observable") -> Observable:
-    """:math:`\\sum_t c_t P_t` from ``[(coeff, pauli, qubits), ...]``.
+    """:math:`c_0 + \\sum_t c_t P_t` from ``[(coeff, pauli, qubits), ...]``.
+
+    Each entry is parsed by :func:`~tnbp.models.paulis.pauli_term` (identity
+    letters dropped, letters ordered by qubit); all-identity entries add to
+    the constant. Terms with a zero coefficient are kept (they still count
+    in :attr:`Observable.support`).
+
+    Parameters
+    ----------
+    terms : iterable of (coeff, pauli, qubits)
+        Real coefficients, Pauli strings and the qubits they act on.
+    constant : float, optional
+        :math:`c_0`.
+    name : str, optional
+        The argument to name in error messages.
+
+    Returns
+    -------
+    Observable
+        Labelled ``"pauli_sum"``.
+
+    Raises
+    ------
+    TypeError
+        If ``terms`` is not an iterable of 3-tuples, or a part has the wrong type.
+    ValueError
+        If a part has a bad value, or there is neither a term nor a constant.
 
     Examples
     --------
@@ -81,22 +112,11 @@ def pauli_sum(terms, *, constant: float = 0.0, name: str = "observable") -> Obse
         raise TypeError(f"`{name}` must be a list of (coeff, pauli, qubits) tuples.")
     out = []
     for entry in terms:
-        if not isinstance(entry, (tuple, list)) or len(entry) != 3:
-            raise TypeError(
-                f"`{name}`: each term must be (coeff, pauli, qubits), got {entry!r}."
-            )
-        coeff, pauli, qubits = entry
-        coeff = check_real(coeff, name)
-        if isinstance(qubits, numbers.Integral):
-            qubits = (qubits,)
-        qubits = check_labels(qubits, name, allow_empty=False)
-        pauli = check_pauli(pauli, len(qubits), name=name)
-        kept = [(q, PAULI_MATRICES[p]) for p, q in zip(pauli, qubits) if p != "I"]
-        if not kept:
-            constant += coeff
-            continue
-        qs, ops = zip(*kept)
-        out.append(Term(coeff, tuple(qs), tuple(ops)))
+        term = as_pauli_term(entry, name=name)
+        if term.is_identity:
+            constant += term.coeff
+        else:
+            out.append(Term.from_pauli(term))
     if not out and constant == 0:
         raise ValueError(f"`{name}` has no terms.")
     return Observable(tuple(out), float(constant), "pauli_sum")

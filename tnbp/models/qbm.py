@@ -9,12 +9,11 @@ comes from :func:`tnbp.gibbs_state`, and its objectives and gradients from
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .._checks import check_labels, check_real
+from .._checks import check_beta, check_int, check_qubits
 from .hamiltonian import PauliSum
+from .paulis import pauli_term
 
 
 class QBM:
@@ -24,39 +23,43 @@ class QBM:
     ----------
     n : int
     generators : sequence of (pauli, qubits)
-        The Pauli strings :math:`P_k`, one per parameter.
+        The Pauli strings :math:`P_k`, one per parameter, parsed like the
+        terms of a :class:`~tnbp.PauliSum` (identity letters dropped, letters
+        ordered by qubit); :attr:`generators` holds them in that form.
     visible : sequence of int
         The visible qubits (the rest are hidden).
     beta : float, optional
-        Inverse temperature of the model state.
+        Inverse temperature of the model state, finite and >= 0.
+
+    Raises
+    ------
+    TypeError
+        If a generator is not a ``(pauli, qubits)`` pair, or an argument has
+        the wrong type.
+    ValueError
+        If ``generators`` is empty, a generator is the identity or acts outside
+        the register, ``visible`` is empty, repeated or out of range, or
+        ``beta`` is negative or not finite.
     """
 
     def __init__(self, n: int, generators, visible, *, beta: float = 1.0):
+        n = check_int(n, "n", minimum=1)
         gens = []
         for entry in generators:
             if not isinstance(entry, (tuple, list)) or len(entry) != 2:
                 raise TypeError(
                     f"`generators`: expected (pauli, qubits), got {entry!r}."
                 )
-            pauli, qubits = entry
-            if isinstance(qubits, numbers.Integral):
-                qubits = (qubits,)
-            probe = PauliSum(n).add(1.0, pauli, qubits)  # validates range and letters
-            if len(probe) != 1:
+            term = pauli_term(1.0, *entry, n=n, name="generators")
+            if term.is_identity:
                 raise ValueError(f"`generators`: {entry!r} is the identity.")
-            _, p, q = probe.terms[0]
-            gens.append((p, q))
+            gens.append((term.pauli, term.qubits))
         if not gens:
             raise ValueError("`generators` must not be empty.")
         self.n = n
         self.generators = tuple(gens)
-        self.visible = check_labels(visible, "visible", allow_empty=False)
-        bad = [q for q in self.visible if q >= n]
-        if bad:
-            raise ValueError(f"`visible` qubits {bad} out of range for {n} qubits.")
-        self.beta = check_real(beta, "beta")
-        if self.beta < 0:
-            raise ValueError(f"`beta` must be >= 0, got {beta}.")
+        self.visible = check_qubits(visible, n, name="visible")
+        self.beta = check_beta(beta)
 
     @classmethod
     def from_hamiltonian(cls, H: PauliSum, visible, *, beta: float = 1.0):

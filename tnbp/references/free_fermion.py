@@ -32,9 +32,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .._checks import check_bitstring, check_int, check_qubits, check_real
+from .._checks import check_beta, check_bitstring, check_int
 from ..models.circuit import Circuit
-from ..models.paulis import check_pauli
+from ..models.paulis import as_pauli_term
 
 # Pauli string on (j, j+1) (or on j) -> (sign s, offset of a, offset of b) with
 # P = i s gamma_a gamma_b and a = 2j + offset.
@@ -150,27 +150,24 @@ def zz_expectation(gamma: np.ndarray, i: int, j: int) -> float:
 def _term_bilinear(term, n: int):
     """``(s, a, b, coeff)`` for one ``(coeff, pauli, qubits)`` term of ``terms``."""
     try:
-        coeff, pauli, qubits = term
-        coeff = check_real(coeff, "coefficient")
-        qubits = check_qubits(qubits, n)
-        pauli = check_pauli(pauli, len(qubits))
+        parsed = as_pauli_term(term, n=n, name="terms")
     except (TypeError, ValueError) as err:
         raise ValueError(
             f"`terms`: term {term!r} is not a (real coeff, pauli, qubits) tuple "
             f"on {n} qubits: {err}"
         ) from err
-    if set(pauli) == {"I"}:
+    if parsed.is_identity:
         raise ValueError(
             f"`terms`: term {term!r} is an identity (a constant shift), which is "
             "not supported; add the constant to the energy by hand."
         )
-    pair = _find_bilinear(pauli, qubits)
+    pair = _find_bilinear(parsed.pauli, parsed.qubits)
     if pair is None:
         raise ValueError(
             f"`terms`: term {term!r} is not a Majorana bilinear (allowed: Z on one "
             "qubit; XX, YY, XY, YX on neighbours (j, j+1))."
         )
-    return (*pair, coeff)
+    return (*pair, parsed.coeff)
 
 
 def majorana_hamiltonian(terms, n: int) -> np.ndarray:
@@ -187,8 +184,11 @@ def majorana_hamiltonian(terms, n: int) -> np.ndarray:
     terms : sequence of (float, str, int or tuple of int)
         ``(coeff, pauli, qubits)`` with a real ``coeff`` and ``pauli`` one of
         ``"Z"`` on one qubit or ``"XX"``, ``"YY"``, ``"XY"``, ``"YX"`` on
-        neighbours ``(j, j + 1)`` (or ``(j + 1, j)``, letters in qubit order).
-        An empty list gives ``H = 0``. ``PauliSum.terms`` has this form (its
+        neighbours ``(j, j + 1)``, after canonicalization as in
+        :func:`~tnbp.models.paulis.pauli_term` (identity letters dropped,
+        letters ordered by qubit: ``"XY"`` on ``(j + 1, j)`` is ``"YX"`` on
+        ``(j, j + 1)``, ``"IZ"`` on ``(0, 1)`` is ``"Z"`` on 1). An empty
+        list gives ``H = 0``. ``PauliSum.terms`` has this form (its
         ``constant`` is not included: it shifts ``ln Z`` by ``-beta * constant``).
     n : int
         Number of qubits (``A`` is ``2n x 2n``).
@@ -236,14 +236,6 @@ def _check_majorana_matrix(A) -> np.ndarray:
     if not np.allclose(A, -A.T, rtol=0, atol=1e-12 * max(1.0, np.abs(A).max())):
         raise ValueError("`A` must be antisymmetric (see majorana_hamiltonian).")
     return A
-
-
-def _check_beta(beta) -> float:
-    """Validate an inverse temperature: finite and >= 0."""
-    beta = check_real(beta, "beta")
-    if beta < 0:
-        raise ValueError(f"`beta` (inverse temperature) must be >= 0, got {beta}.")
-    return beta
 
 
 def _single_particle_energies(A) -> np.ndarray:
@@ -294,7 +286,7 @@ def thermal_covariance(A, beta) -> np.ndarray:
     True
     """
     A = _check_majorana_matrix(A)
-    beta = _check_beta(beta)
+    beta = check_beta(beta)
     eps, V = np.linalg.eigh(1j * A)
     gamma = np.real(1j * (V * np.tanh(beta * eps / 2)) @ V.conj().T)
     return (gamma - gamma.T) / 2
@@ -327,7 +319,7 @@ def thermal_log_partition(A, beta) -> float:
     True
     """
     lam = _single_particle_energies(A)
-    x = _check_beta(beta) * lam / 2
+    x = check_beta(beta) * lam / 2
     return float(np.logaddexp(x, -x).sum() / 2)
 
 
@@ -352,7 +344,7 @@ def thermal_energy(A, beta) -> float:
         :math:`\\langle H \\rangle`, in the units of the coefficients.
     """
     lam = _single_particle_energies(A)
-    beta = _check_beta(beta)
+    beta = check_beta(beta)
     return float(-(lam * np.tanh(beta * lam / 2)).sum() / 4)
 
 
@@ -379,7 +371,7 @@ def thermal_entropy(A, beta) -> float:
         :math:`S(\\rho) = -\\mathrm{Tr}\\,\\rho \\log_2 \\rho`.
     """
     lam = _single_particle_energies(A)
-    x = _check_beta(beta) * np.abs(lam) / 2
+    x = check_beta(beta) * np.abs(lam) / 2
     e = np.exp(-2 * x)
     nats = np.log1p(e) + 2 * x * e / (1 + e)
     return float(nats.sum() / 2 / np.log(2))

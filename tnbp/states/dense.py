@@ -10,7 +10,7 @@ import functools
 
 import numpy as np
 
-from ..limits import MAX_DENSE_QUBITS
+from ..limits import MAX_DENSE_QUBITS, SPECTRUM_NOISE_FLOOR
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
 from .record import BondRecord
@@ -83,9 +83,13 @@ class DenseState(State):
 
     @functools.cached_property
     def record(self) -> BondRecord:
-        """Exact record: bond dimensions are the Schmidt ranks (tolerance 1e-14)."""
+        """Exact record: bond dimensions are the Schmidt ranks.
+
+        Squared Schmidt coefficients at or below ``SPECTRUM_NOISE_FLOOR``
+        (:mod:`tnbp.limits`) do not count.
+        """
         ranks = [
-            int(np.count_nonzero(self.cut_spectrum(c) > 1e-14))
+            int(np.count_nonzero(self.cut_spectrum(c) > SPECTRUM_NOISE_FLOOR))
             for c in range(1, self.n)
         ]
         return BondRecord.exact(ranks)

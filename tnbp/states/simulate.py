@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numbers
-
-from .._checks import check_bitstring, check_opt
+from .._checks import check_bitstring, check_cutoff, check_max_bond, check_opt
 from ..models.circuit import Circuit
 from .base import State
 from .dense import DenseState, simulate_dense
@@ -15,26 +13,6 @@ from .tn.lightcone import TNState, simulate_tn
 __all__ = ["BACKENDS", "DenseState", "MPSState", "TNState", "simulate"]
 
 BACKENDS = ("dense", "mps", "tn")
-
-
-def _check_max_bond(max_bond):
-    if max_bond is None or max_bond == "auto":
-        return max_bond
-    if isinstance(max_bond, bool) or not isinstance(max_bond, numbers.Integral):
-        raise TypeError(
-            f"`max_bond` must be None, a positive int or 'auto', got {max_bond!r}."
-        )
-    if max_bond < 1:
-        raise ValueError(f"`max_bond` must be >= 1, got {max_bond}.")
-    return int(max_bond)
-
-
-def _check_cutoff(cutoff) -> float:
-    if isinstance(cutoff, bool) or not isinstance(cutoff, numbers.Real):
-        raise TypeError(f"`cutoff` must be a real number, got {cutoff!r}.")
-    if not 0 <= cutoff < 1:
-        raise ValueError(f"`cutoff` must be in [0, 1), got {cutoff}.")
-    return float(cutoff)
 
 
 def simulate(
@@ -69,7 +47,8 @@ def simulate(
         next run would exceed ``auto_opts["memory_cap"]`` (2 GiB); the state's
         ``record.auto`` says which happened.
     cutoff : float, optional
-        MPS per-truncation discarded-weight cutoff (relative, default 1e-12).
+        MPS per-truncation discarded-weight cutoff, relative, in ``[0, 1)``
+        (default 1e-12).
     progbar : bool, optional
         Show a progress bar over layers with the current bond and error.
     auto_opts : dict, optional
@@ -85,13 +64,24 @@ def simulate(
     -------
     State
         :class:`DenseState`, :class:`MPSState` or :class:`TNState`.
+
+    Raises
+    ------
+    TypeError
+        If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``initial``,
+        ``max_bond`` or ``cutoff`` has the wrong type.
+    ValueError
+        If ``backend`` is unknown, ``initial`` is not a bitstring of length
+        ``n``, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, an option
+        dict has an unknown key or bad value, or the register is too large
+        for the dense backend.
     """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
     check_opt("backend", backend, BACKENDS)
     initial = check_bitstring(initial, circuit.n)
-    max_bond = _check_max_bond(max_bond)
-    cutoff = _check_cutoff(cutoff)
+    max_bond = check_max_bond(max_bond, allow_auto=True)
+    cutoff = check_cutoff(cutoff)
     check_auto_opts(auto_opts)
     try:
         trust = TrustPolicy(**(trust_opts or {}))

@@ -35,7 +35,7 @@ def renyi_entropy(p, alpha: float = 1.0) -> float:
         S_\\alpha = \\frac{1}{1-\\alpha} \\log_2 \\sum_i p_i^\\alpha, \\qquad
         S_1 = -\\sum_i p_i \\log_2 p_i, \\qquad S_\\infty = -\\log_2 \\max_i p_i,
 
-    and :math:`S_0 = \\log_2 \\#\\{p_i > 10^{-14}\\}` (the log of the rank);
+    and :math:`S_0 = \\log_2 \\#\\{p_i > 0\\}` (the log of the rank);
     eigenvalues below :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR` count as zero for every order.
     """
     p = clean_probs(p)

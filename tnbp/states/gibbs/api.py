@@ -37,7 +37,7 @@ import math
 
 from tqdm.auto import tqdm
 
-from ..._checks import check_int, check_opt, check_real
+from ..._checks import check_beta, check_cutoff, check_max_bond, check_opt, check_real
 from ..._threads import blas_threads_limit
 from ...limits import MAX_DENSE_GIBBS_QUBITS, SMALL_DENSE_GIBBS_QUBITS
 from ...models.hamiltonian import PauliSum
@@ -78,10 +78,11 @@ def gibbs_state(
     max_bond : int or None, optional
         Bond cap of the purification (``"mps"``).
     cutoff : float, optional
-        Relative discarded weight per SVD (``rsum2``). It accumulates over the
-        :math:`\\sim n\\beta/\\mathrm{dtau}` SVDs of the run: at n = 40,
-        beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave errors of 1e-4 in
-        the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX chain, measured).
+        Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``. It
+        accumulates over the :math:`\\sim n\\beta/\\mathrm{dtau}` SVDs of the
+        run: at n = 40, beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave
+        errors of 1e-4 in the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX
+        chain, measured).
     order : {2, 4}, optional
         Trotter order. The even/odd second-order splitting has a large error
         constant (log Z off by 1.5e-3 at n = 40, beta = 1, dtau = 0.01 on a
@@ -97,6 +98,17 @@ def gibbs_state(
         :func:`tnbp.trace_distance_to_maximally_mixed`,
         :func:`tnbp.thermal_energy`, ...) accept it.
 
+    Raises
+    ------
+    TypeError
+        If ``H`` is not a :class:`~tnbp.PauliSum`, or ``beta``, ``dtau``,
+        ``max_bond`` or ``cutoff`` has the wrong type.
+    ValueError
+        If ``H`` has no terms or (``"mps"``) terms on more than two qubits or
+        fewer than 2 qubits, ``beta`` is negative or not finite, ``dtau <= 0``,
+        ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, ``order`` or
+        ``backend`` is unknown, or ``H`` is too large for ``"dense"``.
+
     Examples
     --------
     >>> import tnbp
@@ -109,9 +121,7 @@ def gibbs_state(
     if not isinstance(H, PauliSum):
         raise TypeError(f"`H` must be a tnbp.PauliSum, got {type(H)!r}.")
     H.require_terms("H")
-    beta = check_real(beta, "beta")
-    if beta < 0:
-        raise ValueError(f"`beta` must be >= 0, got {beta}.")
+    beta = check_beta(beta)
     check_opt("backend", backend, BACKENDS)
     if backend == "dense":
         if H.n > MAX_DENSE_GIBBS_QUBITS:
@@ -125,11 +135,8 @@ def gibbs_state(
     dtau = check_real(dtau, "dtau")
     if dtau <= 0:
         raise ValueError(f"`dtau` must be > 0, got {dtau}.")
-    cutoff = check_real(cutoff, "cutoff")
-    if cutoff < 0:
-        raise ValueError(f"`cutoff` must be >= 0, got {cutoff}.")
-    if max_bond is not None:
-        max_bond = check_int(max_bond, "max_bond", minimum=1)
+    cutoff = check_cutoff(cutoff)
+    max_bond = check_max_bond(max_bond)
     check_opt("order", order, ORDERS)
     if H.locality > 2:
         raise ValueError(f"`H` has {H.locality}-local terms; gibbs_state takes <= 2.")
