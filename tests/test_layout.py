@@ -1,7 +1,8 @@
 """The package's layout: imports point only down the flow, and ``import tnbp`` stays light.
 
 The flow is models -> states -> estimators -> gradients -> ensembles -> results
--> plotting -> cli, on a foundation of ``_checks``, ``_threads`` and ``limits``;
+-> plotting -> cli, on a foundation of ``limits``, ``_threads`` and ``_checks``
+(which may use the limits);
 ``references`` (independent exact results) sit beside the states and may use
 only the models. A module may import modules of its own subpackage and of
 layers strictly below its own. The check reads every module's source (imports
@@ -20,18 +21,18 @@ PACKAGE = Path(__file__).parents[1] / "tnbp"
 
 #: top-level part of the package -> its layer (lower layers come first in the flow)
 LAYERS = {
-    "_checks": 0,
-    "_threads": 0,
     "limits": 0,
-    "models": 1,
-    "references": 2,
-    "states": 2,
-    "estimators": 3,
-    "gradients": 4,
-    "ensembles": 5,
-    "results": 6,
-    "plotting": 7,
-    "cli": 8,
+    "_threads": 0,
+    "_checks": 1,
+    "models": 2,
+    "references": 3,
+    "states": 3,
+    "estimators": 4,
+    "gradients": 5,
+    "ensembles": 6,
+    "results": 7,
+    "plotting": 8,
+    "cli": 9,
 }
 
 #: modules a bare ``import tnbp`` must not load
