@@ -55,7 +55,7 @@ from ..models.circuit import Circuit
 from ..models.gates import rotation_matrix
 from ..models.operators import as_observable
 from ..models.paulis import pauli_matrix
-from ..states.mps import site_arrays
+from ..states.canonical import pair, site_arrays
 from ..states.record import TruncationWarning
 
 #: Quadrature points per rotation; exact for trigonometric degree < 8 (ours: 2).
@@ -175,14 +175,6 @@ def _observable_mps(obs, n: int, cutoff: float) -> qtn.MatrixProductState:
     return qtn.MatrixProductState(doubled, shape="lpr")
 
 
-def _pair(w: qtn.MatrixProductState, s: qtn.MatrixProductState) -> complex:
-    """Bilinear (unconjugated) pairing of two MPS with the same site indices."""
-    env = np.ones((1, 1))
-    for A, B in zip(site_arrays(w), site_arrays(s)):
-        env = np.einsum("ab,apc,bpd->cd", env, A, B, optimize=True)
-    return complex(env[0, 0])
-
-
 def exact_gradient_variance(
     circuit: Circuit,
     observable,
@@ -282,7 +274,7 @@ def exact_gradient_variance(
                 s = before.pop(j)
                 s.gate_(_twirl(g.pauli, True), g.qubits, **opts)
                 bond(s)
-                variance[j] = _pair(w, s).real
+                variance[j] = pair(site_arrays(w), site_arrays(s), conjugate=False).real
             w.gate_(_gate_map(g).T, g.qubits, **opts)
             bond(w)
     truncated = max_bond is not None and peak >= max_bond
