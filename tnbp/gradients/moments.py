@@ -26,8 +26,9 @@ The doubled operator :math:`\\rho \\otimes \\rho` is held as an MPS with one
 :math:`\\rho_{k_1 b_1} \\rho_{k_2 b_2}`, and evolved with quimb's MPS gates.
 One forward sweep stores the doubled state before each requested parameter,
 one backward sweep carries :math:`O \\otimes O` in the Heisenberg picture, and
-each variance is the pairing of the two around gate ``k``: the cost of two
-circuit runs, not one per parameter.
+each variance is the bilinear pairing of the two around gate ``k``
+(:func:`tnbp.states.canonical.pair`, one transfer-matrix sweep): the cost of
+two circuit runs, not one per parameter.
 
 This answers the question sampling cannot: the global-cost variance of
 arXiv:2001.00550 falls like :math:`(3/8)^n` while typical samples fall like

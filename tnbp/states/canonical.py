@@ -103,6 +103,22 @@ class CanonicalMPS:
     kept_dim, traced_dim : int
         :math:`d_\\mathrm{keep}` and :math:`d_\\mathrm{trace}`.
     blas_threads : int or None
+
+    Examples
+    --------
+    The Bell state :math:`|00\\rangle + |11\\rangle` (unnormalized):
+
+    >>> import numpy as np
+    >>> A = np.zeros((1, 2, 2)); A[0, 0, 0] = A[0, 1, 1] = 1
+    >>> B = np.zeros((2, 2, 1)); B[0, 0, 0] = B[1, 1, 0] = 1
+    >>> bell = CanonicalMPS.from_arrays([A, B])
+    >>> round(bell.norm**2, 12), bell.schmidt[0].round(6).tolist()
+    (2.0, [0.707107, 0.707107])
+    >>> bell.reduced_density_matrix([1]).real.round(6).tolist()
+    [[0.5, 0.0], [0.0, 0.5]]
+    >>> Z = np.diag([1.0, -1.0])
+    >>> round(bell.expectation({0: Z, 1: Z}).real, 12)
+    1.0
     """
 
     def __init__(self, B, norm: float, *, traced_dim: int = 1, blas_threads=1):
@@ -195,12 +211,14 @@ class CanonicalMPS:
         """
         R = self._R
         if len(R) <= i:
+            R = list(R)  # extend a copy, then swap it in: safe under threads
             with blas_threads_limit(self.blas_threads):
                 while len(R) <= i:
                     k = len(R) - 1
                     C = do("tensordot", R[k], self.B[k], 1)
                     rows, d, chi_r = C.shape
                     R.append(do("linalg.qr", C.reshape(rows * d, chi_r), mode="r"))
+            self._R = R
         return R[i]
 
     @functools.cached_property
@@ -211,10 +229,11 @@ class CanonicalMPS:
         ``i`` and ``i + 1``: the singular values of :math:`R_{i+1}`.
         """
         self.gauge(self.n - 1)
+        gauges = self._R[1 : self.n]
         with blas_threads_limit(self.blas_threads):
             return [
                 np.linalg.svd(np.asarray(do("to_numpy", R)), compute_uv=False)
-                for R in self._R[1:]
+                for R in gauges
             ]
 
     def _span_site(self, i: int, start: int):

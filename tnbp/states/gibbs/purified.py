@@ -1,4 +1,10 @@
-"""Gibbs states held as a purified MPS (the result of imaginary-time evolution)."""
+"""Gibbs states held as a purified MPS (the result of imaginary-time evolution).
+
+Every contraction (reduced density matrices, expectations, the purification's
+Schmidt values) goes through the canonical-form engine
+:class:`~tnbp.states.canonical.CanonicalMPS` with :math:`2 \\times 2` sites,
+physical qubit kept and ancilla traced.
+"""
 
 from __future__ import annotations
 
