@@ -139,5 +139,20 @@ def test_to_quimb_round_trip():
     ) == pytest.approx(1, abs=1e-12)
 
 
-def test_progbar_runs(capsys):
-    tnbp.simulate(ansatz.haar_brickwork(6, 3, seed=0), progbar=True)
+def test_progbar_shows_bonds_and_error_and_changes_nothing(capsys):
+    circ = ansatz.haar_brickwork(6, 3, seed=0)
+    st = tnbp.simulate(circ, progbar=True)
+    err = capsys.readouterr().err
+    assert "mps:" in err and "error=" in err
+    # the description after each layer shows that layer's largest bond
+    for row in st.record.history[1:]:
+        assert f"max_bond={row.max()}" in err
+    assert st.record.history[-1].max() == 8  # brickwork of 6 qubits, depth 3
+    # the same run without the bar: the same gates in the same order, one
+    # BLAS thread, so the records and amplitudes are bitwise equal
+    quiet = tnbp.simulate(circ)
+    assert capsys.readouterr().err == ""
+    assert np.array_equal(quiet.record.history, st.record.history)
+    assert quiet.discarded_weight == st.discarded_weight
+    assert quiet.fidelity_estimate == st.fidelity_estimate
+    assert np.array_equal(quiet.to_quimb().to_dense(), st.to_quimb().to_dense())

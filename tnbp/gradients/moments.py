@@ -26,8 +26,9 @@ The doubled operator :math:`\\rho \\otimes \\rho` is held as an MPS with one
 :math:`\\rho_{k_1 b_1} \\rho_{k_2 b_2}`, and evolved with quimb's MPS gates.
 One forward sweep stores the doubled state before each requested parameter,
 one backward sweep carries :math:`O \\otimes O` in the Heisenberg picture, and
-each variance is the pairing of the two around gate ``k``: the cost of two
-circuit runs, not one per parameter.
+each variance is the bilinear pairing of the two around gate ``k``
+(:func:`tnbp.states.canonical.pair`, one transfer-matrix sweep): the cost of
+two circuit runs, not one per parameter.
 
 This answers the question sampling cannot: the global-cost variance of
 arXiv:2001.00550 falls like :math:`(3/8)^n` while typical samples fall like
@@ -60,7 +61,7 @@ from ..models.circuit import Circuit
 from ..models.gates import rotation_matrix
 from ..models.operators import as_observable
 from ..models.paulis import pauli_matrix
-from ..states.mps import site_arrays
+from ..states.canonical import pair, site_arrays
 from ..states.record import TruncationWarning
 
 #: Quadrature points per rotation; exact for trigonometric degree < 8 (ours: 2).
@@ -181,14 +182,6 @@ def _observable_mps(obs, n: int, cutoff: float) -> qtn.MatrixProductState:
     return qtn.MatrixProductState(doubled, shape="lpr")
 
 
-def _pair(w: qtn.MatrixProductState, s: qtn.MatrixProductState) -> complex:
-    """Bilinear (unconjugated) pairing of two MPS with the same site indices."""
-    env = np.ones((1, 1))
-    for A, B in zip(site_arrays(w), site_arrays(s)):
-        env = np.einsum("ab,apc,bpd->cd", env, A, B, optimize=True)
-    return complex(env[0, 0])
-
-
 def exact_gradient_variance(
     circuit: Circuit,
     observable,
@@ -287,7 +280,7 @@ def exact_gradient_variance(
                 s = before.pop(j)
                 s.gate_(_twirl(g.pauli, True), g.qubits, **opts)
                 bond(s)
-                variance[j] = _pair(w, s).real
+                variance[j] = pair(site_arrays(w), site_arrays(s), conjugate=False).real
             w.gate_(_gate_map(g).T, g.qubits, **opts)
             bond(w)
     truncated = max_bond is not None and peak >= max_bond

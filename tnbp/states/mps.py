@@ -34,10 +34,10 @@ from tqdm.auto import tqdm
 
 from .._checks import check_int, check_real
 from .._threads import blas_threads_limit
-from ..limits import MAX_RDM_ENTRIES, TRUNCATION_NOISE_FLOOR
+from ..limits import TRUNCATION_NOISE_FLOOR
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
-from .canonical import CanonicalMPS
+from .canonical import CanonicalMPS, site_arrays
 from .record import AutoReport, BondRecord, TruncationWarning, TrustPolicy
 from .spectrum import renyi_entropy
 
@@ -97,8 +97,9 @@ class MPSState(State):
     @functools.cached_property
     def canonical(self) -> CanonicalMPS:
         """Right-canonical normalized form with all Schmidt values (computed once)."""
-        with blas_threads_limit(self._blas_threads):
-            return CanonicalMPS.from_arrays(site_arrays(self._mps))
+        return CanonicalMPS.from_arrays(
+            site_arrays(self._mps), blas_threads=self._blas_threads
+        )
 
     def to_quimb(self) -> qtn.MatrixProductState:
         """The normalized state as a quimb ``MatrixProductState`` (right-canonical)."""
@@ -117,49 +118,10 @@ class MPSState(State):
 
     def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
         check_rdm_size(qubits)
-        canon = self.canonical
-        size = canon.rdm_memory(qubits)
-        if size > MAX_RDM_ENTRIES:
-            raise ValueError(
-                f"`qubits`: the reduced density matrix of {len(qubits)} qubits at this "
-                f"bond dimension needs {size:.3g} entries (> {MAX_RDM_ENTRIES:.3g}); "
-                "choose fewer or closer qubits."
-            )
-        with blas_threads_limit(self._blas_threads):
-            rho = canon.reduced_density_matrix(qubits)
-        order = sorted(range(len(qubits)), key=lambda k: qubits[k])
-        if order != list(range(len(qubits))):
-            m = len(qubits)
-            perm = np.argsort(order)
-            rho = rho.reshape((2,) * (2 * m))
-            rho = rho.transpose(tuple(perm) + tuple(m + perm)).reshape(2**m, 2**m)
-        return rho
+        return self.canonical.reduced_density_matrix(qubits)
 
     def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
-        if not ops:
-            return 1.0
-        with blas_threads_limit(self._blas_threads):
-            return self.canonical.expectation(ops)
-
-
-def site_arrays(mps: qtn.MatrixProductState) -> list:
-    """Site tensors of a quimb MPS as ``(chi_l, 2, chi_r)`` arrays."""
-    n = mps.L
-    out = []
-    for i in range(n):
-        t = mps[i]
-        inds = [mps.site_ind(i)]
-        if i > 0:
-            inds.insert(0, mps.bond(i - 1, i))
-        if i < n - 1:
-            inds.append(mps.bond(i, i + 1))
-        data = t.transpose(*inds).data
-        if i == 0:
-            data = data[None]
-        if i == n - 1:
-            data = data[..., None]
-        out.append(data)
-    return out
+        return self.canonical.expectation(ops)
 
 
 def _bond_sizes(mps) -> tuple[int, ...]:
@@ -258,7 +220,9 @@ def simulate_mps(
         )
     with blas_threads_limit(blas_threads):
         if max_bond == "auto":
-            psi, record, canon = _run_auto(circuit, initial, cutoff, progbar, opts)
+            psi, record, canon = _run_auto(
+                circuit, initial, cutoff, progbar, opts, blas_threads
+            )
         else:
             psi, record = _run(circuit, initial, max_bond, cutoff, progbar)
             canon = None
@@ -293,7 +257,14 @@ def check_auto_opts(auto_opts) -> dict:
     return opts
 
 
-def _run_auto(circuit: Circuit, initial: str, cutoff: float, progbar: bool, opts: dict):
+def _run_auto(
+    circuit: Circuit,
+    initial: str,
+    cutoff: float,
+    progbar: bool,
+    opts: dict,
+    blas_threads: int | None,
+):
     """Double ``max_bond`` from ``opts["start"]`` until the entropy profile converges.
 
     Stops when a run never reaches its cap (nothing was cut by it), when no
@@ -305,7 +276,7 @@ def _run_auto(circuit: Circuit, initial: str, cutoff: float, progbar: bool, opts
     while True:
         tried.append(chi)
         psi, record = _run(circuit, initial, chi, cutoff, progbar)
-        canon = CanonicalMPS.from_arrays(site_arrays(psi))
+        canon = CanonicalMPS.from_arrays(site_arrays(psi), blas_threads=blas_threads)
         profile = np.array([renyi_entropy(s**2) for s in canon.schmidt])
         change = np.inf if previous is None else float(np.abs(profile - previous).max())
         if record.max_bond_reached < chi:
