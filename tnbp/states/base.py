@@ -271,8 +271,8 @@ class State(abc.ABC):
         Returns
         -------
         str
-            One clause per caveat, joined by ``;`` (just ``"."`` for a
-            trusted state).
+            The explanation of each caveat, joined by ``"; "`` and ending
+            with a period (just ``"."`` for a trusted state).
         """
         rec = self.record
         parts = []
