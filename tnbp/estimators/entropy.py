@@ -45,7 +45,8 @@ def entropy(state, cut: int, alpha: float = 1) -> Estimate:
     Raises
     ------
     TypeError
-        If ``state`` is not a State, or ``cut`` or ``alpha`` is not a number.
+        If ``state`` is not a State, ``cut`` is not an integer or ``alpha`` is
+        not a real number.
     ValueError
         If ``cut`` is outside ``1..n-1``, ``alpha`` is negative or NaN, or the
         backend cannot form the cut's spectrum (``backend="tn"`` with both
@@ -95,8 +96,8 @@ def entropy_profile(state, alpha: float = 1) -> EstimateArray:
         If ``state`` is not a State or ``alpha`` is not a real number.
     ValueError
         If ``alpha`` is negative or NaN, or the backend cannot form some cut's
-        spectrum (``backend="tn"`` beyond 2 x :data:`~tnbp.limits.MAX_RDM_QUBITS`
-        qubits).
+        spectrum (``backend="tn"`` with a cut whose both sides exceed
+        :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits).
 
     Warns
     -----

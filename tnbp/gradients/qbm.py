@@ -164,19 +164,18 @@ def linear_gradient(
     Raises
     ------
     TypeError
-        If ``theta`` is complex.
+        If ``theta`` is complex or ``step`` is not a real number.
     ValueError
-        If ``theta`` has the wrong shape or non-finite entries.
-        Also if ``method`` is not one of the options, ``step`` is not
-        positive and finite (``TypeError`` if not a real number), or
+        If ``theta`` has the wrong shape or non-finite entries, ``method`` is
+        not one of the options, ``step`` is not positive and finite, or
         ``method="exact"`` is asked of a backend other than ``"dense"``.
 
     References
     ----------
     .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
-       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, Sec. II (the
-       objective :math:`\mathrm{Tr}(O\,\mathrm{Tr}_h\rho)`), Theorem 4 and
-       Fig. 3c (its gradients vanish with the hidden units).
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the objective :math:`\mathrm{Tr}(O\,\mathrm{Tr}_h\rho)`),
+       Theorem 4 and Fig. 3c (its gradients vanish with the hidden units).
     .. [2] R. M. Wilcox, "Exponential operators and parameter differentiation
        in quantum physics", J. Math. Phys. 8, 962 (1967) (the Duhamel formula).
     """
@@ -253,17 +252,16 @@ def observable_objective(qbm: QBM, theta, observable, **state_opts) -> float:
     Raises
     ------
     TypeError
-        If ``theta`` is complex.
+        If ``theta`` is complex or ``observable`` is not a list of terms.
     ValueError
-        If ``theta`` has the wrong shape or non-finite entries.
-        Also if ``observable`` is malformed or acts on a hidden qubit
-        (``TypeError`` if it is not a list of terms).
+        If ``theta`` has the wrong shape or non-finite entries, or
+        ``observable`` is malformed or acts on a hidden qubit.
 
     References
     ----------
     .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
-       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, Sec. II (the
-       objective :math:`\mathrm{Tr}(O_{\rm obj}\mathrm{Tr}_h(e^{-H}/Z))`).
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the objective :math:`\mathrm{Tr}(O_{\rm obj}\mathrm{Tr}_h(e^{-H}/Z))`).
     """
     O = _visible_observable(qbm, observable)
     rho_v = model_state(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
@@ -294,18 +292,18 @@ def observable_gradient(qbm: QBM, theta, observable, **grad_opts) -> np.ndarray:
     Raises
     ------
     TypeError
-        If ``theta`` is complex.
+        If ``theta`` is complex or ``observable`` is not a list of terms.
     ValueError
-        If ``theta`` has the wrong shape or non-finite entries.
-        Also if ``observable`` is malformed or acts on a hidden qubit, or an
-        option is invalid (see :func:`linear_gradient`).
+        If ``theta`` has the wrong shape or non-finite entries, ``observable``
+        is malformed or acts on a hidden qubit, or an option is invalid (see
+        :func:`linear_gradient`).
 
     References
     ----------
     .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
-       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, Theorem 4 and
-       Fig. 3c (these gradients vanish exponentially in the hidden units for
-       volume-law states).
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Theorem 4 and Fig. 3c (these gradients vanish exponentially in the
+       hidden units for volume-law states).
     """
     return linear_gradient(
         qbm, theta, _visible_observable(qbm, observable), **grad_opts
@@ -345,8 +343,9 @@ def relative_entropy(eta: np.ndarray, rho: np.ndarray) -> float:
     References
     ----------
     .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
-       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, Sec. II (the
-       generative objective :math:`S(\rho_{\rm train}\|\rho(\theta))`).
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the generative objective
+       :math:`S(\rho_{\rm train}\|\rho(\theta))`).
     """
     we, ve = np.linalg.eigh(eta)
     wr, vr = np.linalg.eigh(rho)
@@ -387,15 +386,15 @@ def generative_loss(qbm: QBM, theta, eta, **state_opts) -> float:
     TypeError
         If ``theta`` is complex.
     ValueError
-        If ``theta`` has the wrong shape or non-finite entries.
-        Also if ``eta`` has the wrong shape, is not Hermitian positive
-        semidefinite, or does not have unit trace.
+        If ``theta`` has the wrong shape or non-finite entries, or ``eta`` has
+        the wrong shape, is not Hermitian positive semidefinite, or does not
+        have unit trace.
 
     References
     ----------
     .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
-       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, Secs. II and
-       VIII (generative training with the relative entropy).
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Secs. II and VIII (generative training with the relative entropy).
     .. [2] M. Kieferova and N. Wiebe, "Tomography and generative training with
        quantum Boltzmann machines", Phys. Rev. A 96, 062327 (2017),
        arXiv:1612.05204.
@@ -444,14 +443,15 @@ def generative_gradient(qbm: QBM, theta, eta, *, backend: str = "dense", **grad_
     TypeError
         If ``theta`` is complex.
     ValueError
-        If ``theta`` has the wrong shape or non-finite entries.
-        Also if ``eta`` is not a density matrix of the visible qubits, the
-        visible state is rank deficient, or an option is invalid.
+        If ``theta`` has the wrong shape or non-finite entries, ``eta`` is not
+        a density matrix of the visible qubits, the visible state is rank
+        deficient, or an option is invalid (see :func:`linear_gradient`).
 
     References
     ----------
     .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
-       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, Sec. II.
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the generative objective).
     .. [2] R. Bhatia, "Matrix Analysis", Springer (1997), Sec. V.3 (the
        derivative of a matrix function by divided differences).
     """
@@ -507,9 +507,8 @@ def relative_entropy_gradient(qbm: QBM, theta, eta, **state_opts) -> np.ndarray:
     TypeError
         If ``theta`` is complex.
     ValueError
-        If ``theta`` has the wrong shape or non-finite entries.
-        Also if ``eta`` is a State of another size, or not one
-        expectation value per generator.
+        If ``theta`` has the wrong shape or non-finite entries, or ``eta`` is a
+        State of another size or not one expectation value per generator.
 
     References
     ----------

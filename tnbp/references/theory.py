@@ -33,7 +33,7 @@ def page_entropy(n_a: int, n_b: int) -> float:
     Returns
     -------
     float
-        :math:`\langle S \rangle` in bits, in ``[0, min(n_a, n_b))``.
+        :math:`\langle S \rangle` in bits, in ``[0, min(n_a, n_b)]``.
 
     Raises
     ------
