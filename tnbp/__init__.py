@@ -1,4 +1,4 @@
-"""tnbp: tensor-network barren plateaus.
+"""Tensor-network barren plateaus (tnbp).
 
 Entanglement and trainability of quantum neural networks at sizes beyond exact
 diagonalization, with every estimate carrying how far it can be trusted.

@@ -112,9 +112,11 @@ def test_no_truncation_means_no_caveat():
     assert uncapped.caveats == ("truncated",)
 
 
-def test_truncation_distance_is_capped_at_one():
-    st = Handmade(record(discarded_weight=3.0))
-    assert st.truncation_distance == 1.0
+def test_truncation_distance_is_the_root_of_the_discarded_weight():
+    assert Handmade(record(discarded_weight=0.04)).truncation_distance == pytest.approx(
+        0.2, rel=1e-15
+    )
+    assert Handmade(record(discarded_weight=3.0)).truncation_distance == 1.0  # capped
 
 
 def test_caveat_message_explains_every_caveat():

@@ -1,14 +1,14 @@
-"""Entanglement entropies, purity and mutual information (all in bits).
+r"""Entanglement entropies, purity and mutual information (all in bits).
 
 For a pure state and a set of qubits :math:`A` with reduced state
-:math:`\\rho_A = \\mathrm{Tr}_{\\bar A} |\\psi\\rangle\\langle\\psi|`,
+:math:`\rho_A = \mathrm{Tr}_{\bar A} |\psi\rangle\langle\psi|`,
 
 .. math::
 
-    S_\\alpha(A) = \\frac{1}{1 - \\alpha} \\log_2 \\mathrm{Tr}\\,\\rho_A^\\alpha,
-    \\qquad S_1(A) = -\\mathrm{Tr}\\,\\rho_A \\log_2 \\rho_A,
+    S_\alpha(A) = \frac{1}{1 - \alpha} \log_2 \mathrm{Tr}\,\rho_A^\alpha,
+    \qquad S_1(A) = -\mathrm{Tr}\,\rho_A \log_2 \rho_A,
 
-so :math:`0 \\le S_\\alpha(A) \\le |A|` and ``k`` Bell pairs across a cut carry
+so :math:`0 \le S_\alpha(A) \le |A|` and ``k`` Bell pairs across a cut carry
 ``k`` bits. Every result carries the caveats of its state
 (:mod:`tnbp.estimators.estimate`).
 """
@@ -24,15 +24,47 @@ from .subsystems import check_cut, check_state, check_subsystem, subsystem_spect
 
 
 def entropy(state, cut: int, alpha: float = 1) -> Estimate:
-    """Renyi-``alpha`` entropy (bits) of qubits ``0..cut-1`` versus the rest.
+    r"""Renyi-``alpha`` entropy (bits) of qubits ``0..cut-1`` versus the rest.
 
     Parameters
     ----------
     state : State
+        A state from :func:`tnbp.simulate` or :func:`tnbp.gibbs_state`.
     cut : int
         The cut between qubits ``cut - 1`` and ``cut`` (``1 <= cut <= n - 1``).
     alpha : float, optional
-        Renyi order (``1``: von Neumann, ``inf``: min-entropy).
+        Renyi order, ``>= 0`` (``1``: von Neumann, ``inf``: min-entropy).
+
+    Returns
+    -------
+    Estimate
+        :math:`S_\alpha` of qubits ``0..cut-1`` in bits, with the state's
+        caveats and a ``truncation_error`` bound (Fannes-Audenaert for
+        ``alpha = 1``, see :func:`~tnbp.estimators.estimate.entropy_error`).
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State, ``cut`` is not an integer or ``alpha`` is
+        not a real number.
+    ValueError
+        If ``cut`` is outside ``1..n-1``, ``alpha`` is negative or NaN, or the
+        backend cannot form the cut's spectrum (``backend="tn"`` with both
+        sides above :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits).
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats (they are also attached to the result).
+
+    Examples
+    --------
+    A Bell pair across the middle cut carries one bit:
+
+    >>> import tnbp
+    >>> c = tnbp.Circuit(4); c.h(1); c.cnot(1, 2)
+    >>> round(tnbp.entropy(tnbp.simulate(c), 2), 12)
+    1.0
     """
     state = check_state(state)
     cut = check_cut(state, cut)
@@ -43,9 +75,34 @@ def entropy(state, cut: int, alpha: float = 1) -> Estimate:
 
 
 def entropy_profile(state, alpha: float = 1) -> EstimateArray:
-    """Entropies (bits) at all ``n - 1`` cuts; element ``k`` is the cut ``k + 1``.
+    r"""Entropies (bits) at all ``n - 1`` cuts; element ``k`` is the cut ``k + 1``.
 
-    ``truncation_error`` is the largest of the cuts' bounds.
+    Parameters
+    ----------
+    state : State
+        A state from :func:`tnbp.simulate` or :func:`tnbp.gibbs_state`.
+    alpha : float, optional
+        Renyi order, ``>= 0``.
+
+    Returns
+    -------
+    EstimateArray of float64, shape (n - 1,)
+        :math:`S_\alpha` of qubits ``0..k`` at element ``k``, in bits; its
+        ``truncation_error`` is the largest of the cuts' bounds.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State or ``alpha`` is not a real number.
+    ValueError
+        If ``alpha`` is negative or NaN, or the backend cannot form some cut's
+        spectrum (``backend="tn"`` with a cut whose both sides exceed
+        :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits).
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats (they are also attached to the result).
     """
     state = check_state(state)
     alpha = check_alpha(alpha)
@@ -58,17 +115,40 @@ def entropy_profile(state, alpha: float = 1) -> EstimateArray:
 
 
 def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
-    """Renyi-``alpha`` entropy (bits) of any set of qubits, contiguous or not.
+    r"""Renyi-``alpha`` entropy (bits) of any set of qubits, contiguous or not.
 
     Parameters
     ----------
     state : State
-    qubits : sequence of int or Partition
+        A state from :func:`tnbp.simulate` or :func:`tnbp.gibbs_state`.
+    qubits : int, sequence of int or Partition
         The subsystem (for a :class:`~tnbp.Partition`, its visible qubits).
         Prefixes and suffixes of the chain may have any size; other sets need a
         reduced density matrix of at most 12 qubits (of the set or, for pure
         states, of its complement).
     alpha : float, optional
+        Renyi order, ``>= 0``.
+
+    Returns
+    -------
+    Estimate
+        :math:`S_\alpha(A)` in bits, in ``[0, |A|]``, with the state's caveats
+        and a ``truncation_error`` bound.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State, ``qubits`` is not a qubit or a sequence
+        of them, or ``alpha`` is not a real number.
+    ValueError
+        If ``qubits`` is empty, out of range or repeated, ``alpha`` is negative
+        or NaN, or the set needs a reduced density matrix above
+        :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits.
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats (they are also attached to the result).
     """
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
@@ -78,7 +158,37 @@ def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
 
 
 def purity(state, qubits) -> Estimate:
-    """:math:`\\mathrm{Tr}\\,\\rho_A^2` of a set of qubits (1 for a product state)."""
+    r"""Purity :math:`\mathrm{Tr}\,\rho_A^2` of a set of qubits (1 for a product state).
+
+    Parameters
+    ----------
+    state : State
+        A state from :func:`tnbp.simulate` or :func:`tnbp.gibbs_state`.
+    qubits : int, sequence of int or Partition
+        The subsystem :math:`A` (for a :class:`~tnbp.Partition`, its visible
+        qubits), as in :func:`subsystem_entropy`.
+
+    Returns
+    -------
+    Estimate
+        :math:`\mathrm{Tr}\,\rho_A^2 \in [2^{-|A|}, 1]`, with the state's caveats
+        and ``truncation_error`` :math:`\min(1, 4T)` at trace distance
+        :math:`T` from the exact state.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State or ``qubits`` is not a qubit or a sequence
+        of them.
+    ValueError
+        If ``qubits`` is empty, out of range or repeated, or needs a reduced
+        density matrix above :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits.
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats (they are also attached to the result).
+    """
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
     value = spectrum.purity(subsystem_spectrum(state, qubits))
@@ -86,7 +196,38 @@ def purity(state, qubits) -> Estimate:
 
 
 def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
-    """:math:`I(A:B) = S(A) + S(B) - S(A \\cup B)` in bits, for disjoint sets."""
+    r"""Mutual information :math:`I(A:B) = S(A) + S(B) - S(A \cup B)` of disjoint sets.
+
+    Parameters
+    ----------
+    state : State
+        A state from :func:`tnbp.simulate` or :func:`tnbp.gibbs_state`.
+    a, b : int, sequence of int or Partition
+        The two disjoint subsystems, as in :func:`subsystem_entropy`.
+    alpha : float, optional
+        Renyi order of the three entropies, ``>= 0``.
+
+    Returns
+    -------
+    Estimate
+        :math:`I(A:B)` in bits, with the state's caveats and the sum of the
+        three entropies' ``truncation_error`` bounds.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State, ``a`` or ``b`` is not a qubit or a
+        sequence of them, or ``alpha`` is not a real number.
+    ValueError
+        If ``a`` and ``b`` overlap, either is empty, out of range or repeated,
+        ``alpha`` is negative or NaN, or a set needs a reduced density matrix
+        above :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits.
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats (they are also attached to the result).
+    """
     state = check_state(state)
     a = check_subsystem(state, a, name="a")
     b = check_subsystem(state, b, name="b")

@@ -1,4 +1,4 @@
-"""How much an estimate can be trusted.
+r"""How much an estimate can be trusted.
 
 States carry *caveats*: short codes saying why their numbers may be off. Every
 estimator returns an :class:`Estimate` (a ``float``) or :class:`EstimateArray`
@@ -6,8 +6,8 @@ estimator returns an :class:`Estimate` (a ``float``) or :class:`EstimateArray`
 :class:`TruncationWarning` when there are any. Codes:
 
 ``"bond_saturated"``
-    Some cut's entropy came within ``margin`` bits of :math:`\\log_2\\chi` with
-    its bond at the cap :math:`\\chi` = ``max_bond``: the state is likely
+    Some cut's entropy came within ``margin`` bits of :math:`\log_2\chi` with
+    its bond at the cap :math:`\chi` = ``max_bond``: the state is likely
     volume-law and entropies are underestimated. Raise ``max_bond``.
 ``"truncated"``
     The total discarded weight exceeds ``discard_tol``.
@@ -16,15 +16,15 @@ estimator returns an :class:`Estimate` (a ``float``) or :class:`EstimateArray`
 
 Besides caveats, each estimate carries ``truncation_error``: an estimated bound
 on its distance from the exact (untruncated) value. For a truncated pure state
-with discarded weight :math:`\\epsilon`, the trace distance to the exact state is
-:math:`T \\approx \\sqrt{\\epsilon}`; reduced states are no further apart, so
+with discarded weight :math:`\epsilon`, the trace distance to the exact state is
+:math:`T \approx \sqrt{\epsilon}`; reduced states are no further apart, so
 
 - Pauli expectations move by at most :math:`2T` (Hoelder);
 - trace distances to :math:`I/D` by at most :math:`T` (triangle inequality);
 - purities by at most :math:`4T`;
 - von Neumann entropies of :math:`k` qubits (:math:`d = 2^k`) by at most
-  :math:`T\\log_2(d - 1) + H_2(T)` (Fannes-Audenaert), and Renyi-2 entropies by
-  at most :math:`\\log_2 \\frac{P}{P - 4T}` for purity :math:`P`.
+  :math:`T\log_2(d - 1) + H_2(T)` (Fannes-Audenaert), and Renyi-2 entropies by
+  at most :math:`\log_2 \frac{P}{P - 4T}` for purity :math:`P`.
 
 Bounds are capped at the trivial ones (``k`` bits, 1, ...). Other Renyi orders
 have no bound here: their ``truncation_error`` is NaN when :math:`T > 0`. The
@@ -44,12 +44,43 @@ __all__ = ["Estimate", "EstimateArray", "TruncationWarning", "entropy_error", "f
 
 
 class Estimate(float):
-    """A float with the caveats and truncation error of the state it came from."""
+    """A float with the caveats and truncation error of the state it came from.
+
+    Every scalar estimator (:func:`tnbp.entropy`, :func:`tnbp.expectation`, ...)
+    returns one; it behaves as the plain ``float`` ``value`` in arithmetic.
+
+    Parameters
+    ----------
+    value : float
+        The estimate.
+    caveats : sequence of str, optional
+        Caveat codes of the state it came from (see :mod:`tnbp.estimators.estimate`);
+        empty when the state is trusted.
+    truncation_error : float, optional
+        Bound on ``|value - exact value|`` from truncation, in the units of
+        ``value`` (0 for an untruncated state, NaN when no bound is known).
+
+    Attributes
+    ----------
+    caveats : tuple of str
+        The caveat codes.
+    truncation_error : float
+        The truncation-error bound.
+
+    Examples
+    --------
+    >>> e = Estimate(0.5, ("truncated",), 0.01)
+    >>> e + 1, e.trusted
+    (1.5, False)
+    >>> e
+    0.5 +- 0.01 [truncated]
+    """
 
     caveats: tuple[str, ...]
     truncation_error: float
 
     def __new__(cls, value, caveats=(), truncation_error=0.0):
+        """Create the estimate (see the class docstring for the parameters)."""
         obj = super().__new__(cls, value)
         obj.caveats = tuple(caveats)
         obj.truncation_error = float(truncation_error)
@@ -57,7 +88,7 @@ class Estimate(float):
 
     @property
     def trusted(self) -> bool:
-        """True when the estimate has no caveats."""
+        """Whether the estimate has no caveats."""
         return not self.caveats
 
     def __repr__(self) -> str:
@@ -71,9 +102,36 @@ class Estimate(float):
 
 
 class EstimateArray(np.ndarray):
-    """An ndarray with caveats and one truncation-error bound valid for every entry."""
+    """An ndarray with caveats and one truncation-error bound valid for every entry.
+
+    Returned by estimators of many values at once (:func:`tnbp.entropy_profile`);
+    slices and views keep the caveats and the bound.
+
+    Parameters
+    ----------
+    values : array_like of float
+        The estimates; stored as float64, any shape.
+    caveats : sequence of str, optional
+        Caveat codes of the state they came from; empty when trusted.
+    truncation_error : float, optional
+        Bound on ``|values[i] - exact value|`` valid for every ``i``.
+
+    Attributes
+    ----------
+    caveats : tuple of str
+        The caveat codes.
+    truncation_error : float
+        The truncation-error bound, common to all entries.
+
+    Examples
+    --------
+    >>> a = EstimateArray([1.0, 2.0, 3.0], ("bond_saturated",), 0.5)
+    >>> a[1:].caveats, a[1:].truncation_error
+    (('bond_saturated',), 0.5)
+    """
 
     def __new__(cls, values, caveats=(), truncation_error=0.0):
+        """Create the array (see the class docstring for the parameters)."""
         obj = np.asarray(values, dtype=float).view(cls)
         obj.caveats = tuple(caveats)
         obj.truncation_error = float(truncation_error)
@@ -85,11 +143,33 @@ class EstimateArray(np.ndarray):
 
     @property
     def trusted(self) -> bool:
+        """Whether the estimates have no caveats."""
         return not self.caveats
 
 
 def flagged(state, value, truncation_error: float = 0.0):
-    """Wrap an estimator's result with ``state``'s caveats; warn if there are any."""
+    """Wrap an estimator's result with ``state``'s caveats; warn if there are any.
+
+    Parameters
+    ----------
+    state : State
+        The state the value was read from.
+    value : float or array_like of float
+        The estimator's result.
+    truncation_error : float, optional
+        Bound on its distance from the exact value.
+
+    Returns
+    -------
+    Estimate or EstimateArray
+        An :class:`Estimate` for a scalar ``value``, else an
+        :class:`EstimateArray` of the same shape.
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats, with :meth:`tnbp.State.caveat_message`.
+    """
     caveats = state.caveats
     if caveats:
         warnings.warn(state.caveat_message(), TruncationWarning, stacklevel=3)
@@ -105,7 +185,48 @@ def _h2(x: float) -> float:
 
 
 def entropy_error(T: float, num_qubits: int, alpha: float = 1.0, purity=None) -> float:
-    """Bound on the change of the entropy of ``num_qubits`` qubits at trace distance ``T``."""
+    r"""Bound on the change of the entropy of ``num_qubits`` qubits at trace distance ``T``.
+
+    For :math:`d = 2^k` and reduced states at trace distance :math:`T`,
+
+    .. math::
+
+        |S_1(\rho) - S_1(\sigma)| \le T \log_2(d - 1) + H_2(T)
+        \quad (T < 1 - 1/d), \qquad
+        |S_2(\rho) - S_2(\sigma)| \le \log_2 \frac{P}{P - 4T},
+
+    with :math:`H_2` the binary entropy and :math:`P` the purity of the state
+    the Renyi-2 entropy was computed from (purities differ by at most
+    :math:`\|\rho - \sigma\|_1 \|\rho + \sigma\|_\infty \le 4T`). Both are
+    capped at the trivial bound ``k``.
+
+    Parameters
+    ----------
+    T : float
+        Trace distance :math:`\tfrac12\|\rho - \sigma\|_1` between the exact
+        and the truncated state, in ``[0, 1]``.
+    num_qubits : int
+        Number of qubits ``k`` of the subsystem (for a pure state, the smaller
+        of the subsystem and its complement).
+    alpha : float, optional
+        Renyi order; only 1 and 2 have a bound.
+    purity : float, optional
+        Purity :math:`P` of the reduced state, needed for ``alpha = 2``.
+
+    Returns
+    -------
+    float
+        The bound in bits: 0 when ``T`` or ``num_qubits`` is 0, NaN when no
+        bound is known (other orders, or ``alpha = 2`` without ``purity``).
+
+    References
+    ----------
+    .. [1] K. M. R. Audenaert, "A sharp Fannes-type inequality for the von
+       Neumann entropy", J. Phys. A 40, 8127 (2007), arXiv:quant-ph/0610146
+       (the inequality of its abstract).
+    .. [2] M. Fannes, "A continuity property of the entropy density for spin
+       lattice systems", Commun. Math. Phys. 31, 291 (1973).
+    """
     if T == 0 or num_qubits == 0:
         return 0.0
     if alpha == 1.0:

@@ -11,11 +11,12 @@ from .subsystems import check_state, check_subsystem
 
 
 def expectation(state, pauli: str, qubits) -> Estimate:
-    """:math:`\\langle\\psi| P_{q_1} \\otimes P_{q_2} \\cdots |\\psi\\rangle`, a real number.
+    r"""Expectation :math:`\mathrm{Tr}(\rho\, P_{q_1} \otimes P_{q_2} \cdots)` of a Pauli string.
 
     Parameters
     ----------
     state : State
+        A state from :func:`tnbp.simulate` or :func:`tnbp.gibbs_state`.
     pauli : str
         Pauli string, one letter (I, X, Y, Z) per listed qubit.
     qubits : int or sequence of int
@@ -24,8 +25,24 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     Returns
     -------
     Estimate
-        The value, with ``truncation_error`` :math:`2T` for a state at trace
-        distance :math:`T` from the exact one (:mod:`tnbp.estimators.estimate`).
+        The real value in ``[-1, 1]``, with the state's caveats and
+        ``truncation_error`` :math:`\min(2, 2T)` for a state at trace distance
+        :math:`T` from the exact one (Hoelder; 0 for the identity string, see
+        :mod:`tnbp.estimators.estimate`).
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State, ``qubits`` is not a qubit or a sequence of
+        them, or ``pauli`` is not a string.
+    ValueError
+        If ``qubits`` is empty, out of range or repeated, or ``pauli`` has
+        letters other than I, X, Y, Z or a length other than ``len(qubits)``.
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats (they are also attached to the result).
 
     Examples
     --------
@@ -42,7 +59,22 @@ def expectation(state, pauli: str, qubits) -> Estimate:
 
 
 def observable_value(state, obs: Observable) -> float:
-    """:math:`\\langle O \\rangle` for a validated :class:`~tnbp.observables.Observable`."""
+    r"""Expectation :math:`\langle O \rangle` of a validated :class:`~tnbp.observables.Observable`.
+
+    Parameters
+    ----------
+    state : State
+        The state.
+    obs : Observable
+        A weighted sum of products of one-qubit operators on ``state``'s
+        qubits, already checked against ``state.n``.
+
+    Returns
+    -------
+    float
+        :math:`c_0 + \sum_t c_t \,\mathrm{Re}\langle \bigotimes_q O^{(t)}_q\rangle`,
+        in the units of the coefficients (no caveats attached).
+    """
     total = obs.constant
     for term in obs.terms:
         total += term.coeff * float(np.real(state.expectation_product(term.as_dict())))
@@ -50,19 +82,46 @@ def observable_value(state, obs: Observable) -> float:
 
 
 def expectation_value(state, observable) -> Estimate:
-    """:math:`\\langle O \\rangle` of an observable or cost function.
+    r"""Expectation :math:`\langle O \rangle` of an observable or cost function.
 
     Parameters
     ----------
     state : State
+        A state from :func:`tnbp.simulate` or :func:`tnbp.gibbs_state`.
     observable : Observable or list of (coeff, pauli, qubits)
         E.g. ``[(1.0, "ZZ", (3, 4)), (0.5, "X", (0,))]``, or
-        :func:`tnbp.observables.global_cost` / :func:`~tnbp.observables.local_cost`.
+        :func:`tnbp.observables.global_cost` / :func:`~tnbp.observables.local_cost`
+        (eqs. 3 and 4 of arXiv:2005.12458).
 
     Returns
     -------
     Estimate
-        With ``truncation_error`` :math:`2T \\sum_t |c_t| \\prod_q \\|O_q\\|`.
+        The real value, in the units of the coefficients, with the state's
+        caveats and ``truncation_error``
+        :math:`2T \sum_t |c_t| \prod_q \|O^{(t)}_q\|_\infty` for a state at
+        trace distance :math:`T` from the exact one (Hoelder, term by term).
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State or ``observable`` is not an Observable or a
+        list of ``(coeff, pauli, qubits)`` tuples.
+    ValueError
+        If ``observable`` has no terms, a malformed term, or qubits outside
+        ``0..n-1``.
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats (they are also attached to the result).
+
+    Examples
+    --------
+    >>> import tnbp
+    >>> c = tnbp.Circuit(2); c.h(0); c.cnot(0, 1)
+    >>> obs = [(1.0, "ZZ", (0, 1)), (0.5, "XX", (0, 1))]
+    >>> round(tnbp.expectation_value(tnbp.simulate(c), obs), 12)
+    1.5
     """
     state = check_state(state)
     obs = as_observable(observable, state.n)

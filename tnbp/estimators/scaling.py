@@ -1,18 +1,18 @@
-"""Is the entanglement area-law, logarithmic or volume-law?
+r"""Area-, log- or volume-law entanglement, decided from an entropy profile.
 
-Three models of the entropy :math:`S(\\ell)` of the first :math:`\\ell` of
+Three models of the entropy :math:`S(\ell)` of the first :math:`\ell` of
 :math:`n` qubits are fitted by least squares:
 
 - ``area``:   :math:`S = s_0` (bounded entanglement);
-- ``log``:    :math:`S = s_0 + c_{\\log} \\log_2 \\ell_c` with the chord length
-  :math:`\\ell_c = \\tfrac{n}{\\pi}\\sin\\tfrac{\\pi\\ell}{n}`
-  (critical chains; :math:`\\ell_c \\to \\ell` for
-  :math:`\\ell \\ll n`);
-- ``volume``: :math:`S = s_0 + v \\min(\\ell, n - \\ell)` (Page-like).
+- ``log``:    :math:`S = s_0 + c_{\log} \log_2 \ell_c` with the chord length
+  :math:`\ell_c = \tfrac{n}{\pi}\sin\tfrac{\pi\ell}{n}`
+  (critical chains; :math:`\ell_c \to \ell` for
+  :math:`\ell \ll n`);
+- ``volume``: :math:`S = s_0 + v \min(\ell, n - \ell)` (Page-like).
 
 The law reported is the model with the lowest Bayesian information criterion,
-:math:`N \\ln(\\mathrm{RSS}/N) + k \\ln N`, except that a slope (``v`` or
-:math:`c_{\\log}`) less than ``min_slope`` or three standard errors is not
+:math:`N \ln(\mathrm{RSS}/N) + k \ln N`, except that a slope (``v`` or
+:math:`c_{\log}`) less than ``min_slope`` or three standard errors is not
 accepted as growth. Standard errors come from the residual variance.
 """
 
@@ -35,15 +35,19 @@ class ScalingFit:
     Attributes
     ----------
     law : {"area", "log", "volume"}
-    coefficients : dict
+        The law chosen (see :mod:`tnbp.estimators.scaling`).
+    coefficients : dict of str to tuple of float
         ``{model: (coef, ...)}``: ``area: (s0,)``, ``log: (s0, c_log)``,
-        ``volume: (s0, v)``, in bits (per qubit for ``v``, per doubling for ``c_log``).
-    errors : dict
-        Standard errors, same layout.
-    bic : dict
+        ``volume: (s0, v)``, in bits (per qubit for ``v``, per doubling of the
+        chord length for ``c_log``).
+    errors : dict of str to tuple of float
+        Standard errors of the coefficients, same layout.
+    bic : dict of str to float
         Bayesian information criterion of each model (lower is better).
-    sizes, entropies : numpy.ndarray
-        The data fitted.
+    sizes : numpy.ndarray of float64, shape (N,)
+        The subsystem sizes fitted.
+    entropies : numpy.ndarray of float64, shape (N,)
+        The entropies fitted, in bits.
     n : int
         Total number of qubits.
     caveats : tuple of str
@@ -66,9 +70,19 @@ class ScalingFit:
 
     @property
     def slope_err(self) -> float:
+        """Standard error of the volume-law coefficient ``v`` (bits per qubit)."""
         return self.errors["volume"][1]
 
     def to_dict(self) -> dict:
+        """Flat summary, one entry per coefficient, error and BIC.
+
+        Returns
+        -------
+        dict
+            ``law``, ``n`` and ``caveats`` (joined by ``;``), then for each
+            model ``<model>_<coef>`` and ``<model>_<coef>_err`` (coefficients
+            ``s0``, ``c_log``, ``v``; bits) and ``<model>_bic``.
+        """
         out = {"law": self.law, "n": self.n, "caveats": ";".join(self.caveats)}
         for model in LAWS:
             names = ("s0",) + {"area": (), "log": ("c_log",), "volume": ("v",)}[model]
@@ -91,18 +105,56 @@ def _lstsq(X: np.ndarray, y: np.ndarray):
 def fit_entanglement_law(
     sizes, entropies, *, n: int, min_slope: float = 0.05
 ) -> ScalingFit:
-    """Fit area-, log- and volume-law models to entropies of the first ``ell`` qubits.
+    r"""Fit area-, log- and volume-law models to entropies of the first ``ell`` qubits.
 
     Parameters
     ----------
     sizes : array_like of int
-        Subsystem sizes :math:`\\ell` with ``1 <= ell <= n - 1``.
+        Subsystem sizes :math:`\ell` with ``1 <= ell <= n - 1``.
     entropies : array_like of float
         Entropies in bits.
     n : int
         Total number of qubits.
     min_slope : float, optional
         Smallest growth coefficient (bits) accepted as log- or volume-law.
+
+    Returns
+    -------
+    ScalingFit
+        The coefficients, standard errors and BIC of the three models, and the
+        law chosen: the lowest BIC among ``area`` and the growing models, a
+        model growing when its slope exceeds both ``min_slope`` and three
+        standard errors.
+
+    Raises
+    ------
+    ValueError
+        If ``sizes`` and ``entropies`` are not 1-D of equal length, hold fewer
+        than 3 points, a size lies outside ``1..n-1``, or an entropy is not
+        finite.
+
+    References
+    ----------
+    .. [1] D. N. Page, "Average entropy of a subsystem", Phys. Rev. Lett. 71,
+       1291 (1993), arXiv:gr-qc/9305007 (volume law of random states).
+    .. [2] P. Calabrese and J. Cardy, "Entanglement entropy and quantum field
+       theory", J. Stat. Mech. P06002 (2004), arXiv:hep-th/0405152 (the
+       chord-length law of critical chains).
+    .. [3] G. Schwarz, "Estimating the dimension of a model", Ann. Stat. 6,
+       461 (1978) (the Bayesian information criterion).
+    .. [4] C. Ortiz Marrero, M. Kieferova and N. Wiebe, arXiv:2010.15968,
+       Sec. III and Proposition 1 (area versus volume law and trainability).
+
+    Examples
+    --------
+    The Page curve of Haar-random states is volume-law:
+
+    >>> import numpy as np
+    >>> from tnbp import theory
+    >>> ell = np.arange(1, 20)
+    >>> S = [theory.page_entropy(int(k), 20 - int(k)) for k in ell]
+    >>> fit_entanglement_law(ell, S, n=20).law
+    'volume'
     """
     ell = np.asarray(sizes, dtype=float)
     S = np.asarray(entropies, dtype=float)
@@ -139,7 +191,56 @@ def fit_entanglement_law(
 
 
 def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> ScalingFit:
-    """Fit :func:`fit_entanglement_law` to a state's entropy profile over all cuts."""
+    """Fit :func:`fit_entanglement_law` to a state's entropy profile over all cuts.
+
+    Parameters
+    ----------
+    state : State
+        A state of at least 4 qubits (3 cuts).
+    alpha : float, optional
+        Renyi order of the profile, ``>= 0``.
+    min_slope : float, optional
+        Smallest growth coefficient (bits) accepted as log- or volume-law.
+
+    Returns
+    -------
+    ScalingFit
+        The fit of the profile :func:`tnbp.entropy_profile` (sizes ``1..n-1``),
+        carrying the state's caveats.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a State or ``alpha`` is not a real number.
+    ValueError
+        If ``alpha`` is negative or NaN, or the state has fewer than 4 qubits.
+
+    Warns
+    -----
+    TruncationWarning
+        When ``state`` has caveats.
+
+    References
+    ----------
+    .. [1] D. N. Page, "Average entropy of a subsystem", Phys. Rev. Lett. 71,
+       1291 (1993), arXiv:gr-qc/9305007 (volume law of random states).
+    .. [2] P. Calabrese and J. Cardy, "Entanglement entropy and quantum field
+       theory", J. Stat. Mech. P06002 (2004), arXiv:hep-th/0405152 (the
+       chord-length law of critical chains).
+    .. [3] G. Schwarz, "Estimating the dimension of a model", Ann. Stat. 6,
+       461 (1978) (the Bayesian information criterion).
+    .. [4] C. Ortiz Marrero, M. Kieferova and N. Wiebe, arXiv:2010.15968,
+       Sec. III and Proposition 1 (area versus volume law and trainability).
+
+    Examples
+    --------
+    >>> import tnbp
+    >>> c = tnbp.Circuit(8); c.h(0)
+    >>> for k in range(1, 8):
+    ...     c.cnot(k - 1, k)
+    >>> tnbp.entanglement_law(tnbp.simulate(c)).law  # GHZ: one bit at every cut
+    'area'
+    """
     alpha = check_alpha(alpha)
     profile = entropy_profile(state, alpha)
     fit = fit_entanglement_law(

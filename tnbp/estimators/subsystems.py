@@ -11,6 +11,23 @@ from ..states.base import State
 
 
 def check_state(state) -> State:
+    """Return ``state`` if it is a :class:`~tnbp.State`.
+
+    Parameters
+    ----------
+    state : object
+        The argument to check.
+
+    Returns
+    -------
+    State
+        ``state`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not a :class:`~tnbp.State` (e.g. a raw array).
+    """
     if not isinstance(state, State):
         raise TypeError(
             f"`state` must be a tnbp State (from tnbp.simulate), got {type(state)!r}."
@@ -19,13 +36,58 @@ def check_state(state) -> State:
 
 
 def check_subsystem(state: State, qubits, *, name: str = "qubits") -> tuple[int, ...]:
-    """Validate a set of qubits, or take the visible qubits of a :class:`Partition`."""
+    """Validate a set of qubits, or take the visible qubits of a :class:`Partition`.
+
+    Parameters
+    ----------
+    state : State
+        The state the subsystem belongs to.
+    qubits : int, sequence of int or Partition
+        One qubit, distinct qubits in ``0..n-1``, or a
+        :class:`~tnbp.Partition` of ``state.n`` qubits.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    tuple of int
+        The qubits, in the order given (a partition's visible qubits).
+
+    Raises
+    ------
+    TypeError
+        If ``qubits`` is not a qubit index or a sequence of them.
+    ValueError
+        If ``qubits`` is empty, out of range or repeated, or a partition
+        does not fit ``state``.
+    """
     if isinstance(qubits, Partition):
         return qubits.check(state.n, name=name).visible
     return check_qubits(qubits, state.n, name=name)
 
 
 def check_cut(state: State, cut) -> int:
+    """Validate a cut of the chain, ``1 <= cut <= n - 1``.
+
+    Parameters
+    ----------
+    state : State
+        The state being cut.
+    cut : int
+        The cut between qubits ``cut - 1`` and ``cut``.
+
+    Returns
+    -------
+    int
+        ``cut`` as an int.
+
+    Raises
+    ------
+    TypeError
+        If ``cut`` is not an integer.
+    ValueError
+        If ``cut`` is outside ``1..n-1``.
+    """
     cut = check_int(cut, "cut")
     if not 1 <= cut <= state.n - 1:
         raise ValueError(
@@ -46,12 +108,33 @@ def _as_cut(qubits: set[int], n: int) -> int | None:
 
 
 def subsystem_spectrum(state: State, qubits: tuple[int, ...]) -> np.ndarray:
-    """Eigenvalues of :math:`\\rho_A` for a validated set of qubits.
+    r"""Eigenvalues of :math:`\rho_A` for a validated set of qubits.
 
     Prefixes (and, for pure states, suffixes) come from the cut spectrum at any
     size. Otherwise the reduced density matrix of ``A`` is diagonalized; for a
     pure state the smaller of ``A`` and its complement is used, since their
     non-zero spectra coincide.
+
+    Parameters
+    ----------
+    state : State
+        The state.
+    qubits : tuple of int
+        The subsystem :math:`A`, validated (:func:`check_subsystem`).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (r,)
+        Eigenvalues of :math:`\rho_A` (or of its complement's reduced state:
+        the same non-zero spectrum), ``r <= 2^|A|``; the zero eigenvalues may
+        be left out.
+
+    Raises
+    ------
+    ValueError
+        If ``qubits`` is neither a prefix nor a suffix and its reduced density
+        matrix (or the complement's, for a pure state) exceeds
+        :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits.
     """
     n = state.n
     qs = set(qubits)

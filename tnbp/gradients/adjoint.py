@@ -1,4 +1,4 @@
-"""Adjoint differentiation of many same-structure circuits at once (dense).
+r"""Adjoint differentiation of many same-structure circuits at once (dense).
 
 For circuits that share a *skeleton* (the same gates on the same qubits, the
 same rotation generators and trainable flags; angles and fixed matrices may
@@ -8,9 +8,9 @@ product. One forward sweep and one backward sweep give every derivative:
 
 .. math::
 
-    \\partial_k f = \\mathrm{Im}\\,\\langle\\lambda_k| P_k |\\psi_k\\rangle, \\qquad
-    |\\psi_k\\rangle = U_k \\cdots U_1 |\\psi_0\\rangle, \\quad
-    |\\lambda_k\\rangle = U_{k+1}^\\dagger \\cdots U_N^\\dagger O |\\psi_N\\rangle.
+    \partial_k f = \mathrm{Im}\,\langle\lambda_k| P_k |\psi_k\rangle, \qquad
+    |\psi_k\rangle = U_k \cdots U_1 |\psi_0\rangle, \quad
+    |\lambda_k\rangle = U_{k+1}^\dagger \cdots U_N^\dagger O |\psi_N\rangle.
 
 Batching removes the per-gate Python overhead that dominates single
 statevector sweeps below ~14 qubits.
@@ -31,7 +31,20 @@ BATCH_AMPLITUDES = 2**16
 
 
 def skeleton(circuit: Circuit) -> tuple:
-    """What must agree between circuits for them to be differentiated together."""
+    """What must agree between circuits for them to be differentiated together.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit.
+
+    Returns
+    -------
+    tuple
+        One ``(qubits, pauli, trainable)`` entry per gate: circuits with equal
+        skeletons can share one batched sweep (angles and fixed matrices may
+        differ).
+    """
     return tuple((g.qubits, g.pauli, g.trainable) for g in circuit.gates)
 
 
@@ -68,7 +81,7 @@ def _apply_diagonal(
 
 
 def _pauli_overlap(lam: np.ndarray, psi: np.ndarray, pauli: str, qubits) -> np.ndarray:
-    """:math:`\\langle\\lambda|P|\\psi\\rangle` per sample (one-qubit P without forming P psi)."""
+    r""":math:`\langle\lambda|P|\psi\rangle` per sample (one-qubit P without forming P psi)."""
     B = psi.shape[0]
     if len(qubits) == 1:
         q = qubits[0]
@@ -87,7 +100,7 @@ def _pauli_overlap(lam: np.ndarray, psi: np.ndarray, pauli: str, qubits) -> np.n
 
 
 def _apply_observable(obs: Observable, psi: np.ndarray) -> np.ndarray:
-    """:math:`O|\\psi\\rangle` for a batch of statevectors (B, 2, ..., 2)."""
+    r""":math:`O|\psi\rangle` for a batch of statevectors (B, 2, ..., 2)."""
     out = obs.constant * psi
     for term in obs.terms:
         phi = psi
@@ -98,16 +111,34 @@ def _apply_observable(obs: Observable, psi: np.ndarray) -> np.ndarray:
 
 
 def adjoint_gradients(circuits, obs: Observable, initial: str) -> np.ndarray:
-    """Gradients of :math:`\\langle O\\rangle` for same-skeleton circuits, shape (B, K).
+    r"""Gradients of :math:`\langle O\rangle` for same-skeleton circuits, shape (B, K).
+
+    One forward sweep and one backward sweep per chunk of circuits (the
+    adjoint method, see :mod:`tnbp.gradients.adjoint`), batched over at most
+    ``BATCH_AMPLITUDES / 2^n`` circuits at a time.
 
     Parameters
     ----------
     circuits : sequence of Circuit
-        Circuits with one :func:`skeleton`.
+        ``B`` circuits with one :func:`skeleton`.
     obs : Observable
         Validated observable.
     initial : str
         Validated initial bitstring.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (B, K)
+        Row ``b`` is :math:`\partial\langle O\rangle/\partial\theta_k` of
+        circuit ``b`` for its ``K`` trainable angles (radians), in gate order,
+        in the units of the observable's coefficients per radian.
+
+    References
+    ----------
+    .. [1] T. Jones and J. Gacon, "Efficient calculation of gradients in
+       classical simulations of variational quantum algorithms",
+       arXiv:2009.02823 (2020) (the O(P) reverse-mode gradient, with the
+       derivative of a rotation as a Pauli overlap).
     """
     circuits = list(circuits)
     batch = max(1, BATCH_AMPLITUDES >> circuits[0].n)
@@ -189,12 +220,12 @@ class _FixedDiagonal:
 
 
 class _SingleQubitRun:
-    """Consecutive one-qubit gates on one qubit, applied as one 2x2 per sample.
+    r"""Consecutive one-qubit gates on one qubit, applied as one 2x2 per sample.
 
     Every gate's derivative comes from the states at the end of the run:
-    :math:`\\langle\\lambda_i|P|\\psi_i\\rangle = \\mathrm{Tr}[Q_i D]` with
-    :math:`Q_i = A_i P A_i^\\dagger`, :math:`A_i` the product of the later gates
-    of the run, and :math:`D_{ji} = \\langle\\lambda|_i |\\psi\\rangle_j` the 2x2
+    :math:`\langle\lambda_i|P|\psi_i\rangle = \mathrm{Tr}[Q_i D]` with
+    :math:`Q_i = A_i P A_i^\dagger`, :math:`A_i` the product of the later gates
+    of the run, and :math:`D_{ji} = \langle\lambda|_i |\psi\rangle_j` the 2x2
     reduced overlap on the qubit (4 dot products for the whole run).
     """
 

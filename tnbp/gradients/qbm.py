@@ -1,34 +1,34 @@
-"""Quantum Boltzmann machines: Gibbs states of trainable Hamiltonians.
+r"""Quantum Boltzmann machines: Gibbs states of trainable Hamiltonians.
 
-A :class:`QBM` is :math:`H(\\theta) = \\sum_k \\theta_k H_k` with Pauli-string
-generators :math:`H_k`, the model state :math:`\\rho(\\theta) = e^{-\\beta
-H(\\theta)}/Z` and its visible marginal :math:`\\rho_v = \\mathrm{Tr}_h\\rho`
+A :class:`QBM` is :math:`H(\theta) = \sum_k \theta_k H_k` with Pauli-string
+generators :math:`H_k`, the model state :math:`\rho(\theta) = e^{-\beta
+H(\theta)}/Z` and its visible marginal :math:`\rho_v = \mathrm{Tr}_h\rho`
 (arXiv:2010.15968, Sec. V). Objectives:
 
-- :func:`observable_objective` :math:`\\mathrm{Tr}(O_v\\rho_v)`, the
+- :func:`observable_objective` :math:`\mathrm{Tr}(O_v\rho_v)`, the
   discriminative cost whose gradients the paper shows vanish exponentially in
-  the number of hidden units when :math:`\\rho` is volume-law;
-- :func:`generative_loss` :math:`S(\\eta\\|\\rho_v) = \\mathrm{Tr}\\,\\eta\\ln\\eta -
-  \\mathrm{Tr}\\,\\eta\\ln\\rho_v` for a small visible set;
+  the number of hidden units when :math:`\rho` is volume-law;
+- :func:`generative_loss` :math:`S(\eta\|\rho_v) = \mathrm{Tr}\,\eta\ln\eta -
+  \mathrm{Tr}\,\eta\ln\rho_v` for a small visible set;
 - :func:`relative_entropy_gradient`, the full-state gradient
-  :math:`\\partial_k S(\\eta\\|\\rho) = \\beta(\\langle H_k\\rangle_\\eta -
-  \\langle H_k\\rangle_\\rho)`.
+  :math:`\partial_k S(\eta\|\rho) = \beta(\langle H_k\rangle_\eta -
+  \langle H_k\rangle_\rho)`.
 
 Relative entropies here are in nats (natural log), the QBM-training
 convention that makes the last formula exact; other entropies in tnbp are bits.
 
-Derivatives of :math:`\\rho` come either from central finite differences of
+Derivatives of :math:`\rho` come either from central finite differences of
 Gibbs states (any backend; the paper's method, error :math:`O(h^2)` plus the
 states' own errors over :math:`h`), or exactly on the dense backend from the
 Duhamel formula in the eigenbasis of :math:`H`,
 
 .. math::
 
-    \\partial_k\\rho = -\\beta\\, V\\big[(V^\\dagger H_k V)\\circ F\\big]V^\\dagger
-    + \\beta\\langle H_k\\rangle\\rho, \\qquad
-    F_{ij} = \\max(p_i, p_j)\\,\\frac{1 - e^{-\\beta|E_i - E_j|}}{\\beta|E_i - E_j|},
+    \partial_k\rho = -\beta\, V\big[(V^\dagger H_k V)\circ F\big]V^\dagger
+    + \beta\langle H_k\rangle\rho, \qquad
+    F_{ij} = \max(p_i, p_j)\,\frac{1 - e^{-\beta|E_i - E_j|}}{\beta|E_i - E_j|},
 
-with :math:`p_i = e^{-\\beta E_i}/Z` (the ratio is 1 at equal energies).
+with :math:`p_i = e^{-\beta E_i}/Z` (the ratio is 1 at equal energies).
 """
 
 from __future__ import annotations
@@ -60,22 +60,48 @@ METHODS = ("exact", "finite_difference")
 
 
 def model_state(qbm: QBM, theta, *, backend: str = "dense", **gibbs_opts) -> GibbsState:
-    """:math:`\\rho(\\theta) = e^{-\\beta H(\\theta)}/Z` (options of :func:`tnbp.gibbs_state`)."""
+    r"""Model state :math:`\rho(\theta) = e^{-\beta H(\theta)}/Z`, a :func:`tnbp.gibbs_state`.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy (the model state is :math:`e^{-\beta H(\theta)}/Z`).
+    backend : {"dense", "mps"}, optional
+        Backend of :func:`tnbp.gibbs_state`.
+    **gibbs_opts
+        Further options of :func:`tnbp.gibbs_state` (``dtau``, ``max_bond``,
+        ``cutoff``, ``order``, ...).
+
+    Returns
+    -------
+    GibbsState
+        The Gibbs state of :math:`H(\theta)` at ``qbm.beta``.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries.
+    """
     return gibbs_state(qbm.hamiltonian(theta), qbm.beta, backend=backend, **gibbs_opts)
 
 
 # ------------------------------------------------------------ derivatives
 def _pauli_trace(M: np.ndarray, n: int, pauli: str, qubits) -> complex:
-    """:math:`\\mathrm{Tr}(M P)` via the partial trace of ``M`` onto the string's support."""
+    r""":math:`\mathrm{Tr}(M P)` via the partial trace of ``M`` onto the string's support."""
     return complex(np.trace(partial_trace(M, n, qubits) @ pauli_matrix(pauli)))
 
 
 def _exact_linear_gradient(rho: DenseGibbsState, qbm: QBM, A_full: np.ndarray):
-    """:math:`\\partial_k\\mathrm{Tr}(A\\rho)` for every generator, by the Duhamel formula.
+    r""":math:`\partial_k\mathrm{Tr}(A\rho)` for every generator, by the Duhamel formula.
 
-    :math:`\\mathrm{Tr}(A\\,\\partial_k\\rho) = -\\beta\\mathrm{Tr}(M P_k) +
-    \\beta\\langle P_k\\rangle\\langle A\\rangle` with
-    :math:`M = V[(V^\\dagger A V)\\circ F]V^\\dagger` computed once, so each
+    :math:`\mathrm{Tr}(A\,\partial_k\rho) = -\beta\mathrm{Tr}(M P_k) +
+    \beta\langle P_k\rangle\langle A\rangle` with
+    :math:`M = V[(V^\dagger A V)\circ F]V^\dagger` computed once, so each
     generator costs one partial trace instead of two matrix products.
     """
     w, v = np.linalg.eigh(rho.hamiltonian.to_dense())
@@ -104,12 +130,55 @@ def linear_gradient(
     step: float = 1e-3,
     gibbs_opts: dict | None = None,
 ) -> np.ndarray:
-    """:math:`\\partial_k\\mathrm{Tr}(A\\rho_v(\\theta))` for a matrix ``A`` on the visible qubits.
+    r""":math:`\partial_k\mathrm{Tr}(A\rho_v(\theta))` for a matrix ``A`` on the visible qubits.
 
-    ``method="exact"`` (dense backend) uses the Duhamel formula; with
-    ``"finite_difference"`` each derivative is a central difference of two
-    Gibbs states (any backend, the paper's method), error :math:`O(h^2)` plus
-    twice the states' own error divided by :math:`2h`.
+    ``method="exact"`` (dense backend) uses the Duhamel formula of
+    :mod:`tnbp.gradients.qbm`; with ``"finite_difference"`` each derivative is a
+    central difference of two Gibbs states (any backend, the paper's method),
+    error :math:`O(h^2)` plus twice the states' own error divided by :math:`2h`.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy (the model state is :math:`e^{-\beta H(\theta)}/Z`).
+    A : array_like of complex, shape (2^v, 2^v)
+        Hermitian matrix on the ``v`` visible qubits, in the order of
+        ``qbm.visible`` (first listed most significant).
+    method : {"exact", "finite_difference"}, optional
+        How :math:`\partial_k\rho` is obtained.
+    backend : {"dense", "mps"}, optional
+        Backend of the Gibbs states (``"exact"`` needs ``"dense"``).
+    step : float, optional
+        The finite-difference step :math:`h` in units of :math:`\theta`, > 0.
+    gibbs_opts : dict, optional
+        Options of :func:`tnbp.gibbs_state` for the finite-difference states.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (num_parameters,)
+        :math:`\partial\,\mathrm{Tr}(A\rho_v)/\partial\theta_k`, in units of
+        ``A`` per unit of :math:`\theta`.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex or ``step`` is not a real number.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, ``method`` is
+        not one of the options, ``step`` is not positive and finite, or
+        ``method="exact"`` is asked of a backend other than ``"dense"``.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the objective :math:`\mathrm{Tr}(O\,\mathrm{Tr}_h\rho)`),
+       Theorem 4 and Fig. 3c (its gradients vanish with the hidden units).
+    .. [2] R. M. Wilcox, "Exponential operators and parameter differentiation
+       in quantum physics", J. Math. Phys. 8, 962 (1967) (the Duhamel formula).
     """
     check_opt("method", method, METHODS)
     theta = qbm.check_theta(theta)
@@ -161,23 +230,109 @@ def _visible_observable(qbm: QBM, observable) -> np.ndarray:
 
 
 def observable_objective(qbm: QBM, theta, observable, **state_opts) -> float:
-    """:math:`\\mathrm{Tr}(O_v\\rho_v(\\theta))` for an observable on visible qubits."""
+    r"""Discriminative objective :math:`\mathrm{Tr}(O_v\rho_v(\theta))` of a visible observable.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy (the model state is :math:`e^{-\beta H(\theta)}/Z`).
+    observable : Observable or list of (coeff, pauli, qubits)
+        :math:`O_v`, acting on visible qubits only.
+    **state_opts
+        Options of :func:`model_state` (``backend``, ``dtau``, ...).
+
+    Returns
+    -------
+    float
+        :math:`\mathrm{Tr}(O_v\rho_v)`, in the units of the observable's
+        coefficients.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex or ``observable`` is not a list of terms.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, or
+        ``observable`` is malformed or acts on a hidden qubit.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the objective :math:`\mathrm{Tr}(O_{\rm obj}\mathrm{Tr}_h(e^{-H}/Z))`).
+    """
     O = _visible_observable(qbm, observable)
     rho_v = model_state(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
     return float(np.real(np.trace(O @ rho_v)))
 
 
 def observable_gradient(qbm: QBM, theta, observable, **grad_opts) -> np.ndarray:
-    """:math:`\\partial_k \\mathrm{Tr}(O_v\\rho_v)` (options of :func:`linear_gradient`)."""
+    r"""Gradient :math:`\partial_k \mathrm{Tr}(O_v\rho_v)` of the discriminative objective.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy (the model state is :math:`e^{-\beta H(\theta)}/Z`).
+    observable : Observable or list of (coeff, pauli, qubits)
+        :math:`O_v`, acting on visible qubits only.
+    **grad_opts
+        Options of :func:`linear_gradient` (``method``, ``backend``, ``step``,
+        ``gibbs_opts``).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (num_parameters,)
+        :math:`\partial\,\mathrm{Tr}(O_v\rho_v)/\partial\theta_k`.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex or ``observable`` is not a list of terms.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, ``observable``
+        is malformed or acts on a hidden qubit, or an option is invalid (see
+        :func:`linear_gradient`).
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Theorem 4 and Fig. 3c (these gradients vanish exponentially in the
+       hidden units for volume-law states).
+    """
     return linear_gradient(
         qbm, theta, _visible_observable(qbm, observable), **grad_opts
     )
 
 
 def relative_entropy(eta: np.ndarray, rho: np.ndarray) -> float:
-    """:math:`S(\\eta\\|\\rho) = \\mathrm{Tr}\\,\\eta(\\ln\\eta - \\ln\\rho)` in nats.
+    r"""Relative entropy :math:`S(\eta\|\rho) = \mathrm{Tr}\,\eta(\ln\eta - \ln\rho)` in nats.
 
-    Infinite when the support of ``eta`` is not inside that of ``rho``.
+    Parameters
+    ----------
+    eta : numpy.ndarray, shape (d, d)
+        Density matrix (Hermitian, positive semidefinite, unit trace).
+    rho : numpy.ndarray, shape (d, d)
+        Density matrix.
+
+    Returns
+    -------
+    float
+        :math:`S(\eta\|\rho) \ge 0` in nats; ``inf`` when the support of
+        ``eta`` is not inside that of ``rho``.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the generative objective
+       :math:`S(\rho_{\rm train}\|\rho(\theta))`).
     """
     we, ve = np.linalg.eigh(eta)
     wr, vr = np.linalg.eigh(rho)
@@ -192,23 +347,100 @@ def relative_entropy(eta: np.ndarray, rho: np.ndarray) -> float:
 
 
 def generative_loss(qbm: QBM, theta, eta, **state_opts) -> float:
-    """:math:`S(\\eta\\|\\rho_v(\\theta))` in nats, for a target ``eta`` on the visible qubits."""
+    r"""Generative loss :math:`S(\eta\|\rho_v(\theta))` in nats, for a target on the visible qubits.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy (the model state is :math:`e^{-\beta H(\theta)}/Z`).
+    eta : array_like of complex, shape (2^v, 2^v)
+        Target density matrix on the ``v`` visible qubits, in the order of
+        ``qbm.visible``.
+    **state_opts
+        Options of :func:`model_state` (``backend``, ``dtau``, ...).
+
+    Returns
+    -------
+    float
+        The relative entropy in nats (``inf`` if ``eta`` has support outside
+        that of :math:`\rho_v`).
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, or ``eta`` has
+        the wrong shape, is not Hermitian positive semidefinite, or does not
+        have unit trace.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Secs. II and VIII (generative training with the relative entropy).
+    .. [2] M. Kieferova and N. Wiebe, "Tomography and generative training with
+       quantum Boltzmann machines", Phys. Rev. A 96, 062327 (2017),
+       arXiv:1612.05204.
+    """
     eta = check_density_matrix(eta, 2 ** len(qbm.visible), name="eta")
     rho_v = model_state(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
     return relative_entropy(eta, rho_v)
 
 
 def generative_gradient(qbm: QBM, theta, eta, *, backend: str = "dense", **grad_opts):
-    """Gradient of the generative loss, :math:`\\partial_k S(\\eta\\|\\rho_v)`.
+    r"""Gradient of the generative loss, :math:`\partial_k S(\eta\|\rho_v)`.
 
-    :math:`\\partial_k S = -\\mathrm{Tr}[\\eta\\, D\\ln[\\rho_v](\\partial_k\\rho_v)]
-    = \\partial_k\\mathrm{Tr}[X\\rho_v]` at fixed
-    :math:`X = -D\\ln[\\rho_v](\\eta)`: the Frechet derivative of the logarithm
-    is self-adjoint and, in the eigenbasis of :math:`\\rho_v` (eigenvalues
-    :math:`\\lambda`), multiplies entry :math:`ab` by
-    :math:`(\\ln\\lambda_a - \\ln\\lambda_b)/(\\lambda_a - \\lambda_b)`
-    (:math:`1/\\lambda_a` when equal). :math:`\\rho_v` must be full rank, as
-    thermal marginals are. Options as in :func:`linear_gradient`.
+    :math:`\partial_k S = -\mathrm{Tr}[\eta\, D\ln[\rho_v](\partial_k\rho_v)]
+    = \partial_k\mathrm{Tr}[X\rho_v]` at fixed
+    :math:`X = -D\ln[\rho_v](\eta)`: the Frechet derivative of the logarithm
+    is self-adjoint and, in the eigenbasis of :math:`\rho_v` (eigenvalues
+    :math:`\lambda`), multiplies entry :math:`ab` by
+    :math:`(\ln\lambda_a - \ln\lambda_b)/(\lambda_a - \lambda_b)`
+    (:math:`1/\lambda_a` when equal). :math:`\rho_v` must be full rank, as
+    thermal marginals are.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy (the model state is :math:`e^{-\beta H(\theta)}/Z`).
+    eta : array_like of complex, shape (2^v, 2^v)
+        Target density matrix on the visible qubits, in the order of
+        ``qbm.visible``.
+    backend : {"dense", "mps"}, optional
+        Backend of the Gibbs states.
+    **grad_opts
+        Options of :func:`linear_gradient` (``method``, ``step``,
+        ``gibbs_opts``).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (num_parameters,)
+        :math:`\partial S(\eta\|\rho_v)/\partial\theta_k` in nats per unit of
+        :math:`\theta`.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, ``eta`` is not
+        a density matrix of the visible qubits, the visible state is rank
+        deficient, or an option is invalid (see :func:`linear_gradient`).
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. II (the generative objective).
+    .. [2] R. Bhatia, "Matrix Analysis", Springer (1997), Sec. V.3 (the
+       derivative of a matrix function by divided differences).
     """
     eta = check_density_matrix(eta, 2 ** len(qbm.visible), name="eta")
     opts = grad_opts.get("gibbs_opts") or {}
@@ -233,17 +465,46 @@ def generative_gradient(qbm: QBM, theta, eta, *, backend: str = "dense", **grad_
 
 
 def relative_entropy_gradient(qbm: QBM, theta, eta, **state_opts) -> np.ndarray:
-    """Full-state relative-entropy gradient, :math:`\\partial_k S(\\eta\\|\\rho(\\theta))`.
+    r"""Full-state relative-entropy gradient, :math:`\partial_k S(\eta\|\rho(\theta))`.
 
-    :math:`\\partial_k S = \\beta(\\langle P_k\\rangle_\\eta - \\langle P_k\\rangle_\\rho)`.
+    :math:`\partial_k S = \beta(\langle P_k\rangle_\eta - \langle P_k\rangle_\rho)`,
+    exact because :math:`\ln\rho = -\beta H(\theta) - \ln Z`.
 
     Parameters
     ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy (the model state is :math:`e^{-\beta H(\theta)}/Z`).
     eta : State or sequence of float
         The data state on all ``n`` qubits (any tnbp state, e.g. a Gibbs state
         or a simulated circuit), or its expectation values of the generators.
-    state_opts
-        Passed to :meth:`QBM.state` (``backend``, ``dtau``, ``max_bond``, ...).
+    **state_opts
+        Options of :func:`model_state` (``backend``, ``dtau``, ``max_bond``, ...).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (num_parameters,)
+        :math:`\partial S(\eta\|\rho)/\partial\theta_k` in nats per unit of
+        :math:`\theta`.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, or ``eta`` is a
+        State of another size or not one expectation value per generator.
+
+    References
+    ----------
+    .. [1] M. Kieferova and N. Wiebe, "Tomography and generative training with
+       quantum Boltzmann machines", Phys. Rev. A 96, 062327 (2017),
+       arXiv:1612.05204.
+    .. [2] M. H. Amin, E. Andriyash, J. Rolfe, B. Kulchytskyy and R. Melko,
+       "Quantum Boltzmann machine", Phys. Rev. X 8, 021050 (2018),
+       arXiv:1601.02036.
     """
     rho = model_state(qbm, theta, **state_opts)
     model = np.array([rho.expectation_pauli(p, q) for p, q in qbm.generators])

@@ -1,4 +1,10 @@
-"""Closed-form results the numerics are checked against (entropies in bits)."""
+"""Closed-form results the numerics are checked against (entropies in bits).
+
+Haar averages (Page entropy, purity, the visible-state distance bound) and the
+exact gradient variances of the dissipative-perceptron toy model and of
+2-design circuits. Each is a reference for a study or a test; none needs a
+simulation.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,49 @@ from .._checks import check_int
 
 
 def page_entropy(n_a: int, n_b: int) -> float:
-    """Mean entanglement entropy (bits) of ``n_a`` vs ``n_b`` qubits of a Haar state.
+    r"""Mean entanglement entropy (bits) of ``n_a`` vs ``n_b`` qubits of a Haar state.
 
     Page's formula (Page 1993; proven by Foong-Kanno, Sen), with
-    :math:`m = 2^{\\min}`, :math:`N = 2^{\\max}`:
+    :math:`m = 2^{\min}`, :math:`N = 2^{\max}`:
 
     .. math::
 
-        \\langle S \\rangle = \\frac{1}{\\ln 2}\\Big[\\psi(mN + 1) - \\psi(N + 1)
-        - \\frac{m - 1}{2N}\\Big] \\approx \\log_2 m - \\frac{m}{2N \\ln 2}.
+        \langle S \rangle = \frac{1}{\ln 2}\Big[\psi(mN + 1) - \psi(N + 1)
+        - \frac{m - 1}{2N}\Big] \approx \log_2 m - \frac{m}{2N \ln 2}.
+
+    Parameters
+    ----------
+    n_a, n_b : int
+        Numbers of qubits of the two parts, ``>= 0``.
+
+    Returns
+    -------
+    float
+        :math:`\langle S \rangle` in bits, in ``[0, min(n_a, n_b)]``.
+
+    Raises
+    ------
+    TypeError
+        If ``n_a`` or ``n_b`` is not an integer.
+    ValueError
+        If ``n_a`` or ``n_b`` is negative.
+
+    References
+    ----------
+    .. [1] D. N. Page, "Average entropy of a subsystem", Phys. Rev. Lett. 71,
+       1291 (1993), arXiv:gr-qc/9305007 (the formula
+       :math:`S_{m,n} = \sum_{k=n+1}^{mn} 1/k - (m-1)/2n` of its abstract,
+       in nats; :math:`\sum_{k=N+1}^{mN} 1/k = \psi(mN+1) - \psi(N+1)`).
+    .. [2] S. Sen, "Average entropy of a quantum subsystem", Phys. Rev. Lett.
+       77, 1 (1996), arXiv:hep-th/9601132 (proof).
+
+    Examples
+    --------
+    Two qubits: :math:`\langle S\rangle = 1/3` nat.
+
+    >>> import math
+    >>> round(page_entropy(1, 1) * math.log(2), 12)
+    0.333333333333
     """
     n_a = check_int(n_a, "n_a", minimum=0)
     n_b = check_int(n_b, "n_b", minimum=0)
@@ -26,9 +66,34 @@ def page_entropy(n_a: int, n_b: int) -> float:
 
 
 def haar_purity(d_a: int, d_b: int) -> float:
-    """Mean purity :math:`(d_A + d_B)/(d_A d_B + 1)` of a subsystem of a Haar state.
+    r"""Mean purity :math:`(d_A + d_B)/(d_A d_B + 1)` of a subsystem of a Haar state.
 
-    ``d_a`` and ``d_b`` are Hilbert-space dimensions (not qubit numbers).
+    Parameters
+    ----------
+    d_a, d_b : int
+        Hilbert-space dimensions of the two parts (not qubit numbers), ``>= 1``.
+
+    Returns
+    -------
+    float
+        :math:`\langle \mathrm{Tr}\,\rho_A^2 \rangle`, in ``(0, 1]``.
+
+    Raises
+    ------
+    TypeError
+        If ``d_a`` or ``d_b`` is not an integer.
+    ValueError
+        If ``d_a`` or ``d_b`` is below 1.
+
+    References
+    ----------
+    .. [1] E. Lubkin, "Entropy of an n-system from its correlation with a
+       k-reservoir", J. Math. Phys. 19, 1028 (1978).
+
+    Examples
+    --------
+    >>> haar_purity(2, 2)  # two qubits: (2 + 2) / (4 + 1)
+    0.8
     """
     d_a = check_int(d_a, "d_a", minimum=1)
     d_b = check_int(d_b, "d_b", minimum=1)
@@ -36,10 +101,38 @@ def haar_purity(d_a: int, d_b: int) -> float:
 
 
 def haar_trace_distance_bound(n_visible: int, n_hidden: int) -> float:
-    """:math:`\\tfrac12\\sqrt{D_v/D_h}`, the Haar bound on :math:`\\tfrac12\\|\\rho_v - I/D_v\\|_1`.
+    r""":math:`\tfrac12\sqrt{D_v/D_h}`, the Haar bound on :math:`\tfrac12\|\rho_v - I/D_v\|_1`.
 
     From arXiv:2010.15968 (its Fig. 3a): volume-law states make the visible
     state exponentially close to maximally mixed in the number of hidden qubits.
+
+    Parameters
+    ----------
+    n_visible, n_hidden : int
+        Numbers of visible and hidden qubits, ``>= 0``
+        (:math:`D_v = 2^{n_v}`, :math:`D_h = 2^{n_h}`).
+
+    Returns
+    -------
+    float
+        :math:`\tfrac12\sqrt{D_v/D_h} = 2^{(n_v - n_h)/2 - 1}` (dimensionless).
+
+    Raises
+    ------
+    TypeError
+        If ``n_visible`` or ``n_hidden`` is not an integer.
+    ValueError
+        If ``n_visible`` or ``n_hidden`` is negative.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, Fig. 3a
+       (:math:`\mathbb{E}[T(\rho, I/D)] \le \tfrac12\sqrt{D_v/D_h}`),
+       Proposition 2 and eq. (7).
+    .. [2] S. Popescu, A. J. Short and A. Winter, "Entanglement and the
+       foundations of statistical mechanics", Nat. Phys. 2, 754 (2006),
+       arXiv:quant-ph/0511225.
     """
     n_visible = check_int(n_visible, "n_visible", minimum=0)
     n_hidden = check_int(n_hidden, "n_hidden", minimum=0)
@@ -47,31 +140,119 @@ def haar_trace_distance_bound(n_visible: int, n_hidden: int) -> float:
 
 
 def toy_global_cost_gradient_variance(n: int) -> float:
-    """:math:`\\mathrm{Var}[\\partial_\\nu C_G] = \\frac18 (\\frac38)^{n-1}` for
-    :func:`tnbp.ansatz.toy_perceptron` (arXiv:2005.12458, Sec. IV)."""
+    r"""Gradient variance :math:`\frac18 (\frac38)^{n-1}` of the toy perceptrons' global cost.
+
+    :math:`\mathrm{Var}[\partial_\nu C_G]` for :func:`tnbp.ansatz.toy_perceptron`
+    with the global cost of eq. (3) of arXiv:2005.12458 and uniformly random
+    angles.
+
+    Parameters
+    ----------
+    n : int
+        Number of input (and output) qubits, ``>= 1``.
+
+    Returns
+    -------
+    float
+        The variance (the cost is dimensionless; angles in radians).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, the text after
+       Theorem 1 on the perceptrons of Fig. 3(a), global cost eq. (3).
+    .. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+       function dependent barren plateaus in shallow parametrized quantum
+       circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the toy
+       model).
+    """
     n = check_int(n, "n", minimum=1)
     return 0.125 * 0.375 ** (n - 1)
 
 
 def toy_local_cost_gradient_variance(n: int) -> float:
-    """:math:`\\mathrm{Var}[\\partial_\\nu C_L] = 1/(8 n^2)` for
-    :func:`tnbp.ansatz.toy_perceptron` (arXiv:2005.12458, Sec. IV)."""
+    r"""Gradient variance :math:`1/(8 n^2)` of the toy perceptrons' local cost.
+
+    :math:`\mathrm{Var}[\partial_\nu C_L]` for :func:`tnbp.ansatz.toy_perceptron`
+    with the local cost of eq. (4) of arXiv:2005.12458 and uniformly random
+    angles.
+
+    Parameters
+    ----------
+    n : int
+        Number of input (and output) qubits, ``>= 1``.
+
+    Returns
+    -------
+    float
+        The variance (the cost is dimensionless; angles in radians).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, the text after
+       Theorem 1 on the perceptrons of Fig. 3(a), local cost eq. (4).
+    .. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+       function dependent barren plateaus in shallow parametrized quantum
+       circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the toy
+       model).
+    """
     n = check_int(n, "n", minimum=1)
     return 1.0 / (8 * n * n)
 
 
 def two_design_gradient_variance(n: int) -> float:
-    """Var of :math:`\\partial_k \\langle O\\rangle` when the circuit before and after
-    the rotation :math:`e^{-i\\theta_k V/2}` are unitary 2-designs on ``n`` qubits.
+    r"""Gradient variance, :math:`\approx 2^{-(n+1)}`, of a circuit whose halves are 2-designs.
 
-    For Pauli strings :math:`O` and :math:`V` (traceless, squaring to 1) and
+    The variance of :math:`\partial_k \langle O\rangle` when the circuits before
+    and after the rotation :math:`e^{-i\theta_k V/2}` are unitary 2-designs on
+    ``n`` qubits. For Pauli strings :math:`O` and :math:`V` (traceless, squaring to 1) and
     :math:`d = 2^n`, Haar averages over both halves give
 
     .. math::
 
-        \\mathrm{Var}[\\partial_k f] = \\frac{d^2}{2 (d + 1)(d^2 - 1)} \\approx 2^{-(n+1)},
+        \mathrm{Var}[\partial_k f] = \frac{d^2}{2 (d + 1)(d^2 - 1)} \approx 2^{-(n+1)},
 
     the barren plateau of McClean et al. (arXiv:1803.11173).
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 1``.
+
+    Returns
+    -------
+    float
+        The variance (the observable is dimensionless; angles in radians).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
+
+    References
+    ----------
+    .. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
+       "Barren plateaus in quantum neural network training landscapes",
+       Nat. Commun. 9, 4812 (2018), arXiv:1803.11173.
     """
     n = check_int(n, "n", minimum=1)
     d = 2.0**n

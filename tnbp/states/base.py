@@ -24,7 +24,18 @@ from .spectrum import renyi_entropy
 
 
 def check_rdm_size(qubits) -> None:
-    """Raise ``ValueError`` for a reduced density matrix beyond :data:`MAX_RDM_QUBITS`."""
+    """Raise ``ValueError`` for a reduced density matrix beyond :data:`MAX_RDM_QUBITS`.
+
+    Parameters
+    ----------
+    qubits : sequence of int
+        The qubits of the reduced density matrix.
+
+    Raises
+    ------
+    ValueError
+        If ``qubits`` has more than :data:`~tnbp.limits.MAX_RDM_QUBITS` entries.
+    """
     if len(qubits) > MAX_RDM_QUBITS:
         raise ValueError(
             f"`qubits`: reduced density matrices are limited to {MAX_RDM_QUBITS} "
@@ -33,7 +44,29 @@ def check_rdm_size(qubits) -> None:
 
 
 class State(abc.ABC):
-    """A quantum state on ``n`` qubits, as produced by a backend."""
+    """A quantum state on ``n`` qubits, as produced by a backend.
+
+    Backends subclass it and implement :meth:`cut_spectrum`,
+    :meth:`reduced_density_matrix`, :meth:`expectation_product` and
+    :attr:`record`; everything else (the bond-record API, caveats, trust)
+    follows from those.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits.
+
+    Attributes
+    ----------
+    n : int
+        Number of qubits.
+    is_pure : bool
+        Whether the state is pure (the spectra of complementary sets then
+        coincide); class attribute, False for Gibbs states.
+    trust : TrustPolicy
+        When the state's estimates are flagged (class default
+        ``TrustPolicy()``; MPS states take it from ``trust_opts``).
+    """
 
     #: whether the state is pure (spectra of complementary sets then coincide)
     is_pure: bool = True
@@ -45,29 +78,105 @@ class State(abc.ABC):
     # ------------------------------------------------------------- interface
     @abc.abstractmethod
     def cut_spectrum(self, cut: int) -> np.ndarray:
-        """Eigenvalues of the reduced state of qubits ``0..cut-1`` (``1 <= cut < n``)."""
+        """Eigenvalues of the reduced state of qubits ``0..cut-1`` (``1 <= cut < n``).
+
+        Parameters
+        ----------
+        cut : int
+            The cut between qubits ``cut - 1`` and ``cut``, already validated.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (r,)
+            The spectrum (squared Schmidt values for a pure state, ``r`` the
+            bond dimension); zero eigenvalues may be left out.
+        """
 
     @abc.abstractmethod
     def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
-        """:math:`\\rho_A` of the listed qubits (first listed most significant)."""
+        r"""Reduced density matrix :math:`\rho_A` of the listed qubits.
+
+        Parameters
+        ----------
+        qubits : tuple of int
+            Distinct qubits, validated, at most
+            :data:`~tnbp.limits.MAX_RDM_QUBITS` of them; the first listed is
+            the most significant tensor factor.
+
+        Returns
+        -------
+        numpy.ndarray of complex128, shape (2^k, 2^k)
+            :math:`\rho_A` for ``k = len(qubits)``: Hermitian, positive
+            semidefinite, unit trace.
+
+        Raises
+        ------
+        ValueError
+            If ``qubits`` has more than :data:`~tnbp.limits.MAX_RDM_QUBITS`
+            entries (implementations call :func:`check_rdm_size`).
+        """
 
     def subsystem_spectrum(self, qubits: tuple[int, ...]) -> np.ndarray:
-        """Eigenvalues of :math:`\\rho_A` for a set of at most 12 qubits."""
+        r"""Eigenvalues of :math:`\rho_A` for a set of at most 12 qubits.
+
+        Parameters
+        ----------
+        qubits : tuple of int
+            Distinct qubits, validated.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (r,)
+            The eigenvalues, ``r <= 2^k`` for ``k = len(qubits)`` (backends
+            may leave out zeros).
+
+        Raises
+        ------
+        ValueError
+            If ``qubits`` has more than :data:`~tnbp.limits.MAX_RDM_QUBITS`
+            entries.
+        """
         return np.linalg.eigvalsh(self.reduced_density_matrix(qubits))
 
     @abc.abstractmethod
     def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
-        """:math:`\\langle \\bigotimes_q O_q \\rangle` for 2x2 operators on distinct qubits."""
+        r"""Expectation :math:`\langle \bigotimes_q O_q \rangle` of one-qubit operators.
+
+        Parameters
+        ----------
+        ops : dict of int to numpy.ndarray
+            ``{qubit: O_q}`` with each ``O_q`` a 2x2 matrix; qubits not listed
+            carry the identity.
+
+        Returns
+        -------
+        complex
+            :math:`\mathrm{Tr}(\rho \bigotimes_q O_q)` (real for Hermitian
+            :math:`O_q`; 1 for an empty product).
+        """
 
     def expectation_pauli(self, pauli: str, qubits: tuple[int, ...]) -> float:
-        """:math:`\\langle P \\rangle` for a validated Pauli string on distinct qubits."""
+        r"""Expectation :math:`\langle P \rangle` of a validated Pauli string on distinct qubits.
+
+        Parameters
+        ----------
+        pauli : str
+            One letter (I, X, Y, Z) per qubit.
+        qubits : tuple of int
+            Distinct qubits, in the order of the letters.
+
+        Returns
+        -------
+        float
+            The real expectation, in ``[-1, 1]`` (1 for the identity).
+        """
         ops = {q: PAULI_MATRICES[p] for p, q in zip(pauli, qubits) if p != "I"}
         return float(np.real(self.expectation_product(ops))) if ops else 1.0
 
     @property
     @abc.abstractmethod
     def record(self) -> BondRecord:
-        """The :class:`BondRecord` of the run that produced this state."""
+        """The :class:`~tnbp.BondRecord` of the run that produced this state."""
 
     # -------------------------------------------------------- bond record API
     @property
@@ -77,25 +186,28 @@ class State(abc.ABC):
 
     @property
     def max_bond_reached(self) -> int:
+        """Largest bond dimension seen during the run that produced the state."""
         return self.record.max_bond_reached
 
     @property
     def discarded_weight(self) -> float:
+        """Total squared singular values discarded, each relative to the norm then."""
         return self.record.discarded_weight
 
     @property
     def fidelity_estimate(self) -> float:
+        r"""Estimated fidelity with the exact state, :math:`\prod_t (1 - \epsilon_t)`, in (0, 1]."""
         return self.record.fidelity_estimate
 
     # ------------------------------------------------------------------ trust
     @functools.cached_property
     def saturated_cuts(self) -> tuple[int, ...]:
-        """Cuts where the bond cap bit: bond at ``max_bond`` with entropy near its log.
+        r"""Cuts where the bond cap bit: bond at ``max_bond`` with entropy near its log.
 
         A cut counts only if the run truncated at all, ``max_bond`` is below the
-        largest Schmidt rank the cut allows (:math:`2^{\\min(k, n-k)}`), its bond
+        largest Schmidt rank the cut allows (:math:`2^{\min(k, n-k)}`), its bond
         sits at the cap, and its entropy is within ``margin`` bits of
-        :math:`\\log_2 \\texttt{max\\_bond}`.
+        :math:`\log_2 \texttt{max\_bond}`.
         """
         rec = self.record
         cap = rec.max_bond
@@ -111,7 +223,7 @@ class State(abc.ABC):
         )
 
     def _max_rank(self, cut: int) -> int:
-        """Largest Schmidt rank the cut allows: :math:`2^{\\min(k, n-k)}`."""
+        r"""Largest Schmidt rank the cut allows: :math:`2^{\min(k, n-k)}`."""
         return 2 ** min(cut, self.n - cut)
 
     def _bond_entropy(self, cut: int) -> float:
@@ -138,11 +250,12 @@ class State(abc.ABC):
 
     @property
     def trusted(self) -> bool:
+        """Whether the state has no caveats."""
         return not self.caveats
 
     @property
     def truncation_distance(self) -> float:
-        """Estimated trace distance to the exact state, :math:`\\sqrt{\\epsilon}`.
+        r"""Estimated trace distance to the exact state, :math:`\sqrt{\epsilon}`.
 
         ``epsilon`` is the discarded weight; 0 when no gate truncated beyond
         floating-point noise.
@@ -153,7 +266,14 @@ class State(abc.ABC):
         return float(np.sqrt(min(1.0, rec.discarded_weight)))
 
     def caveat_message(self) -> str:
-        """A sentence explaining this state's caveats and what to do about them."""
+        """A sentence explaining this state's caveats and what to do about them.
+
+        Returns
+        -------
+        str
+            The explanation of each caveat, joined by ``"; "`` and ending
+            with a period (just ``"."`` for a trusted state).
+        """
         rec = self.record
         parts = []
         if self.saturated_cuts:

@@ -13,23 +13,29 @@ import numpy as np
 
 
 class TruncationWarning(UserWarning):
-    """An estimate comes from a state whose truncation makes it untrustworthy."""
+    """An estimate comes from a state whose truncation makes it untrustworthy.
+
+    Emitted by every estimator reading a state with caveats (see
+    :mod:`tnbp.estimators.estimate`); the message says which caveats and what
+    to do (usually: raise ``max_bond``). Silence it with
+    ``warnings.simplefilter("ignore", tnbp.TruncationWarning)``.
+    """
 
 
 @dataclasses.dataclass(frozen=True)
 class TrustPolicy:
-    """When a truncated state's estimates are flagged.
+    r"""When a truncated state's estimates are flagged.
 
     Parameters
     ----------
-    margin : float
+    margin : float, optional
         A cut is saturated when its bond sits at ``max_bond`` and its entropy is
-        at least :math:`\\log_2(\\texttt{max\\_bond}) - \\texttt{margin}` bits.
+        at least :math:`\log_2(\texttt{max\_bond}) - \texttt{margin}` bits.
         Volume-law states saturate 0.5-0.85 bits below the bound, so the default
         is 1 bit.
-    discard_tol : float
+    discard_tol : float, optional
         The state is flagged ``"truncated"`` when its total discarded weight
-        exceeds this.
+        exceeds this (default 1e-8).
     """
 
     margin: float = 1.0
@@ -62,7 +68,7 @@ class AutoReport:
 
 @dataclasses.dataclass(frozen=True)
 class BondRecord:
-    """Bond dimensions and truncation of the run that produced a state.
+    r"""Bond dimensions and truncation of the run that produced a state.
 
     Attributes
     ----------
@@ -78,7 +84,7 @@ class BondRecord:
         Sum over truncations of the discarded squared singular values, each
         relative to the state's norm at that moment.
     fidelity_estimate : float
-        :math:`\\prod_t (1 - \\epsilon_t)` over truncations; tracks the fidelity
+        :math:`\prod_t (1 - \epsilon_t)` over truncations; tracks the fidelity
         with the exact state closely for random circuits.
     num_truncations : int
         Number of two-qubit gate applications that discarded more than
@@ -102,7 +108,15 @@ class BondRecord:
     auto: AutoReport | None = None
 
     def to_dict(self) -> dict:
-        """Scalar summary, suitable for a row of a results table."""
+        """Scalar summary, suitable for a row of a results table.
+
+        Returns
+        -------
+        dict
+            ``max_bond`` (int or None), ``max_bond_reached`` (int),
+            ``discarded_weight`` (float), ``fidelity_estimate`` (float),
+            ``num_truncations`` (int) and ``auto_status`` (str or None).
+        """
         return {
             "max_bond": self.max_bond,
             "max_bond_reached": self.max_bond_reached,
@@ -114,7 +128,19 @@ class BondRecord:
 
     @classmethod
     def exact(cls, bond_dims) -> BondRecord:
-        """Record of an untruncated state with the given (Schmidt-rank) bonds."""
+        """Record of an untruncated state with the given (Schmidt-rank) bonds.
+
+        Parameters
+        ----------
+        bond_dims : sequence of int
+            Dimension of each of the ``n - 1`` bonds.
+
+        Returns
+        -------
+        BondRecord
+            A record with a one-row ``history``, no discarded weight, fidelity
+            estimate 1 and no cap.
+        """
         dims = tuple(int(d) for d in bond_dims)
         return cls(
             bond_dims=dims,

@@ -1,7 +1,7 @@
-"""Entanglement quantities from the eigenvalues of a reduced density matrix.
+r"""Entanglement quantities from the eigenvalues of a reduced density matrix.
 
 All functions take the (non-negative, unit-sum) eigenvalues ``p`` of
-:math:`\\rho_A`, e.g. squared Schmidt values, and return entropies in bits.
+:math:`\rho_A`, e.g. squared Schmidt values, and return entropies in bits.
 """
 
 from __future__ import annotations
@@ -16,7 +16,26 @@ from ..limits import SPECTRUM_NOISE_FLOOR
 
 
 def clean_probs(p) -> np.ndarray:
-    """Real eigenvalues with noise zeroed (see ``SPECTRUM_NOISE_FLOOR``), unit sum."""
+    """Real eigenvalues with noise zeroed (see ``SPECTRUM_NOISE_FLOOR``), unit sum.
+
+    Parameters
+    ----------
+    p : array_like of float or complex
+        Eigenvalues of a density matrix, shape ``(r,)``; imaginary parts
+        (rounding) are dropped.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (r,)
+        The eigenvalues with those at or below
+        :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR` (negative rounding included)
+        set to zero, renormalized to sum to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` has non-finite entries or no weight above the noise floor.
+    """
     p = np.real(np.asarray(p, dtype=complex))
     if not np.all(np.isfinite(p)):
         raise ValueError("spectrum is not finite.")
@@ -28,15 +47,43 @@ def clean_probs(p) -> np.ndarray:
 
 
 def renyi_entropy(p, alpha: float = 1.0) -> float:
-    """Renyi-:math:`\\alpha` entropy in bits.
+    r"""Renyi-:math:`\alpha` entropy in bits.
 
     .. math::
 
-        S_\\alpha = \\frac{1}{1-\\alpha} \\log_2 \\sum_i p_i^\\alpha, \\qquad
-        S_1 = -\\sum_i p_i \\log_2 p_i, \\qquad S_\\infty = -\\log_2 \\max_i p_i,
+        S_\alpha = \frac{1}{1-\alpha} \log_2 \sum_i p_i^\alpha, \qquad
+        S_1 = -\sum_i p_i \log_2 p_i, \qquad S_\infty = -\log_2 \max_i p_i,
 
-    and :math:`S_0 = \\log_2 \\#\\{p_i > 0\\}` (the log of the rank);
+    and :math:`S_0 = \log_2 \#\{p_i > 0\}` (the log of the rank);
     eigenvalues below :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR` count as zero for every order.
+
+    Parameters
+    ----------
+    p : array_like of float
+        Eigenvalues of :math:`\rho_A`, shape ``(r,)``; renormalized to unit sum
+        (:func:`clean_probs`).
+    alpha : float, optional
+        Renyi order, ``>= 0`` (validated by the caller).
+
+    Returns
+    -------
+    float
+        :math:`S_\alpha` in bits, in ``[0, log2(r)]``.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` has non-finite entries or no weight.
+
+    References
+    ----------
+    .. [1] A. Renyi, "On measures of entropy and information", Proc. Fourth
+       Berkeley Symp. Math. Stat. Prob. 1, 547 (1961).
+
+    Examples
+    --------
+    >>> renyi_entropy([0.5, 0.25, 0.25]), renyi_entropy([0.5, 0.25, 0.25], 0)
+    (1.5, 1.584962500721156)
     """
     p = clean_probs(p)
     if alpha == 1.0:
@@ -50,16 +97,56 @@ def renyi_entropy(p, alpha: float = 1.0) -> float:
 
 
 def purity(p) -> float:
-    """:math:`\\mathrm{Tr}\\,\\rho^2 = \\sum_i p_i^2`."""
+    r"""Purity :math:`\mathrm{Tr}\,\rho^2 = \sum_i p_i^2` of a spectrum.
+
+    Parameters
+    ----------
+    p : array_like of float
+        Eigenvalues of :math:`\rho`, shape ``(r,)``; renormalized to unit sum.
+
+    Returns
+    -------
+    float
+        The purity, in ``[1/r, 1]``.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` has non-finite entries or no weight.
+    """
     p = clean_probs(p)
     return float(np.sum(p * p))
 
 
 def trace_distance_to_maximally_mixed(p, num_qubits: int) -> float:
-    """:math:`\\tfrac12 \\| \\rho - I/D \\|_1` with :math:`D = 2^k`.
+    r""":math:`\tfrac12 \| \rho - I/D \|_1` with :math:`D = 2^k`.
 
     ``p`` may list only the non-zero eigenvalues; the other :math:`D - r`
-    eigenvalues are zero and contribute :math:`(D - r)/D`.
+    eigenvalues are zero and contribute :math:`(D - r)/D`:
+
+    .. math::
+
+        \tfrac12 \| \rho - I/D \|_1
+        = \tfrac12\Big(\sum_{i=1}^{r} |p_i - 1/D| + \frac{D - r}{D}\Big).
+
+    Parameters
+    ----------
+    p : array_like of float
+        Eigenvalues of :math:`\rho`, shape ``(r,)`` with ``r <= 2^num_qubits``;
+        renormalized to unit sum.
+    num_qubits : int
+        Number of qubits ``k`` of :math:`\rho`.
+
+    Returns
+    -------
+    float
+        The trace distance, in ``[0, 1 - 1/D]``.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` has non-finite entries, no weight, or more than :math:`2^k`
+        entries.
     """
     p = clean_probs(p)
     inv_d = 2.0 ** (-num_qubits)

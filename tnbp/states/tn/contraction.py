@@ -1,4 +1,4 @@
-"""Contraction trees found once per network structure and replayed for every instance.
+r"""Contraction trees found once per network structure and replayed for every instance.
 
 Random instances of one ansatz share their tensor-network *structure* (which
 tensors, which indices, which shapes) and differ only in the numbers. The
@@ -8,7 +8,7 @@ the tree as a fixed sequence of pairwise ``tensordot`` calls
 (:class:`ContractionProgram`).
 
 A program also runs backwards: one reverse sweep along the same tree gives the
-*environment* :math:`E_i = \\partial f / \\partial T_i` of every input tensor of
+*environment* :math:`E_i = \partial f / \partial T_i` of every input tensor of
 a scalar contraction :math:`f`, so the derivative of ``f`` with respect to any
 parameter inside the tensors costs one extra sweep (reverse-mode
 differentiation, done by hand on numpy arrays because the tree is fixed).
@@ -79,8 +79,17 @@ class _Functions:
 class Intermediates(list):
     """Nodes of a forward pass (inputs, then one per step) and the arranged operands.
 
-    ``arranged[k]`` holds the two matrices multiplied at node ``k``, kept for
-    the reverse sweep.
+    Parameters
+    ----------
+    nodes : iterable of arrays
+        The input arrays of the pass; :meth:`ContractionProgram.forward`
+        appends one node per contraction step.
+
+    Attributes
+    ----------
+    arranged : dict of int to tuple of arrays
+        ``arranged[k]`` holds the two matrices multiplied at node ``k``, kept
+        for the reverse sweep.
     """
 
     def __init__(self, nodes):
@@ -108,6 +117,21 @@ class ContractionProgram:
         Dimension of every index.
     tree : cotengra.ContractionTree
         The contraction order, e.g. from :func:`cotengra.array_contract_tree`.
+
+    Attributes
+    ----------
+    inputs : tuple of tuple of hashable
+        The indices of each input tensor.
+    output : tuple of hashable
+        The open indices.
+    tree : cotengra.ContractionTree
+        The contraction order.
+
+    Raises
+    ------
+    ValueError
+        If an index appears more than twice (a hyperedge), ``tree`` contracts
+        a different number of tensors, or it does not end at ``output``.
     """
 
     def __init__(self, inputs, output, size_dict, tree):
@@ -163,6 +187,7 @@ class ContractionProgram:
 
     @property
     def num_inputs(self) -> int:
+        """Number of input tensors."""
         return len(self.inputs)
 
     def forward(self, arrays: Sequence, *, reuse=None, changed=()):
@@ -178,15 +203,21 @@ class ContractionProgram:
             Intermediates of an earlier call; only the nodes above the inputs
             listed in ``changed`` are recomputed (a parameter shift touches two
             leaves, so most of the tree is reused).
-        changed : iterable of int
+        changed : iterable of int, optional
             Positions of the inputs that differ from the ``reuse`` call.
 
         Returns
         -------
         result : array
-            Shape ``(batch, *output dims)``.
-        intermediates : list of arrays
-            For :meth:`environments` and ``reuse``.
+            The contracted networks, shape ``(batch, *output dims)``, in the
+            library and dtype of ``arrays`` (complex128 for the circuits here).
+        intermediates : Intermediates
+            Every node of the pass, for :meth:`environments` and ``reuse``.
+
+        Raises
+        ------
+        ValueError
+            If ``arrays`` does not hold one array per input.
         """
         if len(arrays) != self.num_inputs:
             raise ValueError(
@@ -208,11 +239,36 @@ class ContractionProgram:
         return fn.transpose(nodes[-1], self._perm), nodes
 
     def environments(self, nodes) -> list[np.ndarray]:
-        """``dF_b/dT_i[b]`` for every input of a scalar contraction (reverse sweep).
+        r"""Environments :math:`E_i = \partial F_b / \partial T_i[b]` of all inputs (reverse sweep).
 
-        ``nodes`` are the :class:`Intermediates` of a full (not ``reuse``)
-        :meth:`forward` call on numpy arrays; then
-        ``F[b] = sum(env[i][b] * arrays[i][b])`` for every ``i`` (no conjugation).
+        One sweep back along the tree gives the derivative of a closed
+        (scalar) network with respect to each input tensor; since :math:`F`
+        is linear in each input, ``F[b] = sum(env[i][b] * arrays[i][b])``
+        for every ``i`` (no conjugation).
+
+        Parameters
+        ----------
+        nodes : Intermediates
+            The intermediates of a full (not ``reuse``) :meth:`forward` call
+            on numpy arrays.
+
+        Returns
+        -------
+        list of numpy.ndarray of complex128
+            One environment per input, each of the shape of that input (batch
+            axis first) and its dtype (complex128 for circuits).
+
+        Raises
+        ------
+        ValueError
+            If the network has open indices, or ``nodes`` come from a
+            :meth:`forward` call with ``reuse``.
+
+        References
+        ----------
+        .. [1] H.-J. Liao, J.-G. Liu, L. Wang and T. Xiang, "Differentiable
+           programming tensor networks", Phys. Rev. X 9, 031041 (2019),
+           arXiv:1903.09650 (reverse-mode differentiation of contractions).
         """
         if self.output:
             raise ValueError("Environments are defined for scalar (closed) networks.")
@@ -270,7 +326,25 @@ class TreeCache:
     def program(
         self, key: Hashable, inputs, output, size_dict: dict
     ) -> ContractionProgram:
-        """The program for ``key``, built (path search included) on the first call."""
+        """The program for ``key``, built (path search included) on the first call.
+
+        Parameters
+        ----------
+        key : hashable
+            The network's structure key: equal keys must mean identical
+            ``inputs``, ``output`` and ``size_dict``.
+        inputs : sequence of tuple of hashable
+            The indices of each input tensor.
+        output : tuple of hashable
+            The open indices.
+        size_dict : dict
+            Dimension of every index.
+
+        Returns
+        -------
+        ContractionProgram
+            The cached program (a new one, after a path search, on a miss).
+        """
         with self._lock:
             prog = self._programs.get(key)
             if prog is not None:
@@ -295,5 +369,11 @@ _DEFAULT = TreeCache()
 
 
 def default_cache() -> TreeCache:
-    """The process-wide cache used when no ``cache`` is passed."""
+    """The process-wide cache used when no ``cache`` is passed.
+
+    Returns
+    -------
+    TreeCache
+        The same cache on every call in a process.
+    """
     return _DEFAULT

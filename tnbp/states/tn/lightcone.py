@@ -1,8 +1,8 @@
-"""Exact lightcone contraction: local quantities of shallow circuits at any n.
+r"""Exact lightcone contraction: local quantities of shallow circuits at any n.
 
-A local expectation :math:`\\langle\\psi_0|U^\\dagger O_S U|\\psi_0\\rangle` only
+A local expectation :math:`\langle\psi_0|U^\dagger O_S U|\psi_0\rangle` only
 involves the gates in the reverse lightcone of the support ``S``
-(:meth:`tnbp.Circuit.lightcone`); the rest cancel in :math:`U^\\dagger U`. The
+(:meth:`tnbp.Circuit.lightcone`); the rest cancel in :math:`U^\dagger U`. The
 remaining ket and bra copies of the cone, the initial product state and the
 operator form a closed tensor network, contracted exactly along a cotengra
 tree (:mod:`tnbp.states.tn.contraction`). Cost grows with the cone's width, which for a
@@ -72,24 +72,36 @@ def _structure(key):
 
 
 class LightconeNetwork:
-    """The structure of :math:`\\mathrm{Tr}[O_S\\, U\\rho_0 U^\\dagger]` restricted to a cone.
+    r"""The structure of :math:`\mathrm{Tr}[O_S\, U\rho_0 U^\dagger]` restricted to a cone.
 
     Parameters
     ----------
     circuit : Circuit
-    support : tuple of int
+        The circuit :math:`U`.
+    support : tuple of int, optional
         Qubits carrying an operator.
     open_qubits : tuple of int, optional
         Qubits left open (for a reduced density matrix), disjoint from ``support``.
 
     Attributes
     ----------
+    support : tuple of int
+        Qubits carrying an operator.
+    open_qubits : tuple of int
+        Qubits left open.
     gates : list of int
         Indices of the circuit's gates in the cone, in order.
     qubits : list of int
         The qubits the network touches (sorted); relabelled to ``0..m-1``.
     key : tuple
         The structure key: equal keys give identical networks.
+    inputs : list of tuple of str
+        Indices of each leaf: ket and bra initial vectors per qubit, ket and
+        bra copy per gate, one operator per support qubit.
+    output : tuple of str
+        The open indices (kets, then bras, of ``open_qubits``).
+    gate_leaves : list of tuple of int
+        Leaf positions of the ket and bra copies of the cone's ``j``-th gate.
     """
 
     def __init__(self, circuit: Circuit, support=(), open_qubits=()):
@@ -116,20 +128,44 @@ class LightconeNetwork:
         ]
 
     def program(self, cache: TreeCache | None = None) -> ContractionProgram:
-        """The contraction program of this structure (searched once per cache)."""
+        """The contraction program of this structure (searched once per cache).
+
+        Parameters
+        ----------
+        cache : TreeCache, optional
+            Where trees are kept (default: :func:`default_cache`).
+
+        Returns
+        -------
+        ContractionProgram
+            The program for :attr:`key`; a path search runs only on the first
+            request of this structure from ``cache``.
+        """
         cache = default_cache() if cache is None else cache
         size_dict = {i: 2 for ix in self.inputs for i in ix}
         return cache.program(self.key, self.inputs, self.output, size_dict)
 
 
 class GateTable:
-    """All gate tensors of a circuit, and derivatives of its rotations, by arity.
+    r"""All gate tensors of a circuit, and derivatives of its rotations, by arity.
 
     ``tensors[k][g]`` is gate ``g``'s ``(2,) * 2k`` tensor if it acts on ``k``
     qubits (zeros otherwise); ``derivatives[k][g]`` is
-    :math:`\\partial_\\theta e^{-i\\theta P/2} = -\\tfrac{i}{2} P e^{-i\\theta P/2}`
+    :math:`\partial_\theta e^{-i\theta P/2} = -\tfrac{i}{2} P e^{-i\theta P/2}`
     for trainable rotations. Fancy indexing then gathers one gate slot of many
     networks in one call.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit whose gates are tabulated.
+
+    Attributes
+    ----------
+    tensors : dict of int to numpy.ndarray
+        ``tensors[k]``: complex128 array of shape ``(num_gates,) + (2,) * 2k``.
+    derivatives : dict of int to numpy.ndarray
+        ``derivatives[k]``: same shape; zeros for untrainable gates.
     """
 
     def __init__(self, circuit: Circuit):
@@ -151,7 +187,26 @@ class GateTable:
 def batch_leaves(nets, ops, table: GateTable, circuit: Circuit, initial: str) -> list:
     """Batched leaves of networks of one structure (one row per network).
 
-    ``nets`` share a key; ``ops[b]`` lists the operators of row ``b``'s support.
+    Parameters
+    ----------
+    nets : sequence of LightconeNetwork
+        ``B`` networks sharing one :attr:`LightconeNetwork.key`.
+    ops : array_like of complex
+        ``ops[b]`` lists the 2x2 operators of network ``b``'s support, in the
+        order of its ``support``; shape ``(B, len(support), 2, 2)``.
+    table : GateTable
+        The gate tensors of ``circuit``.
+    circuit : Circuit
+        The circuit the networks come from.
+    initial : str
+        The validated initial bitstring.
+
+    Returns
+    -------
+    list of numpy.ndarray of complex128
+        One leaf per input of the shared program, each with a leading batch
+        axis of length ``B``: shape ``(B, 2)`` for initial vectors,
+        ``(B,) + (2,) * 2k`` for gates, ``(B, 2, 2)`` for operators.
     """
     first = nets[0]
     bits = np.array([[initial[q] == "1" for q in net.qubits] for net in nets])
@@ -169,14 +224,37 @@ def batch_leaves(nets, ops, table: GateTable, circuit: Circuit, initial: str) ->
 
 
 def operator_schmidt_rank(U: np.ndarray, tol: float = 1e-12) -> int:
-    """Operator Schmidt rank of a two-qubit gate across its two qubits (1, 2 or 4)."""
+    r"""Operator Schmidt rank of a two-qubit gate across its two qubits (1, 2 or 4).
+
+    Parameters
+    ----------
+    U : numpy.ndarray, shape (4, 4)
+        The gate, first tensor factor on its first qubit.
+    tol : float, optional
+        Singular values below ``tol`` times the largest count as zero.
+
+    Returns
+    -------
+    int
+        The number of product terms :math:`\sum_r A_r \otimes B_r` the gate
+        needs; it multiplies the Schmidt rank of any cut the gate crosses by at
+        most this much.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cz = np.diag([1, 1, 1, -1]).astype(complex)
+    >>> swap = np.eye(4)[[0, 2, 1, 3]]
+    >>> operator_schmidt_rank(np.eye(4)), operator_schmidt_rank(cz), operator_schmidt_rank(swap)
+    (1, 2, 4)
+    """
     M = U.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
     s = np.linalg.svd(M, compute_uv=False)
     return int(np.count_nonzero(s > tol * s[0]))
 
 
 class TNState(State):
-    """A circuit kept as a tensor network; local quantities by lightcone contraction.
+    r"""A circuit kept as a tensor network; local quantities by lightcone contraction.
 
     Expectations of products of one-qubit operators, reduced density matrices
     of up to 12 qubits, and therefore the entropy, purity and trace distance of
@@ -184,15 +262,32 @@ class TNState(State):
     Cut spectra exist for prefixes or suffixes of at most 12 qubits. There is
     no truncation: :attr:`record` is exact, with the Schmidt-rank bound of each
     cut (product of the operator Schmidt ranks of the gates crossing it, at most
-    :math:`2^{\\min(k, n-k)}` and :math:`2^{62}`) as its bond dimension.
+    :math:`2^{\min(k, n-k)}` and :math:`2^{62}`) as its bond dimension.
 
     Parameters
     ----------
     circuit : Circuit
+        The circuit, kept as is (no gate is applied until a quantity is asked
+        for).
     initial : str
         Validated initial bitstring.
     cache : TreeCache, optional
         Where contraction trees are kept (default: the process-wide cache).
+
+    Attributes
+    ----------
+    circuit : Circuit
+        The circuit.
+    initial : str
+        The initial bitstring.
+    cache : TreeCache
+        The tree cache in use.
+
+    References
+    ----------
+    .. [1] J. Gray and S. Kourtis, "Hyper-optimized tensor network
+       contraction", Quantum 5, 410 (2021), arXiv:2002.01935 (cotengra, the
+       contraction trees used here).
     """
 
     def __init__(self, circuit: Circuit, initial: str, cache: TreeCache | None = None):
@@ -214,18 +309,19 @@ class TNState(State):
         with blas_threads_limit(1):
             return net.program(self.cache).forward(leaves)[0][0]
 
-    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
+    # The State interface, documented by State's docstrings (hence the D102 noqa).
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:  # noqa: D102
         if not ops:
             return 1.0 + 0.0j
         return complex(self._contract(tuple(ops), tuple(ops.values())))
 
-    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:  # noqa: D102
         check_rdm_size(qubits)
         rho = self._contract((), (), tuple(qubits))
         d = 2 ** len(qubits)
         return rho.reshape(d, d)
 
-    def cut_spectrum(self, cut: int) -> np.ndarray:
+    def cut_spectrum(self, cut: int) -> np.ndarray:  # noqa: D102
         if min(cut, self.n - cut) > MAX_RDM_QUBITS:
             raise ValueError(
                 f"`cut`={cut}: the tn backend forms reduced density matrices of at "
@@ -255,5 +351,20 @@ class TNState(State):
 def simulate_tn(
     circuit: Circuit, *, initial: str, cache: TreeCache | None = None
 ) -> TNState:
-    """Wrap ``circuit`` as a :class:`TNState` (no work until a quantity is asked for)."""
+    """Wrap ``circuit`` as a :class:`TNState` (no work until a quantity is asked for).
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit.
+    initial : str
+        Validated initial bitstring.
+    cache : TreeCache, optional
+        Where contraction trees are kept (default: the process-wide cache).
+
+    Returns
+    -------
+    TNState
+        The lazy state.
+    """
     return TNState(circuit, initial, cache)

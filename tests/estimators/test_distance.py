@@ -1,0 +1,46 @@
+"""Trace distance to the maximally mixed state against its definition."""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import tnbp
+from tnbp import ansatz
+
+N = 6
+#: eigenvalues of <= 16 x 16 Hermitian matrices: ~1e-15 absolute
+ATOL = 1e-12
+
+
+def _rho(psi, qubits):
+    rest = [q for q in range(N) if q not in qubits]
+    m = np.transpose(psi.reshape((2,) * N), [*qubits, *rest])
+    m = m.reshape(2 ** len(qubits), -1)
+    return m @ m.conj().T
+
+
+@pytest.mark.parametrize("backend", ["dense", "mps"])
+def test_trace_distance_follows_its_definition(backend):
+    """1/2 ||rho_A - I / 2^|A| ||_1 from the eigenvalues of the difference."""
+    circ = ansatz.hardware_efficient(N, 2, seed=4)
+    psi = tnbp.simulate(circ, backend="dense").statevector
+    st = tnbp.simulate(circ, backend=backend)
+    for qubits in [(0,), (2, 5), (0, 1, 3), (1, 2, 3, 4)]:
+        d = 2 ** len(qubits)
+        diff = _rho(psi, qubits) - np.eye(d) / d
+        expected = 0.5 * np.abs(np.linalg.eigvalsh(diff)).sum()
+        value = tnbp.trace_distance_to_maximally_mixed(st, qubits)
+        assert_allclose(value, expected, atol=ATOL)
+        assert 0 <= value <= 1 - 1 / d + ATOL
+        assert value.truncation_error == 0
+
+
+def test_truncation_error_is_the_state_distance():
+    st = tnbp.simulate(ansatz.haar_brickwork(10, 6, seed=0), max_bond=12)
+    assert st.truncation_distance > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        value = tnbp.trace_distance_to_maximally_mixed(st, (0, 4))
+    assert value.truncation_error == st.truncation_distance
