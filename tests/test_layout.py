@@ -165,7 +165,9 @@ if __name__ == "__main__":  # print the graph by part, and any violation
             key = (_part(source) or "tnbp", _part(target) or "tnbp")
             if key[0] != key[1]:
                 edges[key] = edges.get(key, 0) + 1
-    for (src, dst), count in sorted(edges.items(), key=lambda e: LAYERS.get(e[0][0], -1)):
+    for (src, dst), count in sorted(
+        edges.items(), key=lambda e: LAYERS.get(e[0][0], -1)
+    ):
         print(f"{src:>12} -> {dst:<12} {count:3d} import(s)")
     bad = violations(graph)
     print(f"{len(graph)} modules, {len(bad)} import(s) against the flow")
