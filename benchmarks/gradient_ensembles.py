@@ -107,8 +107,8 @@ bond each layer: 80 parameters in a bulk term's cone instead of 40.)
   first ``shift_samples`` samples (3), warm trees: two contractions per
   parameter in each term's cone along the cached tree, recomputing only the
   nodes above the shifted gate. Divided by tnbp's own count of contractions
-  (``info["contractions"]``), it is the per-evaluation figure set against one
-  quimb call.
+  (``GradientDiagnostics.contractions``), it is the per-evaluation figure set
+  against one quimb call.
 * ``tnbp autodiff`` (optional, ``--no-autodiff`` to skip) -- ``method=
   "autodiff"`` (jax, jitted once per structure): the first call (jit
   compilation included) and the warm mean over ``autodiff_samples`` (5)
@@ -785,16 +785,15 @@ def run_tn(cfg: dict, seed: int) -> tuple[list[dict], bool]:
     cache.clear()
     adj, adj_t, searches = [], [], []
     for c in circuits:
-        info: dict = {}
-        g, dt = timed(
-            lambda c=c, info=info: tnbp.gradient(
-                c, obs, method="adjoint", backend="tn", info=info
+        (g, diagnostics), dt = timed(
+            lambda c=c: tnbp.gradient_with_diagnostics(
+                c, obs, method="adjoint", backend="tn"
             ),
             keep_gc,
         )
         adj.append(g)
         adj_t.append(dt)
-        searches.append(info["tree_searches"])
+        searches.append(diagnostics.tree_searches)
     adj = np.asarray(adj)
     total_tnbp = sum(adj_t)
     warm = adj_t[1:] or adj_t
@@ -805,15 +804,14 @@ def run_tn(cfg: dict, seed: int) -> tuple[list[dict], bool]:
     m_ps = min(S, cfg["shift_samples"])
     ps_t, ps_diff, ps_contr = [], 0.0, 0
     for i in range(m_ps):
-        info = {}
-        g, dt = timed(
-            lambda c=circuits[i], info=info: tnbp.gradient(
-                c, obs, method="parameter_shift", backend="tn", info=info
+        (g, diagnostics), dt = timed(
+            lambda c=circuits[i]: tnbp.gradient_with_diagnostics(
+                c, obs, method="parameter_shift", backend="tn"
             ),
             keep_gc,
         )
         ps_t.append(dt)
-        ps_contr = info["contractions"]
+        ps_contr = diagnostics.contractions
         ps_diff = max(ps_diff, float(np.abs(g - adj[i]).max()))
     ps_grad = statistics.fmean(ps_t)
     ps_per = ps_grad / ps_contr

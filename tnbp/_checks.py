@@ -119,3 +119,43 @@ def check_labels(qubits, name: str, *, allow_empty: bool) -> tuple[int, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"`{name}` has repeated qubits: {out}.")
     return out
+
+
+def as_seed_sequence(seed) -> np.random.SeedSequence:
+    """The root ``numpy.random.SeedSequence`` of an ensemble's ``seed``.
+
+    Parameters
+    ----------
+    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence
+        None draws fresh entropy from the operating system; a non-negative int
+        is the entropy itself (``SeedSequence(seed)``); a ``SeedSequence`` is
+        used as given (its ``spawn_key`` and ``pool_size`` are kept); a
+        ``Generator`` gives up 128 bits of its stream as the entropy, so that
+        one seeded generator drives several ensembles reproducibly and each
+        call gets new draws.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is of another type (bools included).
+    ValueError
+        If ``seed`` is a negative int.
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int.from_bytes(seed.bytes(16), "little"))
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            "`seed` must be None, an int, a numpy.random.Generator or a "
+            f"numpy.random.SeedSequence, got {type(seed)!r}."
+        )
+    if seed < 0:
+        raise ValueError(f"`seed` must be a non-negative int, got {seed}.")
+    return np.random.SeedSequence(int(seed))
