@@ -158,6 +158,8 @@ def test_task_errors_reach_the_caller(executor):
 def test_a_task_must_return_one_row_per_sample():
     with pytest.raises(RuntimeError, match="one row per sample"):
         run_tasks(short_task, chunks([1], 2, 2), seed=0, executor="serial")
+    with pytest.raises(ValueError, match="repeat"):
+        run_tasks(draw_task, [Chunk(1, (0, 1)), Chunk(1, (1,))], executor="serial")
 
 
 def test_seed_kinds():

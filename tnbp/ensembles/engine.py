@@ -216,7 +216,9 @@ def run_tasks(
         If ``executor`` is not one of the choices above, or a process-based
         executor cannot pickle the task.
     ValueError
-        If ``executor`` is an unknown name.
+        If ``executor`` is an unknown name, or ``tasks`` repeat a sample.
+    RuntimeError
+        If ``task`` returns other than one row per sample.
     """
     if not callable(task):
         raise TypeError(f"`task` must be callable, got {task!r}.")
@@ -227,6 +229,9 @@ def run_tasks(
     rows: dict[Hashable, dict[int, object]] = {}
     for chunk in tasks:
         rows.setdefault(chunk.group, {})
+    pairs = {(c.group, s) for c in tasks for s in c.samples}
+    if len(pairs) != sum(len(c.samples) for c in tasks):
+        raise ValueError("`tasks` must not repeat a sample of a group.")
     total = sum(len(c.samples) for c in tasks)
     with _submitter(executor, task, payload) as (submit, result):
         handles = [submit(_run_chunk, task, chunk, root) for chunk in tasks]
@@ -295,8 +300,10 @@ def _submitter(executor, task, payload: str):
     if pool is None:  # None or "processes"
         import loky
 
-        # reusable: the workers stay up for the next call (as in joblib)
-        pool = loky.get_reusable_executor(max_workers=_cpu_count())
+        # reusable: the workers stay up for the next call; idle workers exit
+        # after 300 s (joblib's choice; loky's 10 s default often races with
+        # the next submission, which loky survives by restarting the worker)
+        pool = loky.get_reusable_executor(max_workers=_cpu_count(), timeout=300)
     dumps = _dumps_of(pool)
     if dumps is not None:
         try:
