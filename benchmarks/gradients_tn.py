@@ -23,7 +23,7 @@ bond each layer: 80 parameters in a bulk term's cone instead of 40.)
   first ``shift_samples`` samples (3), warm trees: two contractions per
   parameter in each term's cone along the cached tree, recomputing only the
   nodes above the shifted gate. Divided by tnbp's own count of contractions
-  (``info["contractions"]``), it is the per-evaluation figure set against one
+  (``GradientDiagnostics.contractions``), it is the per-evaluation figure set against one
   quimb call.
 * ``tnbp autodiff`` (``--no-autodiff`` to skip; skipped, with a line saying
   so, when jax is not installed) -- ``method="autodiff"`` (jax, jitted once
@@ -343,15 +343,14 @@ def time_adjoint(circuits, obs, bench) -> tuple[list, dict]:
     default_cache().clear()
     grads, times, searches = [], [], []
     for c in circuits:
-        info: dict = {}
-        g, dt = bench.timed(
-            lambda c=c, info=info: tnbp.gradient(
-                c, obs, method="adjoint", backend="tn", info=info
+        (g, diagnostics), dt = bench.timed(
+            lambda c=c: tnbp.gradient_with_diagnostics(
+                c, obs, method="adjoint", backend="tn"
             )
         )
         grads.append(g)
         times.append(dt)
-        searches.append(info["tree_searches"])
+        searches.append(diagnostics.tree_searches)
     warm = times[1:] or times
     return grads, {
         "tnbp_adjoint_first_s": times[0],
@@ -371,14 +370,13 @@ def time_shift(circuits, obs, adjoint, samples: int, bench) -> dict:
     m = min(len(circuits), samples)
     times, diff, contractions = [], 0.0, 0
     for i in range(m):
-        info: dict = {}
-        g, dt = bench.timed(
-            lambda c=circuits[i], info=info: tnbp.gradient(
-                c, obs, method="parameter_shift", backend="tn", info=info
+        (g, diagnostics), dt = bench.timed(
+            lambda c=circuits[i]: tnbp.gradient_with_diagnostics(
+                c, obs, method="parameter_shift", backend="tn"
             )
         )
         times.append(dt)
-        contractions = info["contractions"]
+        contractions = diagnostics.contractions
         diff = max(diff, float(np.abs(g - adjoint[i]).max()))
     gradient_s = statistics.fmean(times)
     return {

@@ -37,7 +37,10 @@ def measure(*, n_visible: int, n_hidden: int, samples: int, beta: float, seed: i
     df = tnbp.qbm_gradient_variance(
         n_visible, [n_hidden], samples=samples, beta=beta, seed=seed, executor="serial"
     )
-    row = {"inf_norm_variance": float(df.inf_norm_variance.iloc[0])}
+    row = {
+        "inf_norm_variance": float(df.inf_norm_variance.iloc[0]),
+        "inf_norm_variance_se": float(df.inf_norm_variance_se.iloc[0]),
+    }
     for _, r in df.iterrows():
         row[f"variance_{r.group}"] = r.variance
         row[f"variance_se_{r.group}"] = r.variance_se

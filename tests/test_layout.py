@@ -2,7 +2,9 @@
 
 The flow is models -> states -> estimators -> gradients -> ensembles -> results
 -> plotting -> cli, on a foundation of ``limits``, ``_threads`` and ``_checks``
-(which may use the limits);
+(which may use the limits). ``results`` (the store and the table schemas) is the
+sink that producers write into: ensembles, studies and the CLI import it, and it
+imports none of them, so it sits below the ensembles in the layers;
 ``references`` (independent exact results) sit beside the states and may use
 only the models. A module may import modules of its own subpackage and of
 layers strictly below its own. The check reads every module's source (imports
@@ -29,8 +31,8 @@ LAYERS = {
     "states": 3,
     "estimators": 4,
     "gradients": 5,
-    "ensembles": 6,
-    "results": 7,
+    "results": 6,
+    "ensembles": 7,
     "plotting": 8,
     "cli": 9,
 }

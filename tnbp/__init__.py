@@ -70,6 +70,8 @@ _EXPORTS = {
     "thermal_entropy": "tnbp.estimators.thermodynamics",
     # gradients
     "gradient": "tnbp.gradients.api",
+    "gradient_with_diagnostics": "tnbp.gradients.api",
+    "GradientDiagnostics": "tnbp.gradients.diagnostics",
     "GradientMoments": "tnbp.gradients.moments",
     "exact_gradient_variance": "tnbp.gradients.moments",
     # ensembles

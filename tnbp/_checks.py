@@ -58,16 +58,7 @@ def as_rng(seed, *, name: str = "seed") -> np.random.Generator:
     """
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None or isinstance(seed, np.random.SeedSequence):
-        return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"`{name}` must be None, a non-negative int, a numpy SeedSequence or "
-            f"a numpy Generator, got {type(seed).__name__} {seed!r}."
-        )
-    if seed < 0:
-        raise ValueError(f"`{name}` must be a non-negative int, got {seed}.")
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(as_seed_sequence(seed, name=name))
 
 
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
@@ -467,3 +458,50 @@ def deprecated_alias(**aliases: str):
         return wrapper
 
     return decorate
+
+
+def as_seed_sequence(seed, *, name: str = "seed") -> np.random.SeedSequence:
+    """The root ``numpy.random.SeedSequence`` of a ``seed`` (see :func:`as_rng`).
+
+    Ensembles spawn one child of it per sample, so their results depend on
+    neither the executor nor the chunking.
+
+    Parameters
+    ----------
+    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence
+        None draws fresh entropy from the operating system; a non-negative int
+        is the entropy itself (``SeedSequence(seed)``, the sequence
+        ``numpy.random.default_rng(seed)`` uses); a ``SeedSequence`` is used as
+        given (its ``spawn_key`` and ``pool_size`` are kept); a ``Generator``
+        gives up 128 bits of its stream as the entropy, so that one seeded
+        generator drives several ensembles reproducibly and each call gets new
+        draws.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        The root sequence.
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is of another type (``bool`` and ``float`` included).
+    ValueError
+        If ``seed`` is a negative int.
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int.from_bytes(seed.bytes(16), "little"))
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"`{name}` must be None, a non-negative int, a numpy SeedSequence or "
+            f"a numpy Generator, got {type(seed).__name__} {seed!r}."
+        )
+    if seed < 0:
+        raise ValueError(f"`{name}` must be a non-negative int, got {seed}.")
+    return np.random.SeedSequence(int(seed))

@@ -240,11 +240,12 @@ def test_tn_local_cost_gradient_at_n100_with_warm_cache():
     first = ansatz.hardware_efficient(n, 4, pattern="brick", seed=0)
     tnbp.gradient(first, obs, method="adjoint", backend="tn", cache=cache)
     circ = ansatz.hardware_efficient(n, 4, pattern="brick", seed=1)
-    info = {}
     start = time.perf_counter()
-    g = tnbp.gradient(circ, obs, method="adjoint", backend="tn", cache=cache, info=info)
+    g, diagnostics = tnbp.gradient_with_diagnostics(
+        circ, obs, method="adjoint", backend="tn", cache=cache
+    )
     warm = time.perf_counter() - start
-    assert info["tree_searches"] == 0 and info["contractions"] == n
+    assert diagnostics.tree_searches == 0 and diagnostics.contractions == n
     cold = np.median(
         [_cold_quimb_local_expectation_seconds(circ, j) for j in (40, 50, 60)]
     )

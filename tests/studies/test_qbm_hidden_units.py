@@ -2,6 +2,7 @@
 
 import pytest
 
+from tnbp.plotting import plot_qbm_hidden_units
 from tnbp.results import read_table
 
 
@@ -21,6 +22,12 @@ def test_quick_preset(study, tmp_path):
     assert table.variance_visible.min() > 0.5 * table.variance_visible.max()
     assert fit.rate > 0.5
     assert table.num_parameters_hidden.tolist() == [12, 33, 63]  # 3 n_h + 9 pairs
+    # every curve of the figure has its error bars (a renamed column lost one)
+    assert (table.inf_norm_variance_se > 0).all()
+    with pytest.raises(ValueError, match="inf_norm_variance_se"):
+        plot_qbm_hidden_units(
+            table.drop(columns="inf_norm_variance_se"), tmp_path / "f.png"
+        )
     again, _, _ = study.main(**study.QUICK, out=tmp_path, progbar=False)
     assert again.equals(df) and len(read_table(tmp_path)) == len(table)
     # another ensemble size into the same store: separate rows, its own fit

@@ -21,37 +21,76 @@ With ``estimator="exact"`` each random instance instead contributes its exact
 second moment over uniformly random angles (:mod:`tnbp.gradients.moments`), which reaches
 such rare-event variances at any ``n`` the doubled MPS can hold.
 
-Sample ``s`` at ``n`` uses the seed ``SeedSequence(entropy, spawn_key=(n, s))``,
-so results do not depend on the executor, its worker count, or which other
-``n`` are in the run.
+The ensemble runs on :mod:`tnbp.ensembles.engine`: a task differentiates the
+instances of one chunk of samples at one ``n`` and returns a
+:class:`GradientSample` per instance; the summary turns them into the rows of
+:data:`tnbp.results.schema.GRADIENT_VARIANCE`. Sample ``s`` at ``n`` uses the
+seed ``SeedSequence(entropy, spawn_key=(n, s))``, so results do not depend on
+the executor, its worker count, or which other ``n`` are in the run.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
-from .._checks import check_int, check_opt, check_parameters
+from .._checks import as_seed_sequence, check_int, check_opt, check_parameters
 from ..gradients.adjoint import skeleton
-from ..gradients.api import check_method, gradient, gradient_batch
+from ..gradients.api import check_method, gradient_batch, gradient_with_diagnostics
+from ..gradients.diagnostics import GradientDiagnostics
 from ..gradients.moments import exact_gradient_variance
 from ..models.losses import FidelityCost, MSELoss
-from .engine import executor_scope
+from ..results.schema import GRADIENT_VARIANCE
+from .engine import Chunk, chunks, run_tasks, seed_label
 from .statistics import exact_stats, sample_stats, variance_standard_error
 
 ESTIMATORS = ("sample", "exact")
 
 
-def _sample_task(
-    build, observable, n, entropy, sample_ids, grad_opts, parameters, inf_norm
-):
-    """Gradients of the samples ``sample_ids`` at ``n`` (runs in a worker)."""
-    circuits, infos = [], []
-    for s in sample_ids:
-        rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(n, s)))
-        circuits.append(build(n, seed=rng))
+@dataclasses.dataclass(frozen=True)
+class GradientSample:
+    """What one random instance contributes to the rows of its ``n``.
+
+    Attributes
+    ----------
+    parameters : numpy.ndarray of int
+        The reported parameter indices.
+    values : numpy.ndarray of float
+        Their derivatives :math:`\\partial_k C` at the instance's angles
+        (``estimator="sample"``), or the exact second moments
+        :math:`\\mathrm{E}_\\theta[(\\partial_k C)^2]` over uniform angles of
+        the instance's structure (``estimator="exact"``).
+    inf_norm : float
+        :math:`\\max_k |\\partial_k C|` over all parameters; NaN if not computed.
+    diagnostics : GradientDiagnostics
+        Cost and truncation of the computation.
+    """
+
+    parameters: np.ndarray
+    values: np.ndarray
+    inf_norm: float
+    diagnostics: GradientDiagnostics
+
+
+def _problem(build, observable, initial, n: int, seed):
+    """The instance's circuit, its observable and its initial bitstring at ``n``."""
+    circuit = build(n, seed=np.random.default_rng(seed))
     obs = observable(n) if callable(observable) else observable
+    init = initial(n) if callable(initial) else initial
+    return circuit, obs, init
+
+
+def _sample_task(
+    chunk: Chunk, seeds, *, build, observable, initial, grad_opts, parameters, inf_norm
+) -> list[GradientSample]:
+    """Gradients of the instances of one chunk at their random angles."""
+    n = chunk.group
+    problems = [_problem(build, observable, initial, n, seed) for seed in seeds]
+    circuits = [c for c, _, _ in problems]
+    _, obs, init = problems[0]
     k = circuits[0].num_parameters
     selection = check_parameters(parameters, k)
     wanted = None if selection is None else np.array(selection)
@@ -61,45 +100,83 @@ def _sample_task(
         and not isinstance(obs, (MSELoss, FidelityCost))
         and all(skeleton(c) == skeleton(circuits[0]) for c in circuits)
     )
-    if batched:  # one sweep for the whole chunk
-        grads = gradient_batch(circuits, obs, initial=grad_opts["initial"])
-        infos = [dict(min_fidelity=1.0, max_discarded_weight=0.0, untrusted=0)] * len(
-            grads
-        )
+    if batched:  # one sweep for the whole chunk; dense, so exact
+        grads = gradient_batch(circuits, obs, initial=init)
+        diagnostics = [GradientDiagnostics(simulations=1)] * len(circuits)
     else:
-        grads = []
-        for circ in circuits:
-            info: dict = {}
-            only = None if (wanted is None or inf_norm) else wanted
-            grads.append(gradient(circ, obs, info=info, parameters=only, **grad_opts))
-            infos.append(info)
+        only = None if (wanted is None or inf_norm) else wanted
+        pairs = [
+            gradient_with_diagnostics(
+                c, obs, initial=init, parameters=only, **grad_opts
+            )
+            for c in circuits
+        ]
+        grads, diagnostics = [g for g, _ in pairs], [d for _, d in pairs]
     rows = []
-    for s, g, info in zip(sample_ids, grads, infos):
+    for g, diag in zip(grads, diagnostics):
         full = g.size == k
         idx = np.arange(k) if wanted is None else wanted
-        picked = g[idx] if full else g
-        norm = np.abs(g).max(initial=0.0) if full else float("nan")
-        rows.append((s, picked, idx, norm, info))
-    return n, rows
+        rows.append(
+            GradientSample(
+                parameters=idx,
+                values=g[idx] if full else g,
+                inf_norm=float(np.abs(g).max(initial=0.0)) if full else float("nan"),
+                diagnostics=diag,
+            )
+        )
+    return rows
 
 
-def _exact_task(build, observable, n, entropy, sample_ids, opts, parameters):
-    """Exact angle-averaged second moments of the structures ``sample_ids`` at ``n``."""
-    obs = observable(n) if callable(observable) else observable
+def _exact_task(
+    chunk: Chunk, seeds, *, build, observable, initial, sim_opts, parameters
+) -> list[GradientSample]:
+    """Exact angle-averaged second moments of the structures of one chunk."""
     rows = []
-    for s in sample_ids:
-        rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(n, s)))
+    for seed in seeds:
+        circuit, obs, init = _problem(build, observable, initial, chunk.group, seed)
         m = exact_gradient_variance(
-            build(n, seed=rng), obs, parameters=parameters, **opts
+            circuit, obs, parameters=parameters, initial=init, **(sim_opts or {})
         )
-        info = dict(
-            min_fidelity=float("nan"),
-            max_discarded_weight=float("nan"),
-            untrusted=int(m.truncated),
-            max_bond_reached=m.max_bond_reached,
+        rows.append(
+            GradientSample(
+                parameters=m.parameters,
+                values=m.variance,
+                inf_norm=float("nan"),
+                # one doubled-MPS computation; its truncation is only flagged
+                diagnostics=GradientDiagnostics(
+                    simulations=1,
+                    min_fidelity=float("nan"),
+                    max_discarded_weight=float("nan"),
+                    untrusted_runs=int(m.truncated),
+                ),
+            )
         )
-        rows.append((s, m.variance, m.parameters, float("nan"), info))
-    return n, rows
+    return rows
+
+
+def _records(n: int, rows: list[GradientSample], *, exact: bool, labels: dict):
+    """The table rows of one ``n``: one per reported parameter."""
+    values = np.array([r.values for r in rows])
+    norms = np.array([r.inf_norm for r in rows])
+    diag = GradientDiagnostics.combine(r.diagnostics for r in rows)
+    common = dict(
+        n=n,
+        samples=len(rows),
+        inf_norm_mean=float(norms.mean()),
+        inf_norm_variance=float(norms.var(ddof=1)) if len(rows) > 1 else float("nan"),
+        inf_norm_variance_se=variance_standard_error(norms),
+        min_fidelity=diag.min_fidelity,
+        max_discarded_weight=diag.max_discarded_weight,
+        untrusted_runs=diag.untrusted_runs,
+        **labels,
+    )
+    out = []
+    for col, k in enumerate(rows[0].parameters):
+        stats = exact_stats(values[:, col]) if exact else sample_stats(values[:, col])
+        if exact:
+            stats["variance_reliable"] = diag.untrusted_runs == 0
+        out.append(dict(common, parameter=int(k), **stats))
+    return out
 
 
 def gradient_variance(
@@ -113,7 +190,7 @@ def gradient_variance(
     backend: str = "dense",
     initial=None,
     sim_opts: dict | None = None,
-    seed: int | None = None,
+    seed=None,
     executor=None,
     chunk_size: int = 8,
     inf_norm: bool = True,
@@ -138,14 +215,22 @@ def gradient_variance(
         rejected.
     method, backend, initial, sim_opts
         Passed to :func:`tnbp.gradient` (``initial`` may be a callable of ``n``).
-    seed : int, optional
-        Entropy of all random draws (None: fresh, recorded in the table).
-    executor : concurrent.futures.Executor, dask Client, "serial" or None
-        Where samples run; None starts a process pool with one worker per core.
-        With a process pool or dask, ``build`` and ``observable`` must be
-        picklable (module-level functions or ``functools.partial``).
+    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
+        Root of all random draws (None: fresh entropy; the table's ``seed``
+        column records what reproduces the run). Instance ``s`` at ``n`` gets
+        ``build(n, seed=default_rng(SeedSequence(entropy, spawn_key=(n, s))))``.
+    executor : None, "processes", "threads", "serial", concurrent.futures.Executor or dask Client
+        Where samples run (:mod:`tnbp.ensembles.engine`). None or
+        ``"processes"``: local worker processes (loky), one per CPU; works from
+        a plain script without a ``__main__`` guard and with ``build`` and
+        ``observable`` defined in it. ``"threads"``: a thread pool in this
+        process. ``"serial"``: this process. With a standard-library process
+        pool, ``build``, ``observable`` and ``initial`` must pickle
+        (module-level functions or ``functools.partial``). The table does not
+        depend on the choice.
     chunk_size : int, optional
-        Samples per task.
+        Samples per task (dense adjoint gradients of one chunk run as one
+        batched sweep).
     inf_norm : bool, optional
         Compute the whole gradient for its infinity-norm (default). With False
         and explicit ``parameters`` only those derivatives are computed (much
@@ -161,20 +246,37 @@ def gradient_variance(
         randomizes angles). ``mean`` is exactly 0, ``method`` is ``"exact"``, and
         ``inf_norm_*``, ``min_fidelity`` and ``max_discarded_weight`` are NaN.
     progbar : bool, optional
+        Show a progress bar over samples.
 
     Returns
     -------
     pandas.DataFrame
-        One row per ``(n, parameter)``: ``mean``, ``variance``, ``variance_se``,
-        ``variance_ess``, ``variance_reliable``, ``samples``; per ``n``:
-        ``inf_norm_mean``, ``inf_norm_variance``, ``inf_normvariance_standard_error``;
-        ``method``, ``backend``, ``estimator``, ``seed``; and the truncation diagnostics
-        ``min_fidelity``, ``max_discarded_weight`` and ``untrusted_runs`` over
-        every simulation behind the row.
+        One row per ``(n, parameter)`` with the columns of
+        :data:`tnbp.results.schema.GRADIENT_VARIANCE` (``print`` it for names,
+        dtypes, units and meanings): ``n, parameter, mean, variance,
+        variance_se, samples, variance_ess, variance_reliable``; per ``n`` the
+        infinity-norm ``inf_norm_mean, inf_norm_variance, inf_norm_variance_se``
+        and the truncation diagnostics over every simulation behind the row
+        (:class:`tnbp.GradientDiagnostics` combined over the samples)
+        ``min_fidelity, max_discarded_weight, untrusted_runs``; and the labels
+        ``method, backend, estimator, seed``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On bad arguments (naming the argument), including an unsupported
+        ``executor``.
+
+    References
+    ----------
+    arXiv:2010.15968, Fig. 3b (variance of the gradient's infinity-norm);
+    arXiv:2005.12458, Fig. 3a (toy perceptron: global vs local cost variances).
     """
     n_values = [check_int(n, "n_values", minimum=1) for n in n_values]
     if not n_values:
         raise ValueError("`n_values` must not be empty.")
+    if len(set(n_values)) != len(n_values):
+        raise ValueError(f"`n_values` must be distinct, got {n_values}.")
     samples = check_int(samples, "samples", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     if not callable(build):
@@ -182,72 +284,41 @@ def gradient_variance(
     parameters = check_parameters(parameters)
     check_opt("estimator", estimator, ESTIMATORS)
     exact = estimator == "exact"
+    problem = dict(build=build, observable=observable, initial=initial)
     if exact:
         if isinstance(observable, (MSELoss, FidelityCost)):
             raise ValueError(
                 "`observable`: estimator='exact' needs a linear cost (an Observable)."
             )
         method, backend = "exact", "mps"
+        task = functools.partial(
+            _exact_task, **problem, sim_opts=sim_opts, parameters=parameters
+        )
     else:
         check_method(method, backend)
-    entropy = np.random.SeedSequence(seed).entropy
-    grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
-
-    with executor_scope(
-        executor, (build, observable, initial), "`build`, `observable` and `initial`"
-    ) as pool:
-        futures = []
-        for n in n_values:
-            init = initial(n) if callable(initial) else initial
-            for start in range(0, samples, chunk_size):
-                ids = list(range(start, min(start + chunk_size, samples)))
-                if exact:
-                    task, opts = _exact_task, {**(sim_opts or {}), "initial": init}
-                    extra = (parameters,)
-                else:
-                    task, opts = _sample_task, {**grad_opts, "initial": init}
-                    extra = (parameters, inf_norm)
-                futures.append(
-                    pool.submit(task, build, observable, n, entropy, ids, opts, *extra)
-                )
-        results: dict[int, list] = {n: [] for n in n_values}
-        with tqdm(
-            total=len(n_values) * samples, disable=not progbar, desc="gradients"
-        ) as bar:
-            for fut in futures:
-                n, rows = fut.result()
-                results[n].extend(rows)
-                bar.update(len(rows))
-
-    table = []
-    for n in n_values:
-        rows = sorted(results[n], key=lambda r: r[0])
-        grads = np.array([r[1] for r in rows])
-        idx = rows[0][2]
-        norms = np.array([r[3] for r in rows])
-        infos = [r[4] for r in rows]
-        common = dict(
-            n=n,
-            samples=len(rows),
-            inf_norm_mean=float(norms.mean()),
-            inf_norm_variance=float(norms.var(ddof=1))
-            if len(rows) > 1
-            else float("nan"),
-            inf_normvariance_standard_error=variance_standard_error(norms),
-            method=method,
-            backend=backend,
-            estimator=estimator,
-            seed=str(entropy),
-            min_fidelity=min(i["min_fidelity"] for i in infos),
-            max_discarded_weight=max(i["max_discarded_weight"] for i in infos),
-            untrusted_runs=sum(i["untrusted"] for i in infos),
+        grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
+        task = functools.partial(
+            _sample_task,
+            **problem,
+            grad_opts=grad_opts,
+            parameters=parameters,
+            inf_norm=inf_norm,
         )
-        stats_of = exact_stats if exact else sample_stats
-        for col, k in enumerate(idx):
-            row = stats_of(grads[:, col])
-            if exact:
-                row["variance_reliable"] = common["untrusted_runs"] == 0
-            table.append(dict(common, parameter=int(k), **row))
-    columns = ["n", "parameter", "mean", "variance", "variance_se", "samples"]
-    df = pd.DataFrame(table)
-    return df[columns + [c for c in df.columns if c not in columns]]
+    root = as_seed_sequence(seed)
+    results = run_tasks(
+        task,
+        chunks(n_values, samples, chunk_size),
+        seed=root,
+        executor=executor,
+        progbar=progbar,
+        desc="gradients",
+        payload="`build`, `observable` and `initial`",
+    )
+    labels = dict(
+        method=method, backend=backend, estimator=estimator, seed=seed_label(root)
+    )
+    return GRADIENT_VARIANCE.frame(
+        record
+        for n, rows in results.items()
+        for record in _records(n, rows, exact=exact, labels=labels)
+    )

@@ -1,12 +1,67 @@
-"""Where ensemble tasks run: in this process, in local worker processes, or on dask."""
+"""One seeded engine for ensembles of random instances, over any executor.
+
+An ensemble is a list of *groups* (a qubit number, a hidden-unit count, ...)
+with ``samples`` random instances each. :func:`chunks` cuts them into tasks of
+a few samples of one group (:class:`Chunk`); :func:`run_tasks` maps a task
+function over the chunks on an executor and returns the typed rows it made,
+per group, in sample order. A kind of ensemble is a thin layer: a task function
+that turns one chunk into rows (dataclasses) and a summary that turns the rows
+into a table (:func:`tnbp.gradient_variance`, :func:`tnbp.qbm_gradient_variance`).
+
+Seeds. ``seed`` (None, int, ``numpy.random.Generator`` or
+``numpy.random.SeedSequence``) becomes one root ``SeedSequence``
+(:func:`tnbp._checks.as_seed_sequence`). Sample ``s`` of group ``g`` always
+gets the child
+
+.. code-block:: python
+
+    SeedSequence(root.entropy, spawn_key=root.spawn_key + (g, s), pool_size=root.pool_size)
+
+(a tuple group ``(g1, g2)`` contributes ``g1, g2``), computed where the task
+runs. Results therefore depend on neither the executor, nor its worker count,
+nor the chunking, nor which other groups are in the run. (A task may still
+choose to batch the samples of its chunk, e.g. one vectorized sweep; the
+floating-point rounding of such a batch may depend on the chunk size.)
+
+Executors (``executor=``):
+
+``None`` or ``"processes"``
+    local worker processes, one per CPU, from loky's reusable executor (as
+    joblib uses it). Task functions and their arguments travel by cloudpickle,
+    so functions defined in a plain script, lambdas and closures work, and no
+    ``if __name__ == "__main__":`` guard is needed.
+``"threads"``
+    a thread pool of one thread per CPU in this process (no pickling; numpy
+    releases the GIL in BLAS, the pure-Python parts of a task do not).
+``"serial"``
+    this process, one task after the other.
+a ``concurrent.futures.Executor``
+    used as given (and left open). For a standard-library process pool the
+    task must pickle with :mod:`pickle` (module-level functions or
+    ``functools.partial`` of them).
+a ``dask.distributed.Client``
+    (anything with ``submit`` and ``gather``) used as given; tasks travel by
+    cloudpickle.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import multiprocessing
-import os
+import dataclasses
+import functools
+import numbers
 import pickle
+from collections.abc import Callable, Hashable, Sequence
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .._checks import as_seed_sequence, check_int
+from .._threads import blas_threads_pinned
+
+#: executors named by a string
+EXECUTORS = ("processes", "serial", "threads")
 
 
 class SerialExecutor(cf.Executor):
@@ -21,33 +76,264 @@ class SerialExecutor(cf.Executor):
         return future
 
 
-@contextlib.contextmanager
-def executor_scope(executor, payload, names: str):
-    """A ready executor: None starts (and afterwards shuts down) a process pool.
+@dataclasses.dataclass(frozen=True)
+class Chunk:
+    """Samples of one group, run as one task.
 
-    ``"serial"`` runs tasks in this process; any other ``concurrent.futures``
-    executor or dask ``Client`` is used as given, after checking that
-    ``payload`` (the user callables ``names`` refers to) can be pickled.
+    Attributes
+    ----------
+    group : int or tuple of int
+        The group (e.g. the qubit number ``n``); non-negative.
+    samples : tuple of int
+        Sample indices within the group, increasing.
     """
-    owned = executor is None
-    if owned:
-        executor = cf.ProcessPoolExecutor(
-            max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
+
+    group: int | tuple[int, ...]
+    samples: tuple[int, ...]
+
+    def seeds(self, root: np.random.SeedSequence) -> list[np.random.SeedSequence]:
+        """The ``SeedSequence`` of each sample, children of ``root`` by ``(group, s)``."""
+        key = root.spawn_key + _group_key(self.group)
+        return [
+            np.random.SeedSequence(
+                root.entropy, spawn_key=key + (s,), pool_size=root.pool_size
+            )
+            for s in self.samples
+        ]
+
+
+def _group_key(group) -> tuple[int, ...]:
+    """``group`` as the part of a spawn key it contributes."""
+    key = group if isinstance(group, tuple) else (group,)
+    if not key or not all(
+        isinstance(g, numbers.Integral) and not isinstance(g, bool) and g >= 0
+        for g in key
+    ):
+        raise ValueError(
+            "`group` must be a non-negative int or a non-empty tuple of them, "
+            f"got {group!r}."
         )
-    elif isinstance(executor, str) and executor == "serial":
-        executor = SerialExecutor()
-    if not isinstance(executor, SerialExecutor):
+    return tuple(int(g) for g in key)
+
+
+def chunks(groups: Sequence, samples: int, chunk_size: int) -> list[Chunk]:
+    """Tasks of at most ``chunk_size`` samples for each group.
+
+    Parameters
+    ----------
+    groups : sequence of int or of tuple of int
+        Distinct, non-negative.
+    samples : int
+        Samples per group (>= 1).
+    chunk_size : int
+        Samples per task (>= 1).
+
+    Returns
+    -------
+    list of Chunk
+        Group by group, samples ``0..samples-1`` in order.
+    """
+    samples = check_int(samples, "samples", minimum=1)
+    chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
+    groups = list(groups)
+    for g in groups:
+        _group_key(g)
+    if len(set(groups)) != len(groups):
+        raise ValueError(f"`groups` must be distinct, got {groups!r}.")
+    return [
+        Chunk(g, tuple(range(start, min(start + chunk_size, samples))))
+        for g in groups
+        for start in range(0, samples, chunk_size)
+    ]
+
+
+def seed_label(root: np.random.SeedSequence) -> str:
+    """Text that reproduces ``root``: its entropy, and ``:k1,k2`` if it was spawned.
+
+    An int entropy written this way is the ``seed`` that reproduces a run.
+    """
+    label = str(root.entropy)
+    if root.spawn_key:
+        label += ":" + ",".join(map(str, root.spawn_key))
+    return label
+
+
+def _run_chunk(task, chunk: Chunk, root: np.random.SeedSequence) -> list:
+    """Run ``task`` on one chunk with its samples' seeds (in a worker)."""
+    rows = list(task(chunk, chunk.seeds(root)))
+    if len(rows) != len(chunk.samples):
+        raise RuntimeError(
+            f"The task returned {len(rows)} rows for the {len(chunk.samples)} samples "
+            f"of group {chunk.group!r}; it must return one row per sample."
+        )
+    return rows
+
+
+def run_tasks(
+    task: Callable,
+    tasks: Sequence[Chunk],
+    *,
+    seed=None,
+    executor=None,
+    progbar: bool = False,
+    desc: str = "samples",
+    payload: str = "`task`",
+) -> dict[Hashable, list]:
+    """Map ``task`` over ``tasks`` on ``executor``; the rows per group, in sample order.
+
+    Parameters
+    ----------
+    task : callable
+        ``task(chunk, seeds) -> sequence of rows``: one row (any object,
+        preferably a frozen dataclass) per sample of ``chunk``, in order;
+        ``seeds[i]`` is the ``numpy.random.SeedSequence`` of sample
+        ``chunk.samples[i]`` (see the module docstring). Bind further
+        arguments with ``functools.partial``.
+    tasks : sequence of Chunk
+        Usually from :func:`chunks`.
+    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence
+        The root seed (turned into a ``SeedSequence`` once: pass the same
+        ``SeedSequence`` that was recorded with the results).
+    executor : None, "processes", "threads", "serial", concurrent.futures.Executor or dask Client
+        Where tasks run (see the module docstring); None means "processes".
+    progbar : bool, optional
+        Show a progress bar over samples.
+    desc : str, optional
+        The progress bar's label.
+    payload : str, optional
+        How error messages name what must be picklable (e.g. "`build` and
+        `observable`").
+
+    Returns
+    -------
+    dict
+        ``{group: [row of sample 0, row of sample 1, ...]}``, groups in the
+        order of their first chunk.
+
+    Raises
+    ------
+    TypeError
+        If ``executor`` is not one of the choices above, or a process-based
+        executor cannot pickle the task.
+    ValueError
+        If ``executor`` is an unknown name, or ``tasks`` repeat a sample.
+    RuntimeError
+        If ``task`` returns other than one row per sample.
+    """
+    if not callable(task):
+        raise TypeError(f"`task` must be callable, got {task!r}.")
+    tasks = list(tasks)
+    if not all(isinstance(c, Chunk) for c in tasks):
+        raise TypeError("`tasks` must be a sequence of tnbp.ensembles.engine.Chunk.")
+    root = as_seed_sequence(seed)
+    rows: dict[Hashable, dict[int, object]] = {}
+    for chunk in tasks:
+        rows.setdefault(chunk.group, {})
+    pairs = {(c.group, s) for c in tasks for s in c.samples}
+    if len(pairs) != sum(len(c.samples) for c in tasks):
+        raise ValueError("`tasks` must not repeat a sample of a group.")
+    total = sum(len(c.samples) for c in tasks)
+    with _submitter(executor, task, payload) as (submit, result):
+        handles = [submit(_run_chunk, task, chunk, root) for chunk in tasks]
         try:
-            pickle.dumps(payload)
+            with tqdm(total=total, disable=not progbar, desc=desc) as bar:
+                for chunk, handle in zip(tasks, handles):
+                    rows[chunk.group].update(zip(chunk.samples, result(handle)))
+                    bar.update(len(chunk.samples))
+        except BaseException:
+            for handle in handles:
+                with contextlib.suppress(Exception):
+                    handle.cancel()
+            raise
+    return {
+        g: [by_sample[s] for s in sorted(by_sample)] for g, by_sample in rows.items()
+    }
+
+
+def _choices_error(executor, exc_type):
+    return exc_type(
+        f"`executor` must be None, one of {list(EXECUTORS)}, a "
+        "concurrent.futures.Executor or a dask.distributed.Client, "
+        f"got {executor!r}."
+    )
+
+
+def _is_client(executor) -> bool:
+    """Duck-typed dask ``Client``: ``submit`` and ``gather``."""
+    return callable(getattr(executor, "submit", None)) and callable(
+        getattr(executor, "gather", None)
+    )
+
+
+def _dumps_of(pool):
+    """How ``pool`` ships tasks to other processes (None: it does not)."""
+    if isinstance(pool, cf.ProcessPoolExecutor):
+        return pickle.dumps
+    if type(pool).__module__.startswith("loky.") or not isinstance(pool, cf.Executor):
+        import cloudpickle  # loky and dask ship tasks by cloudpickle
+
+        return cloudpickle.dumps
+    return None
+
+
+def _future_result(future):
+    return future.result()
+
+
+@contextlib.contextmanager
+def _submitter(executor, task, payload: str):
+    """``(submit, result)`` for ``executor``; a thread pool made here is closed after."""
+    pool, owned = None, False
+    if isinstance(executor, str):
+        if executor not in EXECUTORS:
+            raise _choices_error(executor, ValueError)
+        if executor == "threads":
+            pool, owned = cf.ThreadPoolExecutor(max_workers=_cpu_count()), True
+        elif executor == "serial":
+            pool = SerialExecutor()
+    elif executor is not None and not (
+        isinstance(executor, cf.Executor) or _is_client(executor)
+    ):
+        raise _choices_error(executor, TypeError)
+    else:
+        pool = executor
+    if pool is None:  # None or "processes"
+        import loky
+
+        # reusable: the workers stay up for the next call; idle workers exit
+        # after 300 s (joblib's choice; loky's 10 s default often races with
+        # the next submission, which loky survives by restarting the worker)
+        pool = loky.get_reusable_executor(max_workers=_cpu_count(), timeout=300)
+    dumps = _dumps_of(pool)
+    if dumps is not None:
+        try:
+            dumps(task)
         except Exception as exc:
-            if owned:
-                executor.shutdown()
             raise TypeError(
-                f"{names} must be picklable to run in worker processes (module-level "
-                "functions or functools.partial), or pass executor='serial'."
+                f"{payload} must be picklable to run in worker processes "
+                "(module-level functions or functools.partial of them), or pass "
+                "executor='processes' (loky: also ships functions defined in a "
+                "script, lambdas and closures), 'threads' or 'serial'."
             ) from exc
-    try:
-        yield executor
-    finally:
-        if owned:
-            executor.shutdown()
+    result = _future_result if isinstance(pool, cf.Executor) else pool.gather
+    # tasks on threads share the process's BLAS limits: hold them at one thread
+    # per task from here (see tnbp._threads)
+    pin = (
+        blas_threads_pinned(1)
+        if isinstance(pool, cf.ThreadPoolExecutor)
+        else contextlib.nullcontext()
+    )
+    with pin:
+        try:
+            yield pool.submit, result
+        finally:
+            if owned:  # waits for running tasks, drops pending ones after an error
+                pool.shutdown(cancel_futures=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _cpu_count() -> int:
+    """CPUs this process may use (cgroup and affinity aware, as loky counts them)."""
+    import loky
+
+    return loky.cpu_count()

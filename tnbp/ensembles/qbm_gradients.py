@@ -7,40 +7,61 @@ that touch hidden qubits shrink exponentially with the number of hidden units,
 while those of purely visible terms need not. :func:`qbm_gradient_variance`
 measures both groups and the gradient's infinity-norm.
 
-Sample ``s`` at ``n_hidden`` uses ``SeedSequence(entropy, spawn_key=(n_hidden, s))``,
-so results do not depend on the executor or its worker count.
+Runs on :mod:`tnbp.ensembles.engine`: sample ``s`` at ``n_hidden`` uses
+``SeedSequence(entropy, spawn_key=(n_hidden, s))``, so results do not depend on
+the executor or its worker count. The table's columns are
+:data:`tnbp.results.schema.QBM_GRADIENT_VARIANCE`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
-from .._checks import check_beta, check_int
+from .._checks import as_seed_sequence, check_beta, check_int
 from ..gradients.qbm import METHODS, observable_gradient
 from ..models.hamiltonian import random_two_local
 from ..models.qbm import QBM
-from .engine import executor_scope
+from ..results.schema import QBM_GRADIENT_VARIANCE
+from .engine import Chunk, chunks, run_tasks, seed_label
 from .statistics import variance_standard_error
 
 GROUPS = ("visible", "hidden")
 
 
-def _qbm_task(n_visible, n_hidden, entropy, sample_ids, opts):
-    """Gradients for the samples ``sample_ids`` at ``n_hidden`` (runs in a worker)."""
-    n = n_visible + n_hidden
+@dataclasses.dataclass(frozen=True)
+class QBMGradientSample:
+    """The gradient of one random QBM, split by where its terms act.
+
+    Attributes
+    ----------
+    visible : numpy.ndarray
+        Derivatives by the coefficients of terms on visible qubits only.
+    hidden : numpy.ndarray
+        Derivatives by the coefficients of terms touching a hidden qubit.
+    inf_norm : float
+        :math:`\\max_k |\\partial_k \\mathrm{Tr}(O_v\\rho_v)|` over all terms.
+    """
+
+    visible: np.ndarray
+    hidden: np.ndarray
+    inf_norm: float
+
+
+def _qbm_task(chunk: Chunk, seeds, *, n_visible: int, opts: dict):
+    """Gradients of the random QBMs of one chunk (``chunk.group`` hidden qubits)."""
+    n = n_visible + chunk.group
     rows = []
-    for s in sample_ids:
-        rng = np.random.default_rng(
-            np.random.SeedSequence(entropy, spawn_key=(n_hidden, s))
-        )
+    for seed in seeds:
         H = random_two_local(
             n,
             onsite_std=opts["onsite_std"],
             offsite_std=opts["offsite_std"],
             pairs=opts["pairs"],
-            seed=rng,
+            seed=np.random.default_rng(seed),
         )
         if opts["normalize"]:
             H = H.normalized()
@@ -55,8 +76,39 @@ def _qbm_task(n_visible, n_hidden, entropy, sample_ids, opts):
             gibbs_opts=opts["gibbs_opts"],
         )
         hidden = np.array([any(q >= n_visible for q in qs) for _, qs in qbm.generators])
-        rows.append((s, grad[~hidden], grad[hidden], float(np.abs(grad).max())))
-    return n_hidden, rows
+        rows.append(
+            QBMGradientSample(grad[~hidden], grad[hidden], float(np.abs(grad).max()))
+        )
+    return rows
+
+
+def _records(n_hidden: int, rows: list[QBMGradientSample], labels: dict):
+    """The table rows of one hidden-unit count: one per non-empty group."""
+    norms = np.array([r.inf_norm for r in rows])
+    common = dict(
+        n_hidden=n_hidden,
+        samples=len(rows),
+        inf_norm_mean=float(norms.mean()),
+        inf_norm_variance=float(norms.var(ddof=1)) if len(rows) > 1 else np.nan,
+        inf_norm_variance_se=variance_standard_error(norms),
+        **labels,
+    )
+    out = []
+    for group in GROUPS:
+        g = np.concatenate([getattr(r, group) for r in rows])
+        if g.size == 0:
+            continue
+        out.append(
+            dict(
+                common,
+                group=group,
+                num_parameters=g.size // len(rows),
+                mean=float(g.mean()),
+                variance=float(g.var(ddof=1)) if g.size > 1 else np.nan,
+                variance_se=variance_standard_error(g),
+            )
+        )
+    return out
 
 
 def qbm_gradient_variance(
@@ -74,7 +126,7 @@ def qbm_gradient_variance(
     backend: str = "dense",
     step: float = 1e-3,
     gibbs_opts: dict | None = None,
-    seed: int | None = None,
+    seed=None,
     executor=None,
     chunk_size: int = 4,
     progbar: bool = False,
@@ -108,14 +160,27 @@ def qbm_gradient_variance(
         qubit): ``mean``, ``variance`` and ``variance_se`` of the derivatives
         pooled over the group's parameters and the samples, ``num_parameters``;
         per ``n_hidden``: ``inf_norm_mean``, ``inf_norm_variance``,
-        ``inf_normvariance_standard_error``; and ``samples``, ``method``, ``backend``, ``seed``.
+        ``inf_norm_variance_se``; and ``samples``, ``method``, ``backend``,
+        ``seed``: the columns of :data:`tnbp.results.schema.QBM_GRADIENT_VARIANCE`.
         (The pooled standard error treats derivatives as independent; those of
         one sample are correlated, so read it as indicative.)
+
+    Raises
+    ------
+    TypeError, ValueError
+        On bad arguments (naming the argument), including an unsupported
+        ``executor``.
+
+    References
+    ----------
+    arXiv:2010.15968, Sec. V and Fig. 3c.
     """
     n_visible = check_int(n_visible, "n_visible", minimum=1)
     hidden_values = [check_int(h, "hidden_values", minimum=0) for h in hidden_values]
     if not hidden_values:
         raise ValueError("`hidden_values` must not be empty.")
+    if len(set(hidden_values)) != len(hidden_values):
+        raise ValueError(f"`hidden_values` must be distinct, got {hidden_values}.")
     samples = check_int(samples, "samples", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     if method not in METHODS:
@@ -132,54 +197,17 @@ def qbm_gradient_variance(
         step=step,
         gibbs_opts=gibbs_opts,
     )
-    entropy = np.random.SeedSequence(seed).entropy
-    with executor_scope(executor, opts, "`observable`") as pool:
-        futures = [
-            pool.submit(
-                _qbm_task,
-                n_visible,
-                h,
-                entropy,
-                list(range(start, min(start + chunk_size, samples))),
-                opts,
-            )
-            for h in hidden_values
-            for start in range(0, samples, chunk_size)
-        ]
-        results: dict[int, list] = {h: [] for h in hidden_values}
-        with tqdm(total=len(futures), disable=not progbar, desc="qbm gradients") as bar:
-            for fut in futures:
-                h, rows = fut.result()
-                results[h].extend(rows)
-                bar.update()
-    table = []
-    for h in hidden_values:
-        rows = sorted(results[h], key=lambda r: r[0])
-        norms = np.array([r[3] for r in rows])
-        common = dict(
-            n_hidden=h,
-            samples=len(rows),
-            inf_norm_mean=float(norms.mean()),
-            inf_norm_variance=float(norms.var(ddof=1)) if len(rows) > 1 else np.nan,
-            inf_normvariance_standard_error=variance_standard_error(norms),
-            method=method,
-            backend=backend,
-            seed=str(entropy),
-        )
-        for col, group in enumerate(GROUPS, start=1):
-            g = np.concatenate([r[col] for r in rows])
-            if g.size == 0:
-                continue
-            table.append(
-                dict(
-                    common,
-                    group=group,
-                    num_parameters=g.size // len(rows),
-                    mean=float(g.mean()),
-                    variance=float(g.var(ddof=1)) if g.size > 1 else np.nan,
-                    variance_se=variance_standard_error(g),
-                )
-            )
-    columns = ["n_hidden", "group", "mean", "variance", "variance_se", "samples"]
-    df = pd.DataFrame(table)
-    return df[columns + [c for c in df.columns if c not in columns]]
+    root = as_seed_sequence(seed)
+    results = run_tasks(
+        functools.partial(_qbm_task, n_visible=n_visible, opts=opts),
+        chunks(hidden_values, samples, chunk_size),
+        seed=root,
+        executor=executor,
+        progbar=progbar,
+        desc="qbm gradients",
+        payload="`observable`",
+    )
+    labels = dict(method=method, backend=backend, seed=seed_label(root))
+    return QBM_GRADIENT_VARIANCE.frame(
+        record for h, rows in results.items() for record in _records(h, rows, labels)
+    )

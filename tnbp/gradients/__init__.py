@@ -1,11 +1,14 @@
 """Gradients of costs with respect to circuit parameters, and their exact ensemble moments."""
 
-from .api import gradient, gradient_batch
+from .api import gradient, gradient_batch, gradient_with_diagnostics
+from .diagnostics import GradientDiagnostics
 from .moments import GradientMoments, exact_gradient_variance
 
 __all__ = [
+    "GradientDiagnostics",
     "GradientMoments",
     "exact_gradient_variance",
     "gradient",
     "gradient_batch",
+    "gradient_with_diagnostics",
 ]

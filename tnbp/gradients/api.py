@@ -35,6 +35,8 @@ observables also work at ``n = 100``.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_parameters, check_real
@@ -48,6 +50,7 @@ from ..states.simulate import simulate
 from ..states.tn.contraction import TreeCache
 from .adjoint import adjoint_gradients, skeleton
 from .autodiff import dense_autodiff, tn_autodiff
+from .diagnostics import DiagnosticsTally, GradientDiagnostics
 from .tn import support_groups, tn_gradient
 
 METHODS = ("parameter_shift", "finite_difference", "adjoint", "autodiff")
@@ -77,10 +80,14 @@ def gradient(
     step: float = 1e-4,
     sim_opts: dict | None = None,
     parameters=None,
-    info: dict | None = None,
     cache: TreeCache | None = None,
+    info: dict | None = None,
 ) -> np.ndarray:
     """:math:`\\partial \\langle O \\rangle / \\partial \\theta` for every trainable parameter.
+
+    The gradient alone; :func:`gradient_with_diagnostics` takes the same
+    arguments and also returns what the computation cost and how far it can be
+    trusted.
 
     Parameters
     ----------
@@ -104,21 +111,127 @@ def gradient(
     parameters : "all", int or sequence of int, optional
         Differentiate only these parameter indices (default None: all).
         Negative indices count from the end; repeats are rejected.
-    info : dict, optional
-        If given, filled with diagnostics: ``simulations`` (dense/mps runs),
-        ``contractions`` and ``tree_searches`` (tn), ``min_fidelity`` and
-        ``max_discarded_weight`` (worst over all runs) and ``untrusted`` (runs
-        whose state had caveats).
     cache : TreeCache, optional
         Contraction trees for ``backend="tn"`` (default: the process-wide cache,
         so repeated calls on one ansatz search each tree once).
+    info : dict, optional
+        Deprecated (emits a ``DeprecationWarning``; removed in the release
+        after 0.1): filled with the fields of the
+        :class:`~tnbp.gradients.diagnostics.GradientDiagnostics` record, its
+        ``untrusted_runs`` under the old key ``untrusted``. Use
+        :func:`gradient_with_diagnostics` instead.
 
     Returns
     -------
     numpy.ndarray
         Shape ``(circuit.num_parameters,)``, or ``(len(parameters),)`` in the
-        order given.
+        order given; float64, in units of the observable per radian.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On bad arguments, naming the argument.
     """
+    if info is not None:
+        warnings.warn(
+            "`info` is deprecated: use tnbp.gradient_with_diagnostics(...), which "
+            "returns (gradient, GradientDiagnostics).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if not isinstance(info, dict):
+            raise TypeError(f"`info` must be a dict, got {type(info)!r}.")
+    grad, diagnostics = gradient_with_diagnostics(
+        circuit,
+        observable,
+        method=method,
+        backend=backend,
+        initial=initial,
+        step=step,
+        sim_opts=sim_opts,
+        parameters=parameters,
+        cache=cache,
+    )
+    if info is not None:
+        legacy = diagnostics.to_dict()
+        legacy["untrusted"] = legacy.pop("untrusted_runs")
+        info.update(legacy)
+    return grad
+
+
+def gradient_with_diagnostics(
+    circuit: Circuit,
+    observable,
+    *,
+    method: str = "parameter_shift",
+    backend: str = "dense",
+    initial: str | None = None,
+    step: float = 1e-4,
+    sim_opts: dict | None = None,
+    parameters=None,
+    cache: TreeCache | None = None,
+) -> tuple[np.ndarray, GradientDiagnostics]:
+    """The gradient of :func:`gradient` and the record of how it was computed.
+
+    Parameters
+    ----------
+    circuit, observable, method, backend, initial, step, sim_opts, parameters, cache
+        As in :func:`gradient`.
+
+    Returns
+    -------
+    gradient : numpy.ndarray
+        As returned by :func:`gradient`.
+    diagnostics : GradientDiagnostics
+        Simulations, contractions and tree searches run, and the worst
+        truncation met (fidelity estimate, discarded weight, untrusted runs);
+        see :class:`~tnbp.gradients.diagnostics.GradientDiagnostics` for the
+        conventions.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On bad arguments, naming the argument.
+
+    Examples
+    --------
+    >>> import tnbp
+    >>> c = tnbp.Circuit(2)
+    >>> c.ry(0.3, 0); c.cnot(0, 1)
+    >>> g, d = tnbp.gradient_with_diagnostics(c, [(1.0, "ZZ", (0, 1))], backend="mps")
+    >>> d.simulations, d.min_fidelity, d.untrusted_runs
+    (2, 1.0, 0)
+    """
+    tally = DiagnosticsTally()
+    grad = _gradient(
+        circuit,
+        observable,
+        method=method,
+        backend=backend,
+        initial=initial,
+        step=step,
+        sim_opts=sim_opts,
+        parameters=parameters,
+        cache=cache,
+        tally=tally,
+    )
+    return grad, tally.freeze()
+
+
+def _gradient(
+    circuit,
+    observable,
+    *,
+    method,
+    backend,
+    initial,
+    step,
+    sim_opts,
+    parameters,
+    cache,
+    tally: DiagnosticsTally,
+) -> np.ndarray:
+    """:func:`gradient`, tallying its simulations and contractions into ``tally``."""
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
     check_method(method, backend)
@@ -140,28 +253,25 @@ def gradient(
             step=step,
             sim_opts=sim_opts,
             parameters=parameters,
-            info=info,
             cache=cache,
+            tally=tally,
         )
     loss = observable if isinstance(observable, MSELoss) else None
     obs = as_observable(loss.observable if loss else observable, circuit.n)
 
     selection = check_parameters(parameters, circuit.num_parameters)
     wanted = range(circuit.num_parameters) if selection is None else selection
-    info = {} if info is None else info
-    info.update(
-        simulations=0,
-        contractions=0,
-        tree_searches=0,
-        min_fidelity=1.0,
-        max_discarded_weight=0.0,
-        untrusted=0,
-    )
     if backend == "tn":
         run = tn_autodiff if method == "autodiff" else tn_gradient
         with blas_threads_limit(1):  # many small matrix products
             grad, value = run(
-                circuit, obs, initial, method=method, step=step, cache=cache, info=info
+                circuit,
+                obs,
+                initial,
+                method=method,
+                step=step,
+                cache=cache,
+                tally=tally,
             )
     else:
         grad, value = np.zeros(circuit.num_parameters), obs.constant
@@ -176,7 +286,7 @@ def gradient(
                 opts,
                 step,
                 set(wanted),
-                info,
+                tally,
                 need_value=loss is not None,
             )
             grad += g
@@ -186,17 +296,7 @@ def gradient(
     return grad if selection is None else grad[list(selection)]
 
 
-def _note(info: dict, st) -> None:
-    """Count a simulation and carry its truncation diagnostics into ``info``."""
-    info["simulations"] += 1
-    info["min_fidelity"] = min(info["min_fidelity"], st.fidelity_estimate)
-    info["max_discarded_weight"] = max(
-        info["max_discarded_weight"], st.discarded_weight
-    )
-    info["untrusted"] += not st.trusted
-
-
-def _fidelity_gradient(circuit, cost, *, sim_opts, initial, info, **kw):
+def _fidelity_gradient(circuit, cost, *, sim_opts, initial, tally, **kw):
     """Chain rule :math:`\\partial F = \\mathrm{Tr}[G\\,\\partial\\rho_v]` at fixed ``G``."""
     bad = [q for q in cost.qubits if q >= circuit.n]
     if bad:
@@ -207,17 +307,15 @@ def _fidelity_gradient(circuit, cost, *, sim_opts, initial, info, **kw):
         circuit, backend=kw["backend"], initial=initial, **(sim_opts or {})
     )
     rho = state.reduced_density_matrix(cost.qubits)
-    info = {} if info is None else info
-    grad = gradient(
+    tally.add_state(state)
+    return _gradient(
         circuit,
         cost.linearized(rho),
         sim_opts=sim_opts,
         initial=initial,
-        info=info,
+        tally=tally,
         **kw,
     )
-    _note(info, state)
-    return grad
 
 
 def _plan(circuit: Circuit, obs: Observable, method: str, backend: str) -> list:
@@ -256,7 +354,7 @@ def _plan(circuit: Circuit, obs: Observable, method: str, backend: str) -> list:
 
 
 def _cone_gradient(
-    circuit, cone, obs, initial, method, opts, step, wanted, info, *, need_value
+    circuit, cone, obs, initial, method, opts, step, wanted, tally, *, need_value
 ) -> tuple[np.ndarray, float]:
     """``(d<O>/dtheta, <O> or 0)`` of ``obs`` (constant ignored) from its cone alone."""
     grad = np.zeros(circuit.num_parameters)
@@ -272,7 +370,7 @@ def _cone_gradient(
 
     def f(params):
         st = simulate(sub.bind(params), initial=start, **opts)
-        _note(info, st)
+        tally.add_state(st)
         return observable_value(st, local)
 
     if method in ("adjoint", "autodiff"):
@@ -282,7 +380,7 @@ def _cone_gradient(
                 if method == "adjoint"
                 else dense_autodiff(sub, local, start)
             )
-            info["simulations"] += 1
+            tally.simulations += 1
     else:
         # the shift only sees the terms; constants would cancel catastrophically
         # in f(+) - f(-) (1 - 1e-30 rounds to 1 for global costs at large n)

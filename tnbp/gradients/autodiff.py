@@ -130,17 +130,21 @@ def _tn_function(prog, slots):
 
 
 def tn_autodiff(
-    circuit: Circuit, obs: Observable, initial: str, *, cache, info, **_
+    circuit: Circuit, obs: Observable, initial: str, *, cache, tally, **_
 ) -> tuple[np.ndarray, float]:
-    """``(d<O>/dtheta, <O>)`` by autodiff of the batched lightcone contractions."""
+    """``(d<O>/dtheta, <O>)`` by autodiff of the batched lightcone contractions.
+
+    Contractions and path searches are counted in ``tally``
+    (a :class:`~tnbp.gradients.diagnostics.DiagnosticsTally`).
+    """
     _jax()
     cache = default_cache() if cache is None else cache
     table = GateTable(circuit)
     grad = np.zeros(circuit.num_parameters)
     value = obs.constant
     gates = circuit.gates
-    for b in buckets(circuit, obs, initial, cache, info, table):
-        info["contractions"] += len(b.coeffs)
+    for b in buckets(circuit, obs, initial, cache, tally, table):
+        tally.contractions += len(b.coeffs)
         slots = [j for j in range(b.gates.shape[1]) if (b.params[:, j] >= 0).any()]
         if not slots:  # nothing to differentiate: no compilation either
             value += float(b.coeffs @ b.program.forward(b.leaves)[0].real)

@@ -27,6 +27,7 @@ from ..models.gates import rotation_matrix
 from ..models.operators import Observable
 from ..states.tn.contraction import ContractionProgram, TreeCache, default_cache
 from ..states.tn.lightcone import GateTable, LightconeNetwork, batch_leaves
+from .diagnostics import DiagnosticsTally
 
 
 def support_groups(obs: Observable) -> dict[tuple[int, ...], list]:
@@ -69,10 +70,13 @@ def buckets(
     obs: Observable,
     initial: str,
     cache: TreeCache,
-    info: dict,
+    tally: DiagnosticsTally,
     table: GateTable,
 ) -> list[Bucket]:
-    """The terms of ``obs`` as batches of equal-structure lightcone networks."""
+    """The terms of ``obs`` as batches of equal-structure lightcone networks.
+
+    Path searches run on cache misses are counted in ``tally.tree_searches``.
+    """
     param_of = np.full(len(circuit), -1)
     param_of[circuit.parameter_gates] = np.arange(circuit.num_parameters)
     by_key: dict = {}
@@ -83,7 +87,7 @@ def buckets(
     for members in by_key.values():
         searches = cache.searches
         program = members[0][0].program(cache)
-        info["tree_searches"] += cache.searches - searches
+        tally.tree_searches += cache.searches - searches
         rows = [(net, t) for net, terms in members for t in terms]
         nets = [net for net, _ in rows]
         ops = [[t.as_dict()[q] for q in net.support] for net, t in rows]
@@ -109,17 +113,20 @@ def tn_gradient(
     method: str,
     step: float,
     cache: TreeCache | None,
-    info: dict,
+    tally: DiagnosticsTally,
 ) -> tuple[np.ndarray, float]:
-    """``(d<O>/dtheta, <O>)`` with every term contracted inside its own lightcone."""
+    """``(d<O>/dtheta, <O>)`` with every term contracted inside its own lightcone.
+
+    Contractions and path searches are counted in ``tally``.
+    """
     cache = default_cache() if cache is None else cache
     grad = np.zeros(circuit.num_parameters)
     value = obs.constant
     gates = circuit.gates
     table = GateTable(circuit)
-    for b in buckets(circuit, obs, initial, cache, info, table):
+    for b in buckets(circuit, obs, initial, cache, tally, table):
         vals, nodes = b.program.forward(b.leaves)
-        info["contractions"] += len(b.coeffs)
+        tally.contractions += len(b.coeffs)
         value += float(b.coeffs @ vals.real)
         if method == "adjoint":
             env = b.program.environments(nodes)
@@ -151,6 +158,6 @@ def tn_gradient(
                 moved[bra][rows] = moved[ket][rows].conj()
                 v = b.program.forward(moved, reuse=nodes, changed=(ket, bra))[0]
                 diff += sign * v.real[rows]
-            info["contractions"] += 2 * rows.size
+            tally.contractions += 2 * rows.size
             np.add.at(grad, b.params[rows, j], b.coeffs[rows] * scale * diff)
     return grad, value

@@ -109,16 +109,28 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
 def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
     """QBM derivative variances (visible and hidden terms, infinity-norm) vs hidden units.
 
-    Expects the columns written by ``studies/qbm_hidden_units.py``.
+    Expects the columns written by ``studies/qbm_hidden_units.py``: each
+    variance column with its standard error (``variance_visible`` with
+    ``variance_se_visible``, ``variance_hidden`` with ``variance_se_hidden``,
+    ``inf_norm_variance`` with ``inf_norm_variance_se``), drawn as error bars.
+
+    Raises
+    ------
+    ValueError
+        If a variance or its standard-error column is missing (a renamed
+        column must not silently drop the error bars).
     """
+    curves = (
+        ("variance_visible", "variance_se_visible", "terms on visible qubits"),
+        ("variance_hidden", "variance_se_hidden", "terms touching hidden qubits"),
+        ("inf_norm_variance", "inf_norm_variance_se", r"$\|\nabla\|_\infty$"),
+    )
+    missing = [c for col, se, _ in curves for c in (col, se) if c not in df]
+    if missing:
+        raise ValueError(f"`df` lacks the column(s) {missing}.")
     fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
-    for col, label in (
-        ("variance_visible", "terms on visible qubits"),
-        ("variance_hidden", "terms touching hidden qubits"),
-        ("inf_norm_variance", r"$\|\nabla\|_\infty$"),
-    ):
-        err = df.get(col.replace("variance", "variance_se"))
-        ax.errorbar(df.n_hidden, df[col], yerr=err, fmt="o-", capsize=3, label=label)
+    for col, se, label in curves:
+        ax.errorbar(df.n_hidden, df[col], yerr=df[se], fmt="o-", capsize=3, label=label)
     ax.set_yscale("log")
     ax.set(
         xlabel="hidden qubits",

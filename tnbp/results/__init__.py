@@ -1,16 +1,21 @@
-"""Results: where finished rows of studies and ensembles are kept.
+"""Results: where finished rows of studies and ensembles are kept, and their table schemas.
 
 :class:`ResultStore` keeps one row per finished task in SQLite, keyed by every
 parameter, with provenance; :func:`run_sweep` evaluates a function over
-parameter points into a store, resuming where it stopped.
+parameter points into a store, resuming where it stopped; :data:`TABLES`
+defines the columns of every public table once.
 """
 
+from .schema import TABLES, Column, TableSchema
 from .store import PROVENANCE_COLUMNS, ResultStore, git_commit, read_table, task_key
 from .sweep import run_sweep
 
 __all__ = [
     "PROVENANCE_COLUMNS",
+    "TABLES",
+    "Column",
     "ResultStore",
+    "TableSchema",
     "git_commit",
     "read_table",
     "run_sweep",

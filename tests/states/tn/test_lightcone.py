@@ -316,21 +316,19 @@ def test_gradient_trees_are_searched_once_per_structure():
     obs = observables.local_cost(range(n))
     for seed in range(4):
         circ = ansatz.hardware_efficient(n, 3, pattern="brick", seed=seed)
-        info = {}
-        g = tnbp.gradient(
+        g, diagnostics = tnbp.gradient_with_diagnostics(
             circ,
             obs,
             method="adjoint",
             backend="tn",
             initial=initial,
             cache=cache,
-            info=info,
         )
         if seed == 0:
             searches = cache.searches
-            assert info["tree_searches"] == searches > 0
+            assert diagnostics.tree_searches == searches > 0
         else:
-            assert info["tree_searches"] == 0 and cache.searches == searches
+            assert diagnostics.tree_searches == 0 and cache.searches == searches
         ref = tnbp.gradient(circ, obs, method="adjoint", initial=initial)
         assert_allclose(g, ref, atol=ATOL)
     assert cache.hits >= 3 * searches and len(cache) == searches
@@ -345,17 +343,15 @@ def test_bulk_terms_share_trees():
     n = 30
     circ = ansatz.hardware_efficient(n, 3, pattern="brick", seed=0)
     cache = TreeCache()
-    info = {}
-    tnbp.gradient(
+    _, diagnostics = tnbp.gradient_with_diagnostics(
         circ,
         observables.local_cost(range(n)),
         method="adjoint",
         backend="tn",
         cache=cache,
-        info=info,
     )
-    assert info["contractions"] == n
-    assert 2 <= info["tree_searches"] == cache.searches <= 8
+    assert diagnostics.contractions == n
+    assert 2 <= diagnostics.tree_searches == cache.searches <= 8
     # expectations on a TNState draw from the same kind of cache
     st = TNState(circ, "0" * n, cache=TreeCache())
     for i in range(8, 22):

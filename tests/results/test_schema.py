@@ -1,0 +1,138 @@
+"""Every public table has the columns its schema pins, in order, with the schema's dtypes.
+
+The column lists below are written out literally: renaming a public column
+means editing this file, on purpose.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tnbp
+from tnbp import ansatz, observables
+from tnbp.results.schema import TABLES, Column, TableSchema
+
+PINNED = {
+    "gradient_variance": [
+        "n",
+        "parameter",
+        "mean",
+        "variance",
+        "variance_se",
+        "samples",
+        "variance_ess",
+        "variance_reliable",
+        "inf_norm_mean",
+        "inf_norm_variance",
+        "inf_norm_variance_se",
+        "min_fidelity",
+        "max_discarded_weight",
+        "untrusted_runs",
+        "method",
+        "backend",
+        "estimator",
+        "seed",
+    ],
+    "qbm_gradient_variance": [
+        "n_hidden",
+        "group",
+        "mean",
+        "variance",
+        "variance_se",
+        "samples",
+        "num_parameters",
+        "inf_norm_mean",
+        "inf_norm_variance",
+        "inf_norm_variance_se",
+        "method",
+        "backend",
+        "seed",
+    ],
+}
+
+
+def _local_cost(n):
+    return observables.local_cost(range(n))
+
+
+def _tables():
+    """Each public table, built on a tiny problem."""
+    return {
+        "gradient_variance": tnbp.gradient_variance(
+            ansatz.toy_perceptron,
+            [2, 3],
+            observable=_local_cost,
+            samples=4,
+            executor="serial",
+            seed=0,
+        ),
+        "qbm_gradient_variance": tnbp.qbm_gradient_variance(
+            1, [1, 2], samples=4, executor="serial", seed=0
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return _tables()
+
+
+def test_every_table_is_pinned():
+    assert set(TABLES) == set(PINNED)
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_columns_are_pinned(tables, name):
+    df = tables[name]
+    assert list(df.columns) == PINNED[name]
+    assert TABLES[name].names == PINNED[name]
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_dtypes_follow_the_schema(tables, name):
+    df = tables[name]
+    checks = {
+        "int64": pd.api.types.is_integer_dtype,
+        "float64": pd.api.types.is_float_dtype,
+        "bool": pd.api.types.is_bool_dtype,
+        "str": pd.api.types.is_string_dtype,
+    }
+    for col in TABLES[name].columns:
+        assert checks[col.dtype](df[col.name]), (col.name, df[col.name].dtype)
+        assert col.unit and col.meaning  # every column says what it is
+
+
+def test_exact_estimator_writes_the_same_columns():
+    df = tnbp.gradient_variance(
+        ansatz.toy_perceptron,
+        [3],
+        observable=_local_cost,
+        samples=1,
+        estimator="exact",
+        executor="serial",
+    )
+    assert list(df.columns) == PINNED["gradient_variance"]
+    # not tracked by the exact moments: NaN, as the schema says
+    assert df.min_fidelity.isna().all() and df.inf_norm_mean.isna().all()
+
+
+def test_infinity_norm_error_column_is_filled(tables):
+    """The column the QBM figure's error bars read (it was renamed once, blindly)."""
+    for df in tables.values():
+        assert np.isfinite(df.inf_norm_variance_se).all()
+        assert (df.inf_norm_variance_se > 0).all()
+
+
+def test_frame_refuses_unknown_and_missing_columns():
+    schema = TableSchema(
+        "toy", "x", (Column("a", "int64", "1", "a"), Column("b", "str", "-", "b"))
+    )
+    df = schema.frame([{"b": "u", "a": 1}, {"a": 2, "b": "v"}])
+    assert list(df.columns) == ["a", "b"] and df.a.dtype == np.int64
+    with pytest.raises(ValueError, match=r"\['c'\].*\['b'\]"):
+        schema.frame([{"a": 1, "c": 2}])
+    with pytest.raises(ValueError, match="repeats"):
+        TableSchema("toy", "x", (Column("a", "int64", "1", "a"),) * 2)
+    with pytest.raises(ValueError, match="dtype"):
+        Column("a", "complex", "1", "a")
+    assert "a  int64" in str(schema) and list(schema.describe().name) == ["a", "b"]

@@ -1,0 +1,134 @@
+"""What a gradient cost and how far it can be trusted: a typed record.
+
+:func:`tnbp.gradient_with_diagnostics` returns, beside the gradient, a
+:class:`GradientDiagnostics`: how many states were simulated and networks
+contracted, how many contraction trees were searched, and the worst truncation
+met on the way (the trust model of :class:`tnbp.BondRecord`: the fidelity
+estimate :math:`\\prod_t (1 - \\epsilon_t)` and the discarded weight
+:math:`\\sum_t \\epsilon_t` of each simulated state). The computation fills one
+:class:`DiagnosticsTally`, passed explicitly down to every routine that
+simulates or contracts, and freezes it into the record at the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class GradientDiagnostics:
+    """Cost and trust of one gradient computation.
+
+    Conventions: counts are 0 when nothing of that kind ran. Dense states and
+    exact lightcone contractions (``backend="tn"``) truncate nothing, so a
+    gradient that simulated no truncated state has ``min_fidelity == 1.0`` and
+    ``max_discarded_weight == 0.0`` (the values of an exact state, also when no
+    state was simulated at all). NaN means *not tracked*: the computation
+    behind the record does not measure that quantity (the exact ensemble
+    moments of :func:`tnbp.gradient_variance` with ``estimator="exact"``
+    report truncation only through ``untrusted_runs``). Records combine with
+    :meth:`combine`, where NaN propagates.
+
+    Attributes
+    ----------
+    simulations : int
+        State simulations run (dense or MPS; one per shifted circuit for shift
+        rules, one per lightcone for an adjoint or autodiff sweep, one for the
+        visible state of a fidelity cost).
+    contractions : int
+        Lightcone networks contracted (``backend="tn"``; a batch of ``B``
+        equal-structure networks counts ``B``).
+    tree_searches : int
+        Contraction-path searches run (``backend="tn"``); 0 when every tree came
+        from the cache. Read from the cache's counter, so with one cache shared
+        by concurrent threads it also counts the other threads' searches.
+    min_fidelity : float
+        Smallest :attr:`tnbp.State.fidelity_estimate` of any simulated state,
+        in ``(0, 1]``; NaN if not tracked.
+    max_discarded_weight : float
+        Largest :attr:`tnbp.State.discarded_weight` (sum of squared discarded
+        singular values) of any simulated state, ``>= 0``; NaN if not tracked.
+    untrusted_runs : int
+        Simulated states that were not trusted (:attr:`tnbp.State.trusted` is
+        False: truncated beyond tolerance or bond saturated); 0 means every
+        run was within tolerance.
+    """
+
+    simulations: int = 0
+    contractions: int = 0
+    tree_searches: int = 0
+    min_fidelity: float = 1.0
+    max_discarded_weight: float = 0.0
+    untrusted_runs: int = 0
+
+    @property
+    def trusted(self) -> bool:
+        """Whether no simulated state was untrusted."""
+        return self.untrusted_runs == 0
+
+    def to_dict(self) -> dict:
+        """The fields as a plain dict (for tables and logs)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def combine(cls, records) -> GradientDiagnostics:
+        """One record for several computations: counts add, worst truncation wins.
+
+        Parameters
+        ----------
+        records : iterable of GradientDiagnostics
+
+        Returns
+        -------
+        GradientDiagnostics
+            Summed counts; ``min_fidelity`` the minimum and
+            ``max_discarded_weight`` the maximum over ``records`` (NaN if any
+            record has NaN there); the exact-state values for no records.
+        """
+        records = list(records)
+        if not all(isinstance(r, cls) for r in records):
+            raise TypeError("`records` must be GradientDiagnostics instances.")
+        if not records:
+            return cls()
+        return cls(
+            simulations=sum(r.simulations for r in records),
+            contractions=sum(r.contractions for r in records),
+            tree_searches=sum(r.tree_searches for r in records),
+            min_fidelity=float(np.min([r.min_fidelity for r in records])),
+            max_discarded_weight=float(
+                np.max([r.max_discarded_weight for r in records])
+            ),
+            untrusted_runs=sum(r.untrusted_runs for r in records),
+        )
+
+
+@dataclasses.dataclass
+class DiagnosticsTally:
+    """The mutable accumulator behind a :class:`GradientDiagnostics`.
+
+    One tally is created per :func:`tnbp.gradient_with_diagnostics` call and
+    passed explicitly to every routine that simulates or contracts; its fields
+    have the meanings of :class:`GradientDiagnostics`.
+    """
+
+    simulations: int = 0
+    contractions: int = 0
+    tree_searches: int = 0
+    min_fidelity: float = 1.0
+    max_discarded_weight: float = 0.0
+    untrusted_runs: int = 0
+
+    def add_state(self, state) -> None:
+        """Count one simulated state and fold in its truncation record."""
+        self.simulations += 1
+        self.min_fidelity = min(self.min_fidelity, float(state.fidelity_estimate))
+        self.max_discarded_weight = max(
+            self.max_discarded_weight, float(state.discarded_weight)
+        )
+        self.untrusted_runs += not state.trusted
+
+    def freeze(self) -> GradientDiagnostics:
+        """The record of everything tallied so far."""
+        return GradientDiagnostics(**dataclasses.asdict(self))

@@ -1,0 +1,297 @@
+"""The columns of every public table: names, dtypes, units and meanings, defined once.
+
+A :class:`TableSchema` lists a table's :class:`Column` s in order. The code
+that builds a table makes it with :meth:`TableSchema.frame`, which orders the
+columns from the schema, casts their dtypes and refuses a row with a missing or
+unknown column, so a renamed column fails loudly where it is made (and the
+column lists are pinned by ``tests/results/test_schema.py``). Study tables join
+by defining their schema here and adding it to :data:`TABLES`.
+
+``print(schema)`` or :meth:`TableSchema.describe` shows a table's columns.
+
+This module imports nothing from the rest of tnbp: it is pure data, shared by
+the ensembles that build tables and the results code that stores and reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+#: dtype kinds a column may have (``"str"``: text, pandas' string or object dtype)
+DTYPES = ("int64", "float64", "bool", "str")
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One column of a public table.
+
+    Attributes
+    ----------
+    name : str
+    dtype : {"int64", "float64", "bool", "str"}
+    unit : str
+        Physical unit, or ``"1"`` for a pure number, ``"-"`` for labels.
+    meaning : str
+        What the value is, including its convention for NaN.
+    """
+
+    name: str
+    dtype: str
+    unit: str
+    meaning: str
+
+    def __post_init__(self):
+        if self.dtype not in DTYPES:
+            raise ValueError(
+                f"`dtype` of column {self.name!r} must be one of {DTYPES}, "
+                f"got {self.dtype!r}."
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class TableSchema:
+    """The ordered columns of one public table.
+
+    Attributes
+    ----------
+    name : str
+        The function or study that writes the table.
+    rows : str
+        What one row is.
+    columns : tuple of Column
+    """
+
+    name: str
+    rows: str
+    columns: tuple[Column, ...]
+
+    def __post_init__(self):
+        names = self.names
+        if len(set(names)) != len(names):
+            raise ValueError(f"Table {self.name!r} repeats a column name: {names}.")
+
+    @property
+    def names(self) -> list[str]:
+        """Column names, in table order."""
+        return [c.name for c in self.columns]
+
+    def frame(self, records) -> pd.DataFrame:
+        """The table of ``records`` (dicts keyed by column name), in schema order.
+
+        Parameters
+        ----------
+        records : iterable of dict
+            One dict per row with exactly this schema's column names.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns in schema order, cast to the schema's dtypes.
+
+        Raises
+        ------
+        ValueError
+            If a record misses a column or has one the schema does not know.
+        """
+        records = list(records)
+        expected = set(self.names)
+        for record in records:
+            keys = set(record)
+            if keys != expected:
+                raise ValueError(
+                    f"A row of table {self.name!r} has columns "
+                    f"{sorted(keys - expected)} that the schema does not define and "
+                    f"misses {sorted(expected - keys)}."
+                )
+        df = pd.DataFrame.from_records(records, columns=self.names)
+        return df.astype({c.name: _PANDAS_DTYPE[c.dtype] for c in self.columns})
+
+    def describe(self) -> pd.DataFrame:
+        """The columns as a table: ``name, dtype, unit, meaning``."""
+        return pd.DataFrame([dataclasses.asdict(c) for c in self.columns])
+
+    def __str__(self) -> str:
+        lines = [f"{self.name}: one row per {self.rows}"]
+        width = max(len(c.name) for c in self.columns)
+        for c in self.columns:
+            lines.append(f"  {c.name:<{width}}  {c.dtype:<7}  [{c.unit}]  {c.meaning}")
+        return "\n".join(lines)
+
+
+_PANDAS_DTYPE = {"int64": "int64", "float64": "float64", "bool": "bool", "str": str}
+
+_DERIV = "(unit of C / rad)^2"
+
+#: table of :func:`tnbp.gradient_variance`
+GRADIENT_VARIANCE = TableSchema(
+    "gradient_variance",
+    "(n, parameter)",
+    (
+        Column("n", "int64", "qubits", "number of qubits"),
+        Column("parameter", "int64", "1", "parameter index (circuit order)"),
+        Column(
+            "mean",
+            "float64",
+            "unit of C / rad",
+            "sample mean of the derivative d_k C = dC/d theta_k (C: the observable "
+            "or cost); exactly 0 for estimator='exact'",
+        ),
+        Column(
+            "variance",
+            "float64",
+            _DERIV,
+            "sample variance (ddof=1) of d_k C; estimator='exact': mean over the "
+            "sampled structures of the exact variance over uniform angles",
+        ),
+        Column(
+            "variance_se",
+            "float64",
+            _DERIV,
+            "standard error of variance (sample: fourth central moment, NaN below "
+            "4 samples; exact: spread of the structures, NaN for one)",
+        ),
+        Column("samples", "int64", "1", "random instances behind the row"),
+        Column(
+            "variance_ess",
+            "float64",
+            "1",
+            "effective sample size of the variance, (sum d^2)^2 / sum d^4 (about "
+            "samples/3 for Gaussian data); NaN for estimator='exact'",
+        ),
+        Column(
+            "variance_reliable",
+            "bool",
+            "-",
+            "sample: variance_ess >= 0.1 samples; exact: no truncated structure",
+        ),
+        Column(
+            "inf_norm_mean",
+            "float64",
+            "unit of C / rad",
+            "mean over samples of max_k |d_k C| (all parameters); NaN when not "
+            "computed (inf_norm=False or estimator='exact')",
+        ),
+        Column(
+            "inf_norm_variance",
+            "float64",
+            _DERIV,
+            "sample variance (ddof=1) of max_k |d_k C|; NaN for one sample or when "
+            "not computed",
+        ),
+        Column(
+            "inf_norm_variance_se",
+            "float64",
+            _DERIV,
+            "standard error of inf_norm_variance (fourth central moment); NaN below "
+            "4 samples",
+        ),
+        Column(
+            "min_fidelity",
+            "float64",
+            "1",
+            "smallest fidelity estimate of any state simulated for the row (1.0: "
+            "no truncation); NaN when not tracked (estimator='exact')",
+        ),
+        Column(
+            "max_discarded_weight",
+            "float64",
+            "1",
+            "largest discarded weight (sum of squared discarded singular values) of "
+            "any state simulated for the row; NaN when not tracked",
+        ),
+        Column(
+            "untrusted_runs",
+            "int64",
+            "1",
+            "simulations for the row whose state was not trusted (exact: truncated "
+            "structures)",
+        ),
+        Column("method", "str", "-", "differentiation method, or 'exact'"),
+        Column("backend", "str", "-", "simulation backend"),
+        Column("estimator", "str", "-", "'sample' or 'exact'"),
+        Column(
+            "seed",
+            "str",
+            "-",
+            "root seed: the SeedSequence entropy (pass it as seed= to reproduce), "
+            "with ':k1,k2' appended if the root SeedSequence was itself spawned",
+        ),
+    ),
+)
+
+#: table of :func:`tnbp.qbm_gradient_variance`
+QBM_GRADIENT_VARIANCE = TableSchema(
+    "qbm_gradient_variance",
+    "(n_hidden, group)",
+    (
+        Column("n_hidden", "int64", "qubits", "number of hidden qubits"),
+        Column(
+            "group",
+            "str",
+            "-",
+            "'visible' (terms on visible qubits only) or 'hidden' (terms touching "
+            "a hidden qubit)",
+        ),
+        Column(
+            "mean",
+            "float64",
+            "unit of O_v",
+            "mean of d Tr(O_v rho_v) / d theta_k pooled over the group's "
+            "parameters and the samples (theta: dimensionless coefficients of H)",
+        ),
+        Column(
+            "variance",
+            "float64",
+            "(unit of O_v)^2",
+            "pooled sample variance (ddof=1) of the derivatives; NaN for one value",
+        ),
+        Column(
+            "variance_se",
+            "float64",
+            "(unit of O_v)^2",
+            "standard error of variance, treating the pooled derivatives as "
+            "independent (indicative: those of one sample are correlated)",
+        ),
+        Column("samples", "int64", "1", "random Hamiltonians behind the row"),
+        Column(
+            "num_parameters",
+            "int64",
+            "1",
+            "parameters (Hamiltonian terms) in the group",
+        ),
+        Column(
+            "inf_norm_mean",
+            "float64",
+            "unit of O_v",
+            "mean over samples of max_k |d_k Tr(O_v rho_v)| (all terms)",
+        ),
+        Column(
+            "inf_norm_variance",
+            "float64",
+            "(unit of O_v)^2",
+            "sample variance (ddof=1) of the infinity-norm; NaN for one sample",
+        ),
+        Column(
+            "inf_norm_variance_se",
+            "float64",
+            "(unit of O_v)^2",
+            "standard error of inf_norm_variance (fourth central moment); NaN "
+            "below 4 samples",
+        ),
+        Column(
+            "method", "str", "-", "QBM gradient method ('exact' or 'finite_difference')"
+        ),
+        Column("backend", "str", "-", "Gibbs-state backend"),
+        Column(
+            "seed",
+            "str",
+            "-",
+            "root seed, as in the gradient_variance table",
+        ),
+    ),
+)
+
+#: every public table, by the name of what writes it
+TABLES = {t.name: t for t in (GRADIENT_VARIANCE, QBM_GRADIENT_VARIANCE)}
