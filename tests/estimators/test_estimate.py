@@ -109,3 +109,45 @@ def test_estimate_types_round_trip():
     arr = EstimateArray([1.0, 2.0, 3.0], ("bond_saturated",), 0.5)
     assert arr[1:].caveats == ("bond_saturated",) and arr[1:].truncation_error == 0.5
     assert not arr.trusted
+
+
+def test_fidelity_error_bounds_the_change_of_any_fidelity():
+    """|F(rho, s) - F(rho', s)| <= fidelity_error(T) over random states and targets.
+
+    Pure targets: the bound T is attained (rho, rho' differing along |t>). Mixed
+    targets: T alone fails (the docstring's example), 2 sqrt(T (2 - T)) holds.
+    """
+    from tnbp.estimators.estimate import fidelity_error
+    from tnbp.models.losses import fidelity_cost
+
+    rng = np.random.default_rng(7)
+
+    def random_rho(d, rank):
+        a = rng.normal(size=(d, rank)) + 1j * rng.normal(size=(d, rank))
+        rho = a @ a.conj().T
+        return rho / np.trace(rho).real
+
+    worst_pure, worst_mixed = 0.0, 0.0
+    for _ in range(300):
+        d = 4
+        rho, other = random_rho(d, 4), random_rho(d, 4)
+        mix = rng.uniform(0, 0.2)  # nearby states: rho' = (1 - p) rho + p other
+        rho2 = (1 - mix) * rho + mix * other
+        T = 0.5 * np.abs(np.linalg.eigvalsh(rho - rho2)).sum()
+        for rank, pure in ((1, True), (int(rng.integers(2, 5)), False)):
+            cost = fidelity_cost(random_rho(d, rank), [0, 1])
+            change = abs(cost.value(rho) - cost.value(rho2))
+            bound = fidelity_error(T, pure_target=pure)
+            assert change <= bound + 1e-12, (change, bound, T, pure)
+            if pure:
+                worst_pure = max(worst_pure, change / T)
+            else:
+                worst_mixed = max(worst_mixed, change / bound)
+    assert worst_pure > 0.3  # the pure bound is not loose by orders of magnitude
+    # the docstring's example: T = 0.01 but the fidelity with I/2 moves by 0.0995
+    cost = fidelity_cost(np.eye(2) / 2, [0])
+    change = cost.value(np.diag([0.99, 0.01])) - cost.value(np.diag([1.0, 0.0]))
+    assert change == pytest.approx(2 * np.sqrt(0.495 * 0.005), rel=1e-12)
+    assert change > 0.01 and change <= fidelity_error(0.01, pure_target=False)
+    assert fidelity_error(0.0, pure_target=False) == 0.0
+    assert fidelity_error(0.9, pure_target=False) == 1.0  # capped

@@ -8,9 +8,12 @@ states :math:`\tfrac12\|\rho_v - I/D_v\|_1 \lesssim \tfrac12\sqrt{D_v/D_h}`
 
 from __future__ import annotations
 
+import numpy as np
+
+from ..limits import SPECTRUM_NOISE_FLOOR
 from ..models.losses import FidelityCost, fidelity_cost
 from ..states import spectrum
-from .estimate import Estimate, flagged
+from .estimate import Estimate, fidelity_error, flagged
 from .subsystems import check_state, check_subsystem, subsystem_spectrum
 
 
@@ -102,9 +105,9 @@ def fidelity(state, target, qubits=None) -> Estimate:
     -------
     Estimate
         :math:`F \in [0, 1]` (dimensionless), with the state's caveats and
-        ``truncation_error`` :math:`T`, the state's trace distance from the
-        exact one: a bound for a pure target (:math:`F` is then the
-        expectation of a projector), only an indication for a mixed one.
+        ``truncation_error`` bounding :math:`|F - F_{exact}|` from the state's
+        trace distance :math:`T` to the exact one: :math:`T` for a pure target,
+        :math:`2\sqrt{T(2 - T)}` for a mixed one (:func:`fidelity_error`).
 
     Raises
     ------
@@ -132,4 +135,6 @@ def fidelity(state, target, qubits=None) -> Estimate:
     cost = target if isinstance(target, FidelityCost) else fidelity_cost(target, qubits)
     check_subsystem(state, cost.qubits)
     value = cost.value(state.reduced_density_matrix(cost.qubits))
-    return flagged(state, value, state.truncation_distance)
+    rank = np.count_nonzero(np.linalg.eigvalsh(cost.target) > SPECTRUM_NOISE_FLOOR)
+    error = fidelity_error(state.truncation_distance, pure_target=rank == 1)
+    return flagged(state, value, error)

@@ -40,7 +40,14 @@ import numpy as np
 
 from ..states.record import TruncationWarning
 
-__all__ = ["Estimate", "EstimateArray", "TruncationWarning", "entropy_error", "flagged"]
+__all__ = [
+    "Estimate",
+    "EstimateArray",
+    "TruncationWarning",
+    "entropy_error",
+    "fidelity_error",
+    "flagged",
+]
 
 
 class Estimate(float):
@@ -242,3 +249,50 @@ def entropy_error(T: float, num_qubits: int, alpha: float = 1.0, purity=None) ->
             else min(num_qubits, float(np.log2(purity / low)))
         )
     return float("nan")
+
+
+def fidelity_error(T: float, *, pure_target: bool) -> float:
+    r"""Bound on the change of a fidelity with a fixed target at trace distance ``T``.
+
+    For a pure target :math:`|t\rangle`, :math:`F = \langle t|\rho|t\rangle`
+    is the expectation of a projector and moves by at most :math:`T`. For a
+    mixed target the purified distance :math:`P(\rho, \sigma) = \sqrt{1 -
+    F(\rho, \sigma)}` is a metric, and :math:`\sqrt{F(\rho, \rho')} \ge 1 - T`
+    (Fuchs-van de Graaf), so
+
+    .. math::
+
+        |F(\rho, \sigma) - F(\rho', \sigma)|
+        = |P' - P|\,(P' + P) \le 2\sqrt{T(2 - T)},
+
+    capped at 1. (:math:`T` alone is not a bound there: :math:`\rho =
+    |0\rangle\langle 0|` and :math:`\rho' = \mathrm{diag}(0.99, 0.01)` are at
+    :math:`T = 0.01`, yet their fidelities with :math:`I/2` differ by 0.0995.)
+
+    Parameters
+    ----------
+    T : float
+        Trace distance :math:`\tfrac12\|\rho - \rho'\|_1` between the exact and
+        the truncated reduced state, in ``[0, 1]``.
+    pure_target : bool
+        Whether the target :math:`\sigma` is a pure state.
+
+    Returns
+    -------
+    float
+        The bound (dimensionless, in ``[0, 1]``).
+
+    References
+    ----------
+    .. [1] M. Tomamichel, R. Colbeck and R. Renner, "Duality between smooth
+       min- and max-entropies", IEEE Trans. Inf. Theory 56, 4674 (2010),
+       arXiv:0907.5238 (the purified distance is a metric).
+    .. [2] C. A. Fuchs and J. van de Graaf, "Cryptographic distinguishability
+       measures for quantum-mechanical states", IEEE Trans. Inf. Theory 45,
+       1216 (1999), arXiv:quant-ph/9712042.
+    """
+    if T <= 0:
+        return 0.0
+    if pure_target:
+        return min(1.0, float(T))
+    return min(1.0, 2.0 * float(np.sqrt(T * (2.0 - T))))
