@@ -362,7 +362,7 @@ def check_max_bond(
 
 
 def check_density_matrix(rho, dim: int, *, name: str) -> np.ndarray:
-    """Validate a density matrix: ``dim x dim``, Hermitian, positive, unit trace.
+    r"""Validate a density matrix: ``dim x dim``, Hermitian, positive, unit trace.
 
     Parameters
     ----------
@@ -377,7 +377,7 @@ def check_density_matrix(rho, dim: int, *, name: str) -> np.ndarray:
     -------
     numpy.ndarray
         Complex, shape ``(dim, dim)``, made exactly Hermitian
-        (:math:`(\\rho + \\rho^\\dagger)/2`).
+        (:math:`(\rho + \rho^\dagger)/2`).
 
     Raises
     ------

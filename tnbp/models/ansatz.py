@@ -93,13 +93,13 @@ def hardware_efficient(
 
 
 def toy_perceptron(n: int, *, seed=None) -> Circuit:
-    """The shallow dissipative perceptron QNN of arXiv:2005.12458, Fig. 3a.
+    r"""The shallow dissipative perceptron QNN of arXiv:2005.12458, Fig. 3a.
 
     With one input and one output qubit per perceptron, each perceptron a SWAP
-    followed by :math:`R_Y(\\theta)`, the network reduces to
-    :math:`\\bigotimes_j R_Y(\\theta_j)` on :math:`|0\\cdots0\\rangle` (the toy model
-    of Cerezo et al., arXiv:2001.00550), with angles uniform in :math:`[0, 2\\pi)`.
-    Its cost gradients have variances :math:`\\frac18(\\frac38)^{n-1}` (global
+    followed by :math:`R_Y(\theta)`, the network reduces to
+    :math:`\bigotimes_j R_Y(\theta_j)` on :math:`|0\cdots0\rangle` (the toy model
+    of Cerezo et al., arXiv:2001.00550), with angles uniform in :math:`[0, 2\pi)`.
+    Its cost gradients have variances :math:`\frac18(\frac38)^{n-1}` (global
     cost) and :math:`1/(8n^2)` (local cost); see :mod:`tnbp.theory`.
 
     Parameters
@@ -162,10 +162,10 @@ def haar_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
 def two_local_terms(
     n: int, *, nearest_neighbour: bool = False
 ) -> list[tuple[str, tuple]]:
-    """The Pauli terms of the random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
+    r"""The Pauli terms of the random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
 
-    Onsite terms :math:`\\sigma_a^i` for every qubit and :math:`a \\in \\{x,y,z\\}`,
-    then offsite terms :math:`\\sigma_a^i \\sigma_b^j` for every pair ``i < j``
+    Onsite terms :math:`\sigma_a^i` for every qubit and :math:`a \in \{x,y,z\}`,
+    then offsite terms :math:`\sigma_a^i \sigma_b^j` for every pair ``i < j``
     (or only ``j = i + 1``) and all nine ``(a, b)``.
 
     Returns
@@ -192,13 +192,13 @@ def unitary_qnn(
     shuffle: bool = False,
     seed=None,
 ) -> Circuit:
-    """The unitary QNN of arXiv:2010.15968: :math:`U = \\prod_k e^{-i\\theta_k H_k}`.
+    r"""The unitary QNN of arXiv:2010.15968: :math:`U = \prod_k e^{-i\theta_k H_k}`.
 
     The generators :math:`H_k` run exhaustively over the terms of
     :func:`two_local_terms` (once per layer), with
-    :math:`\\theta_k \\sim U[0, 1)` as in the paper's Fig. 4b. Since
-    :meth:`~tnbp.Circuit.pauli_rotation` is :math:`e^{-i\\phi P/2}`, the circuit's
-    parameters are :math:`\\phi_k = 2\\theta_k`.
+    :math:`\theta_k \sim U[0, 1)` as in the paper's Fig. 4b. Since
+    :meth:`~tnbp.Circuit.pauli_rotation` is :math:`e^{-i\phi P/2}`, the circuit's
+    parameters are :math:`\phi_k = 2\theta_k`.
 
     Parameters
     ----------
@@ -233,12 +233,12 @@ def unitary_qnn(
 
 @deprecated_alias(depth="layers")
 def free_fermion_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
-    """Brickwork of number-conserving matchgates (a free-fermion circuit).
+    r"""Brickwork of number-conserving matchgates (a free-fermion circuit).
 
-    Each layer applies :math:`R_Z(\\phi_i)` on every qubit, then on each brick pair
-    :math:`e^{-i\\theta (XX + YY)/2} = R_{XX}(\\theta) R_{YY}(\\theta)` (the two
+    Each layer applies :math:`R_Z(\phi_i)` on every qubit, then on each brick pair
+    :math:`e^{-i\theta (XX + YY)/2} = R_{XX}(\theta) R_{YY}(\theta)` (the two
     commute), with independent random angles per gate. Under Jordan-Wigner this
-    is a hopping :math:`e^{-i\\theta(c_i^\\dagger c_{i+1} + h.c.)}`, so from a
+    is a hopping :math:`e^{-i\theta(c_i^\dagger c_{i+1} + h.c.)}`, so from a
     computational-basis state the output is a Gaussian state whose entanglement
     follows exactly from its correlation matrix (:mod:`tnbp.free_fermion`).
 

@@ -1,11 +1,11 @@
-"""The :class:`Circuit` model: an ordered list of gates on ``n`` qubits.
+r"""The :class:`Circuit` model: an ordered list of gates on ``n`` qubits.
 
 A circuit is pure data. Backends (:func:`tnbp.simulate`) turn it into states;
 nothing here simulates anything.
 
 Conventions: qubit 0 is the most significant tensor factor; a 2-qubit matrix
 applied to ``(i, j)`` has ``i`` as its first factor; rotations are
-:math:`e^{-i\\theta P/2}`.
+:math:`e^{-i\theta P/2}`.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class Circuit:
     def pauli_rotation(
         self, theta, pauli: str, qubits, *, trainable: bool = True
     ) -> None:
-        """Apply :math:`e^{-i\\theta P/2}` for a Pauli string on one or two qubits.
+        r"""Apply :math:`e^{-i\theta P/2}` for a Pauli string on one or two qubits.
 
         Parameters
         ----------
@@ -168,15 +168,15 @@ class Circuit:
         self._append(Gate(qubits, label, pauli=pauli, theta=theta, trainable=trainable))
 
     def rx(self, theta, q: int, *, trainable: bool = True) -> None:
-        """:math:`e^{-i\\theta X/2}` on qubit ``q``."""
+        r""":math:`e^{-i\theta X/2}` on qubit ``q``."""
         self.pauli_rotation(theta, "X", self._qubit(q, "q"), trainable=trainable)
 
     def ry(self, theta, q: int, *, trainable: bool = True) -> None:
-        """:math:`e^{-i\\theta Y/2}` on qubit ``q``."""
+        r""":math:`e^{-i\theta Y/2}` on qubit ``q``."""
         self.pauli_rotation(theta, "Y", self._qubit(q, "q"), trainable=trainable)
 
     def rz(self, theta, q: int, *, trainable: bool = True) -> None:
-        """:math:`e^{-i\\theta Z/2}` on qubit ``q``."""
+        r""":math:`e^{-i\theta Z/2}` on qubit ``q``."""
         self.pauli_rotation(theta, "Z", self._qubit(q, "q"), trainable=trainable)
 
     def _qubit(self, q, name: str) -> int:
@@ -264,11 +264,11 @@ class Circuit:
         return layers
 
     def lightcone(self, qubits) -> list[int]:
-        """Indices of the gates in the reverse lightcone of ``qubits``.
+        r"""Indices of the gates in the reverse lightcone of ``qubits``.
 
         Going backwards from the end, a gate is in the cone if it touches a qubit
         already in it, and then adds its qubits. Gates outside the cone cancel in
-        :math:`U^\\dagger O U` for any ``O`` supported on ``qubits``, so their
+        :math:`U^\dagger O U` for any ``O`` supported on ``qubits``, so their
         parameters have exactly zero gradient.
 
         Cost: proportional to the size of the cone (times a log), not to the

@@ -1,11 +1,11 @@
-"""Gates: the instructions a :class:`~tnbp.Circuit` is made of.
+r"""Gates: the instructions a :class:`~tnbp.Circuit` is made of.
 
 A gate is either a fixed unitary on one or two qubits, or a trainable (or
 fixed-angle) Pauli rotation
 
 .. math::
 
-    R_P(\\theta) = e^{-i \\theta P / 2} = \\cos(\\theta/2)\\,I - i \\sin(\\theta/2)\\,P,
+    R_P(\theta) = e^{-i \theta P / 2} = \cos(\theta/2)\,I - i \sin(\theta/2)\,P,
 
 for a Pauli string :math:`P` (so ``rx``, ``ry``, ``rz`` are the one-letter cases).
 Gates are immutable; binding new angles creates new gates.
@@ -52,14 +52,14 @@ def check_unitary(U, num_qubits: int, *, name: str = "U") -> np.ndarray:
 
 
 def rotation_matrix(pauli: str, theta: float) -> np.ndarray:
-    """Matrix of :math:`e^{-i\\theta P/2}` for a Pauli string ``pauli``."""
+    r"""Matrix of :math:`e^{-i\theta P/2}` for a Pauli string ``pauli``."""
     P = pauli_matrix(pauli)
     return np.cos(theta / 2) * np.eye(P.shape[0]) - 1j * np.sin(theta / 2) * P
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Gate:
-    """One instruction of a circuit.
+    r"""One instruction of a circuit.
 
     Attributes
     ----------
@@ -70,7 +70,7 @@ class Gate:
     matrix : numpy.ndarray or None
         The fixed unitary, or None for a rotation.
     pauli : str or None
-        The generator of a rotation :math:`e^{-i\\theta P/2}`, or None for a fixed gate.
+        The generator of a rotation :math:`e^{-i\theta P/2}`, or None for a fixed gate.
     theta : float
         The rotation angle (radians); 0 for fixed gates.
     trainable : bool

@@ -1,6 +1,6 @@
-"""Hamiltonians: real-coefficient Pauli sums, and the models of the source papers.
+r"""Hamiltonians: real-coefficient Pauli sums, and the models of the source papers.
 
-A :class:`PauliSum` is :math:`H = c_0 + \\sum_t c_t P_t` on ``n`` qubits with
+A :class:`PauliSum` is :math:`H = c_0 + \sum_t c_t P_t` on ``n`` qubits with
 real :math:`c_t` and Pauli strings :math:`P_t` on listed qubits. It is pure
 data, like a :class:`~tnbp.Circuit`; :func:`tnbp.gibbs_state` turns it into a
 thermal state.
@@ -8,13 +8,13 @@ thermal state.
 Builders (all traceless, open chains, qubit 0 first):
 
 - :func:`random_two_local`: eq. (C1) of arXiv:2010.15968,
-  :math:`H = \\sum_{i,a} J^i_a \\sigma^i_a + \\sum_{i<j}\\sum_{a,b}
-  J^{ij}_{ab}\\sigma^i_a\\sigma^j_b`, onsite :math:`J \\sim N(0, 0.01)` and
-  offsite :math:`J \\sim N(0, 1)` by default, over all pairs or neighbours;
-- :func:`xx_chain` :math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \\sum_i h_i Z_i`;
-- :func:`xxz_chain` (and :func:`heisenberg_chain`, :math:`\\Delta = 1`)
-  :math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \\Delta Z_iZ_{i+1}) + \\sum_i h_i Z_i`;
-- :func:`tfim_chain` :math:`-J\\sum_i X_iX_{i+1} - g\\sum_i Z_i` (TeNPy's
+  :math:`H = \sum_{i,a} J^i_a \sigma^i_a + \sum_{i<j}\sum_{a,b}
+  J^{ij}_{ab}\sigma^i_a\sigma^j_b`, onsite :math:`J \sim N(0, 0.01)` and
+  offsite :math:`J \sim N(0, 1)` by default, over all pairs or neighbours;
+- :func:`xx_chain` :math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \sum_i h_i Z_i`;
+- :func:`xxz_chain` (and :func:`heisenberg_chain`, :math:`\Delta = 1`)
+  :math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \Delta Z_iZ_{i+1}) + \sum_i h_i Z_i`;
+- :func:`tfim_chain` :math:`-J\sum_i X_iX_{i+1} - g\sum_i Z_i` (TeNPy's
   ``TFIChain`` convention; free fermions under Jordan-Wigner).
 """
 
@@ -31,7 +31,7 @@ from .paulis import PAULI_MATRICES, PauliTerm, pauli_matrix, pauli_term
 
 
 class PauliSum:
-    """A Hamiltonian :math:`H = c_0 + \\sum_t c_t P_t` with real coefficients.
+    r"""A Hamiltonian :math:`H = c_0 + \sum_t c_t P_t` with real coefficients.
 
     Parameters
     ----------
@@ -112,7 +112,7 @@ class PauliSum:
         return self
 
     def scaled(self, factor) -> PauliSum:
-        """:math:`\\lambda H` as a new sum."""
+        r""":math:`\lambda H` as a new sum."""
         factor = check_real(factor, "factor")
         out = PauliSum(self._n)
         out._terms = [
@@ -132,7 +132,7 @@ class PauliSum:
         return out
 
     def traceless(self) -> PauliSum:
-        """:math:`H - \\mathrm{Tr}(H)/2^n`: the constant removed."""
+        r""":math:`H - \mathrm{Tr}(H)/2^n`: the constant removed."""
         out = self.simplified()
         out.constant = 0.0
         return out
@@ -184,10 +184,10 @@ class PauliSum:
         return out
 
     def to_mpo(self, *, cutoff: float = 1e-12):
-        """:math:`H` as a quimb ``MatrixProductOperator`` (1- and 2-local terms).
+        r""":math:`H` as a quimb ``MatrixProductOperator`` (1- and 2-local terms).
 
         Built by the finite-state-automaton construction: a bond carries either
-        "nothing placed yet", "term complete", or an open :math:`\\sigma^i_a`
+        "nothing placed yet", "term complete", or an open :math:`\sigma^i_a`
         waiting for its partner, then compressed.
 
         Parameters
@@ -256,7 +256,7 @@ class PauliSum:
     def norm(
         self, *, method: str = "auto", bond_dims=(8, 16, 32, 64), tol=1e-9
     ) -> float:
-        """Operator norm :math:`\\|H\\| = \\max(|E_{min}|, |E_{max}|)`.
+        r"""Operator norm :math:`\|H\| = \max(|E_{min}|, |E_{max}|)`.
 
         ``method="exact"`` diagonalizes the dense matrix; ``"dmrg"`` runs quimb's
         two-site DMRG for the ground states of :math:`+H` and :math:`-H`
@@ -289,7 +289,7 @@ class PauliSum:
         return float(max(abs(e) for e in energies))
 
     def normalized(self, **norm_opts) -> PauliSum:
-        """:math:`H / \\|H\\|` (see :meth:`norm`)."""
+        r""":math:`H / \|H\|` (see :meth:`norm`)."""
         return self.scaled(1.0 / self.norm(**norm_opts))
 
 
@@ -309,7 +309,7 @@ def _coefficients(value, size: int, name: str) -> np.ndarray:
 
 
 def xxz_chain(n: int, *, J=1.0, delta=1.0, h=0.0) -> PauliSum:
-    """:math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \\Delta Z_iZ_{i+1}) + \\sum_i h_i Z_i`.
+    r""":math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \Delta Z_iZ_{i+1}) + \sum_i h_i Z_i`.
 
     ``J`` (length ``n - 1``) and ``h`` (length ``n``) may be scalars or arrays.
     """
@@ -329,17 +329,17 @@ def xxz_chain(n: int, *, J=1.0, delta=1.0, h=0.0) -> PauliSum:
 
 
 def xx_chain(n: int, *, J=1.0, h=0.0) -> PauliSum:
-    """:math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \\sum_i h_i Z_i` (free fermions)."""
+    r""":math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \sum_i h_i Z_i` (free fermions)."""
     return xxz_chain(n, J=J, delta=0.0, h=h)
 
 
 def heisenberg_chain(n: int, *, J=1.0, h=0.0) -> PauliSum:
-    """:math:`\\sum_i J_i\\, \\vec\\sigma_i \\cdot \\vec\\sigma_{i+1} + \\sum_i h_i Z_i`."""
+    r""":math:`\sum_i J_i\, \vec\sigma_i \cdot \vec\sigma_{i+1} + \sum_i h_i Z_i`."""
     return xxz_chain(n, J=J, delta=1.0, h=h)
 
 
 def tfim_chain(n: int, *, J=1.0, g=1.0) -> PauliSum:
-    """Transverse-field Ising chain :math:`-\\sum_i J_i X_iX_{i+1} - \\sum_i g_i Z_i`."""
+    r"""Transverse-field Ising chain :math:`-\sum_i J_i X_iX_{i+1} - \sum_i g_i Z_i`."""
     n = check_int(n, "n", minimum=2)
     J = _coefficients(J, n - 1, "J")
     g = _coefficients(g, n, "g")

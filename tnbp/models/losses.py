@@ -1,6 +1,6 @@
-"""Costs that are nonlinear in the state, differentiated by the chain rule.
+r"""Costs that are nonlinear in the state, differentiated by the chain rule.
 
-- :class:`MSELoss`: :math:`\\mathcal{L} = \\tfrac12(\\langle O\\rangle - O_0)^2`
+- :class:`MSELoss`: :math:`\mathcal{L} = \tfrac12(\langle O\rangle - O_0)^2`
   (Liu, Lin and Jiang, eq. 16);
 - :class:`FidelityCost`: the Uhlmann fidelity of the visible state with a
   target (arXiv:2010.15968, Fig. 3b).
@@ -29,13 +29,13 @@ from .paulis import pauli_matrix, pauli_term
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class MSELoss:
-    """Mean-square loss :math:`\\mathcal{L} = \\tfrac12(\\langle O\\rangle - O_0)^2`.
+    r"""Mean-square loss :math:`\mathcal{L} = \tfrac12(\langle O\rangle - O_0)^2`.
 
     The training objective of Liu, Lin and Jiang, "Laziness, barren plateau,
     and noises in machine learning" (Mach. Learn.: Sci. Technol. 2024), eq. (16),
     with residual
-    :math:`\\varepsilon = \\langle O\\rangle - O_0`; its gradient is
-    :math:`\\varepsilon\\, \\partial\\langle O\\rangle`.
+    :math:`\varepsilon = \langle O\rangle - O_0`; its gradient is
+    :math:`\varepsilon\, \partial\langle O\rangle`.
     """
 
     observable: Observable
@@ -67,18 +67,18 @@ def _psd_sqrt(A: np.ndarray) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class FidelityCost:
-    """Uhlmann fidelity of the visible state with a target,
-    :math:`F(\\rho_v, \\sigma) = (\\mathrm{Tr}\\sqrt{\\sqrt\\sigma\\,\\rho_v\\sqrt\\sigma})^2`.
+    r"""Uhlmann fidelity of the visible state with a target,
+    :math:`F(\rho_v, \sigma) = (\mathrm{Tr}\sqrt{\sqrt\sigma\,\rho_v\sqrt\sigma})^2`.
 
     The cost of the unitary QNN of arXiv:2010.15968, Fig. 3b (there with a
-    thermal target). For a pure target :math:`|t\\rangle` it is
-    :math:`\\langle t|\\rho_v|t\\rangle`. Build one with :func:`fidelity_cost`.
+    thermal target). For a pure target :math:`|t\rangle` it is
+    :math:`\langle t|\rho_v|t\rangle`. Build one with :func:`fidelity_cost`.
 
-    Its derivative is linear in :math:`\\partial\\rho_v`:
-    :math:`\\partial F = \\mathrm{Tr}[G\\,\\partial\\rho_v]` with
-    :math:`G = \\sqrt F\\,\\sqrt\\sigma M^{-1/2}\\sqrt\\sigma` and
-    :math:`M = \\sqrt\\sigma\\rho_v\\sqrt\\sigma` (the derivative of
-    :math:`\\mathrm{Tr}\\sqrt M` is :math:`\\tfrac12\\mathrm{Tr}[M^{-1/2}dM]`), so a
+    Its derivative is linear in :math:`\partial\rho_v`:
+    :math:`\partial F = \mathrm{Tr}[G\,\partial\rho_v]` with
+    :math:`G = \sqrt F\,\sqrt\sigma M^{-1/2}\sqrt\sigma` and
+    :math:`M = \sqrt\sigma\rho_v\sqrt\sigma` (the derivative of
+    :math:`\mathrm{Tr}\sqrt M` is :math:`\tfrac12\mathrm{Tr}[M^{-1/2}dM]`), so a
     fidelity gradient is the gradient of the observable :math:`G` at fixed
     :math:`G` (:meth:`linearized`). :math:`M^{-1/2}` is taken on the support of
     :math:`M`; that is exact when ``rank M == rank sigma`` and otherwise
@@ -89,13 +89,13 @@ class FidelityCost:
     target: np.ndarray
 
     def value(self, rho: np.ndarray) -> float:
-        """:math:`F(\\rho, \\sigma)` for a density matrix ``rho`` on :attr:`qubits`."""
+        r""":math:`F(\rho, \sigma)` for a density matrix ``rho`` on :attr:`qubits`."""
         s = _psd_sqrt(self.target)
         w, _ = _psd_eigh(s @ rho @ s)
         return float(np.sum(np.sqrt(w)) ** 2)
 
     def linearized(self, rho: np.ndarray) -> Observable:
-        """The observable :math:`G` with :math:`dF = \\mathrm{Tr}[G\\, d\\rho]` at ``rho``."""
+        r"""The observable :math:`G` with :math:`dF = \mathrm{Tr}[G\, d\rho]` at ``rho``."""
         s = _psd_sqrt(self.target)
         w, v = _psd_eigh(s @ rho @ s)
         keep = w > 0
@@ -116,7 +116,7 @@ class FidelityCost:
 
 
 def _pauli_expansion(G: np.ndarray, qubits, *, label: str) -> Observable:
-    """Hermitian ``G`` on ``qubits`` as :math:`\\sum_P \\mathrm{Tr}(GP)/2^k\\, P`."""
+    r"""Hermitian ``G`` on ``qubits`` as :math:`\sum_P \mathrm{Tr}(GP)/2^k\, P`."""
     k = len(qubits)
     terms, constant = [], 0.0
     for letters in itertools.product("IXYZ", repeat=k):

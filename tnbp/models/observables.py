@@ -1,12 +1,12 @@
-"""Cost functions of QNNs, as observables or nonlinear losses (the public ``tnbp.observables``).
+r"""Cost functions of QNNs, as observables or nonlinear losses (the public ``tnbp.observables``).
 
 Linear costs are :class:`~tnbp.models.operators.Observable` instances. The
 cost functions of dissipative perceptron QNNs (arXiv:2005.12458) have product
 targets:
 
-- global cost (its eq. 3): :math:`O^G = 1 - \\bigotimes_j |\\psi_j\\rangle\\langle\\psi_j|`;
+- global cost (its eq. 3): :math:`O^G = 1 - \bigotimes_j |\psi_j\rangle\langle\psi_j|`;
 - local cost (its eq. 4):
-  :math:`O^L = 1 - \\frac{1}{n_{out}} \\sum_j |\\psi_j\\rangle\\langle\\psi_j|_j`.
+  :math:`O^L = 1 - \frac{1}{n_{out}} \sum_j |\psi_j\rangle\langle\psi_j|_j`.
 
 Costs that are nonlinear in the state (:func:`mse_loss`, :func:`fidelity_cost`)
 come from :mod:`tnbp.models.losses`; this module gathers every cost in one
@@ -59,7 +59,7 @@ def _projectors(qubits, target, name: str):
 
 
 def global_cost(qubits, target: str | None = None) -> Observable:
-    """:math:`O^G = 1 - \\bigotimes_j |\\psi_j\\rangle\\langle\\psi_j|` (arXiv:2005.12458, eq. 3).
+    r""":math:`O^G = 1 - \bigotimes_j |\psi_j\rangle\langle\psi_j|` (arXiv:2005.12458, eq. 3).
 
     Parameters
     ----------
@@ -73,9 +73,9 @@ def global_cost(qubits, target: str | None = None) -> Observable:
 
 
 def local_cost(qubits, target: str | None = None) -> Observable:
-    """Local cost of arXiv:2005.12458, eq. 4.
+    r"""Local cost of arXiv:2005.12458, eq. 4.
 
-    :math:`O^L = 1 - \\frac{1}{n}\\sum_j |\\psi_j\\rangle\\langle\\psi_j|_j`;
+    :math:`O^L = 1 - \frac{1}{n}\sum_j |\psi_j\rangle\langle\psi_j|_j`;
     parameters as for :func:`global_cost`.
     """
     qubits, projs = _projectors(qubits, target, "target")

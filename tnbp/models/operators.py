@@ -1,6 +1,6 @@
-"""Operators that states are measured with: sums of products of one-qubit operators.
+r"""Operators that states are measured with: sums of products of one-qubit operators.
 
-An :class:`Observable` is :math:`O = c_0 + \\sum_t c_t \\bigotimes_{q \\in S_t} O^{(t)}_q`
+An :class:`Observable` is :math:`O = c_0 + \sum_t c_t \bigotimes_{q \in S_t} O^{(t)}_q`
 with real coefficients and Hermitian 2x2 factors: Pauli sums, and the cost
 functions of :mod:`tnbp.observables` (projectors onto product targets).
 
@@ -37,7 +37,7 @@ class Term:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Observable:
-    """A Hermitian observable :math:`c_0 + \\sum_t c_t \\bigotimes_q O^{(t)}_q`.
+    r"""A Hermitian observable :math:`c_0 + \sum_t c_t \bigotimes_q O^{(t)}_q`.
 
     Build one with :func:`pauli_sum` or a cost of :mod:`tnbp.observables`,
     or pass a ``[(coeff, "ZZ", (i, j)), ...]`` list wherever an observable is taken.
@@ -74,7 +74,7 @@ class Observable:
 
 
 def pauli_sum(terms, *, constant: float = 0.0, name: str = "observable") -> Observable:
-    """:math:`c_0 + \\sum_t c_t P_t` from ``[(coeff, pauli, qubits), ...]``.
+    r""":math:`c_0 + \sum_t c_t P_t` from ``[(coeff, pauli, qubits), ...]``.
 
     Each entry is parsed by :func:`~tnbp.models.paulis.pauli_term` (identity
     letters dropped, letters ordered by qubit); all-identity entries add to

@@ -69,7 +69,7 @@ def pauli_matrix(pauli: str) -> np.ndarray:
 
 
 class PauliTerm(NamedTuple):
-    """One Pauli term :math:`c\\, P` in canonical form (from :func:`pauli_term`).
+    r"""One Pauli term :math:`c\, P` in canonical form (from :func:`pauli_term`).
 
     A named tuple, so it unpacks as ``coeff, pauli, qubits``.
 
@@ -90,7 +90,7 @@ class PauliTerm(NamedTuple):
 
     @property
     def is_identity(self) -> bool:
-        """Whether the term is :math:`c\\, I` (no letter left)."""
+        r"""Whether the term is :math:`c\, I` (no letter left)."""
         return not self.pauli
 
 

@@ -1,7 +1,7 @@
-"""Quantum Boltzmann machines: trainable Hamiltonians with visible qubits (the model).
+r"""Quantum Boltzmann machines: trainable Hamiltonians with visible qubits (the model).
 
-A :class:`QBM` is :math:`H(\\theta) = \\sum_k \\theta_k P_k` with Pauli-string
-generators :math:`P_k`, an inverse temperature :math:`\\beta` and a set of
+A :class:`QBM` is :math:`H(\theta) = \sum_k \theta_k P_k` with Pauli-string
+generators :math:`P_k`, an inverse temperature :math:`\beta` and a set of
 visible qubits (arXiv:2010.15968, Sec. V). It is pure data: its Gibbs state
 comes from :func:`tnbp.gibbs_state`, and its objectives and gradients from
 :mod:`tnbp.qbm`.
@@ -17,7 +17,7 @@ from .paulis import pauli_term
 
 
 class QBM:
-    """:math:`H(\\theta) = \\sum_k \\theta_k P_k` on ``n`` qubits with visible qubits.
+    r""":math:`H(\theta) = \sum_k \theta_k P_k` on ``n`` qubits with visible qubits.
 
     Parameters
     ----------

@@ -1,26 +1,26 @@
-"""Exact simulation of matchgate (free-fermion) circuits, for large-n references.
+r"""Exact simulation of matchgate (free-fermion) circuits, for large-n references.
 
-Under the Jordan-Wigner map :math:`\\gamma_{2j} = (\\prod_{k<j} Z_k) X_j`,
-:math:`\\gamma_{2j+1} = (\\prod_{k<j} Z_k) Y_j`, the rotations
-:math:`e^{-i\\theta P/2}` with :math:`P \\in \\{Z_j, X_jX_{j+1}, Y_jY_{j+1},
-X_jY_{j+1}, Y_jX_{j+1}\\}` are exponentials of Majorana bilinears,
-:math:`P = i s\\, \\gamma_a \\gamma_b`, and act on the Majorana covariance matrix
+Under the Jordan-Wigner map :math:`\gamma_{2j} = (\prod_{k<j} Z_k) X_j`,
+:math:`\gamma_{2j+1} = (\prod_{k<j} Z_k) Y_j`, the rotations
+:math:`e^{-i\theta P/2}` with :math:`P \in \{Z_j, X_jX_{j+1}, Y_jY_{j+1},
+X_jY_{j+1}, Y_jX_{j+1}\}` are exponentials of Majorana bilinears,
+:math:`P = i s\, \gamma_a \gamma_b`, and act on the Majorana covariance matrix
 
 .. math::
 
-    \\Gamma_{kl} = \\tfrac{i}{2} \\langle [\\gamma_k, \\gamma_l] \\rangle
+    \Gamma_{kl} = \tfrac{i}{2} \langle [\gamma_k, \gamma_l] \rangle
 
-as a rotation by :math:`s\\theta` in the :math:`(a, b)` plane:
-:math:`\\Gamma \\to R \\Gamma R^T`, at :math:`O(n)` cost per gate. Computational
+as a rotation by :math:`s\theta` in the :math:`(a, b)` plane:
+:math:`\Gamma \to R \Gamma R^T`, at :math:`O(n)` cost per gate. Computational
 basis states are Gaussian, so every output state is, and its entanglement
-follows from :math:`\\Gamma`: a contiguous block whose restricted covariance has
-eigenvalues :math:`\\pm i \\nu_k` has entropy
-:math:`\\sum_k H_2\\big((1 + \\nu_k)/2\\big)` bits.
+follows from :math:`\Gamma`: a contiguous block whose restricted covariance has
+eigenvalues :math:`\pm i \nu_k` has entropy
+:math:`\sum_k H_2\big((1 + \nu_k)/2\big)` bits.
 
 Thermal states of quadratic Hamiltonians
-:math:`H = \\tfrac{i}{4} \\sum_{kl} A_{kl} \\gamma_k \\gamma_l` (``A`` real
+:math:`H = \tfrac{i}{4} \sum_{kl} A_{kl} \gamma_k \gamma_l` (``A`` real
 antisymmetric, built from Pauli terms by :func:`majorana_hamiltonian`) are
-Gaussian too: :func:`thermal_covariance` gives their :math:`\\Gamma`, which the
+Gaussian too: :func:`thermal_covariance` gives their :math:`\Gamma`, which the
 block functions above read, and :func:`thermal_log_partition`,
 :func:`thermal_energy` and :func:`thermal_entropy` give the whole-chain
 thermodynamics from the spectrum of :math:`iA`.
@@ -71,7 +71,7 @@ def _majorana_pair(pauli: str, qubits: tuple[int, ...]):
 
 
 def initial_covariance(bits: str) -> np.ndarray:
-    """Covariance matrix of ``|bits>``: :math:`\\Gamma_{2j,2j+1} = -\\langle Z_j \\rangle`."""
+    r"""Covariance matrix of ``|bits>``: :math:`\Gamma_{2j,2j+1} = -\langle Z_j \rangle`."""
     n = len(bits)
     gamma = np.zeros((2 * n, 2 * n))
     for j, b in enumerate(bits):
@@ -103,7 +103,7 @@ def covariance_matrix(circuit: Circuit, initial: str | None = None) -> np.ndarra
 
 
 def block_nus(gamma: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """The :math:`\\nu_k \\in [0, 1]` of the contiguous block of sites ``start..stop-1``."""
+    r"""The :math:`\nu_k \in [0, 1]` of the contiguous block of sites ``start..stop-1``."""
     sub = gamma[2 * start : 2 * stop, 2 * start : 2 * stop]
     ev = np.linalg.eigvalsh(1j * sub)
     return np.clip(np.sort(ev)[len(ev) // 2 :], 0.0, 1.0)
@@ -119,7 +119,7 @@ def block_entropy(gamma: np.ndarray, start: int, stop: int) -> float:
 
 
 def block_purity(gamma: np.ndarray, start: int, stop: int) -> float:
-    """Purity :math:`\\prod_k (1 + \\nu_k^2)/2` of the block ``start..stop-1``."""
+    r"""Purity :math:`\prod_k (1 + \nu_k^2)/2` of the block ``start..stop-1``."""
     return float(np.prod((1 + block_nus(gamma, start, stop) ** 2) / 2))
 
 
@@ -130,12 +130,12 @@ def entropy_profile(gamma: np.ndarray) -> np.ndarray:
 
 
 def z_expectation(gamma: np.ndarray, j: int) -> float:
-    """:math:`\\langle Z_j \\rangle = -\\Gamma_{2j, 2j+1}`."""
+    r""":math:`\langle Z_j \rangle = -\Gamma_{2j, 2j+1}`."""
     return float(-gamma[2 * j, 2 * j + 1])
 
 
 def zz_expectation(gamma: np.ndarray, i: int, j: int) -> float:
-    """:math:`\\langle Z_i Z_j \\rangle` for ``i != j`` by Wick's theorem."""
+    r""":math:`\langle Z_i Z_j \rangle` for ``i != j`` by Wick's theorem."""
     a, b, c, d = 2 * i, 2 * i + 1, 2 * j, 2 * j + 1
     g = -1j * gamma  # <gamma_k gamma_l> for k != l
     four = g[a, b] * g[c, d] - g[a, c] * g[b, d] + g[a, d] * g[b, c]
@@ -171,11 +171,11 @@ def _term_bilinear(term, n: int):
 
 
 def majorana_hamiltonian(terms, n: int) -> np.ndarray:
-    """The Majorana matrix ``A`` of a quadratic (matchgate) Hamiltonian.
+    r"""The Majorana matrix ``A`` of a quadratic (matchgate) Hamiltonian.
 
-    Writes :math:`H = \\sum_t c_t P_t` as
-    :math:`H = \\tfrac{i}{4} \\sum_{kl} A_{kl} \\gamma_k \\gamma_l` with ``A``
-    real antisymmetric: a term :math:`c P` with :math:`P = i s \\gamma_a \\gamma_b`
+    Writes :math:`H = \sum_t c_t P_t` as
+    :math:`H = \tfrac{i}{4} \sum_{kl} A_{kl} \gamma_k \gamma_l` with ``A``
+    real antisymmetric: a term :math:`c P` with :math:`P = i s \gamma_a \gamma_b`
     (see the module docstring) adds :math:`A_{ab} = 2 s c`, :math:`A_{ba} = -2 s c`.
     Repeated terms accumulate.
 
@@ -244,26 +244,26 @@ def _single_particle_energies(A) -> np.ndarray:
 
 
 def thermal_covariance(A, beta) -> np.ndarray:
-    """Covariance matrix of the Gibbs state :math:`e^{-\\beta H}/Z`.
+    r"""Covariance matrix of the Gibbs state :math:`e^{-\beta H}/Z`.
 
     A real orthogonal ``O`` brings ``A`` to
-    :math:`O A O^T = \\bigoplus_k \\begin{pmatrix} 0 & \\epsilon_k \\\\
-    -\\epsilon_k & 0 \\end{pmatrix}`, :math:`\\epsilon_k \\ge 0` (the
-    :math:`\\pm\\epsilon_k` are the eigenvalues of the Hermitian :math:`iA`).
-    With :math:`c = O\\gamma`,
-    :math:`H = \\sum_k \\tfrac{\\epsilon_k}{2}\\, i c_{2k} c_{2k+1}`, a sum of
-    commuting terms with eigenvalues :math:`\\pm\\epsilon_k/2`, so
-    :math:`\\langle i c_{2k} c_{2k+1} \\rangle = -\\tanh(\\beta\\epsilon_k/2)`.
+    :math:`O A O^T = \bigoplus_k \begin{pmatrix} 0 & \epsilon_k \\
+    -\epsilon_k & 0 \end{pmatrix}`, :math:`\epsilon_k \ge 0` (the
+    :math:`\pm\epsilon_k` are the eigenvalues of the Hermitian :math:`iA`).
+    With :math:`c = O\gamma`,
+    :math:`H = \sum_k \tfrac{\epsilon_k}{2}\, i c_{2k} c_{2k+1}`, a sum of
+    commuting terms with eigenvalues :math:`\pm\epsilon_k/2`, so
+    :math:`\langle i c_{2k} c_{2k+1} \rangle = -\tanh(\beta\epsilon_k/2)`.
     Rotating back,
 
     .. math::
 
-        \\Gamma = i \\tanh\\!\\big(\\tfrac{\\beta}{2}\\, iA\\big),
+        \Gamma = i \tanh\!\big(\tfrac{\beta}{2}\, iA\big),
 
-    computed from the eigendecomposition of :math:`iA`. So :math:`\\Gamma = 0`
-    at ``beta = 0`` and :math:`\\Gamma \\to i\\,\\mathrm{sign}(iA)` (the ground
+    computed from the eigendecomposition of :math:`iA`. So :math:`\Gamma = 0`
+    at ``beta = 0`` and :math:`\Gamma \to i\,\mathrm{sign}(iA)` (the ground
     state, if there is no zero mode) as ``beta -> inf``; for ``H = h Z_0``,
-    :math:`\\langle Z_0 \\rangle = -\\Gamma_{01} = -\\tanh(\\beta h)`.
+    :math:`\langle Z_0 \rangle = -\Gamma_{01} = -\tanh(\beta h)`.
 
     Parameters
     ----------
@@ -275,8 +275,8 @@ def thermal_covariance(A, beta) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Real antisymmetric :math:`\\Gamma_{kl} = \\tfrac{i}{2}
-        \\langle[\\gamma_k, \\gamma_l]\\rangle`, to pass to :func:`block_entropy`,
+        Real antisymmetric :math:`\Gamma_{kl} = \tfrac{i}{2}
+        \langle[\gamma_k, \gamma_l]\rangle`, to pass to :func:`block_entropy`,
         :func:`block_purity`, :func:`z_expectation`, :func:`zz_expectation`.
 
     Examples
@@ -293,12 +293,12 @@ def thermal_covariance(A, beta) -> np.ndarray:
 
 
 def thermal_log_partition(A, beta) -> float:
-    """Natural log of :math:`Z = \\mathrm{Tr}\\, e^{-\\beta H}` (no constant shift).
+    r"""Natural log of :math:`Z = \mathrm{Tr}\, e^{-\beta H}` (no constant shift).
 
-    :math:`\\ln Z = \\sum_k \\ln\\big(2\\cosh(\\beta\\epsilon_k/2)\\big)
-    = \\tfrac12 \\sum_{\\lambda \\in \\mathrm{spec}(iA)}
-    \\mathrm{logaddexp}(\\beta\\lambda/2, -\\beta\\lambda/2)`, which does not
-    overflow for large :math:`\\beta\\epsilon_k`; ``ln Z = n ln 2`` at ``beta = 0``.
+    :math:`\ln Z = \sum_k \ln\big(2\cosh(\beta\epsilon_k/2)\big)
+    = \tfrac12 \sum_{\lambda \in \mathrm{spec}(iA)}
+    \mathrm{logaddexp}(\beta\lambda/2, -\beta\lambda/2)`, which does not
+    overflow for large :math:`\beta\epsilon_k`; ``ln Z = n ln 2`` at ``beta = 0``.
 
     Parameters
     ----------
@@ -310,7 +310,7 @@ def thermal_log_partition(A, beta) -> float:
     Returns
     -------
     float
-        :math:`\\ln Z` (nats).
+        :math:`\ln Z` (nats).
 
     Examples
     --------
@@ -324,12 +324,12 @@ def thermal_log_partition(A, beta) -> float:
 
 
 def thermal_energy(A, beta) -> float:
-    """Thermal energy :math:`\\langle H \\rangle = \\mathrm{Tr}(H \\rho)`.
+    r"""Thermal energy :math:`\langle H \rangle = \mathrm{Tr}(H \rho)`.
 
-    :math:`E = -\\sum_k \\tfrac{\\epsilon_k}{2} \\tanh(\\beta\\epsilon_k/2)
-    = -\\tfrac14 \\sum_{\\lambda \\in \\mathrm{spec}(iA)} \\lambda
-    \\tanh(\\beta\\lambda/2) = -\\tfrac14 \\mathrm{Tr}(A\\Gamma)`
-    (:math:`= -\\partial_\\beta \\ln Z`); zero at ``beta = 0``.
+    :math:`E = -\sum_k \tfrac{\epsilon_k}{2} \tanh(\beta\epsilon_k/2)
+    = -\tfrac14 \sum_{\lambda \in \mathrm{spec}(iA)} \lambda
+    \tanh(\beta\lambda/2) = -\tfrac14 \mathrm{Tr}(A\Gamma)`
+    (:math:`= -\partial_\beta \ln Z`); zero at ``beta = 0``.
 
     Parameters
     ----------
@@ -341,7 +341,7 @@ def thermal_energy(A, beta) -> float:
     Returns
     -------
     float
-        :math:`\\langle H \\rangle`, in the units of the coefficients.
+        :math:`\langle H \rangle`, in the units of the coefficients.
     """
     lam = _single_particle_energies(A)
     beta = check_beta(beta)
@@ -349,12 +349,12 @@ def thermal_energy(A, beta) -> float:
 
 
 def thermal_entropy(A, beta) -> float:
-    """Von Neumann entropy (bits) of the whole-chain Gibbs state.
+    r"""Von Neumann entropy (bits) of the whole-chain Gibbs state.
 
-    Equals :math:`(\\beta E + \\ln Z)/\\ln 2`, evaluated per mode as
-    :math:`\\ln(2\\cosh x) - x\\tanh x = \\ln(1 + e^{-2x}) + 2x\\, e^{-2x}/(1 + e^{-2x})`
-    with :math:`x = \\beta\\epsilon_k/2 \\ge 0`, which avoids the cancellation
-    between :math:`\\beta E` and :math:`\\ln Z` at large ``beta``. It is ``n``
+    Equals :math:`(\beta E + \ln Z)/\ln 2`, evaluated per mode as
+    :math:`\ln(2\cosh x) - x\tanh x = \ln(1 + e^{-2x}) + 2x\, e^{-2x}/(1 + e^{-2x})`
+    with :math:`x = \beta\epsilon_k/2 \ge 0`, which avoids the cancellation
+    between :math:`\beta E` and :math:`\ln Z` at large ``beta``. It is ``n``
     at ``beta = 0`` and tends to ``log2`` of the ground-state degeneracy as
     ``beta -> inf``.
 
@@ -368,7 +368,7 @@ def thermal_entropy(A, beta) -> float:
     Returns
     -------
     float
-        :math:`S(\\rho) = -\\mathrm{Tr}\\,\\rho \\log_2 \\rho`.
+        :math:`S(\rho) = -\mathrm{Tr}\,\rho \log_2 \rho`.
     """
     lam = _single_particle_energies(A)
     x = check_beta(beta) * np.abs(lam) / 2

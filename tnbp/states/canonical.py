@@ -1,41 +1,41 @@
-"""Canonical form of an MPS of any site dimension, and the contractions estimators need.
+r"""Canonical form of an MPS of any site dimension, and the contractions estimators need.
 
 Site tensors are raw arrays of shape ``(chi_left, d, chi_right)`` (edge bonds of
-size 1). Each site index is split as :math:`d = d_\\mathrm{keep}\\, d_\\mathrm{trace}`,
+size 1). Each site index is split as :math:`d = d_\mathrm{keep}\, d_\mathrm{trace}`,
 the kept factor most significant (index ``k * d_trace + t``):
 
-* a qubit MPS: :math:`2 \\times 1` (nothing traced);
-* a purified Gibbs state: :math:`2 \\times 2`, physical qubit kept and ancilla
+* a qubit MPS: :math:`2 \times 1` (nothing traced);
+* a purified Gibbs state: :math:`2 \times 2`, physical qubit kept and ancilla
   traced, so the state described is
-  :math:`\\rho = \\mathrm{Tr}_\\mathrm{anc} |\\psi\\rangle\\langle\\psi|`;
-* the doubled operators of :mod:`tnbp.gradients.moments`: :math:`16 \\times 1`.
+  :math:`\rho = \mathrm{Tr}_\mathrm{anc} |\psi\rangle\langle\psi|`;
+* the doubled operators of :mod:`tnbp.gradients.moments`: :math:`16 \times 1`.
 
-One right-canonicalizing QR sweep (:math:`O(n \\chi^3 d)`) makes every site
-right-orthonormal, :math:`\\sum_{p, r} B_{apr} \\bar B_{bpr} = \\delta_{ab}`. The
+One right-canonicalizing QR sweep (:math:`O(n \chi^3 d)`) makes every site
+right-orthonormal, :math:`\sum_{p, r} B_{apr} \bar B_{bpr} = \delta_{ab}`. The
 gauge matrices :math:`R_i` follow from a left QR sweep, computed only as far
 as a query needs them:
 
 .. math::
 
-    |\\psi\\rangle = \\sum U_0 \\cdots U_{i-1}\\, R_i\\, B_i B_{i+1} \\cdots B_{n-1},
+    |\psi\rangle = \sum U_0 \cdots U_{i-1}\, R_i\, B_i B_{i+1} \cdots B_{n-1},
 
 with :math:`U` left-orthonormal. The Schmidt values across bond
 ``(i - 1, i)`` are the singular values of :math:`R_i`. A span of sites
-``a..b`` is then described exactly by :math:`R_a B_a \\cdots B_b` with
+``a..b`` is then described exactly by :math:`R_a B_a \cdots B_b` with
 identity environments on both sides, so expectations and reduced density
-matrices cost :math:`O((b - a + 1)\\,\\chi^3)` whatever ``n`` is. The traced
+matrices cost :math:`O((b - a + 1)\,\chi^3)` whatever ``n`` is. The traced
 factor is summed over at every site, the kept factor only outside the chosen
 set.
 
 Reduced density matrices are contracted by one of two strategies, whichever
 holds fewer entries at once: ``"ket"`` contracts the span's ket tensors with
-every site index open (:math:`\\chi_a \\chi_b\\, d^{\\,b-a+1}` entries, best for
+every site index open (:math:`\chi_a \chi_b\, d^{\,b-a+1}` entries, best for
 contiguous sets), ``"env"`` grows bra-ket environments from both ends with
 only the kept factors of the chosen sites open
-(:math:`\\chi^2 d_\\mathrm{keep}^{2m}` entries, best for scattered sets).
+(:math:`\chi^2 d_\mathrm{keep}^{2m}` entries, best for scattered sets).
 
 :func:`pair` contracts two MPS with the same site dimensions through their
-transfer matrices, conjugated (:math:`\\langle a | b \\rangle`) or bilinear.
+transfer matrices, conjugated (:math:`\langle a | b \rangle`) or bilinear.
 
 Array operations go through autoray, so any array library quimb holds the
 tensors in works; every engine call runs under a BLAS thread limit (one thread
@@ -78,7 +78,7 @@ def _limited(method):
 
 
 class CanonicalMPS:
-    """A normalized MPS in right-canonical form, for any site dimension.
+    r"""A normalized MPS in right-canonical form, for any site dimension.
 
     Build it with :meth:`from_arrays`; the constructor takes tensors that are
     already right-orthonormal and normalized.
@@ -91,7 +91,7 @@ class CanonicalMPS:
     norm : float
         Norm of the MPS before normalization.
     traced_dim : int, optional
-        :math:`d_\\mathrm{trace}`, the dimension of the traced (least
+        :math:`d_\mathrm{trace}`, the dimension of the traced (least
         significant) factor of every site; it must divide ``d``.
     blas_threads : int or None, optional
         BLAS threads for the engine's contractions (None: leave BLAS alone).
@@ -101,12 +101,12 @@ class CanonicalMPS:
     B : list of arrays
     norm : float
     kept_dim, traced_dim : int
-        :math:`d_\\mathrm{keep}` and :math:`d_\\mathrm{trace}`.
+        :math:`d_\mathrm{keep}` and :math:`d_\mathrm{trace}`.
     blas_threads : int or None
 
     Examples
     --------
-    The Bell state :math:`|00\\rangle + |11\\rangle` (unnormalized):
+    The Bell state :math:`|00\rangle + |11\rangle` (unnormalized):
 
     >>> import numpy as np
     >>> A = np.zeros((1, 2, 2)); A[0, 0, 0] = A[0, 1, 1] = 1
@@ -253,7 +253,7 @@ class CanonicalMPS:
     # ----------------------------------------------------------- expectations
     @_limited
     def expectation(self, ops: dict) -> complex:
-        """:math:`\\mathrm{Tr}[\\rho \\bigotimes_q O_q]` for operators on kept factors.
+        r""":math:`\mathrm{Tr}[\rho \bigotimes_q O_q]` for operators on kept factors.
 
         Parameters
         ----------
@@ -288,7 +288,7 @@ class CanonicalMPS:
     # ----------------------------------------------------- reduced density matrix
     @_limited
     def reduced_density_matrix(self, qubits, *, method: str = "auto") -> np.ndarray:
-        """:math:`\\rho_A` of the kept factors of the distinct sites ``qubits``.
+        r""":math:`\rho_A` of the kept factors of the distinct sites ``qubits``.
 
         The traced factor is traced out everywhere, the kept factor outside
         ``qubits``.
@@ -449,16 +449,16 @@ def _step(env, top, bottom):
 
 
 def pair(bra, ket, *, conjugate: bool = True) -> complex:
-    """Contract two MPS site by site through their transfer matrices.
+    r"""Contract two MPS site by site through their transfer matrices.
 
     .. math::
 
-        \\langle a | b \\rangle = \\sum_{s_0 \\ldots s_{n-1}}
-        \\overline{a_{s_0 \\ldots s_{n-1}}}\\, b_{s_0 \\ldots s_{n-1}}
-        \\quad\\text{or, bilinear,}\\quad
-        \\sum_{s} a_{s}\\, b_{s},
+        \langle a | b \rangle = \sum_{s_0 \ldots s_{n-1}}
+        \overline{a_{s_0 \ldots s_{n-1}}}\, b_{s_0 \ldots s_{n-1}}
+        \quad\text{or, bilinear,}\quad
+        \sum_{s} a_{s}\, b_{s},
 
-    in :math:`O(n \\chi^3 d)`.
+    in :math:`O(n \chi^3 d)`.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Matrix-product-state backend with a full bond and truncation record.
+r"""Matrix-product-state backend with a full bond and truncation record.
 
 Gates are applied by quimb's MPS machinery (``MatrixProductState.gate_`` with
 ``contract="auto-mps"``: distant qubits are swapped together, gated, and
@@ -9,8 +9,8 @@ whose squared sum is below ``cutoff`` times the total are dropped
 
 The state is never renormalized during the run, so the squared norm at the
 orthogonality centre after each two-qubit gate gives that gate's discarded
-weight :math:`\\epsilon_t = 1 - \\|\\psi_t\\|^2 / \\|\\psi_{t-1}\\|^2`; the record
-holds :math:`\\sum_t \\epsilon_t` and :math:`F = \\prod_t (1 - \\epsilon_t)`.
+weight :math:`\epsilon_t = 1 - \|\psi_t\|^2 / \|\psi_{t-1}\|^2`; the record
+holds :math:`\sum_t \epsilon_t` and :math:`F = \prod_t (1 - \epsilon_t)`.
 Estimates always use the normalized state.
 
 Threads: at the bond dimensions typical here (chi <~ 256) each gate is a

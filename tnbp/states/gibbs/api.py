@@ -1,33 +1,33 @@
-"""Gibbs states :math:`\\rho = e^{-\\beta H}/Z` of 2-local Hamiltonians.
+r"""Gibbs states :math:`\rho = e^{-\beta H}/Z` of 2-local Hamiltonians.
 
 ``backend="dense"``
-    :math:`\\rho` from the eigendecomposition of :math:`H` (``n <= 12``).
+    :math:`\rho` from the eigendecomposition of :math:`H` (``n <= 12``).
 ``backend="mps"``
     Purification. Each site holds a physical qubit and an ancilla (dimension 4,
     physical index most significant). Start from
-    :math:`|\\Phi\\rangle = \\bigotimes_i (|00\\rangle + |11\\rangle)/\\sqrt2`, whose
+    :math:`|\Phi\rangle = \bigotimes_i (|00\rangle + |11\rangle)/\sqrt2`, whose
     physical marginal is :math:`I/2^n`, and evolve in imaginary time:
-    :math:`|\\psi\\rangle \\propto e^{-\\beta H/2}|\\Phi\\rangle` gives
-    :math:`\\rho = \\mathrm{Tr}_{anc}|\\psi\\rangle\\langle\\psi|`.
+    :math:`|\psi\rangle \propto e^{-\beta H/2}|\Phi\rangle` gives
+    :math:`\rho = \mathrm{Tr}_{anc}|\psi\rangle\langle\psi|`.
 
     Trotterization: the terms are grouped by support (onsite terms folded into a
     pair that contains their qubit; qubits in no pair get one exact gate at the
     end). Nearest-neighbour pairs are coloured into even/odd layers and each
-    step of size :math:`\\delta` is the symmetric product
-    :math:`L_1(\\delta/2) L_2(\\delta) L_1(\\delta/2)`, half-steps of adjacent
+    step of size :math:`\delta` is the symmetric product
+    :math:`L_1(\delta/2) L_2(\delta) L_1(\delta/2)`, half-steps of adjacent
     steps merged. Any other pair structure goes through an odd-even
     transposition swap network, forwards then backwards, each gate fused with
     its SWAP (:func:`tnbp.states.gibbs.trotter.evolve_swap_network`). Both are second
     order; ``order=4`` composes five of them (Suzuki). The number of steps is
-    :math:`\\lceil \\beta/(2\\,\\mathrm{dtau})\\rceil`, so the last step lands on
-    :math:`\\beta` exactly; the error of an observable is
-    :math:`O(\\beta\\,\\mathrm{dtau}^{\\mathrm{order}})`.
+    :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`, so the last step lands on
+    :math:`\beta` exactly; the error of an observable is
+    :math:`O(\beta\,\mathrm{dtau}^{\mathrm{order}})`.
 
     Truncation rule, as for circuits: after each SVD the smallest singular
     values whose squared sum is below ``cutoff`` times the total are dropped
     (quimb's ``rsum2``), then at most ``max_bond`` are kept. The discarded
     weights are recorded in the state's :class:`~tnbp.BondRecord`.
-    :math:`\\ln Z = n \\ln 2 + \\sum \\ln \\|\\psi\\|^2` over the normalization
+    :math:`\ln Z = n \ln 2 + \sum \ln \|\psi\|^2` over the normalization
     history, with each norm taken before truncation.
 """
 
@@ -62,7 +62,7 @@ def gibbs_state(
     order: int = 4,
     progbar: bool = False,
 ) -> GibbsState:
-    """The thermal state :math:`\\rho = e^{-\\beta H}/Z` of a 2-local Hamiltonian.
+    r"""The thermal state :math:`\rho = e^{-\beta H}/Z` of a 2-local Hamiltonian.
 
     Parameters
     ----------
@@ -73,13 +73,13 @@ def gibbs_state(
     backend : {"mps", "dense"}, optional
     dtau : float, optional
         Largest imaginary-time step (``"mps"``); the state evolves to
-        :math:`\\beta/2` in :math:`\\lceil \\beta/(2\\,\\mathrm{dtau})\\rceil`
+        :math:`\beta/2` in :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`
         equal steps.
     max_bond : int or None, optional
         Bond cap of the purification (``"mps"``).
     cutoff : float, optional
         Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``. It
-        accumulates over the :math:`\\sim n\\beta/\\mathrm{dtau}` SVDs of the
+        accumulates over the :math:`\sim n\beta/\mathrm{dtau}` SVDs of the
         run: at n = 40, beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave
         errors of 1e-4 in the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX
         chain, measured).

@@ -11,7 +11,7 @@ from ..base import State
 
 
 class GibbsState(State):
-    """A thermal state with its partition function and (for MPS) its record.
+    r"""A thermal state with its partition function and (for MPS) its record.
 
     Attributes
     ----------
@@ -19,7 +19,7 @@ class GibbsState(State):
     beta : float
         Inverse temperature (units of 1/energy of ``hamiltonian``).
     log_partition : float
-        :math:`\\ln \\mathrm{Tr}\\, e^{-\\beta H}` (natural log).
+        :math:`\ln \mathrm{Tr}\, e^{-\beta H}` (natural log).
     """
 
     is_pure = False
@@ -45,7 +45,7 @@ class GibbsState(State):
 
 
 def partial_trace(rho: np.ndarray, n: int, qubits) -> np.ndarray:
-    """:math:`\\mathrm{Tr}_{\\bar A}\\rho` for the listed qubits (in that order)."""
+    r""":math:`\mathrm{Tr}_{\bar A}\rho` for the listed qubits (in that order)."""
     k = len(qubits)
     t = rho.reshape((2,) * (2 * n))
     rest = [q for q in range(n) if q not in qubits]

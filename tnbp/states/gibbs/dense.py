@@ -12,7 +12,7 @@ from .base import GibbsState, partial_trace
 
 
 class DenseGibbsState(GibbsState):
-    """:math:`e^{-\\beta H}/Z` as a dense matrix (exact)."""
+    r""":math:`e^{-\beta H}/Z` as a dense matrix (exact)."""
 
     def __init__(self, hamiltonian: PauliSum, beta: float):
         w, v = np.linalg.eigh(hamiltonian.to_dense())

@@ -1,9 +1,9 @@
-"""A purified MPS under two-site updates: the engine behind ``gibbs_state(backend="mps")``.
+r"""A purified MPS under two-site updates: the engine behind ``gibbs_state(backend="mps")``.
 
 Sites are ``(chi_l, 4, chi_r)`` arrays, index ``2 p + a`` for physical ``p`` and
 ancilla ``a``. The MPS is kept in mixed canonical form with a known centre and
 unit norm; every two-site operation is one SVD, whose full norm (before
-truncation) feeds :math:`\\ln Z` and whose dropped singular values feed the
+truncation) feeds :math:`\ln Z` and whose dropped singular values feed the
 record. See :mod:`tnbp.states.gibbs.api` for the scheme and and its error model.
 """
 

@@ -1,8 +1,8 @@
-"""Gibbs states held as a purified MPS (the result of imaginary-time evolution).
+r"""Gibbs states held as a purified MPS (the result of imaginary-time evolution).
 
 Every contraction (reduced density matrices, expectations, the purification's
 Schmidt values) goes through the canonical-form engine
-:class:`~tnbp.states.canonical.CanonicalMPS` with :math:`2 \\times 2` sites,
+:class:`~tnbp.states.canonical.CanonicalMPS` with :math:`2 \times 2` sites,
 physical qubit kept and ancilla traced.
 """
 
@@ -21,12 +21,12 @@ from .purification import Purification
 
 
 class PurifiedGibbsState(GibbsState):
-    """:math:`\\rho = \\mathrm{Tr}_{anc}|\\psi\\rangle\\langle\\psi|` from a purified MPS.
+    r""":math:`\rho = \mathrm{Tr}_{anc}|\psi\rangle\langle\psi|` from a purified MPS.
 
     Attributes (beyond :class:`GibbsState`)
     ---------------------------------------
     dtau : float
-        The imaginary-time step used (:math:`\\beta/(2 \\cdot \\texttt{steps})`).
+        The imaginary-time step used (:math:`\beta/(2 \cdot \texttt{steps})`).
     order : int
         Trotter order (2 or 4).
     steps : int
@@ -76,7 +76,7 @@ class PurifiedGibbsState(GibbsState):
         return self._canonical.reduced_density_matrix(qubits)
 
     def _max_rank(self, cut: int) -> int:
-        """Purification bonds carry physical and ancilla qubits: :math:`4^{\\min(k, n-k)}`."""
+        r"""Purification bonds carry physical and ancilla qubits: :math:`4^{\min(k, n-k)}`."""
         return 4 ** min(cut, self.n - cut)
 
     def _bond_entropy(self, cut: int) -> float:

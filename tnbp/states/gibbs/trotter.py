@@ -21,12 +21,12 @@ _SWAP4 = np.eye(16).reshape(4, 4, 4, 4).transpose(1, 0, 2, 3).copy()
 
 
 def lift_one(h: np.ndarray, tau: float) -> np.ndarray:
-    """:math:`e^{-\\tau h}` of a one-qubit ``h`` on the physical index of a 4-dim site."""
+    r""":math:`e^{-\tau h}` of a one-qubit ``h`` on the physical index of a 4-dim site."""
     return np.kron(sla.expm(-tau * h), np.eye(2))
 
 
 def lift_two(h: np.ndarray, tau: float, *, swap: bool = False) -> np.ndarray:
-    """:math:`e^{-\\tau h}` of a two-qubit ``h`` on two 4-dim sites (then a SWAP if asked).
+    r""":math:`e^{-\tau h}` of a two-qubit ``h`` on two 4-dim sites (then a SWAP if asked).
 
     Returns ``G[out_i, out_j, in_i, in_j]``.
     """
