@@ -27,8 +27,22 @@ r"""Gibbs states :math:`\rho = e^{-\beta H}/Z` of 2-local Hamiltonians.
     values whose squared sum is below ``cutoff`` times the total are dropped
     (quimb's ``rsum2``), then at most ``max_bond`` are kept. The discarded
     weights are recorded in the state's :class:`~tnbp.BondRecord`.
+    Since :math:`\mathrm{Tr}_{anc}|\Phi\rangle\langle\Phi| = I/2^n`,
+    :math:`Z = 2^n \|e^{-\beta H/2}|\Phi\rangle\|^2`:
     :math:`\ln Z = n \ln 2 + \sum \ln \|\psi\|^2` over the normalization
     history, with each norm taken before truncation.
+
+References
+----------
+.. [1] F. Verstraete, J. J. Garcia-Ripoll and J. I. Cirac, "Matrix product
+   density operators: simulation of finite-temperature and dissipative
+   systems", Phys. Rev. Lett. 93, 207204 (2004), arXiv:cond-mat/0406426 (purification).
+.. [2] A. E. Feiguin and S. R. White, "Finite-temperature density matrix
+   renormalization using an enlarged Hilbert space", Phys. Rev. B 72,
+   220401(R) (2005) (ancilla imaginary-time evolution).
+.. [3] M. Suzuki, "Fractal decomposition of exponential operators with
+   applications to many-body theories and Monte Carlo simulations", Phys.
+   Lett. A 146, 319 (1990) (fourth-order composition).
 """
 
 from __future__ import annotations
@@ -71,6 +85,9 @@ def gibbs_state(
     beta : float
         Inverse temperature, >= 0, in units of 1/energy of ``H``.
     backend : {"mps", "dense"}, optional
+        ``"mps"``: purified MPS by imaginary-time evolution (default);
+        ``"dense"``: exact, up to :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS`
+        qubits (the MPS options are then ignored).
     dtau : float, optional
         Largest imaginary-time step (``"mps"``); the state evolves to
         :math:`\beta/2` in :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`
@@ -89,13 +106,15 @@ def gibbs_state(
         random XX chain); fourth order at dtau = 0.05 is both cheaper and more
         accurate there (3e-5), hence the default.
     progbar : bool, optional
+        Show a progress bar over the Trotter layers (``"mps"``).
 
     Returns
     -------
     GibbsState
-        With ``log_partition``; estimators (:func:`tnbp.expectation`,
-        :func:`tnbp.subsystem_entropy`, :func:`tnbp.purity`,
-        :func:`tnbp.trace_distance_to_maximally_mixed`,
+        :class:`DenseGibbsState` or :class:`PurifiedGibbsState`, with
+        ``log_partition`` (:math:`\ln Z`, the constant of ``H`` included);
+        estimators (:func:`tnbp.expectation`, :func:`tnbp.subsystem_entropy`,
+        :func:`tnbp.purity`, :func:`tnbp.trace_distance_to_maximally_mixed`,
         :func:`tnbp.thermal_energy`, ...) accept it.
 
     Raises
@@ -108,6 +127,18 @@ def gibbs_state(
         fewer than 2 qubits, ``beta`` is negative or not finite, ``dtau <= 0``,
         ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, ``order`` or
         ``backend`` is unknown, or ``H`` is too large for ``"dense"``.
+
+    References
+    ----------
+    .. [1] F. Verstraete, J. J. Garcia-Ripoll and J. I. Cirac, "Matrix product
+       density operators: simulation of finite-temperature and dissipative
+       systems", Phys. Rev. Lett. 93, 207204 (2004), arXiv:cond-mat/0406426.
+    .. [2] A. E. Feiguin and S. R. White, "Finite-temperature density matrix
+       renormalization using an enlarged Hilbert space", Phys. Rev. B 72,
+       220401(R) (2005).
+    .. [3] M. Suzuki, "Fractal decomposition of exponential operators with
+       applications to many-body theories and Monte Carlo simulations", Phys.
+       Lett. A 146, 319 (1990).
 
     Examples
     --------

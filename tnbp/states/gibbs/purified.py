@@ -23,13 +23,35 @@ from .purification import Purification
 class PurifiedGibbsState(GibbsState):
     r""":math:`\rho = \mathrm{Tr}_{anc}|\psi\rangle\langle\psi|` from a purified MPS.
 
-    Attributes (beyond :class:`GibbsState`)
-    ---------------------------------------
+    Built by :func:`~tnbp.states.gibbs.api.gibbs_state`; contractions go
+    through a :class:`~tnbp.states.canonical.CanonicalMPS` with the ancilla
+    traced.
+
+    Parameters
+    ----------
+    H : PauliSum
+        The Hamiltonian.
+    beta : float
+        Inverse temperature.
+    purification : Purification
+        The evolved purification (its centre is moved to site 0 here).
+    history : sequence of tuple of int
+        Bond dimensions after every Trotter layer, initial ones first.
+    dtau : float
+        The imaginary-time step used.
+    order : int
+        Trotter order (2 or 4).
+    steps : int
+        Number of Trotter steps.
+
+    Attributes
+    ----------
     dtau : float
         The imaginary-time step used (:math:`\beta/(2 \cdot \texttt{steps})`).
     order : int
         Trotter order (2 or 4).
     steps : int
+        Number of Trotter steps, :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`.
     """
 
     def __init__(
@@ -56,6 +78,7 @@ class PurifiedGibbsState(GibbsState):
 
     @property
     def record(self) -> BondRecord:
+        """The run's record: bond history and truncation of the imaginary-time evolution."""
         return self._record
 
     @property
@@ -68,10 +91,10 @@ class PurifiedGibbsState(GibbsState):
         """Site tensors ``(chi_l, 4, chi_r)``, index ``2 p + a``; site 0 is the centre."""
         return list(self._canonical.B)
 
-    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:  # noqa: D102
         return self._canonical.expectation(ops)
 
-    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:  # noqa: D102
         check_rdm_size(qubits)
         return self._canonical.reduced_density_matrix(qubits)
 
