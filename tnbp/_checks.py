@@ -18,7 +18,25 @@ from .limits import DENSITY_MATRIX_ATOL, NORMALIZATION_ATOL
 
 
 def check_opt(name: str, value, valid) -> None:
-    """Raise ``ValueError`` unless ``value`` is one of ``valid``."""
+    """Raise ``ValueError`` unless ``value`` is one of ``valid``.
+
+    The message lists the valid choices, as quimb's ``check_opt`` does.
+
+    Parameters
+    ----------
+    name : str
+        The option's name in the error message.
+    value : object
+        The value passed.
+    valid : collection
+        The valid values (sortable, for the message).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not in ``valid``: "Option `name` should be one of
+        [...], but got ...".
+    """
     if value not in valid:
         raise ValueError(
             f"Option `{name}` should be one of {sorted(valid)!r}, but got {value!r}."
@@ -62,7 +80,29 @@ def as_rng(seed, *, name: str = "seed") -> np.random.Generator:
 
 
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
-    """Return ``value`` as an int, checking its type and lower bound."""
+    """Return ``value`` as an int, checking its type and lower bound.
+
+    Parameters
+    ----------
+    value : int
+        Any integral number (``numpy.int64`` included; ``bool`` rejected).
+    name : str
+        The argument's name in error messages.
+    minimum : int, optional
+        The smallest valid value (no bound by default).
+
+    Returns
+    -------
+    int
+        ``int(value)``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (``bool`` and integral floats included).
+    ValueError
+        If ``value`` is below ``minimum``.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`{name}` must be an integer, got {value!r}.")
     value = int(value)
@@ -72,7 +112,27 @@ def check_int(value, name: str, *, minimum: int | None = None) -> int:
 
 
 def check_real(value, name: str) -> float:
-    """Return ``value`` as a finite float."""
+    """Return ``value`` as a finite float.
+
+    Parameters
+    ----------
+    value : float
+        Any real number (ints and numpy scalars included; ``bool`` rejected).
+    name : str
+        The argument's name in error messages.
+
+    Returns
+    -------
+    float
+        ``float(value)``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (``bool`` and complex included).
+    ValueError
+        If ``value`` is NaN or infinite.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a real number, got {value!r}.")
     value = float(value)
@@ -84,9 +144,32 @@ def check_real(value, name: str) -> float:
 def check_qubits(
     qubits, n: int, *, name: str = "qubits", allow_empty: bool = False
 ) -> tuple[int, ...]:
-    """Validate a qubit or collection of distinct qubits of an ``n``-qubit register.
+    """Validate a qubit or a collection of distinct qubits of an ``n``-qubit register.
 
-    Returns the qubits as a tuple of ints, in the order given.
+    Parameters
+    ----------
+    qubits : int or iterable of int
+        One qubit index, or several, in ``0..n-1``.
+    n : int
+        Number of qubits of the register.
+    name : str, optional
+        The argument's name in error messages.
+    allow_empty : bool, optional
+        Whether an empty collection is valid (default False).
+
+    Returns
+    -------
+    tuple of int
+        The qubits, in the order given.
+
+    Raises
+    ------
+    TypeError
+        If ``qubits`` is neither an integer nor an iterable of integers (strings
+        and bools are rejected).
+    ValueError
+        If ``qubits`` is empty (unless ``allow_empty``), has an index outside
+        ``0..n-1`` or repeats a qubit.
     """
     if isinstance(qubits, numbers.Integral) and not isinstance(qubits, bool):
         qubits = (qubits,)
@@ -108,7 +191,31 @@ def check_qubits(
 
 
 def check_bitstring(initial, n: int, *, name: str = "initial") -> str:
-    """Validate a computational-basis initial state written as a bitstring."""
+    r"""Validate a computational-basis initial state written as a bitstring.
+
+    Parameters
+    ----------
+    initial : str or None
+        One character ``"0"`` or ``"1"`` per qubit, qubit 0 first; None for
+        :math:`|0\cdots0\rangle`.
+    n : int
+        Number of qubits.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    str
+        The bitstring, of length ``n`` (``"0" * n`` for None).
+
+    Raises
+    ------
+    TypeError
+        If ``initial`` is neither None nor a string.
+    ValueError
+        If ``initial`` does not have ``n`` characters or has characters other
+        than ``0`` and ``1``.
+    """
     if initial is None:
         return "0" * n
     if not isinstance(initial, str):
@@ -123,7 +230,26 @@ def check_bitstring(initial, n: int, *, name: str = "initial") -> str:
 
 
 def check_alpha(alpha) -> float:
-    """Validate a Renyi order: a non-negative real number or ``inf``."""
+    r"""Validate a Renyi order: a non-negative real number or ``inf``.
+
+    Parameters
+    ----------
+    alpha : float
+        The order :math:`\alpha` of :math:`S_\alpha` (0: Hartley, 1: von
+        Neumann, ``inf``: min-entropy).
+
+    Returns
+    -------
+    float
+        ``float(alpha)``, in ``[0, inf]``.
+
+    Raises
+    ------
+    TypeError
+        If ``alpha`` is not a real number (``bool`` included).
+    ValueError
+        If ``alpha`` is negative or NaN.
+    """
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
         raise TypeError(f"`alpha` must be a real number, got {alpha!r}.")
     alpha = float(alpha)
@@ -133,7 +259,30 @@ def check_alpha(alpha) -> float:
 
 
 def check_labels(qubits, name: str, *, allow_empty: bool) -> tuple[int, ...]:
-    """Distinct non-negative qubit labels (the register size is not known yet)."""
+    """Validate distinct non-negative qubit labels (the register size is not known yet).
+
+    Parameters
+    ----------
+    qubits : iterable of int
+        The labels.
+    name : str
+        The argument's name in error messages.
+    allow_empty : bool
+        Whether an empty collection is valid.
+
+    Returns
+    -------
+    tuple of int
+        The labels, in the order given.
+
+    Raises
+    ------
+    TypeError
+        If ``qubits`` is not an iterable of integers (strings rejected).
+    ValueError
+        If ``qubits`` is empty (unless ``allow_empty``), has a negative label or
+        repeats one.
+    """
     if isinstance(qubits, (str, bytes)) or not hasattr(qubits, "__iter__"):
         raise TypeError(
             f"`{name}` must be a sequence of qubit indices, got {qubits!r}."
@@ -260,20 +409,21 @@ def check_cutoff(cutoff, *, name: str = "cutoff") -> float:
     Parameters
     ----------
     cutoff : float
-        The cutoff.
+        The cutoff (dimensionless).
     name : str, optional
         The argument's name in error messages.
 
     Returns
     -------
     float
+        ``float(cutoff)``, in ``[0, 1)``.
 
     Raises
     ------
     TypeError
         If ``cutoff`` is not a real number (``bool`` included).
     ValueError
-        If it is not in ``[0, 1)`` (NaN included).
+        If ``cutoff`` is not in ``[0, 1)`` (NaN included).
     """
     if isinstance(cutoff, bool) or not isinstance(cutoff, numbers.Real):
         raise TypeError(f"`{name}` must be a real number in [0, 1), got {cutoff!r}.")
@@ -301,13 +451,14 @@ def check_beta(beta, *, name: str = "beta") -> float:
     Returns
     -------
     float
+        ``float(beta)``, finite and ``>= 0``.
 
     Raises
     ------
     TypeError
         If ``beta`` is not a real number (``bool`` included).
     ValueError
-        If it is negative, infinite or NaN.
+        If ``beta`` is negative, infinite or NaN.
     """
     if isinstance(beta, bool) or not isinstance(beta, numbers.Real):
         raise TypeError(
@@ -338,14 +489,15 @@ def check_max_bond(
     Returns
     -------
     int, "auto" or None
+        ``max_bond``, an int converted to a Python ``int``.
 
     Raises
     ------
     TypeError
         If ``max_bond`` is of another type (floats, bools and other strings
-        included).
+        included, ``"auto"`` too unless ``allow_auto``).
     ValueError
-        If it is an int below 1.
+        If ``max_bond`` is an int below 1.
     """
     if max_bond is None or (
         allow_auto and isinstance(max_bond, str) and max_bond == "auto"
@@ -362,7 +514,7 @@ def check_max_bond(
 
 
 def check_density_matrix(rho, dim: int, *, name: str) -> np.ndarray:
-    """Validate a density matrix: ``dim x dim``, Hermitian, positive, unit trace.
+    r"""Validate a density matrix: ``dim x dim``, Hermitian, positive, unit trace.
 
     Parameters
     ----------
@@ -375,17 +527,17 @@ def check_density_matrix(rho, dim: int, *, name: str) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Complex, shape ``(dim, dim)``, made exactly Hermitian
-        (:math:`(\\rho + \\rho^\\dagger)/2`).
+    numpy.ndarray of complex128, shape (dim, dim)
+        ``rho`` made exactly Hermitian, :math:`(\rho + \rho^\dagger)/2` (a new
+        array).
 
     Raises
     ------
     TypeError
         If ``rho`` is not numeric.
     ValueError
-        If it has the wrong shape or non-finite entries, is not Hermitian or
-        has an eigenvalue below ``-DENSITY_MATRIX_ATOL``
+        If ``rho`` has the wrong shape or non-finite entries, is not Hermitian
+        or has an eigenvalue below ``-DENSITY_MATRIX_ATOL``
         (:mod:`tnbp.limits`), or its trace differs from 1 by more than
         ``NORMALIZATION_ATOL``.
     """
@@ -424,7 +576,6 @@ def deprecated_alias(**aliases: str):
 
     ``@deprecated_alias(depth="layers")`` lets ``f(..., depth=3)`` run as
     ``f(..., layers=3)`` with a ``DeprecationWarning`` naming the new keyword.
-    Passing both the old and the new name raises ``TypeError``.
 
     Parameters
     ----------
@@ -434,7 +585,19 @@ def deprecated_alias(**aliases: str):
     Returns
     -------
     callable
-        The decorator.
+        The decorator; the decorated function keeps the wrapped one's name,
+        docstring and signature (``functools.wraps``).
+
+    Raises
+    ------
+    TypeError
+        From the decorated function, when a call passes both an old name and
+        its new one.
+
+    Warns
+    -----
+    DeprecationWarning
+        From the decorated function, when a call uses an old name.
     """
 
     def decorate(func):

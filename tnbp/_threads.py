@@ -35,7 +35,19 @@ def _controller() -> ThreadpoolController:
 def blas_threads_limit(threads: int | None):
     """Context manager limiting BLAS to ``threads`` (None: leave BLAS alone).
 
-    A no-op while a :func:`blas_threads_pinned` block is open.
+    A no-op while a :func:`blas_threads_pinned` block is open. Entering costs
+    ~10 us after the first call (one shared ``ThreadpoolController``).
+
+    Parameters
+    ----------
+    threads : int or None
+        Number of BLAS threads inside the block; None changes nothing.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A ``threadpoolctl`` limiter that restores the previous limits on exit,
+        or a ``contextlib.nullcontext`` for ``threads=None`` or under a pin.
     """
     if threads is None or _pins:
         return contextlib.nullcontext()
@@ -50,6 +62,17 @@ def blas_threads_pinned(threads: int):
     after they finished: the limits are set and restored by that one thread,
     and the workers' :func:`blas_threads_limit` scopes are no-ops meanwhile.
     Nested pins keep the outer one's limit.
+
+    Parameters
+    ----------
+    threads : int
+        Number of BLAS threads for the whole block.
+
+    Yields
+    ------
+    None
+        Control returns to the block; the original limits are restored when
+        the outermost pin closes.
     """
     global _pins
     with _lock:

@@ -4,12 +4,18 @@ Every builder takes ``seed`` (None, a non-negative int, a
 ``numpy.random.SeedSequence`` or a ``numpy.random.Generator``) and is
 reproducible. Angles are drawn uniformly from ``[0, 2 pi)`` unless stated.
 Circuit depth is counted in ``layers`` by every builder (``depth=`` and
-``repetitions=`` are deprecated aliases).
+``repetitions=`` are deprecated aliases). Each builder's docstring draws its
+circuit; a two-qubit gate is drawn as two boxes joined by ``|``.
 
 References
 ----------
-- Ortiz Marrero, Kieferova, Wiebe, arXiv:2010.15968 (unitary QNN, App. C).
-- Sharma, Cerezo, Cincio, Coles, arXiv:2005.12458 (layered hardware-efficient).
+.. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+   barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968 (unitary
+   QNN, eq. 1 and App. C).
+.. [2] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+   dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+   128, 180505 (2022), arXiv:2005.12458 (toy perceptrons, Fig. 3a; layered
+   hardware-efficient ansatz, Fig. 3b).
 """
 
 from __future__ import annotations
@@ -41,7 +47,8 @@ def hardware_efficient(
     """Layered hardware-efficient ansatz.
 
     Each layer is a column of single-qubit rotations (one per letter of
-    ``rotations`` on every qubit, random angles) followed by entangling gates::
+    ``rotations`` on every qubit, random angles) followed by entangling gates
+    (``o-o``: CZ, or a CNOT with the upper qubit as control)::
 
         pattern="ladder" (every layer)      pattern="brick" (alternating)
         -R-R-o-----                          -R-R-o------R-R-----
@@ -51,26 +58,57 @@ def hardware_efficient(
         -R-R-o-o---                          -R-R-o------R-R-o---
              |                                    |
         -R-R-o-----                          -R-R-o------R-R-----
+            layer 0                              layer 0     layer 1
 
     The ladder entangles every neighbouring pair each layer; its gates commute
     (for CZ) and are emitted as even bonds then odd bonds, which keeps the
-    reverse lightcone of local observables narrow.
+    reverse lightcone of local observables narrow. The brick pattern entangles
+    the even bonds in even layers and the odd bonds in odd layers: the layered
+    hardware-efficient ansatz of Cerezo et al. that the local perceptrons of
+    Sharma et al. (Fig. 3b) map onto.
 
     Parameters
     ----------
-    n, layers : int
-        Number of qubits and of layers.
+    n : int
+        Number of qubits, ``>= 1``.
+    layers : int
+        Number of layers, ``>= 0``.
     rotations : tuple of str, optional
-        Pauli letters of the rotations per qubit per layer (default ``("Y", "Z")``).
+        Pauli letters (``"X"``, ``"Y"``, ``"Z"``) of the rotations per qubit per
+        layer, applied in this order (default ``("Y", "Z")``).
     entangler : {"cz", "cnot"}, optional
+        The entangling gate (default ``"cz"``).
     pattern : {"ladder", "brick"}, optional
-    seed : None, int, SeedSequence or Generator, optional
-        Randomness of the angles.
+        Which bonds each layer entangles (default ``"ladder"``).
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the angles (see :func:`tnbp._checks.as_rng`).
 
     Returns
     -------
     Circuit
-        ``layers * n * len(rotations)`` trainable rotations.
+        ``layers * n * len(rotations)`` trainable rotations, angles uniform in
+        ``[0, 2 pi)``, and fixed entangling gates.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer, or ``seed`` has an invalid
+        type.
+    ValueError
+        If ``n < 1``, ``layers < 0``, ``entangler``, ``pattern`` or a letter of
+        ``rotations`` is not one of the choices, or ``seed`` is negative.
+
+    References
+    ----------
+    .. [1] A. Kandala et al., "Hardware-efficient variational quantum
+       eigensolver for small molecules and quantum magnets", Nature 549, 242
+       (2017), arXiv:1704.05018.
+    .. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+       function dependent barren plateaus in shallow parametrized quantum
+       circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the layered
+       ansatz).
+    .. [3] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, arXiv:2005.12458,
+       Fig. 3b (local perceptrons mapped onto the layered ansatz).
     """
     n = check_int(n, "n", minimum=1)
     layers = check_int(layers, "layers", minimum=0)
@@ -93,26 +131,48 @@ def hardware_efficient(
 
 
 def toy_perceptron(n: int, *, seed=None) -> Circuit:
-    """The shallow dissipative perceptron QNN of arXiv:2005.12458, Fig. 3a.
+    r"""The shallow dissipative perceptron QNN of arXiv:2005.12458, Fig. 3a.
 
     With one input and one output qubit per perceptron, each perceptron a SWAP
-    followed by :math:`R_Y(\\theta)`, the network reduces to
-    :math:`\\bigotimes_j R_Y(\\theta_j)` on :math:`|0\\cdots0\\rangle` (the toy model
-    of Cerezo et al., arXiv:2001.00550), with angles uniform in :math:`[0, 2\\pi)`.
-    Its cost gradients have variances :math:`\\frac18(\\frac38)^{n-1}` (global
+    followed by :math:`R_Y(\theta)`, the network reduces to
+    :math:`\bigotimes_j R_Y(\theta_j)` on :math:`|0\cdots0\rangle` (the toy model
+    of Cerezo et al., arXiv:2001.00550), with angles uniform in :math:`[0, 2\pi)`::
+
+        |0> -RY(theta_0)-
+        |0> -RY(theta_1)-
+         ...
+        |0> -RY(theta_{n-1})-
+
+    Its cost gradients have variances :math:`\frac18(\frac38)^{n-1}` (global
     cost) and :math:`1/(8n^2)` (local cost); see :mod:`tnbp.theory`.
 
     Parameters
     ----------
     n : int
-        Number of qubits, >= 1.
-    seed : None, int, SeedSequence or Generator, optional
-        Randomness of the angles.
+        Number of qubits, ``>= 1``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the angles (see :func:`tnbp._checks.as_rng`).
 
     Returns
     -------
     Circuit
-        ``n`` trainable ``RY`` rotations.
+        ``n`` trainable ``RY`` rotations, one per qubit.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer or ``seed`` has an invalid type.
+    ValueError
+        If ``n < 1`` or ``seed`` is negative.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, Fig. 3a (the variances above are
+       quoted below it, for the costs of its eqs. 3 and 4).
+    .. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, Nat.
+       Commun. 12, 1791 (2021), arXiv:2001.00550 (the toy model).
     """
     n = check_int(n, "n", minimum=1)
     rng = as_rng(seed)
@@ -126,26 +186,45 @@ def toy_perceptron(n: int, *, seed=None) -> Circuit:
 def haar_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
     """Brickwork of Haar-random two-qubit gates (the 2-design model).
 
-    Layer ``d`` acts on pairs ``(i, i+1)`` with ``i = d mod 2, d mod 2 + 2, ...``::
+    Layer ``d`` acts on the pairs ``(i, i+1)`` with ``i = d mod 2, d mod 2 + 2,
+    ...``; every gate is drawn independently from the Haar measure on
+    :math:`U(4)`::
 
-        -U---U-
-         U-U-U-
-        -U-U---
-         ...
+        q0 -[U]-----[U]-----
+             |       |
+        q1 -[U]-[U]-[U]-[U]-
+                 |       |
+        q2 -[U]-[U]-[U]-[U]-
+             |       |
+        q3 -[U]-----[U]-----
+           d=0  d=1 d=2 d=3
 
     Parameters
     ----------
     n : int
-        Number of qubits, >= 2.
+        Number of qubits, ``>= 2``.
     layers : int
-        Number of brick layers, >= 0 (``depth=`` is a deprecated alias).
-    seed : None, int, SeedSequence or Generator, optional
+        Number of brick layers, ``>= 0`` (``depth=`` is a deprecated alias).
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness of the gates.
 
     Returns
     -------
     Circuit
         Fixed (non-trainable) gates labelled ``"HAAR"``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer, ``seed`` has an invalid type,
+        or both ``layers`` and its alias ``depth`` are given.
+    ValueError
+        If ``n < 2``, ``layers < 0`` or ``seed`` is negative.
+
+    Warns
+    -----
+    DeprecationWarning
+        When ``depth=`` is used.
     """
     from scipy.stats import unitary_group  # scipy.stats is slow to import
 
@@ -162,15 +241,45 @@ def haar_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
 def two_local_terms(
     n: int, *, nearest_neighbour: bool = False
 ) -> list[tuple[str, tuple]]:
-    """The Pauli terms of the random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
+    r"""The Pauli terms of the random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
 
-    Onsite terms :math:`\\sigma_a^i` for every qubit and :math:`a \\in \\{x,y,z\\}`,
-    then offsite terms :math:`\\sigma_a^i \\sigma_b^j` for every pair ``i < j``
-    (or only ``j = i + 1``) and all nine ``(a, b)``.
+    Onsite terms :math:`\sigma_a^i` for every qubit and :math:`a \in \{x,y,z\}`,
+    then offsite terms :math:`\sigma_a^i \sigma_b^j` for every pair ``i < j``
+    (or only ``j = i + 1``) and all nine ``(a, b)``, pairs in lexicographic
+    order.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 1``.
+    nearest_neighbour : bool, optional
+        Offsite terms on neighbouring pairs ``(i, i + 1)`` only (default: all
+        pairs).
 
     Returns
     -------
-    list of (pauli, qubits)
+    list of (str, tuple of int)
+        ``(pauli, qubits)`` pairs: ``3 n`` onsite terms, then 9 per pair
+        (``9 n (n - 1) / 2`` for all pairs, ``9 (n - 1)`` for neighbours).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       eq. (C1).
+
+    Examples
+    --------
+    >>> terms = two_local_terms(2)
+    >>> len(terms), terms[:4], terms[-1]
+    (15, [('X', (0,)), ('Y', (0,)), ('Z', (0,)), ('X', (1,))], ('ZZ', (0, 1)))
     """
     n = check_int(n, "n", minimum=1)
     terms = [(a, (i,)) for i in range(n) for a in "XYZ"]
@@ -192,32 +301,61 @@ def unitary_qnn(
     shuffle: bool = False,
     seed=None,
 ) -> Circuit:
-    """The unitary QNN of arXiv:2010.15968: :math:`U = \\prod_k e^{-i\\theta_k H_k}`.
+    r"""The unitary QNN of arXiv:2010.15968: :math:`U = \prod_k e^{-i\theta_k H_k}`.
 
     The generators :math:`H_k` run exhaustively over the terms of
     :func:`two_local_terms` (once per layer), with
-    :math:`\\theta_k \\sim U[0, 1)` as in the paper's Fig. 4b. Since
-    :meth:`~tnbp.Circuit.pauli_rotation` is :math:`e^{-i\\phi P/2}`, the circuit's
-    parameters are :math:`\\phi_k = 2\\theta_k`.
+    :math:`\theta_k \sim U[0, 1)` as in the paper's Fig. 4b. Since
+    :meth:`~tnbp.Circuit.pauli_rotation` is :math:`e^{-i\phi P/2}`, the circuit's
+    parameters are :math:`\phi_k = 2\theta_k \in [0, 2)`. For ``n = 3``, one
+    layer (each box a rotation :math:`e^{-i\theta_k H_k}`; two-qubit boxes
+    joined by ``|``)::
+
+        q0 -[X][Y][Z]-------------------[XX]..[ZZ]-[XX]..[ZZ]-------------
+                                          |     |    |     |
+        q1 ----------[X][Y][Z]----------[XX]..[ZZ]-|-----|---[XX]..[ZZ]---
+                                                     |     |   |     |
+        q2 -------------------[X][Y][Z]------------[XX]..[ZZ]-[XX]..[ZZ]---
+                    onsite terms             pair (0,1)  (0,2)     (1,2)
 
     Parameters
     ----------
     n : int
+        Number of qubits, ``>= 1``.
     nearest_neighbour : bool, optional
         Offsite terms on neighbouring pairs only (default: all pairs).
     layers : int, optional
-        How many times the whole term list is applied, >= 1
+        How many times the whole term list is applied, ``>= 1``
         (``repetitions=`` is a deprecated alias).
     shuffle : bool, optional
         Apply the terms of each layer in a random order (default: onsite
         terms, then pairs in lexicographic order).
-    seed : None, int, SeedSequence or Generator, optional
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness of the angles (and of the order, with ``shuffle``).
 
     Returns
     -------
     Circuit
         ``layers * len(two_local_terms(n))`` trainable rotations.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer, ``seed`` has an invalid type,
+        or both ``layers`` and its alias ``repetitions`` are given.
+    ValueError
+        If ``n < 1``, ``layers < 1`` or ``seed`` is negative.
+
+    Warns
+    -----
+    DeprecationWarning
+        When ``repetitions=`` is used.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968, eq. (1)
+       (the ansatz), eq. (C1) (the generators) and Fig. 4b (the angles).
     """
     layers = check_int(layers, "layers", minimum=1)
     rng = as_rng(seed)
@@ -233,14 +371,25 @@ def unitary_qnn(
 
 @deprecated_alias(depth="layers")
 def free_fermion_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
-    """Brickwork of number-conserving matchgates (a free-fermion circuit).
+    r"""Brickwork of number-conserving matchgates (a free-fermion circuit).
 
-    Each layer applies :math:`R_Z(\\phi_i)` on every qubit, then on each brick pair
-    :math:`e^{-i\\theta (XX + YY)/2} = R_{XX}(\\theta) R_{YY}(\\theta)` (the two
+    Each layer applies :math:`R_Z(\phi_i)` on every qubit, then on each brick pair
+    :math:`e^{-i\theta (XX + YY)/2} = R_{XX}(\theta) R_{YY}(\theta)` (the two
     commute), with independent random angles per gate. Under Jordan-Wigner this
-    is a hopping :math:`e^{-i\\theta(c_i^\\dagger c_{i+1} + h.c.)}`, so from a
+    is a hopping :math:`e^{-i\theta(c_i^\dagger c_{i+1} + h.c.)}`, so from a
     computational-basis state the output is a Gaussian state whose entanglement
     follows exactly from its correlation matrix (:mod:`tnbp.free_fermion`).
+    Layer ``d`` pairs the bonds ``(i, i+1)`` with ``i = d mod 2, d mod 2 + 2,
+    ...``::
+
+        q0 -RZ-[XX][YY]--RZ------------
+                |   |
+        q1 -RZ-[XX][YY]--RZ-[XX][YY]---
+                             |   |
+        q2 -RZ-[XX][YY]--RZ-[XX][YY]---
+                |   |
+        q3 -RZ-[XX][YY]--RZ------------
+              layer 0       layer 1
 
     The ``XX`` and ``YY`` rotations of a gate carry equal but separate parameters;
     the derivative with respect to the shared angle is the sum of the two entries.
@@ -248,16 +397,30 @@ def free_fermion_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
     Parameters
     ----------
     n : int
-        Number of qubits, >= 2.
+        Number of qubits, ``>= 2``.
     layers : int
-        Number of layers, >= 0 (``depth=`` is a deprecated alias).
-    seed : None, int, SeedSequence or Generator, optional
-        Randomness of the angles.
+        Number of layers, ``>= 0`` (``depth=`` is a deprecated alias).
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the angles (see :func:`tnbp._checks.as_rng`).
 
     Returns
     -------
     Circuit
-        Trainable ``RZ``, ``XX`` and ``YY`` rotations.
+        Trainable rotations, per layer ``n`` ``RZ`` then an ``XX`` and a ``YY``
+        of equal angle per brick, all angles uniform in ``[0, 2 pi)``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer, ``seed`` has an invalid type,
+        or both ``layers`` and its alias ``depth`` are given.
+    ValueError
+        If ``n < 2``, ``layers < 0`` or ``seed`` is negative.
+
+    Warns
+    -----
+    DeprecationWarning
+        When ``depth=`` is used.
     """
     n = check_int(n, "n", minimum=2)
     layers = check_int(layers, "layers", minimum=0)

@@ -1,11 +1,11 @@
-"""The :class:`Circuit` model: an ordered list of gates on ``n`` qubits.
+r"""The :class:`Circuit` model: an ordered list of gates on ``n`` qubits.
 
 A circuit is pure data. Backends (:func:`tnbp.simulate`) turn it into states;
 nothing here simulates anything.
 
 Conventions: qubit 0 is the most significant tensor factor; a 2-qubit matrix
 applied to ``(i, j)`` has ``i`` as its first factor; rotations are
-:math:`e^{-i\\theta P/2}`.
+:math:`e^{-i\theta P/2}`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,24 @@ from .paulis import PAULI_MATRICES, check_pauli
 
 
 class Circuit:
-    """A quantum circuit on ``n`` qubits.
+    """A quantum circuit on ``n`` qubits: an ordered list of :class:`~tnbp.Gate`.
+
+    Gates are appended by the builder methods (:meth:`apply`,
+    :meth:`pauli_rotation`, :meth:`rx`, :meth:`cz`, ...); rotations are
+    trainable by default, and their angles, in gate order, are
+    :attr:`parameters`.
 
     Parameters
     ----------
     n : int
-        Number of qubits.
+        Number of qubits, ``>= 1``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
 
     Examples
     --------
@@ -53,7 +65,7 @@ class Circuit:
 
     @property
     def gates(self) -> tuple[Gate, ...]:
-        """The gates in application order."""
+        """The gates in application order (a tuple of :class:`~tnbp.Gate`)."""
         return tuple(self._gates)
 
     def __len__(self) -> int:
@@ -75,7 +87,10 @@ class Circuit:
 
     @property
     def parameters(self) -> np.ndarray:
-        """1-D array of the trainable angles, in gate order (a copy)."""
+        """The trainable angles (radians) in gate order, as a new float64 array.
+
+        Shape ``(num_parameters,)``; new angles are set with :meth:`bind`.
+        """
         return np.array([g.theta for g in self._gates if g.trainable], dtype=float)
 
     @property
@@ -84,7 +99,19 @@ class Circuit:
         return [k for k, g in enumerate(self._gates) if g.trainable]
 
     def subcircuit(self, gate_indices) -> Circuit:
-        """A circuit on the same qubits with only the given gates, in their order."""
+        """A circuit on the same qubits with only the given gates, in their order.
+
+        Parameters
+        ----------
+        gate_indices : iterable of int
+            Indices into :attr:`gates` (applied in increasing order whatever the
+            order given).
+
+        Returns
+        -------
+        Circuit
+            On the same ``n`` qubits, sharing the (immutable) gates.
+        """
         new = Circuit(self._n)
         new._gates = [self._gates[k] for k in sorted(gate_indices)]
         return new
@@ -116,6 +143,13 @@ class Circuit:
         return new, labels
 
     def copy(self) -> Circuit:
+        """A shallow copy: a new circuit holding the same (immutable) gates.
+
+        Returns
+        -------
+        Circuit
+            Appending gates to it leaves this circuit unchanged.
+        """
         new = Circuit(self._n)
         new._gates = list(self._gates)
         return new
@@ -133,6 +167,16 @@ class Circuit:
             The unitary; for two qubits ``(i, j)``, ``i`` is its first factor.
         *qubits : int
             One or two distinct qubits.
+        label : str, optional
+            Name of the gate for display (default ``"U"``).
+
+        Raises
+        ------
+        TypeError
+            If ``U`` is not numeric or a qubit is not an integer.
+        ValueError
+            If there are not one or two ``qubits``, they repeat or are out of
+            range, or ``U`` is not a unitary of the matching shape.
         """
         if len(qubits) not in (1, 2):
             raise ValueError(
@@ -144,7 +188,7 @@ class Circuit:
     def pauli_rotation(
         self, theta, pauli: str, qubits, *, trainable: bool = True
     ) -> None:
-        """Apply :math:`e^{-i\\theta P/2}` for a Pauli string on one or two qubits.
+        r"""Apply :math:`e^{-i\theta P/2}` for a Pauli string on one or two qubits.
 
         Parameters
         ----------
@@ -156,6 +200,16 @@ class Circuit:
             The qubits, first letter on the first qubit.
         trainable : bool, optional
             Whether ``theta`` joins :attr:`parameters` (default True).
+
+        Raises
+        ------
+        TypeError
+            If ``theta`` is not a real number, ``pauli`` is not a string or
+            ``qubits`` are not integers.
+        ValueError
+            If there are not one or two ``qubits``, they repeat or are out of
+            range, ``pauli`` does not have one letter I, X, Y, Z per qubit, or
+            ``theta`` is not finite.
         """
         qubits = check_qubits(qubits, self._n)
         if len(qubits) > 2:
@@ -168,15 +222,72 @@ class Circuit:
         self._append(Gate(qubits, label, pauli=pauli, theta=theta, trainable=trainable))
 
     def rx(self, theta, q: int, *, trainable: bool = True) -> None:
-        """:math:`e^{-i\\theta X/2}` on qubit ``q``."""
+        r""":math:`R_X(\theta) = e^{-i\theta X/2}` on qubit ``q``.
+
+        The same gate as ``pauli_rotation(theta, "X", q)``.
+
+        Parameters
+        ----------
+        theta : float
+            Angle in radians.
+        q : int
+            The qubit, in ``0..n-1``.
+        trainable : bool, optional
+            Whether ``theta`` joins :attr:`parameters` (default True).
+
+        Raises
+        ------
+        TypeError
+            If ``theta`` is not a real number or ``q`` is not an integer.
+        ValueError
+            If ``theta`` is not finite or ``q`` is out of range.
+        """
         self.pauli_rotation(theta, "X", self._qubit(q, "q"), trainable=trainable)
 
     def ry(self, theta, q: int, *, trainable: bool = True) -> None:
-        """:math:`e^{-i\\theta Y/2}` on qubit ``q``."""
+        r""":math:`R_Y(\theta) = e^{-i\theta Y/2}` on qubit ``q``.
+
+        The same gate as ``pauli_rotation(theta, "Y", q)``.
+
+        Parameters
+        ----------
+        theta : float
+            Angle in radians.
+        q : int
+            The qubit, in ``0..n-1``.
+        trainable : bool, optional
+            Whether ``theta`` joins :attr:`parameters` (default True).
+
+        Raises
+        ------
+        TypeError
+            If ``theta`` is not a real number or ``q`` is not an integer.
+        ValueError
+            If ``theta`` is not finite or ``q`` is out of range.
+        """
         self.pauli_rotation(theta, "Y", self._qubit(q, "q"), trainable=trainable)
 
     def rz(self, theta, q: int, *, trainable: bool = True) -> None:
-        """:math:`e^{-i\\theta Z/2}` on qubit ``q``."""
+        r""":math:`R_Z(\theta) = e^{-i\theta Z/2}` on qubit ``q``.
+
+        The same gate as ``pauli_rotation(theta, "Z", q)``.
+
+        Parameters
+        ----------
+        theta : float
+            Angle in radians.
+        q : int
+            The qubit, in ``0..n-1``.
+        trainable : bool, optional
+            Whether ``theta`` joins :attr:`parameters` (default True).
+
+        Raises
+        ------
+        TypeError
+            If ``theta`` is not a real number or ``q`` is not an integer.
+        ValueError
+            If ``theta`` is not finite or ``q`` is out of range.
+        """
         self.pauli_rotation(theta, "Z", self._qubit(q, "q"), trainable=trainable)
 
     def _qubit(self, q, name: str) -> int:
@@ -199,23 +310,88 @@ class Circuit:
         self._append(Gate(qs, label, matrix=U))
 
     def h(self, q: int) -> None:
-        """Hadamard on qubit ``q``."""
+        r"""Hadamard :math:`(X + Z)/\sqrt2` on qubit ``q`` (a fixed gate).
+
+        Parameters
+        ----------
+        q : int
+            The qubit, in ``0..n-1``.
+
+        Raises
+        ------
+        TypeError
+            If ``q`` is not an integer.
+        ValueError
+            If ``q`` is out of range.
+        """
         self._fixed(H, "H", q=q)
 
     def x(self, q: int) -> None:
-        """Pauli X (bit flip) on qubit ``q``."""
+        """Pauli X (bit flip) on qubit ``q`` (a fixed gate).
+
+        Parameters
+        ----------
+        q : int
+            The qubit, in ``0..n-1``.
+
+        Raises
+        ------
+        TypeError
+            If ``q`` is not an integer.
+        ValueError
+            If ``q`` is out of range.
+        """
         self._fixed(PAULI_MATRICES["X"], "X", q=q)
 
     def cz(self, i: int, j: int) -> None:
-        """Controlled-Z on qubits ``i`` and ``j`` (symmetric)."""
+        r"""Controlled-Z :math:`\mathrm{diag}(1, 1, 1, -1)` on qubits ``i`` and ``j``.
+
+        Parameters
+        ----------
+        i, j : int
+            Two different qubits in ``0..n-1``, at any distance (the gate is symmetric).
+
+        Raises
+        ------
+        TypeError
+            If ``i`` or ``j`` is not an integer.
+        ValueError
+            If ``i`` or ``j`` is out of range, or ``i == j``.
+        """
         self._fixed(CZ, "CZ", i=i, j=j)
 
     def cnot(self, i: int, j: int) -> None:
-        """CNOT with control ``i`` and target ``j``."""
+        """CNOT with control ``i`` and target ``j``.
+
+        Parameters
+        ----------
+        i, j : int
+            Two different qubits in ``0..n-1``, at any distance.
+
+        Raises
+        ------
+        TypeError
+            If ``i`` or ``j`` is not an integer.
+        ValueError
+            If ``i`` or ``j`` is out of range, or ``i == j``.
+        """
         self._fixed(CNOT, "CNOT", i=i, j=j)
 
     def swap(self, i: int, j: int) -> None:
-        """SWAP qubits ``i`` and ``j``."""
+        """SWAP of qubits ``i`` and ``j``.
+
+        Parameters
+        ----------
+        i, j : int
+            Two different qubits in ``0..n-1``, at any distance.
+
+        Raises
+        ------
+        TypeError
+            If ``i`` or ``j`` is not an integer.
+        ValueError
+            If ``i`` or ``j`` is out of range, or ``i == j``.
+        """
         self._fixed(SWAP, "SWAP", i=i, j=j)
 
     # ------------------------------------------------------------- parameters
@@ -225,7 +401,21 @@ class Circuit:
         Parameters
         ----------
         params : array_like, shape (num_parameters,)
-            Finite real angles, in the order of :attr:`parameters`.
+            Finite real angles (radians), in the order of :attr:`parameters`.
+
+        Returns
+        -------
+        Circuit
+            The same gates with the trainable angles replaced; fixed gates and
+            fixed-angle rotations are shared. This circuit is unchanged.
+
+        Raises
+        ------
+        TypeError
+            If ``params`` is not real (complex, object or string arrays).
+        ValueError
+            If ``params`` is not 1-D of length :attr:`num_parameters` or is not
+            finite.
         """
         arr = np.asarray(params)
         if arr.ndim != 1 or arr.shape[0] != self.num_parameters:
@@ -251,6 +441,12 @@ class Circuit:
         Each gate is placed in the earliest layer after every earlier gate that
         shares a qubit with it, so applying the layers in order is equivalent to
         applying the gates in order.
+
+        Returns
+        -------
+        list of list of int
+            Indices into :attr:`gates`, increasing within each layer; their
+            number is :attr:`depth`.
         """
         front = [0] * self._n
         layers: list[list[int]] = []
@@ -264,16 +460,33 @@ class Circuit:
         return layers
 
     def lightcone(self, qubits) -> list[int]:
-        """Indices of the gates in the reverse lightcone of ``qubits``.
+        r"""Indices of the gates in the reverse lightcone of ``qubits``.
 
         Going backwards from the end, a gate is in the cone if it touches a qubit
         already in it, and then adds its qubits. Gates outside the cone cancel in
-        :math:`U^\\dagger O U` for any ``O`` supported on ``qubits``, so their
+        :math:`U^\dagger O U` for any ``O`` supported on ``qubits``, so their
         parameters have exactly zero gradient.
 
         Cost: proportional to the size of the cone (times a log), not to the
         circuit: every gate of the cone pulls in the previous gate on each of its
         qubits, found in a per-qubit index.
+
+        Parameters
+        ----------
+        qubits : int or iterable of int
+            Distinct qubits in ``0..n-1`` (the support of ``O``; may be empty).
+
+        Returns
+        -------
+        list of int
+            Indices into :attr:`gates`, increasing (empty for no qubits).
+
+        Raises
+        ------
+        TypeError
+            If ``qubits`` is not a qubit index or an iterable of them.
+        ValueError
+            If ``qubits`` has an index out of range or repeats one.
         """
         start = check_qubits(qubits, self._n, allow_empty=True)
         on = self._per_qubit()

@@ -1,11 +1,11 @@
-"""Gates: the instructions a :class:`~tnbp.Circuit` is made of.
+r"""Gates: the instructions a :class:`~tnbp.Circuit` is made of.
 
 A gate is either a fixed unitary on one or two qubits, or a trainable (or
 fixed-angle) Pauli rotation
 
 .. math::
 
-    R_P(\\theta) = e^{-i \\theta P / 2} = \\cos(\\theta/2)\\,I - i \\sin(\\theta/2)\\,P,
+    R_P(\theta) = e^{-i \theta P / 2} = \cos(\theta/2)\,I - i \sin(\theta/2)\,P,
 
 for a Pauli string :math:`P` (so ``rx``, ``ry``, ``rz`` are the one-letter cases).
 Gates are immutable; binding new angles creates new gates.
@@ -29,7 +29,30 @@ for _m in (H, CZ, CNOT, SWAP):
 
 
 def check_unitary(U, num_qubits: int, *, name: str = "U") -> np.ndarray:
-    """Validate a ``2^k x 2^k`` unitary for ``k = num_qubits``; return a read-only copy."""
+    r"""Validate a ``2^k x 2^k`` unitary for ``k = num_qubits``; return a read-only copy.
+
+    Parameters
+    ----------
+    U : array_like
+        The matrix; for two qubits ``(i, j)``, ``i`` is its first factor.
+    num_qubits : int
+        Number of qubits ``k`` it acts on.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.ndarray of complex128, shape (2^k, 2^k)
+        A copy of ``U``, not writeable.
+
+    Raises
+    ------
+    TypeError
+        If ``U`` is not numeric.
+    ValueError
+        If ``U`` has the wrong shape or non-finite entries, or
+        :math:`\max |U^\dagger U - I|` exceeds :data:`~tnbp.limits.UNITARY_ATOL`.
+    """
     try:
         arr = np.array(U, dtype=complex)
     except (TypeError, ValueError) as exc:
@@ -52,14 +75,37 @@ def check_unitary(U, num_qubits: int, *, name: str = "U") -> np.ndarray:
 
 
 def rotation_matrix(pauli: str, theta: float) -> np.ndarray:
-    """Matrix of :math:`e^{-i\\theta P/2}` for a Pauli string ``pauli``."""
+    r"""Matrix of :math:`R_P(\theta) = e^{-i\theta P/2}` for a Pauli string ``pauli``.
+
+    Computed as :math:`\cos(\theta/2)\, I - i \sin(\theta/2)\, P`, exact since
+    :math:`P^2 = I`.
+
+    Parameters
+    ----------
+    pauli : str
+        Letters I, X, Y, Z, ``k`` of them, first letter most significant.
+    theta : float
+        Angle in radians (period :math:`4\pi`; :math:`2\pi` gives :math:`-I`).
+
+    Returns
+    -------
+    numpy.ndarray of complex128, shape (2^k, 2^k)
+        The unitary :math:`e^{-i\theta P/2}`.
+
+    Raises
+    ------
+    TypeError
+        If ``pauli`` is not a string.
+    ValueError
+        If ``pauli`` is empty or has a letter other than I, X, Y, Z.
+    """
     P = pauli_matrix(pauli)
     return np.cos(theta / 2) * np.eye(P.shape[0]) - 1j * np.sin(theta / 2) * P
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Gate:
-    """One instruction of a circuit.
+    r"""One instruction of a circuit.
 
     Attributes
     ----------
@@ -70,7 +116,7 @@ class Gate:
     matrix : numpy.ndarray or None
         The fixed unitary, or None for a rotation.
     pauli : str or None
-        The generator of a rotation :math:`e^{-i\\theta P/2}`, or None for a fixed gate.
+        The generator of a rotation :math:`e^{-i\theta P/2}`, or None for a fixed gate.
     theta : float
         The rotation angle (radians); 0 for fixed gates.
     trainable : bool
@@ -86,14 +132,34 @@ class Gate:
 
     @property
     def is_rotation(self) -> bool:
+        """Whether the gate is a Pauli rotation (``pauli`` set) rather than a fixed unitary."""
         return self.pauli is not None
 
     def to_matrix(self) -> np.ndarray:
-        """The gate's ``2^k x 2^k`` unitary."""
+        r"""The gate's unitary, first listed qubit most significant.
+
+        Returns
+        -------
+        numpy.ndarray of complex128, shape (2^k, 2^k)
+            :attr:`matrix` for a fixed gate (read-only), :math:`e^{-i\theta P/2}`
+            for a rotation; ``k = len(qubits)``.
+        """
         if self.pauli is None:
             return self.matrix
         return rotation_matrix(self.pauli, self.theta)
 
     def with_theta(self, theta: float) -> Gate:
-        """The same rotation with a new angle."""
+        """The same rotation with a new angle.
+
+        Parameters
+        ----------
+        theta : float
+            The new angle, in radians.
+
+        Returns
+        -------
+        Gate
+            A copy with ``theta`` replaced (``trainable``, ``pauli`` and ``qubits``
+            kept); the gate itself is unchanged.
+        """
         return dataclasses.replace(self, theta=float(theta))

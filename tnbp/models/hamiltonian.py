@@ -1,6 +1,6 @@
-"""Hamiltonians: real-coefficient Pauli sums, and the models of the source papers.
+r"""Hamiltonians: real-coefficient Pauli sums, and the models of the source papers.
 
-A :class:`PauliSum` is :math:`H = c_0 + \\sum_t c_t P_t` on ``n`` qubits with
+A :class:`PauliSum` is :math:`H = c_0 + \sum_t c_t P_t` on ``n`` qubits with
 real :math:`c_t` and Pauli strings :math:`P_t` on listed qubits. It is pure
 data, like a :class:`~tnbp.Circuit`; :func:`tnbp.gibbs_state` turns it into a
 thermal state.
@@ -8,13 +8,13 @@ thermal state.
 Builders (all traceless, open chains, qubit 0 first):
 
 - :func:`random_two_local`: eq. (C1) of arXiv:2010.15968,
-  :math:`H = \\sum_{i,a} J^i_a \\sigma^i_a + \\sum_{i<j}\\sum_{a,b}
-  J^{ij}_{ab}\\sigma^i_a\\sigma^j_b`, onsite :math:`J \\sim N(0, 0.01)` and
-  offsite :math:`J \\sim N(0, 1)` by default, over all pairs or neighbours;
-- :func:`xx_chain` :math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \\sum_i h_i Z_i`;
-- :func:`xxz_chain` (and :func:`heisenberg_chain`, :math:`\\Delta = 1`)
-  :math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \\Delta Z_iZ_{i+1}) + \\sum_i h_i Z_i`;
-- :func:`tfim_chain` :math:`-J\\sum_i X_iX_{i+1} - g\\sum_i Z_i` (TeNPy's
+  :math:`H = \sum_{i,a} J^i_a \sigma^i_a + \sum_{i<j}\sum_{a,b}
+  J^{ij}_{ab}\sigma^i_a\sigma^j_b`, onsite :math:`J \sim N(0, 0.01)` and
+  offsite :math:`J \sim N(0, 1)` by default, over all pairs or neighbours;
+- :func:`xx_chain` :math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \sum_i h_i Z_i`;
+- :func:`xxz_chain` (and :func:`heisenberg_chain`, :math:`\Delta = 1`)
+  :math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \Delta Z_iZ_{i+1}) + \sum_i h_i Z_i`;
+- :func:`tfim_chain` :math:`-J\sum_i X_iX_{i+1} - g\sum_i Z_i` (TeNPy's
   ``TFIChain`` convention; free fermions under Jordan-Wigner).
 """
 
@@ -31,12 +31,28 @@ from .paulis import PAULI_MATRICES, PauliTerm, pauli_matrix, pauli_term
 
 
 class PauliSum:
-    """A Hamiltonian :math:`H = c_0 + \\sum_t c_t P_t` with real coefficients.
+    r"""A Hamiltonian :math:`H = c_0 + \sum_t c_t P_t` with real coefficients.
+
+    Terms are added with :meth:`add` (chainable) and kept in canonical form
+    (:class:`~tnbp.models.paulis.PauliTerm`); the identity part is
+    :attr:`constant`. Energies are in the units of the coefficients.
 
     Parameters
     ----------
     n : int
-        Number of qubits.
+        Number of qubits, ``>= 1``.
+
+    Attributes
+    ----------
+    constant : float
+        :math:`c_0`, the coefficient of the identity.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
 
     Examples
     --------
@@ -54,6 +70,7 @@ class PauliSum:
 
     @property
     def n(self) -> int:
+        """Number of qubits."""
         return self._n
 
     @property
@@ -112,7 +129,26 @@ class PauliSum:
         return self
 
     def scaled(self, factor) -> PauliSum:
-        """:math:`\\lambda H` as a new sum."""
+        r""":math:`\lambda H` as a new sum.
+
+        Parameters
+        ----------
+        factor : float
+            The real, finite factor :math:`\lambda` (0 leaves no terms).
+
+        Returns
+        -------
+        PauliSum
+            Every coefficient and the constant times ``factor``; ``self`` is
+            unchanged.
+
+        Raises
+        ------
+        TypeError
+            If ``factor`` is not a real number.
+        ValueError
+            If ``factor`` is not finite.
+        """
         factor = check_real(factor, "factor")
         out = PauliSum(self._n)
         out._terms = [
@@ -122,7 +158,14 @@ class PauliSum:
         return out
 
     def simplified(self) -> PauliSum:
-        """Equal strings on equal qubits merged (first-appearance order), zeros dropped."""
+        """Equal strings on equal qubits merged, zero coefficients dropped.
+
+        Returns
+        -------
+        PauliSum
+            The same operator with one term per distinct ``(pauli, qubits)``, in
+            order of first appearance, and the same constant.
+        """
         acc: dict[tuple[str, tuple[int, ...]], float] = {}
         for c, p, q in self._terms:
             acc[(p, q)] = acc.get((p, q), 0.0) + c
@@ -132,13 +175,35 @@ class PauliSum:
         return out
 
     def traceless(self) -> PauliSum:
-        """:math:`H - \\mathrm{Tr}(H)/2^n`: the constant removed."""
+        r""":math:`H - \mathrm{Tr}(H)/2^n`: the constant removed.
+
+        Returns
+        -------
+        PauliSum
+            :meth:`simplified`, with ``constant = 0``.
+        """
         out = self.simplified()
         out.constant = 0.0
         return out
 
     def require_terms(self, name: str = "H") -> PauliSum:
-        """Raise ``ValueError`` if there is no non-identity term."""
+        """Check that there is a non-identity term.
+
+        Parameters
+        ----------
+        name : str, optional
+            The argument the sum was passed as, for the message.
+
+        Returns
+        -------
+        PauliSum
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If the sum has no term (it is empty or a constant).
+        """
         if not self._terms:
             raise ValueError(
                 f"`{name}` has no terms (an empty or constant Hamiltonian)."
@@ -147,12 +212,38 @@ class PauliSum:
 
     # ------------------------------------------------------------ conversions
     def to_observable(self) -> Observable:
-        """The same operator as an :class:`~tnbp.observables.Observable`."""
+        """The same operator as an :class:`~tnbp.models.operators.Observable`.
+
+        Returns
+        -------
+        Observable
+            One Pauli product per term, the same constant, labelled ``"pauli_sum"``.
+
+        Raises
+        ------
+        ValueError
+            If the sum has no non-identity term.
+        """
         self.require_terms()
         return pauli_sum(list(self._terms), constant=self.constant, name="H")
 
     def to_dense(self) -> np.ndarray:
-        """The ``2^n x 2^n`` matrix (qubit 0 most significant), ``n <= 14``."""
+        r"""The dense matrix of :math:`H`, qubit 0 most significant.
+
+        Each term is placed by bit arithmetic, :math:`P|b\rangle = \phi(b)\,
+        |b \oplus f\rangle` with ``f`` the bits flipped by X and Y and the phase
+        :math:`\phi` from Z and Y, at :math:`O(2^n)` per term.
+
+        Returns
+        -------
+        numpy.ndarray of complex128, shape (2^n, 2^n)
+            The Hermitian matrix.
+
+        Raises
+        ------
+        ValueError
+            If ``n`` exceeds :data:`~tnbp.limits.MAX_DENSE_HAMILTONIAN_QUBITS`.
+        """
         if self._n > MAX_DENSE_HAMILTONIAN_QUBITS:
             raise ValueError(
                 f"`H`: dense matrices are limited to {MAX_DENSE_HAMILTONIAN_QUBITS} "
@@ -177,17 +268,26 @@ class PauliSum:
         return out
 
     def local_terms(self) -> dict[tuple[int, ...], np.ndarray]:
-        """Sum of the terms on each support, as a dense matrix on those qubits (sorted)."""
+        """Sum of the terms on each support, as a dense matrix on those qubits.
+
+        Returns
+        -------
+        dict of tuple of int to numpy.ndarray of complex128
+            ``{qubits: h}`` with ``qubits`` increasing and ``h`` the
+            matrix of shape ``(2^k, 2^k)``, ``k = len(qubits)``, of the terms acting
+            exactly on ``qubits`` (first listed most significant); the constant is
+            left out.
+        """
         out: dict[tuple[int, ...], np.ndarray] = {}
         for c, p, q in self._terms:
             out[q] = out.get(q, 0) + c * pauli_matrix(p)
         return out
 
     def to_mpo(self, *, cutoff: float = 1e-12):
-        """:math:`H` as a quimb ``MatrixProductOperator`` (1- and 2-local terms).
+        r""":math:`H` as a quimb ``MatrixProductOperator`` (1- and 2-local terms).
 
         Built by the finite-state-automaton construction: a bond carries either
-        "nothing placed yet", "term complete", or an open :math:`\\sigma^i_a`
+        "nothing placed yet", "term complete", or an open :math:`\sigma^i_a`
         waiting for its partner, then compressed.
 
         Parameters
@@ -202,6 +302,8 @@ class PauliSum:
 
         Raises
         ------
+        TypeError
+            If ``cutoff`` is not a real number.
         ValueError
             If a term acts on more than two qubits or ``cutoff`` is outside
             ``[0, 1)``.
@@ -256,15 +358,38 @@ class PauliSum:
     def norm(
         self, *, method: str = "auto", bond_dims=(8, 16, 32, 64), tol=1e-9
     ) -> float:
-        """Operator norm :math:`\\|H\\| = \\max(|E_{min}|, |E_{max}|)`.
+        r"""Operator norm :math:`\|H\| = \max(|E_{min}|, |E_{max}|)`.
 
         ``method="exact"`` diagonalizes the dense matrix; ``"dmrg"`` runs quimb's
         two-site DMRG for the ground states of :math:`+H` and :math:`-H`
         (variational, so a lower bound on the norm, converged to ``tol``);
-        ``"auto"`` is exact up to :data:`EXACT_NORM_QUBITS` qubits. Known issue:
-        with quimb 1.15 and cotengra 0.8.3 DMRG fails on the MPOs of all-to-all
-        models beyond ~12 qubits (nearest-neighbour ones work); a
+        ``"auto"`` is exact up to :data:`~tnbp.limits.EXACT_NORM_QUBITS` qubits.
+        Known issue: with quimb 1.15 and cotengra 0.8.3 DMRG fails on the MPOs of
+        all-to-all models beyond ~12 qubits (nearest-neighbour ones work); a
         ``RuntimeError`` then says so. ``method="exact"`` works to 14 qubits.
+
+        Parameters
+        ----------
+        method : {"auto", "exact", "dmrg"}, optional
+            How the extreme eigenvalues are found.
+        bond_dims : sequence of int, optional
+            DMRG bond dimensions, one per sweep (the last repeats).
+        tol : float, optional
+            DMRG energy tolerance, in the units of the coefficients.
+
+        Returns
+        -------
+        float
+            :math:`\|H\|`, in the units of the coefficients (the constant
+            included).
+
+        Raises
+        ------
+        ValueError
+            If ``method`` is unknown, the sum has no term, or ``"exact"`` is asked
+            beyond :data:`~tnbp.limits.MAX_DENSE_HAMILTONIAN_QUBITS` qubits.
+        RuntimeError
+            If quimb's DMRG fails (see above).
         """
         check_opt("method", method, ("auto", "exact", "dmrg"))
         self.require_terms()
@@ -289,7 +414,23 @@ class PauliSum:
         return float(max(abs(e) for e in energies))
 
     def normalized(self, **norm_opts) -> PauliSum:
-        """:math:`H / \\|H\\|` (see :meth:`norm`)."""
+        r""":math:`H / \|H\|` (see :meth:`norm`).
+
+        Parameters
+        ----------
+        **norm_opts : dict
+            Keyword options of :meth:`norm` (``method``, ``bond_dims``, ``tol``).
+
+        Returns
+        -------
+        PauliSum
+            The scaled sum, of unit operator norm.
+
+        Raises
+        ------
+        ValueError, RuntimeError
+            As :meth:`norm`.
+        """
         return self.scaled(1.0 / self.norm(**norm_opts))
 
 
@@ -309,9 +450,35 @@ def _coefficients(value, size: int, name: str) -> np.ndarray:
 
 
 def xxz_chain(n: int, *, J=1.0, delta=1.0, h=0.0) -> PauliSum:
-    """:math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \\Delta Z_iZ_{i+1}) + \\sum_i h_i Z_i`.
+    r""":math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1} + \Delta Z_iZ_{i+1}) + \sum_i h_i Z_i`.
 
-    ``J`` (length ``n - 1``) and ``h`` (length ``n``) may be scalars or arrays.
+    An open XXZ chain; zero couplings and fields add no term.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 2``.
+    J : float or array_like, optional
+        Couplings :math:`J_i` of the bonds ``(i, i + 1)``: a scalar or ``n - 1``
+        values.
+    delta : float, optional
+        Anisotropy :math:`\Delta` (1: Heisenberg, 0: XX).
+    h : float or array_like, optional
+        Fields :math:`h_i`: a scalar or ``n`` values.
+
+    Returns
+    -------
+    PauliSum
+        The chain, traceless.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, ``J`` or ``h`` is complex, or ``delta`` is
+        not a real number.
+    ValueError
+        If ``n < 2``, ``J`` or ``h`` has the wrong length or non-finite
+        entries, or ``delta`` is not finite.
     """
     n = check_int(n, "n", minimum=2)
     J = _coefficients(J, n - 1, "J")
@@ -329,17 +496,91 @@ def xxz_chain(n: int, *, J=1.0, delta=1.0, h=0.0) -> PauliSum:
 
 
 def xx_chain(n: int, *, J=1.0, h=0.0) -> PauliSum:
-    """:math:`\\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \\sum_i h_i Z_i` (free fermions)."""
+    r""":math:`\sum_i J_i (X_iX_{i+1} + Y_iY_{i+1}) + \sum_i h_i Z_i` (free fermions).
+
+    :func:`xxz_chain` with :math:`\Delta = 0`: under Jordan-Wigner a hopping
+    chain in a potential (:mod:`tnbp.free_fermion`).
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 2``.
+    J : float or array_like, optional
+        Couplings: a scalar or ``n - 1`` values.
+    h : float or array_like, optional
+        Fields: a scalar or ``n`` values.
+
+    Returns
+    -------
+    PauliSum
+        The chain, traceless.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, or ``J`` or ``h`` is complex.
+    ValueError
+        If ``n < 2``, or ``J`` or ``h`` has the wrong length or non-finite entries.
+    """
     return xxz_chain(n, J=J, delta=0.0, h=h)
 
 
 def heisenberg_chain(n: int, *, J=1.0, h=0.0) -> PauliSum:
-    """:math:`\\sum_i J_i\\, \\vec\\sigma_i \\cdot \\vec\\sigma_{i+1} + \\sum_i h_i Z_i`."""
+    r""":math:`\sum_i J_i\, \vec\sigma_i \cdot \vec\sigma_{i+1} + \sum_i h_i Z_i`.
+
+    :func:`xxz_chain` with :math:`\Delta = 1`.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 2``.
+    J : float or array_like, optional
+        Couplings: a scalar or ``n - 1`` values.
+    h : float or array_like, optional
+        Fields: a scalar or ``n`` values.
+
+    Returns
+    -------
+    PauliSum
+        The chain, traceless.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, or ``J`` or ``h`` is complex.
+    ValueError
+        If ``n < 2``, or ``J`` or ``h`` has the wrong length or non-finite entries.
+    """
     return xxz_chain(n, J=J, delta=1.0, h=h)
 
 
 def tfim_chain(n: int, *, J=1.0, g=1.0) -> PauliSum:
-    """Transverse-field Ising chain :math:`-\\sum_i J_i X_iX_{i+1} - \\sum_i g_i Z_i`."""
+    r"""Transverse-field Ising chain :math:`-\sum_i J_i X_iX_{i+1} - \sum_i g_i Z_i`.
+
+    TeNPy's ``TFIChain`` convention; critical at :math:`g = J`, and free
+    fermions under Jordan-Wigner.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 2``.
+    J : float or array_like, optional
+        Couplings: a scalar or ``n - 1`` values.
+    g : float or array_like, optional
+        Transverse fields: a scalar or ``n`` values.
+
+    Returns
+    -------
+    PauliSum
+        The chain, traceless.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, or ``J`` or ``g`` is complex.
+    ValueError
+        If ``n < 2``, or ``J`` or ``g`` has the wrong length or non-finite entries.
+    """
     n = check_int(n, "n", minimum=2)
     J = _coefficients(J, n - 1, "J")
     g = _coefficients(g, n, "g")
@@ -360,15 +601,26 @@ def random_two_local(
     pairs: str = "all",
     seed=None,
 ) -> PauliSum:
-    """The random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
+    r"""The random 2-local Hamiltonian of arXiv:2010.15968, eq. (C1).
+
+    .. math::
+
+        H = \sum_i \sum_a J^i_a \sigma^i_a
+            + \sum_{i<j} \sum_{a,b} J^{ij}_{ab} \sigma^i_a \sigma^j_b,
+
+    :math:`a, b \in \{x, y, z\}`, with independent normal coefficients
+    :math:`J^i_a \sim N(0, \mathtt{onsite\_std}^2)` and
+    :math:`J^{ij}_{ab} \sim N(0, \mathtt{offsite\_std}^2)`, drawn qubit by qubit
+    and then pair by pair in lexicographic order.
 
     Parameters
     ----------
     n : int
+        Number of qubits, ``>= 1``.
     onsite_std, offsite_std : float, optional
         Standard deviations of the normal onsite :math:`J^i_a` and offsite
-        :math:`J^{ij}_{ab}` coefficients (defaults: variances 0.01 and 1, as in
-        the paper's Figs. 3b-c and 4c).
+        :math:`J^{ij}_{ab}` coefficients, ``>= 0`` (defaults: variances 0.01
+        and 1, as in the paper's Figs. 3b-c and 4c).
     pairs : {"all", "nearest"}, optional
         All pairs :math:`i < j` or nearest neighbours of an open chain.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
@@ -378,6 +630,21 @@ def random_two_local(
     -------
     PauliSum
         Traceless, one term per non-zero coefficient (3 per qubit, 9 per pair).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, a standard deviation is not a real number,
+        or ``seed`` has an invalid type.
+    ValueError
+        If ``n < 1``, a standard deviation is negative or not finite, ``pairs``
+        is not one of the choices, or ``seed`` is negative.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       eq. (C1); coefficient distributions of Figs. 3b-c and 4c.
     """
     n = check_int(n, "n", minimum=1)
     onsite_std = check_real(onsite_std, "onsite_std")

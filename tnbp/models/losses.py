@@ -1,7 +1,7 @@
-"""Costs that are nonlinear in the state, differentiated by the chain rule.
+r"""Costs that are nonlinear in the state, differentiated by the chain rule.
 
-- :class:`MSELoss`: :math:`\\mathcal{L} = \\tfrac12(\\langle O\\rangle - O_0)^2`
-  (Liu, Lin and Jiang, eq. 16);
+- :class:`MSELoss`: :math:`\mathcal{L} = \tfrac12(\langle O\rangle - O_0)^2`
+  (Liu, Lin and Jiang, arXiv:2206.09313, eq. 16);
 - :class:`FidelityCost`: the Uhlmann fidelity of the visible state with a
   target (arXiv:2010.15968, Fig. 3b).
 
@@ -29,13 +29,25 @@ from .paulis import pauli_matrix, pauli_term
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class MSELoss:
-    """Mean-square loss :math:`\\mathcal{L} = \\tfrac12(\\langle O\\rangle - O_0)^2`.
+    r"""Mean-square loss :math:`\mathcal{L} = \tfrac12(\langle O\rangle - O_0)^2`.
 
-    The training objective of Liu, Lin and Jiang, "Laziness, barren plateau,
-    and noises in machine learning" (Mach. Learn.: Sci. Technol. 2024), eq. (16),
-    with residual
-    :math:`\\varepsilon = \\langle O\\rangle - O_0`; its gradient is
-    :math:`\\varepsilon\\, \\partial\\langle O\\rangle`.
+    The training objective of Liu, Lin and Jiang, eq. (16), with residual
+    :math:`\varepsilon = \langle O\rangle - O_0`; its gradient is
+    :math:`\varepsilon\, \partial\langle O\rangle`. Build one with
+    :func:`mse_loss`; a frozen dataclass that checks nothing itself.
+
+    Attributes
+    ----------
+    observable : Observable
+        :math:`O`.
+    target : float
+        :math:`O_0`, in the units of :math:`O`.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises in
+       machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       doi:10.1088/2632-2153/ad35a3, arXiv:2206.09313, eq. (16).
     """
 
     observable: Observable
@@ -43,7 +55,37 @@ class MSELoss:
 
 
 def mse_loss(observable, target: float, *, n: int | None = None) -> MSELoss:
-    """:class:`MSELoss` of an observable (or ``(coeff, pauli, qubits)`` list) and a target."""
+    r""":class:`MSELoss` of an observable (or ``(coeff, pauli, qubits)`` list) and a target.
+
+    Parameters
+    ----------
+    observable : Observable or iterable of (coeff, pauli, qubits)
+        :math:`O`, or the terms of a Pauli sum (see :func:`pauli_sum`).
+    target : float
+        :math:`O_0`, real and finite.
+    n : int, optional
+        If given, the register size ``O`` must fit in.
+
+    Returns
+    -------
+    MSELoss
+        :math:`\tfrac12(\langle O\rangle - O_0)^2`.
+
+    Raises
+    ------
+    TypeError
+        If ``observable`` is not an Observable or a list of 3-tuples, or
+        ``target`` is not a real number.
+    ValueError
+        If a term has a bad value or acts outside ``0..n-1``, or ``target`` is
+        not finite.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises in
+       machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       doi:10.1088/2632-2153/ad35a3, arXiv:2206.09313, eq. (16).
+    """
     obs = observable if isinstance(observable, Observable) else pauli_sum(observable)
     if n is not None:
         obs.check(n)
@@ -67,35 +109,88 @@ def _psd_sqrt(A: np.ndarray) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class FidelityCost:
-    """Uhlmann fidelity of the visible state with a target,
-    :math:`F(\\rho_v, \\sigma) = (\\mathrm{Tr}\\sqrt{\\sqrt\\sigma\\,\\rho_v\\sqrt\\sigma})^2`.
+    r"""Uhlmann fidelity :math:`F(\rho_v, \sigma)` of the visible state with a target.
+
+    .. math::
+
+        F(\rho_v, \sigma) = \Big(\mathrm{Tr}\sqrt{\sqrt\sigma\,\rho_v\sqrt\sigma}\Big)^2
+        \in [0, 1].
 
     The cost of the unitary QNN of arXiv:2010.15968, Fig. 3b (there with a
-    thermal target). For a pure target :math:`|t\\rangle` it is
-    :math:`\\langle t|\\rho_v|t\\rangle`. Build one with :func:`fidelity_cost`.
+    thermal target). For a pure target :math:`|t\rangle` it is
+    :math:`\langle t|\rho_v|t\rangle`. Build one with :func:`fidelity_cost`.
 
-    Its derivative is linear in :math:`\\partial\\rho_v`:
-    :math:`\\partial F = \\mathrm{Tr}[G\\,\\partial\\rho_v]` with
-    :math:`G = \\sqrt F\\,\\sqrt\\sigma M^{-1/2}\\sqrt\\sigma` and
-    :math:`M = \\sqrt\\sigma\\rho_v\\sqrt\\sigma` (the derivative of
-    :math:`\\mathrm{Tr}\\sqrt M` is :math:`\\tfrac12\\mathrm{Tr}[M^{-1/2}dM]`), so a
+    Its derivative is linear in :math:`\partial\rho_v`:
+    :math:`\partial F = \mathrm{Tr}[G\,\partial\rho_v]` with
+    :math:`G = \sqrt F\,\sqrt\sigma M^{-1/2}\sqrt\sigma` and
+    :math:`M = \sqrt\sigma\rho_v\sqrt\sigma` (the derivative of
+    :math:`\mathrm{Tr}\sqrt M` is :math:`\tfrac12\mathrm{Tr}[M^{-1/2}dM]`), so a
     fidelity gradient is the gradient of the observable :math:`G` at fixed
     :math:`G` (:meth:`linearized`). :math:`M^{-1/2}` is taken on the support of
     :math:`M`; that is exact when ``rank M == rank sigma`` and otherwise
     :math:`F` is not differentiable (a warning says so).
+
+    Attributes
+    ----------
+    qubits : tuple of int
+        The visible qubits, ``k`` of them; the first is the most significant
+        factor of ``target``.
+    target : numpy.ndarray of complex128, shape (2^k, 2^k)
+        The target density matrix :math:`\sigma` (read-only).
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       Fig. 3b (the fidelity cost of the unitary QNN).
+    .. [2] R. Jozsa, "Fidelity for mixed quantum states", J. Mod. Opt. 41, 2315
+       (1994) (the definition of :math:`F`).
     """
 
     qubits: tuple[int, ...]
     target: np.ndarray
 
     def value(self, rho: np.ndarray) -> float:
-        """:math:`F(\\rho, \\sigma)` for a density matrix ``rho`` on :attr:`qubits`."""
+        r""":math:`F(\rho, \sigma)` for a density matrix ``rho`` on :attr:`qubits`.
+
+        Parameters
+        ----------
+        rho : numpy.ndarray, shape (2^k, 2^k)
+            The visible state's density matrix, first qubit most significant.
+
+        Returns
+        -------
+        float
+            :math:`(\mathrm{Tr}\sqrt{\sqrt\sigma\rho\sqrt\sigma})^2`, in ``[0, 1]``
+            (eigenvalues below :data:`~tnbp.limits.FIDELITY_RANK_TOL` relative are
+            set to zero first).
+        """
         s = _psd_sqrt(self.target)
         w, _ = _psd_eigh(s @ rho @ s)
         return float(np.sum(np.sqrt(w)) ** 2)
 
     def linearized(self, rho: np.ndarray) -> Observable:
-        """The observable :math:`G` with :math:`dF = \\mathrm{Tr}[G\\, d\\rho]` at ``rho``."""
+        r"""The observable :math:`G` with :math:`dF = \mathrm{Tr}[G\, d\rho]` at ``rho``.
+
+        Parameters
+        ----------
+        rho : numpy.ndarray, shape (2^k, 2^k)
+            The visible state's density matrix at which to linearize.
+
+        Returns
+        -------
+        Observable
+            :math:`G = \sqrt F\, \sqrt\sigma M^{-1/2} \sqrt\sigma` expanded in Pauli
+            strings on :attr:`qubits` (coefficients below
+            :data:`~tnbp.limits.PAULI_COEFFICIENT_NOISE_FLOOR` dropped), labelled
+            ``"fidelity_gradient"``; empty when :math:`M = 0`.
+
+        Warns
+        -----
+        RuntimeWarning
+            When ``rank M < rank sigma``: :math:`F` is not differentiable at
+            ``rho`` and :math:`G` keeps only the support of :math:`M`.
+        """
         s = _psd_sqrt(self.target)
         w, v = _psd_eigh(s @ rho @ s)
         keep = w > 0
@@ -116,7 +211,7 @@ class FidelityCost:
 
 
 def _pauli_expansion(G: np.ndarray, qubits, *, label: str) -> Observable:
-    """Hermitian ``G`` on ``qubits`` as :math:`\\sum_P \\mathrm{Tr}(GP)/2^k\\, P`."""
+    r"""Hermitian ``G`` on ``qubits`` as :math:`\sum_P \mathrm{Tr}(GP)/2^k\, P`."""
     k = len(qubits)
     terms, constant = [], 0.0
     for letters in itertools.product("IXYZ", repeat=k):
@@ -143,6 +238,22 @@ def fidelity_cost(target, qubits) -> FidelityCost:
         listed qubit most significant; ``k = len(qubits) <= 6``.
     qubits : sequence of int
         The visible qubits.
+
+    Returns
+    -------
+    FidelityCost
+        The cost, holding the target as a read-only density matrix.
+
+    Raises
+    ------
+    TypeError
+        If ``target`` is not numeric or ``qubits`` is not a sequence of
+        integers.
+    ValueError
+        If ``qubits`` is empty, repeated, negative or more than
+        :data:`~tnbp.limits.MAX_FIDELITY_QUBITS`; or ``target`` has the wrong
+        shape, non-finite entries, is an unnormalized vector, or is not a
+        density matrix.
 
     Examples
     --------

@@ -1,6 +1,6 @@
-"""Operators that states are measured with: sums of products of one-qubit operators.
+r"""Operators that states are measured with: sums of products of one-qubit operators.
 
-An :class:`Observable` is :math:`O = c_0 + \\sum_t c_t \\bigotimes_{q \\in S_t} O^{(t)}_q`
+An :class:`Observable` is :math:`O = c_0 + \sum_t c_t \bigotimes_{q \in S_t} O^{(t)}_q`
 with real coefficients and Hermitian 2x2 factors: Pauli sums, and the cost
 functions of :mod:`tnbp.observables` (projectors onto product targets).
 
@@ -18,7 +18,20 @@ from .paulis import PAULI_MATRICES, PauliTerm, as_pauli_term
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Term:
-    """``coeff * prod_q ops[q]`` on the listed qubits (2x2 Hermitian factors)."""
+    r"""One product term :math:`c \bigotimes_{q} O_q` on the listed qubits.
+
+    A frozen dataclass; the factors are Hermitian 2x2 matrices (Pauli matrices
+    for a Pauli term, projectors for the costs of :mod:`tnbp.observables`).
+
+    Attributes
+    ----------
+    coeff : float
+        The real coefficient :math:`c`.
+    qubits : tuple of int
+        Distinct qubits, one per factor, in the order of ``ops``.
+    ops : tuple of numpy.ndarray
+        The factors :math:`O_q`, complex 2x2 matrices.
+    """
 
     coeff: float
     qubits: tuple[int, ...]
@@ -26,21 +39,50 @@ class Term:
 
     @classmethod
     def from_pauli(cls, term: PauliTerm) -> Term:
-        """The product operator of a (non-identity) canonical Pauli term."""
+        """The product operator of a (non-identity) canonical Pauli term.
+
+        Parameters
+        ----------
+        term : PauliTerm
+            A term from :func:`~tnbp.models.paulis.pauli_term`.
+
+        Returns
+        -------
+        Term
+            ``term.coeff`` times the Pauli matrices of ``term.pauli`` on
+            ``term.qubits``.
+        """
         return cls(
             term.coeff, term.qubits, tuple(PAULI_MATRICES[p] for p in term.pauli)
         )
 
     def as_dict(self) -> dict[int, np.ndarray]:
+        """The factors keyed by qubit, the form :meth:`tnbp.State.expectation_product` takes.
+
+        Returns
+        -------
+        dict of int to numpy.ndarray of complex128
+            ``{qubit: O_q}``, each of shape ``(2, 2)``.
+        """
         return dict(zip(self.qubits, self.ops))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Observable:
-    """A Hermitian observable :math:`c_0 + \\sum_t c_t \\bigotimes_q O^{(t)}_q`.
+    r"""A Hermitian observable :math:`c_0 + \sum_t c_t \bigotimes_q O^{(t)}_q`.
 
     Build one with :func:`pauli_sum` or a cost of :mod:`tnbp.observables`,
     or pass a ``[(coeff, "ZZ", (i, j)), ...]`` list wherever an observable is taken.
+    A frozen dataclass; it checks nothing itself.
+
+    Attributes
+    ----------
+    terms : tuple of Term
+        The product terms.
+    constant : float
+        :math:`c_0`, the coefficient of the identity.
+    label : str
+        A name for display and result tables.
     """
 
     terms: tuple[Term, ...]
@@ -56,6 +98,16 @@ class Observable:
         """The same terms (constant dropped) on qubits renumbered by position in ``labels``.
 
         Qubit ``labels[r]`` becomes qubit ``r`` (see :meth:`tnbp.Circuit.restrict`).
+
+        Parameters
+        ----------
+        labels : sequence of int
+            The original qubit of each new index; must contain :attr:`support`.
+
+        Returns
+        -------
+        Observable
+            The relabelled terms with ``constant = 0`` and the same label.
         """
         rel = {q: r for r, q in enumerate(labels)}
         terms = tuple(
@@ -64,7 +116,25 @@ class Observable:
         return Observable(terms, 0.0, self.label)
 
     def check(self, n: int, *, name: str = "observable") -> Observable:
-        """Raise ``ValueError`` if a term acts outside an ``n``-qubit register."""
+        """Check that every term acts inside an ``n``-qubit register.
+
+        Parameters
+        ----------
+        n : int
+            Number of qubits of the state.
+        name : str, optional
+            The argument the observable was passed as, for the message.
+
+        Returns
+        -------
+        Observable
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If a term acts on a qubit ``>= n``.
+        """
         bad = [q for q in self.support if q >= n]
         if bad:
             raise ValueError(
@@ -74,7 +144,7 @@ class Observable:
 
 
 def pauli_sum(terms, *, constant: float = 0.0, name: str = "observable") -> Observable:
-    """:math:`c_0 + \\sum_t c_t P_t` from ``[(coeff, pauli, qubits), ...]``.
+    r""":math:`c_0 + \sum_t c_t P_t` from ``[(coeff, pauli, qubits), ...]``.
 
     Each entry is parsed by :func:`~tnbp.models.paulis.pauli_term` (identity
     letters dropped, letters ordered by qubit); all-identity entries add to
@@ -123,7 +193,31 @@ def pauli_sum(terms, *, constant: float = 0.0, name: str = "observable") -> Obse
 
 
 def as_observable(obs, n: int, *, name: str = "observable") -> Observable:
-    """Accept an :class:`Observable` or a ``(coeff, pauli, qubits)`` list; check its range."""
+    """Accept an :class:`Observable` or a ``(coeff, pauli, qubits)`` list; check its range.
+
+    Parameters
+    ----------
+    obs : Observable or iterable of (coeff, pauli, qubits)
+        The observable, or the terms of a Pauli sum (see :func:`pauli_sum`).
+    n : int
+        Number of qubits of the state.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    Observable
+        ``obs`` itself, or the Pauli sum it lists.
+
+    Raises
+    ------
+    TypeError
+        If ``obs`` is neither an Observable nor a list of 3-tuples, or a part
+        has the wrong type.
+    ValueError
+        If a term has a bad value or acts outside ``0..n-1``, or there is
+        neither a term nor a constant.
+    """
     if not isinstance(obs, Observable):
         obs = pauli_sum(obs, name=name)
     return obs.check(n, name=name)

@@ -16,12 +16,22 @@ from .._checks import check_int, check_labels
 class Partition:
     """A split of the qubits ``0..n-1`` into visible and hidden sets.
 
+    A frozen dataclass: the sequences given are validated and stored as tuples.
+
     Parameters
     ----------
     visible : sequence of int
         The visible qubits (non-empty, distinct).
     hidden : sequence of int
         The hidden qubits (distinct, disjoint from ``visible``; may be empty).
+
+    Raises
+    ------
+    TypeError
+        If ``visible`` or ``hidden`` is not a sequence of integers.
+    ValueError
+        If ``visible`` is empty, a qubit repeats or is negative, the two sets
+        overlap, or together they do not cover ``0..n-1``.
 
     Examples
     --------
@@ -52,7 +62,27 @@ class Partition:
 
     @classmethod
     def first(cls, n_visible: int, n: int) -> Partition:
-        """Visible qubits ``0..n_visible-1``, hidden the rest of ``n``."""
+        """Visible qubits ``0..n_visible-1``, hidden the rest of ``n``.
+
+        Parameters
+        ----------
+        n_visible : int
+            Number of visible qubits, ``1 <= n_visible <= n``.
+        n : int
+            Total number of qubits, ``>= 1``.
+
+        Returns
+        -------
+        Partition
+            ``visible = (0, ..., n_visible - 1)``, ``hidden = (n_visible, ..., n - 1)``.
+
+        Raises
+        ------
+        TypeError
+            If ``n_visible`` or ``n`` is not an integer.
+        ValueError
+            If ``n < 1``, ``n_visible < 1`` or ``n_visible > n``.
+        """
         n = check_int(n, "n", minimum=1)
         n_visible = check_int(n_visible, "n_visible", minimum=1)
         if n_visible > n:
@@ -66,16 +96,33 @@ class Partition:
 
     @property
     def n_visible(self) -> int:
+        """Number of visible qubits."""
         return len(self.visible)
 
     @property
     def n_hidden(self) -> int:
+        """Number of hidden qubits (0 for an all-visible register)."""
         return len(self.hidden)
 
     def check(self, n: int, *, name: str = "partition") -> Partition:
-        """Raise ``ValueError`` unless this partition is of an ``n``-qubit register.
+        """Check that this partition is of an ``n``-qubit register.
 
-        ``name`` is the argument the partition was passed as, for the message.
+        Parameters
+        ----------
+        n : int
+            Number of qubits of the state it is used with.
+        name : str, optional
+            The argument the partition was passed as, for the message.
+
+        Returns
+        -------
+        Partition
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If the partition covers a number of qubits other than ``n``.
         """
         if self.n != n:
             raise ValueError(

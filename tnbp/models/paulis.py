@@ -43,6 +43,21 @@ def check_pauli(pauli, num_qubits: int | None = None, *, name: str = "pauli") ->
         The string, e.g. ``"XY"``.
     num_qubits : int, optional
         If given, the number of qubits the string must act on.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    str
+        The string in upper case.
+
+    Raises
+    ------
+    TypeError
+        If ``pauli`` is not a string.
+    ValueError
+        If ``pauli`` is empty, has a letter other than I, X, Y, Z, or does not
+        have ``num_qubits`` letters.
     """
     if not isinstance(pauli, str):
         raise TypeError(f"`{name}` must be a string of I, X, Y, Z, got {pauli!r}.")
@@ -60,7 +75,30 @@ def check_pauli(pauli, num_qubits: int | None = None, *, name: str = "pauli") ->
 
 @functools.lru_cache(maxsize=256)
 def pauli_matrix(pauli: str) -> np.ndarray:
-    """Dense matrix of a Pauli string, first letter most significant (read-only)."""
+    r"""Dense matrix of a Pauli string, first letter most significant (read-only).
+
+    Parameters
+    ----------
+    pauli : str
+        Letters I, X, Y, Z (case-insensitive), ``k`` of them.
+
+    Returns
+    -------
+    numpy.ndarray of complex128, shape (2^k, 2^k)
+        :math:`P_1 \otimes \cdots \otimes P_k`, cached and not writeable.
+
+    Raises
+    ------
+    TypeError
+        If ``pauli`` is not a string.
+    ValueError
+        If ``pauli`` is empty or has a letter other than I, X, Y, Z.
+
+    Examples
+    --------
+    >>> pauli_matrix("ZX").real.astype(int).tolist()
+    [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, -1], [0, 0, -1, 0]]
+    """
     mat = np.ones((1, 1), dtype=complex)
     for p in check_pauli(pauli):
         mat = np.kron(mat, PAULI_MATRICES[p])
@@ -69,11 +107,13 @@ def pauli_matrix(pauli: str) -> np.ndarray:
 
 
 class PauliTerm(NamedTuple):
-    """One Pauli term :math:`c\\, P` in canonical form (from :func:`pauli_term`).
+    r"""One Pauli term :math:`c\, P` in canonical form (from :func:`pauli_term`).
 
-    A named tuple, so it unpacks as ``coeff, pauli, qubits``.
+    A named tuple, so it unpacks as ``coeff, pauli, qubits``; the fields are
+    its attributes. Build it with :func:`pauli_term`, which validates and
+    canonicalizes; the constructor checks nothing.
 
-    Attributes
+    Parameters
     ----------
     coeff : float
         Real, finite coefficient :math:`c`.
@@ -90,7 +130,7 @@ class PauliTerm(NamedTuple):
 
     @property
     def is_identity(self) -> bool:
-        """Whether the term is :math:`c\\, I` (no letter left)."""
+        r"""Whether the term is :math:`c\, I` (no letter left)."""
         return not self.pauli
 
 
@@ -167,6 +207,7 @@ def as_pauli_term(entry, *, n: int | None = None, name: str = "terms") -> PauliT
     Returns
     -------
     PauliTerm
+        The entry in canonical form (see :func:`pauli_term`).
 
     Raises
     ------

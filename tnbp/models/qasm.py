@@ -24,14 +24,38 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
     Parameters
     ----------
     source : str or pathlib.Path
-        The program text, or a path to a file holding it.
+        The program text, or a path to a file holding it (a one-line string
+        ending in ``.qasm`` is read as a path).
     trainable : bool, optional
         Whether ``rx``/``ry``/``rz`` angles become trainable parameters.
 
+    Returns
+    -------
+    Circuit
+        On the declared qubits (registers concatenated in declaration order),
+        one gate per instruction: ``rx``/``ry``/``rz`` as Pauli rotations with
+        the same angle, every other gate as a fixed unitary labelled by its
+        quimb name.
+
     Raises
     ------
+    TypeError
+        If ``source`` is neither a string nor a path.
     ValueError
-        If the program is not valid OpenQASM 2 or uses gates on three or more qubits.
+        If the program is not valid OpenQASM 2, declares no qubits, or uses
+        gates on three or more qubits.
+
+    Warns
+    -----
+    UserWarning
+        When ``measure`` instructions were dropped.
+
+    Examples
+    --------
+    >>> c = from_qasm('OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; h q[0]; '
+    ...               'cx q[0], q[1]; rz(0.5) q[1];')
+    >>> [g.label for g in c.gates], c.parameters.tolist()
+    (['H', 'CX', 'RZ'], [0.5])
     """
     if isinstance(source, Path) or (
         isinstance(source, str) and "\n" not in source and source.endswith(".qasm")

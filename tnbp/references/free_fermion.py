@@ -1,29 +1,44 @@
-"""Exact simulation of matchgate (free-fermion) circuits, for large-n references.
+r"""Exact simulation of matchgate (free-fermion) circuits, for large-n references.
 
-Under the Jordan-Wigner map :math:`\\gamma_{2j} = (\\prod_{k<j} Z_k) X_j`,
-:math:`\\gamma_{2j+1} = (\\prod_{k<j} Z_k) Y_j`, the rotations
-:math:`e^{-i\\theta P/2}` with :math:`P \\in \\{Z_j, X_jX_{j+1}, Y_jY_{j+1},
-X_jY_{j+1}, Y_jX_{j+1}\\}` are exponentials of Majorana bilinears,
-:math:`P = i s\\, \\gamma_a \\gamma_b`, and act on the Majorana covariance matrix
+Under the Jordan-Wigner map :math:`\gamma_{2j} = (\prod_{k<j} Z_k) X_j`,
+:math:`\gamma_{2j+1} = (\prod_{k<j} Z_k) Y_j`, the rotations
+:math:`e^{-i\theta P/2}` with :math:`P \in \{Z_j, X_jX_{j+1}, Y_jY_{j+1},
+X_jY_{j+1}, Y_jX_{j+1}\}` are exponentials of Majorana bilinears,
+:math:`P = i s\, \gamma_a \gamma_b`, and act on the Majorana covariance matrix
 
 .. math::
 
-    \\Gamma_{kl} = \\tfrac{i}{2} \\langle [\\gamma_k, \\gamma_l] \\rangle
+    \Gamma_{kl} = \tfrac{i}{2} \langle [\gamma_k, \gamma_l] \rangle
 
-as a rotation by :math:`s\\theta` in the :math:`(a, b)` plane:
-:math:`\\Gamma \\to R \\Gamma R^T`, at :math:`O(n)` cost per gate. Computational
+as a rotation by :math:`s\theta` in the :math:`(a, b)` plane:
+:math:`\Gamma \to R \Gamma R^T`, at :math:`O(n)` cost per gate. Computational
 basis states are Gaussian, so every output state is, and its entanglement
-follows from :math:`\\Gamma`: a contiguous block whose restricted covariance has
-eigenvalues :math:`\\pm i \\nu_k` has entropy
-:math:`\\sum_k H_2\\big((1 + \\nu_k)/2\\big)` bits.
+follows from :math:`\Gamma`: a contiguous block whose restricted covariance has
+eigenvalues :math:`\pm i \nu_k` has entropy
+:math:`\sum_k H_2\big((1 + \nu_k)/2\big)` bits.
 
 Thermal states of quadratic Hamiltonians
-:math:`H = \\tfrac{i}{4} \\sum_{kl} A_{kl} \\gamma_k \\gamma_l` (``A`` real
+:math:`H = \tfrac{i}{4} \sum_{kl} A_{kl} \gamma_k \gamma_l` (``A`` real
 antisymmetric, built from Pauli terms by :func:`majorana_hamiltonian`) are
-Gaussian too: :func:`thermal_covariance` gives their :math:`\\Gamma`, which the
+Gaussian too: :func:`thermal_covariance` gives their :math:`\Gamma`, which the
 block functions above read, and :func:`thermal_log_partition`,
 :func:`thermal_energy` and :func:`thermal_entropy` give the whole-chain
 thermodynamics from the spectrum of :math:`iA`.
+
+Nothing here shares code with the simulators: it is the independent
+reference the MPS and Gibbs backends are tested against at ``n = 40``.
+
+References
+----------
+.. [1] B. M. Terhal and D. P. DiVincenzo, "Classical simulation of
+   noninteracting-fermion quantum circuits", Phys. Rev. A 65, 032325 (2002),
+   arXiv:quant-ph/0108010 (matchgate circuits as free fermions).
+.. [2] S. Bravyi, "Lagrangian representation for fermionic linear optics",
+   Quantum Inf. Comput. 5, 216 (2005), arXiv:quant-ph/0404180 (the
+   covariance matrix, its rotation by Gaussian unitaries, Wick's theorem).
+.. [3] G. Vidal, J. I. Latorre, E. Rico and A. Kitaev, "Entanglement in
+   quantum critical phenomena", Phys. Rev. Lett. 90, 227902 (2003),
+   arXiv:quant-ph/0211074 (block entropies from :math:`\nu_k`).
 """
 
 from __future__ import annotations
@@ -71,7 +86,23 @@ def _majorana_pair(pauli: str, qubits: tuple[int, ...]):
 
 
 def initial_covariance(bits: str) -> np.ndarray:
-    """Covariance matrix of ``|bits>``: :math:`\\Gamma_{2j,2j+1} = -\\langle Z_j \\rangle`."""
+    r"""Covariance matrix of ``|bits>``: :math:`\Gamma_{2j,2j+1} = -\langle Z_j \rangle`.
+
+    Since :math:`Z_j = -i\gamma_{2j}\gamma_{2j+1}`, a basis state has
+    :math:`\Gamma_{2j,2j+1} = -\Gamma_{2j+1,2j} = -(1 - 2 b_j)` and zeros
+    elsewhere.
+
+    Parameters
+    ----------
+    bits : str
+        The bitstring, qubit 0 first (not validated: see
+        :func:`covariance_matrix`).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (2n, 2n)
+        :math:`\Gamma`, ``n = len(bits)``: block diagonal and antisymmetric.
+    """
     n = len(bits)
     gamma = np.zeros((2 * n, 2 * n))
     for j, b in enumerate(bits):
@@ -82,12 +113,41 @@ def initial_covariance(bits: str) -> np.ndarray:
 
 
 def covariance_matrix(circuit: Circuit, initial: str | None = None) -> np.ndarray:
-    """Majorana covariance matrix of ``circuit |initial>`` for a matchgate circuit.
+    r"""Majorana covariance matrix of ``circuit |initial>`` for a matchgate circuit.
+
+    Starts from :func:`initial_covariance` and rotates rows and columns
+    :math:`(a, b)` by the angle :math:`s\theta` of each gate
+    :math:`e^{-i\theta P/2}`, :math:`P = i s \gamma_a \gamma_b` (module
+    docstring), at :math:`O(n)` per gate.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        Rotations :math:`e^{-i\theta P/2}` with :math:`P` one of ``Z`` on a
+        qubit or ``XX``, ``YY``, ``XY``, ``YX`` on neighbours (either order).
+    initial : str, optional
+        Initial bitstring, qubit 0 first (default all zeros).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (2n, 2n)
+        :math:`\Gamma_{kl} = \tfrac{i}{2}\langle[\gamma_k, \gamma_l]\rangle`,
+        real antisymmetric, for ``n = circuit.n``.
 
     Raises
     ------
+    TypeError
+        If ``initial`` is not a string.
     ValueError
-        If the circuit has a gate that is not a matchgate rotation.
+        If ``initial`` is not a bitstring of length ``n``, or the circuit has a
+        fixed gate or a rotation that is not a nearest-neighbour matchgate.
+
+    References
+    ----------
+    .. [1] S. Bravyi, "Lagrangian representation for fermionic linear optics",
+       Quantum Inf. Comput. 5, 216 (2005), arXiv:quant-ph/0404180.
+    .. [2] B. M. Terhal and D. P. DiVincenzo, Phys. Rev. A 65, 032325 (2002),
+       arXiv:quant-ph/0108010.
     """
     bits = check_bitstring(initial, circuit.n)
     gamma = initial_covariance(bits)
@@ -103,14 +163,58 @@ def covariance_matrix(circuit: Circuit, initial: str | None = None) -> np.ndarra
 
 
 def block_nus(gamma: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """The :math:`\\nu_k \\in [0, 1]` of the contiguous block of sites ``start..stop-1``."""
+    r"""The :math:`\nu_k \in [0, 1]` of the contiguous block of sites ``start..stop-1``.
+
+    The restricted covariance :math:`\Gamma_A` (rows and columns
+    ``2 start .. 2 stop - 1``) has eigenvalues :math:`\pm i\nu_k`; the block's
+    reduced state is a product of modes with occupation probabilities
+    :math:`(1 \pm \nu_k)/2`.
+
+    Parameters
+    ----------
+    gamma : numpy.ndarray, shape (2n, 2n)
+        Real antisymmetric Majorana covariance matrix (from
+        :func:`covariance_matrix` or :func:`thermal_covariance`).
+    start, stop : int
+        The block is the sites ``start..stop-1``, ``0 <= start < stop <= n``.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (stop - start,)
+        The :math:`\nu_k`, ascending, clipped to ``[0, 1]`` against rounding.
+    """
     sub = gamma[2 * start : 2 * stop, 2 * start : 2 * stop]
     ev = np.linalg.eigvalsh(1j * sub)
     return np.clip(np.sort(ev)[len(ev) // 2 :], 0.0, 1.0)
 
 
 def block_entropy(gamma: np.ndarray, start: int, stop: int) -> float:
-    """Von Neumann entropy (bits) of the block of sites ``start..stop-1``."""
+    r"""Von Neumann entropy (bits) of the block of sites ``start..stop-1``.
+
+    .. math::
+
+        S_A = \sum_k H_2\Big(\frac{1 + \nu_k}{2}\Big), \qquad
+        H_2(p) = -p \log_2 p - (1 - p) \log_2 (1 - p).
+
+    Parameters
+    ----------
+    gamma : numpy.ndarray, shape (2n, 2n)
+        Real antisymmetric Majorana covariance matrix (from
+        :func:`covariance_matrix` or :func:`thermal_covariance`).
+    start, stop : int
+        The block is the sites ``start..stop-1``, ``0 <= start < stop <= n``.
+
+    Returns
+    -------
+    float
+        :math:`S_A` in bits, in ``[0, stop - start]``.
+
+    References
+    ----------
+    .. [1] G. Vidal, J. I. Latorre, E. Rico and A. Kitaev, "Entanglement in
+       quantum critical phenomena", Phys. Rev. Lett. 90, 227902 (2003),
+       arXiv:quant-ph/0211074.
+    """
     p = (1 + block_nus(gamma, start, stop)) / 2
     q = 1 - p
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -119,23 +223,98 @@ def block_entropy(gamma: np.ndarray, start: int, stop: int) -> float:
 
 
 def block_purity(gamma: np.ndarray, start: int, stop: int) -> float:
-    """Purity :math:`\\prod_k (1 + \\nu_k^2)/2` of the block ``start..stop-1``."""
+    r"""Purity :math:`\prod_k (1 + \nu_k^2)/2` of the block of sites ``start..stop-1``.
+
+    The purity :math:`\mathrm{Tr}\,\rho_A^2`: each mode contributes :math:`p^2 + (1 - p)^2`
+    with :math:`p = (1 + \nu_k)/2`.
+
+    Parameters
+    ----------
+    gamma : numpy.ndarray, shape (2n, 2n)
+        Real antisymmetric Majorana covariance matrix (from
+        :func:`covariance_matrix` or :func:`thermal_covariance`).
+    start, stop : int
+        The block is the sites ``start..stop-1``, ``0 <= start < stop <= n``.
+
+    Returns
+    -------
+    float
+        The purity, in ``[2^{-(stop - start)}, 1]``.
+    """
     return float(np.prod((1 + block_nus(gamma, start, stop) ** 2) / 2))
 
 
 def entropy_profile(gamma: np.ndarray) -> np.ndarray:
-    """Entropies (bits) of the first ``ell`` sites for ``ell = 1..n-1``."""
+    """Entropies (bits) of the first ``ell`` sites for ``ell = 1..n-1``.
+
+    Parameters
+    ----------
+    gamma : numpy.ndarray, shape (2n, 2n)
+        Real antisymmetric Majorana covariance matrix (from
+        :func:`covariance_matrix` or :func:`thermal_covariance`).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n - 1,)
+        Element ``ell - 1`` is :func:`block_entropy` of sites ``0..ell-1``, in
+        bits (the cut ``ell`` of :func:`tnbp.entropy_profile`).
+    """
     n = gamma.shape[0] // 2
     return np.array([block_entropy(gamma, 0, ell) for ell in range(1, n)])
 
 
 def z_expectation(gamma: np.ndarray, j: int) -> float:
-    """:math:`\\langle Z_j \\rangle = -\\Gamma_{2j, 2j+1}`."""
+    r""":math:`\langle Z_j \rangle = -\Gamma_{2j, 2j+1}`.
+
+    Parameters
+    ----------
+    gamma : numpy.ndarray, shape (2n, 2n)
+        Real antisymmetric Majorana covariance matrix (from
+        :func:`covariance_matrix` or :func:`thermal_covariance`).
+    j : int
+        The qubit, ``0 <= j < n``.
+
+    Returns
+    -------
+    float
+        :math:`\langle Z_j \rangle \in [-1, 1]`.
+    """
     return float(-gamma[2 * j, 2 * j + 1])
 
 
 def zz_expectation(gamma: np.ndarray, i: int, j: int) -> float:
-    """:math:`\\langle Z_i Z_j \\rangle` for ``i != j`` by Wick's theorem."""
+    r""":math:`\langle Z_i Z_j \rangle` for ``i != j`` by Wick's theorem.
+
+    With :math:`Z_i Z_j = -\gamma_a\gamma_b\gamma_c\gamma_d` (``a, b = 2i,
+    2i + 1``; ``c, d = 2j, 2j + 1``) and
+    :math:`\langle\gamma_k\gamma_l\rangle = -i\Gamma_{kl}` for :math:`k \ne l`,
+
+    .. math::
+
+        \langle Z_i Z_j \rangle = -\big(
+        \langle\gamma_a\gamma_b\rangle\langle\gamma_c\gamma_d\rangle
+        - \langle\gamma_a\gamma_c\rangle\langle\gamma_b\gamma_d\rangle
+        + \langle\gamma_a\gamma_d\rangle\langle\gamma_b\gamma_c\rangle\big).
+
+    Parameters
+    ----------
+    gamma : numpy.ndarray, shape (2n, 2n)
+        Real antisymmetric Majorana covariance matrix (from
+        :func:`covariance_matrix` or :func:`thermal_covariance`).
+    i, j : int
+        Two different qubits in ``0..n-1``.
+
+    Returns
+    -------
+    float
+        :math:`\langle Z_i Z_j \rangle \in [-1, 1]`.
+
+    References
+    ----------
+    .. [1] S. Bravyi, "Lagrangian representation for fermionic linear optics",
+       Quantum Inf. Comput. 5, 216 (2005), arXiv:quant-ph/0404180 (Wick's
+       theorem for Gaussian states).
+    """
     a, b, c, d = 2 * i, 2 * i + 1, 2 * j, 2 * j + 1
     g = -1j * gamma  # <gamma_k gamma_l> for k != l
     four = g[a, b] * g[c, d] - g[a, c] * g[b, d] + g[a, d] * g[b, c]
@@ -171,11 +350,11 @@ def _term_bilinear(term, n: int):
 
 
 def majorana_hamiltonian(terms, n: int) -> np.ndarray:
-    """The Majorana matrix ``A`` of a quadratic (matchgate) Hamiltonian.
+    r"""The Majorana matrix ``A`` of a quadratic (matchgate) Hamiltonian.
 
-    Writes :math:`H = \\sum_t c_t P_t` as
-    :math:`H = \\tfrac{i}{4} \\sum_{kl} A_{kl} \\gamma_k \\gamma_l` with ``A``
-    real antisymmetric: a term :math:`c P` with :math:`P = i s \\gamma_a \\gamma_b`
+    Writes :math:`H = \sum_t c_t P_t` as
+    :math:`H = \tfrac{i}{4} \sum_{kl} A_{kl} \gamma_k \gamma_l` with ``A``
+    real antisymmetric: a term :math:`c P` with :math:`P = i s \gamma_a \gamma_b`
     (see the module docstring) adds :math:`A_{ab} = 2 s c`, :math:`A_{ba} = -2 s c`.
     Repeated terms accumulate.
 
@@ -195,14 +374,18 @@ def majorana_hamiltonian(terms, n: int) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        ``A``, shape ``(2n, 2n)``, real antisymmetric.
+    numpy.ndarray of float64, shape (2n, 2n)
+        ``A``, real antisymmetric, in the units of the coefficients.
 
     Raises
     ------
+    TypeError
+        If ``terms`` is not a sequence (a string, bytes or dict), or ``n`` is
+        not an integer.
     ValueError
-        If a term is malformed, an identity, or not a nearest-neighbour
-        Majorana bilinear (e.g. ``XX`` on ``(0, 2)``, ``X`` on one qubit, ``XZ``).
+        If ``n < 1``, or a term is malformed, an identity, or not a
+        nearest-neighbour Majorana bilinear (e.g. ``XX`` on ``(0, 2)``, ``X``
+        on one qubit, ``XZ``).
 
     Examples
     --------
@@ -244,26 +427,26 @@ def _single_particle_energies(A) -> np.ndarray:
 
 
 def thermal_covariance(A, beta) -> np.ndarray:
-    """Covariance matrix of the Gibbs state :math:`e^{-\\beta H}/Z`.
+    r"""Covariance matrix of the Gibbs state :math:`e^{-\beta H}/Z`.
 
     A real orthogonal ``O`` brings ``A`` to
-    :math:`O A O^T = \\bigoplus_k \\begin{pmatrix} 0 & \\epsilon_k \\\\
-    -\\epsilon_k & 0 \\end{pmatrix}`, :math:`\\epsilon_k \\ge 0` (the
-    :math:`\\pm\\epsilon_k` are the eigenvalues of the Hermitian :math:`iA`).
-    With :math:`c = O\\gamma`,
-    :math:`H = \\sum_k \\tfrac{\\epsilon_k}{2}\\, i c_{2k} c_{2k+1}`, a sum of
-    commuting terms with eigenvalues :math:`\\pm\\epsilon_k/2`, so
-    :math:`\\langle i c_{2k} c_{2k+1} \\rangle = -\\tanh(\\beta\\epsilon_k/2)`.
+    :math:`O A O^T = \bigoplus_k \begin{pmatrix} 0 & \epsilon_k \\
+    -\epsilon_k & 0 \end{pmatrix}`, :math:`\epsilon_k \ge 0` (the
+    :math:`\pm\epsilon_k` are the eigenvalues of the Hermitian :math:`iA`).
+    With :math:`c = O\gamma`,
+    :math:`H = \sum_k \tfrac{\epsilon_k}{2}\, i c_{2k} c_{2k+1}`, a sum of
+    commuting terms with eigenvalues :math:`\pm\epsilon_k/2`, so
+    :math:`\langle i c_{2k} c_{2k+1} \rangle = -\tanh(\beta\epsilon_k/2)`.
     Rotating back,
 
     .. math::
 
-        \\Gamma = i \\tanh\\!\\big(\\tfrac{\\beta}{2}\\, iA\\big),
+        \Gamma = i \tanh\!\big(\tfrac{\beta}{2}\, iA\big),
 
-    computed from the eigendecomposition of :math:`iA`. So :math:`\\Gamma = 0`
-    at ``beta = 0`` and :math:`\\Gamma \\to i\\,\\mathrm{sign}(iA)` (the ground
+    computed from the eigendecomposition of :math:`iA`. So :math:`\Gamma = 0`
+    at ``beta = 0`` and :math:`\Gamma \to i\,\mathrm{sign}(iA)` (the ground
     state, if there is no zero mode) as ``beta -> inf``; for ``H = h Z_0``,
-    :math:`\\langle Z_0 \\rangle = -\\Gamma_{01} = -\\tanh(\\beta h)`.
+    :math:`\langle Z_0 \rangle = -\Gamma_{01} = -\tanh(\beta h)`.
 
     Parameters
     ----------
@@ -274,10 +457,18 @@ def thermal_covariance(A, beta) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Real antisymmetric :math:`\\Gamma_{kl} = \\tfrac{i}{2}
-        \\langle[\\gamma_k, \\gamma_l]\\rangle`, to pass to :func:`block_entropy`,
+    numpy.ndarray of float64, shape (2n, 2n)
+        Real antisymmetric :math:`\Gamma_{kl} = \tfrac{i}{2}
+        \langle[\gamma_k, \gamma_l]\rangle`, to pass to :func:`block_entropy`,
         :func:`block_purity`, :func:`z_expectation`, :func:`zz_expectation`.
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not a real numeric array or ``beta`` is not a real number.
+    ValueError
+        If ``A`` is not a finite antisymmetric ``(2n, 2n)`` matrix with
+        ``n >= 1``, or ``beta`` is negative or not finite.
 
     Examples
     --------
@@ -293,24 +484,33 @@ def thermal_covariance(A, beta) -> np.ndarray:
 
 
 def thermal_log_partition(A, beta) -> float:
-    """Natural log of :math:`Z = \\mathrm{Tr}\\, e^{-\\beta H}` (no constant shift).
+    r"""Natural log of :math:`Z = \mathrm{Tr}\, e^{-\beta H}` (no constant shift).
 
-    :math:`\\ln Z = \\sum_k \\ln\\big(2\\cosh(\\beta\\epsilon_k/2)\\big)
-    = \\tfrac12 \\sum_{\\lambda \\in \\mathrm{spec}(iA)}
-    \\mathrm{logaddexp}(\\beta\\lambda/2, -\\beta\\lambda/2)`, which does not
-    overflow for large :math:`\\beta\\epsilon_k`; ``ln Z = n ln 2`` at ``beta = 0``.
+    :math:`\ln Z = \sum_k \ln\big(2\cosh(\beta\epsilon_k/2)\big)
+    = \tfrac12 \sum_{\lambda \in \mathrm{spec}(iA)}
+    \mathrm{logaddexp}(\beta\lambda/2, -\beta\lambda/2)`, which does not
+    overflow for large :math:`\beta\epsilon_k`; ``ln Z = n ln 2`` at ``beta = 0``.
 
     Parameters
     ----------
     A : numpy.ndarray
         Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
     beta : float
-        Inverse temperature, finite and ``>= 0``.
+        Inverse temperature, finite and ``>= 0``, in units of 1/energy of the
+        coefficients.
 
     Returns
     -------
     float
-        :math:`\\ln Z` (nats).
+        :math:`\ln Z` (natural log, dimensionless).
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not a real numeric array or ``beta`` is not a real number.
+    ValueError
+        If ``A`` is not a finite antisymmetric ``(2n, 2n)`` matrix with
+        ``n >= 1``, or ``beta`` is negative or not finite.
 
     Examples
     --------
@@ -324,24 +524,33 @@ def thermal_log_partition(A, beta) -> float:
 
 
 def thermal_energy(A, beta) -> float:
-    """Thermal energy :math:`\\langle H \\rangle = \\mathrm{Tr}(H \\rho)`.
+    r"""Thermal energy :math:`\langle H \rangle = \mathrm{Tr}(H \rho)`.
 
-    :math:`E = -\\sum_k \\tfrac{\\epsilon_k}{2} \\tanh(\\beta\\epsilon_k/2)
-    = -\\tfrac14 \\sum_{\\lambda \\in \\mathrm{spec}(iA)} \\lambda
-    \\tanh(\\beta\\lambda/2) = -\\tfrac14 \\mathrm{Tr}(A\\Gamma)`
-    (:math:`= -\\partial_\\beta \\ln Z`); zero at ``beta = 0``.
+    :math:`E = -\sum_k \tfrac{\epsilon_k}{2} \tanh(\beta\epsilon_k/2)
+    = -\tfrac14 \sum_{\lambda \in \mathrm{spec}(iA)} \lambda
+    \tanh(\beta\lambda/2) = -\tfrac14 \mathrm{Tr}(A\Gamma)`
+    (:math:`= -\partial_\beta \ln Z`); zero at ``beta = 0``.
 
     Parameters
     ----------
     A : numpy.ndarray
         Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
     beta : float
-        Inverse temperature, finite and ``>= 0``.
+        Inverse temperature, finite and ``>= 0``, in units of 1/energy of the
+        coefficients.
 
     Returns
     -------
     float
-        :math:`\\langle H \\rangle`, in the units of the coefficients.
+        :math:`\langle H \rangle`, in the units of the coefficients.
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not a real numeric array or ``beta`` is not a real number.
+    ValueError
+        If ``A`` is not a finite antisymmetric ``(2n, 2n)`` matrix with
+        ``n >= 1``, or ``beta`` is negative or not finite.
     """
     lam = _single_particle_energies(A)
     beta = check_beta(beta)
@@ -349,12 +558,12 @@ def thermal_energy(A, beta) -> float:
 
 
 def thermal_entropy(A, beta) -> float:
-    """Von Neumann entropy (bits) of the whole-chain Gibbs state.
+    r"""Von Neumann entropy (bits) of the whole-chain Gibbs state.
 
-    Equals :math:`(\\beta E + \\ln Z)/\\ln 2`, evaluated per mode as
-    :math:`\\ln(2\\cosh x) - x\\tanh x = \\ln(1 + e^{-2x}) + 2x\\, e^{-2x}/(1 + e^{-2x})`
-    with :math:`x = \\beta\\epsilon_k/2 \\ge 0`, which avoids the cancellation
-    between :math:`\\beta E` and :math:`\\ln Z` at large ``beta``. It is ``n``
+    Equals :math:`(\beta E + \ln Z)/\ln 2`, evaluated per mode as
+    :math:`\ln(2\cosh x) - x\tanh x = \ln(1 + e^{-2x}) + 2x\, e^{-2x}/(1 + e^{-2x})`
+    with :math:`x = \beta\epsilon_k/2 \ge 0`, which avoids the cancellation
+    between :math:`\beta E` and :math:`\ln Z` at large ``beta``. It is ``n``
     at ``beta = 0`` and tends to ``log2`` of the ground-state degeneracy as
     ``beta -> inf``.
 
@@ -363,12 +572,22 @@ def thermal_entropy(A, beta) -> float:
     A : numpy.ndarray
         Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
     beta : float
-        Inverse temperature, finite and ``>= 0``.
+        Inverse temperature, finite and ``>= 0``, in units of 1/energy of the
+        coefficients.
 
     Returns
     -------
     float
-        :math:`S(\\rho) = -\\mathrm{Tr}\\,\\rho \\log_2 \\rho`.
+        :math:`S(\rho) = -\mathrm{Tr}\,\rho \log_2 \rho`, in bits, in
+        ``[0, n]``.
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not a real numeric array or ``beta`` is not a real number.
+    ValueError
+        If ``A`` is not a finite antisymmetric ``(2n, 2n)`` matrix with
+        ``n >= 1``, or ``beta`` is negative or not finite.
     """
     lam = _single_particle_energies(A)
     x = check_beta(beta) * np.abs(lam) / 2

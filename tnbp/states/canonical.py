@@ -1,41 +1,41 @@
-"""Canonical form of an MPS of any site dimension, and the contractions estimators need.
+r"""Canonical form of an MPS of any site dimension, and the contractions estimators need.
 
 Site tensors are raw arrays of shape ``(chi_left, d, chi_right)`` (edge bonds of
-size 1). Each site index is split as :math:`d = d_\\mathrm{keep}\\, d_\\mathrm{trace}`,
+size 1). Each site index is split as :math:`d = d_\mathrm{keep}\, d_\mathrm{trace}`,
 the kept factor most significant (index ``k * d_trace + t``):
 
-* a qubit MPS: :math:`2 \\times 1` (nothing traced);
-* a purified Gibbs state: :math:`2 \\times 2`, physical qubit kept and ancilla
+* a qubit MPS: :math:`2 \times 1` (nothing traced);
+* a purified Gibbs state: :math:`2 \times 2`, physical qubit kept and ancilla
   traced, so the state described is
-  :math:`\\rho = \\mathrm{Tr}_\\mathrm{anc} |\\psi\\rangle\\langle\\psi|`;
-* the doubled operators of :mod:`tnbp.gradients.moments`: :math:`16 \\times 1`.
+  :math:`\rho = \mathrm{Tr}_\mathrm{anc} |\psi\rangle\langle\psi|`;
+* the doubled operators of :mod:`tnbp.gradients.moments`: :math:`16 \times 1`.
 
-One right-canonicalizing QR sweep (:math:`O(n \\chi^3 d)`) makes every site
-right-orthonormal, :math:`\\sum_{p, r} B_{apr} \\bar B_{bpr} = \\delta_{ab}`. The
+One right-canonicalizing QR sweep (:math:`O(n \chi^3 d)`) makes every site
+right-orthonormal, :math:`\sum_{p, r} B_{apr} \bar B_{bpr} = \delta_{ab}`. The
 gauge matrices :math:`R_i` follow from a left QR sweep, computed only as far
 as a query needs them:
 
 .. math::
 
-    |\\psi\\rangle = \\sum U_0 \\cdots U_{i-1}\\, R_i\\, B_i B_{i+1} \\cdots B_{n-1},
+    |\psi\rangle = \sum U_0 \cdots U_{i-1}\, R_i\, B_i B_{i+1} \cdots B_{n-1},
 
 with :math:`U` left-orthonormal. The Schmidt values across bond
 ``(i - 1, i)`` are the singular values of :math:`R_i`. A span of sites
-``a..b`` is then described exactly by :math:`R_a B_a \\cdots B_b` with
+``a..b`` is then described exactly by :math:`R_a B_a \cdots B_b` with
 identity environments on both sides, so expectations and reduced density
-matrices cost :math:`O((b - a + 1)\\,\\chi^3)` whatever ``n`` is. The traced
+matrices cost :math:`O((b - a + 1)\,\chi^3)` whatever ``n`` is. The traced
 factor is summed over at every site, the kept factor only outside the chosen
 set.
 
 Reduced density matrices are contracted by one of two strategies, whichever
 holds fewer entries at once: ``"ket"`` contracts the span's ket tensors with
-every site index open (:math:`\\chi_a \\chi_b\\, d^{\\,b-a+1}` entries, best for
+every site index open (:math:`\chi_a \chi_b\, d^{\,b-a+1}` entries, best for
 contiguous sets), ``"env"`` grows bra-ket environments from both ends with
 only the kept factors of the chosen sites open
-(:math:`\\chi^2 d_\\mathrm{keep}^{2m}` entries, best for scattered sets).
+(:math:`\chi^2 d_\mathrm{keep}^{2m}` entries, best for scattered sets).
 
 :func:`pair` contracts two MPS with the same site dimensions through their
-transfer matrices, conjugated (:math:`\\langle a | b \\rangle`) or bilinear.
+transfer matrices, conjugated (:math:`\langle a | b \rangle`) or bilinear.
 
 Array operations go through autoray, so any array library quimb holds the
 tensors in works; every engine call runs under a BLAS thread limit (one thread
@@ -78,10 +78,10 @@ def _limited(method):
 
 
 class CanonicalMPS:
-    """A normalized MPS in right-canonical form, for any site dimension.
+    r"""A normalized MPS in right-canonical form, for any site dimension.
 
     Build it with :meth:`from_arrays`; the constructor takes tensors that are
-    already right-orthonormal and normalized.
+    already right-orthonormal and normalized, and checks only their shapes.
 
     Parameters
     ----------
@@ -91,7 +91,7 @@ class CanonicalMPS:
     norm : float
         Norm of the MPS before normalization.
     traced_dim : int, optional
-        :math:`d_\\mathrm{trace}`, the dimension of the traced (least
+        :math:`d_\mathrm{trace}`, the dimension of the traced (least
         significant) factor of every site; it must divide ``d``.
     blas_threads : int or None, optional
         BLAS threads for the engine's contractions (None: leave BLAS alone).
@@ -99,14 +99,30 @@ class CanonicalMPS:
     Attributes
     ----------
     B : list of arrays
+        The site tensors, site 0 carrying the unit norm.
     norm : float
+        Norm of the MPS before normalization (:math:`\langle\psi|\psi\rangle^{1/2}`).
     kept_dim, traced_dim : int
-        :math:`d_\\mathrm{keep}` and :math:`d_\\mathrm{trace}`.
+        :math:`d_\mathrm{keep}` and :math:`d_\mathrm{trace}`.
     blas_threads : int or None
+        BLAS threads of every engine call.
+
+    Raises
+    ------
+    ValueError
+        If ``traced_dim`` does not divide the site dimension, an edge bond is
+        not 1, or a site is not a ``(chi_l, d, chi_r)`` array.
+
+    References
+    ----------
+    .. [1] U. Schollwoeck, "The density-matrix renormalization group in the age
+       of matrix product states", Ann. Phys. 326, 96 (2011), arXiv:1008.3477,
+       Sec. 4 (right-canonical form, Schmidt values from the gauge matrices,
+       expectation values by transfer matrices).
 
     Examples
     --------
-    The Bell state :math:`|00\\rangle + |11\\rangle` (unnormalized):
+    The Bell state :math:`|00\rangle + |11\rangle` (unnormalized):
 
     >>> import numpy as np
     >>> A = np.zeros((1, 2, 2)); A[0, 0, 0] = A[0, 1, 1] = 1
@@ -149,7 +165,11 @@ class CanonicalMPS:
         right_canonical: bool = False,
         blas_threads: int | None = 1,
     ) -> CanonicalMPS:
-        """Bring site tensors ``(chi_l, d, chi_r)`` into normalized right-canonical form.
+        r"""Bring site tensors ``(chi_l, d, chi_r)`` into normalized right-canonical form.
+
+        One QR sweep from the right, :math:`O(n \chi^3 d)`: for each site
+        :math:`B_i^T = QR`, so :math:`B_i = R^T Q^T` with :math:`Q^T`
+        right-orthonormal, and :math:`R^T` is absorbed into site ``i - 1``.
 
         Parameters
         ----------
@@ -161,15 +181,19 @@ class CanonicalMPS:
             Skip the QR sweep: the caller guarantees that sites ``1..n-1`` are
             already right-orthonormal (e.g. a purification with its centre at 0).
         blas_threads : int or None, optional
+            BLAS threads during the sweep and later contractions (None: leave BLAS
+            alone).
 
         Returns
         -------
         CanonicalMPS
+            The normalized state; its :attr:`norm` is the input's norm.
 
         Raises
         ------
         ValueError
-            If the MPS has zero or non-finite norm, or the shapes do not fit.
+            If ``arrays`` is empty, the MPS has zero or non-finite norm, or the
+            shapes do not fit.
         """
         B = list(arrays)
         if not B:
@@ -199,6 +223,10 @@ class CanonicalMPS:
     def gauge(self, i: int):
         """The matrix :math:`R_i` to the left of site ``i`` (``R_0 = [[1]]``).
 
+        Computed by a left QR sweep as far as ``i`` on first request and cached:
+        :math:`R_{k+1}` is the R factor of :math:`R_k B_k` reshaped to
+        ``(rows * d, chi_r)``.
+
         Parameters
         ----------
         i : int
@@ -207,7 +235,9 @@ class CanonicalMPS:
         Returns
         -------
         array, shape (r, chi)
-            :math:`R_i`, with ``chi = B[i].shape[0]`` and ``r <= chi``.
+            :math:`R_i`, with ``chi = B[i].shape[0]`` and ``r <= chi``, of the
+            tensors' array type and dtype; its singular values are the Schmidt
+            values of bond ``(i - 1, i)``.
         """
         R = self._R
         if len(R) <= i:
@@ -253,7 +283,10 @@ class CanonicalMPS:
     # ----------------------------------------------------------- expectations
     @_limited
     def expectation(self, ops: dict) -> complex:
-        """:math:`\\mathrm{Tr}[\\rho \\bigotimes_q O_q]` for operators on kept factors.
+        r""":math:`\mathrm{Tr}[\rho \bigotimes_q O_q]` for operators on kept factors.
+
+        Contracts only the span ``min(ops)..max(ops)``, from the gauge matrix at
+        its left end, in :math:`O((b - a + 1)\, \chi^3 d)`.
 
         Parameters
         ----------
@@ -265,6 +298,11 @@ class CanonicalMPS:
         -------
         complex
             The expectation value in the normalized state (1 for no operators).
+
+        Raises
+        ------
+        ValueError
+            If a site of ``ops`` is out of range.
         """
         if not ops:
             return 1.0 + 0.0j
@@ -288,7 +326,7 @@ class CanonicalMPS:
     # ----------------------------------------------------- reduced density matrix
     @_limited
     def reduced_density_matrix(self, qubits, *, method: str = "auto") -> np.ndarray:
-        """:math:`\\rho_A` of the kept factors of the distinct sites ``qubits``.
+        r""":math:`\rho_A` of the kept factors of the distinct sites ``qubits``.
 
         The traced factor is traced out everywhere, the kept factor outside
         ``qubits``.
@@ -304,14 +342,16 @@ class CanonicalMPS:
 
         Returns
         -------
-        numpy.ndarray, shape (d_keep**m, d_keep**m)
-            Hermitian, unit trace, for ``m = len(qubits)``.
+        numpy.ndarray of complex128 or float64, shape (d_keep**m, d_keep**m)
+            Hermitian, positive semidefinite, unit trace, for ``m = len(qubits)``
+            (float64 when the site tensors are real).
 
         Raises
         ------
         ValueError
-            If the sites repeat or are out of range, or if the contraction would
-            hold more than :data:`~tnbp.limits.MAX_RDM_ENTRIES` entries at once.
+            If ``method`` is unknown, the sites repeat or are out of range, or the
+            contraction would hold more than :data:`~tnbp.limits.MAX_RDM_ENTRIES`
+            entries at once.
         """
         check_opt("method", method, RDM_METHODS)
         qubits = self._check_sites(qubits, "qubits")
@@ -345,8 +385,13 @@ class CanonicalMPS:
 
         Returns
         -------
-        dict
+        dict of str to int
             ``{"ket": int, "env": int}``, peak numbers of array entries.
+
+        Raises
+        ------
+        ValueError
+            If the sites repeat or are out of range.
         """
         return self._sizes(sorted(self._check_sites(qubits, "qubits")))
 
@@ -449,16 +494,16 @@ def _step(env, top, bottom):
 
 
 def pair(bra, ket, *, conjugate: bool = True) -> complex:
-    """Contract two MPS site by site through their transfer matrices.
+    r"""Contract two MPS site by site through their transfer matrices.
 
     .. math::
 
-        \\langle a | b \\rangle = \\sum_{s_0 \\ldots s_{n-1}}
-        \\overline{a_{s_0 \\ldots s_{n-1}}}\\, b_{s_0 \\ldots s_{n-1}}
-        \\quad\\text{or, bilinear,}\\quad
-        \\sum_{s} a_{s}\\, b_{s},
+        \langle a | b \rangle = \sum_{s_0 \ldots s_{n-1}}
+        \overline{a_{s_0 \ldots s_{n-1}}}\, b_{s_0 \ldots s_{n-1}}
+        \quad\text{or, bilinear,}\quad
+        \sum_{s} a_{s}\, b_{s},
 
-    in :math:`O(n \\chi^3 d)`.
+    in :math:`O(n \chi^3 d)`.
 
     Parameters
     ----------
@@ -472,12 +517,20 @@ def pair(bra, ket, *, conjugate: bool = True) -> complex:
     Returns
     -------
     complex
+        :math:`\langle a|b\rangle` (or the bilinear pairing) of the
+        unnormalized states.
 
     Raises
     ------
     ValueError
         If the two MPS differ in length or site dimensions, or an edge bond is
         not 1.
+
+    References
+    ----------
+    .. [1] U. Schollwoeck, "The density-matrix renormalization group in the age
+       of matrix product states", Ann. Phys. 326, 96 (2011), arXiv:1008.3477,
+       Sec. 4.2 (overlaps by transfer matrices).
     """
     bra, ket = list(bra), list(ket)
     if len(bra) != len(ket) or not bra:
@@ -502,11 +555,13 @@ def site_arrays(mps) -> list:
     Parameters
     ----------
     mps : quimb.tensor.MatrixProductState
+        Any MPS (open boundaries), in any gauge.
 
     Returns
     -------
     list of arrays
-        One per site, edge bonds of size 1 added.
+        One per site, the tensors' data transposed to ``(chi_l, d, chi_r)``
+        (possibly views of ``mps``), edge bonds of size 1 added.
     """
     n = mps.L
     out = []

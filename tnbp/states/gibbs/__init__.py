@@ -1,4 +1,4 @@
-"""Gibbs states :math:`e^{-\beta H}/Z`: dense, or purified MPS by imaginary-time evolution."""
+r"""Gibbs states :math:`e^{-\beta H}/Z`: dense, or purified MPS by imaginary-time evolution."""
 
 from .api import gibbs_state
 from .base import GibbsState, partial_trace

@@ -1,34 +1,48 @@
-"""Gibbs states :math:`\\rho = e^{-\\beta H}/Z` of 2-local Hamiltonians.
+r"""Gibbs states :math:`\rho = e^{-\beta H}/Z` of 2-local Hamiltonians.
 
 ``backend="dense"``
-    :math:`\\rho` from the eigendecomposition of :math:`H` (``n <= 12``).
+    :math:`\rho` from the eigendecomposition of :math:`H` (``n <= 12``).
 ``backend="mps"``
     Purification. Each site holds a physical qubit and an ancilla (dimension 4,
     physical index most significant). Start from
-    :math:`|\\Phi\\rangle = \\bigotimes_i (|00\\rangle + |11\\rangle)/\\sqrt2`, whose
+    :math:`|\Phi\rangle = \bigotimes_i (|00\rangle + |11\rangle)/\sqrt2`, whose
     physical marginal is :math:`I/2^n`, and evolve in imaginary time:
-    :math:`|\\psi\\rangle \\propto e^{-\\beta H/2}|\\Phi\\rangle` gives
-    :math:`\\rho = \\mathrm{Tr}_{anc}|\\psi\\rangle\\langle\\psi|`.
+    :math:`|\psi\rangle \propto e^{-\beta H/2}|\Phi\rangle` gives
+    :math:`\rho = \mathrm{Tr}_{anc}|\psi\rangle\langle\psi|`.
 
     Trotterization: the terms are grouped by support (onsite terms folded into a
     pair that contains their qubit; qubits in no pair get one exact gate at the
     end). Nearest-neighbour pairs are coloured into even/odd layers and each
-    step of size :math:`\\delta` is the symmetric product
-    :math:`L_1(\\delta/2) L_2(\\delta) L_1(\\delta/2)`, half-steps of adjacent
+    step of size :math:`\delta` is the symmetric product
+    :math:`L_1(\delta/2) L_2(\delta) L_1(\delta/2)`, half-steps of adjacent
     steps merged. Any other pair structure goes through an odd-even
     transposition swap network, forwards then backwards, each gate fused with
     its SWAP (:func:`tnbp.states.gibbs.trotter.evolve_swap_network`). Both are second
     order; ``order=4`` composes five of them (Suzuki). The number of steps is
-    :math:`\\lceil \\beta/(2\\,\\mathrm{dtau})\\rceil`, so the last step lands on
-    :math:`\\beta` exactly; the error of an observable is
-    :math:`O(\\beta\\,\\mathrm{dtau}^{\\mathrm{order}})`.
+    :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`, so the last step lands on
+    :math:`\beta` exactly; the error of an observable is
+    :math:`O(\beta\,\mathrm{dtau}^{\mathrm{order}})`.
 
     Truncation rule, as for circuits: after each SVD the smallest singular
     values whose squared sum is below ``cutoff`` times the total are dropped
     (quimb's ``rsum2``), then at most ``max_bond`` are kept. The discarded
     weights are recorded in the state's :class:`~tnbp.BondRecord`.
-    :math:`\\ln Z = n \\ln 2 + \\sum \\ln \\|\\psi\\|^2` over the normalization
+    Since :math:`\mathrm{Tr}_{anc}|\Phi\rangle\langle\Phi| = I/2^n`,
+    :math:`Z = 2^n \|e^{-\beta H/2}|\Phi\rangle\|^2`:
+    :math:`\ln Z = n \ln 2 + \sum \ln \|\psi\|^2` over the normalization
     history, with each norm taken before truncation.
+
+References
+----------
+.. [1] F. Verstraete, J. J. Garcia-Ripoll and J. I. Cirac, "Matrix product
+   density operators: simulation of finite-temperature and dissipative
+   systems", Phys. Rev. Lett. 93, 207204 (2004), arXiv:cond-mat/0406426 (purification).
+.. [2] A. E. Feiguin and S. R. White, "Finite-temperature density matrix
+   renormalization using an enlarged Hilbert space", Phys. Rev. B 72,
+   220401(R) (2005) (ancilla imaginary-time evolution).
+.. [3] M. Suzuki, "Fractal decomposition of exponential operators with
+   applications to many-body theories and Monte Carlo simulations", Phys.
+   Lett. A 146, 319 (1990) (fourth-order composition).
 """
 
 from __future__ import annotations
@@ -62,7 +76,7 @@ def gibbs_state(
     order: int = 4,
     progbar: bool = False,
 ) -> GibbsState:
-    """The thermal state :math:`\\rho = e^{-\\beta H}/Z` of a 2-local Hamiltonian.
+    r"""The thermal state :math:`\rho = e^{-\beta H}/Z` of a 2-local Hamiltonian.
 
     Parameters
     ----------
@@ -71,15 +85,18 @@ def gibbs_state(
     beta : float
         Inverse temperature, >= 0, in units of 1/energy of ``H``.
     backend : {"mps", "dense"}, optional
+        ``"mps"``: purified MPS by imaginary-time evolution (default);
+        ``"dense"``: exact, up to :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS`
+        qubits (the MPS options are then ignored).
     dtau : float, optional
         Largest imaginary-time step (``"mps"``); the state evolves to
-        :math:`\\beta/2` in :math:`\\lceil \\beta/(2\\,\\mathrm{dtau})\\rceil`
+        :math:`\beta/2` in :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`
         equal steps.
     max_bond : int or None, optional
         Bond cap of the purification (``"mps"``).
     cutoff : float, optional
         Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``. It
-        accumulates over the :math:`\\sim n\\beta/\\mathrm{dtau}` SVDs of the
+        accumulates over the :math:`\sim n\beta/\mathrm{dtau}` SVDs of the
         run: at n = 40, beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave
         errors of 1e-4 in the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX
         chain, measured).
@@ -89,13 +106,15 @@ def gibbs_state(
         random XX chain); fourth order at dtau = 0.05 is both cheaper and more
         accurate there (3e-5), hence the default.
     progbar : bool, optional
+        Show a progress bar over the Trotter layers (``"mps"``).
 
     Returns
     -------
     GibbsState
-        With ``log_partition``; estimators (:func:`tnbp.expectation`,
-        :func:`tnbp.subsystem_entropy`, :func:`tnbp.purity`,
-        :func:`tnbp.trace_distance_to_maximally_mixed`,
+        :class:`DenseGibbsState` or :class:`PurifiedGibbsState`, with
+        ``log_partition`` (:math:`\ln Z`, the constant of ``H`` included);
+        estimators (:func:`tnbp.expectation`, :func:`tnbp.subsystem_entropy`,
+        :func:`tnbp.purity`, :func:`tnbp.trace_distance_to_maximally_mixed`,
         :func:`tnbp.thermal_energy`, ...) accept it.
 
     Raises
@@ -108,6 +127,18 @@ def gibbs_state(
         fewer than 2 qubits, ``beta`` is negative or not finite, ``dtau <= 0``,
         ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, ``order`` or
         ``backend`` is unknown, or ``H`` is too large for ``"dense"``.
+
+    References
+    ----------
+    .. [1] F. Verstraete, J. J. Garcia-Ripoll and J. I. Cirac, "Matrix product
+       density operators: simulation of finite-temperature and dissipative
+       systems", Phys. Rev. Lett. 93, 207204 (2004), arXiv:cond-mat/0406426.
+    .. [2] A. E. Feiguin and S. R. White, "Finite-temperature density matrix
+       renormalization using an enlarged Hilbert space", Phys. Rev. B 72,
+       220401(R) (2005).
+    .. [3] M. Suzuki, "Fractal decomposition of exponential operators with
+       applications to many-body theories and Monte Carlo simulations", Phys.
+       Lett. A 146, 319 (1990).
 
     Examples
     --------

@@ -1,4 +1,9 @@
-"""The Gibbs-state interface: a thermal state with its partition function."""
+"""The Gibbs-state interface: a thermal state with its partition function.
+
+Gibbs states are mixed (:attr:`GibbsState.is_pure` is False): the spectrum of
+a cut is the spectrum of the reduced state of qubits ``0..cut-1``, not a
+Schmidt spectrum, so its entropy is not an entanglement measure.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,30 @@ from ..base import State
 
 
 class GibbsState(State):
-    """A thermal state with its partition function and (for MPS) its record.
+    r"""A thermal state :math:`e^{-\beta H}/Z` with its partition function.
+
+    Backends subclass it (:class:`~tnbp.states.gibbs.dense.DenseGibbsState`,
+    :class:`~tnbp.states.gibbs.purified.PurifiedGibbsState`) and implement
+    :meth:`reduced_density_matrix` and :attr:`record`; spectra and
+    expectations follow from reduced density matrices here.
+
+    Parameters
+    ----------
+    hamiltonian : PauliSum
+        :math:`H`.
+    beta : float
+        Inverse temperature, validated, in units of 1/energy of ``H``.
+    log_partition : float
+        :math:`\ln Z`.
 
     Attributes
     ----------
     hamiltonian : PauliSum
+        :math:`H`.
     beta : float
         Inverse temperature (units of 1/energy of ``hamiltonian``).
     log_partition : float
-        :math:`\\ln \\mathrm{Tr}\\, e^{-\\beta H}` (natural log).
+        :math:`\ln \mathrm{Tr}\, e^{-\beta H}` (natural log).
     """
 
     is_pure = False
@@ -31,10 +51,27 @@ class GibbsState(State):
         self.log_partition = float(log_partition)
 
     def cut_spectrum(self, cut: int) -> np.ndarray:
-        """Eigenvalues of the (mixed) reduced state of qubits ``0..cut-1``."""
+        r"""Eigenvalues of the (mixed) reduced state of qubits ``0..cut-1``.
+
+        Parameters
+        ----------
+        cut : int
+            The cut, ``1 <= cut <= n - 1``, with ``cut`` at most
+            :data:`~tnbp.limits.MAX_RDM_QUBITS`.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (2^cut,)
+            The eigenvalues of :math:`\rho_{0..cut-1}`, ascending.
+
+        Raises
+        ------
+        ValueError
+            If ``cut`` exceeds :data:`~tnbp.limits.MAX_RDM_QUBITS`.
+        """
         return self.subsystem_spectrum(tuple(range(cut)))
 
-    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:  # noqa: D102
         return complex(np.trace(self._product_matrix(ops)))
 
     def _product_matrix(self, ops):
@@ -45,7 +82,23 @@ class GibbsState(State):
 
 
 def partial_trace(rho: np.ndarray, n: int, qubits) -> np.ndarray:
-    """:math:`\\mathrm{Tr}_{\\bar A}\\rho` for the listed qubits (in that order)."""
+    r""":math:`\mathrm{Tr}_{\bar A}\rho` for the listed qubits (in that order).
+
+    Parameters
+    ----------
+    rho : numpy.ndarray, shape (2^n, 2^n)
+        A matrix on ``n`` qubits, qubit 0 most significant.
+    n : int
+        Number of qubits.
+    qubits : sequence of int
+        The ``k`` distinct qubits of :math:`A`, kept in this order (the first
+        listed most significant in the result).
+
+    Returns
+    -------
+    numpy.ndarray of complex128, shape (2^k, 2^k)
+        The reduced matrix (the dtype is that of ``rho``).
+    """
     k = len(qubits)
     t = rho.reshape((2,) * (2 * n))
     rest = [q for q in range(n) if q not in qubits]

@@ -1,10 +1,10 @@
-"""A purified MPS under two-site updates: the engine behind ``gibbs_state(backend="mps")``.
+r"""A purified MPS under two-site updates: the engine behind ``gibbs_state(backend="mps")``.
 
 Sites are ``(chi_l, 4, chi_r)`` arrays, index ``2 p + a`` for physical ``p`` and
 ancilla ``a``. The MPS is kept in mixed canonical form with a known centre and
 unit norm; every two-site operation is one SVD, whose full norm (before
-truncation) feeds :math:`\\ln Z` and whose dropped singular values feed the
-record. See :mod:`tnbp.states.gibbs.api` for the scheme and and its error model.
+truncation) feeds :math:`\ln Z` and whose dropped singular values feed the
+record. See :mod:`tnbp.states.gibbs.api` for the scheme and its error model.
 """
 
 from __future__ import annotations
@@ -20,7 +20,36 @@ from ...limits import TRUNCATION_NOISE_FLOOR
 
 @dataclasses.dataclass
 class Purification:
-    """A normalized purified MPS and its bookkeeping."""
+    r"""A normalized purified MPS and its bookkeeping.
+
+    A mutable dataclass, changed in place by :meth:`move_centre`,
+    :meth:`apply_one` and :meth:`apply_two`.
+
+    Attributes
+    ----------
+    sites : list of numpy.ndarray
+        Site tensors of shape ``(chi_l, 4, chi_r)``, index ``2 p + a``; edge
+        bonds of size 1.
+    centre : int
+        The orthogonality centre: sites left of it are left-orthonormal, sites
+        right of it right-orthonormal, and the whole MPS has unit norm.
+    max_bond : int or None
+        Bond cap of every SVD.
+    cutoff : float
+        Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``.
+    log_norm2 : float
+        :math:`\sum \ln \|\psi\|^2` over the normalizations so far (natural
+        log; :math:`\ln Z - n \ln 2` at the end of :func:`gibbs_state`).
+    discarded : float
+        Sum of the discarded weights :math:`\epsilon_t` of all truncations.
+    fidelity : float
+        :math:`\prod_t (1 - \epsilon_t)`, in ``(0, 1]``.
+    num_truncations : int
+        Truncations that discarded more than
+        :data:`~tnbp.limits.TRUNCATION_NOISE_FLOOR`.
+    peak : int
+        Largest bond dimension kept by any SVD.
+    """
 
     sites: list
     centre: int
@@ -34,18 +63,49 @@ class Purification:
 
     @classmethod
     def infinite_temperature(cls, n: int, *, max_bond, cutoff) -> Purification:
+        r"""The purification :math:`\bigotimes_i (|00\rangle + |11\rangle)/\sqrt2` of :math:`I/2^n`.
+
+        Parameters
+        ----------
+        n : int
+            Number of sites (physical qubits).
+        max_bond : int or None
+            Bond cap of later SVDs.
+        cutoff : float
+            Relative discarded weight per later SVD, in ``[0, 1)``.
+
+        Returns
+        -------
+        Purification
+            Bond dimension 1 everywhere, centre at site 0, no history.
+        """
         bell = (np.array([1.0, 0.0, 0.0, 1.0]) / math.sqrt(2)).reshape(1, 4, 1)
         return cls([bell.copy() for _ in range(n)], 0, max_bond, cutoff)
 
     @property
     def n(self) -> int:
+        """Number of sites."""
         return len(self.sites)
 
     def bond_dims(self) -> tuple[int, ...]:
+        """Current bond dimensions.
+
+        Returns
+        -------
+        tuple of int
+            The ``n - 1`` dimensions, bond ``(i, i + 1)`` at position ``i``.
+        """
         return tuple(A.shape[2] for A in self.sites[:-1])
 
     # -------------------------------------------------------- canonical form
     def move_centre(self, to: int) -> None:
+        """Move the orthogonality centre to site ``to`` by QR steps (the state is unchanged).
+
+        Parameters
+        ----------
+        to : int
+            The new centre, ``0 <= to < n``.
+        """
         A = self.sites
         while self.centre < to:
             c = self.centre
@@ -64,7 +124,19 @@ class Purification:
 
     # ------------------------------------------------------------ operations
     def apply_one(self, G4: np.ndarray, i: int) -> None:
-        """A one-site operator (4x4 on the combined index) at ``i``, renormalized."""
+        r"""Apply a one-site operator at ``i`` and renormalize.
+
+        The centre moves to ``i`` first; :math:`\ln \|\psi\|^2` after the
+        operator is added to :attr:`log_norm2`.
+
+        Parameters
+        ----------
+        G4 : numpy.ndarray, shape (4, 4)
+            The operator on the combined index ``2 p + a`` (e.g. from
+            :func:`~tnbp.states.gibbs.trotter.lift_one`).
+        i : int
+            The site.
+        """
         self.move_centre(i)
         A = np.matmul(G4, self.sites[i])
         norm2 = float(np.vdot(A, A).real)
@@ -72,7 +144,23 @@ class Purification:
         self.sites[i] = A / math.sqrt(norm2)
 
     def apply_two(self, G: np.ndarray, i: int) -> None:
-        """A two-site operator ``G[out_i, out_j, in_i, in_j]`` on sites ``(i, i+1)``."""
+        r"""Apply a two-site operator on sites ``(i, i + 1)``, truncate and renormalize.
+
+        One SVD of the updated pair. The centre first moves to the nearer of
+        ``i`` and ``i + 1``, then crosses the pair (``i`` to ``i + 1`` or back),
+        so sweeps need no extra QR steps. The log of the squared norm before
+        truncation is added to :attr:`log_norm2`, and the discarded weight
+        :math:`\epsilon = \sum_{k \ge \chi} s_k^2 / \sum_k s_k^2` to
+        :attr:`discarded` and :attr:`fidelity`.
+
+        Parameters
+        ----------
+        G : numpy.ndarray, shape (4, 4, 4, 4)
+            ``G[out_i, out_j, in_i, in_j]`` on the combined indices (e.g. from
+            :func:`~tnbp.states.gibbs.trotter.lift_two`).
+        i : int
+            The left site, ``0 <= i < n - 1``.
+        """
         if self.centre not in (i, i + 1):
             self.move_centre(i if self.centre < i else i + 1)
         A, B = self.sites[i], self.sites[i + 1]

@@ -1,8 +1,8 @@
-"""Gibbs states held as a purified MPS (the result of imaginary-time evolution).
+r"""Gibbs states held as a purified MPS (the result of imaginary-time evolution).
 
 Every contraction (reduced density matrices, expectations, the purification's
 Schmidt values) goes through the canonical-form engine
-:class:`~tnbp.states.canonical.CanonicalMPS` with :math:`2 \\times 2` sites,
+:class:`~tnbp.states.canonical.CanonicalMPS` with :math:`2 \times 2` sites,
 physical qubit kept and ancilla traced.
 """
 
@@ -21,15 +21,37 @@ from .purification import Purification
 
 
 class PurifiedGibbsState(GibbsState):
-    """:math:`\\rho = \\mathrm{Tr}_{anc}|\\psi\\rangle\\langle\\psi|` from a purified MPS.
+    r""":math:`\rho = \mathrm{Tr}_{anc}|\psi\rangle\langle\psi|` from a purified MPS.
 
-    Attributes (beyond :class:`GibbsState`)
-    ---------------------------------------
+    Built by :func:`~tnbp.states.gibbs.api.gibbs_state`; contractions go
+    through a :class:`~tnbp.states.canonical.CanonicalMPS` with the ancilla
+    traced.
+
+    Parameters
+    ----------
+    H : PauliSum
+        The Hamiltonian.
+    beta : float
+        Inverse temperature.
+    purification : Purification
+        The evolved purification (its centre is moved to site 0 here).
+    history : sequence of tuple of int
+        Bond dimensions after every Trotter layer, initial ones first.
     dtau : float
-        The imaginary-time step used (:math:`\\beta/(2 \\cdot \\texttt{steps})`).
+        The imaginary-time step used.
     order : int
         Trotter order (2 or 4).
     steps : int
+        Number of Trotter steps.
+
+    Attributes
+    ----------
+    dtau : float
+        The imaginary-time step used (:math:`\beta/(2 \cdot \texttt{steps})`).
+    order : int
+        Trotter order (2 or 4).
+    steps : int
+        Number of Trotter steps, :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`.
     """
 
     def __init__(
@@ -56,6 +78,7 @@ class PurifiedGibbsState(GibbsState):
 
     @property
     def record(self) -> BondRecord:
+        """The run's record: bond history and truncation of the imaginary-time evolution."""
         return self._record
 
     @property
@@ -68,15 +91,15 @@ class PurifiedGibbsState(GibbsState):
         """Site tensors ``(chi_l, 4, chi_r)``, index ``2 p + a``; site 0 is the centre."""
         return list(self._canonical.B)
 
-    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:
+    def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:  # noqa: D102
         return self._canonical.expectation(ops)
 
-    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:
+    def reduced_density_matrix(self, qubits: tuple[int, ...]) -> np.ndarray:  # noqa: D102
         check_rdm_size(qubits)
         return self._canonical.reduced_density_matrix(qubits)
 
     def _max_rank(self, cut: int) -> int:
-        """Purification bonds carry physical and ancilla qubits: :math:`4^{\\min(k, n-k)}`."""
+        r"""Purification bonds carry physical and ancilla qubits: :math:`4^{\min(k, n-k)}`."""
         return 4 ** min(cut, self.n - cut)
 
     def _bond_entropy(self, cut: int) -> float:

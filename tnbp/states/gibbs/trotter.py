@@ -1,9 +1,24 @@
-"""Trotter layouts of imaginary-time evolution for purified Gibbs states.
+r"""Trotter layouts of imaginary-time evolution for purified Gibbs states.
 
 Terms are grouped into two-site gates; nearest-neighbour pairs are coloured
 into layers applied as symmetric (Strang) steps, any other pair structure runs
 through an odd-even transposition swap network. Second order, or fourth order
-by Suzuki's composition. See :mod:`tnbp.states.gibbs.api` for the error model.
+by Suzuki's composition
+
+.. math::
+
+    S_4(\delta) = S_2(p\delta)^2\, S_2((1 - 4p)\delta)\, S_2(p\delta)^2,
+    \qquad p = \frac{1}{4 - 4^{1/3}},
+
+whose weights satisfy :math:`4p + (1 - 4p) = 1` and
+:math:`4p^3 + (1 - 4p)^3 = 0` (the third-order error of the symmetric
+:math:`S_2` cancels). See :mod:`tnbp.states.gibbs.api` for the error model.
+
+References
+----------
+.. [1] M. Suzuki, "Fractal decomposition of exponential operators with
+   applications to many-body theories and Monte Carlo simulations", Phys.
+   Lett. A 146, 319 (1990).
 """
 
 from __future__ import annotations
@@ -21,14 +36,45 @@ _SWAP4 = np.eye(16).reshape(4, 4, 4, 4).transpose(1, 0, 2, 3).copy()
 
 
 def lift_one(h: np.ndarray, tau: float) -> np.ndarray:
-    """:math:`e^{-\\tau h}` of a one-qubit ``h`` on the physical index of a 4-dim site."""
+    r""":math:`e^{-\tau h} \otimes I_{anc}`: one-qubit ``h`` on the physical index of a site.
+
+    Parameters
+    ----------
+    h : numpy.ndarray, shape (2, 2)
+        The one-qubit Hamiltonian (Hermitian).
+    tau : float
+        Imaginary time, in units of 1/energy of ``h``.
+
+    Returns
+    -------
+    numpy.ndarray of float64 or complex128, shape (4, 4)
+        The operator on the combined index ``2 p + a`` (the dtype of ``h``).
+    """
     return np.kron(sla.expm(-tau * h), np.eye(2))
 
 
 def lift_two(h: np.ndarray, tau: float, *, swap: bool = False) -> np.ndarray:
-    """:math:`e^{-\\tau h}` of a two-qubit ``h`` on two 4-dim sites (then a SWAP if asked).
+    r""":math:`e^{-\tau h}` of a two-qubit ``h`` on two 4-dim sites (then a SWAP if asked).
 
-    Returns ``G[out_i, out_j, in_i, in_j]``.
+    The ancillas are untouched: the result is
+    :math:`e^{-\tau h}_{p_i p_j} \otimes I_{a_i} \otimes I_{a_j}`, reordered to
+    the site indices ``(2 p_i + a_i, 2 p_j + a_j)``.
+
+    Parameters
+    ----------
+    h : numpy.ndarray, shape (4, 4)
+        The two-qubit Hamiltonian, qubit ``i`` its first factor.
+    tau : float
+        Imaginary time, in units of 1/energy of ``h``.
+    swap : bool, optional
+        Follow the operator by a SWAP of the two whole sites (physical qubit
+        and ancilla), for the swap network.
+
+    Returns
+    -------
+    numpy.ndarray of float64 or complex128, shape (4, 4, 4, 4)
+        ``G[out_i, out_j, in_i, in_j]``, the input of
+        :meth:`Purification.apply_two` (the dtype of ``h``).
     """
     G = sla.expm(-tau * h).reshape(2, 2, 2, 2)  # [p_i, p_j, p_i', p_j']
     eye = np.eye(2)
@@ -39,8 +85,27 @@ def lift_two(h: np.ndarray, tau: float, *, swap: bool = False) -> np.ndarray:
 
 
 def split_terms(H: PauliSum) -> tuple[dict, dict]:
-    """Pair Hamiltonians ``{(i, j): h}`` (onsite terms folded into a pair on their
-    qubit) and the onsite Hamiltonians ``{i: h}`` of qubits in no pair."""
+    r"""Group the terms of ``H`` into pair and lone one-qubit Hamiltonians.
+
+    Every onsite term is folded into the first pair (in term order) that
+    contains its qubit, so that :math:`H = \sum_{(i,j)} h_{ij} + \sum_i h_i`
+    exactly; only qubits in no pair keep a lone :math:`h_i`.
+
+    Parameters
+    ----------
+    H : PauliSum
+        At most 2-local; the constant is ignored.
+
+    Returns
+    -------
+    pairs : dict of (int, int) to numpy.ndarray of float64 or complex128
+        ``{(i, j): h}``, ``i < j``, ``h`` of shape ``(4, 4)`` with qubit ``i``
+        its first factor.
+    lone : dict of int to numpy.ndarray of float64 or complex128
+        ``{i: h}``, ``h`` of shape ``(2, 2)``, for the qubits in no pair.
+        Both are float64 when every term is real (the state then stays real,
+        halving the SVD cost), complex128 otherwise.
+    """
     local = H.local_terms()
     pairs = {q: np.array(h, dtype=complex) for q, h in local.items() if len(q) == 2}
     host = {}
@@ -92,7 +157,34 @@ def _layer_sequence(num_layers: int, steps: int, delta: float, order: int):
 
 
 def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
-    """Nearest-neighbour pairs: layers of disjoint bonds (even/odd), Strang-symmetric."""
+    r"""Nearest-neighbour pairs: layers of disjoint bonds (even/odd), Strang-symmetric.
+
+    Bonds are coloured greedily in term order into layers of disjoint bonds
+    (two for a chain); each step applies the layers as
+    :math:`L_1(\delta/2) \cdots L_{m-1}(\delta/2) L_m(\delta) L_{m-1}(\delta/2)
+    \cdots L_1(\delta/2)`, with the half-steps of consecutive steps merged.
+
+    Parameters
+    ----------
+    psi : Purification
+        The state, evolved in place.
+    pairs : dict of (int, int) to numpy.ndarray
+        Pair Hamiltonians ``{(i, j): h}``, ``i < j``, each ``h`` of shape
+        ``(4, 4)`` with qubit ``i`` its first factor (from :func:`split_terms`).
+    steps : int
+        Number of Trotter steps.
+    delta : float
+        Imaginary time per step, :math:`\beta / (2\, \mathrm{steps})`.
+    order : {2, 4}
+        Trotter order.
+    bar : tqdm.tqdm
+        Progress bar, reset to the number of layers applied.
+
+    Returns
+    -------
+    list of tuple of int
+        ``psi``'s bond dimensions after every layer (or swap round) applied.
+    """
     layers: list[list] = []
     for key in pairs:  # greedy edge colouring in term order
         for layer in layers:
@@ -116,13 +208,34 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
 
 
 def evolve_swap_network(psi: Purification, pairs: dict, *, steps, delta, order, bar):
-    """Any pairs: an odd-even transposition network, each gate fused with its SWAP.
+    r"""Any pairs: an odd-even transposition network, each gate fused with its SWAP.
 
     ``n`` rounds of swaps on alternating bonds bring every pair of qubits
     together exactly once and reverse their order; running the rounds again
     backwards visits the pairs in reverse and restores the order. Half a step
     of every pair forwards then backwards is a symmetric (second-order) step,
     at :math:`n(n-1)` two-site updates instead of one swap chain per pair.
+
+    Parameters
+    ----------
+    psi : Purification
+        The state, evolved in place.
+    pairs : dict of (int, int) to numpy.ndarray
+        Pair Hamiltonians ``{(i, j): h}``, ``i < j``, each ``h`` of shape
+        ``(4, 4)`` with qubit ``i`` its first factor (from :func:`split_terms`).
+    steps : int
+        Number of Trotter steps.
+    delta : float
+        Imaginary time per step, :math:`\beta / (2\, \mathrm{steps})`.
+    order : {2, 4}
+        Trotter order.
+    bar : tqdm.tqdm
+        Progress bar, reset to the number of layers applied.
+
+    Returns
+    -------
+    list of tuple of int
+        ``psi``'s bond dimensions after every layer (or swap round) applied.
     """
     n = psi.n
     perm = list(range(n))  # logical qubit at each position
