@@ -1,20 +1,20 @@
-"""Barren-plateau ensembles: gradient statistics over random circuits, against n.
+r"""Barren-plateau ensembles: gradient statistics over random circuits, against n.
 
 :func:`gradient_variance` draws ``samples`` random instances per qubit number
 (random parameters and/or random structure, whatever ``build`` does with its
 ``seed``), differentiates each, and returns a tidy table: per ``n`` and
-parameter index the mean and variance of :math:`\\partial_k \\langle O\\rangle`
+parameter index the mean and variance of :math:`\partial_k \langle O\rangle`
 with the standard error of the variance, and per ``n`` the mean and variance of
-the gradient's infinity-norm :math:`\\|\\nabla\\langle O\\rangle\\|_\\infty`
+the gradient's infinity-norm :math:`\|\nabla\langle O\rangle\|_\infty`
 (arXiv:2010.15968, Fig. 3b-c). :func:`fit_exponential_decay` fits
-:math:`\\mathrm{Var} = A e^{-r n}`.
+:math:`\mathrm{Var} = A e^{-r n}`.
 
 Sampling honesty: the variance of a heavy-tailed derivative is a rare-event
 quantity. For the global cost of the toy perceptron the typical sample is
-:math:`\\sim 6^{n-1}` times smaller than the mean of :math:`g^2`, so no feasible
+:math:`\sim 6^{n-1}` times smaller than the mean of :math:`g^2`, so no feasible
 sample size estimates it beyond n ~ 15, and the sample variance and its
 standard error are both far too small. Each row therefore reports the
-effective sample size ``variance_ess`` = :math:`(\\sum d^2)^2/\\sum d^4` and
+effective sample size ``variance_ess`` = :math:`(\sum d^2)^2/\sum d^4` and
 ``variance_reliable`` (ESS at least a tenth of the samples).
 
 With ``estimator="exact"`` each random instance instead contributes its exact
@@ -52,19 +52,19 @@ ESTIMATORS = ("sample", "exact")
 
 @dataclasses.dataclass(frozen=True)
 class GradientSample:
-    """What one random instance contributes to the rows of its ``n``.
+    r"""What one random instance contributes to the rows of its ``n``.
 
     Attributes
     ----------
     parameters : numpy.ndarray of int
         The reported parameter indices.
     values : numpy.ndarray of float
-        Their derivatives :math:`\\partial_k C` at the instance's angles
+        Their derivatives :math:`\partial_k C` at the instance's angles
         (``estimator="sample"``), or the exact second moments
-        :math:`\\mathrm{E}_\\theta[(\\partial_k C)^2]` over uniform angles of
+        :math:`\mathrm{E}_\theta[(\partial_k C)^2]` over uniform angles of
         the instance's structure (``estimator="exact"``).
     inf_norm : float
-        :math:`\\max_k |\\partial_k C|` over all parameters; NaN if not computed.
+        :math:`\max_k |\partial_k C|` over all parameters; NaN if not computed.
     diagnostics : GradientDiagnostics
         Cost and truncation of the computation.
     """
@@ -197,7 +197,7 @@ def gradient_variance(
     estimator: str = "sample",
     progbar: bool = False,
 ) -> pd.DataFrame:
-    """Statistics of QNN gradients over random instances, for each qubit number.
+    r"""Statistics of QNN gradients over random instances, for each qubit number.
 
     Parameters
     ----------
@@ -238,7 +238,7 @@ def gradient_variance(
     estimator : {"sample", "exact"}, optional
         ``"sample"``: differentiate each instance at its random angles.
         ``"exact"``: for each instance's structure, the exact second moment of
-        :math:`\\partial_k C` over i.i.d. uniform trainable angles
+        :math:`\partial_k C` over i.i.d. uniform trainable angles
         (:func:`~tnbp.gradients.moments.exact_gradient_variance`; ``sim_opts``
         may hold its ``max_bond`` and ``cutoff``). The row's ``variance`` is the
         mean over the ``samples`` structures and ``variance_se`` its standard

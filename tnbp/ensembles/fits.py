@@ -10,7 +10,7 @@ from scipy import stats
 
 @dataclasses.dataclass(frozen=True)
 class DecayFit:
-    """Least-squares fit :math:`\\mathrm{Var}(n) = A e^{-r n}` (semilog).
+    r"""Least-squares fit :math:`\mathrm{Var}(n) = A e^{-r n}` (semilog).
 
     Attributes
     ----------
@@ -50,14 +50,14 @@ class DecayFit:
 def fit_exponential_decay(
     n, variance, *, variance_err=None, confidence: float = 0.95
 ) -> DecayFit:
-    """Fit :math:`\\ln \\mathrm{Var} = \\ln A - r n` by (weighted) least squares.
+    r"""Fit :math:`\ln \mathrm{Var} = \ln A - r n` by (weighted) least squares.
 
     Parameters
     ----------
     n, variance : array_like
         Qubit numbers and positive variances (at least 3 points).
     variance_err : array_like, optional
-        Standard errors of the variances; weights :math:`(\\mathrm{Var}/\\sigma)^2`.
+        Standard errors of the variances; weights :math:`(\mathrm{Var}/\sigma)^2`.
     confidence : float, optional
         Level of :attr:`DecayFit.rate_ci`.
     """

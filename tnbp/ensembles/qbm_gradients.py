@@ -1,8 +1,8 @@
-"""QBM gradient statistics over random Hamiltonians, against the number of hidden units.
+r"""QBM gradient statistics over random Hamiltonians, against the number of hidden units.
 
 arXiv:2010.15968 (Sec. V, Fig. 3c): for a Gibbs state of a random 2-local
 Hamiltonian (eq. C1, normalized by its operator norm), derivatives of a visible
-objective :math:`\\mathrm{Tr}(O_v\\rho_v)` with respect to coefficients of terms
+objective :math:`\mathrm{Tr}(O_v\rho_v)` with respect to coefficients of terms
 that touch hidden qubits shrink exponentially with the number of hidden units,
 while those of purely visible terms need not. :func:`qbm_gradient_variance`
 measures both groups and the gradient's infinity-norm.
@@ -34,7 +34,7 @@ GROUPS = ("visible", "hidden")
 
 @dataclasses.dataclass(frozen=True)
 class QBMGradientSample:
-    """The gradient of one random QBM, split by where its terms act.
+    r"""The gradient of one random QBM, split by where its terms act.
 
     Attributes
     ----------
@@ -43,7 +43,7 @@ class QBMGradientSample:
     hidden : numpy.ndarray
         Derivatives by the coefficients of terms touching a hidden qubit.
     inf_norm : float
-        :math:`\\max_k |\\partial_k \\mathrm{Tr}(O_v\\rho_v)|` over all terms.
+        :math:`\max_k |\partial_k \mathrm{Tr}(O_v\rho_v)|` over all terms.
     """
 
     visible: np.ndarray
@@ -131,7 +131,7 @@ def qbm_gradient_variance(
     chunk_size: int = 4,
     progbar: bool = False,
 ) -> pd.DataFrame:
-    """QBM gradients :math:`\\partial_k\\mathrm{Tr}(O_v\\rho_v)` against the hidden-unit count.
+    r"""QBM gradients :math:`\partial_k\mathrm{Tr}(O_v\rho_v)` against the hidden-unit count.
 
     Parameters
     ----------

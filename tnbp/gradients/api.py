@@ -1,21 +1,21 @@
-"""Gradients of expectation values with respect to a circuit's parameters.
+r"""Gradients of expectation values with respect to a circuit's parameters.
 
-For :math:`f(\\theta) = \\langle\\psi_0| U(\\theta)^\\dagger O\\, U(\\theta) |\\psi_0\\rangle`
-with rotations :math:`e^{-i\\theta_k P_k/2}`:
+For :math:`f(\theta) = \langle\psi_0| U(\theta)^\dagger O\, U(\theta) |\psi_0\rangle`
+with rotations :math:`e^{-i\theta_k P_k/2}`:
 
 ``"parameter_shift"``
-    :math:`\\partial_k f = \\tfrac12[f(\\theta_k + \\tfrac\\pi2) - f(\\theta_k - \\tfrac\\pi2)]`,
+    :math:`\partial_k f = \tfrac12[f(\theta_k + \tfrac\pi2) - f(\theta_k - \tfrac\pi2)]`,
     exact for Pauli generators; two simulations per parameter.
 ``"finite_difference"``
-    central differences :math:`[f(\\theta_k + h) - f(\\theta_k - h)]/2h`, error
-    :math:`O(h^2)` plus rounding :math:`O(\\epsilon/h)`; default :math:`h = 10^{-4}`.
+    central differences :math:`[f(\theta_k + h) - f(\theta_k - h)]/2h`, error
+    :math:`O(h^2)` plus rounding :math:`O(\epsilon/h)`; default :math:`h = 10^{-4}`.
     On a truncating MPS the truncation noise is divided by :math:`h` as well:
     use ``cutoff=0`` there.
 ``"adjoint"``
     one forward and one backward sweep for the whole gradient. Dense:
-    :math:`\\partial_k f = \\mathrm{Im}\\,\\langle\\lambda_k|P_k|\\psi_k\\rangle`
-    with :math:`|\\psi_k\\rangle` the state after gate ``k`` and
-    :math:`\\langle\\lambda_k| = \\langle\\psi_0|U^\\dagger O U_N \\cdots U_{k+1}`;
+    :math:`\partial_k f = \mathrm{Im}\,\langle\lambda_k|P_k|\psi_k\rangle`
+    with :math:`|\psi_k\rangle` the state after gate ``k`` and
+    :math:`\langle\lambda_k| = \langle\psi_0|U^\dagger O U_N \cdots U_{k+1}`;
     tn: a reverse sweep along the contraction tree (:mod:`.tn_gradients`).
 ``"autodiff"``
     reverse-mode automatic differentiation with jax through the same
@@ -83,7 +83,7 @@ def gradient(
     cache: TreeCache | None = None,
     info: dict | None = None,
 ) -> np.ndarray:
-    """:math:`\\partial \\langle O \\rangle / \\partial \\theta` for every trainable parameter.
+    r""":math:`\partial \langle O \rangle / \partial \theta` for every trainable parameter.
 
     The gradient alone; :func:`gradient_with_diagnostics` takes the same
     arguments and also returns what the computation cost and how far it can be
@@ -297,7 +297,7 @@ def _gradient(
 
 
 def _fidelity_gradient(circuit, cost, *, sim_opts, initial, tally, **kw):
-    """Chain rule :math:`\\partial F = \\mathrm{Tr}[G\\,\\partial\\rho_v]` at fixed ``G``."""
+    r"""Chain rule :math:`\partial F = \mathrm{Tr}[G\,\partial\rho_v]` at fixed ``G``."""
     bad = [q for q in cost.qubits if q >= circuit.n]
     if bad:
         raise ValueError(

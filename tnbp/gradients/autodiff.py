@@ -43,7 +43,7 @@ def _jax():
 
 
 def _rotation(theta, pauli: str):
-    """:math:`e^{-i\\theta P/2}` as a ``(2,)*2k`` array of ``theta``'s library."""
+    r""":math:`e^{-i\theta P/2}` as a ``(2,)*2k`` array of ``theta``'s library."""
     P = pauli_matrix(pauli)
     U = do("cos", theta / 2) * np.eye(P.shape[0]) - 1j * do("sin", theta / 2) * P
     return do("reshape", U, (2,) * (2 * len(pauli)))

@@ -1,11 +1,11 @@
-"""What a gradient cost and how far it can be trusted: a typed record.
+r"""What a gradient cost and how far it can be trusted: a typed record.
 
 :func:`tnbp.gradient_with_diagnostics` returns, beside the gradient, a
 :class:`GradientDiagnostics`: how many states were simulated and networks
 contracted, how many contraction trees were searched, and the worst truncation
 met on the way (the trust model of :class:`tnbp.BondRecord`: the fidelity
-estimate :math:`\\prod_t (1 - \\epsilon_t)` and the discarded weight
-:math:`\\sum_t \\epsilon_t` of each simulated state). The computation fills one
+estimate :math:`\prod_t (1 - \epsilon_t)` and the discarded weight
+:math:`\sum_t \epsilon_t` of each simulated state). The computation fills one
 :class:`DiagnosticsTally`, passed explicitly down to every routine that
 simulates or contracts, and freezes it into the record at the end.
 """

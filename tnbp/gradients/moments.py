@@ -1,31 +1,31 @@
-"""Exact gradient variances over uniformly random angles: the twirled doubled circuit.
+r"""Exact gradient variances over uniformly random angles: the twirled doubled circuit.
 
 Let every trainable angle of a circuit be drawn independently and uniformly
-from :math:`[0, 2\\pi)`, the fixed gates staying as they are. The cost
-:math:`C(\\theta) = \\mathrm{Tr}[O\\,U\\rho_0U^\\dagger]` is :math:`2\\pi`-periodic
-in each angle, so :math:`\\mathbb{E}[\\partial_k C] = 0` and
+from :math:`[0, 2\pi)`, the fixed gates staying as they are. The cost
+:math:`C(\theta) = \mathrm{Tr}[O\,U\rho_0U^\dagger]` is :math:`2\pi`-periodic
+in each angle, so :math:`\mathbb{E}[\partial_k C] = 0` and
 
 .. math::
 
-    \\mathrm{Var}[\\partial_k C] = \\mathbb{E}[(\\partial_k C)^2]
-    = \\mathrm{Tr}\\big[(O \\otimes O)\\,
-      \\mathbb{E}[\\partial_k \\rho \\otimes \\partial_k \\rho]\\big].
+    \mathrm{Var}[\partial_k C] = \mathbb{E}[(\partial_k C)^2]
+    = \mathrm{Tr}\big[(O \otimes O)\,
+      \mathbb{E}[\partial_k \rho \otimes \partial_k \rho]\big].
 
-On two replicas every gate acts as :math:`\\mathcal{U} \\otimes \\mathcal{U}`
-with :math:`\\mathcal{U}(X) = UXU^\\dagger`. Because the angles are independent,
-the average factorizes gate by gate: rotation :math:`j \\ne k` becomes the
-channel :math:`\\mathbb{E}_\\theta[\\mathcal{R}_\\theta \\otimes \\mathcal{R}_\\theta]`
+On two replicas every gate acts as :math:`\mathcal{U} \otimes \mathcal{U}`
+with :math:`\mathcal{U}(X) = UXU^\dagger`. Because the angles are independent,
+the average factorizes gate by gate: rotation :math:`j \ne k` becomes the
+channel :math:`\mathbb{E}_\theta[\mathcal{R}_\theta \otimes \mathcal{R}_\theta]`
 and rotation :math:`k` the map
-:math:`\\mathbb{E}_\\theta[\\mathcal{D}_\\theta \\otimes \\mathcal{D}_\\theta]` with
-:math:`\\mathcal{D}_\\theta = \\partial_\\theta \\mathcal{R}_\\theta`. Both are
-trigonometric polynomials of degree 2 in :math:`\\theta`, so an 8-point
+:math:`\mathbb{E}_\theta[\mathcal{D}_\theta \otimes \mathcal{D}_\theta]` with
+:math:`\mathcal{D}_\theta = \partial_\theta \mathcal{R}_\theta`. Both are
+trigonometric polynomials of degree 2 in :math:`\theta`, so an 8-point
 equispaced quadrature averages them exactly.
 
-The doubled operator :math:`\\rho \\otimes \\rho` is held as an MPS with one
+The doubled operator :math:`\rho \otimes \rho` is held as an MPS with one
 16-dimensional site per qubit, index :math:`(k_1, k_2, b_1, b_2)` for the entry
-:math:`\\rho_{k_1 b_1} \\rho_{k_2 b_2}`, and evolved with quimb's MPS gates.
+:math:`\rho_{k_1 b_1} \rho_{k_2 b_2}`, and evolved with quimb's MPS gates.
 One forward sweep stores the doubled state before each requested parameter,
-one backward sweep carries :math:`O \\otimes O` in the Heisenberg picture, and
+one backward sweep carries :math:`O \otimes O` in the Heisenberg picture, and
 each variance is the bilinear pairing of the two around gate ``k``
 (:func:`tnbp.states.canonical.pair`, one transfer-matrix sweep): the cost of
 two circuit runs, not one per parameter.
@@ -70,14 +70,14 @@ QUADRATURE_POINTS = 8
 
 @dataclasses.dataclass(frozen=True)
 class GradientMoments:
-    """Exact ensemble statistics of :math:`\\partial_k C` over uniform angles.
+    r"""Exact ensemble statistics of :math:`\partial_k C` over uniform angles.
 
     Attributes
     ----------
     parameters : numpy.ndarray
         Parameter indices, int, non-negative, in the order requested.
     variance : numpy.ndarray
-        :math:`\\mathrm{Var}[\\partial_k C]`, float, one per entry of
+        :math:`\mathrm{Var}[\partial_k C]`, float, one per entry of
         ``parameters``; the mean is exactly zero.
     max_bond_reached : int
         Largest bond dimension of the doubled MPS in either sweep.
@@ -92,10 +92,10 @@ class GradientMoments:
 
 
 def _replica_map(U: np.ndarray, dU: np.ndarray | None = None) -> np.ndarray:
-    """Superoperator of :math:`X \\mapsto UXU^\\dagger` (or its derivative) on one replica.
+    r"""Superoperator of :math:`X \mapsto UXU^\dagger` (or its derivative) on one replica.
 
     Axes ``[k', b', k, b]``, each a block of ``m`` qubit axes. With ``dU`` it is
-    :math:`X \\mapsto dU\\,X U^\\dagger + U X\\, dU^\\dagger`.
+    :math:`X \mapsto dU\,X U^\dagger + U X\, dU^\dagger`.
     """
     m = U.shape[0].bit_length() - 1
     shape = (2,) * (2 * m)
@@ -134,7 +134,7 @@ def _doubled(T: np.ndarray, m: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _twirl(pauli: str, derivative: bool) -> np.ndarray:
-    """:math:`\\mathbb{E}_\\theta` of the doubled rotation map (or its derivative)."""
+    r""":math:`\mathbb{E}_\theta` of the doubled rotation map (or its derivative)."""
     m = len(pauli)
     P = pauli_matrix(pauli)
     acc = np.zeros((16**m, 16**m), dtype=complex)
@@ -154,10 +154,10 @@ def _gate_map(gate) -> np.ndarray:
 
 
 def _observable_mps(obs, n: int, cutoff: float) -> qtn.MatrixProductState:
-    """:math:`\\tilde O \\otimes \\tilde O` (constant dropped) as a 16-dim-site MPS.
+    r""":math:`\tilde O \otimes \tilde O` (constant dropped) as a 16-dim-site MPS.
 
     Pairing with the doubled state is the bilinear sum over ``(k1, k2, b1, b2)``
-    of :math:`\\tilde O_{b_1 k_1} \\tilde O_{b_2 k_2}\\, \\sigma_{k_1 k_2 b_1 b_2}`.
+    of :math:`\tilde O_{b_1 k_1} \tilde O_{b_2 k_2}\, \sigma_{k_1 k_2 b_1 b_2}`.
     """
     eye = np.eye(2)
     single = None  # one replica: sites of dimension 4, index (k, b) -> O[b, k]
@@ -191,16 +191,16 @@ def exact_gradient_variance(
     max_bond: int | None = None,
     cutoff: float = 1e-14,
 ) -> GradientMoments:
-    """Exact :math:`\\mathrm{Var}[\\partial_k C]` over i.i.d. uniform trainable angles.
+    r"""Exact :math:`\mathrm{Var}[\partial_k C]` over i.i.d. uniform trainable angles.
 
     Parameters
     ----------
     circuit : Circuit
-        The structure; its angles are ignored (averaged over :math:`[0, 2\\pi)`).
+        The structure; its angles are ignored (averaged over :math:`[0, 2\pi)`).
         Every trainable rotation is averaged independently (each has its own
         parameter in :class:`~tnbp.Circuit`).
     observable : Observable or list of (coeff, pauli, qubits)
-        The cost :math:`C = \\mathrm{Tr}[O\\rho]`.
+        The cost :math:`C = \mathrm{Tr}[O\rho]`.
     parameters : "all", int or sequence of int, optional
         Parameter indices: negative counts from the end, results come in the
         order given, repeats are rejected (the package-wide ``parameters``

@@ -1,16 +1,16 @@
-"""Gradients of local expectations by exact lightcone contraction (``backend="tn"``).
+r"""Gradients of local expectations by exact lightcone contraction (``backend="tn"``).
 
 Each group of terms sharing a support ``S`` gives the network of
-:math:`\\langle U^\\dagger O_S U\\rangle` over the cone of ``S``
+:math:`\langle U^\dagger O_S U\rangle` over the cone of ``S``
 (:class:`tnbp.states.tn.LightconeNetwork`). Networks of equal structure (all
 bulk terms of a translation-invariant circuit) form one *bucket*, contracted
 as a batch along one cached tree (:class:`tnbp.states.tn.ContractionProgram`):
 
 ``"adjoint"``
     one forward and one reverse sweep give the environment :math:`E` of every
-    gate copy, and :math:`\\partial_k f = \\mathrm{Re}\\,\\sum (E_{U_k} \\odot
-    \\partial U_k + E_{U_k^*} \\odot \\partial U_k^*)` with
-    :math:`\\partial U_k = -\\tfrac{i}{2} P_k U_k`;
+    gate copy, and :math:`\partial_k f = \mathrm{Re}\,\sum (E_{U_k} \odot
+    \partial U_k + E_{U_k^*} \odot \partial U_k^*)` with
+    :math:`\partial U_k = -\tfrac{i}{2} P_k U_k`;
 ``"parameter_shift"``, ``"finite_difference"``
     two contractions per gate slot of the cone, each recomputing only the tree
     nodes above the two changed gate copies.

@@ -1,4 +1,4 @@
-"""The results store: one row per finished task, in SQLite, never mixed or lost.
+r"""The results store: one row per finished task, in SQLite, never mixed or lost.
 
 A store is a directory holding ``store.sqlite`` (the engine) and, written from
 it, the tidy table ``table.csv`` that any tool can read. Each finished task is
@@ -7,10 +7,10 @@ value:
 
 .. math::
 
-    \\mathrm{key} = \\mathrm{SHA256}\\big(\\mathrm{JSON}_c\\{
-        \\texttt{task}, \\texttt{params}, \\texttt{tnbp\\_version}\\}\\big)
+    \mathrm{key} = \mathrm{SHA256}\big(\mathrm{JSON}_c\{
+        \texttt{task}, \texttt{params}, \texttt{tnbp\_version}\}\big)
 
-where :math:`\\mathrm{JSON}_c` is canonical JSON (keys sorted, no spaces, ASCII,
+where :math:`\mathrm{JSON}_c` is canonical JSON (keys sorted, no spaces, ASCII,
 no NaN): the task's name, every parameter passed to it (the random seed is the
 parameter named ``seed``), and the tnbp version. Values are compared by their
 JSON form, so ``1`` and ``1.0`` are different keys. The git commit, host, wall
