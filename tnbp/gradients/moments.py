@@ -9,7 +9,10 @@ in each angle, so :math:`\mathbb{E}[\partial_k C] = 0` and
 
     \mathrm{Var}[\partial_k C] = \mathbb{E}[(\partial_k C)^2]
     = \mathrm{Tr}\big[(O \otimes O)\,
-      \mathbb{E}[\partial_k \rho \otimes \partial_k \rho]\big].
+      \mathbb{E}[\partial_k \rho \otimes \partial_k \rho]\big],
+
+the variance over random circuits that defines a barren plateau (McClean et
+al., arXiv:1803.11173; eq. (6) of arXiv:2005.12458).
 
 On two replicas every gate acts as :math:`\mathcal{U} \otimes \mathcal{U}`
 with :math:`\mathcal{U}(X) = UXU^\dagger`. Because the angles are independent,
@@ -30,15 +33,32 @@ each variance is the bilinear pairing of the two around gate ``k``
 (:func:`tnbp.states.canonical.pair`, one transfer-matrix sweep): the cost of
 two circuit runs, not one per parameter.
 
-This answers the question sampling cannot: the global-cost variance of
-arXiv:2001.00550 falls like :math:`(3/8)^n` while typical samples fall like
-:math:`e^{-2.8n}`, so its sample variance is dominated by rare events
-(``variance_reliable=False`` in :func:`~tnbp.gradient_variance`).
+This answers the question sampling cannot. For the toy model of
+arXiv:2001.00550 (:func:`tnbp.ansatz.toy_perceptron`) with its global cost,
+:math:`\partial_1 C = \tfrac12\sin\theta_1\prod_{j>1}\cos^2(\theta_j/2)`: the
+variance falls like :math:`(3/8)^n = e^{-0.98n}`, but a typical squared
+derivative like :math:`e^{\mathbb{E}\ln(\partial_1 C)^2} \propto 16^{-n} =
+e^{-2.77n}` (:math:`\mathbb{E}\ln\cos^4(\theta/2) = -4\ln 2`), so the sample
+variance is dominated by rare events (``variance_reliable=False`` in
+:func:`~tnbp.gradient_variance`).
 
 Accuracy: singular values below ``cutoff`` times the largest are dropped at
 each split; these are at floating-point noise level for the default
 ``1e-14``. With a finite ``max_bond`` the result is flagged ``truncated`` when
 the cap is reached.
+
+References
+----------
+.. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
+   "Barren plateaus in quantum neural network training landscapes",
+   Nat. Commun. 9, 4812 (2018), arXiv:1803.11173.
+.. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+   function dependent barren plateaus in shallow parametrized quantum
+   circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the toy model).
+.. [3] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+   dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+   128, 180505 (2022), arXiv:2005.12458, eq. (6) (the variance) and the text
+   after Theorem 1 (the toy perceptrons of Fig. 3(a)).
 """
 
 from __future__ import annotations
@@ -74,11 +94,12 @@ class GradientMoments:
 
     Attributes
     ----------
-    parameters : numpy.ndarray
-        Parameter indices, int, non-negative, in the order requested.
-    variance : numpy.ndarray
-        :math:`\mathrm{Var}[\partial_k C]`, float, one per entry of
-        ``parameters``; the mean is exactly zero.
+    parameters : numpy.ndarray of int64, shape (k,)
+        Parameter indices, non-negative, in the order requested.
+    variance : numpy.ndarray of float64, shape (k,)
+        :math:`\mathrm{Var}[\partial_k C] = \mathbb{E}[(\partial_k C)^2]`, one
+        per entry of ``parameters``, in (units of :math:`O`)² per radian²; the
+        mean is exactly zero.
     max_bond_reached : int
         Largest bond dimension of the doubled MPS in either sweep.
     truncated : bool
@@ -193,6 +214,9 @@ def exact_gradient_variance(
 ) -> GradientMoments:
     r"""Exact :math:`\mathrm{Var}[\partial_k C]` over i.i.d. uniform trainable angles.
 
+    The method (a twirled doubled circuit held as an MPS) is described in
+    :mod:`tnbp.gradients.moments`.
+
     Parameters
     ----------
     circuit : Circuit
@@ -200,13 +224,13 @@ def exact_gradient_variance(
         Every trainable rotation is averaged independently (each has its own
         parameter in :class:`~tnbp.Circuit`).
     observable : Observable or list of (coeff, pauli, qubits)
-        The cost :math:`C = \mathrm{Tr}[O\rho]`.
+        The cost :math:`C = \mathrm{Tr}[O\rho]` (its constant does not enter).
     parameters : "all", int or sequence of int, optional
         Parameter indices: negative counts from the end, results come in the
         order given, repeats are rejected (the package-wide ``parameters``
         convention).
     initial : str, optional
-        Computational basis start state (default all zeros).
+        Computational basis start state, qubit 0 first (default all zeros).
     max_bond : int, optional
         Cap on the doubled MPS bond dimension (None: exact).
     cutoff : float, optional
@@ -216,21 +240,45 @@ def exact_gradient_variance(
     Returns
     -------
     GradientMoments
-        ``variance[i]`` belongs to parameter ``parameters[i]``.
+        ``variance[i]`` belongs to parameter ``parameters[i]``, in units of
+        :math:`O` squared per radian squared.
 
     Raises
     ------
     TypeError
-        If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``parameters``,
-        ``max_bond`` or ``cutoff`` has the wrong type.
+        If ``circuit`` is not a :class:`~tnbp.Circuit`, ``observable`` is not an
+        observable, ``initial`` is not a string, or ``parameters``, ``max_bond``
+        or ``cutoff`` has the wrong type.
     ValueError
         If the circuit has no trainable parameters, ``parameters`` is empty,
-        out of range or repeats an index, ``max_bond < 1``, ``cutoff`` is
-        outside ``[0, 1)``, or ``observable`` acts outside the register.
+        out of range or repeats an index, ``initial`` has the wrong length or
+        characters, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, or
+        ``observable`` acts outside the register.
+
+    Warns
+    -----
+    TruncationWarning
+        When the doubled MPS reaches ``max_bond`` (``truncated`` is then True).
+
+    References
+    ----------
+    .. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
+       "Barren plateaus in quantum neural network training landscapes",
+       Nat. Commun. 9, 4812 (2018), arXiv:1803.11173 (the variance of a
+       derivative over random circuits).
+    .. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+       function dependent barren plateaus in shallow parametrized quantum
+       circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the toy model
+       of the example below).
+    .. [3] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, eq. (6) and, for the toy
+       perceptrons, :math:`\mathrm{Var}[\partial_\nu C_G] =
+       \tfrac18(\tfrac38)^{n-1}` after Theorem 1.
 
     Examples
     --------
-    The toy model of arXiv:2001.00550 with its global cost:
+    The toy model of arXiv:2001.00550 with its global cost, at 30 qubits:
 
     >>> import tnbp
     >>> circ = tnbp.ansatz.toy_perceptron(30, seed=1)
