@@ -7,7 +7,9 @@ from scipy import stats
 import tnbp
 
 N = np.arange(3, 11, dtype=float)
-VAR = 0.3 * np.exp(-0.7 * N) * np.exp(0.1 * np.random.default_rng(0).normal(size=N.size))
+VAR = (
+    0.3 * np.exp(-0.7 * N) * np.exp(0.1 * np.random.default_rng(0).normal(size=N.size))
+)
 
 
 def test_unweighted_fit_is_scipy_linregress():

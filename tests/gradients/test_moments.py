@@ -105,8 +105,9 @@ def test_toy_global_cost_typical_sample_decays_faster_than_the_variance():
         log_means[n] = np.log(g**2).mean()
         # the exact variance is the mean of g^2 (zero mean): (1/8)(3/8)^(n-1)
         assert_allclose(
-            exact_gradient_variance(circuits[0], global_cost_all(n), parameters=0)
-            .variance[0],
+            exact_gradient_variance(
+                circuits[0], global_cost_all(n), parameters=0
+            ).variance[0],
             theory.toy_global_cost_gradient_variance(n),
             rtol=1e-10,
         )

@@ -233,7 +233,7 @@ def gradient_variance(
         Root of all random draws (None: fresh entropy; the table's ``seed``
         column records what reproduces the run). Instance ``s`` at ``n`` gets
         ``build(n, seed=default_rng(SeedSequence(entropy, spawn_key=(n, s))))``.
-    executor : None, "processes", "threads", "serial", concurrent.futures.Executor or dask Client, optional
+    executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
         Where samples run (:mod:`tnbp.ensembles.engine`). None or
         ``"processes"``: local worker processes (loky), one per CPU; works from
         a plain script without a ``__main__`` guard and with ``build`` and

@@ -282,7 +282,7 @@ def run_tasks(
     seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
         The root seed (turned into a ``SeedSequence`` once: pass the same
         ``SeedSequence`` that was recorded with the results).
-    executor : None, "processes", "threads", "serial", concurrent.futures.Executor or dask Client, optional
+    executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
         Where tasks run (see :mod:`tnbp.ensembles.engine`); None means
         ``"processes"``.
     progbar : bool, optional

@@ -177,7 +177,7 @@ def qbm_gradient_variance(
     seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
         As in :func:`tnbp.gradient_variance` (sample ``s`` at ``n_hidden`` gets
         the spawn key ``(n_hidden, s)``).
-    executor : None, "processes", "threads", "serial", concurrent.futures.Executor or dask Client, optional
+    executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
         As in :func:`tnbp.gradient_variance`.
     chunk_size : int, optional
         Samples per task, ``>= 1``.
