@@ -1,6 +1,5 @@
 """Gradients: methods and backends agree; exact references at n = 40."""
 
-
 import numpy as np
 import pytest
 from ansatz_zoo import ANSATZ_BUILDERS

@@ -11,6 +11,7 @@ from scipy.stats import unitary_group
 
 import tnbp
 from tnbp import ansatz, observables, theory
+from tnbp.gradients import gradient_batch
 from tnbp.gradients.moments import exact_gradient_variance
 
 
@@ -83,6 +84,39 @@ def test_toy_model_closed_forms(n):
         loc.variance, theory.toy_local_cost_gradient_variance(n), rtol=1e-10
     )
     assert g.max_bond_reached == 1
+
+
+def test_toy_global_cost_typical_sample_decays_faster_than_the_variance():
+    """The module docstring's rare-event claim, for the toy model's global cost.
+
+    d_1 C = (1/2) sin(theta_1) prod_{j>1} cos^2(theta_j / 2), so
+    E ln (d_1 C)^2 drops by E ln cos^4(theta/2) = -4 ln 2 (e^-2.77, 1/16) per
+    qubit, while E (d_1 C)^2 drops by 3/8: a typical sample is 6x further
+    below the variance with each qubit.
+    """
+    m, log_means = 4000, {}
+    for n in (2, 8):
+        rng = np.random.default_rng(n)
+        circuits = [ansatz.toy_perceptron(n, seed=rng) for _ in range(m)]
+        g = gradient_batch(circuits, global_cost_all(n))[:, 0]
+        theta = np.array([c.parameters for c in circuits])
+        formula = 0.5 * np.sin(theta[:, 0]) * np.prod(np.cos(theta[:, 1:] / 2) ** 2, 1)
+        assert_allclose(np.abs(g), np.abs(formula), rtol=1e-9, atol=1e-15)
+        log_means[n] = np.log(g**2).mean()
+        # the exact variance is the mean of g^2 (zero mean): (1/8)(3/8)^(n-1)
+        assert_allclose(
+            exact_gradient_variance(
+                circuits[0], global_cost_all(n), parameters=0
+            ).variance[0],
+            theory.toy_global_cost_gradient_variance(n),
+            rtol=1e-10,
+        )
+    # Var ln cos^4(theta/2) = 16 pi^2/12 per qubit: SE of the difference of the
+    # two means ~ sqrt((7 + 1) * 13.2 / 4000) ~ 0.16; 0.8 is 5 SE (-16.6 expected)
+    # (with the exact 3/8 above, the typical sample falls (3/8)/(1/16) = 6x
+    # further below the variance per qubit)
+    per_qubit = (log_means[8] - log_means[2]) / 6
+    assert abs(per_qubit - (-4 * np.log(2))) < 0.8 / 6
 
 
 def test_parameter_subsets_and_negative_indices():

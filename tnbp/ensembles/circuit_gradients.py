@@ -1,25 +1,26 @@
-"""Barren-plateau ensembles: gradient statistics over random circuits, against n.
+r"""Barren-plateau ensembles: gradient statistics over random circuits, against n.
 
 :func:`gradient_variance` draws ``samples`` random instances per qubit number
 (random parameters and/or random structure, whatever ``build`` does with its
 ``seed``), differentiates each, and returns a tidy table: per ``n`` and
-parameter index the mean and variance of :math:`\\partial_k \\langle O\\rangle`
+parameter index the mean and variance of :math:`\partial_k \langle O\rangle`
 with the standard error of the variance, and per ``n`` the mean and variance of
-the gradient's infinity-norm :math:`\\|\\nabla\\langle O\\rangle\\|_\\infty`
-(arXiv:2010.15968, Fig. 3b-c). :func:`fit_exponential_decay` fits
-:math:`\\mathrm{Var} = A e^{-r n}`.
+the gradient's infinity-norm :math:`\|\nabla\langle O\rangle\|_\infty`
+(arXiv:2010.15968, Fig. 3b-c). :func:`~tnbp.fit_exponential_decay` fits
+:math:`\mathrm{Var} = A e^{-r n}`.
 
 Sampling honesty: the variance of a heavy-tailed derivative is a rare-event
-quantity. For the global cost of the toy perceptron the typical sample is
-:math:`\\sim 6^{n-1}` times smaller than the mean of :math:`g^2`, so no feasible
-sample size estimates it beyond n ~ 15, and the sample variance and its
-standard error are both far too small. Each row therefore reports the
-effective sample size ``variance_ess`` = :math:`(\\sum d^2)^2/\\sum d^4` and
-``variance_reliable`` (ESS at least a tenth of the samples).
+quantity. For the global cost of the toy perceptron the typical squared
+derivative is :math:`\sim 6^{n-1}` times smaller than its mean (see
+:mod:`tnbp.gradients.moments`), so no feasible sample size estimates the
+variance beyond n ~ 15, and the sample variance and its standard error are
+both far too small. Each row therefore reports the effective sample size
+``variance_ess`` = :math:`(\sum d^2)^2/\sum d^4` and ``variance_reliable``
+(ESS at least a tenth of the samples; :mod:`tnbp.ensembles.statistics`).
 
 With ``estimator="exact"`` each random instance instead contributes its exact
-second moment over uniformly random angles (:mod:`tnbp.gradients.moments`), which reaches
-such rare-event variances at any ``n`` the doubled MPS can hold.
+second moment over uniformly random angles (:mod:`tnbp.gradients.moments`),
+which reaches such rare-event variances at any ``n`` the doubled MPS can hold.
 
 The ensemble runs on :mod:`tnbp.ensembles.engine`: a task differentiates the
 instances of one chunk of samples at one ``n`` and returns a
@@ -52,19 +53,20 @@ ESTIMATORS = ("sample", "exact")
 
 @dataclasses.dataclass(frozen=True)
 class GradientSample:
-    """What one random instance contributes to the rows of its ``n``.
+    r"""What one random instance contributes to the rows of its ``n``.
 
     Attributes
     ----------
-    parameters : numpy.ndarray of int
+    parameters : numpy.ndarray of int64, shape (k,)
         The reported parameter indices.
-    values : numpy.ndarray of float
-        Their derivatives :math:`\\partial_k C` at the instance's angles
-        (``estimator="sample"``), or the exact second moments
-        :math:`\\mathrm{E}_\\theta[(\\partial_k C)^2]` over uniform angles of
-        the instance's structure (``estimator="exact"``).
+    values : numpy.ndarray of float64, shape (k,)
+        Their derivatives :math:`\partial_k C` at the instance's angles
+        (``estimator="sample"``, units of :math:`C` per radian), or the exact
+        second moments :math:`\mathbb{E}_\theta[(\partial_k C)^2]` over uniform
+        angles of the instance's structure (``estimator="exact"``, their square).
     inf_norm : float
-        :math:`\\max_k |\\partial_k C|` over all parameters; NaN if not computed.
+        :math:`\max_k |\partial_k C|` over all parameters, units of :math:`C`
+        per radian; NaN if not computed.
     diagnostics : GradientDiagnostics
         Cost and truncation of the computation.
     """
@@ -197,7 +199,7 @@ def gradient_variance(
     estimator: str = "sample",
     progbar: bool = False,
 ) -> pd.DataFrame:
-    """Statistics of QNN gradients over random instances, for each qubit number.
+    r"""Statistics of QNN gradients over random instances, for each qubit number.
 
     Parameters
     ----------
@@ -205,21 +207,33 @@ def gradient_variance(
         ``build(n, seed=rng)`` returns a random :class:`~tnbp.Circuit` on ``n``
         qubits, e.g. ``functools.partial(tnbp.ansatz.hardware_efficient, layers=2)``.
     n_values : sequence of int
-    observable : Observable, list of (coeff, pauli, qubits), or callable
-        The cost; a callable is called as ``observable(n)``.
+        Distinct qubit numbers, each ``>= 1``.
+    observable : Observable, list of (coeff, pauli, qubits), MSELoss, FidelityCost or callable
+        The cost :math:`C`; a callable is called as ``observable(n)``.
+        ``estimator="exact"`` needs a linear cost (no MSE loss or fidelity).
     samples : int, optional
-        Random instances per ``n``.
+        Random instances per ``n``, ``>= 1``.
     parameters : "all", int or sequence of int, optional
         Parameter indices to report (the infinity-norm always uses them all);
         negative counts from the end, rows follow the order given, repeats are
         rejected.
-    method, backend, initial, sim_opts
-        Passed to :func:`tnbp.gradient` (``initial`` may be a callable of ``n``).
+    method : {"adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        Passed to :func:`tnbp.gradient`; ignored (reported as ``"exact"``) with
+        ``estimator="exact"``.
+    backend : {"dense", "mps", "tn"}, optional
+        Passed to :func:`tnbp.gradient`; ``"mps"`` with ``estimator="exact"``.
+    initial : str or callable, optional
+        Initial bitstring (default all zeros), or a callable of ``n`` that
+        returns it.
+    sim_opts : dict, optional
+        Passed to :func:`tnbp.simulate` through :func:`tnbp.gradient`; with
+        ``estimator="exact"``, ``max_bond`` and ``cutoff`` of
+        :func:`~tnbp.gradients.moments.exact_gradient_variance`.
     seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
         Root of all random draws (None: fresh entropy; the table's ``seed``
         column records what reproduces the run). Instance ``s`` at ``n`` gets
         ``build(n, seed=default_rng(SeedSequence(entropy, spawn_key=(n, s))))``.
-    executor : None, "processes", "threads", "serial", concurrent.futures.Executor or dask Client
+    executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
         Where samples run (:mod:`tnbp.ensembles.engine`). None or
         ``"processes"``: local worker processes (loky), one per CPU; works from
         a plain script without a ``__main__`` guard and with ``build`` and
@@ -229,8 +243,8 @@ def gradient_variance(
         (module-level functions or ``functools.partial``). The table does not
         depend on the choice.
     chunk_size : int, optional
-        Samples per task (dense adjoint gradients of one chunk run as one
-        batched sweep).
+        Samples per task, ``>= 1`` (dense adjoint gradients of one chunk run as
+        one batched sweep).
     inf_norm : bool, optional
         Compute the whole gradient for its infinity-norm (default). With False
         and explicit ``parameters`` only those derivatives are computed (much
@@ -238,39 +252,88 @@ def gradient_variance(
     estimator : {"sample", "exact"}, optional
         ``"sample"``: differentiate each instance at its random angles.
         ``"exact"``: for each instance's structure, the exact second moment of
-        :math:`\\partial_k C` over i.i.d. uniform trainable angles
-        (:func:`~tnbp.gradients.moments.exact_gradient_variance`; ``sim_opts``
-        may hold its ``max_bond`` and ``cutoff``). The row's ``variance`` is the
-        mean over the ``samples`` structures and ``variance_se`` its standard
-        error (NaN for one structure: use ``samples=1`` when ``build`` only
-        randomizes angles). ``mean`` is exactly 0, ``method`` is ``"exact"``, and
-        ``inf_norm_*``, ``min_fidelity`` and ``max_discarded_weight`` are NaN.
+        :math:`\partial_k C` over i.i.d. uniform trainable angles
+        (:func:`~tnbp.gradients.moments.exact_gradient_variance`). The row's
+        ``variance`` is the mean over the ``samples`` structures and
+        ``variance_se`` its standard error (NaN for one structure: use
+        ``samples=1`` when ``build`` only randomizes angles). ``mean`` is
+        exactly 0, ``method`` is ``"exact"``, and ``inf_norm_*``,
+        ``min_fidelity`` and ``max_discarded_weight`` are NaN.
     progbar : bool, optional
         Show a progress bar over samples.
 
     Returns
     -------
     pandas.DataFrame
-        One row per ``(n, parameter)`` with the columns of
-        :data:`tnbp.results.schema.GRADIENT_VARIANCE` (``print`` it for names,
-        dtypes, units and meanings): ``n, parameter, mean, variance,
+        One row per ``(n, parameter)``, ``n`` in the order of ``n_values`` and
+        parameters in the order requested, with the columns of
+        :data:`tnbp.results.schema.GRADIENT_VARIANCE`, where their dtypes, units
+        and meanings are defined (``print`` it): ``n, parameter, mean, variance,
         variance_se, samples, variance_ess, variance_reliable``; per ``n`` the
         infinity-norm ``inf_norm_mean, inf_norm_variance, inf_norm_variance_se``
         and the truncation diagnostics over every simulation behind the row
         (:class:`tnbp.GradientDiagnostics` combined over the samples)
         ``min_fidelity, max_discarded_weight, untrusted_runs``; and the labels
-        ``method, backend, estimator, seed``.
+        ``method, backend, estimator, seed``. Derivatives are in units of
+        :math:`C` per radian, variances in their square.
 
     Raises
     ------
-    TypeError, ValueError
-        On bad arguments (naming the argument), including an unsupported
-        ``executor``.
+    TypeError
+        If ``build`` is not callable, ``n_values``, ``samples`` or
+        ``chunk_size`` holds a non-integer, ``parameters`` or ``seed`` has the
+        wrong type, ``executor`` is not one of the choices, or a process pool
+        cannot pickle ``build``, ``observable`` and ``initial``.
+    ValueError
+        If ``n_values`` is empty, repeats a value or holds one below 1,
+        ``samples`` or ``chunk_size`` is below 1, ``parameters`` is empty or
+        repeats an index, ``estimator``, ``method``, ``backend`` or ``executor``
+        is not one of the options (or ``method`` does not run on ``backend``),
+        ``seed`` is negative, or ``estimator="exact"`` is given a nonlinear
+        cost. Errors of ``build``, ``observable`` or the gradient options met
+        inside a task (e.g. ``parameters`` out of range) are raised by the
+        first task that meets them.
+
+    Warns
+    -----
+    TruncationWarning
+        With ``estimator="exact"`` and ``sim_opts={"max_bond": ...}``, when a
+        doubled MPS reaches the cap (warned in the process that runs the task;
+        the rows' ``untrusted_runs`` count it in any case).
+
+    See Also
+    --------
+    tnbp.fit_exponential_decay : Fit the decay of the variances with ``n``.
+    tnbp.qbm_gradient_variance : The same for quantum Boltzmann machines.
 
     References
     ----------
-    arXiv:2010.15968, Fig. 3b (variance of the gradient's infinity-norm);
-    arXiv:2005.12458, Fig. 3a (toy perceptron: global vs local cost variances).
+    .. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
+       "Barren plateaus in quantum neural network training landscapes",
+       Nat. Commun. 9, 4812 (2018), arXiv:1803.11173 (the variance of a
+       derivative over random circuits).
+    .. [2] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       Fig. 3b (variance of the gradient's infinity-norm against hidden units).
+    .. [3] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, eq. (6) (the variance) and
+       Fig. 3a with the global and local costs of eqs. (3) and (4).
+
+    Examples
+    --------
+    Exact variances of the toy perceptron's global cost,
+    :math:`\frac18(\frac38)^{n-1}`:
+
+    >>> import tnbp
+    >>> df = tnbp.gradient_variance(
+    ...     tnbp.ansatz.toy_perceptron, [2, 4], samples=1, parameters=0,
+    ...     observable=lambda n: tnbp.observables.global_cost(range(n)),
+    ...     estimator="exact", executor="serial")
+    >>> df[["n", "parameter", "variance", "variance_reliable"]]
+       n  parameter  variance  variance_reliable
+    0  2          0  0.046875               True
+    1  4          0  0.006592               True
     """
     n_values = [check_int(n, "n_values", minimum=1) for n in n_values]
     if not n_values:

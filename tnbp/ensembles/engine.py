@@ -65,9 +65,37 @@ EXECUTORS = ("processes", "serial", "threads")
 
 
 class SerialExecutor(cf.Executor):
-    """Runs each task in the calling process when it is submitted."""
+    """An executor that runs each task in the calling process when it is submitted.
+
+    The ``executor="serial"`` of :func:`run_tasks`; useful for debugging (a task's
+    exception is raised with its traceback in this process) and for tasks that
+    must not leave it.
+
+    Examples
+    --------
+    >>> from tnbp import SerialExecutor
+    >>> SerialExecutor().submit(pow, 2, 10).result()
+    1024
+    """
 
     def submit(self, fn, /, *args, **kwargs):
+        """Run ``fn(*args, **kwargs)`` now and return its finished future.
+
+        Parameters
+        ----------
+        fn : callable
+            The task.
+        *args
+            Its positional arguments.
+        **kwargs
+            Its keyword arguments.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            Done: holding the task's return value, or the exception it raised (not
+            raised here, but by ``Future.result()``).
+        """
         future = cf.Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -92,7 +120,36 @@ class Chunk:
     samples: tuple[int, ...]
 
     def seeds(self, root: np.random.SeedSequence) -> list[np.random.SeedSequence]:
-        """The ``SeedSequence`` of each sample, children of ``root`` by ``(group, s)``."""
+        """The ``SeedSequence`` of each sample, children of ``root`` by ``(group, s)``.
+
+        Parameters
+        ----------
+        root : numpy.random.SeedSequence
+            The ensemble's root sequence.
+
+        Returns
+        -------
+        list of numpy.random.SeedSequence
+            One per entry of :attr:`samples`, in order: sample ``s`` gets
+            ``SeedSequence(root.entropy, spawn_key=root.spawn_key + group + (s,),
+            pool_size=root.pool_size)``, with ``group`` as a tuple.
+
+        Raises
+        ------
+        ValueError
+            If :attr:`group` is not a non-negative int or a non-empty tuple of them.
+
+        Examples
+        --------
+        The seed of a sample does not depend on the chunk it is run in:
+
+        >>> import numpy as np
+        >>> root = np.random.SeedSequence(7)
+        >>> a = Chunk(3, (0, 1)).seeds(root)[1]
+        >>> b = Chunk(3, (1,)).seeds(root)[0]
+        >>> bool((a.generate_state(4) == b.generate_state(4)).all())
+        True
+        """
         key = root.spawn_key + _group_key(self.group)
         return [
             np.random.SeedSequence(
@@ -122,7 +179,7 @@ def chunks(groups: Sequence, samples: int, chunk_size: int) -> list[Chunk]:
     Parameters
     ----------
     groups : sequence of int or of tuple of int
-        Distinct, non-negative.
+        The groups (e.g. qubit numbers): distinct, non-negative.
     samples : int
         Samples per group (>= 1).
     chunk_size : int
@@ -132,6 +189,20 @@ def chunks(groups: Sequence, samples: int, chunk_size: int) -> list[Chunk]:
     -------
     list of Chunk
         Group by group, samples ``0..samples-1`` in order.
+
+    Raises
+    ------
+    TypeError
+        If ``samples`` or ``chunk_size`` is not an integer.
+    ValueError
+        If ``samples`` or ``chunk_size`` is below 1, or ``groups`` repeats a
+        group or holds one that is not a non-negative int or a non-empty tuple
+        of them.
+
+    Examples
+    --------
+    >>> [(c.group, c.samples) for c in chunks([4, 6], samples=3, chunk_size=2)]
+    [(4, (0, 1)), (4, (2,)), (6, (0, 1)), (6, (2,))]
     """
     samples = check_int(samples, "samples", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
@@ -150,7 +221,24 @@ def chunks(groups: Sequence, samples: int, chunk_size: int) -> list[Chunk]:
 def seed_label(root: np.random.SeedSequence) -> str:
     """Text that reproduces ``root``: its entropy, and ``:k1,k2`` if it was spawned.
 
-    An int entropy written this way is the ``seed`` that reproduces a run.
+    An int entropy written this way is the ``seed`` that reproduces a run (the
+    ``seed`` column of the tables of :mod:`tnbp.results.schema`).
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+        The root sequence of an ensemble.
+
+    Returns
+    -------
+    str
+        ``"<entropy>"`` or ``"<entropy>:<k1>,<k2>,..."`` with the spawn key.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seed_label(np.random.SeedSequence(9)), seed_label(np.random.SeedSequence(9).spawn(1)[0])
+    ('9', '9:0')
     """
     label = str(root.entropy)
     if root.spawn_key:
@@ -187,15 +275,16 @@ def run_tasks(
         ``task(chunk, seeds) -> sequence of rows``: one row (any object,
         preferably a frozen dataclass) per sample of ``chunk``, in order;
         ``seeds[i]`` is the ``numpy.random.SeedSequence`` of sample
-        ``chunk.samples[i]`` (see the module docstring). Bind further
+        ``chunk.samples[i]`` (see :mod:`tnbp.ensembles.engine`). Bind further
         arguments with ``functools.partial``.
     tasks : sequence of Chunk
-        Usually from :func:`chunks`.
-    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence
+        Usually from :func:`chunks`; no sample of a group may appear twice.
+    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
         The root seed (turned into a ``SeedSequence`` once: pass the same
         ``SeedSequence`` that was recorded with the results).
-    executor : None, "processes", "threads", "serial", concurrent.futures.Executor or dask Client
-        Where tasks run (see the module docstring); None means "processes".
+    executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
+        Where tasks run (see :mod:`tnbp.ensembles.engine`); None means
+        ``"processes"``.
     progbar : bool, optional
         Show a progress bar over samples.
     desc : str, optional
@@ -208,17 +297,29 @@ def run_tasks(
     -------
     dict
         ``{group: [row of sample 0, row of sample 1, ...]}``, groups in the
-        order of their first chunk.
+        order of their first chunk, rows sorted by sample index.
 
     Raises
     ------
     TypeError
-        If ``executor`` is not one of the choices above, or a process-based
-        executor cannot pickle the task.
+        If ``task`` is not callable, ``tasks`` holds something other than
+        :class:`Chunk` s, ``seed`` is of another type, ``executor`` is not one
+        of the choices above, or a process-based executor cannot pickle the
+        task.
     ValueError
-        If ``executor`` is an unknown name, or ``tasks`` repeat a sample.
+        If ``executor`` is an unknown name, ``seed`` is a negative int, or
+        ``tasks`` repeat a sample.
     RuntimeError
         If ``task`` returns other than one row per sample.
+
+    Examples
+    --------
+    >>> def task(chunk, seeds):
+    ...     return [np.random.default_rng(s).integers(100) for s in seeds]
+    >>> a = run_tasks(task, chunks([2, 3], 4, 3), seed=1, executor="serial")
+    >>> b = run_tasks(task, chunks([3], 4, 1), seed=1, executor="threads")
+    >>> a[3] == b[3]  # the rows of a group depend on neither chunking nor executor
+    True
     """
     if not callable(task):
         raise TypeError(f"`task` must be callable, got {task!r}.")

@@ -1,4 +1,10 @@
-"""Fits of ensemble statistics against system size: exponential decay of variances."""
+r"""Fits of ensemble statistics against system size: exponential decay of variances.
+
+A barren plateau is a variance that decays exponentially with the number of
+qubits (or hidden units) ``n``; :func:`fit_exponential_decay` measures its
+rate by a least-squares line through :math:`\ln\mathrm{Var}` against ``n``, the
+semilog fit of arXiv:2010.15968, Fig. 3b-c.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +16,30 @@ from scipy import stats
 
 @dataclasses.dataclass(frozen=True)
 class DecayFit:
-    """Least-squares fit :math:`\\mathrm{Var}(n) = A e^{-r n}` (semilog).
+    r"""Least-squares fit :math:`\mathrm{Var}(n) = A e^{-r n}` (semilog).
 
     Attributes
     ----------
-    rate, rate_err : float
-        :math:`r` (per qubit, natural log) and its standard error.
+    rate : float
+        :math:`r`, per unit of ``n`` (per qubit or hidden unit), natural log.
+    rate_err : float
+        Standard error of :math:`r`.
     rate_ci : tuple of float
-        Confidence interval of :math:`r` (Student t, ``n_points - 2`` dof).
+        Confidence interval ``(low, high)`` of :math:`r` (Student t,
+        ``n_points - 2`` degrees of freedom).
     prefactor : float
-        :math:`A`.
-    n, variances : numpy.ndarray
-        The data fitted.
+        :math:`A`, in the units of the variances.
+    n : numpy.ndarray of float64, shape (n_points,)
+        The sizes fitted.
+    variances : numpy.ndarray of float64, shape (n_points,)
+        The variances fitted.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       Fig. 3b-c (the least-squares rate of decay of the variance of the
+       gradient's infinity-norm).
     """
 
     rate: float
@@ -33,10 +51,17 @@ class DecayFit:
 
     @property
     def base(self) -> float:
-        """:math:`e^{-r}`: the factor by which Var shrinks per added qubit."""
+        """:math:`e^{-r}`: the factor by which the variance shrinks per unit of ``n``."""
         return float(np.exp(-self.rate))
 
     def to_dict(self) -> dict:
+        """The fit as a flat dict (for tables and logs).
+
+        Returns
+        -------
+        dict
+            ``rate, rate_err, rate_ci_low, rate_ci_high, prefactor, base``, floats.
+        """
         return {
             "rate": self.rate,
             "rate_err": self.rate_err,
@@ -50,16 +75,56 @@ class DecayFit:
 def fit_exponential_decay(
     n, variance, *, variance_err=None, confidence: float = 0.95
 ) -> DecayFit:
-    """Fit :math:`\\ln \\mathrm{Var} = \\ln A - r n` by (weighted) least squares.
+    r"""Fit :math:`\ln \mathrm{Var} = \ln A - r n` by (weighted) least squares.
+
+    Without errors, the residual variance sets the scale of the parameters'
+    covariance. With ``variance_err`` the points are weighted by
+    :math:`w = (\mathrm{Var}/\sigma)^2` (the inverse variance of
+    :math:`\ln\mathrm{Var}` to first order) and the covariance is scaled by the
+    reduced chi-square when that exceeds 1 (scatter beyond the stated errors
+    widens the interval; it never narrows it).
 
     Parameters
     ----------
-    n, variance : array_like
-        Qubit numbers and positive variances (at least 3 points).
-    variance_err : array_like, optional
-        Standard errors of the variances; weights :math:`(\\mathrm{Var}/\\sigma)^2`.
+    n : array_like of float, shape (n_points,)
+        Sizes (qubit numbers or hidden units), at least 3 points.
+    variance : array_like of float, shape (n_points,)
+        Positive, finite variances at those sizes.
+    variance_err : array_like of float, shape (n_points,), optional
+        Positive standard errors of the variances (e.g. the ``variance_se``
+        column of :func:`tnbp.gradient_variance`).
     confidence : float, optional
-        Level of :attr:`DecayFit.rate_ci`.
+        Level of :attr:`DecayFit.rate_ci`, in ``(0, 1)``.
+
+    Returns
+    -------
+    DecayFit
+        The rate, its error and interval, and the prefactor.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` and ``variance`` are not 1-D arrays of equal length, have fewer
+        than 3 points, ``variance`` is not positive and finite, or
+        ``variance_err`` is not positive with one entry per variance.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       Sec. VII and Fig. 3b-c (the exponential rate of decay from a least-squares
+       fit on a semilog scale).
+
+    Examples
+    --------
+    The toy model's global-cost variance :math:`\frac18(\frac38)^{n-1}` decays at
+    :math:`r = \ln(8/3)`:
+
+    >>> import numpy as np
+    >>> n = np.arange(2, 12)
+    >>> fit = fit_exponential_decay(n, 0.125 * 0.375 ** (n - 1))
+    >>> bool(np.isclose(fit.rate, np.log(8 / 3))), bool(np.isclose(fit.base, 3 / 8))
+    (True, True)
     """
     x = np.asarray(n, dtype=float)
     y = np.asarray(variance, dtype=float)

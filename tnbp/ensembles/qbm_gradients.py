@@ -1,11 +1,12 @@
-"""QBM gradient statistics over random Hamiltonians, against the number of hidden units.
+r"""QBM gradient statistics over random Hamiltonians, against the number of hidden units.
 
-arXiv:2010.15968 (Sec. V, Fig. 3c): for a Gibbs state of a random 2-local
-Hamiltonian (eq. C1, normalized by its operator norm), derivatives of a visible
-objective :math:`\\mathrm{Tr}(O_v\\rho_v)` with respect to coefficients of terms
-that touch hidden qubits shrink exponentially with the number of hidden units,
-while those of purely visible terms need not. :func:`qbm_gradient_variance`
-measures both groups and the gradient's infinity-norm.
+arXiv:2010.15968 (Sec. V.B, Theorem 4, Fig. 3c): for a Gibbs state of a random
+2-local Hamiltonian (eq. C1, normalized by its operator norm), derivatives of
+a visible objective :math:`\mathrm{Tr}(O_v\rho_v)` with respect to
+coefficients of terms that touch hidden qubits shrink exponentially with the
+number of hidden units, while those of purely visible terms need not.
+:func:`qbm_gradient_variance` measures both groups and the gradient's
+infinity-norm.
 
 Runs on :mod:`tnbp.ensembles.engine`: sample ``s`` at ``n_hidden`` uses
 ``SeedSequence(entropy, spawn_key=(n_hidden, s))``, so results do not depend on
@@ -34,16 +35,17 @@ GROUPS = ("visible", "hidden")
 
 @dataclasses.dataclass(frozen=True)
 class QBMGradientSample:
-    """The gradient of one random QBM, split by where its terms act.
+    r"""The gradient of one random QBM, split by where its terms act.
 
     Attributes
     ----------
-    visible : numpy.ndarray
-        Derivatives by the coefficients of terms on visible qubits only.
-    hidden : numpy.ndarray
+    visible : numpy.ndarray of float64, shape (k_v,)
+        Derivatives :math:`\partial_k\mathrm{Tr}(O_v\rho_v)` by the coefficients
+        of terms on visible qubits only, in the order of the Hamiltonian's terms.
+    hidden : numpy.ndarray of float64, shape (k_h,)
         Derivatives by the coefficients of terms touching a hidden qubit.
     inf_norm : float
-        :math:`\\max_k |\\partial_k \\mathrm{Tr}(O_v\\rho_v)|` over all terms.
+        :math:`\max_k |\partial_k \mathrm{Tr}(O_v\rho_v)|` over all terms.
     """
 
     visible: np.ndarray
@@ -131,49 +133,99 @@ def qbm_gradient_variance(
     chunk_size: int = 4,
     progbar: bool = False,
 ) -> pd.DataFrame:
-    """QBM gradients :math:`\\partial_k\\mathrm{Tr}(O_v\\rho_v)` against the hidden-unit count.
+    r"""QBM gradients :math:`\partial_k\mathrm{Tr}(O_v\rho_v)` against the hidden-unit count.
+
+    For each hidden-unit count, ``samples`` random Hamiltonians
+    :math:`H = \sum_k \theta_k H_k` (:func:`tnbp.hamiltonian.random_two_local`)
+    give QBMs :math:`\rho = e^{-\beta H}/Z` on ``n_visible + n_hidden`` qubits;
+    each is differentiated with respect to its coefficients :math:`\theta_k` at
+    their drawn values (:func:`tnbp.qbm.observable_gradient`).
 
     Parameters
     ----------
     n_visible : int
-        Visible qubits ``0..n_visible-1``.
+        Visible qubits ``0..n_visible-1``, ``>= 1``.
     hidden_values : sequence of int
-        Numbers of hidden qubits (appended after the visible ones).
+        Distinct numbers of hidden qubits, each ``>= 0`` (appended after the
+        visible ones).
     samples : int, optional
-        Random Hamiltonians per hidden-unit count.
+        Random Hamiltonians per hidden-unit count, ``>= 1``.
     observable : list of (coeff, pauli, qubits), optional
         :math:`O_v` on visible qubits (default :math:`Z_0`).
-    beta, onsite_std, offsite_std, pairs, normalize
-        The model: :func:`tnbp.hamiltonian.random_two_local` (normalized by its
-        operator norm when ``normalize``) at inverse temperature ``beta``; its
-        coefficients are the parameters at which the gradient is taken.
-    method, backend, step, gibbs_opts
+    beta : float, optional
+        Inverse temperature :math:`\beta \ge 0`, in units of the inverse of the
+        (normalized) Hamiltonian's energy.
+    onsite_std : float, optional
+        Standard deviation of the onsite coefficients of eq. (C1) (default 0.1:
+        variance 0.01 as in the paper), before normalization.
+    offsite_std : float, optional
+        Standard deviation of the offsite coefficients (default 1.0).
+    pairs : {"all", "nearest"}, optional
+        The coupled pairs: all ``i < j`` or nearest neighbours of an open chain.
+    normalize : bool, optional
+        Divide :math:`H` by its operator norm (the paper's normalized QBM), so
+        its coefficients are dimensionless.
+    method : {"exact", "finite_difference"}, optional
         Passed to :func:`tnbp.qbm.observable_gradient`.
-    seed, executor, chunk_size, progbar
+    backend : {"dense", "mps"}, optional
+        Backend of the Gibbs states (``"exact"`` needs ``"dense"``).
+    step : float, optional
+        Finite-difference step in units of :math:`\theta` (``"finite_difference"``
+        only).
+    gibbs_opts : dict, optional
+        Options of :func:`tnbp.gibbs_state` for the finite-difference states.
+    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
+        As in :func:`tnbp.gradient_variance` (sample ``s`` at ``n_hidden`` gets
+        the spawn key ``(n_hidden, s)``).
+    executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
         As in :func:`tnbp.gradient_variance`.
+    chunk_size : int, optional
+        Samples per task, ``>= 1``.
+    progbar : bool, optional
+        Show a progress bar over samples.
 
     Returns
     -------
     pandas.DataFrame
         One row per ``(n_hidden, group)``, ``group`` being ``"visible"`` (terms
         on visible qubits only) or ``"hidden"`` (terms touching a hidden
-        qubit): ``mean``, ``variance`` and ``variance_se`` of the derivatives
-        pooled over the group's parameters and the samples, ``num_parameters``;
-        per ``n_hidden``: ``inf_norm_mean``, ``inf_norm_variance``,
-        ``inf_norm_variance_se``; and ``samples``, ``method``, ``backend``,
-        ``seed``: the columns of :data:`tnbp.results.schema.QBM_GRADIENT_VARIANCE`.
-        (The pooled standard error treats derivatives as independent; those of
-        one sample are correlated, so read it as indicative.)
+        qubit; no row for ``n_hidden = 0``), with the columns of
+        :data:`tnbp.results.schema.QBM_GRADIENT_VARIANCE`, where their dtypes,
+        units and meanings are defined: ``mean``, ``variance`` and
+        ``variance_se`` of the derivatives pooled over the group's parameters and
+        the samples, ``num_parameters``; per ``n_hidden``: ``inf_norm_mean``,
+        ``inf_norm_variance``, ``inf_norm_variance_se``; and ``samples``,
+        ``method``, ``backend``, ``seed``. The pooled standard error treats
+        derivatives as independent; those of one sample are correlated, so read
+        it as indicative.
 
     Raises
     ------
-    TypeError, ValueError
-        On bad arguments (naming the argument), including an unsupported
-        ``executor``.
+    TypeError
+        If ``n_visible``, ``hidden_values``, ``samples`` or ``chunk_size`` holds
+        a non-integer, ``beta`` is not a real number, ``seed`` has the wrong
+        type, ``executor`` is not one of the choices, or a process pool cannot
+        pickle ``observable``.
+    ValueError
+        If ``hidden_values`` is empty, repeats a value or holds a negative one,
+        ``n_visible``, ``samples`` or ``chunk_size`` is below 1, ``method`` is
+        not one of the options, ``beta`` is negative or not finite, ``seed`` is
+        negative, or ``executor`` is an unknown name. Errors of the model
+        options (``onsite_std``, ``pairs``, ``observable``, ``backend``, ...)
+        are raised by the first task that meets them.
+
+    See Also
+    --------
+    tnbp.gradient_variance : The same for random circuits.
+    tnbp.fit_exponential_decay : Fit the decay of the variances with ``n_hidden``.
 
     References
     ----------
-    arXiv:2010.15968, Sec. V and Fig. 3c.
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. V.B and Theorem 4 (QBM gradients vanish with the hidden units),
+       Fig. 3c (variance of the gradient's infinity-norm, normalized QBM) and
+       eq. (C1) (the random 2-local Hamiltonian).
     """
     n_visible = check_int(n_visible, "n_visible", minimum=1)
     hidden_values = [check_int(h, "hidden_values", minimum=0) for h in hidden_values]

@@ -1,4 +1,23 @@
-"""Statistics of ensembles of random instances: variances, their errors, effective sizes."""
+r"""Statistics of ensembles of random instances: variances, their errors, effective sizes.
+
+For ``m`` samples :math:`x_i` with deviations :math:`d_i = x_i - \bar x`,
+sample variance :math:`s^2 = \sum_i d_i^2/(m-1)` and fourth central moment
+:math:`\hat\mu_4 = \sum_i d_i^4/m`:
+
+.. math::
+
+    \mathrm{SE}(s^2) = \sqrt{\Big(\hat\mu_4 - \frac{m-3}{m-1}\,s^4\Big)\Big/m},
+    \qquad
+    m_{\mathrm{eff}} = \frac{\big(\sum_i d_i^2\big)^2}{\sum_i d_i^4}.
+
+The first is the standard error of the sample variance from
+:math:`\mathrm{Var}(s^2) = \mu_4/m - \sigma^4 (m-3)/(m(m-1))`, which is
+:math:`2\sigma^4/(m-1)` for Gaussian data. The second is the effective number
+of samples behind :math:`s^2`: about :math:`m/3` for Gaussian data
+(:math:`\mu_4 = 3\sigma^4`), and of order 1 when a few samples carry the whole
+variance (heavy tails, as for global costs at large ``n``), when neither
+:math:`s^2` nor its standard error can be trusted.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +29,23 @@ RELIABLE_ESS_FRACTION = 0.1
 
 
 def sample_stats(g: np.ndarray) -> dict:
-    """Row statistics of sampled derivatives ``g``."""
+    r"""Row statistics of sampled derivatives: mean, variance, its error and reliability.
+
+    Parameters
+    ----------
+    g : numpy.ndarray of float64, shape (m,)
+        One derivative :math:`\partial_k C` per sampled instance.
+
+    Returns
+    -------
+    dict
+        ``mean`` and ``variance`` (``ddof=1``; NaN for one sample) of ``g``,
+        ``variance_se`` (:func:`variance_standard_error`), ``variance_ess``
+        (:func:`variance_ess`) and ``variance_reliable``
+        (``variance_ess >= RELIABLE_ESS_FRACTION * m``): the columns of that
+        name of :data:`tnbp.results.schema.GRADIENT_VARIANCE`, in the units of
+        ``g`` (mean) and its square (variance and its error).
+    """
     ess = variance_ess(g)
     return dict(
         mean=float(g.mean()),
@@ -22,7 +57,22 @@ def sample_stats(g: np.ndarray) -> dict:
 
 
 def exact_stats(m: np.ndarray) -> dict:
-    """Row statistics of exact per-structure second moments ``m`` (zero mean)."""
+    r"""Row statistics of exact per-structure second moments (the mean is exactly zero).
+
+    Parameters
+    ----------
+    m : numpy.ndarray of float64, shape (s,)
+        :math:`\mathbb{E}_\theta[(\partial_k C)^2]` of each of ``s`` random
+        structures (:func:`tnbp.exact_gradient_variance`).
+
+    Returns
+    -------
+    dict
+        ``mean`` (0.0), ``variance`` (the mean of ``m``), ``variance_se`` (the
+        standard error of that mean, :math:`\mathrm{std}(m)/\sqrt{s}` with
+        ``ddof=1``; NaN for one structure) and ``variance_ess`` (NaN): columns of
+        :data:`tnbp.results.schema.GRADIENT_VARIANCE`.
+    """
     se = m.std(ddof=1) / np.sqrt(len(m)) if len(m) > 1 else float("nan")
     return dict(
         mean=0.0,
@@ -33,10 +83,29 @@ def exact_stats(m: np.ndarray) -> dict:
 
 
 def variance_ess(x: np.ndarray) -> float:
-    """Effective number of samples behind the variance: (sum d^2)^2 / sum d^4.
+    r"""Effective number of samples behind the variance, :math:`(\sum d^2)^2 / \sum d^4`.
 
-    About m/3 for Gaussian data; of order 1 when a few samples carry the whole
-    variance (heavy tails, as for global costs at large n).
+    About ``m/3`` for Gaussian data; of order 1 when a few samples carry the
+    whole variance (heavy tails, as for global costs at large n).
+
+    Parameters
+    ----------
+    x : numpy.ndarray of float64, shape (m,)
+        The samples.
+
+    Returns
+    -------
+    float
+        :math:`(\sum_i d_i^2)^2/\sum_i d_i^4` with :math:`d_i = x_i - \bar x`,
+        in ``[1, m]``; ``m`` when all samples are equal.
+
+    Examples
+    --------
+    Two samples that carry all the spread out of a hundred:
+
+    >>> x = np.zeros(100); x[:2] = (1.0, -1.0)
+    >>> round(variance_ess(x), 6)
+    2.0
     """
     d2 = (x - x.mean()) ** 2
     denom = float(np.sum(d2 * d2))
@@ -44,7 +113,20 @@ def variance_ess(x: np.ndarray) -> float:
 
 
 def variance_standard_error(x: np.ndarray) -> float:
-    """Standard error of the sample variance, from the fourth central moment."""
+    r"""Standard error of the sample variance, from the fourth central moment.
+
+    Parameters
+    ----------
+    x : numpy.ndarray of float64, shape (m,)
+        The samples.
+
+    Returns
+    -------
+    float
+        :math:`\sqrt{(\hat\mu_4 - \frac{m-3}{m-1}s^4)/m}` (see
+        :mod:`tnbp.ensembles.statistics`), in the units of ``x`` squared; NaN
+        below 4 samples.
+    """
     m = x.size
     if m < 4:
         return float("nan")

@@ -1,25 +1,27 @@
-"""Gradients of expectation values with respect to a circuit's parameters.
+r"""Gradients of expectation values with respect to a circuit's parameters.
 
-For :math:`f(\\theta) = \\langle\\psi_0| U(\\theta)^\\dagger O\\, U(\\theta) |\\psi_0\\rangle`
-with rotations :math:`e^{-i\\theta_k P_k/2}`:
+For :math:`f(\theta) = \langle\psi_0| U(\theta)^\dagger O\, U(\theta) |\psi_0\rangle`
+with rotations :math:`e^{-i\theta_k P_k/2}` (angles in radians):
 
 ``"parameter_shift"``
-    :math:`\\partial_k f = \\tfrac12[f(\\theta_k + \\tfrac\\pi2) - f(\\theta_k - \\tfrac\\pi2)]`,
+    :math:`\partial_k f = \tfrac12[f(\theta_k + \tfrac\pi2) - f(\theta_k - \tfrac\pi2)]`,
     exact for Pauli generators; two simulations per parameter.
 ``"finite_difference"``
-    central differences :math:`[f(\\theta_k + h) - f(\\theta_k - h)]/2h`, error
-    :math:`O(h^2)` plus rounding :math:`O(\\epsilon/h)`; default :math:`h = 10^{-4}`.
+    central differences :math:`[f(\theta_k + h) - f(\theta_k - h)]/2h`, error
+    :math:`O(h^2)` plus rounding :math:`O(\epsilon/h)`; default :math:`h = 10^{-4}`.
     On a truncating MPS the truncation noise is divided by :math:`h` as well:
     use ``cutoff=0`` there.
 ``"adjoint"``
     one forward and one backward sweep for the whole gradient. Dense:
-    :math:`\\partial_k f = \\mathrm{Im}\\,\\langle\\lambda_k|P_k|\\psi_k\\rangle`
-    with :math:`|\\psi_k\\rangle` the state after gate ``k`` and
-    :math:`\\langle\\lambda_k| = \\langle\\psi_0|U^\\dagger O U_N \\cdots U_{k+1}`;
-    tn: a reverse sweep along the contraction tree (:mod:`.tn_gradients`).
+    :math:`\partial_k f = \mathrm{Im}\,\langle\lambda_k|P_k|\psi_k\rangle`
+    with :math:`|\psi_k\rangle` the state after gate ``k`` and
+    :math:`\langle\lambda_k| = \langle\psi_0|U^\dagger O U_N \cdots U_{k+1}`
+    (:mod:`tnbp.gradients.adjoint`); tn: a reverse sweep along the
+    contraction tree (:mod:`tnbp.gradients.tn`).
 ``"autodiff"``
     reverse-mode automatic differentiation with jax through the same
-    computation, written with autoray (:mod:`.autodiff`; needs ``tnbp[jax]``).
+    computation, written with autoray (:mod:`tnbp.gradients.autodiff`; needs
+    ``tnbp[jax]``).
 
 Backends: ``"dense"`` and ``"mps"`` simulate circuits; ``"tn"`` contracts each
 term's lightcone exactly (:mod:`tnbp.states.tn`), for local observables of
@@ -31,6 +33,18 @@ touch; parameters outside it have exactly zero derivative. For a sum of local
 terms (a local cost), each support gets its own cone when that is cheaper
 than one cone of the whole observable, so dense and MPS gradients of local
 observables also work at ``n = 100``.
+
+References
+----------
+.. [1] K. Mitarai, M. Negoro, M. Kitagawa and K. Fujii, "Quantum circuit
+   learning", Phys. Rev. A 98, 032309 (2018), arXiv:1803.00745 (the
+   parameter-shift rule).
+.. [2] M. Schuld, V. Bergholm, C. Gogolin, J. Izaac and N. Killoran,
+   "Evaluating analytic gradients on quantum hardware", Phys. Rev. A 99,
+   032331 (2019), arXiv:1811.11184 (the shift rule for Pauli generators).
+.. [3] T. Jones and J. Gacon, "Efficient calculation of gradients in
+   classical simulations of variational quantum algorithms",
+   arXiv:2009.02823 (2020) (the adjoint method).
 """
 
 from __future__ import annotations
@@ -60,7 +74,22 @@ _BACKENDS_OF = {"adjoint": ("dense", "tn"), "autodiff": ("dense", "tn")}
 
 
 def check_method(method: str, backend: str) -> None:
-    """Validate ``method`` and ``backend`` and that they work together."""
+    """Validate ``method`` and ``backend`` and that they work together.
+
+    Parameters
+    ----------
+    method : str
+        The differentiation method, one of :data:`METHODS`.
+    backend : str
+        The backend, one of :data:`GRADIENT_BACKENDS`.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` or ``backend`` is not one of the options, or ``method`` does
+        not run on ``backend`` (``"adjoint"`` and ``"autodiff"`` need ``"dense"``
+        or ``"tn"``).
+    """
     check_opt("method", method, METHODS)
     check_opt("backend", backend, GRADIENT_BACKENDS)
     allowed = _BACKENDS_OF.get(method, GRADIENT_BACKENDS)
@@ -83,28 +112,35 @@ def gradient(
     cache: TreeCache | None = None,
     info: dict | None = None,
 ) -> np.ndarray:
-    """:math:`\\partial \\langle O \\rangle / \\partial \\theta` for every trainable parameter.
+    r""":math:`\partial \langle O \rangle / \partial \theta_k` for every trainable parameter.
 
     The gradient alone; :func:`gradient_with_diagnostics` takes the same
     arguments and also returns what the computation cost and how far it can be
-    trusted.
+    trusted. The methods and the lightcone restriction are described in
+    :mod:`tnbp.gradients.api`.
 
     Parameters
     ----------
     circuit : Circuit
+        The circuit at its current angles :attr:`tnbp.Circuit.parameters`
+        (radians); its trainable rotations :math:`e^{-i\theta_k P_k/2}` are
+        differentiated.
     observable : Observable, list of (coeff, pauli, qubits), MSELoss or FidelityCost
         E.g. ``[(1.0, "ZZ", (3, 4))]``, a cost from :mod:`tnbp.observables`,
         :func:`tnbp.observables.mse_loss` or :func:`tnbp.observables.fidelity_cost`
         (nonlinear costs are differentiated by the chain rule; a fidelity costs
         one extra simulation for the visible state).
     method : {"parameter_shift", "finite_difference", "adjoint", "autodiff"}, optional
-        ``"adjoint"`` and ``"autodiff"`` run on the dense and tn backends.
+        ``"adjoint"`` and ``"autodiff"`` run on the dense and tn backends;
+        ``"autodiff"`` needs jax (``pip install 'tnbp[jax]'``).
     backend : {"dense", "mps", "tn"}, optional
         Where the expectation values are computed.
     initial : str, optional
-        Initial bitstring (default all zeros).
+        Initial bitstring of ``circuit.n`` characters, qubit 0 first (default all
+        zeros).
     step : float, optional
-        Finite-difference step ``h`` (radians).
+        Finite-difference step :math:`h` in radians, ``> 0`` (used by
+        ``"finite_difference"`` only).
     sim_opts : dict, optional
         Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``); dense
         and mps only.
@@ -123,14 +159,60 @@ def gradient(
 
     Returns
     -------
-    numpy.ndarray
-        Shape ``(circuit.num_parameters,)``, or ``(len(parameters),)`` in the
-        order given; float64, in units of the observable per radian.
+    numpy.ndarray of float64, shape (circuit.num_parameters,) or (len(parameters),)
+        :math:`\partial\langle O\rangle/\partial\theta_k`, in the order of
+        :attr:`tnbp.Circuit.parameters` or of ``parameters`` as given; in units
+        of the observable's coefficients per radian (for an MSE loss, of the
+        loss per radian).
 
     Raises
     ------
-    TypeError, ValueError
-        On bad arguments, naming the argument.
+    TypeError
+        If ``circuit`` is not a :class:`~tnbp.Circuit`, ``observable`` is not
+        one of the accepted kinds, ``initial`` is not a string, ``step`` is not
+        a real number, ``parameters`` is not ``"all"``, an int or a sequence of
+        ints, ``cache`` is not a :class:`~tnbp.states.tn.TreeCache`, or ``info``
+        is not a dict.
+    ValueError
+        If ``method`` or ``backend`` is not one of the options or they do not
+        combine, ``initial`` has the wrong length or characters, ``step`` is not
+        positive and finite, ``sim_opts`` is given with ``backend="tn"``,
+        ``parameters`` is empty, out of range or repeats an index, or
+        ``observable`` has an invalid Pauli string or acts outside the register.
+    ImportError
+        If ``method="autodiff"`` and jax is not installed.
+
+    Warns
+    -----
+    DeprecationWarning
+        When ``info`` is passed.
+    TruncationWarning
+        When an MPS simulation with ``max_bond="auto"`` did not converge.
+
+    See Also
+    --------
+    gradient_with_diagnostics : The same gradient with its cost and trust record.
+    gradient_batch : Adjoint gradients of many circuits of one structure.
+
+    References
+    ----------
+    .. [1] K. Mitarai, M. Negoro, M. Kitagawa and K. Fujii, "Quantum circuit
+       learning", Phys. Rev. A 98, 032309 (2018), arXiv:1803.00745 (the
+       parameter-shift rule).
+    .. [2] T. Jones and J. Gacon, "Efficient calculation of gradients in
+       classical simulations of variational quantum algorithms",
+       arXiv:2009.02823 (2020) (the adjoint method).
+
+    Examples
+    --------
+    :math:`\langle Z\rangle = \cos\theta` after :math:`R_y(\theta)`, so the
+    derivative is :math:`-\sin\theta`:
+
+    >>> import numpy as np, tnbp
+    >>> c = tnbp.Circuit(1); c.ry(0.3, 0)
+    >>> g = tnbp.gradient(c, [(1.0, "Z", (0,))])
+    >>> bool(np.isclose(g[0], -np.sin(0.3)))
+    True
     """
     if info is not None:
         warnings.warn(
@@ -175,13 +257,29 @@ def gradient_with_diagnostics(
 
     Parameters
     ----------
-    circuit, observable, method, backend, initial, step, sim_opts, parameters, cache
+    circuit : Circuit
+        As in :func:`gradient`.
+    observable : Observable, list of (coeff, pauli, qubits), MSELoss or FidelityCost
+        As in :func:`gradient`.
+    method : {"parameter_shift", "finite_difference", "adjoint", "autodiff"}, optional
+        As in :func:`gradient`.
+    backend : {"dense", "mps", "tn"}, optional
+        As in :func:`gradient`.
+    initial : str, optional
+        As in :func:`gradient`.
+    step : float, optional
+        As in :func:`gradient` (radians).
+    sim_opts : dict, optional
+        As in :func:`gradient`.
+    parameters : "all", int or sequence of int, optional
+        As in :func:`gradient`.
+    cache : TreeCache, optional
         As in :func:`gradient`.
 
     Returns
     -------
-    gradient : numpy.ndarray
-        As returned by :func:`gradient`.
+    gradient : numpy.ndarray of float64, shape (circuit.num_parameters,) or (len(parameters),)
+        As returned by :func:`gradient` (units of the observable per radian).
     diagnostics : GradientDiagnostics
         Simulations, contractions and tree searches run, and the worst
         truncation met (fidelity estimate, discarded weight, untrusted runs);
@@ -190,8 +288,20 @@ def gradient_with_diagnostics(
 
     Raises
     ------
-    TypeError, ValueError
-        On bad arguments, naming the argument.
+    TypeError
+        As in :func:`gradient` (a bad ``circuit``, ``observable``, ``initial``,
+        ``step``, ``parameters`` or ``cache``, named in the message).
+    ValueError
+        As in :func:`gradient` (an unknown or incompatible ``method`` and
+        ``backend``, a bad ``initial``, ``step`` or ``parameters``, ``sim_opts``
+        with ``backend="tn"``, or ``observable`` outside the register).
+    ImportError
+        If ``method="autodiff"`` and jax is not installed.
+
+    Warns
+    -----
+    TruncationWarning
+        When an MPS simulation with ``max_bond="auto"`` did not converge.
 
     Examples
     --------
@@ -297,7 +407,7 @@ def _gradient(
 
 
 def _fidelity_gradient(circuit, cost, *, sim_opts, initial, tally, **kw):
-    """Chain rule :math:`\\partial F = \\mathrm{Tr}[G\\,\\partial\\rho_v]` at fixed ``G``."""
+    r"""Chain rule :math:`\partial F = \mathrm{Tr}[G\,\partial\rho_v]` at fixed ``G``."""
     bad = [q for q in cost.qubits if q >= circuit.n]
     if bad:
         raise ValueError(
@@ -397,16 +507,45 @@ def _cone_gradient(
 
 
 def gradient_batch(circuits, observable, *, initial: str | None = None) -> np.ndarray:
-    """Adjoint gradients of many circuits of one structure, in one batched sweep.
+    r"""Adjoint gradients of many circuits of one structure, in one batched sweep.
 
     Much faster than calling :func:`gradient` per circuit on the dense backend
     when the circuits are random instances of one ansatz (see
-    :mod:`tnbp.estimators.adjoint`). Circuits must share their gates' qubits,
-    generators and trainable flags; angles and fixed matrices may differ.
+    :func:`tnbp.gradients.adjoint.adjoint_gradients`). Circuits must share their
+    gates' qubits, generators and trainable flags; angles and fixed matrices may
+    differ. Only the reverse lightcone of the observable is simulated.
+
+    Parameters
+    ----------
+    circuits : sequence of Circuit
+        The instances, all with the structure of the first.
+    observable : Observable or list of (coeff, pauli, qubits)
+        A linear cost (no MSE loss or fidelity).
+    initial : str, optional
+        Initial bitstring, qubit 0 first (default all zeros).
 
     Returns
     -------
-    numpy.ndarray, shape (len(circuits), num_parameters)
+    numpy.ndarray of float64, shape (len(circuits), num_parameters)
+        Row ``i`` is :math:`\partial\langle O\rangle/\partial\theta_k` of
+        ``circuits[i]``, in the units of the observable per radian.
+
+    Raises
+    ------
+    TypeError
+        If ``circuits`` is empty or holds something other than
+        :class:`~tnbp.Circuit` s, ``observable`` is not an observable, or
+        ``initial`` is not a string.
+    ValueError
+        If the circuits do not share one structure, ``initial`` has the wrong
+        length or characters, or ``observable`` has an invalid Pauli string or
+        acts outside the register.
+
+    References
+    ----------
+    .. [1] T. Jones and J. Gacon, "Efficient calculation of gradients in
+       classical simulations of variational quantum algorithms",
+       arXiv:2009.02823 (2020) (the adjoint method).
     """
     circuits = list(circuits)
     if not circuits or not all(isinstance(c, Circuit) for c in circuits):

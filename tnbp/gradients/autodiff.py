@@ -1,13 +1,18 @@
-"""Reverse-mode automatic differentiation with jax (``method="autodiff"``).
+r"""Reverse-mode automatic differentiation with jax (``method="autodiff"``).
 
 The computation is written once with :func:`autoray.do`, so the same code
 runs on numpy or jax arrays; ``jax.value_and_grad`` differentiates it and
 ``jax.jit`` compiles it once per circuit structure (random instances of one
 ansatz reuse the compiled function). Two computations are differentiated:
 
-- dense: the statevector of the cone, gate by gate;
+- dense: the statevector of the cone, gate by gate, and
+  :math:`\langle O\rangle = \sum_t c_t \langle\psi|P_t|\psi\rangle`;
 - tn: the lightcone network of each support, along its cached contraction
   tree (:class:`tnbp.states.tn.ContractionProgram` is autoray-generic).
+
+Trainable gates are rebuilt from their angle as
+:math:`e^{-i\theta P/2} = \cos(\theta/2)\,I - i\sin(\theta/2)\,P` (a Pauli
+string squares to the identity), so the derivative flows through the angle.
 
 jax is an optional dependency (``pip install 'tnbp[jax]'``). Double precision
 is switched on (``jax_enable_x64``) on first use: in single precision
@@ -43,7 +48,7 @@ def _jax():
 
 
 def _rotation(theta, pauli: str):
-    """:math:`e^{-i\\theta P/2}` as a ``(2,)*2k`` array of ``theta``'s library."""
+    r""":math:`e^{-i\theta P/2}` as a ``(2,)*2k`` array of ``theta``'s library."""
     P = pauli_matrix(pauli)
     U = do("cos", theta / 2) * np.eye(P.shape[0]) - 1j * do("sin", theta / 2) * P
     return do("reshape", U, (2,) * (2 * len(pauli)))
@@ -80,7 +85,31 @@ def _dense_function(skel, term_qubits):
 
 
 def dense_autodiff(circuit: Circuit, obs: Observable, initial: str) -> np.ndarray:
-    """``d<O>/dtheta`` of a (small) circuit by autodiff of its statevector."""
+    r"""Derivatives :math:`\partial\langle O\rangle/\partial\theta_k` by autodiff of a statevector.
+
+    The function of :func:`tnbp.gradient` with ``method="autodiff"`` and
+    ``backend="dense"`` for one lightcone; it holds the full statevector, so
+    ``circuit`` must be small enough for a dense simulation.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit at its current angles (radians).
+    obs : Observable
+        The observable on ``circuit``'s qubits (its constant is ignored).
+    initial : str
+        Validated initial bitstring of ``circuit.n`` characters, qubit 0 first.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (circuit.num_parameters,)
+        The derivatives, in units of the observable per radian.
+
+    Raises
+    ------
+    ImportError
+        If jax is not installed.
+    """
     _jax()
     n = circuit.n
     fn = _dense_function(skeleton(circuit), tuple(t.qubits for t in obs.terms))
@@ -132,10 +161,42 @@ def _tn_function(prog, slots):
 def tn_autodiff(
     circuit: Circuit, obs: Observable, initial: str, *, cache, tally, **_
 ) -> tuple[np.ndarray, float]:
-    """``(d<O>/dtheta, <O>)`` by autodiff of the batched lightcone contractions.
+    r"""Gradient and value of ``obs`` by autodiff of the batched lightcone contractions.
 
-    Contractions and path searches are counted in ``tally``
-    (a :class:`~tnbp.gradients.diagnostics.DiagnosticsTally`).
+    The function of :func:`tnbp.gradient` with ``method="autodiff"`` and
+    ``backend="tn"``: each bucket of equal-structure term networks
+    (:func:`tnbp.gradients.tn.buckets`) is contracted along its cached tree
+    and differentiated with ``jax.value_and_grad``.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit at its current angles (radians).
+    obs : Observable
+        The observable; each group of terms with one support is one network.
+    initial : str
+        Validated initial bitstring of ``circuit.n`` characters, qubit 0 first.
+    cache : TreeCache or None
+        Contraction trees (None: the process-wide
+        :func:`~tnbp.states.tn.contraction.default_cache`).
+    tally : DiagnosticsTally
+        Counts the contractions and path searches run.
+    **_
+        The other options of :func:`tnbp.gradients.tn.tn_gradient`
+        (``method``, ``step``), accepted and ignored.
+
+    Returns
+    -------
+    gradient : numpy.ndarray of float64, shape (circuit.num_parameters,)
+        :math:`\partial\langle O\rangle/\partial\theta_k`, in units of the
+        observable per radian.
+    value : float
+        :math:`\langle O\rangle`, its constant included.
+
+    Raises
+    ------
+    ImportError
+        If jax is not installed.
     """
     _jax()
     cache = default_cache() if cache is None else cache

@@ -1,11 +1,11 @@
-"""What a gradient cost and how far it can be trusted: a typed record.
+r"""What a gradient cost and how far it can be trusted: a typed record.
 
 :func:`tnbp.gradient_with_diagnostics` returns, beside the gradient, a
 :class:`GradientDiagnostics`: how many states were simulated and networks
 contracted, how many contraction trees were searched, and the worst truncation
 met on the way (the trust model of :class:`tnbp.BondRecord`: the fidelity
-estimate :math:`\\prod_t (1 - \\epsilon_t)` and the discarded weight
-:math:`\\sum_t \\epsilon_t` of each simulated state). The computation fills one
+estimate :math:`\prod_t (1 - \epsilon_t)` and the discarded weight
+:math:`\sum_t \epsilon_t` of each simulated state). The computation fills one
 :class:`DiagnosticsTally`, passed explicitly down to every routine that
 simulates or contracts, and freezes it into the record at the end.
 """
@@ -65,11 +65,17 @@ class GradientDiagnostics:
 
     @property
     def trusted(self) -> bool:
-        """Whether no simulated state was untrusted."""
+        """Whether no simulated state was untrusted (``untrusted_runs == 0``)."""
         return self.untrusted_runs == 0
 
     def to_dict(self) -> dict:
-        """The fields as a plain dict (for tables and logs)."""
+        """The fields as a plain dict (for tables and logs).
+
+        Returns
+        -------
+        dict
+            ``{field name: value}`` for the six fields, in declaration order.
+        """
         return dataclasses.asdict(self)
 
     @classmethod
@@ -79,6 +85,7 @@ class GradientDiagnostics:
         Parameters
         ----------
         records : iterable of GradientDiagnostics
+            The records to combine, e.g. those of the samples of one ensemble row.
 
         Returns
         -------
@@ -86,6 +93,20 @@ class GradientDiagnostics:
             Summed counts; ``min_fidelity`` the minimum and
             ``max_discarded_weight`` the maximum over ``records`` (NaN if any
             record has NaN there); the exact-state values for no records.
+
+        Raises
+        ------
+        TypeError
+            If ``records`` holds something other than GradientDiagnostics.
+
+        Examples
+        --------
+        >>> from tnbp import GradientDiagnostics
+        >>> a = GradientDiagnostics(simulations=2, min_fidelity=0.99)
+        >>> b = GradientDiagnostics(simulations=3, untrusted_runs=1)
+        >>> c = GradientDiagnostics.combine([a, b])
+        >>> c.simulations, c.min_fidelity, c.untrusted_runs, c.trusted
+        (5, 0.99, 1, False)
         """
         records = list(records)
         if not all(isinstance(r, cls) for r in records):
@@ -110,7 +131,23 @@ class DiagnosticsTally:
 
     One tally is created per :func:`tnbp.gradient_with_diagnostics` call and
     passed explicitly to every routine that simulates or contracts; its fields
-    have the meanings of :class:`GradientDiagnostics`.
+    have the meanings of :class:`GradientDiagnostics`, and start at the values of
+    a computation that ran nothing.
+
+    Attributes
+    ----------
+    simulations : int
+        State simulations so far.
+    contractions : int
+        Lightcone networks contracted so far.
+    tree_searches : int
+        Contraction-path searches run so far.
+    min_fidelity : float
+        Smallest fidelity estimate of the states added, in ``(0, 1]``.
+    max_discarded_weight : float
+        Largest discarded weight of the states added, ``>= 0``.
+    untrusted_runs : int
+        States added that were not trusted.
     """
 
     simulations: int = 0
@@ -121,7 +158,15 @@ class DiagnosticsTally:
     untrusted_runs: int = 0
 
     def add_state(self, state) -> None:
-        """Count one simulated state and fold in its truncation record."""
+        """Count one simulated state and fold in its truncation record.
+
+        Parameters
+        ----------
+        state : State
+            A simulated state; its :attr:`~tnbp.State.fidelity_estimate`,
+            :attr:`~tnbp.State.discarded_weight` and :attr:`~tnbp.State.trusted`
+            are read.
+        """
         self.simulations += 1
         self.min_fidelity = min(self.min_fidelity, float(state.fidelity_estimate))
         self.max_discarded_weight = max(
@@ -130,5 +175,11 @@ class DiagnosticsTally:
         self.untrusted_runs += not state.trusted
 
     def freeze(self) -> GradientDiagnostics:
-        """The record of everything tallied so far."""
+        """The record of everything tallied so far.
+
+        Returns
+        -------
+        GradientDiagnostics
+            A frozen copy of the tally's fields.
+        """
         return GradientDiagnostics(**dataclasses.asdict(self))

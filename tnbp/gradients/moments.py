@@ -1,44 +1,64 @@
-"""Exact gradient variances over uniformly random angles: the twirled doubled circuit.
+r"""Exact gradient variances over uniformly random angles: the twirled doubled circuit.
 
 Let every trainable angle of a circuit be drawn independently and uniformly
-from :math:`[0, 2\\pi)`, the fixed gates staying as they are. The cost
-:math:`C(\\theta) = \\mathrm{Tr}[O\\,U\\rho_0U^\\dagger]` is :math:`2\\pi`-periodic
-in each angle, so :math:`\\mathbb{E}[\\partial_k C] = 0` and
+from :math:`[0, 2\pi)`, the fixed gates staying as they are. The cost
+:math:`C(\theta) = \mathrm{Tr}[O\,U\rho_0U^\dagger]` is :math:`2\pi`-periodic
+in each angle, so :math:`\mathbb{E}[\partial_k C] = 0` and
 
 .. math::
 
-    \\mathrm{Var}[\\partial_k C] = \\mathbb{E}[(\\partial_k C)^2]
-    = \\mathrm{Tr}\\big[(O \\otimes O)\\,
-      \\mathbb{E}[\\partial_k \\rho \\otimes \\partial_k \\rho]\\big].
+    \mathrm{Var}[\partial_k C] = \mathbb{E}[(\partial_k C)^2]
+    = \mathrm{Tr}\big[(O \otimes O)\,
+      \mathbb{E}[\partial_k \rho \otimes \partial_k \rho]\big],
 
-On two replicas every gate acts as :math:`\\mathcal{U} \\otimes \\mathcal{U}`
-with :math:`\\mathcal{U}(X) = UXU^\\dagger`. Because the angles are independent,
-the average factorizes gate by gate: rotation :math:`j \\ne k` becomes the
-channel :math:`\\mathbb{E}_\\theta[\\mathcal{R}_\\theta \\otimes \\mathcal{R}_\\theta]`
+the variance over random circuits that defines a barren plateau (McClean et
+al., arXiv:1803.11173; eq. (6) of arXiv:2005.12458).
+
+On two replicas every gate acts as :math:`\mathcal{U} \otimes \mathcal{U}`
+with :math:`\mathcal{U}(X) = UXU^\dagger`. Because the angles are independent,
+the average factorizes gate by gate: rotation :math:`j \ne k` becomes the
+channel :math:`\mathbb{E}_\theta[\mathcal{R}_\theta \otimes \mathcal{R}_\theta]`
 and rotation :math:`k` the map
-:math:`\\mathbb{E}_\\theta[\\mathcal{D}_\\theta \\otimes \\mathcal{D}_\\theta]` with
-:math:`\\mathcal{D}_\\theta = \\partial_\\theta \\mathcal{R}_\\theta`. Both are
-trigonometric polynomials of degree 2 in :math:`\\theta`, so an 8-point
+:math:`\mathbb{E}_\theta[\mathcal{D}_\theta \otimes \mathcal{D}_\theta]` with
+:math:`\mathcal{D}_\theta = \partial_\theta \mathcal{R}_\theta`. Both are
+trigonometric polynomials of degree 2 in :math:`\theta`, so an 8-point
 equispaced quadrature averages them exactly.
 
-The doubled operator :math:`\\rho \\otimes \\rho` is held as an MPS with one
+The doubled operator :math:`\rho \otimes \rho` is held as an MPS with one
 16-dimensional site per qubit, index :math:`(k_1, k_2, b_1, b_2)` for the entry
-:math:`\\rho_{k_1 b_1} \\rho_{k_2 b_2}`, and evolved with quimb's MPS gates.
+:math:`\rho_{k_1 b_1} \rho_{k_2 b_2}`, and evolved with quimb's MPS gates.
 One forward sweep stores the doubled state before each requested parameter,
-one backward sweep carries :math:`O \\otimes O` in the Heisenberg picture, and
+one backward sweep carries :math:`O \otimes O` in the Heisenberg picture, and
 each variance is the bilinear pairing of the two around gate ``k``
 (:func:`tnbp.states.canonical.pair`, one transfer-matrix sweep): the cost of
 two circuit runs, not one per parameter.
 
-This answers the question sampling cannot: the global-cost variance of
-arXiv:2001.00550 falls like :math:`(3/8)^n` while typical samples fall like
-:math:`e^{-2.8n}`, so its sample variance is dominated by rare events
-(``variance_reliable=False`` in :func:`~tnbp.gradient_variance`).
+This answers the question sampling cannot. For the toy model of
+arXiv:2001.00550 (:func:`tnbp.ansatz.toy_perceptron`) with its global cost,
+:math:`\partial_1 C = \tfrac12\sin\theta_1\prod_{j>1}\cos^2(\theta_j/2)`: the
+variance falls like :math:`(3/8)^n = e^{-0.98n}`, but a typical squared
+derivative like :math:`e^{\mathbb{E}\ln(\partial_1 C)^2} \propto 16^{-n} =
+e^{-2.77n}` (:math:`\mathbb{E}\ln\cos^4(\theta/2) = -4\ln 2`), so the sample
+variance is dominated by rare events (``variance_reliable=False`` in
+:func:`~tnbp.gradient_variance`).
 
 Accuracy: singular values below ``cutoff`` times the largest are dropped at
 each split; these are at floating-point noise level for the default
 ``1e-14``. With a finite ``max_bond`` the result is flagged ``truncated`` when
 the cap is reached.
+
+References
+----------
+.. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
+   "Barren plateaus in quantum neural network training landscapes",
+   Nat. Commun. 9, 4812 (2018), arXiv:1803.11173.
+.. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+   function dependent barren plateaus in shallow parametrized quantum
+   circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the toy model).
+.. [3] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+   dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+   128, 180505 (2022), arXiv:2005.12458, eq. (6) (the variance) and the text
+   after Theorem 1 (the toy perceptrons of Fig. 3(a)).
 """
 
 from __future__ import annotations
@@ -70,15 +90,16 @@ QUADRATURE_POINTS = 8
 
 @dataclasses.dataclass(frozen=True)
 class GradientMoments:
-    """Exact ensemble statistics of :math:`\\partial_k C` over uniform angles.
+    r"""Exact ensemble statistics of :math:`\partial_k C` over uniform angles.
 
     Attributes
     ----------
-    parameters : numpy.ndarray
-        Parameter indices, int, non-negative, in the order requested.
-    variance : numpy.ndarray
-        :math:`\\mathrm{Var}[\\partial_k C]`, float, one per entry of
-        ``parameters``; the mean is exactly zero.
+    parameters : numpy.ndarray of int64, shape (k,)
+        Parameter indices, non-negative, in the order requested.
+    variance : numpy.ndarray of float64, shape (k,)
+        :math:`\mathrm{Var}[\partial_k C] = \mathbb{E}[(\partial_k C)^2]`, one
+        per entry of ``parameters``, in (units of :math:`O`)² per radian²; the
+        mean is exactly zero.
     max_bond_reached : int
         Largest bond dimension of the doubled MPS in either sweep.
     truncated : bool
@@ -92,10 +113,10 @@ class GradientMoments:
 
 
 def _replica_map(U: np.ndarray, dU: np.ndarray | None = None) -> np.ndarray:
-    """Superoperator of :math:`X \\mapsto UXU^\\dagger` (or its derivative) on one replica.
+    r"""Superoperator of :math:`X \mapsto UXU^\dagger` (or its derivative) on one replica.
 
     Axes ``[k', b', k, b]``, each a block of ``m`` qubit axes. With ``dU`` it is
-    :math:`X \\mapsto dU\\,X U^\\dagger + U X\\, dU^\\dagger`.
+    :math:`X \mapsto dU\,X U^\dagger + U X\, dU^\dagger`.
     """
     m = U.shape[0].bit_length() - 1
     shape = (2,) * (2 * m)
@@ -134,7 +155,7 @@ def _doubled(T: np.ndarray, m: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _twirl(pauli: str, derivative: bool) -> np.ndarray:
-    """:math:`\\mathbb{E}_\\theta` of the doubled rotation map (or its derivative)."""
+    r""":math:`\mathbb{E}_\theta` of the doubled rotation map (or its derivative)."""
     m = len(pauli)
     P = pauli_matrix(pauli)
     acc = np.zeros((16**m, 16**m), dtype=complex)
@@ -154,10 +175,10 @@ def _gate_map(gate) -> np.ndarray:
 
 
 def _observable_mps(obs, n: int, cutoff: float) -> qtn.MatrixProductState:
-    """:math:`\\tilde O \\otimes \\tilde O` (constant dropped) as a 16-dim-site MPS.
+    r""":math:`\tilde O \otimes \tilde O` (constant dropped) as a 16-dim-site MPS.
 
     Pairing with the doubled state is the bilinear sum over ``(k1, k2, b1, b2)``
-    of :math:`\\tilde O_{b_1 k_1} \\tilde O_{b_2 k_2}\\, \\sigma_{k_1 k_2 b_1 b_2}`.
+    of :math:`\tilde O_{b_1 k_1} \tilde O_{b_2 k_2}\, \sigma_{k_1 k_2 b_1 b_2}`.
     """
     eye = np.eye(2)
     single = None  # one replica: sites of dimension 4, index (k, b) -> O[b, k]
@@ -191,22 +212,25 @@ def exact_gradient_variance(
     max_bond: int | None = None,
     cutoff: float = 1e-14,
 ) -> GradientMoments:
-    """Exact :math:`\\mathrm{Var}[\\partial_k C]` over i.i.d. uniform trainable angles.
+    r"""Exact :math:`\mathrm{Var}[\partial_k C]` over i.i.d. uniform trainable angles.
+
+    The method (a twirled doubled circuit held as an MPS) is described in
+    :mod:`tnbp.gradients.moments`.
 
     Parameters
     ----------
     circuit : Circuit
-        The structure; its angles are ignored (averaged over :math:`[0, 2\\pi)`).
+        The structure; its angles are ignored (averaged over :math:`[0, 2\pi)`).
         Every trainable rotation is averaged independently (each has its own
         parameter in :class:`~tnbp.Circuit`).
     observable : Observable or list of (coeff, pauli, qubits)
-        The cost :math:`C = \\mathrm{Tr}[O\\rho]`.
+        The cost :math:`C = \mathrm{Tr}[O\rho]` (its constant does not enter).
     parameters : "all", int or sequence of int, optional
         Parameter indices: negative counts from the end, results come in the
         order given, repeats are rejected (the package-wide ``parameters``
         convention).
     initial : str, optional
-        Computational basis start state (default all zeros).
+        Computational basis start state, qubit 0 first (default all zeros).
     max_bond : int, optional
         Cap on the doubled MPS bond dimension (None: exact).
     cutoff : float, optional
@@ -216,21 +240,45 @@ def exact_gradient_variance(
     Returns
     -------
     GradientMoments
-        ``variance[i]`` belongs to parameter ``parameters[i]``.
+        ``variance[i]`` belongs to parameter ``parameters[i]``, in units of
+        :math:`O` squared per radian squared.
 
     Raises
     ------
     TypeError
-        If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``parameters``,
-        ``max_bond`` or ``cutoff`` has the wrong type.
+        If ``circuit`` is not a :class:`~tnbp.Circuit`, ``observable`` is not an
+        observable, ``initial`` is not a string, or ``parameters``, ``max_bond``
+        or ``cutoff`` has the wrong type.
     ValueError
         If the circuit has no trainable parameters, ``parameters`` is empty,
-        out of range or repeats an index, ``max_bond < 1``, ``cutoff`` is
-        outside ``[0, 1)``, or ``observable`` acts outside the register.
+        out of range or repeats an index, ``initial`` has the wrong length or
+        characters, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, or
+        ``observable`` acts outside the register.
+
+    Warns
+    -----
+    TruncationWarning
+        When the doubled MPS reaches ``max_bond`` (``truncated`` is then True).
+
+    References
+    ----------
+    .. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
+       "Barren plateaus in quantum neural network training landscapes",
+       Nat. Commun. 9, 4812 (2018), arXiv:1803.11173 (the variance of a
+       derivative over random circuits).
+    .. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+       function dependent barren plateaus in shallow parametrized quantum
+       circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the toy model
+       of the example below).
+    .. [3] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, eq. (6) and, for the toy
+       perceptrons, :math:`\mathrm{Var}[\partial_\nu C_G] =
+       \tfrac18(\tfrac38)^{n-1}` after Theorem 1.
 
     Examples
     --------
-    The toy model of arXiv:2001.00550 with its global cost:
+    The toy model of arXiv:2001.00550 with its global cost, at 30 qubits:
 
     >>> import tnbp
     >>> circ = tnbp.ansatz.toy_perceptron(30, seed=1)

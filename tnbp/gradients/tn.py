@@ -1,19 +1,27 @@
-"""Gradients of local expectations by exact lightcone contraction (``backend="tn"``).
+r"""Gradients of local expectations by exact lightcone contraction (``backend="tn"``).
 
 Each group of terms sharing a support ``S`` gives the network of
-:math:`\\langle U^\\dagger O_S U\\rangle` over the cone of ``S``
+:math:`\langle U^\dagger O_S U\rangle` over the cone of ``S``
 (:class:`tnbp.states.tn.LightconeNetwork`). Networks of equal structure (all
 bulk terms of a translation-invariant circuit) form one *bucket*, contracted
 as a batch along one cached tree (:class:`tnbp.states.tn.ContractionProgram`):
 
 ``"adjoint"``
     one forward and one reverse sweep give the environment :math:`E` of every
-    gate copy, and :math:`\\partial_k f = \\mathrm{Re}\\,\\sum (E_{U_k} \\odot
-    \\partial U_k + E_{U_k^*} \\odot \\partial U_k^*)` with
-    :math:`\\partial U_k = -\\tfrac{i}{2} P_k U_k`;
+    gate copy, and :math:`\partial_k f = \mathrm{Re}\,\sum (E_{U_k} \odot
+    \partial U_k + E_{U_k^*} \odot \partial U_k^*)` with
+    :math:`\partial U_k = -\tfrac{i}{2} P_k U_k` (the network is linear in
+    each copy, so its derivative is the environment contracted with the
+    copy's derivative);
 ``"parameter_shift"``, ``"finite_difference"``
     two contractions per gate slot of the cone, each recomputing only the tree
     nodes above the two changed gate copies.
+
+References
+----------
+.. [1] H.-J. Liao, J.-G. Liu, L. Wang and T. Xiang, "Differentiable
+   programming tensor networks", Phys. Rev. X 9, 031041 (2019),
+   arXiv:1903.09650 (reverse-mode differentiation of contractions).
 """
 
 from __future__ import annotations
@@ -31,7 +39,19 @@ from .diagnostics import DiagnosticsTally
 
 
 def support_groups(obs: Observable) -> dict[tuple[int, ...], list]:
-    """Terms of ``obs`` grouped by their (sorted) support."""
+    """Terms of ``obs`` grouped by their (sorted) support.
+
+    Parameters
+    ----------
+    obs : Observable
+        The observable.
+
+    Returns
+    -------
+    dict of tuple of int to list of Term
+        ``{support: terms}``, supports in order of first appearance, each with
+        its terms in the order of ``obs.terms``.
+    """
     groups: dict = {}
     for term in obs.terms:
         groups.setdefault(tuple(sorted(term.qubits)), []).append(term)
@@ -45,9 +65,10 @@ class Bucket:
     Attributes
     ----------
     program : ContractionProgram
-    leaves : list of numpy.ndarray
-        Batched leaf arrays, each ``(B, ...)``.
-    coeffs : numpy.ndarray, shape (B,)
+        The contraction tree shared by the ``B`` networks.
+    leaves : list of numpy.ndarray of complex128
+        Batched leaf arrays, each of shape ``(B, ...)``.
+    coeffs : numpy.ndarray of float64, shape (B,)
         Coefficient of each row's term.
     gates : numpy.ndarray of int, shape (B, slots)
         Circuit gate index in each gate slot of each row.
@@ -75,7 +96,25 @@ def buckets(
 ) -> list[Bucket]:
     """The terms of ``obs`` as batches of equal-structure lightcone networks.
 
-    Path searches run on cache misses are counted in ``tally.tree_searches``.
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit at its current angles.
+    obs : Observable
+        The observable; its constant is not part of any network.
+    initial : str
+        Validated initial bitstring of ``circuit.n`` characters, qubit 0 first.
+    cache : TreeCache
+        Where each structure's contraction tree is found or searched.
+    tally : DiagnosticsTally
+        Path searches run on cache misses are counted in ``tally.tree_searches``.
+    table : GateTable
+        The gate tensors (and rotation derivatives) of ``circuit``.
+
+    Returns
+    -------
+    list of Bucket
+        One per distinct network structure, each row one term of ``obs``.
     """
     param_of = np.full(len(circuit), -1)
     param_of[circuit.parameter_gates] = np.arange(circuit.num_parameters)
@@ -115,9 +154,37 @@ def tn_gradient(
     cache: TreeCache | None,
     tally: DiagnosticsTally,
 ) -> tuple[np.ndarray, float]:
-    """``(d<O>/dtheta, <O>)`` with every term contracted inside its own lightcone.
+    r"""Gradient and value of ``obs``, every term contracted inside its own lightcone.
 
-    Contractions and path searches are counted in ``tally``.
+    The function of :func:`tnbp.gradient` with ``backend="tn"`` (methods other
+    than ``"autodiff"``); the methods are described in :mod:`tnbp.gradients.tn`.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit at its current angles (radians).
+    obs : Observable
+        The observable.
+    initial : str
+        Validated initial bitstring of ``circuit.n`` characters, qubit 0 first.
+    method : {"adjoint", "parameter_shift", "finite_difference"}
+        How the derivatives are obtained.
+    step : float
+        Finite-difference step :math:`h` in radians (``"finite_difference"``
+        only).
+    cache : TreeCache or None
+        Contraction trees (None: the process-wide
+        :func:`~tnbp.states.tn.contraction.default_cache`).
+    tally : DiagnosticsTally
+        Counts the contractions and path searches run.
+
+    Returns
+    -------
+    gradient : numpy.ndarray of float64, shape (circuit.num_parameters,)
+        :math:`\partial\langle O\rangle/\partial\theta_k`, in units of the
+        observable per radian (zero outside every term's lightcone).
+    value : float
+        :math:`\langle O\rangle`, its constant included.
     """
     cache = default_cache() if cache is None else cache
     grad = np.zeros(circuit.num_parameters)

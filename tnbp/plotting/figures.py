@@ -1,4 +1,8 @@
-"""Figures for studies (matplotlib, non-interactive backend)."""
+"""Figures for studies (matplotlib, non-interactive backend).
+
+Each function draws one study's table (the columns it expects are listed in
+its docstring), writes a PNG and closes the figure; nothing is shown.
+"""
 
 from __future__ import annotations
 
@@ -85,8 +89,22 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
 def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
     """Gradient variance against qubit number, one line per (model, cost), semilog.
 
-    Expects ``model, cost, n, variance`` and optionally ``theory`` (closed forms,
-    drawn dashed) and ``truncated`` (hollow markers).
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per ``(model, cost, n)`` with the columns ``model, cost, n,
+        variance`` (as written by ``studies/barren_plateaus.py`` from
+        :func:`tnbp.exact_gradient_variance`), and optionally ``theory``
+        (closed forms such as
+        :func:`tnbp.theory.toy_global_cost_gradient_variance`, drawn dashed)
+        and ``truncated`` (hollow markers).
+    path : str or Path
+        Where to write the PNG (its folder is created).
+
+    Returns
+    -------
+    Path
+        The figure's path.
     """
     fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
     for (model, cost), group in df.groupby(["model", "cost"]):
@@ -109,16 +127,27 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
 def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
     """QBM derivative variances (visible and hidden terms, infinity-norm) vs hidden units.
 
-    Expects the columns written by ``studies/qbm_hidden_units.py``: each
-    variance column with its standard error (``variance_visible`` with
-    ``variance_se_visible``, ``variance_hidden`` with ``variance_se_hidden``,
-    ``inf_norm_variance`` with ``inf_norm_variance_se``), drawn as error bars.
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per hidden-unit count ``n_hidden``, as written by
+        ``studies/qbm_hidden_units.py``: each variance column with its standard
+        error (``variance_visible`` with ``variance_se_visible``,
+        ``variance_hidden`` with ``variance_se_hidden``, ``inf_norm_variance``
+        with ``inf_norm_variance_se``), drawn as error bars on a log scale.
+    path : str or Path
+        Where to write the PNG (its folder is created).
+
+    Returns
+    -------
+    Path
+        The figure's path.
 
     Raises
     ------
     ValueError
-        If a variance or its standard-error column is missing (a renamed
-        column must not silently drop the error bars).
+        If a variance or its standard-error column is missing from ``df`` (a
+        renamed column must not silently drop the error bars).
     """
     curves = (
         ("variance_visible", "variance_se_visible", "terms on visible qubits"),

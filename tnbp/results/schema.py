@@ -30,11 +30,18 @@ class Column:
     Attributes
     ----------
     name : str
+        The column's name.
     dtype : {"int64", "float64", "bool", "str"}
+        Its dtype in the table (``"str"``: pandas' string or object dtype).
     unit : str
         Physical unit, or ``"1"`` for a pure number, ``"-"`` for labels.
     meaning : str
         What the value is, including its convention for NaN.
+
+    Raises
+    ------
+    ValueError
+        If ``dtype`` is not one of :data:`DTYPES`.
     """
 
     name: str
@@ -59,8 +66,24 @@ class TableSchema:
     name : str
         The function or study that writes the table.
     rows : str
-        What one row is.
+        What one row is (e.g. ``"(n, parameter)"``).
     columns : tuple of Column
+        The columns, in table order.
+
+    Raises
+    ------
+    ValueError
+        If two columns share a name.
+
+    Examples
+    --------
+    >>> from tnbp.results.schema import GRADIENT_VARIANCE
+    >>> GRADIENT_VARIANCE.names[:4]
+    ['n', 'parameter', 'mean', 'variance']
+    >>> print(GRADIENT_VARIANCE)  # doctest: +ELLIPSIS
+    gradient_variance: one row per (n, parameter)
+      n                     int64    [qubits]  number of qubits
+    ...
     """
 
     name: str
@@ -88,7 +111,8 @@ class TableSchema:
         Returns
         -------
         pandas.DataFrame
-            Columns in schema order, cast to the schema's dtypes.
+            One row per record, in order; columns in schema order, cast to the
+            schema's dtypes.
 
         Raises
         ------
@@ -109,7 +133,14 @@ class TableSchema:
         return df.astype({c.name: _PANDAS_DTYPE[c.dtype] for c in self.columns})
 
     def describe(self) -> pd.DataFrame:
-        """The columns as a table: ``name, dtype, unit, meaning``."""
+        """The columns as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per column, in table order, with the columns ``name, dtype,
+            unit, meaning`` (all strings).
+        """
         return pd.DataFrame([dataclasses.asdict(c) for c in self.columns])
 
     def __str__(self) -> str:

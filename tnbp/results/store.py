@@ -1,4 +1,4 @@
-"""The results store: one row per finished task, in SQLite, never mixed or lost.
+r"""The results store: one row per finished task, in SQLite, never mixed or lost.
 
 A store is a directory holding ``store.sqlite`` (the engine) and, written from
 it, the tidy table ``table.csv`` that any tool can read. Each finished task is
@@ -7,10 +7,10 @@ value:
 
 .. math::
 
-    \\mathrm{key} = \\mathrm{SHA256}\\big(\\mathrm{JSON}_c\\{
-        \\texttt{task}, \\texttt{params}, \\texttt{tnbp\\_version}\\}\\big)
+    \mathrm{key} = \mathrm{SHA256}\big(\mathrm{JSON}_c\{
+        \texttt{task}, \texttt{params}, \texttt{tnbp\_version}\}\big)
 
-where :math:`\\mathrm{JSON}_c` is canonical JSON (keys sorted, no spaces, ASCII,
+where :math:`\mathrm{JSON}_c` is canonical JSON (keys sorted, no spaces, ASCII,
 no NaN): the task's name, every parameter passed to it (the random seed is the
 parameter named ``seed``), and the tnbp version. Values are compared by their
 JSON form, so ``1`` and ``1.0`` are different keys. The git commit, host, wall
@@ -169,22 +169,34 @@ def task_key(task: str, params: Mapping, *, version: str | None = None) -> str:
         The task's name (a study's name, or the swept function's name).
     params : dict
         Every parameter passed to the task, the seed included (as ``"seed"``);
-        values None, bool, int, float (not NaN) or str.
+        values None, bool, int, float (not NaN) or str, numpy scalars accepted.
     version : str, optional
-        tnbp version; the installed one by default.
+        The tnbp version; the installed one by default.
 
     Returns
     -------
     str
         64 hex digits: SHA-256 of the canonical JSON (sorted keys, no spaces,
-        ASCII) of ``{"params": params, "task": task, "tnbp_version": version}``.
+        ASCII, no NaN) of ``{"params": params, "task": task, "tnbp_version":
+        version}``.
 
     Raises
     ------
     TypeError
-        If ``task`` is not a string or a parameter value is not a scalar.
+        If ``task`` is not a string, ``params`` is not a dict, a parameter name
+        is not a non-empty string, or a parameter value is not a scalar.
     ValueError
         If ``task`` is empty or a parameter is NaN or infinite.
+
+    Examples
+    --------
+    The key does not depend on the order of the parameters, but on their JSON
+    form (``1`` and ``1.0`` differ):
+
+    >>> task_key("s", {"n": 4, "seed": 1}) == task_key("s", {"seed": 1, "n": 4})
+    True
+    >>> task_key("s", {"n": 4}) == task_key("s", {"n": 4.0})
+    False
     """
     if not isinstance(task, str):
         raise TypeError(f"`task` must be a str, got {type(task).__name__}.")
@@ -204,6 +216,10 @@ def task_key(task: str, params: Mapping, *, version: str | None = None) -> str:
 class ResultStore:
     """A directory of finished tasks: ``store.sqlite`` and its tidy ``table.csv``.
 
+    The layout, the key and the guarantees are described in
+    :mod:`tnbp.results.store`. A store is a context manager that closes its
+    connection on exit.
+
     Parameters
     ----------
     path : str or Path
@@ -211,6 +227,11 @@ class ResultStore:
     timeout : float, optional
         Seconds a writer waits for another process's write to finish before
         giving up with ``sqlite3.OperationalError``.
+
+    Attributes
+    ----------
+    path : Path
+        The store's directory.
 
     Raises
     ------
@@ -223,8 +244,10 @@ class ResultStore:
     >>> import tempfile
     >>> with ResultStore(tempfile.mkdtemp()) as store:
     ...     store.put("square", {"x": 3, "seed": 0}, {"y": 9.0}, wall_time=0.1)
+    ...     store.put("square", {"x": 3, "seed": 0}, {"y": 9.0}, wall_time=0.1)
     ...     store.table()[["x", "seed", "y", "task"]]
     True
+    False
        x  seed    y    task
     0  3     0  9.0  square
     """
@@ -331,7 +354,7 @@ class ResultStore:
             included, or str), numpy scalars accepted; its diagnostics (bond
             record, truncation, backend) belong here when the task reports them.
         wall_time : float
-            Seconds the task took.
+            Seconds the task took, ``>= 0``.
 
         Returns
         -------
@@ -342,10 +365,12 @@ class ResultStore:
         Raises
         ------
         TypeError
-            If a value is not a scalar.
+            If ``task`` is not a string, ``params`` or ``results`` is not a dict,
+            a name is not a non-empty string, or a value is not a scalar.
         ValueError
-            If a name is used twice among parameters, results and
-            :data:`PROVENANCE_COLUMNS`, or ``wall_time`` is negative.
+            If ``task`` is empty, a parameter is NaN or infinite, a name is used
+            twice among parameters, results and :data:`PROVENANCE_COLUMNS`, or
+            ``wall_time`` is negative or NaN.
         """
         key = task_key(task, params)
         params = _scalars(params, "`params`")
@@ -421,7 +446,8 @@ class ResultStore:
 
         A reader sees the previous table or the new one, never a partial file.
         Floats are written in shortest round-trip form; :func:`read_table`
-        reads them back bitwise.
+        reads them back bitwise. Temporary tables left by killed processes are
+        removed first.
 
         Parameters
         ----------
@@ -470,8 +496,14 @@ def read_table(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The table (pandas >= 3 parses floats exactly by default; pandas 2 is
-        asked to with ``float_precision="round_trip"``).
+        The table of :meth:`ResultStore.table` (pandas >= 3 parses floats
+        exactly by default; pandas 2 is asked to with
+        ``float_precision="round_trip"``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
     """
     path = Path(path)
     if path.is_dir():

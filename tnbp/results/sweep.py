@@ -71,10 +71,26 @@ def run_sweep(
     Raises
     ------
     ValueError
-        If ``points`` is empty or its points have different keys, or ``out`` is
-        a file.
+        If ``points`` is empty or its points have different keys, a parameter
+        is NaN or infinite, ``out`` is a file or a store of another schema
+        version, or a result name repeats a parameter or provenance column.
     TypeError
-        If a parameter or result value is not a scalar.
+        If a parameter or result value is not a scalar, or ``fn`` does not
+        return a dict.
+
+    Examples
+    --------
+    A second run into the same store computes only the new point:
+
+    >>> import tempfile
+    >>> out, calls = tempfile.mkdtemp(), []
+    >>> def square(x, seed):
+    ...     calls.append(x)
+    ...     return {"y": x * x}
+    >>> t = run_sweep(square, [{"x": 2, "seed": 0}], out=out, progbar=False)
+    >>> t = run_sweep(square, [{"x": 2, "seed": 0}, {"x": 3, "seed": 0}], out=out, progbar=False)
+    >>> calls, list(t.y)
+    ([2, 3], [4, 9])
     """
     if not points:
         raise ValueError("`points` must not be empty.")

@@ -1,0 +1,79 @@
+"""The formulas of tnbp.ensembles.statistics: variance errors and effective sizes."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from tnbp.ensembles.statistics import (
+    RELIABLE_ESS_FRACTION,
+    exact_stats,
+    sample_stats,
+    variance_ess,
+    variance_standard_error,
+)
+
+
+def test_variance_standard_error_is_the_docstring_formula():
+    x = np.random.default_rng(0).standard_t(5, size=37)
+    m, d = x.size, x - x.mean()
+    s2, mu4 = np.sum(d**2) / (m - 1), np.mean(d**4)
+    expected = np.sqrt((mu4 - (m - 3) / (m - 1) * s2**2) / m)
+    assert_allclose(variance_standard_error(x), expected, rtol=1e-14)  # rounding
+    assert np.isnan(variance_standard_error(x[:3]))  # below 4 samples
+
+
+@pytest.mark.parametrize(
+    ("name", "mu4"),
+    [("normal", 3.0), ("exponential", 9.0)],  # fourth central moments, sigma = 1
+)
+def test_variance_standard_error_is_the_spread_of_the_sample_variance(name, mu4):
+    """Over R replicates, the spread of s^2 is sqrt(mu4/m - (m-3)/(m(m-1)))."""
+    rng = np.random.default_rng(1)
+    m, R = 200, 2000
+    x = getattr(rng, name)(size=(R, m))
+    exact = np.sqrt(mu4 / m - (m - 3) / (m * (m - 1)))
+    spread = x.var(axis=1, ddof=1).std(ddof=1)
+    se = np.array([variance_standard_error(row) for row in x])
+    # the spread of R = 2000 values is known to ~sqrt((kurt - 1)/4R) < 3%
+    # (exponential: kurtosis of s^2 ~ 4); 0.08 is > 3 of those
+    assert abs(spread / exact - 1) < 0.08
+    # the estimator itself: its rms over replicates (bias O(1/m) ~ 1%)
+    assert abs(np.sqrt(np.mean(se**2)) / exact - 1) < 0.08
+    if name == "normal":  # Gaussian: 2 sigma^4 / (m - 1)
+        assert exact == pytest.approx(np.sqrt(2 / (m - 1)), rel=1e-12)
+
+
+def test_variance_ess_is_a_third_of_gaussian_samples():
+    x = np.random.default_rng(2).normal(size=(50, 3000))
+    ess = np.array([variance_ess(row) for row in x]) / (3000 / 3)
+    # one row: relative spread ~ sqrt(96 / 3000) / 3 ~ 0.06; the mean of 50: 0.008
+    assert abs(ess.mean() - 1) < 0.03
+
+
+def test_variance_ess_bounds_and_heavy_tails():
+    x = np.zeros(100)
+    x[:2] = (1.0, -1.0)  # two samples carry all the spread
+    assert variance_ess(x) == pytest.approx(2.0, rel=1e-12)
+    assert variance_ess(np.full(7, 3.0)) == 7.0  # no spread: every sample counts
+    rng = np.random.default_rng(3)
+    for y in (rng.normal(size=50), rng.standard_cauchy(size=50)):
+        assert 1 <= variance_ess(y) <= y.size  # Cauchy-Schwarz
+    heavy = sample_stats(rng.standard_cauchy(size=400))
+    light = sample_stats(rng.normal(size=400))
+    assert heavy["variance_ess"] < RELIABLE_ESS_FRACTION * 400
+    assert not heavy["variance_reliable"] and light["variance_reliable"]
+
+
+def test_sample_and_exact_stats():
+    g = np.array([0.5, -1.0, 2.0, 0.25, -0.75])
+    s = sample_stats(g)
+    assert s["mean"] == pytest.approx(g.mean(), rel=1e-14)
+    assert s["variance"] == pytest.approx(g.var(ddof=1), rel=1e-14)
+    assert s["variance_se"] == variance_standard_error(g)
+    assert np.isnan(sample_stats(g[:1])["variance"])
+    m = np.array([1e-3, 3e-3, 2e-3])
+    e = exact_stats(m)
+    assert e["mean"] == 0.0 and np.isnan(e["variance_ess"])
+    assert e["variance"] == pytest.approx(2e-3, rel=1e-14)
+    assert e["variance_se"] == pytest.approx(1e-3 / np.sqrt(3), rel=1e-14)
+    assert np.isnan(exact_stats(m[:1])["variance_se"])
