@@ -63,9 +63,10 @@ def test_counts_follow_the_method(circuit):
 
 def test_truncation_is_reported():
     c = ansatz.hardware_efficient(6, layers=3, seed=1)
-    _, d = tnbp.gradient_with_diagnostics(
-        c, [(1.0, "ZZ", (2, 3))], backend="mps", sim_opts={"max_bond": 2}
-    )
+    with pytest.warns(tnbp.TruncationWarning):
+        _, d = tnbp.gradient_with_diagnostics(
+            c, [(1.0, "ZZ", (2, 3))], backend="mps", sim_opts={"max_bond": 2}
+        )
     assert 0 < d.min_fidelity < 1 and d.max_discarded_weight > 0
     assert 0 < d.untrusted_runs <= d.simulations and not d.trusted
 
@@ -142,3 +143,40 @@ def test_gradient_never_touches_its_arguments(circuit):
     tnbp.gradient(circuit, OBS, backend="mps", sim_opts=opts)
     assert opts == {"max_bond": 8}
     assert np.array_equal(circuit.parameters, before)
+
+
+def test_truncated_simulations_warn_and_exact_ones_do_not():
+    """A gradient from truncated MPS runs says so (the record counts the runs)."""
+    circ = ansatz.hardware_efficient(10, 6, seed=0)
+    obs = observables.local_cost(range(10))
+    with pytest.warns(tnbp.TruncationWarning, match="raise max_bond") as caught:
+        g, d = tnbp.gradient_with_diagnostics(
+            circ, obs, backend="mps", sim_opts={"max_bond": 4}, parameters=[0, 5]
+        )
+    assert len(caught) == 1 and d.untrusted_runs == d.simulations == 4
+    assert d.min_fidelity < 0.95  # measured 0.897: far from exact
+    with pytest.warns(tnbp.TruncationWarning):
+        tnbp.gradient(circ, obs, backend="mps", sim_opts={"max_bond": 4}, parameters=0)
+    exact, d = tnbp.gradient_with_diagnostics(
+        circ, obs, backend="mps", parameters=[0, 5]
+    )  # filterwarnings=error: an untruncated run must not warn
+    assert d.untrusted_runs == 0
+    assert np.abs(g - exact).max() > 1e-4  # the warning was about a real bias
+
+
+def test_ensembles_warn_once_about_truncated_runs():
+    with pytest.warns(tnbp.TruncationWarning, match="untrusted_runs") as caught:
+        df = tnbp.gradient_variance(
+            lambda n, seed: ansatz.hardware_efficient(n, 6, seed=seed),
+            [10],
+            observable=observables.local_cost(range(10)),
+            samples=2,
+            parameters=[0],
+            inf_norm=False,
+            method="parameter_shift",
+            backend="mps",
+            sim_opts={"max_bond": 4},
+            executor="serial",
+            seed=1,
+        )
+    assert len(caught) == 1 and df.untrusted_runs.iloc[0] == 4

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,7 @@ from ..gradients.diagnostics import GradientDiagnostics
 from ..gradients.moments import exact_gradient_variance
 from ..models.losses import FidelityCost, MSELoss
 from ..results.schema import GRADIENT_VARIANCE
+from ..states.record import TruncationWarning
 from .engine import Chunk, chunks, run_tasks, seed_label
 from .statistics import exact_stats, sample_stats, variance_standard_error
 
@@ -107,12 +109,14 @@ def _sample_task(
         diagnostics = [GradientDiagnostics(simulations=1)] * len(circuits)
     else:
         only = None if (wanted is None or inf_norm) else wanted
-        pairs = [
-            gradient_with_diagnostics(
-                c, obs, initial=init, parameters=only, **grad_opts
-            )
-            for c in circuits
-        ]
+        with warnings.catch_warnings():  # counted in the rows, warned once at the end
+            warnings.simplefilter("ignore", TruncationWarning)
+            pairs = [
+                gradient_with_diagnostics(
+                    c, obs, initial=init, parameters=only, **grad_opts
+                )
+                for c in circuits
+            ]
         grads, diagnostics = [g for g, _ in pairs], [d for _, d in pairs]
     rows = []
     for g, diag in zip(grads, diagnostics):
@@ -136,9 +140,11 @@ def _exact_task(
     rows = []
     for seed in seeds:
         circuit, obs, init = _problem(build, observable, initial, chunk.group, seed)
-        m = exact_gradient_variance(
-            circuit, obs, parameters=parameters, initial=init, **(sim_opts or {})
-        )
+        with warnings.catch_warnings():  # counted in the rows, warned once at the end
+            warnings.simplefilter("ignore", TruncationWarning)
+            m = exact_gradient_variance(
+                circuit, obs, parameters=parameters, initial=init, **(sim_opts or {})
+            )
         rows.append(
             GradientSample(
                 parameters=m.parameters,
@@ -297,9 +303,9 @@ def gradient_variance(
     Warns
     -----
     TruncationWarning
-        With ``estimator="exact"`` and ``sim_opts={"max_bond": ...}``, when a
-        doubled MPS reaches the cap (warned in the process that runs the task;
-        the rows' ``untrusted_runs`` count it in any case).
+        Once, when any run behind the table had caveats (the rows'
+        ``untrusted_runs`` count them): truncated MPS simulations, or with
+        ``estimator="exact"`` a doubled MPS that reached ``max_bond``.
 
     See Also
     --------
@@ -380,8 +386,18 @@ def gradient_variance(
     labels = dict(
         method=method, backend=backend, estimator=estimator, seed=seed_label(root)
     )
-    return GRADIENT_VARIANCE.frame(
+    table = GRADIENT_VARIANCE.frame(
         record
         for n, rows in results.items()
         for record in _records(n, rows, exact=exact, labels=labels)
     )
+    untrusted = table.drop_duplicates("n").untrusted_runs.sum()
+    if untrusted:
+        warnings.warn(
+            f"gradient_variance: {untrusted} runs had caveats (truncation beyond "
+            "tolerance); see the columns untrusted_runs, min_fidelity and "
+            "max_discarded_weight, and raise max_bond in sim_opts.",
+            TruncationWarning,
+            stacklevel=2,
+        )
+    return table

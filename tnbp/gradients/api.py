@@ -60,6 +60,7 @@ from ..limits import MAX_DENSE_QUBITS
 from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
 from ..models.operators import Observable, as_observable
+from ..states.record import TruncationWarning
 from ..states.simulate import simulate
 from ..states.tn.contraction import TreeCache
 from .adjoint import adjoint_gradients, skeleton
@@ -187,7 +188,9 @@ def gradient(
     DeprecationWarning
         When ``info`` is passed.
     TruncationWarning
-        When an MPS simulation with ``max_bond="auto"`` did not converge.
+        When a simulation behind the gradient had caveats (truncated beyond
+        tolerance, bond saturated, or ``max_bond="auto"`` not converged): the
+        derivatives may be biased.
 
     See Also
     --------
@@ -301,7 +304,8 @@ def gradient_with_diagnostics(
     Warns
     -----
     TruncationWarning
-        When an MPS simulation with ``max_bond="auto"`` did not converge.
+        When a simulation behind the gradient had caveats (the record's
+        ``untrusted_runs`` counts them): the derivatives may be biased.
 
     Examples
     --------
@@ -325,7 +329,18 @@ def gradient_with_diagnostics(
         cache=cache,
         tally=tally,
     )
-    return grad, tally.freeze()
+    diagnostics = tally.freeze()
+    if diagnostics.untrusted_runs:
+        warnings.warn(
+            f"gradient: {diagnostics.untrusted_runs} of {diagnostics.simulations} "
+            "simulations behind it had caveats (minimum fidelity estimate "
+            f"{diagnostics.min_fidelity:.6g}, largest discarded weight "
+            f"{diagnostics.max_discarded_weight:.3g}); the derivatives may be "
+            "biased: raise max_bond (or lower cutoff) in sim_opts.",
+            TruncationWarning,
+            stacklevel=2,
+        )
+    return grad, diagnostics
 
 
 def _gradient(
