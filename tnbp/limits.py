@@ -49,3 +49,7 @@ FIDELITY_RANK_TOL = 1e-12
 #: Coefficients Tr(G P)/2^k below this are dropped when a Hermitian matrix is
 #: expanded in Pauli strings (rounding of entries of order one).
 PAULI_COEFFICIENT_NOISE_FLOOR = 1e-15
+#: Largest relative singular-value cutoff of the exact-moments engine that only
+#: drops rounding noise; above it the dropped weight is not tracked, so the
+#: result is flagged as truncated.
+MOMENTS_NOISE_CUTOFF = 1e-12

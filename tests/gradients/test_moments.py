@@ -199,6 +199,21 @@ def test_max_bond_cap_is_flagged():
         ).truncated
 
 
+def test_coarse_cutoff_is_flagged():
+    """A cutoff above rounding drops untracked weight: 5.6% off here, so flagged."""
+    circ = ansatz.hardware_efficient(6, 3, seed=0, pattern="brick")
+    exact = exact_gradient_variance(circ, global_cost_all(6))
+    with pytest.warns(tnbp.TruncationWarning, match="cutoff=0.5"):
+        coarse = exact_gradient_variance(circ, global_cost_all(6), cutoff=0.5)
+    assert coarse.truncated and not exact.truncated
+    assert np.abs(coarse.variance / exact.variance - 1).max() > 0.01  # a real error
+    with warnings.catch_warnings():  # rounding-level cutoffs stay exact and quiet
+        warnings.simplefilter("error")
+        fine = exact_gradient_variance(circ, global_cost_all(6), cutoff=1e-12)
+    assert not fine.truncated
+    assert_allclose(fine.variance, exact.variance, rtol=1e-8)
+
+
 def test_bad_input_names_the_argument():
     circ = ansatz.toy_perceptron(3, seed=0)
     obs = global_cost_all(3)

@@ -27,3 +27,12 @@ def test_trace_distance_counts_the_missing_zeros():
     """1/2 (sum_i |p_i - 1/D| + (D - r)/D) with r = 2 listed of D = 4."""
     value = spectrum.trace_distance_to_maximally_mixed([0.5, 0.5], 2)
     assert value == pytest.approx(0.5 * (2 * 0.25 + 2 / 4))
+
+
+@pytest.mark.parametrize("alpha", [0, 0.5, 1, 2, np.inf])
+def test_pure_spectra_have_entropy_plus_zero(alpha):
+    """Not -0.0 (it used to leak into tables as '-0.0')."""
+    from tnbp.states.spectrum import renyi_entropy
+
+    value = renyi_entropy([1.0, 0.0], alpha)
+    assert value == 0.0 and np.copysign(1.0, value) == 1.0

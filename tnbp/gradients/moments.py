@@ -44,8 +44,11 @@ variance is dominated by rare events (``variance_reliable=False`` in
 
 Accuracy: singular values below ``cutoff`` times the largest are dropped at
 each split; these are at floating-point noise level for the default
-``1e-14``. With a finite ``max_bond`` the result is flagged ``truncated`` when
-the cap is reached.
+``1e-14``. The result is flagged ``truncated`` (and a warning says so) when a
+finite ``max_bond`` is reached, or when ``cutoff`` exceeds
+:data:`~tnbp.limits.MOMENTS_NOISE_CUTOFF` (1e-12): the weight such a cutoff
+drops is not tracked, so the variances are then approximations of unknown
+error.
 
 References
 ----------
@@ -77,6 +80,7 @@ from .._checks import (
     check_parameters,
 )
 from .._threads import blas_threads_limit
+from ..limits import MOMENTS_NOISE_CUTOFF
 from ..models.circuit import Circuit
 from ..models.gates import rotation_matrix
 from ..models.operators import as_observable
@@ -103,7 +107,8 @@ class GradientMoments:
     max_bond_reached : int
         Largest bond dimension of the doubled MPS in either sweep.
     truncated : bool
-        Whether ``max_bond`` capped a bond (the variances are then approximate).
+        Whether ``max_bond`` capped a bond or ``cutoff`` was above rounding
+        level (the variances are then approximate).
     """
 
     parameters: np.ndarray
@@ -235,7 +240,8 @@ def exact_gradient_variance(
         Cap on the doubled MPS bond dimension (None: exact).
     cutoff : float, optional
         Relative singular value cutoff (``cutoff_mode="rel"``) at each split,
-        in ``[0, 1)``.
+        in ``[0, 1)``; above :data:`~tnbp.limits.MOMENTS_NOISE_CUTOFF` the
+        result is flagged ``truncated``.
 
     Returns
     -------
@@ -258,7 +264,8 @@ def exact_gradient_variance(
     Warns
     -----
     TruncationWarning
-        When the doubled MPS reaches ``max_bond`` (``truncated`` is then True).
+        When the doubled MPS reaches ``max_bond``, or ``cutoff`` is above
+        rounding level (``truncated`` is then True).
 
     References
     ----------
@@ -331,11 +338,17 @@ def exact_gradient_variance(
                 variance[j] = pair(site_arrays(w), site_arrays(s), conjugate=False).real
             w.gate_(_gate_map(g).T, g.qubits, **opts)
             bond(w)
-    truncated = max_bond is not None and peak >= max_bond
+    capped = max_bond is not None and peak >= max_bond
+    coarse = cutoff > MOMENTS_NOISE_CUTOFF
+    truncated = capped or coarse
     if truncated:
+        why = (
+            f"doubled MPS reached max_bond={max_bond}"
+            if capped
+            else f"cutoff={cutoff:g} drops more than rounding noise"
+        )
         warnings.warn(
-            f"doubled MPS reached max_bond={max_bond}: the variances are "
-            "truncated approximations.",
+            f"{why}: the variances are truncated approximations of untracked error.",
             TruncationWarning,
             stacklevel=2,
         )

@@ -88,12 +88,15 @@ def renyi_entropy(p, alpha: float = 1.0) -> float:
     p = clean_probs(p)
     if alpha == 1.0:
         nz = p[p > 0]
-        return float(-np.sum(nz * np.log2(nz)))
-    if alpha == 0.0:
-        return float(np.log2(np.count_nonzero(p)))
-    if np.isinf(alpha):
-        return float(-np.log2(p.max()))
-    return float(np.log2(np.sum(p[p > 0] ** alpha)) / (1.0 - alpha))
+        value = -np.sum(nz * np.log2(nz))
+    elif alpha == 0.0:
+        value = np.log2(np.count_nonzero(p))
+    elif np.isinf(alpha):
+        value = -np.log2(p.max())
+    else:
+        value = np.log2(np.sum(p[p > 0] ** alpha)) / (1.0 - alpha)
+    # entropies are >= 0: no -0.0 for pure spectra, no -1e-17 from rounding
+    return max(0.0, float(value))
 
 
 def purity(p) -> float:
