@@ -72,3 +72,19 @@ def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys, monkeypa
     haar16 = fig.axes[0].get_lines()[3 * 1]  # line, trusted dots, hollow dots
     assert haar16.get_ydata()[-1] == chi16
     figures.plt.close(fig)
+
+
+def test_quick_keeps_the_options_given(study, cli_params):
+    """``--quick --max-bond 4`` ran max_bond = 16: the preset dropped every option."""
+    assert cli_params(study) == {**study.DEFAULTS}
+    assert cli_params(study, "--quick") == study.QUICK
+    assert cli_params(study, "--quick", "--max-bond", "4") == {
+        **study.QUICK,
+        "max_bond": 4,
+    }
+    assert cli_params(study, "--depths", "1,3", "--quick", "--n", "8") == {
+        **study.QUICK,
+        "depths": (1, 3),
+        "n": 8,
+    }
+    assert cli_params(study, "--samples", "2") == {**study.DEFAULTS, "samples": 2}

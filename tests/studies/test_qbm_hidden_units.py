@@ -37,3 +37,15 @@ def test_quick_preset(study, tmp_path):
     assert (other.samples == 4).all() and len(other) == len(df)
     assert len(read_table(tmp_path)) == 2 * len(table)
     assert not other.variance_hidden.isin(df.variance_hidden).any()
+
+
+def test_quick_keeps_the_options_given(study, cli_params):
+    """``--quick --samples 4`` ran 8 samples: the preset dropped every option."""
+    assert cli_params(study) == study.DEFAULTS
+    assert cli_params(study, "--quick") == study.QUICK
+    assert cli_params(study, "--quick", "--samples", "4", "--beta", "2") == {
+        **study.QUICK,
+        "samples": 4,
+        "beta": 2.0,
+    }
+    assert cli_params(study, "--hidden", "2,5") == {**study.DEFAULTS, "hidden": (2, 5)}
