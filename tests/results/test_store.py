@@ -23,6 +23,7 @@ from tnbp.results import (
     read_table,
     task_key,
 )
+from tnbp.results.store import STORE_FILE
 
 ROOT = Path(__file__).parents[2]
 
@@ -272,3 +273,44 @@ def test_ints_next_to_missing_values_stay_exact(tmp_path):
     assert table.s.tolist() == ["a", "nan", ""]
     # what CSV cannot keep (documented): "nan" and "" read back as NaN
     assert csv.s.iloc[0] == "a" and csv.s.iloc[1:].isna().all()
+
+
+def test_a_store_that_cannot_be_opened_is_not_called_foreign(tmp_path):
+    """A read-only directory was reported as "not a tnbp store"."""
+    (tmp_path / "dir" / STORE_FILE).mkdir(parents=True)  # cannot open as a file
+    with pytest.raises(OSError, match="cannot open or write") as info:
+        ResultStore(tmp_path / "dir")
+    assert not isinstance(info.value, ValueError)
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / STORE_FILE).write_bytes(b"not sqlite" * 100)
+    with pytest.raises(ValueError, match="not a tnbp store"):
+        ResultStore(tmp_path / "junk")
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root writes read-only dirs"
+)
+def test_a_read_only_store_says_so(tmp_path):
+    with ResultStore(tmp_path / "ro") as store:
+        store.put("t", {"x": 1}, {"y": 2}, wall_time=0)
+    for path in (tmp_path / "ro", tmp_path / "new"):
+        path.mkdir(exist_ok=True)
+        path.chmod(0o555)
+        try:
+            with pytest.raises(PermissionError, match="not writable"):
+                ResultStore(path)
+        finally:
+            path.chmod(0o755)
+
+
+def test_a_store_sqlite_cannot_create_says_not_writable(tmp_path, monkeypatch):
+    """SQLite cannot create the store where the directory is read-only (as root too)."""
+    connect = sqlite3.connect
+
+    def read_only(db, **kwargs):
+        return connect(f"file:{db}?mode=ro", uri=True, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(PermissionError, match="not writable"):
+        ResultStore(tmp_path)

@@ -94,6 +94,16 @@ PROVENANCE_COLUMNS = (
 #: keys per lookup (SQLite allows 999 bound parameters in old builds)
 _CHUNK = 500
 
+#: SQLite errors (by name prefix) of a file that cannot be opened or written
+_CANNOT_WRITE = (
+    "SQLITE_CANTOPEN",
+    "SQLITE_READONLY",
+    "SQLITE_PERM",
+    "SQLITE_AUTH",
+    "SQLITE_IOERR",
+    "SQLITE_FULL",
+)
+
 #: layout of ``store.sqlite``, kept in ``PRAGMA user_version``
 SCHEMA_VERSION = 1
 
@@ -252,6 +262,14 @@ class ResultStore:
     ValueError
         If ``path`` is a file, or its ``store.sqlite`` is not a tnbp store of
         this schema version.
+    PermissionError
+        If ``path`` or its ``store.sqlite`` is not writable (a store writes its
+        journal files next to it, even to read).
+    OSError
+        If ``store.sqlite`` cannot be opened or written for another reason (it
+        is a directory, the disk is full, ...).
+    sqlite3.OperationalError
+        If another process holds the write lock for longer than ``timeout``.
 
     Examples
     --------
@@ -274,10 +292,11 @@ class ResultStore:
             )
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(
-            path / STORE_FILE, timeout=timeout, isolation_level=None
-        )
+        self._db = None
         try:
+            self._db = sqlite3.connect(
+                path / STORE_FILE, timeout=timeout, isolation_level=None
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             with self._transaction():
@@ -291,12 +310,28 @@ class ResultStore:
                         f"this tnbp reads version {SCHEMA_VERSION}."
                     )
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            self.close()
+            name = getattr(exc, "sqlite_errorname", None) or ""
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise  # another writer held the lock for longer than `timeout`
+            if name.startswith(_CANNOT_WRITE):
+                db = path / STORE_FILE
+                writable = os.access(path, os.W_OK) and (
+                    not db.exists() or os.access(db, os.W_OK)
+                )
+                if not writable:
+                    raise PermissionError(
+                        f"`path` ({path}) is not writable: a store writes "
+                        f"{STORE_FILE} and its journal files there ({exc})."
+                    ) from exc
+                raise OSError(
+                    f"`path` ({path}): cannot open or write {db} ({exc})."
+                ) from exc
             raise ValueError(
                 f"`path` ({path}) holds a {STORE_FILE} that is not a tnbp store: {exc}"
             ) from exc
         except BaseException:
-            self._db.close()
+            self.close()
             raise
 
     @contextlib.contextmanager
@@ -312,7 +347,8 @@ class ResultStore:
 
     def close(self) -> None:
         """Close the connection (rows are already committed)."""
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
     def __enter__(self) -> ResultStore:
         return self
