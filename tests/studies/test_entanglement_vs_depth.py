@@ -71,6 +71,11 @@ def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys, monkeypa
     ]
     haar16 = fig.axes[0].get_lines()[3 * 1]  # line, trusted dots, hollow dots
     assert haar16.get_ydata()[-1] == chi16
+    # both panels say which points are untrusted; the title names the bond caps
+    for ax in fig.axes:
+        assert "untrusted (truncated)" in [t.get_text() for t in ax.get_legend().texts]
+        assert all(float(x).is_integer() for x in ax.get_xticks())  # depths
+    assert "max_bond = 4, 16" in fig.axes[0].get_title()
     figures.plt.close(fig)
 
 
