@@ -15,7 +15,8 @@ n_visible, n_hidden, samples, beta and seed), and ``<out>/table.csv`` holds
 every row there, refreshed as rows finish; a rerun computes only what is
 missing. The fit, printout and figure (``<out>/qbm_hidden_units.png``) use only
 the rows of the current settings.
-``--quick`` is a seconds-long preset.
+``--quick`` is a seconds-long preset: it replaces the defaults, and any
+option given explicitly overrides it (``--quick --samples 4``).
 """
 
 from __future__ import annotations
@@ -91,25 +92,38 @@ def main(
 
 
 def cli(
-    n_visible: int = typer.Option(DEFAULTS["n_visible"], help="visible qubits"),
-    hidden: str = typer.Option(
-        ",".join(map(str, DEFAULTS["hidden"])),
-        help="comma-separated hidden-unit counts",
+    n_visible: int = typer.Option(
+        None, help=f"visible qubits [default: {DEFAULTS['n_visible']}]"
     ),
-    samples: int = typer.Option(DEFAULTS["samples"], help="Hamiltonians per size"),
-    beta: float = typer.Option(DEFAULTS["beta"], help="inverse temperature"),
+    hidden: str = typer.Option(
+        None,
+        help="comma-separated hidden-unit counts [default: "
+        + ",".join(map(str, DEFAULTS["hidden"]))
+        + "]",
+    ),
+    samples: int = typer.Option(
+        None, help=f"Hamiltonians per size [default: {DEFAULTS['samples']}]"
+    ),
+    beta: float = typer.Option(
+        None, help=f"inverse temperature [default: {DEFAULTS['beta']}]"
+    ),
     out: Path = typer.Option(Path("results/qbm_hidden_units"), help="output folder"),
-    quick: bool = typer.Option(False, help="seconds-long preset"),
+    quick: bool = typer.Option(
+        False,
+        help="seconds-long preset (hidden = 1,2,3, 8 samples) in place of the "
+        "defaults; options given explicitly override it",
+    ),
 ):
     """QBM gradient variances against the number of hidden units."""
-    params = dict(
+    given = dict(
         n_visible=n_visible,
-        hidden=tuple(int(h) for h in hidden.split(",")),
+        hidden=None if hidden is None else tuple(int(h) for h in hidden.split(",")),
         samples=samples,
         beta=beta,
     )
-    if quick:
-        params = dict(QUICK)
+    # the preset (or the defaults), then every option given explicitly
+    params = {**(QUICK if quick else DEFAULTS)}
+    params.update({k: v for k, v in given.items() if v is not None})
     df, fit, fig = main(**params, out=out)
     results = [c for c in df if c.startswith(("variance", "inf_norm", "num_param"))]
     typer.echo(

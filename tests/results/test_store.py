@@ -23,6 +23,7 @@ from tnbp.results import (
     read_table,
     task_key,
 )
+from tnbp.results.store import STORE_FILE
 
 ROOT = Path(__file__).parents[2]
 
@@ -252,3 +253,64 @@ def test_kill_during_writes_never_corrupts(tmp_path):
             _expected_rows(df)
             # the rows are a prefix: none lost before the last one committed
             assert sorted(df.i) == list(range(len(df)))
+
+
+def test_ints_next_to_missing_values_stay_exact(tmp_path):
+    """An int result 2**53 + 1 next to a None read back as 9007199254740992.0."""
+    big = 2**53 + 1  # the first int float64 cannot hold
+    with ResultStore(tmp_path) as store:
+        store.put("t", {"i": 0, "p": 3}, {"x": big, "s": "a"}, wall_time=0)
+        store.put("t", {"i": 1, "p": None}, {"x": None, "s": "nan"}, wall_time=0)
+        store.put("t", {"i": 2, "p": -4}, {"y": 0.5, "s": ""}, wall_time=0)
+        table = store.table()
+        store.write_table()
+    csv = read_table(tmp_path)
+    for df in (table, csv):
+        assert df.i.dtype == np.int64  # no missing values: plain int64
+        assert df.x.dtype == df.p.dtype == "Int64"
+        assert df.x.tolist() == [big, pd.NA, pd.NA] and df.p.tolist() == [3, pd.NA, -4]
+        assert df.y.dtype == float and df.y.isna().tolist() == [True, True, False]
+    assert table.s.tolist() == ["a", "nan", ""]
+    # what CSV cannot keep (documented): "nan" and "" read back as NaN
+    assert csv.s.iloc[0] == "a" and csv.s.iloc[1:].isna().all()
+
+
+def test_a_store_that_cannot_be_opened_is_not_called_foreign(tmp_path):
+    """A read-only directory was reported as "not a tnbp store"."""
+    (tmp_path / "dir" / STORE_FILE).mkdir(parents=True)  # cannot open as a file
+    with pytest.raises(OSError, match="cannot open or write") as info:
+        ResultStore(tmp_path / "dir")
+    assert not isinstance(info.value, ValueError)
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / STORE_FILE).write_bytes(b"not sqlite" * 100)
+    with pytest.raises(ValueError, match="not a tnbp store"):
+        ResultStore(tmp_path / "junk")
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root writes read-only dirs"
+)
+def test_a_read_only_store_says_so(tmp_path):
+    with ResultStore(tmp_path / "ro") as store:
+        store.put("t", {"x": 1}, {"y": 2}, wall_time=0)
+    for path in (tmp_path / "ro", tmp_path / "new"):
+        path.mkdir(exist_ok=True)
+        path.chmod(0o555)
+        try:
+            with pytest.raises(PermissionError, match="not writable"):
+                ResultStore(path)
+        finally:
+            path.chmod(0o755)
+
+
+def test_a_store_sqlite_cannot_create_says_not_writable(tmp_path, monkeypatch):
+    """SQLite cannot create the store where the directory is read-only (as root too)."""
+    connect = sqlite3.connect
+
+    def read_only(db, **kwargs):
+        return connect(f"file:{db}?mode=ro", uri=True, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(PermissionError, match="not writable"):
+        ResultStore(tmp_path)

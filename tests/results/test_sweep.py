@@ -1,5 +1,6 @@
 """Sweeps keep each finished point in the store, resume, survive SIGKILL, never mix settings."""
 
+import functools
 import os
 import signal
 import subprocess
@@ -85,6 +86,26 @@ def test_sweep_input_errors(tmp_path):
         run_sweep(lambda a: {}, [dict(a=[1])], out=tmp_path / "y", progbar=False)
     with pytest.raises(TypeError, match="`results"):
         run_sweep(lambda a: {"r": [a]}, [dict(a=1)], out=tmp_path / "z", progbar=False)
+
+
+def _power(x, *, p):
+    return {"y": x**p}
+
+
+def test_sweep_takes_any_iterable_and_names_a_partial(tmp_path):
+    """A generator was "not subscriptable", a dict gave KeyError 0, a partial no name."""
+    squares = functools.partial(_power, p=2)
+    with pytest.raises(TypeError, match="`task`"):
+        run_sweep(squares, [dict(x=2)], out=tmp_path, progbar=False)
+    points = (dict(x=x) for x in (2, 3))
+    t = run_sweep(squares, points, out=tmp_path, task="squares", progbar=False)
+    assert t.y.tolist() == [4, 9] and (t.task == "squares").all()
+    with pytest.raises(TypeError, match="`points`"):
+        run_sweep(squares, dict(x=2), out=tmp_path, task="squares", progbar=False)
+    with pytest.raises(TypeError, match="`points`"):
+        run_sweep(squares, [2, 3], out=tmp_path, task="squares", progbar=False)
+    with pytest.raises(ValueError, match="`points`"):
+        run_sweep(squares, iter([]), out=tmp_path, task="squares", progbar=False)
 
 
 #: a study in miniature, run as a real process: ``worker.py OUT ORDER SCALE [SCALE...]``

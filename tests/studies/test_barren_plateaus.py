@@ -40,3 +40,10 @@ def test_quick_preset(study, tmp_path):
     assert fits2[("toy_perceptron", "global")].rate == pytest.approx(
         np.log(8 / 3), rel=1e-9
     )
+
+
+def test_quick_keeps_the_options_given(study, cli_params):
+    """``--quick`` chose the preset's n even when ``--n-values`` was given."""
+    assert cli_params(study) == study.DEFAULTS
+    assert cli_params(study, "--quick") == study.QUICK
+    assert cli_params(study, "--quick", "--n-values", "2,3") == {"n_values": (2, 3)}

@@ -71,4 +71,25 @@ def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys, monkeypa
     ]
     haar16 = fig.axes[0].get_lines()[3 * 1]  # line, trusted dots, hollow dots
     assert haar16.get_ydata()[-1] == chi16
+    # both panels say which points are untrusted; the title names the bond caps
+    for ax in fig.axes:
+        assert "untrusted (truncated)" in [t.get_text() for t in ax.get_legend().texts]
+        assert all(float(x).is_integer() for x in ax.get_xticks())  # depths
+    assert "max_bond = 4, 16" in fig.axes[0].get_title()
     figures.plt.close(fig)
+
+
+def test_quick_keeps_the_options_given(study, cli_params):
+    """``--quick --max-bond 4`` ran max_bond = 16: the preset dropped every option."""
+    assert cli_params(study) == {**study.DEFAULTS}
+    assert cli_params(study, "--quick") == study.QUICK
+    assert cli_params(study, "--quick", "--max-bond", "4") == {
+        **study.QUICK,
+        "max_bond": 4,
+    }
+    assert cli_params(study, "--depths", "1,3", "--quick", "--n", "8") == {
+        **study.QUICK,
+        "depths": (1, 3),
+        "n": 8,
+    }
+    assert cli_params(study, "--samples", "2") == {**study.DEFAULTS, "samples": 2}

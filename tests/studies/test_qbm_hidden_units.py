@@ -1,5 +1,6 @@
 """The QBM hidden-units study's --quick preset runs end to end and decays."""
 
+import pandas as pd
 import pytest
 
 from tnbp.plotting import plot_qbm_hidden_units
@@ -37,3 +38,35 @@ def test_quick_preset(study, tmp_path):
     assert (other.samples == 4).all() and len(other) == len(df)
     assert len(read_table(tmp_path)) == 2 * len(table)
     assert not other.variance_hidden.isin(df.variance_hidden).any()
+
+
+def test_quick_keeps_the_options_given(study, cli_params):
+    """``--quick --samples 4`` ran 8 samples: the preset dropped every option."""
+    assert cli_params(study) == study.DEFAULTS
+    assert cli_params(study, "--quick") == study.QUICK
+    assert cli_params(study, "--quick", "--samples", "4", "--beta", "2") == {
+        **study.QUICK,
+        "samples": 4,
+        "beta": 2.0,
+    }
+    assert cli_params(study, "--hidden", "2,5") == {**study.DEFAULTS, "hidden": (2, 5)}
+
+
+def test_figure_names_each_curve_on_integer_ticks(tmp_path, monkeypatch):
+    """The y label named only Var[d_k <O_v>], the x axis had fractional ticks."""
+    from tnbp.plotting import figures
+
+    columns = ("variance_visible", "variance_hidden", "inf_norm_variance")
+    df = pd.DataFrame({"n_hidden": [1, 2, 3]})
+    for col, se in zip(columns, ("variance_se_visible", "variance_se_hidden")):
+        df[col], df[se] = [0.1, 0.05, 0.02], 0.01
+    df["inf_norm_variance"], df["inf_norm_variance_se"] = [0.1, 0.05, 0.02], 0.01
+    monkeypatch.setattr(figures, "_save", lambda fig, path: fig)  # keep it open
+    fig = figures.plot_qbm_hidden_units(df, tmp_path / "f.png")
+    ax = fig.axes[0]
+    assert ax.get_ylabel().startswith("variance")
+    labels = [t.get_text() for t in ax.get_legend().texts]
+    assert len(labels) == 3 and "visible" in labels[0] and "hidden" in labels[1]
+    assert r"\infty" in labels[2]
+    assert all(float(x).is_integer() for x in ax.get_xticks())
+    figures.plt.close(fig)

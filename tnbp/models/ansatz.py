@@ -3,8 +3,10 @@
 Every builder takes ``seed`` (None, a non-negative int, a
 ``numpy.random.SeedSequence`` or a ``numpy.random.Generator``) and is
 reproducible. Angles are drawn uniformly from ``[0, 2 pi)`` unless stated.
-Circuit depth is counted in ``layers`` by every builder (``depth=`` and
-``repetitions=`` are deprecated aliases). Each builder's docstring draws its
+Circuit depth is counted in ``layers`` by every builder. The old keywords
+remain as deprecated aliases only where they existed: ``depth=`` on
+:func:`haar_brickwork` and :func:`free_fermion_brickwork`, ``repetitions=`` on
+:func:`unitary_qnn`. Each builder's docstring draws its
 circuit; a two-qubit gate is drawn as two boxes joined by ``|``.
 
 References

@@ -14,6 +14,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
 def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
@@ -25,7 +26,8 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
     per setting (every parameter but depth and seed), the mean over samples;
     settings are never averaged together, and those that differ between lines
     are named in the legend. Points from states flagged as untrusted (bond
-    saturated or truncated) are drawn hollow. Reference lines: Page's value and
+    saturated or truncated) are drawn hollow, in both panels, and the legends
+    say so; the left title names ``n`` and ``max_bond``. Reference lines: Page's value and
     ``log2(max_bond)`` (left), the Haar bound (right), one per distinct value.
 
     Parameters
@@ -70,11 +72,22 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
         values = pd.to_numeric(df[col], errors="coerce").dropna().unique()  # no "auto"
         for i, v in enumerate(sorted(values)):
             ax.axhline(y(v), ls=style, color=color, label=None if i else label)
+    for ax in (ax_s, ax_d):  # markers that say which points to trust, once
+        ax.plot([], [], "o", color="gray", label="trusted")
+        ax.plot([], [], "o", mfc="none", color="gray", label="untrusted (truncated)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # depths are layers
     ns, nvs = sorted(df["n"].unique()), sorted(df["n_visible"].unique())
+    chis = sorted(  # numbers in order, then strings such as "auto"
+        df["max_bond"].unique(),
+        key=lambda v: (isinstance(v, str), 0 if isinstance(v, str) else v, str(v)),
+    )
     ax_s.set(
         xlabel="depth (layers)",
         ylabel="half-chain entropy (bits)",
-        title="n = " + ", ".join(map(str, ns)),
+        title="n = "
+        + ", ".join(map(str, ns))
+        + ", max_bond = "
+        + ", ".join(map(str, chis)),
     )
     ax_d.set(
         xlabel="depth (layers)",
@@ -115,6 +128,7 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
             ax.plot(bad.n, bad.variance, "o", mfc="white", color=line.get_color())
         if "theory" in group and group.theory.notna().any():
             ax.semilogy(group.n, group.theory, "--", color="k", lw=0.8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # qubits are counted
     ax.set(
         xlabel="qubits n",
         ylabel=r"Var$[\partial_1 C]$ (uniform angles)",
@@ -150,9 +164,21 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
         renamed column must not silently drop the error bars).
     """
     curves = (
-        ("variance_visible", "variance_se_visible", "terms on visible qubits"),
-        ("variance_hidden", "variance_se_hidden", "terms touching hidden qubits"),
-        ("inf_norm_variance", "inf_norm_variance_se", r"$\|\nabla\|_\infty$"),
+        (
+            "variance_visible",
+            "variance_se_visible",
+            r"Var$[\partial_k \langle O_v\rangle]$, terms on visible qubits",
+        ),
+        (
+            "variance_hidden",
+            "variance_se_hidden",
+            r"Var$[\partial_k \langle O_v\rangle]$, terms touching hidden qubits",
+        ),
+        (
+            "inf_norm_variance",
+            "inf_norm_variance_se",
+            r"Var$[\|\nabla \langle O_v\rangle\|_\infty]$",
+        ),
     )
     missing = [c for col, se, _ in curves for c in (col, se) if c not in df]
     if missing:
@@ -161,9 +187,10 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
     for col, se, label in curves:
         ax.errorbar(df.n_hidden, df[col], yerr=df[se], fmt="o-", capsize=3, label=label)
     ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # qubits are counted
     ax.set(
         xlabel="hidden qubits",
-        ylabel=r"Var$[\partial_k \langle O_v\rangle]$",
+        ylabel="variance (over random Hamiltonians)",
         title="QBM, random 2-local H (eq. C1), normalized",
     )
     ax.legend(fontsize=8)

@@ -246,8 +246,9 @@ GRADIENT_VARIANCE = TableSchema(
             "seed",
             "str",
             "-",
-            "root seed: the SeedSequence entropy (pass it as seed= to reproduce), "
-            "with ':k1,k2' appended if the root SeedSequence was itself spawned",
+            "root seed label: the SeedSequence entropy as a decimal string (pass "
+            "int(seed) as seed= to reproduce), with ':k1,k2' appended if the root "
+            "SeedSequence was itself spawned (then the label alone does not reproduce it)",
         ),
     ),
 )

@@ -37,6 +37,20 @@ Guarantees, and what gives them:
 - several writers: each waits for the write lock (busy timeout, default 60 s);
 - rows of different settings have different keys, and :meth:`ResultStore.table`
   returns one column per parameter, so every aggregate can group by all of them.
+
+Values read back as written. :meth:`ResultStore.table` returns floats bitwise
+and ints exactly: a column whose values are all ints is ``int64``, or pandas'
+nullable ``Int64`` when some rows lack it or hold None (never float64, which
+would round ints beyond :math:`2^{53}`). The CSV table keeps as much through
+:func:`read_table`: floats bitwise (shortest round-trip form), ints exactly
+(``Int64`` again where a column has empty cells), strings and bools. What CSV
+cannot keep: None and a missing value are both an empty cell and read back as
+NaN (``<NA>`` in an int column); the strings ``""``, ``"nan"``, ``"NA"`` and
+the like read back as NaN; a string that looks like a number (``"3"``) reads
+back as that number; an int beyond int64's range next to a missing value is a
+float (in both tables); a column of bools with an empty cell reads back as
+object (True, False, NaN). Read values that must survive exactly from
+:meth:`ResultStore.table`, not from the CSV.
 """
 
 from __future__ import annotations
@@ -79,6 +93,16 @@ PROVENANCE_COLUMNS = (
 
 #: keys per lookup (SQLite allows 999 bound parameters in old builds)
 _CHUNK = 500
+
+#: SQLite errors (by name prefix) of a file that cannot be opened or written
+_CANNOT_WRITE = (
+    "SQLITE_CANTOPEN",
+    "SQLITE_READONLY",
+    "SQLITE_PERM",
+    "SQLITE_AUTH",
+    "SQLITE_IOERR",
+    "SQLITE_FULL",
+)
 
 #: layout of ``store.sqlite``, kept in ``PRAGMA user_version``
 SCHEMA_VERSION = 1
@@ -238,6 +262,14 @@ class ResultStore:
     ValueError
         If ``path`` is a file, or its ``store.sqlite`` is not a tnbp store of
         this schema version.
+    PermissionError
+        If ``path`` or its ``store.sqlite`` is not writable (a store writes its
+        journal files next to it, even to read).
+    OSError
+        If ``store.sqlite`` cannot be opened or written for another reason (it
+        is a directory, the disk is full, ...).
+    sqlite3.OperationalError
+        If another process holds the write lock for longer than ``timeout``.
 
     Examples
     --------
@@ -260,10 +292,11 @@ class ResultStore:
             )
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(
-            path / STORE_FILE, timeout=timeout, isolation_level=None
-        )
+        self._db = None
         try:
+            self._db = sqlite3.connect(
+                path / STORE_FILE, timeout=timeout, isolation_level=None
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             with self._transaction():
@@ -277,12 +310,28 @@ class ResultStore:
                         f"this tnbp reads version {SCHEMA_VERSION}."
                     )
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            self.close()
+            name = getattr(exc, "sqlite_errorname", None) or ""
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise  # another writer held the lock for longer than `timeout`
+            if name.startswith(_CANNOT_WRITE):
+                db = path / STORE_FILE
+                writable = os.access(path, os.W_OK) and (
+                    not db.exists() or os.access(db, os.W_OK)
+                )
+                if not writable:
+                    raise PermissionError(
+                        f"`path` ({path}) is not writable: a store writes "
+                        f"{STORE_FILE} and its journal files there ({exc})."
+                    ) from exc
+                raise OSError(
+                    f"`path` ({path}): cannot open or write {db} ({exc})."
+                ) from exc
             raise ValueError(
                 f"`path` ({path}) holds a {STORE_FILE} that is not a tnbp store: {exc}"
             ) from exc
         except BaseException:
-            self._db.close()
+            self.close()
             raise
 
     @contextlib.contextmanager
@@ -298,7 +347,8 @@ class ResultStore:
 
     def close(self) -> None:
         """Close the connection (rows are already committed)."""
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
     def __enter__(self) -> ResultStore:
         return self
@@ -439,7 +489,12 @@ class ResultStore:
                 {**params, **results, **dict(zip(PROVENANCE_COLUMNS, provenance))}
             )
         columns = [*param_names, *result_names, *PROVENANCE_COLUMNS]
-        return pd.DataFrame.from_records(records, columns=columns)
+        df = pd.DataFrame.from_records(records, columns=columns)
+        for name in [*param_names, *result_names]:
+            values = [r.get(name) for r in records]
+            if None in values and _integers([v for v in values if v is not None]):
+                df[name] = pd.array(values, dtype="Int64")  # float64 would round
+        return df
 
     def write_table(self, path: str | Path | None = None) -> Path:
         """Write :meth:`table` as CSV atomically (a temporary file, then a rename).
@@ -485,8 +540,22 @@ class ResultStore:
         return "\n".join(r for (r,) in self._db.execute("PRAGMA integrity_check"))
 
 
+def _integers(values: list) -> bool:
+    """Whether ``values`` is non-empty and every value is an int that fits int64."""
+    return bool(values) and all(
+        type(v) is int and -(2**63) <= v < 2**63 for v in values
+    )
+
+
+#: an int as :meth:`ResultStore.write_table` writes it
+_INT = r"[+-]?\d+"
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a store's ``table.csv`` with every float bitwise as written.
+    """Read a store's ``table.csv`` with every float bitwise and every int exactly.
+
+    What the CSV round trip keeps and loses is listed in
+    :mod:`tnbp.results.store`.
 
     Parameters
     ----------
@@ -498,7 +567,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         The table of :meth:`ResultStore.table` (pandas >= 3 parses floats
         exactly by default; pandas 2 is asked to with
-        ``float_precision="round_trip"``).
+        ``float_precision="round_trip"``). A column of ints with empty cells is
+        nullable ``Int64``, as in :meth:`ResultStore.table`, not float64.
 
     Raises
     ------
@@ -513,7 +583,19 @@ def read_table(path: str | Path) -> pd.DataFrame:
         if int(pd.__version__.split(".")[0]) >= 3
         else {"float_precision": "round_trip"}
     )
-    return pd.read_csv(path, **exact)
+    df = pd.read_csv(path, **exact)
+    # columns pandas made float64 for their empty cells: ints among them are Int64
+    gaps = [c for c in df if df[c].dtype == float and df[c].isna().any()]
+    if not gaps:
+        return df
+    text = pd.read_csv(path, usecols=gaps, dtype=str, keep_default_na=False)
+    ints = {
+        c: "Int64"
+        for c in gaps
+        if (cells := text[c][text[c] != ""]).str.fullmatch(_INT).all()
+        and _integers([int(v) for v in cells])
+    }
+    return pd.read_csv(path, dtype=ints, **exact) if ints else df
 
 
 def _remove_orphans(path: Path) -> None:

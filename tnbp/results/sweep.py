@@ -5,15 +5,18 @@ each result as one row of a :class:`~tnbp.results.store.ResultStore` as soon
 as it is done, refreshing the store's ``table.csv`` as it goes. Re-running a
 sweep into the same store computes only the points it lacks, so an interrupted
 study resumes where it stopped; a point with any parameter changed is a new
-row, never merged with the old one. Several processes may run sweeps into one
-store at once.
+row, never merged with the old one. A sweep runs its points one after the
+other in its own process; to spread the work, run several processes on the
+same sweep (or parts of it) into one store at once: each skips the points
+another has finished.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +33,7 @@ _TABLE_COST_RATIO = 10.0
 
 def run_sweep(
     fn: Callable[..., dict],
-    points: Sequence[dict],
+    points: Iterable[dict],
     *,
     out: str | Path,
     task: str | None = None,
@@ -44,17 +47,20 @@ def run_sweep(
     fn : callable
         Takes a point's parameters as keyword arguments and returns a dict of
         scalar results, diagnostics included (bond record, truncation, ...).
-    points : sequence of dict
-        Parameter points, all with the same keys, scalar values (None, bool,
-        int, float, str); the random seed, if any, is the parameter ``seed``.
-        Every parameter that changes the result must be here: it is part of
-        the row's key (see :func:`~tnbp.results.store.task_key`).
+    points : iterable of dict
+        Parameter points (a list, a generator, ...; read once), all with the
+        same keys, scalar values (None, bool, int, float, str); the random
+        seed, if any, is the parameter ``seed``. Every parameter that changes
+        the result must be here: it is part of the row's key
+        (see :func:`~tnbp.results.store.task_key`).
     out : str or Path
         The store's directory (created if missing): ``store.sqlite`` and the
         tidy ``table.csv`` of every row in it, refreshed as rows finish.
     task : str, optional
         Name of the task in the store (part of each key); ``fn.__name__`` by
-        default. Studies pass their own name.
+        default. Studies pass their own name. Required when ``fn`` has no
+        ``__name__`` of its own (a :func:`functools.partial`, a callable
+        object): its bound arguments are not part of the key.
     progbar : bool, optional
         Show a progress bar.
     desc : str, optional
@@ -75,8 +81,11 @@ def run_sweep(
         is NaN or infinite, ``out`` is a file or a store of another schema
         version, or a result name repeats a parameter or provenance column.
     TypeError
-        If a parameter or result value is not a scalar, or ``fn`` does not
-        return a dict.
+        If ``points`` is a dict or not an iterable of dicts, a parameter or
+        result value is not a scalar, ``fn`` does not return a dict, or
+        ``task`` is missing for an ``fn`` without a name.
+    PermissionError
+        If ``out`` is not writable.
 
     Examples
     --------
@@ -92,8 +101,17 @@ def run_sweep(
     >>> calls, list(t.y)
     ([2, 3], [4, 9])
     """
+    if isinstance(points, (Mapping, str, bytes)) or not isinstance(points, Iterable):
+        raise TypeError(
+            f"`points` must be an iterable of dicts (e.g. a list), "
+            f"got {type(points).__name__}."
+        )
+    points = list(points)  # a generator is read once
     if not points:
         raise ValueError("`points` must not be empty.")
+    bad = next((p for p in points if not isinstance(p, Mapping)), None)
+    if bad is not None:
+        raise TypeError(f"`points` must hold dicts, got a {type(bad).__name__}.")
     names = list(points[0])
     if any(list(p) != names for p in points):
         raise ValueError("`points` must all have the same keys in the same order.")
@@ -102,7 +120,14 @@ def run_sweep(
         raise ValueError(
             f"`out` must be a directory for the results store, got a file: {out}"
         )
-    task = fn.__name__ if task is None else task
+    if task is None:
+        if isinstance(fn, functools.partial) or not hasattr(fn, "__name__"):
+            raise TypeError(
+                f"`task` must be given when `fn` has no name of its own (a "
+                f"{type(fn).__name__}): a name shared with the function it wraps "
+                f"would give its rows the keys of other bound arguments."
+            )
+        task = fn.__name__
     keys = [task_key(task, p) for p in points]
     with ResultStore(out) as store:
         done = store.finished(keys)
