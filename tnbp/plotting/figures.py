@@ -183,7 +183,7 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
     missing = [c for col, se, _ in curves for c in (col, se) if c not in df]
     if missing:
         raise ValueError(f"`df` lacks the column(s) {missing}.")
-    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(8.5, 4), constrained_layout=True)
     for col, se, label in curves:
         ax.errorbar(df.n_hidden, df[col], yerr=df[se], fmt="o-", capsize=3, label=label)
     ax.set_yscale("log")
@@ -193,7 +193,8 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
         ylabel="variance (over random Hamiltonians)",
         title="QBM, random 2-local H (eq. C1), normalized",
     )
-    ax.legend(fontsize=8)
+    # beside the axes: inside, it covers points whatever the decay
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _save(fig, path)
 
 
