@@ -13,6 +13,8 @@ physical difference (an error in a gauge or in an index order shows up at
 O(1e-1)).
 """
 
+import pickle
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -217,3 +219,14 @@ def test_bad_input_names_the_argument():
         pair(arrays, arrays[:3])
     with pytest.raises(ValueError, match="site dimensions"):
         pair(arrays, random_mps(4, 2, chi=3, seed=0))
+
+
+def test_engine_pickles_with_its_lazy_gauges(case):
+    """States travel to worker processes: the engine must survive pickling."""
+    arrays, _, _, dt = case
+    canon = CanonicalMPS.from_arrays(arrays, traced_dim=dt)
+    rho = canon.reduced_density_matrix((4, 1))  # gauges computed up to site 1
+    clone = pickle.loads(pickle.dumps(canon))
+    assert np.array_equal(clone.reduced_density_matrix((4, 1)), rho)
+    for a, b in zip(clone.schmidt, canon.schmidt):
+        assert np.array_equal(a, b)  # the same arithmetic on the same arrays
