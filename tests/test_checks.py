@@ -21,6 +21,7 @@ from tnbp._checks import (
     check_cutoff,
     check_density_matrix,
     check_int,
+    check_int_values,
     check_labels,
     check_max_bond,
     check_opt,
@@ -407,3 +408,19 @@ def test_deprecated_alias_warns_and_forwards():
 def test_deprecated_alias_rejects_both_names():
     with pytest.raises(TypeError, match="both `layers` and .* `depth`"):
         _build(3, layers=4, depth=4)
+
+
+def test_check_int_values():
+    assert check_int_values((3, 1), "n_values", minimum=1) == [3, 1]
+    with pytest.raises(TypeError, match="`n_values` must be a sequence"):
+        check_int_values(3, "n_values")
+    with pytest.raises(TypeError, match="`n_values` must be a sequence"):
+        check_int_values("12", "n_values")
+    with pytest.raises(TypeError, match="`n_values` must be an integer"):
+        check_int_values([1.0], "n_values")
+    with pytest.raises(ValueError, match="`n_values` must not be empty"):
+        check_int_values([], "n_values")
+    with pytest.raises(ValueError, match="`n_values` must be distinct"):
+        check_int_values([2, 2], "n_values")
+    with pytest.raises(ValueError, match="`n_values` must be >= 1"):
+        check_int_values([0], "n_values", minimum=1)

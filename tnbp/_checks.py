@@ -111,6 +111,43 @@ def check_int(value, name: str, *, minimum: int | None = None) -> int:
     return value
 
 
+def check_int_values(values, name: str, *, minimum: int | None = None) -> list[int]:
+    """Return ``values`` as a non-empty list of distinct ints (e.g. the qubit numbers of a sweep).
+
+    Parameters
+    ----------
+    values : iterable of int
+        The values, in order (not a str or a single int).
+    name : str
+        The argument's name in error messages.
+    minimum : int, optional
+        The smallest valid value (no bound by default).
+
+    Returns
+    -------
+    list of int
+        The values, in order.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` is not an iterable (a single int included) or holds a
+        non-integer.
+    ValueError
+        If ``values`` is empty, repeats a value or holds one below ``minimum``.
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"`{name}` must be a sequence of int (e.g. [{values!r}]), got {values!r}."
+        )
+    out = [check_int(v, name, minimum=minimum) for v in values]
+    if not out:
+        raise ValueError(f"`{name}` must not be empty.")
+    if len(set(out)) != len(out):
+        raise ValueError(f"`{name}` must be distinct, got {out}.")
+    return out
+
+
 def check_real(value, name: str) -> float:
     """Return ``value`` as a finite float.
 

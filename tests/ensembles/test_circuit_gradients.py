@@ -391,3 +391,96 @@ def test_default_executor_runs_from_a_plain_script(tmp_path):
     )
     assert ast.literal_eval(out.stdout.strip()) == expected.variance.tolist()
     print(f"plain script with the default executor: {seconds:.1f} s")
+
+
+def _mixed_depth(n, seed):
+    """Random layer count: 6 or 12 parameters at n=3 (hardware_efficient, 2n per layer)."""
+    return ansatz.hardware_efficient(n, layers=int(seed.integers(1, 3)), seed=seed)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 8])  # across chunks and within one
+@pytest.mark.parametrize("parameters", ["all", [0]])
+def test_build_with_varying_parameter_counts_is_refused(chunk_size, parameters):
+    # seed 1 draws both depths among the 8 samples (checked by the match)
+    with pytest.raises(ValueError, match=r"`build`.*at n=3 got 6 and 12"):
+        tnbp.gradient_variance(
+            _mixed_depth,
+            [3],
+            observable=local_cost_all,
+            samples=8,
+            parameters=parameters,
+            chunk_size=chunk_size,
+            executor="serial",
+            seed=1,
+        )
+
+
+def _mixed_structure(n, seed):
+    return ansatz.toy_perceptron(n + int(seed.integers(0, 2)), seed=seed)
+
+
+def test_exact_estimator_refuses_varying_parameter_counts():
+    with pytest.raises(ValueError, match=r"`build`.*same number of trainable"):
+        tnbp.gradient_variance(
+            _mixed_structure,
+            [3],
+            observable=[(1.0, "Z", (0,))],
+            samples=8,
+            chunk_size=1,
+            estimator="exact",
+            executor="serial",
+            seed=1,
+        )
+
+
+@pytest.mark.parametrize("returned", ["abc", None])
+def test_build_must_return_a_circuit(returned):
+    with pytest.raises(
+        TypeError, match=rf"`build` must return a tnbp.Circuit.*{returned}"
+    ):
+        tnbp.gradient_variance(
+            lambda n, seed: returned,
+            [2],
+            observable=local_cost_all,
+            samples=2,
+            executor="serial",
+        )
+
+
+def test_n_values_must_be_a_sequence():
+    with pytest.raises(TypeError, match="`n_values` must be a sequence"):
+        tnbp.gradient_variance(
+            ansatz.toy_perceptron, 3, observable=local_cost_all, executor="serial"
+        )
+
+
+def test_one_sample_variance_is_never_reliable():
+    df = tnbp.gradient_variance(
+        ansatz.toy_perceptron,
+        [3],
+        observable=local_cost_all,
+        samples=1,
+        executor="serial",
+        seed=0,
+    )
+    assert df.variance.isna().all() and not df.variance_reliable.any()
+
+
+def test_rows_with_untrusted_runs_are_never_reliable():
+    build = functools.partial(ansatz.hardware_efficient, layers=2)
+    with pytest.warns(tnbp.TruncationWarning):
+        df = tnbp.gradient_variance(
+            build,
+            [4],
+            observable=local_cost_all,
+            samples=8,
+            method="parameter_shift",
+            backend="mps",
+            sim_opts={"max_bond": 2},  # truncates at n=4
+            executor="serial",
+            seed=21,
+        )
+    assert (df.untrusted_runs > 0).all()
+    assert not df.variance_reliable.any()
+    # the ESS criterion alone would pass some rows: the caveats decide
+    assert (df.variance_ess >= 0.1 * df.samples).any()

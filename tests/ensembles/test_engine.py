@@ -222,3 +222,12 @@ def test_threads_hold_blas_at_one_thread_and_restore_it():
         assert all(v == [40.0] * 40 for v in result.values())
         assert _blas_threads() == before
     assert inside == {(1,) * len(before)}
+
+
+@pytest.mark.parametrize("pool", [cf.ThreadPoolExecutor, cf.ProcessPoolExecutor])
+def test_shut_down_executors_are_refused(pool):
+    executor = pool(1)
+    executor.shutdown()
+    task = functools.partial(draw_task, scale=1.0)
+    with pytest.raises(ValueError, match="`executor` is shut down"):
+        run_tasks(task, chunks([1], 2, 1), seed=3, executor=executor)

@@ -77,3 +77,10 @@ def test_sample_and_exact_stats():
     assert e["variance"] == pytest.approx(2e-3, rel=1e-14)
     assert e["variance_se"] == pytest.approx(1e-3 / np.sqrt(3), rel=1e-14)
     assert np.isnan(exact_stats(m[:1])["variance_se"])
+
+
+def test_a_nan_variance_is_never_reliable():
+    one = sample_stats(np.array([0.3]))  # variance NaN, ESS = 1 = all samples
+    assert np.isnan(one["variance"]) and not one["variance_reliable"]
+    assert exact_stats(np.array([2e-3]))["variance_reliable"]
+    assert not exact_stats(np.array([np.nan]))["variance_reliable"]

@@ -1,6 +1,7 @@
 """Quantum Boltzmann machines (tnbp.qbm): objectives, gradients and ensembles."""
 
 import concurrent.futures as cf
+import warnings
 
 import numpy as np
 import pytest
@@ -187,3 +188,25 @@ def test_bad_input_names_the_argument(model):
         Q.relative_entropy_gradient(qbm, theta, [0.0, 1.0])
     with pytest.raises(ValueError, match="hidden_values"):
         qbm_gradient_variance(1, [])
+
+
+def test_finite_differences_of_truncated_gibbs_states_warn_once(model):
+    qbm, theta = model
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Q.observable_gradient(
+            qbm,
+            theta,
+            OBS,
+            method="finite_difference",
+            backend="mps",
+            gibbs_opts=dict(max_bond=1),  # a product state cannot hold rho
+        )
+    assert [w.category for w in caught] == [tnbp.TruncationWarning]
+    assert f"of {2 * qbm.num_parameters} Gibbs states" in str(caught[0].message)
+
+
+def test_linear_gradient_names_a_bad_backend_before_the_method(model):
+    qbm, theta = model
+    with pytest.raises(ValueError, match="`backend`"):
+        Q.linear_gradient(qbm, theta, np.eye(4), backend="bogus")

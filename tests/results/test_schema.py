@@ -44,6 +44,7 @@ PINNED = {
         "inf_norm_mean",
         "inf_norm_variance",
         "inf_norm_variance_se",
+        "untrusted_runs",
         "method",
         "backend",
         "seed",

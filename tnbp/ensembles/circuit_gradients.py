@@ -39,11 +39,18 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._checks import as_seed_sequence, check_int, check_opt, check_parameters
+from .._checks import (
+    as_seed_sequence,
+    check_int,
+    check_int_values,
+    check_opt,
+    check_parameters,
+)
 from ..gradients.adjoint import skeleton
 from ..gradients.api import check_method, gradient_batch, gradient_with_diagnostics
 from ..gradients.diagnostics import GradientDiagnostics
 from ..gradients.moments import exact_gradient_variance
+from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
 from ..results.schema import GRADIENT_VARIANCE
 from ..states.record import TruncationWarning
@@ -61,6 +68,9 @@ class GradientSample:
     ----------
     parameters : numpy.ndarray of int64, shape (k,)
         The reported parameter indices.
+    num_parameters : int
+        The instance's number of trainable parameters (equal for all instances
+        of one ``n``).
     values : numpy.ndarray of float64, shape (k,)
         Their derivatives :math:`\partial_k C` at the instance's angles
         (``estimator="sample"``, units of :math:`C` per radian), or the exact
@@ -74,6 +84,7 @@ class GradientSample:
     """
 
     parameters: np.ndarray
+    num_parameters: int
     values: np.ndarray
     inf_norm: float
     diagnostics: GradientDiagnostics
@@ -82,9 +93,24 @@ class GradientSample:
 def _problem(build, observable, initial, n: int, seed):
     """The instance's circuit, its observable and its initial bitstring at ``n``."""
     circuit = build(n, seed=np.random.default_rng(seed))
+    if not isinstance(circuit, Circuit):
+        raise TypeError(
+            f"`build` must return a tnbp.Circuit, got {type(circuit).__name__} "
+            f"{circuit!r:.80} at n={n}."
+        )
     obs = observable(n) if callable(observable) else observable
     init = initial(n) if callable(initial) else initial
     return circuit, obs, init
+
+
+def _check_same_count(n: int, counts) -> None:
+    """Raise unless the instances of one ``n`` have one number of parameters."""
+    distinct = sorted(set(counts))
+    if len(distinct) > 1:
+        raise ValueError(
+            "`build`: circuits at one n must have the same number of trainable "
+            f"parameters; at n={n} got {' and '.join(map(str, distinct))}."
+        )
 
 
 def _sample_task(
@@ -95,6 +121,7 @@ def _sample_task(
     problems = [_problem(build, observable, initial, n, seed) for seed in seeds]
     circuits = [c for c, _, _ in problems]
     _, obs, init = problems[0]
+    _check_same_count(n, [c.num_parameters for c in circuits])
     k = circuits[0].num_parameters
     selection = check_parameters(parameters, k)
     wanted = None if selection is None else np.array(selection)
@@ -125,6 +152,7 @@ def _sample_task(
         rows.append(
             GradientSample(
                 parameters=idx,
+                num_parameters=k,
                 values=g[idx] if full else g,
                 inf_norm=float(np.abs(g).max(initial=0.0)) if full else float("nan"),
                 diagnostics=diag,
@@ -137,9 +165,10 @@ def _exact_task(
     chunk: Chunk, seeds, *, build, observable, initial, sim_opts, parameters
 ) -> list[GradientSample]:
     """Exact angle-averaged second moments of the structures of one chunk."""
+    problems = [_problem(build, observable, initial, chunk.group, s) for s in seeds]
+    _check_same_count(chunk.group, [c.num_parameters for c, _, _ in problems])
     rows = []
-    for seed in seeds:
-        circuit, obs, init = _problem(build, observable, initial, chunk.group, seed)
+    for circuit, obs, init in problems:
         with warnings.catch_warnings():  # counted in the rows, warned once at the end
             warnings.simplefilter("ignore", TruncationWarning)
             m = exact_gradient_variance(
@@ -148,6 +177,7 @@ def _exact_task(
         rows.append(
             GradientSample(
                 parameters=m.parameters,
+                num_parameters=circuit.num_parameters,
                 values=m.variance,
                 inf_norm=float("nan"),
                 # one doubled-MPS computation; its truncation is only flagged
@@ -164,6 +194,7 @@ def _exact_task(
 
 def _records(n: int, rows: list[GradientSample], *, exact: bool, labels: dict):
     """The table rows of one ``n``: one per reported parameter."""
+    _check_same_count(n, [r.num_parameters for r in rows])  # across chunks
     values = np.array([r.values for r in rows])
     norms = np.array([r.inf_norm for r in rows])
     diag = GradientDiagnostics.combine(r.diagnostics for r in rows)
@@ -181,8 +212,8 @@ def _records(n: int, rows: list[GradientSample], *, exact: bool, labels: dict):
     out = []
     for col, k in enumerate(rows[0].parameters):
         stats = exact_stats(values[:, col]) if exact else sample_stats(values[:, col])
-        if exact:
-            stats["variance_reliable"] = diag.untrusted_runs == 0
+        # a variance that rests on runs with caveats is never reliable
+        stats["variance_reliable"] &= diag.untrusted_runs == 0
         out.append(dict(common, parameter=int(k), **stats))
     return out
 
@@ -286,17 +317,21 @@ def gradient_variance(
     Raises
     ------
     TypeError
-        If ``build`` is not callable, ``n_values``, ``samples`` or
-        ``chunk_size`` holds a non-integer, ``parameters`` or ``seed`` has the
-        wrong type, ``executor`` is not one of the choices, or a process pool
-        cannot pickle ``build``, ``observable`` and ``initial``.
+        If ``build`` is not callable or returns something other than a
+        :class:`~tnbp.Circuit`, ``n_values`` is not a sequence (e.g. a single
+        int), ``n_values``, ``samples`` or ``chunk_size`` holds a non-integer,
+        ``parameters`` or ``seed`` has the wrong type, ``executor`` is not one
+        of the choices, or a process pool cannot pickle ``build``,
+        ``observable`` and ``initial``.
     ValueError
         If ``n_values`` is empty, repeats a value or holds one below 1,
         ``samples`` or ``chunk_size`` is below 1, ``parameters`` is empty or
         repeats an index, ``estimator``, ``method``, ``backend`` or ``executor``
-        is not one of the options (or ``method`` does not run on ``backend``),
-        ``seed`` is negative, or ``estimator="exact"`` is given a nonlinear
-        cost. Errors of ``build``, ``observable`` or the gradient options met
+        is not one of the options (or ``method`` does not run on ``backend``,
+        or ``executor`` was shut down), ``seed`` is negative,
+        ``estimator="exact"`` is given a nonlinear cost, or ``build`` returns
+        circuits with different numbers of trainable parameters at one ``n``
+        (in any chunks). Errors of ``build``, ``observable`` or the gradient options met
         inside a task (e.g. ``parameters`` out of range) are raised by the
         first task that meets them.
 
@@ -341,11 +376,7 @@ def gradient_variance(
     0  2          0  0.046875               True
     1  4          0  0.006592               True
     """
-    n_values = [check_int(n, "n_values", minimum=1) for n in n_values]
-    if not n_values:
-        raise ValueError("`n_values` must not be empty.")
-    if len(set(n_values)) != len(n_values):
-        raise ValueError(f"`n_values` must be distinct, got {n_values}.")
+    n_values = check_int_values(n_values, "n_values", minimum=1)
     samples = check_int(samples, "samples", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     if not callable(build):

@@ -307,8 +307,8 @@ def run_tasks(
         of the choices above, or a process-based executor cannot pickle the
         task.
     ValueError
-        If ``executor`` is an unknown name, ``seed`` is a negative int, or
-        ``tasks`` repeat a sample.
+        If ``executor`` is an unknown name or an executor that was shut down,
+        ``seed`` is a negative int, or ``tasks`` repeat a sample.
     RuntimeError
         If ``task`` returns other than one row per sample.
 
@@ -381,6 +381,21 @@ def _future_result(future):
     return future.result()
 
 
+def _submit(pool, fn, /, *args):
+    """``pool.submit(fn, *args)``; a pool that was shut down is a bad ``executor``."""
+    try:
+        return pool.submit(fn, *args)
+    except RuntimeError as exc:
+        # Executor.submit after shutdown() raises a plain RuntimeError (documented);
+        # a broken pool (BrokenExecutor, also a RuntimeError) is not our business
+        if isinstance(exc, cf.BrokenExecutor) or "shutdown" not in str(exc):
+            raise
+        raise ValueError(
+            f"`executor` is shut down ({exc}): pass an open executor, or one of "
+            f"{list(EXECUTORS)}."
+        ) from exc
+
+
 @contextlib.contextmanager
 def _submitter(executor, task, payload: str):
     """``(submit, result)`` for ``executor``; a thread pool made here is closed after."""
@@ -426,7 +441,7 @@ def _submitter(executor, task, payload: str):
     )
     with pin:
         try:
-            yield pool.submit, result
+            yield functools.partial(_submit, pool), result
         finally:
             if owned:  # waits for running tasks, drops pending ones after an error
                 pool.shutdown(cancel_futures=True)

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 
 import numpy as np
 import pandas as pd
 
-from .._checks import as_seed_sequence, check_beta, check_int
-from ..gradients.qbm import METHODS, observable_gradient
+from .._checks import as_seed_sequence, check_beta, check_int, check_int_values
+from ..gradients.qbm import check_method, observable_gradient
 from ..models.hamiltonian import random_two_local
 from ..models.qbm import QBM
 from ..results.schema import QBM_GRADIENT_VARIANCE
+from ..states.record import TruncationWarning
 from .engine import Chunk, chunks, run_tasks, seed_label
 from .statistics import variance_standard_error
 
@@ -46,11 +48,15 @@ class QBMGradientSample:
         Derivatives by the coefficients of terms touching a hidden qubit.
     inf_norm : float
         :math:`\max_k |\partial_k \mathrm{Tr}(O_v\rho_v)|` over all terms.
+    untrusted : bool
+        Whether a Gibbs state behind the gradient had caveats
+        (:attr:`tnbp.State.trusted` False: finite differences of truncated MPS).
     """
 
     visible: np.ndarray
     hidden: np.ndarray
     inf_norm: float
+    untrusted: bool
 
 
 def _qbm_task(chunk: Chunk, seeds, *, n_visible: int, opts: dict):
@@ -68,18 +74,30 @@ def _qbm_task(chunk: Chunk, seeds, *, n_visible: int, opts: dict):
         if opts["normalize"]:
             H = H.normalized()
         qbm, theta = QBM.from_hamiltonian(H, range(n_visible), beta=opts["beta"])
-        grad = observable_gradient(
-            qbm,
-            theta,
-            opts["observable"],
-            method=opts["method"],
-            backend=opts["backend"],
-            step=opts["step"],
-            gibbs_opts=opts["gibbs_opts"],
-        )
+        # linear_gradient warns once per call when a Gibbs state was untrusted:
+        # counted in the rows, warned once per table
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TruncationWarning)
+            grad = observable_gradient(
+                qbm,
+                theta,
+                opts["observable"],
+                method=opts["method"],
+                backend=opts["backend"],
+                step=opts["step"],
+                gibbs_opts=opts["gibbs_opts"],
+            )
+        untrusted = False
+        for w in caught:  # anything else goes on to the caller's filters
+            if issubclass(w.category, TruncationWarning):
+                untrusted = True
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         hidden = np.array([any(q >= n_visible for q in qs) for _, qs in qbm.generators])
         rows.append(
-            QBMGradientSample(grad[~hidden], grad[hidden], float(np.abs(grad).max()))
+            QBMGradientSample(
+                grad[~hidden], grad[hidden], float(np.abs(grad).max()), untrusted
+            )
         )
     return rows
 
@@ -93,6 +111,7 @@ def _records(n_hidden: int, rows: list[QBMGradientSample], labels: dict):
         inf_norm_mean=float(norms.mean()),
         inf_norm_variance=float(norms.var(ddof=1)) if len(rows) > 1 else np.nan,
         inf_norm_variance_se=variance_standard_error(norms),
+        untrusted_runs=sum(r.untrusted for r in rows),
         **labels,
     )
     out = []
@@ -150,8 +169,9 @@ def qbm_gradient_variance(
         visible ones).
     samples : int, optional
         Random Hamiltonians per hidden-unit count, ``>= 1``.
-    observable : list of (coeff, pauli, qubits), optional
-        :math:`O_v` on visible qubits (default :math:`Z_0`).
+    observable : Observable or list of (coeff, pauli, qubits), optional
+        :math:`O_v` on visible qubits (None: the default :math:`Z_0`; an empty
+        list is refused).
     beta : float, optional
         Inverse temperature :math:`\beta \ge 0`, in units of the inverse of the
         (normalized) Hamiltonian's energy.
@@ -194,25 +214,36 @@ def qbm_gradient_variance(
         units and meanings are defined: ``mean``, ``variance`` and
         ``variance_se`` of the derivatives pooled over the group's parameters and
         the samples, ``num_parameters``; per ``n_hidden``: ``inf_norm_mean``,
-        ``inf_norm_variance``, ``inf_norm_variance_se``; and ``samples``,
-        ``method``, ``backend``, ``seed``. The pooled standard error treats
+        ``inf_norm_variance``, ``inf_norm_variance_se``, ``untrusted_runs``
+        (samples whose Gibbs states had caveats); and ``samples``, ``method``,
+        ``backend``, ``seed``. The pooled standard error treats
         derivatives as independent; those of one sample are correlated, so read
         it as indicative.
 
     Raises
     ------
     TypeError
-        If ``n_visible``, ``hidden_values``, ``samples`` or ``chunk_size`` holds
+        If ``hidden_values`` is not a sequence (e.g. a single int),
+        ``n_visible``, ``hidden_values``, ``samples`` or ``chunk_size`` holds
         a non-integer, ``beta`` is not a real number, ``seed`` has the wrong
         type, ``executor`` is not one of the choices, or a process pool cannot
         pickle ``observable``.
     ValueError
         If ``hidden_values`` is empty, repeats a value or holds a negative one,
-        ``n_visible``, ``samples`` or ``chunk_size`` is below 1, ``method`` is
-        not one of the options, ``beta`` is negative or not finite, ``seed`` is
-        negative, or ``executor`` is an unknown name. Errors of the model
-        options (``onsite_std``, ``pairs``, ``observable``, ``backend``, ...)
-        are raised by the first task that meets them.
+        ``n_visible``, ``samples`` or ``chunk_size`` is below 1, ``backend`` or
+        ``method`` is not one of the options (or ``method="exact"`` is asked
+        of ``backend="mps"``), ``observable`` is an empty list, ``beta`` is
+        negative or not finite, ``seed`` is negative, or ``executor`` is an
+        unknown name or was shut down. Errors of the model options
+        (``onsite_std``, ``pairs``, ``observable``, ``gibbs_opts``, ...) are
+        raised by the first task that meets them.
+
+    Warns
+    -----
+    TruncationWarning
+        Once, when any sample's gradient rested on Gibbs states with caveats
+        (finite differences of truncated MPS; the rows' ``untrusted_runs``
+        count such samples): the variances may be biased.
 
     See Also
     --------
@@ -228,17 +259,19 @@ def qbm_gradient_variance(
        eq. (C1) (the random 2-local Hamiltonian).
     """
     n_visible = check_int(n_visible, "n_visible", minimum=1)
-    hidden_values = [check_int(h, "hidden_values", minimum=0) for h in hidden_values]
-    if not hidden_values:
-        raise ValueError("`hidden_values` must not be empty.")
-    if len(set(hidden_values)) != len(hidden_values):
-        raise ValueError(f"`hidden_values` must be distinct, got {hidden_values}.")
+    hidden_values = check_int_values(hidden_values, "hidden_values", minimum=0)
     samples = check_int(samples, "samples", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
-    if method not in METHODS:
-        raise ValueError(f"`method` must be one of {METHODS}, got {method!r}.")
+    check_method(method, backend)
+    if observable is None:
+        observable = [(1.0, "Z", (0,))]
+    elif isinstance(observable, (list, tuple)) and not observable:
+        raise ValueError(
+            "`observable` must not be empty (a zero objective); pass None for the "
+            "default Z_0."
+        )
     opts = dict(
-        observable=observable or [(1.0, "Z", (0,))],
+        observable=observable,
         beta=check_beta(beta),
         onsite_std=onsite_std,
         offsite_std=offsite_std,
@@ -260,6 +293,17 @@ def qbm_gradient_variance(
         payload="`observable`",
     )
     labels = dict(method=method, backend=backend, seed=seed_label(root))
-    return QBM_GRADIENT_VARIANCE.frame(
+    table = QBM_GRADIENT_VARIANCE.frame(
         record for h, rows in results.items() for record in _records(h, rows, labels)
     )
+    untrusted = table.drop_duplicates("n_hidden").untrusted_runs.sum()
+    if untrusted:
+        warnings.warn(
+            f"qbm_gradient_variance: {untrusted} of {samples * len(hidden_values)} "
+            "samples rested on Gibbs states with caveats (truncation beyond "
+            "tolerance); see the column untrusted_runs, and raise max_bond in "
+            "gibbs_opts.",
+            TruncationWarning,
+            stacklevel=2,
+        )
+    return table

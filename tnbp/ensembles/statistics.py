@@ -42,17 +42,21 @@ def sample_stats(g: np.ndarray) -> dict:
         ``mean`` and ``variance`` (``ddof=1``; NaN for one sample) of ``g``,
         ``variance_se`` (:func:`variance_standard_error`), ``variance_ess``
         (:func:`variance_ess`) and ``variance_reliable``
-        (``variance_ess >= RELIABLE_ESS_FRACTION * m``): the columns of that
+        (``variance_ess >= RELIABLE_ESS_FRACTION * m`` and the variance finite:
+        never for one sample): the columns of that
         name of :data:`tnbp.results.schema.GRADIENT_VARIANCE`, in the units of
         ``g`` (mean) and its square (variance and its error).
     """
     ess = variance_ess(g)
+    variance = float(g.var(ddof=1)) if len(g) > 1 else float("nan")
     return dict(
         mean=float(g.mean()),
-        variance=float(g.var(ddof=1)) if len(g) > 1 else float("nan"),
+        variance=variance,
         variance_se=variance_standard_error(g),
         variance_ess=ess,
-        variance_reliable=ess >= RELIABLE_ESS_FRACTION * len(g),
+        variance_reliable=bool(
+            np.isfinite(variance) and ess >= RELIABLE_ESS_FRACTION * len(g)
+        ),
     )
 
 
@@ -70,15 +74,18 @@ def exact_stats(m: np.ndarray) -> dict:
     dict
         ``mean`` (0.0), ``variance`` (the mean of ``m``), ``variance_se`` (the
         standard error of that mean, :math:`\mathrm{std}(m)/\sqrt{s}` with
-        ``ddof=1``; NaN for one structure) and ``variance_ess`` (NaN): columns of
+        ``ddof=1``; NaN for one structure), ``variance_ess`` (NaN) and
+        ``variance_reliable`` (the variance is finite): columns of
         :data:`tnbp.results.schema.GRADIENT_VARIANCE`.
     """
     se = m.std(ddof=1) / np.sqrt(len(m)) if len(m) > 1 else float("nan")
+    variance = float(m.mean())
     return dict(
         mean=0.0,
-        variance=float(m.mean()),
+        variance=variance,
         variance_se=float(se),
         variance_ess=float("nan"),
+        variance_reliable=bool(np.isfinite(variance)),
     )
 
 

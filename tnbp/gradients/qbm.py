@@ -33,6 +33,8 @@ with :math:`p_i = e^{-\beta E_i}/Z` (the ratio is 1 at equal energies).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._checks import check_density_matrix, check_opt, check_real
@@ -42,6 +44,8 @@ from ..models.paulis import pauli_matrix
 from ..models.qbm import QBM
 from ..states.base import State
 from ..states.gibbs import DenseGibbsState, GibbsState, gibbs_state, partial_trace
+from ..states.gibbs.api import BACKENDS
+from ..states.record import TruncationWarning
 
 __all__ = [
     "METHODS",
@@ -57,6 +61,28 @@ __all__ = [
 ]
 
 METHODS = ("exact", "finite_difference")
+
+
+def check_method(method: str, backend: str) -> None:
+    """Validate a QBM gradient's ``backend``, then ``method`` and their combination.
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`METHODS`.
+    backend : str
+        One of :data:`tnbp.states.gibbs.api.BACKENDS` (``"dense"``, ``"mps"``).
+
+    Raises
+    ------
+    ValueError
+        If ``backend`` or ``method`` is not one of the options, or
+        ``method="exact"`` is asked of a backend other than ``"dense"``.
+    """
+    check_opt("backend", backend, BACKENDS)
+    check_opt("method", method, METHODS)
+    if method == "exact" and backend != "dense":
+        raise ValueError("`method`: 'exact' derivatives need backend='dense'.")
 
 
 def model_state(qbm: QBM, theta, *, backend: str = "dense", **gibbs_opts) -> GibbsState:
@@ -167,9 +193,17 @@ def linear_gradient(
     TypeError
         If ``theta`` is complex or ``step`` is not a real number.
     ValueError
-        If ``theta`` has the wrong shape or non-finite entries, ``method`` is
-        not one of the options, ``step`` is not positive and finite, or
-        ``method="exact"`` is asked of a backend other than ``"dense"``.
+        If ``theta`` has the wrong shape or non-finite entries, ``backend`` or
+        ``method`` is not one of the options, ``step`` is not positive and
+        finite, or ``method="exact"`` is asked of a backend other than
+        ``"dense"``.
+
+    Warns
+    -----
+    TruncationWarning
+        Once, when any Gibbs state behind the finite differences had caveats
+        (:attr:`tnbp.State.trusted` False, e.g. a truncated MPS): the
+        derivatives may be biased.
 
     References
     ----------
@@ -180,15 +214,13 @@ def linear_gradient(
     .. [2] R. M. Wilcox, "Exponential operators and parameter differentiation
        in quantum physics", J. Math. Phys. 8, 962 (1967) (the Duhamel formula).
     """
-    check_opt("method", method, METHODS)
+    check_method(method, backend)
     theta = qbm.check_theta(theta)
     step = check_real(step, "step")
     if step <= 0:
         raise ValueError(f"`step` must be > 0, got {step}.")
     opts = gibbs_opts or {}
     if method == "exact":
-        if backend != "dense":
-            raise ValueError("`method`: 'exact' derivatives need backend='dense'.")
         rho = model_state(qbm, theta, backend="dense")
         n = qbm.n
         # A (x) I has its axes in (visible, hidden) order: move them to qubit order
@@ -197,16 +229,29 @@ def linear_gradient(
         t = t.transpose(list(order) + [n + o for o in order])
         return _exact_linear_gradient(rho, qbm, t.reshape(2**n, 2**n))
     out = np.empty(qbm.num_parameters)
+    untrusted, worst = 0, None
     for k in range(qbm.num_parameters):
         values = []
         for sign in (1.0, -1.0):
             t = theta.copy()
             t[k] += sign * step
-            rho_v = model_state(qbm, t, backend=backend, **opts).reduced_density_matrix(
-                qbm.visible
-            )
+            state = model_state(qbm, t, backend=backend, **opts)
+            if not state.trusted:
+                untrusted += 1
+                if worst is None or state.fidelity_estimate < worst.fidelity_estimate:
+                    worst = state
+            rho_v = state.reduced_density_matrix(qbm.visible)
             values.append(float(np.real(np.trace(A @ rho_v))))
         out[k] = (values[0] - values[1]) / (2 * step)
+    if untrusted:
+        warnings.warn(
+            f"linear_gradient: {untrusted} of {2 * qbm.num_parameters} Gibbs states "
+            "behind the finite differences had caveats; the worst: "
+            f"{worst.caveat_message()} The derivatives may be biased: raise "
+            "max_bond (or lower cutoff) in gibbs_opts.",
+            TruncationWarning,
+            stacklevel=2,
+        )
     return out
 
 
@@ -298,6 +343,12 @@ def observable_gradient(qbm: QBM, theta, observable, **grad_opts) -> np.ndarray:
         If ``theta`` has the wrong shape or non-finite entries, ``observable``
         is malformed or acts on a hidden qubit, or an option is invalid (see
         :func:`linear_gradient`).
+
+    Warns
+    -----
+    TruncationWarning
+        As in :func:`linear_gradient`: when a finite-difference Gibbs state
+        had caveats.
 
     References
     ----------
@@ -433,6 +484,12 @@ def generative_gradient(qbm: QBM, theta, eta, *, backend: str = "dense", **grad_
         If ``theta`` has the wrong shape or non-finite entries, ``eta`` is not
         a density matrix of the visible qubits, the visible state is rank
         deficient, or an option is invalid (see :func:`linear_gradient`).
+
+    Warns
+    -----
+    TruncationWarning
+        As in :func:`linear_gradient`: when a finite-difference Gibbs state
+        had caveats.
 
     References
     ----------

@@ -195,7 +195,8 @@ GRADIENT_VARIANCE = TableSchema(
             "variance_reliable",
             "bool",
             "-",
-            "sample: variance_ess >= 0.1 samples; exact: no truncated structure",
+            "variance finite and no run with caveats (untrusted_runs == 0); "
+            "sample: also variance_ess >= 0.1 samples",
         ),
         Column(
             "inf_norm_mean",
@@ -311,6 +312,14 @@ QBM_GRADIENT_VARIANCE = TableSchema(
             "(unit of O_v)^2",
             "standard error of inf_norm_variance (fourth central moment); NaN "
             "below 4 samples",
+        ),
+        Column(
+            "untrusted_runs",
+            "int64",
+            "1",
+            "samples (random Hamiltonians) whose gradient rested on a Gibbs state "
+            "that was not trusted (finite differences of truncated MPS); 0 for "
+            "method='exact'",
         ),
         Column(
             "method", "str", "-", "QBM gradient method ('exact' or 'finite_difference')"

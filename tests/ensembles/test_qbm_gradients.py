@@ -1,0 +1,57 @@
+"""QBM gradient ensembles (tnbp.qbm_gradient_variance): input checks and truncation flags.
+
+The physics (hidden-term derivatives vanish with the hidden units) is tested in
+tests/gradients/test_qbm.py.
+"""
+
+import warnings
+
+import pytest
+
+import tnbp
+
+
+def test_empty_observable_is_refused_none_is_the_default():
+    with pytest.raises(ValueError, match="`observable` must not be empty"):
+        tnbp.qbm_gradient_variance(1, [1], samples=1, observable=[], executor="serial")
+    default = tnbp.qbm_gradient_variance(1, [1], samples=2, executor="serial", seed=4)
+    explicit = tnbp.qbm_gradient_variance(
+        1, [1], samples=2, observable=[(1.0, "Z", (0,))], executor="serial", seed=4
+    )
+    assert default.equals(explicit)
+
+
+def test_hidden_values_must_be_a_sequence():
+    with pytest.raises(TypeError, match="`hidden_values` must be a sequence"):
+        tnbp.qbm_gradient_variance(1, 2, executor="serial")
+
+
+@pytest.mark.parametrize("method", ["exact", "finite_difference"])
+def test_a_bad_backend_is_named_before_the_method(method):
+    with pytest.raises(ValueError, match="`backend`"):
+        tnbp.qbm_gradient_variance(1, [1], method=method, backend="bogus")
+
+
+def test_exact_method_needs_the_dense_backend():
+    with pytest.raises(ValueError, match="`method`: 'exact'.*dense"):
+        tnbp.qbm_gradient_variance(1, [1], backend="mps")
+
+
+def test_truncated_gibbs_states_are_counted_and_warned_once():
+    kwargs = dict(
+        samples=3,
+        method="finite_difference",
+        backend="mps",
+        executor="serial",
+        seed=1,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bad = tnbp.qbm_gradient_variance(
+            1, [1, 2], gibbs_opts=dict(max_bond=1), **kwargs
+        )
+    assert [w.category for w in caught] == [tnbp.TruncationWarning]  # once per table
+    assert "untrusted_runs" in str(caught[0].message)
+    assert (bad.untrusted_runs == 3).all()  # every sample: bond 1 cannot hold rho
+    good = tnbp.qbm_gradient_variance(1, [1, 2], **kwargs)  # no warning (errors)
+    assert (good.untrusted_runs == 0).all()
