@@ -78,6 +78,7 @@ DONE_MODULES = (
     "tnbp.models.observables",
     "tnbp.models.operators",
     "tnbp.models.partition",
+    "tnbp.models.pauli_sum",
     "tnbp.models.paulis",
     "tnbp.models.qasm",
     "tnbp.models.qbm",

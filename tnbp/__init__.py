@@ -36,7 +36,7 @@ except PackageNotFoundError:  # running from a source tree without install
 _EXPORTS = {
     # models
     "Circuit": "tnbp.models.circuit",
-    "PauliSum": "tnbp.models.hamiltonian",
+    "PauliSum": "tnbp.models.pauli_sum",
     "PauliTerm": "tnbp.models.paulis",
     "pauli_term": "tnbp.models.paulis",
     "Partition": "tnbp.models.partition",

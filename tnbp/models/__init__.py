@@ -5,9 +5,9 @@ Nothing here simulates; :mod:`tnbp.states` turns models into states.
 
 from .circuit import Circuit
 from .gates import Gate
-from .hamiltonian import PauliSum
 from .operators import Observable, Term
 from .partition import Partition
+from .pauli_sum import PauliSum
 from .qasm import from_qasm
 from .qbm import QBM
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_beta, check_int, check_qubits
-from .hamiltonian import PauliSum
+from .pauli_sum import PauliSum
 from .paulis import pauli_term
 
 

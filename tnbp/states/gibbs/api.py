@@ -54,7 +54,7 @@ from tqdm.auto import tqdm
 from ..._checks import check_beta, check_cutoff, check_max_bond, check_opt, check_real
 from ..._threads import blas_threads_limit
 from ...limits import MAX_DENSE_GIBBS_QUBITS, SMALL_DENSE_GIBBS_QUBITS
-from ...models.hamiltonian import PauliSum
+from ...models.pauli_sum import PauliSum
 from .base import GibbsState
 from .dense import DenseGibbsState
 from .purification import Purification

@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from ...models.hamiltonian import PauliSum
+from ...models.pauli_sum import PauliSum
 from ..base import State
 
 

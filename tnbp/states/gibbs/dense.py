@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
-from ...models.hamiltonian import PauliSum
+from ...models.pauli_sum import PauliSum
 from ..base import check_rdm_size
 from ..record import BondRecord
 from .base import GibbsState, partial_trace

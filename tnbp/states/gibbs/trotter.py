@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
-from ...models.hamiltonian import PauliSum
+from ...models.pauli_sum import PauliSum
 from .purification import Purification
 
 #: Suzuki's fourth-order weight: S4(d) = S2(p d)^2 S2((1 - 4p) d) S2(p d)^2.
