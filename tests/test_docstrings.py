@@ -64,6 +64,7 @@ DONE_MODULES = (
     "tnbp.gradients.adjoint",
     "tnbp.gradients.api",
     "tnbp.gradients.autodiff",
+    "tnbp.gradients.cones",
     "tnbp.gradients.diagnostics",
     "tnbp.gradients.moments",
     "tnbp.gradients.qbm",

@@ -27,12 +27,9 @@ Backends: ``"dense"`` and ``"mps"`` simulate circuits; ``"tn"`` contracts each
 term's lightcone exactly (:mod:`tnbp.states.tn`), for local observables of
 shallow circuits at any ``n``.
 
-Only gates in the reverse lightcone of the observable
-(:meth:`tnbp.Circuit.lightcone`) are simulated, restricted to the qubits they
-touch; parameters outside it have exactly zero derivative. For a sum of local
-terms (a local cost), each support gets its own cone when that is cheaper
-than one cone of the whole observable, so dense and MPS gradients of local
-observables also work at ``n = 100``.
+Only gates in the reverse lightcone of the observable are simulated
+(:mod:`tnbp.gradients.cones`), so dense and MPS gradients of local observables
+also work at ``n = 100``.
 
 References
 ----------
@@ -55,18 +52,17 @@ import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_parameters, check_real
 from .._threads import blas_threads_limit
-from ..estimators.expectation import observable_value
-from ..limits import MAX_DENSE_QUBITS
 from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
-from ..models.operators import Observable, as_observable
+from ..models.operators import as_observable
 from ..states.record import TruncationWarning
 from ..states.simulate import simulate
 from ..states.tn.contraction import TreeCache
 from .adjoint import adjoint_gradients, skeleton
-from .autodiff import dense_autodiff, tn_autodiff
+from .autodiff import tn_autodiff
+from .cones import cone_gradient, plan_cones
 from .diagnostics import DiagnosticsTally, GradientDiagnostics
-from .tn import support_groups, tn_gradient
+from .tn import tn_gradient
 
 METHODS = ("parameter_shift", "finite_difference", "adjoint", "autodiff")
 GRADIENT_BACKENDS = ("dense", "mps", "tn")
@@ -401,8 +397,8 @@ def _gradient(
     else:
         grad, value = np.zeros(circuit.num_parameters), obs.constant
         opts = {"backend": backend, **(sim_opts or {})}
-        for part, cone in _plan(circuit, obs, method, backend):
-            g, v = _cone_gradient(
+        for part, cone in plan_cones(circuit, obs, method=method, backend=backend):
+            g, v = cone_gradient(
                 circuit,
                 cone,
                 part,
@@ -441,84 +437,6 @@ def _fidelity_gradient(circuit, cost, *, sim_opts, initial, tally, **kw):
         tally=tally,
         **kw,
     )
-
-
-def _plan(circuit: Circuit, obs: Observable, method: str, backend: str) -> list:
-    """``(observable part, cone)`` pairs: one cone for all, or one per support.
-
-    Per-support cones win when the terms are local and far apart (a local cost:
-    many narrow cones instead of one that spans the circuit). The cost model is
-    gates x width-factor x sweeps, with width factor ``2^width`` for dense and
-    ``width`` for MPS, and sweeps 1 for adjoint/autodiff or the number of
-    parameters for shift rules.
-    """
-    whole = (obs, circuit.lightcone(obs.support))
-    groups = support_groups(obs)
-    if len(groups) == 1:
-        return [whole]
-    parts = [
-        (Observable(tuple(terms), 0.0, obs.label), circuit.lightcone(support))
-        for support, terms in groups.items()
-    ]
-    gates = circuit.gates
-
-    def width(cone, support):
-        return len(set(support).union(*(gates[k].qubits for k in cone)))
-
-    def cost(part, cone):
-        w = width(cone, part.support)
-        if backend == "dense" and w > MAX_DENSE_QUBITS:
-            return np.inf
-        sweeps = (
-            1 if method in _BACKENDS_OF else 1 + sum(gates[k].trainable for k in cone)
-        )
-        return len(cone) * (2.0**w if backend == "dense" else w) * sweeps
-
-    split = sum(cost(*p) for p in parts)
-    return parts if split < cost(*whole) else [whole]
-
-
-def _cone_gradient(
-    circuit, cone, obs, initial, method, opts, step, wanted, tally, *, need_value
-) -> tuple[np.ndarray, float]:
-    """``(d<O>/dtheta, <O> or 0)`` of ``obs`` (constant ignored) from its cone alone."""
-    grad = np.zeros(circuit.num_parameters)
-    if not obs.terms:  # a constant: no cone, no derivative
-        return grad, 0.0
-    sub, labels = circuit.restrict(cone, obs.support)
-    local = obs.relabeled(labels)
-    start = "".join(initial[q] for q in labels)
-    if sub.n == 1:  # an MPS needs two sites; one qubit is exact and trivial
-        opts = {"backend": "dense"}
-    full_index = {k: i for i, k in enumerate(circuit.parameter_gates)}
-    where = np.array([full_index[cone[j]] for j in sub.parameter_gates], dtype=int)
-
-    def f(params):
-        st = simulate(sub.bind(params), initial=start, **opts)
-        tally.add_state(st)
-        return observable_value(st, local)
-
-    if method in ("adjoint", "autodiff"):
-        if where.size:
-            grad[where] = (
-                adjoint_gradients([sub], local, start)[0]
-                if method == "adjoint"
-                else dense_autodiff(sub, local, start)
-            )
-            tally.simulations += 1
-    else:
-        # the shift only sees the terms; constants would cancel catastrophically
-        # in f(+) - f(-) (1 - 1e-30 rounds to 1 for global costs at large n)
-        theta = sub.parameters
-        shift = np.pi / 2 if method == "parameter_shift" else step
-        scale = 0.5 if method == "parameter_shift" else 0.5 / step
-        for j in range(theta.size):
-            if where[j] in wanted:
-                plus, minus = theta.copy(), theta.copy()
-                plus[j] += shift
-                minus[j] -= shift
-                grad[where[j]] = scale * (f(plus) - f(minus))
-    return grad, (f(sub.parameters) if need_value else 0.0)
 
 
 def gradient_batch(circuits, observable, *, initial: str | None = None) -> np.ndarray:
