@@ -190,14 +190,16 @@ def test_bad_input_names_the_argument(model):
         qbm_gradient_variance(1, [])
 
 
-def test_finite_differences_of_truncated_gibbs_states_warn_once(model):
-    qbm, theta = model
+def test_finite_differences_of_truncated_gibbs_states_warn_once():
+    """Six truncated Gibbs states behind one gradient: one warning that counts them."""
+    qbm = Q.QBM(3, [("ZZ", (0, 1)), ("X", (1,)), ("XX", (1, 2))], (0,), beta=1.0)
+    theta = np.array([0.7, 0.4, -0.9])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         Q.observable_gradient(
             qbm,
             theta,
-            OBS,
+            [(1.0, "X", (0,))],
             method="finite_difference",
             backend="mps",
             gibbs_opts=dict(max_bond=1),  # a product state cannot hold rho
