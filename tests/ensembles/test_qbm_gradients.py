@@ -52,6 +52,12 @@ def test_truncated_gibbs_states_are_counted_and_warned_once():
         )
     assert [w.category for w in caught] == [tnbp.TruncationWarning]  # once per table
     assert "untrusted_runs" in str(caught[0].message)
-    assert (bad.untrusted_runs == 3).all()  # every sample: bond 1 cannot hold rho
+    # every Gibbs state counts (bond 1 cannot hold rho): 2 per parameter and
+    # sample; n = 1 + n_h qubits carry 3 n onsite and 9 n (n - 1) / 2 pair terms
+    params = {1: 6 + 9, 2: 9 + 27}
+    for n_hidden, row in (
+        bad.drop_duplicates("n_hidden").set_index("n_hidden").iterrows()
+    ):
+        assert row.untrusted_runs == 3 * 2 * params[n_hidden]
     good = tnbp.qbm_gradient_variance(1, [1, 2], **kwargs)  # no warning (errors)
     assert (good.untrusted_runs == 0).all()

@@ -205,7 +205,7 @@ def test_finite_differences_of_truncated_gibbs_states_warn_once():
             gibbs_opts=dict(max_bond=1),  # a product state cannot hold rho
         )
     assert [w.category for w in caught] == [tnbp.TruncationWarning]
-    assert f"of {2 * qbm.num_parameters} Gibbs states" in str(caught[0].message)
+    assert f"of {2 * qbm.num_parameters} simulated states" in str(caught[0].message)
 
 
 def test_linear_gradient_names_a_bad_backend_before_the_method(model):

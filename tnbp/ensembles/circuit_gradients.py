@@ -55,7 +55,12 @@ from ..models.losses import FidelityCost, MSELoss
 from ..results.schema import GRADIENT_VARIANCE
 from ..states.record import TruncationWarning
 from .engine import Chunk, chunks, run_tasks, seed_label
-from .statistics import exact_stats, sample_stats, variance_standard_error
+from .statistics import (
+    exact_stats,
+    sample_stats,
+    variance_standard_error,
+    warn_untrusted_runs,
+)
 
 ESTIMATORS = ("sample", "exact")
 
@@ -136,14 +141,12 @@ def _sample_task(
         diagnostics = [GradientDiagnostics(simulations=1)] * len(circuits)
     else:
         only = None if (wanted is None or inf_norm) else wanted
-        with warnings.catch_warnings():  # counted in the rows, warned once at the end
-            warnings.simplefilter("ignore", TruncationWarning)
-            pairs = [
-                gradient_with_diagnostics(
-                    c, obs, initial=init, parameters=only, **grad_opts
-                )
-                for c in circuits
-            ]
+        pairs = [  # caveats are counted in the rows and warned once per table
+            gradient_with_diagnostics(
+                c, obs, initial=init, parameters=only, **grad_opts
+            )
+            for c in circuits
+        ]
         grads, diagnostics = [g for g, _ in pairs], [d for _, d in pairs]
     rows = []
     for g, diag in zip(grads, diagnostics):
@@ -422,13 +425,5 @@ def gradient_variance(
         for n, rows in results.items()
         for record in _records(n, rows, exact=exact, labels=labels)
     )
-    untrusted = table.drop_duplicates("n").untrusted_runs.sum()
-    if untrusted:
-        warnings.warn(
-            f"gradient_variance: {untrusted} runs had caveats (truncation beyond "
-            "tolerance); see the columns untrusted_runs, min_fidelity and "
-            "max_discarded_weight, and raise max_bond in sim_opts.",
-            TruncationWarning,
-            stacklevel=2,
-        )
+    warn_untrusted_runs(table, group="n", what="gradient_variance", options="sim_opts")
     return table

@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from .._checks import as_seed_sequence, check_beta, check_int, check_int_values
-from ..gradients.qbm import check_method, observable_gradient
+from ..gradients.qbm import check_method, observable_gradient_with_diagnostics
 from ..models.hamiltonian import random_two_local
 from ..models.qbm import QBM
 from ..results.schema import QBM_GRADIENT_VARIANCE
-from ..states.record import TruncationWarning
 from .engine import Chunk, chunks, run_tasks, seed_label
-from .statistics import variance_standard_error
+from .statistics import variance_standard_error, warn_untrusted_runs
 
 GROUPS = ("visible", "hidden")
 
@@ -48,15 +46,15 @@ class QBMGradientSample:
         Derivatives by the coefficients of terms touching a hidden qubit.
     inf_norm : float
         :math:`\max_k |\partial_k \mathrm{Tr}(O_v\rho_v)|` over all terms.
-    untrusted : bool
-        Whether a Gibbs state behind the gradient had caveats
-        (:attr:`tnbp.State.trusted` False: finite differences of truncated MPS).
+    untrusted_runs : int
+        Gibbs states behind the gradient that had caveats
+        (:attr:`tnbp.State.trusted` False, e.g. truncated MPS).
     """
 
     visible: np.ndarray
     hidden: np.ndarray
     inf_norm: float
-    untrusted: bool
+    untrusted_runs: int
 
 
 def _qbm_task(chunk: Chunk, seeds, *, n_visible: int, opts: dict):
@@ -74,29 +72,22 @@ def _qbm_task(chunk: Chunk, seeds, *, n_visible: int, opts: dict):
         if opts["normalize"]:
             H = H.normalized()
         qbm, theta = QBM.from_hamiltonian(H, range(n_visible), beta=opts["beta"])
-        # linear_gradient warns once per call when a Gibbs state was untrusted:
-        # counted in the rows, warned once per table
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", TruncationWarning)
-            grad = observable_gradient(
-                qbm,
-                theta,
-                opts["observable"],
-                method=opts["method"],
-                backend=opts["backend"],
-                step=opts["step"],
-                gibbs_opts=opts["gibbs_opts"],
-            )
-        untrusted = False
-        for w in caught:  # anything else goes on to the caller's filters
-            if issubclass(w.category, TruncationWarning):
-                untrusted = True
-            else:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        grad, diagnostics = observable_gradient_with_diagnostics(
+            qbm,
+            theta,
+            opts["observable"],
+            method=opts["method"],
+            backend=opts["backend"],
+            step=opts["step"],
+            gibbs_opts=opts["gibbs_opts"],
+        )
         hidden = np.array([any(q >= n_visible for q in qs) for _, qs in qbm.generators])
         rows.append(
             QBMGradientSample(
-                grad[~hidden], grad[hidden], float(np.abs(grad).max()), untrusted
+                grad[~hidden],
+                grad[hidden],
+                float(np.abs(grad).max()),
+                diagnostics.untrusted_runs,
             )
         )
     return rows
@@ -111,7 +102,7 @@ def _records(n_hidden: int, rows: list[QBMGradientSample], labels: dict):
         inf_norm_mean=float(norms.mean()),
         inf_norm_variance=float(norms.var(ddof=1)) if len(rows) > 1 else np.nan,
         inf_norm_variance_se=variance_standard_error(norms),
-        untrusted_runs=sum(r.untrusted for r in rows),
+        untrusted_runs=sum(r.untrusted_runs for r in rows),
         **labels,
     )
     out = []
@@ -296,14 +287,7 @@ def qbm_gradient_variance(
     table = QBM_GRADIENT_VARIANCE.frame(
         record for h, rows in results.items() for record in _records(h, rows, labels)
     )
-    untrusted = table.drop_duplicates("n_hidden").untrusted_runs.sum()
-    if untrusted:
-        warnings.warn(
-            f"qbm_gradient_variance: {untrusted} of {samples * len(hidden_values)} "
-            "samples rested on Gibbs states with caveats (truncation beyond "
-            "tolerance); see the column untrusted_runs, and raise max_bond in "
-            "gibbs_opts.",
-            TruncationWarning,
-            stacklevel=2,
-        )
+    warn_untrusted_runs(
+        table, group="n_hidden", what="qbm_gradient_variance", options="gibbs_opts"
+    )
     return table

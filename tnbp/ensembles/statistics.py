@@ -21,7 +21,11 @@ variance (heavy tails, as for global costs at large ``n``), when neither
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from ..states.record import TruncationWarning
 
 #: A variance is flagged unreliable when its effective sample size
 #: (:func:`variance_ess`) is below this fraction of the samples (Gaussian: 1/3).
@@ -140,3 +144,37 @@ def variance_standard_error(x: np.ndarray) -> float:
     d = x - x.mean()
     var, mu4 = d.var(ddof=1), np.mean(d**4)
     return float(np.sqrt(max(mu4 - (m - 3) / (m - 1) * var**2, 0.0) / m))
+
+
+def warn_untrusted_runs(table, *, group: str, what: str, options: str) -> None:
+    """Warn once when any run behind an ensemble table had caveats.
+
+    The tasks of an ensemble count such runs in the column ``untrusted_runs``
+    (the same value on every row of a ``group``) instead of warning once per
+    sample; this is the one warning the caller sees.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An ensemble table with the columns ``group`` and ``untrusted_runs``.
+    group : str
+        The column that sizes the rows (``"n"``, ``"n_hidden"``).
+    what : str
+        The function that built the table, for the message.
+    options : str
+        The argument holding the truncation options, named in the advice.
+
+    Warns
+    -----
+    TruncationWarning
+        When the table counts any run with caveats.
+    """
+    untrusted = int(table.drop_duplicates(group).untrusted_runs.sum())
+    if untrusted:
+        warnings.warn(
+            f"{what}: {untrusted} simulated states behind the table had caveats "
+            "(truncation beyond tolerance); see the column untrusted_runs (and "
+            f"variance_reliable), and raise max_bond in {options}.",
+            TruncationWarning,
+            stacklevel=3,
+        )

@@ -55,7 +55,6 @@ from .._threads import blas_threads_limit
 from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
 from ..models.operators import as_observable
-from ..states.record import TruncationWarning
 from ..states.simulate import simulate
 from ..states.tn.contraction import TreeCache
 from .adjoint import adjoint_gradients, skeleton
@@ -233,6 +232,7 @@ def gradient(
         parameters=parameters,
         cache=cache,
     )
+    diagnostics.warn_if_untrusted("gradient", options="sim_opts")
     if info is not None:
         legacy = diagnostics.to_dict()
         legacy["untrusted"] = legacy.pop("untrusted_runs")
@@ -300,8 +300,10 @@ def gradient_with_diagnostics(
     Warns
     -----
     TruncationWarning
-        When a simulation behind the gradient had caveats (the record's
-        ``untrusted_runs`` counts them): the derivatives may be biased.
+        When an MPS simulation with ``max_bond="auto"`` did not converge. Other
+        caveats are not warned about here: the record carries them
+        (``untrusted_runs``, :attr:`GradientDiagnostics.trusted`), and
+        :func:`gradient` warns from it.
 
     Examples
     --------
@@ -326,16 +328,6 @@ def gradient_with_diagnostics(
         tally=tally,
     )
     diagnostics = tally.freeze()
-    if diagnostics.untrusted_runs:
-        warnings.warn(
-            f"gradient: {diagnostics.untrusted_runs} of {diagnostics.simulations} "
-            "simulations behind it had caveats (minimum fidelity estimate "
-            f"{diagnostics.min_fidelity:.6g}, largest discarded weight "
-            f"{diagnostics.max_discarded_weight:.3g}); the derivatives may be "
-            "biased: raise max_bond (or lower cutoff) in sim_opts.",
-            TruncationWarning,
-            stacklevel=2,
-        )
     return grad, diagnostics
 
 

@@ -13,8 +13,11 @@ simulates or contracts, and freezes it into the record at the end.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
+
+from ..states.record import TruncationWarning
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +70,38 @@ class GradientDiagnostics:
     def trusted(self) -> bool:
         """Whether no simulated state was untrusted (``untrusted_runs == 0``)."""
         return self.untrusted_runs == 0
+
+    def warn_if_untrusted(self, what: str, *, options: str, stacklevel: int = 2):
+        """Emit one :class:`~tnbp.TruncationWarning` when a state behind it had caveats.
+
+        Parameters
+        ----------
+        what : str
+            What was computed, for the message (e.g. ``"gradient"``).
+        options : str
+            The argument holding the truncation options, named in the advice
+            (``"sim_opts"``, ``"gibbs_opts"``).
+        stacklevel : int, optional
+            Passed to :func:`warnings.warn`, counted from the caller of this
+            method.
+
+        Warns
+        -----
+        TruncationWarning
+            When ``untrusted_runs > 0``, naming the worst fidelity estimate and
+            discarded weight.
+        """
+        if self.trusted:
+            return
+        warnings.warn(
+            f"{what}: {self.untrusted_runs} of {self.simulations} simulated states "
+            "behind it had caveats (minimum fidelity estimate "
+            f"{self.min_fidelity:.6g}, largest discarded weight "
+            f"{self.max_discarded_weight:.3g}); the derivatives may be biased: "
+            f"raise max_bond (or lower cutoff) in {options}.",
+            TruncationWarning,
+            stacklevel=stacklevel + 1,
+        )
 
     def to_dict(self) -> dict:
         """The fields as a plain dict (for tables and logs).

@@ -33,8 +33,6 @@ with :math:`p_i = e^{-\beta E_i}/Z` (the ratio is 1 at equal energies).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .._checks import check_density_matrix, check_opt, check_real
@@ -45,7 +43,7 @@ from ..models.qbm import QBM
 from ..states.base import State
 from ..states.gibbs import DenseGibbsState, GibbsState, gibbs_state, partial_trace
 from ..states.gibbs.api import BACKENDS
-from ..states.record import TruncationWarning
+from .diagnostics import DiagnosticsTally, GradientDiagnostics
 
 __all__ = [
     "METHODS",
@@ -55,6 +53,7 @@ __all__ = [
     "linear_gradient",
     "model_state",
     "observable_gradient",
+    "observable_gradient_with_diagnostics",
     "observable_objective",
     "relative_entropy",
     "relative_entropy_gradient",
@@ -201,7 +200,7 @@ def linear_gradient(
     Warns
     -----
     TruncationWarning
-        Once, when any Gibbs state behind the finite differences had caveats
+        Once, when any Gibbs state behind the gradient had caveats
         (:attr:`tnbp.State.trusted` False, e.g. a truncated MPS): the
         derivatives may be biased.
 
@@ -214,45 +213,44 @@ def linear_gradient(
     .. [2] R. M. Wilcox, "Exponential operators and parameter differentiation
        in quantum physics", J. Math. Phys. 8, 962 (1967) (the Duhamel formula).
     """
+    grad, diagnostics = _linear_gradient(
+        qbm, theta, A, method=method, backend=backend, step=step, gibbs_opts=gibbs_opts
+    )
+    diagnostics.warn_if_untrusted("linear_gradient", options="gibbs_opts")
+    return grad
+
+
+def _linear_gradient(qbm, theta, A, *, method, backend, step, gibbs_opts):
+    """:func:`linear_gradient` and the record of the Gibbs states behind it."""
     check_method(method, backend)
     theta = qbm.check_theta(theta)
     step = check_real(step, "step")
     if step <= 0:
         raise ValueError(f"`step` must be > 0, got {step}.")
     opts = gibbs_opts or {}
+    tally = DiagnosticsTally()
     if method == "exact":
         rho = model_state(qbm, theta, backend="dense")
+        tally.add_state(rho)
         n = qbm.n
         # A (x) I has its axes in (visible, hidden) order: move them to qubit order
         order = np.argsort(list(qbm.visible) + list(qbm.hidden))
         t = np.kron(A, np.eye(2 ** len(qbm.hidden))).reshape((2,) * (2 * n))
         t = t.transpose(list(order) + [n + o for o in order])
-        return _exact_linear_gradient(rho, qbm, t.reshape(2**n, 2**n))
+        grad = _exact_linear_gradient(rho, qbm, t.reshape(2**n, 2**n))
+        return grad, tally.freeze()
     out = np.empty(qbm.num_parameters)
-    untrusted, worst = 0, None
     for k in range(qbm.num_parameters):
         values = []
         for sign in (1.0, -1.0):
             t = theta.copy()
             t[k] += sign * step
             state = model_state(qbm, t, backend=backend, **opts)
-            if not state.trusted:
-                untrusted += 1
-                if worst is None or state.fidelity_estimate < worst.fidelity_estimate:
-                    worst = state
+            tally.add_state(state)
             rho_v = state.reduced_density_matrix(qbm.visible)
             values.append(float(np.real(np.trace(A @ rho_v))))
         out[k] = (values[0] - values[1]) / (2 * step)
-    if untrusted:
-        warnings.warn(
-            f"linear_gradient: {untrusted} of {2 * qbm.num_parameters} Gibbs states "
-            "behind the finite differences had caveats; the worst: "
-            f"{worst.caveat_message()} The derivatives may be biased: raise "
-            "max_bond (or lower cutoff) in gibbs_opts.",
-            TruncationWarning,
-            stacklevel=2,
-        )
-    return out
+    return out, tally.freeze()
 
 
 # ------------------------------------------------------------- objectives
@@ -359,6 +357,74 @@ def observable_gradient(qbm: QBM, theta, observable, **grad_opts) -> np.ndarray:
     """
     return linear_gradient(
         qbm, theta, _visible_observable(qbm, observable), **grad_opts
+    )
+
+
+def observable_gradient_with_diagnostics(
+    qbm: QBM,
+    theta,
+    observable,
+    *,
+    method: str = "exact",
+    backend: str = "dense",
+    step: float = 1e-3,
+    gibbs_opts: dict | None = None,
+) -> tuple[np.ndarray, GradientDiagnostics]:
+    r""":func:`observable_gradient` and the record of the Gibbs states behind it.
+
+    The QBM counterpart of :func:`tnbp.gradient_with_diagnostics`: the record
+    counts the Gibbs states computed (``simulations``) and the worst truncation
+    among them; it warns nothing, so that callers (ensembles) can count.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy.
+    observable : Observable or list of (coeff, pauli, qubits)
+        :math:`O_v`, acting on visible qubits only.
+    method : {"exact", "finite_difference"}, optional
+        As in :func:`linear_gradient`.
+    backend : {"dense", "mps"}, optional
+        As in :func:`linear_gradient`.
+    step : float, optional
+        As in :func:`linear_gradient`.
+    gibbs_opts : dict, optional
+        As in :func:`linear_gradient`.
+
+    Returns
+    -------
+    gradient : numpy.ndarray of float64, shape (num_parameters,)
+        :math:`\partial\,\mathrm{Tr}(O_v\rho_v)/\partial\theta_k`.
+    diagnostics : GradientDiagnostics
+        One simulation per Gibbs state (1 for ``"exact"``, 2 per parameter for
+        finite differences), with their worst fidelity estimate, discarded
+        weight and the number that had caveats.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex, ``step`` is not a real number or
+        ``observable`` is not a list of terms.
+    ValueError
+        As in :func:`observable_gradient`.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Theorem 4 and Fig. 3c.
+    """
+    return _linear_gradient(
+        qbm,
+        theta,
+        _visible_observable(qbm, observable),
+        method=method,
+        backend=backend,
+        step=step,
+        gibbs_opts=gibbs_opts,
     )
 
 

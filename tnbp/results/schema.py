@@ -317,9 +317,9 @@ QBM_GRADIENT_VARIANCE = TableSchema(
             "untrusted_runs",
             "int64",
             "1",
-            "samples (random Hamiltonians) whose gradient rested on a Gibbs state "
-            "that was not trusted (finite differences of truncated MPS); 0 for "
-            "method='exact'",
+            "Gibbs states behind the row's gradients that had caveats (e.g. "
+            "truncated MPS for finite differences), as for circuits; 0 for "
+            "method='exact' (dense)",
         ),
         Column(
             "method", "str", "-", "QBM gradient method ('exact' or 'finite_difference')"
