@@ -44,3 +44,25 @@ def test_truncation_error_is_the_state_distance():
         warnings.simplefilter("ignore", tnbp.TruncationWarning)
         value = tnbp.trace_distance_to_maximally_mixed(st, (0, 4))
     assert value.truncation_error == st.truncation_distance
+
+
+def test_fidelity_error_bound_follows_the_target_rank():
+    """A truncated state: T for a pure target, 2 sqrt(T (2 - T)) for a mixed one."""
+    from tnbp.estimators.estimate import fidelity_error
+    from tnbp.models.observables import fidelity_cost
+
+    circ = ansatz.hardware_efficient(8, 4, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        st = tnbp.simulate(circ, backend="mps", max_bond=4)
+        T = st.truncation_distance
+        assert T > 0
+        pure = fidelity_cost(np.array([1.0, 0.0, 0.0, 0.0]), (0, 1))
+        mixed = fidelity_cost(np.diag([0.5, 0.5, 0.0, 0.0]), (0, 1))
+        assert (pure.target_rank, mixed.target_rank) == (1, 2)
+        f_pure, f_mixed = tnbp.fidelity(st, pure), tnbp.fidelity(st, mixed)
+    assert f_pure.truncation_error == pytest.approx(fidelity_error(T, pure_target=True))
+    assert f_mixed.truncation_error == pytest.approx(
+        fidelity_error(T, pure_target=False)
+    )
+    assert f_mixed.truncation_error > f_pure.truncation_error

@@ -8,9 +8,6 @@ states :math:`\tfrac12\|\rho_v - I/D_v\|_1 \lesssim \tfrac12\sqrt{D_v/D_h}`
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..limits import SPECTRUM_NOISE_FLOOR
 from ..models.losses import FidelityCost, fidelity_cost
 from ..states import spectrum
 from .estimate import Estimate, fidelity_error, flagged
@@ -135,6 +132,5 @@ def fidelity(state, target, qubits=None) -> Estimate:
     cost = target if isinstance(target, FidelityCost) else fidelity_cost(target, qubits)
     check_subsystem(state, cost.qubits)
     value = cost.value(state.reduced_density_matrix(cost.qubits))
-    rank = np.count_nonzero(np.linalg.eigvalsh(cost.target) > SPECTRUM_NOISE_FLOOR)
-    error = fidelity_error(state.truncation_distance, pure_target=rank == 1)
+    error = fidelity_error(state.truncation_distance, pure_target=cost.target_rank == 1)
     return flagged(state, value, error)

@@ -150,6 +150,15 @@ class FidelityCost:
     qubits: tuple[int, ...]
     target: np.ndarray
 
+    @property
+    def target_rank(self) -> int:
+        """Rank of the target density matrix (1 for a pure target).
+
+        Eigenvalues below :data:`~tnbp.limits.FIDELITY_RANK_TOL` times the
+        largest count as zero.
+        """
+        return int(np.count_nonzero(_psd_eigh(self.target)[0]))
+
     def value(self, rho: np.ndarray) -> float:
         r""":math:`F(\rho, \sigma)` for a density matrix ``rho`` on :attr:`qubits`.
 
@@ -194,7 +203,7 @@ class FidelityCost:
         s = _psd_sqrt(self.target)
         w, v = _psd_eigh(s @ rho @ s)
         keep = w > 0
-        sigma_rank = int(np.count_nonzero(_psd_eigh(self.target)[0]))
+        sigma_rank = self.target_rank
         if keep.sum() < sigma_rank or not keep.any():
             warnings.warn(
                 f"fidelity: rank of sqrt(sigma) rho sqrt(sigma) ({int(keep.sum())}) "
