@@ -82,6 +82,7 @@ DONE_MODULES = (
     "tnbp.models.pauli_sum",
     "tnbp.models.paulis",
     "tnbp.models.qasm",
+    "tnbp.models.qasm_gates",
     "tnbp.models.qbm",
     "tnbp.plotting",
     "tnbp.plotting.figures",

@@ -38,7 +38,18 @@ LAYERS = {
 }
 
 #: modules a bare ``import tnbp`` must not load
-HEAVY = ("quimb", "cotengra", "pandas", "matplotlib", "jax", "loky", "typer", "tqdm")
+HEAVY = (
+    "quimb",
+    "cotengra",
+    "pandas",
+    "matplotlib",
+    "jax",
+    "loky",
+    "typer",
+    "tqdm",
+    "openqasm3",
+    "antlr4",
+)
 
 
 def _module_name(path: Path) -> str:

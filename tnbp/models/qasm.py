@@ -1,54 +1,183 @@
-"""OpenQASM 2 import.
+r"""OpenQASM 2 and 3 import: a parser and a semantic pass, no text substitution.
 
-Parsing (registers, ``include "qelib1.inc"``, user ``gate`` definitions,
-parameter expressions) is done by quimb's OpenQASM 2 reader; this module maps
-its gates onto a :class:`~tnbp.Circuit`. ``rx``, ``ry`` and ``rz`` become
-(trainable) Pauli rotations with the same sign convention; every other gate
-becomes a fixed unitary. ``barrier`` and ``creg`` are ignored; ``measure`` is
-dropped with a warning, since tnbp simulates the pre-measurement pure state.
+The program is parsed by the reference OpenQASM parser (the ``openqasm3``
+package, whose grammar reads OpenQASM 2 programs too) into a syntax tree, and
+one walk over that tree checks and executes it: registers and their sizes,
+the gate libraries made available by ``include`` (:mod:`tnbp.models.qasm_gates`),
+user ``gate`` definitions (expanded at each call, with their parameters
+evaluated as numbers in the caller's scope, so ``g(pi/4+pi/4)`` with body
+``rz(2*t)`` gives the angle :math:`\pi`), the number of parameters and qubits
+of every call, register indices, and classical expressions (exact float
+arithmetic, the functions of the language). Every error names the line, the
+statement and the gate.
+
+What a :class:`~tnbp.Circuit` cannot hold is refused or dropped as documented
+in :func:`from_qasm`: final measurements are dropped with a warning; resets
+after a qubit was used, mid-circuit measurements, classical control and
+``input`` parameters are refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import operator
 import warnings
 from pathlib import Path
 
-from .circuit import Circuit
+import numpy as np
 
-_ROTATIONS = {"RX": "X", "RY": "Y", "RZ": "Z"}
+from .circuit import Circuit
+from .qasm_gates import (
+    BUILTINS,
+    LIBRARIES,
+    multi_controlled,
+    parsed_definitions,
+    principal_power,
+)
+
+_X = np.array([[0, 1], [1, 0]], dtype=complex)
+#: classical functions of OpenQASM 2 (sin, cos, tan, exp, ln, sqrt) and 3
+_FUNCTIONS = {
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "exp": math.exp,
+    "ln": math.log,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "arcsin": math.asin,
+    "arccos": math.acos,
+    "arctan": math.atan,
+    "floor": math.floor,
+    "ceiling": math.ceil,
+    "mod": math.fmod,
+    "pow": math.pow,
+}
+_CONSTANTS = {
+    2: {"pi": math.pi},
+    3: {"pi": math.pi, "π": math.pi, "tau": math.tau, "τ": math.tau}
+    | {"euler": math.e, "ℇ": math.e},
+}
+_ARITHMETIC = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": math.fmod,
+    "**": operator.pow,
+    "<<": operator.lshift,
+    ">>": operator.rshift,
+    "&": operator.and_,
+    "|": operator.or_,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+class _QasmError(ValueError):
+    """A semantic error, before the line and statement are attached."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Custom:
+    """A ``gate`` definition: its signature, body and where it came from."""
+
+    name: str
+    params: tuple[str, ...]
+    qubits: tuple[str, ...]
+    body: list
+    line: int | None  # None for a library definition
+    num_params: int = dataclasses.field(init=False)
+    num_qubits: int = dataclasses.field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "num_params", len(self.params))
+        object.__setattr__(self, "num_qubits", len(self.qubits))
 
 
 def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
-    """Build a :class:`~tnbp.Circuit` from OpenQASM 2 text or a ``.qasm`` file.
+    r"""Build a :class:`~tnbp.Circuit` from an OpenQASM 2 or 3 program.
+
+    The program is parsed by the reference OpenQASM parser (the ``openqasm3``
+    package) and executed by a semantic pass over its syntax tree (see
+    :mod:`tnbp.models.qasm`).
 
     Parameters
     ----------
     source : str or pathlib.Path
         The program text, or a path to a file holding it (a one-line string
-        ending in ``.qasm`` is read as a path).
+        ending in ``.qasm`` is read as a path). The header ``OPENQASM 2.0;`` or
+        ``OPENQASM 3.0;`` selects the dialect; without one, a program that
+        includes ``qelib1.inc`` is read as OpenQASM 2, any other as OpenQASM 3.
     trainable : bool, optional
-        Whether ``rx``/``ry``/``rz`` angles become trainable parameters.
+        Whether the Pauli rotations become trainable parameters (default True).
 
     Returns
     -------
     Circuit
-        On the declared qubits (registers concatenated in declaration order),
-        one gate per instruction: ``rx``/``ry``/``rz`` as Pauli rotations with
-        the same angle, every other gate as a fixed unitary labelled by its
-        quimb name.
+        On the declared qubits, registers concatenated in declaration order,
+        the first declared qubit as qubit 0 (the most significant factor;
+        qiskit lists qubit 0 as its least significant bit). The Pauli rotations
+        ``rx``, ``ry``, ``rz`` and, from qelib1.inc, ``rxx``, ``rzz`` become
+        rotations :math:`e^{-i\theta P/2}` with the program's angle (the sign
+        convention of both OpenQASM and tnbp), one parameter each, in gate
+        order; every other gate becomes a fixed gate with its exact matrix,
+        labelled by its upper-case name. Gates on three or more qubits
+        (``ccx``, ``cswap``, ``c3x``, ...) are expanded by their qelib1.inc
+        definitions into one- and two-qubit gates, and user ``gate``
+        definitions by their bodies; ``id``, ``u0``, ``barrier``, ``delay``
+        and global phases (``gphase``) add no gate.
 
     Raises
     ------
     TypeError
         If ``source`` is neither a string nor a path.
     ValueError
-        If the program is not valid OpenQASM 2, declares no qubits, or uses
-        gates on three or more qubits.
+        Naming ``source``, the line and the statement, if the program does not
+        parse; uses a gate that is not defined (standard gates need their
+        ``include``: ``qelib1.inc`` for OpenQASM 2, ``stdgates.inc`` for 3) or
+        defines one twice; calls a gate with the wrong number of parameters or
+        qubits, or with one qubit twice; uses an undeclared register, an index
+        out of range, an undefined parameter, or an expression that cannot be
+        evaluated (division by zero, ``ln`` of a negative number); declares no
+        qubits; or needs what a unitary circuit cannot represent: a gate after
+        a measurement on the same qubit, a ``reset`` after a qubit was used,
+        classical control (``if``, ``while``), ``input`` parameters,
+        ``opaque`` gates, ``ctrl @`` on a gate of two or more qubits, a
+        non-integer ``pow`` of a gate on more than two qubits.
 
     Warns
     -----
     UserWarning
-        When ``measure`` instructions were dropped.
+        When final ``measure`` instructions were dropped: tnbp simulates the
+        pre-measurement state.
+
+    See Also
+    --------
+    tnbp.models.qasm_gates : The standard gate libraries and their matrices.
+
+    Notes
+    -----
+    Supported: OpenQASM 2.0 with all of qelib1.inc (``u3 u2 u1 u0 u p cx id x
+    y z h s sdg t tdg rx ry rz sx sxdg cz cy swap ch ccx cswap crx cry crz cu1
+    cp cu3 csx cu rxx rzz rccx rc3x c3x c3sqrtx c4x`` and the built-ins ``U``,
+    ``CX``); OpenQASM 3 with stdgates.inc, the built-ins ``U`` and ``gphase``,
+    the modifiers ``inv @``, ``pow(k) @``, ``ctrl @`` and ``negctrl @`` (on
+    one-qubit gates), ``qubit``/``bit`` declarations, constants and classical
+    variables, ``for`` loops and ``box``; parametrized ``gate`` definitions
+    (their parameters are evaluated exactly in floating point and are not
+    tied together: each rotation in the expanded circuit is its own
+    parameter); broadcasting over registers (``cx q, r;``); ``include`` of
+    further files next to a program read from a file. A ``reset`` before any
+    gate on its qubit is dropped: it does nothing to the :math:`|0\rangle`
+    state that OpenQASM starts from (simulate with ``initial="0..."``).
+    Global phases are not kept (no measurement sees them); under ``ctrl @``
+    they are, as the relative phase they become.
 
     Examples
     --------
@@ -57,56 +186,678 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
     >>> [g.label for g in c.gates], c.parameters.tolist()
     (['H', 'CX', 'RZ'], [0.5])
     """
-    if isinstance(source, Path) or (
-        isinstance(source, str) and "\n" not in source and source.endswith(".qasm")
-    ):
-        source = Path(source).read_text()
-    if not isinstance(source, str):
-        raise TypeError(f"`source` must be QASM text or a path, got {type(source)!r}.")
-
-    # quimb's parser is imported on first use: building circuits needs no quimb
-    from quimb.tensor.circuit.qasm import parse_openqasm2_str
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            info = parse_openqasm2_str(source)
-        except Exception as exc:  # quimb raises assorted errors on bad programs
-            raise ValueError(f"`source` is not valid OpenQASM 2: {exc}") from exc
-    if any("measure" in str(w.message) for w in caught):
+    text, folder = _read(source)
+    program = _parse(text, "`source`")
+    interpreter = _Interpreter(text, folder, program)
+    interpreter.run(program.statements)
+    if interpreter.n == 0:
+        raise ValueError("`source` declares no qubits (no `qreg` or `qubit`).")
+    if interpreter.measured:
         warnings.warn(
             "QASM `measure` instructions were dropped: tnbp simulates the "
             "pre-measurement state.",
             UserWarning,
             stacklevel=2,
         )
-
-    if info["n"] < 1:
-        raise ValueError("`source` declares no qubits (no `qreg`).")
-    try:
-        return _build(info, trainable)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"`source`: {exc}") from exc
-
-
-def _build(info: dict, trainable: bool) -> Circuit:
-    from quimb.tensor.circuit.gates import parse_to_gate
-
-    circ = Circuit(info["n"])
-    for raw in info["gates"]:
-        gate = parse_to_gate(raw)
-        if len(gate.qubits) > 2 or gate.controls:
-            raise ValueError(
-                f"gate {gate.label} on {len(gate.qubits)} qubits is not "
-                "supported (one- and two-qubit gates only); decompose it first."
-            )
-        if gate.label in _ROTATIONS:
-            circ.pauli_rotation(
-                float(gate.params[0]),
-                _ROTATIONS[gate.label],
-                gate.qubits,
-                trainable=trainable,
-            )
-        else:
-            circ.apply(gate.array, *gate.qubits, label=gate.label)
+    circ = Circuit(interpreter.n)
+    for op in interpreter.ops:
+        if op[0] == "rot":
+            _, pauli, theta, qubits = op
+            circ.pauli_rotation(theta, pauli, qubits, trainable=trainable)
+        elif op[0] == "mat":
+            _, matrix, qubits, label = op
+            circ.apply(matrix, *qubits, label=label)
     return circ
+
+
+# ---------------------------------------------------------------- reading, parsing
+def _read(source) -> tuple[str, Path | None]:
+    """The program text and the folder its includes are read from."""
+    if isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and source.endswith(".qasm")
+    ):
+        path = Path(source)
+        try:
+            return path.read_text(), path.parent
+        except OSError as exc:
+            raise ValueError(f"`source`: cannot read {str(path)!r}: {exc}") from exc
+    if not isinstance(source, str):
+        raise TypeError(f"`source` must be QASM text or a path, got {type(source)!r}.")
+    return source, None
+
+
+def _parse(text: str, where: str):
+    """Parse with the reference parser; a syntax error names its line."""
+    import openqasm3
+
+    try:
+        return openqasm3.parse(text)
+    except openqasm3.parser.QASM3ParsingError as exc:
+        line = _error_line(exc)
+    except AttributeError:  # the parser's visitor fails on a program with no statement
+        raise ValueError(f"{where} holds no OpenQASM statement.") from None
+    lines = text.splitlines()
+    filled = [k for k, s in enumerate(lines, 1) if s.strip()]
+    if line is None or not filled:
+        raise ValueError(f"{where} is not valid OpenQASM (syntax error).") from None
+    at = "in"
+    if line > filled[-1]:  # the program ends too early
+        line, at = filled[-1], "at the end of the program, after"
+    stmt = lines[line - 1].strip()
+    hint = ""
+    if stmt.startswith("opaque"):
+        hint = " (`opaque` gates have no definition, so they cannot be simulated)"
+    raise ValueError(f"{where}, line {line}: syntax error {at} `{stmt}`{hint}.")
+
+
+def _error_line(exc) -> int | None:
+    """The line of the token at which the parser stopped, if it says."""
+    cause = exc.__cause__
+    while cause is not None:
+        for arg in getattr(cause, "args", ()):
+            token = getattr(arg, "offendingToken", None)
+            if token is not None and getattr(token, "line", None):
+                return token.line
+            start = getattr(arg, "startIndex", None)
+            stream = getattr(arg, "input", None)
+            if start is not None and stream is not None:
+                return str(stream)[:start].count("\n") + 1
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+# ------------------------------------------------------------------- the pass
+class _Interpreter:
+    """One walk over the syntax tree: declarations, checks and the gate list.
+
+    ``ops`` collects ``("rot", pauli, theta, qubits)``, ``("mat", matrix,
+    qubits, label)`` and ``("phase", phi)`` in application order.
+    """
+
+    def __init__(self, text: str, folder: Path | None, program, where="`source`"):
+        self.folder = folder
+        self.where = where
+        self.lines = text.splitlines()
+        version = program.version
+        if version is None:
+            includes = [
+                s.filename for s in program.statements if type(s).__name__ == "Include"
+            ]
+            version = "2" if "qelib1.inc" in includes else "3"
+        self.version = 2 if str(version).startswith("2") else 3
+        self.gates: dict = dict(BUILTINS[self.version])
+        self.origin = dict.fromkeys(self.gates, "built in")
+        self.registers: dict[str, tuple[int, int]] = {}  # name -> (offset, size)
+        self.classical: set[str] = set()
+        self.values: dict[str, float] = {}
+        self.n = 0
+        self.ops: list = []
+        self.measured: dict[int, int | None] = {}
+        self.used: set[int] = set()
+        self.stmt = None  # the top-level statement being executed
+        self.call_stack: list[str] = []  # gate definitions being expanded
+
+    # ------------------------------------------------------------ errors
+    def fail(self, message: str):
+        """Raise ValueError naming ``source``, the line, statement and gate."""
+        stmt = self.stmt
+        where = self.where
+        line = getattr(getattr(stmt, "span", None), "start_line", None)
+        if line is not None:
+            where += f", line {line}"
+            text = self._statement_text(stmt, line)
+            if text:
+                where += f" (`{text}`)"
+        if self.call_stack:
+            where += ", in " + ", in ".join(reversed(self.call_stack))
+        raise ValueError(f"{where}: {message}")
+
+    def _statement_text(self, stmt, line: int) -> str:
+        span = stmt.span
+        if 1 <= line <= len(self.lines) and span.end_line == line:
+            text = self.lines[line - 1]
+            piece = text[span.start_column : span.end_column + 1].strip()
+            if piece:
+                return piece
+        try:
+            import openqasm3
+
+            return " ".join(openqasm3.dumps(stmt).split())
+        except Exception:  # the printer does not know every node
+            return ""
+
+    # ------------------------------------------------------------ statements
+    def run(self, statements) -> None:
+        """Execute top-level statements (or the body of a loop or box)."""
+        for stmt in statements:
+            outer, self.stmt = self.stmt, stmt
+            try:
+                self._statement(stmt)
+            except _QasmError as exc:
+                self.fail(str(exc))
+            except RecursionError:
+                self.fail("gate definitions nest too deeply.")
+            finally:
+                self.stmt = outer
+
+    def _statement(self, stmt) -> None:
+        kind = type(stmt).__name__
+        handler = getattr(self, f"_do_{kind}", None)
+        if handler is None:
+            raise _QasmError(self._unsupported(kind))
+        handler(stmt)
+
+    @staticmethod
+    def _unsupported(kind: str) -> str:
+        reasons = {
+            "BranchingStatement": "classical control (`if`) cannot be represented "
+            "in a unitary circuit.",
+            "WhileLoop": "`while` loops depend on measurements and cannot be "
+            "represented in a unitary circuit.",
+            "IODeclaration": "`input`/`output` declarations are not supported: "
+            "give parameter values in the program.",
+            "SwitchStatement": "classical control (`switch`) cannot be represented.",
+        }
+        return reasons.get(kind, f"the statement ({kind}) is not supported by tnbp.")
+
+    def _do_Include(self, stmt) -> None:
+        name = stmt.filename
+        if name in LIBRARIES:
+            for gate, spec in LIBRARIES[name].items():
+                if gate in self.gates and self.origin[gate] not in (name, "built in"):
+                    raise _QasmError(f"gate `{gate}` of {name} is already defined.")
+                if gate not in self.gates:
+                    self.gates[gate] = spec
+                    self.origin[gate] = name
+            return
+        path = None if self.folder is None else self.folder / name
+        if path is None or not path.is_file():
+            raise _QasmError(
+                f'cannot include "{name}": qelib1.inc and stdgates.inc are built in, '
+                "other files are read next to a program given as a file path."
+            )
+        text = path.read_text()
+        where = f"`source`, included file {str(path)!r}"
+        program = _parse(text, where)
+        sub = _Interpreter(text, path.parent, program, where)
+        sub.gates, sub.origin = self.gates, self.origin
+        sub.run(program.statements)
+        if sub.n or sub.ops or sub.measured:
+            raise _QasmError(f'"{name}" may only define gates.')
+
+    def _do_QubitDeclaration(self, stmt) -> None:
+        name = stmt.qubit.name
+        size = 1 if stmt.size is None else self._index(stmt.size, {})
+        self._declare(name)
+        if size < 1:
+            raise _QasmError(f"register `{name}` must have at least one qubit.")
+        self.registers[name] = (self.n, size)
+        self.n += size
+
+    def _declare(self, name: str) -> None:
+        if name in self.registers or name in self.classical or name in self.values:
+            raise _QasmError(f"`{name}` is already declared.")
+
+    def _do_ClassicalDeclaration(self, stmt) -> None:
+        name = stmt.identifier.name
+        self._declare(name)
+        kind = type(stmt.type).__name__
+        init = stmt.init_expression
+        if kind == "BitType":
+            self.classical.add(name)
+            if type(init).__name__ == "QuantumMeasurement":
+                self._measure(init.qubit)
+            elif init is not None:
+                self._value(init, {})
+            return
+        self.values[name] = None if init is None else self._value(init, {})
+
+    _do_ConstantDeclaration = _do_ClassicalDeclaration
+
+    def _do_ClassicalAssignment(self, stmt) -> None:
+        target = stmt.lvalue
+        name = getattr(target, "name", None)
+        name = getattr(name, "name", name)
+        if name in self.classical:
+            self._value(stmt.rvalue, {})  # a classical bit: no effect on the state
+            return
+        if type(target).__name__ != "Identifier" or name not in self.values:
+            raise _QasmError(f"assignment to undeclared variable `{name}`.")
+        value = self._value(stmt.rvalue, {})
+        op = stmt.op.name
+        if op != "=":
+            old = self.values[name]
+            if old is None:
+                raise _QasmError(f"`{name}` is used before it has a value.")
+            value = self._binary(op[:-1], old, value)
+        self.values[name] = value
+
+    def _do_QuantumGateDefinition(self, stmt) -> None:
+        name = stmt.name.name
+        if name in self.gates:
+            raise _QasmError(
+                f"gate `{name}` is already defined ({self._origin_text(name)})."
+            )
+        params = tuple(a.name for a in stmt.arguments)
+        qubits = tuple(q.name for q in stmt.qubits)
+        for kind, names in (("parameter", params), ("qubit argument", qubits)):
+            if len(set(names)) != len(names):
+                raise _QasmError(f"gate `{name}` repeats a {kind} name.")
+        gate = _Custom(name, params, qubits, list(stmt.body), stmt.span.start_line)
+        for inner in gate.body:  # calls checked where they are written
+            if type(inner).__name__ == "QuantumGate":
+                callee = self._lookup(inner.name.name, self.gates)
+                for q in inner.qubits:
+                    if type(q).__name__ != "Identifier" or q.name not in qubits:
+                        raise _QasmError(
+                            f"in gate `{name}`, `{inner.name.name}` acts on "
+                            f"`{_operand_name(q)}`, which is not a qubit argument "
+                            f"of `{name}` ({', '.join(qubits) or 'none'})."
+                        )
+                if not inner.modifiers:
+                    self._check_arity(callee, len(inner.arguments), len(inner.qubits))
+        self.gates[name] = gate
+        self.origin[name] = f"line {stmt.span.start_line}"
+
+    def _origin_text(self, name: str) -> str:
+        origin = self.origin[name]
+        return f"at {origin}" if origin.startswith("line") else f"by {origin}"
+
+    def _do_QuantumGate(self, stmt) -> None:
+        self._top_level_call(stmt, stmt.name.name, stmt.arguments)
+
+    def _do_QuantumPhase(self, stmt) -> None:
+        if stmt.modifiers:  # ctrl @ gphase(a) q: a phase on the controls
+            self._top_level_call(stmt, "gphase", [stmt.argument])
+        else:
+            self._value(stmt.argument, {})  # a global phase: checked, then dropped
+
+    def _top_level_call(self, stmt, name: str, arguments) -> None:
+        gate = self._lookup(name, self.gates)
+        params = [self._value(a, {}) for a in arguments]
+        operands = [self._operand(q) for q in stmt.qubits]
+        sizes = {len(o) for o in operands if len(o) > 1}
+        if len(sizes) > 1:
+            raise _QasmError(
+                f"registers of different sizes {sorted(sizes)} in one call of `{name}`."
+            )
+        rounds = sizes.pop() if sizes else 1
+        for k in range(rounds):
+            qubits = tuple(o[k] if len(o) > 1 else o[0] for o in operands)
+            for q in qubits:
+                if q in self.measured:
+                    raise _QasmError(
+                        f"`{name}` acts on qubit {self._qubit_name(q)} after it was "
+                        f"measured (line {self.measured[q]}): mid-circuit measurements "
+                        "cannot be represented in a unitary circuit."
+                    )
+            self.used.update(qubits)
+            self.ops.extend(self._call(gate, stmt.modifiers, params, qubits))
+
+    def _do_QuantumMeasurementStatement(self, stmt) -> None:
+        self._measure(stmt.measure.qubit)
+
+    def _measure(self, operand) -> None:
+        line = getattr(getattr(self.stmt, "span", None), "start_line", None)
+        for q in self._operand(operand):
+            self.measured.setdefault(q, line)
+            self.used.add(q)
+
+    def _do_QuantumReset(self, stmt) -> None:
+        for q in self._operand(stmt.qubits):
+            if q in self.used:
+                raise _QasmError(
+                    f"`reset` of qubit {self._qubit_name(q)} after it was used cannot "
+                    "be represented in a unitary circuit."
+                )
+
+    def _do_QuantumBarrier(self, stmt) -> None:
+        for q in stmt.qubits:
+            self._operand(q)
+
+    def _do_DelayInstruction(self, stmt) -> None:
+        for q in stmt.qubits:
+            self._operand(q)
+
+    def _do_Pragma(self, stmt) -> None:
+        pass
+
+    def _do_Box(self, stmt) -> None:
+        self.run(stmt.body)
+
+    def _do_ForInLoop(self, stmt) -> None:
+        name = stmt.identifier.name
+        self._declare(name)
+        domain = stmt.set_declaration
+        kind = type(domain).__name__
+        if kind == "RangeDefinition":
+            start = self._index(domain.start, {})
+            end = self._index(domain.end, {})
+            step = 1 if domain.step is None else self._index(domain.step, {})
+            if step == 0:
+                raise _QasmError("`for` range with step 0.")
+            values = range(start, end + (1 if step > 0 else -1), step)
+        elif kind == "DiscreteSet":
+            values = [self._value(v, {}) for v in domain.values]
+        else:
+            raise _QasmError("`for` loops run over a range or a set of values.")
+        try:
+            for value in values:
+                self.values[name] = value
+                self.run(stmt.block)
+        finally:
+            self.values.pop(name, None)
+
+    # ----------------------------------------------------------------- gates
+    def _lookup(self, name: str, scope: dict):
+        gate = scope.get(name)
+        if gate is not None:
+            return gate
+        hint = ""
+        include = "qelib1.inc" if self.version == 2 else "stdgates.inc"
+        if name in LIBRARIES[include] and include not in self.origin.values():
+            hint = f' (it is defined in {include}: add `include "{include}";`)'
+        raise _QasmError(f"gate `{name}` is not defined{hint}.")
+
+    @staticmethod
+    def _check_arity(gate, num_params: int, num_qubits: int) -> None:
+        if num_params != gate.num_params:
+            raise _QasmError(
+                f"gate `{gate.name}` takes {gate.num_params} parameter(s), "
+                f"got {num_params}."
+            )
+        if num_qubits != gate.num_qubits:
+            raise _QasmError(
+                f"gate `{gate.name}` acts on {gate.num_qubits} qubit(s), "
+                f"got {num_qubits}."
+            )
+
+    def _call(self, gate, modifiers, params, qubits, library: bool = False) -> list:
+        """The ops of one gate call (with modifiers) on absolute qubits."""
+        controls = 0
+        for m in modifiers:
+            if m.modifier.name in ("ctrl", "negctrl"):
+                count = 1 if m.argument is None else self._index(m.argument, {})
+                if count < 1:
+                    raise _QasmError(f"`{m.modifier.name}` needs a positive count.")
+                controls += count
+        self._check_arity(gate, len(params), len(qubits) - controls)
+        if len(set(qubits)) != len(qubits):
+            raise _QasmError(
+                f"gate `{gate.name}` is given the same qubit twice "
+                f"({', '.join(self._qubit_name(q) for q in qubits)})."
+            )
+        return self._modified(gate, modifiers, params, tuple(qubits), library)
+
+    def _modified(self, gate, modifiers, params, qubits, library) -> list:
+        if not modifiers:
+            return self._expand(gate, params, qubits, library)
+        first, rest = modifiers[0], modifiers[1:]
+        kind = first.modifier.name
+        if kind == "inv":
+            return _inverse(self._modified(gate, rest, params, qubits, library))
+        if kind == "pow":
+            r = self._value(first.argument, {})
+            ops = self._modified(gate, rest, params, qubits, library)
+            return self._power(ops, r, qubits, gate.name)
+        # a run of ctrl/negctrl modifiers: one gate with all those controls
+        negative, k = [], 0
+        while k < len(modifiers) and modifiers[k].modifier.name in ("ctrl", "negctrl"):
+            m, k = modifiers[k], k + 1
+            count = 1 if m.argument is None else self._index(m.argument, {})
+            negative += [m.modifier.name == "negctrl"] * count
+        controls, targets = qubits[: len(negative)], qubits[len(negative) :]
+        ops = self._modified(gate, modifiers[k:], params, targets, library)
+        return self._controlled(ops, controls, negative, targets, gate.name)
+
+    def _expand(self, gate, params, qubits, library) -> list:
+        if isinstance(gate, _Custom):
+            return self._expand_custom(gate, params, qubits, library)
+        if gate.pauli is not None:
+            return [("rot", gate.pauli, params[0], qubits)]
+        if gate.matrix is not None:
+            if gate.name in ("id", "u0"):
+                return []
+            return [("mat", gate.matrix(*params), qubits, gate.name.upper())]
+        if gate.name == "gphase":
+            return [("phase", params[0])]
+        definition = parsed_definitions()[gate.name]
+        custom = _Custom(
+            gate.name,
+            tuple(a.name for a in definition.arguments),
+            tuple(q.name for q in definition.qubits),
+            list(definition.body),
+            None,
+        )
+        return self._expand_custom(custom, params, qubits, True)
+
+    def _expand_custom(self, gate: _Custom, params, qubits, library) -> list:
+        scope = dict(zip(gate.params, params))
+        where = dict(zip(gate.qubits, qubits))
+        names = LIBRARIES["qelib1.inc"] if library else self.gates
+        label = "definition" if gate.line is None else f"line {gate.line}"
+        self.call_stack.append(f"the body of gate `{gate.name}` ({label})")
+        ops = []
+        for inner in gate.body:
+            kind = type(inner).__name__
+            if kind == "QuantumBarrier":
+                continue
+            if kind == "QuantumPhase":
+                phase = [self._value(inner.argument, scope)]
+                on = tuple(where[q.name] for q in inner.qubits)
+                gphase = BUILTINS[3]["gphase"]
+                ops += self._call(gphase, inner.modifiers, phase, on, library)
+                continue
+            if kind != "QuantumGate":
+                raise _QasmError(f"`{kind}` is not allowed in a gate body.")
+            name = inner.name.name
+            callee = self._lookup(name, names)
+            inner_params = [self._value(a, scope) for a in inner.arguments]
+            inner_qubits = tuple(where[q.name] for q in inner.qubits)
+            ops += self._call(callee, inner.modifiers, inner_params, inner_qubits, library)
+        self.call_stack.pop()
+        return ops
+
+    def _power(self, ops, r, qubits, name) -> list:
+        if float(r).is_integer():
+            k = int(r)
+            if len(ops) == 1 and ops[0][0] == "rot":
+                _, pauli, theta, q = ops[0]
+                return [("rot", pauli, k * theta, q)]
+            return (ops if k >= 0 else _inverse(ops)) * abs(k)
+        if len(qubits) > 2:
+            raise _QasmError(
+                f"`pow({r})` of the {len(qubits)}-qubit gate `{name}`: non-integer "
+                "powers are supported on gates of one or two qubits."
+            )
+        U = principal_power(_dense(ops, qubits), r)
+        return [("mat", U, qubits, f"{name.upper()}^{r:g}")]
+
+    def _controlled(self, ops, controls, negative, targets, name) -> list:
+        if len(targets) > 1:
+            raise _QasmError(
+                f"`ctrl @` on the {len(targets)}-qubit gate `{name}` is not supported "
+                "(tnbp circuits hold gates on at most two qubits): write the "
+                "controlled gate out as a gate definition."
+            )
+        flips = [("mat", _X, (c,), "X") for c, neg in zip(controls, negative) if neg]
+        if targets:
+            V, target = _dense(ops, targets), targets[0]
+        else:  # a controlled global phase: a phase gate on the last control
+            V = np.diag([1.0, np.exp(1j * sum(op[1] for op in ops))])
+            controls, target = controls[:-1], controls[-1]
+        if controls:
+            label = f"C{name.upper()}" if len(controls) == 1 else f"C{name.upper()} part"
+            out = [("mat", M, q, label) for M, q in multi_controlled(V, controls, target)]
+        else:
+            out = [("mat", V, (target,), name.upper())]
+        return flips + out + flips
+
+    # ---------------------------------------------------------- operands
+    def _operand(self, node) -> list[int]:
+        kind = type(node).__name__
+        if kind == "Identifier":
+            offset, size = self._register(node.name)
+            return list(range(offset, offset + size))
+        if kind != "IndexedIdentifier":
+            raise _QasmError(f"unsupported qubit operand `{_operand_name(node)}`.")
+        name = node.name.name
+        offset, size = self._register(name)
+        if len(node.indices) != 1:
+            raise _QasmError(f"register `{name}` has one index.")
+        out = []
+        for index in node.indices[0]:
+            for i in self._indices(index, size):
+                if not -size <= i < size or (self.version == 2 and i < 0):
+                    raise _QasmError(
+                        f"index {i} is out of range for register `{name}` of size "
+                        f"{size} (0..{size - 1})."
+                    )
+                out.append(offset + i % size)
+        return out
+
+    def _indices(self, index, size) -> list[int]:
+        kind = type(index).__name__
+        if kind == "RangeDefinition":
+            start = 0 if index.start is None else self._index(index.start, {})
+            end = size - 1 if index.end is None else self._index(index.end, {})
+            step = 1 if index.step is None else self._index(index.step, {})
+            if step == 0:
+                raise _QasmError("index range with step 0.")
+            return list(range(start, end + (1 if step > 0 else -1), step))
+        if kind == "DiscreteSet":
+            return [self._index(v, {}) for v in index.values]
+        return [self._index(index, {})]
+
+    def _register(self, name: str) -> tuple[int, int]:
+        if name not in self.registers:
+            raise _QasmError(f"qubit register `{name}` is not declared.")
+        return self.registers[name]
+
+    def _qubit_name(self, q: int) -> str:
+        for name, (offset, size) in self.registers.items():
+            if offset <= q < offset + size:
+                return f"{name}[{q - offset}]"
+        return str(q)
+
+    # -------------------------------------------------------- expressions
+    def _index(self, node, scope) -> int:
+        value = self._value(node, scope)
+        if isinstance(value, bool) or not float(value).is_integer():
+            raise _QasmError(f"expected an integer, got {value!r}.")
+        return int(value)
+
+    def _value(self, node, scope):
+        """Evaluate a classical expression: ints stay ints, the rest are floats."""
+        kind = type(node).__name__
+        if kind in ("IntegerLiteral", "FloatLiteral", "BooleanLiteral"):
+            return node.value
+        if kind == "Identifier":
+            name = node.name
+            if name in scope:
+                return scope[name]
+            if name in self.values:
+                if self.values[name] is None:
+                    raise _QasmError(f"`{name}` is used before it has a value.")
+                return self.values[name]
+            if name in _CONSTANTS[self.version]:
+                return _CONSTANTS[self.version][name]
+            known = ", ".join(f"`{p}`" for p in scope) or "none"
+            raise _QasmError(
+                f"`{name}` is not defined (parameters in scope: {known})."
+            )
+        if kind == "UnaryExpression":
+            value = self._value(node.expression, scope)
+            op = node.op.name
+            if op == "-":
+                return -value
+            if op == "!":
+                return not value
+            return ~self._int(value, "~")
+        if kind == "BinaryExpression":
+            lhs = self._value(node.lhs, scope)
+            rhs = self._value(node.rhs, scope)
+            return self._binary(node.op.name, lhs, rhs)
+        if kind == "FunctionCall":
+            name = node.name.name
+            if name not in _FUNCTIONS:
+                raise _QasmError(f"unknown function `{name}`.")
+            args = [self._value(a, scope) for a in node.arguments]
+            try:
+                return _FUNCTIONS[name](*args)
+            except (ValueError, OverflowError, TypeError) as exc:
+                raise _QasmError(f"`{name}` of {args}: {exc}.") from None
+        if kind == "Cast":
+            return self._value(node.argument, scope)
+        raise _QasmError(f"cannot evaluate the expression ({kind}).")
+
+    def _binary(self, op: str, lhs, rhs):
+        if op == "^":
+            if self.version == 2:  # OpenQASM 2: power
+                op = "**"
+            else:  # OpenQASM 3: bitwise exclusive or
+                return self._int(lhs, "^") ^ self._int(rhs, "^")
+        if op in ("&&", "||"):
+            return (lhs and rhs) if op == "&&" else (lhs or rhs)
+        try:
+            value = _ARITHMETIC[op](lhs, rhs)
+        except ZeroDivisionError:
+            raise _QasmError("division by zero.") from None
+        except (OverflowError, ValueError, TypeError) as exc:
+            raise _QasmError(f"`{lhs!r} {op} {rhs!r}`: {exc}.") from None
+        if isinstance(value, complex) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            raise _QasmError(f"`{lhs!r} {op} {rhs!r}` is not a finite real number.")
+        return value
+
+    @staticmethod
+    def _int(value, op: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _QasmError(f"`{op}` needs integers, got {value!r}.")
+        return value
+
+
+def _operand_name(node) -> str:
+    name = getattr(node, "name", node)
+    return getattr(name, "name", name) if not isinstance(name, str) else name
+
+
+def _inverse(ops) -> list:
+    out = []
+    for op in reversed(ops):
+        if op[0] == "rot":
+            out.append(("rot", op[1], -op[2], op[3]))
+        elif op[0] == "mat":
+            out.append(("mat", op[1].conj().T, op[2], f"{op[3]}^-1"))
+        else:
+            out.append(("phase", -op[1]))
+    return out
+
+
+def _dense(ops, qubits) -> np.ndarray:
+    """The unitary of ``ops`` (with their phases) on ``qubits``, first most significant."""
+    from .gates import rotation_matrix
+
+    m = len(qubits)
+    pos = {q: k for k, q in enumerate(qubits)}
+    U = np.eye(2**m, dtype=complex).reshape((2,) * m + (2**m,))
+    phase = 1.0 + 0j
+    for op in ops:
+        if op[0] == "phase":
+            phase *= np.exp(1j * op[1])
+            continue
+        if op[0] == "rot":
+            G, on = rotation_matrix(op[1], op[2]), op[3]
+        else:
+            G, on = op[1], op[2]
+        k = len(on)
+        axes = [pos[q] for q in on]
+        G = np.asarray(G).reshape((2,) * (2 * k))
+        U = np.moveaxis(
+            np.tensordot(G, U, axes=(list(range(k, 2 * k)), axes)), range(k), axes
+        )
+    return phase * U.reshape(2**m, 2**m)
+
+
+__all__ = ["from_qasm"]
