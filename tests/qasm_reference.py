@@ -245,7 +245,9 @@ class Reference:
                 size = int(m[2] or m[3] or 1)
                 self.registers[name] = list(range(self.n, self.n + size))
                 self.n += size
-            elif word in ("const", "float", "int", "angle") or word.startswith("float["):
+            elif word in ("const", "float", "int", "angle") or word.startswith(
+                "float["
+            ):
                 m = re.match(r"(?:const\s+)?\S+\s+(\w+)\s*=\s*(.*)$", head, re.S)
                 self.values[m[1]] = self.eval(m[2], {})
             elif (
@@ -290,7 +292,9 @@ class Reference:
             U = local.reshape(2 ** len(qubits), -1)
         else:
             U = GATES[name][1](*params)
-        for mod in reversed(re.findall(r"(inv|pow|ctrl|negctrl)\s*(?:\(([^)]*)\))?", mods)):
+        for mod in reversed(
+            re.findall(r"(inv|pow|ctrl|negctrl)\s*(?:\(([^)]*)\))?", mods)
+        ):
             kind, arg = mod
             if kind == "inv":
                 U = U.conj().T
@@ -301,7 +305,9 @@ class Reference:
                 k = int(self.eval(arg, {})) if arg else 1
                 U = ctrl(U, k)
                 if kind == "negctrl":
-                    flip = np.kron(functools.reduce(np.kron, [X] * k), np.eye(U.shape[0] >> k))
+                    flip = np.kron(
+                        functools.reduce(np.kron, [X] * k), np.eye(U.shape[0] >> k)
+                    )
                     U = flip @ U @ flip
         return U
 

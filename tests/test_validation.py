@@ -576,7 +576,7 @@ HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
         HEADER + "qreg q[2];\nrx(theta) q[0];\n",
         HEADER + "qreg q[2];\nrx(0/0) q[0];\n",
         "OPENQASM 3.0;\nqubit[2] q;\nh q[0];\n",
-        HEADER + "qreg q[3];\nccx q[0],q[1],q[2];\n",
+        'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[3] q;\nctrl @ swap q[0], q[1], q[2];\n',
     ],
     ids=[
         "garbage",

@@ -160,10 +160,18 @@ def test_qasm_measure_warns_and_file_path(tmp_path):
         assert len(tnbp.from_qasm(str(path))) == 2
 
 
-def test_qasm_three_qubit_gate_rejected():
+def test_qasm_three_qubit_gates_expanded_or_rejected():
+    # ccx is expanded by its qelib1.inc definition into one- and two-qubit gates
+    circ = tnbp.from_qasm(
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nccx q[0],q[1],q[2];\n'
+    )
+    assert all(len(g.qubits) <= 2 for g in circ.gates)
+    assert abs(_state(circ, initial="110")[0b111]) == pytest.approx(1, abs=1e-14)
+    # a controlled two-qubit gate (3 qubits) has no definition to expand
     with pytest.raises(ValueError, match="source"):
         tnbp.from_qasm(
-            'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nccx q[0],q[1],q[2];\n'
+            'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[3] q;\n'
+            "ctrl @ swap q[0], q[1], q[2];\n"
         )
 
 

@@ -187,7 +187,7 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
     (['H', 'CX', 'RZ'], [0.5])
     """
     text, folder = _read(source)
-    program = _parse(text, "`source`")
+    program, text = _parse(text, "`source`")
     interpreter = _Interpreter(text, folder, program)
     interpreter.run(program.statements)
     if interpreter.n == 0:
@@ -226,12 +226,54 @@ def _read(source) -> tuple[str, Path | None]:
     return source, None
 
 
-def _parse(text: str, where: str):
-    """Parse with the reference parser; a syntax error names its line."""
+def _qasm2_powers(text: str, headerless: int | None = None) -> str:
+    """An OpenQASM 2 program with its power operator ``^`` written ``**``.
+
+    The ``openqasm3`` grammar reads ``^`` as OpenQASM 3's exclusive or, which
+    binds more loosely than ``+`` and from the left: ``sin(a)^2 + b`` would be
+    ``sin(a)^(2 + b)``. OpenQASM 3's ``**`` has the precedence and right
+    associativity that OpenQASM 2 gives ``^``, so each ``^`` token (found by
+    the grammar's own lexer, not in comments or strings) becomes ``**``. A text
+    without a header is OpenQASM 2 if ``headerless`` is 2 (an included file of
+    an OpenQASM 2 program) or, when it is None, if it includes ``qelib1.inc``.
+    """
+    if "^" not in text:
+        return text
+    from antlr4 import InputStream
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    lexer = qasm3Lexer(InputStream(text))
+    lexer.removeErrorListeners()  # a lexical error is reported by the parser
+    tokens = lexer.getAllTokens()
+    kinds = [t.type for t in tokens]
+    if qasm3Lexer.OPENQASM in kinds:
+        header = kinds.index(qasm3Lexer.OPENQASM)
+        version = tokens[header + 1].text if header + 1 < len(tokens) else ""
+        if not version.startswith("2"):
+            return text
+    elif headerless == 3 or (
+        headerless is None and not any(t.text == '"qelib1.inc"' for t in tokens)
+    ):
+        return text
+    pieces, last = [], 0
+    for token in tokens:
+        if token.type == qasm3Lexer.CARET:
+            pieces += [text[last : token.start], "**"]
+            last = token.stop + 1
+    return "".join(pieces) + text[last:]
+
+
+def _parse(text: str, where: str, headerless: int | None = None):
+    """Parse with the reference parser; a syntax error names its line.
+
+    Returns the syntax tree and the text it was parsed from (see
+    :func:`_qasm2_powers`, which takes ``headerless``), to which its spans refer.
+    """
     import openqasm3
 
+    text = _qasm2_powers(text, headerless)
     try:
-        return openqasm3.parse(text)
+        return openqasm3.parse(text), text
     except openqasm3.parser.QASM3ParsingError as exc:
         line = _error_line(exc)
     except AttributeError:  # the parser's visitor fails on a program with no statement
@@ -317,8 +359,8 @@ class _Interpreter:
         if 1 <= line <= len(self.lines) and span.end_line == line:
             text = self.lines[line - 1]
             piece = text[span.start_column : span.end_column + 1].strip()
-            if piece:
-                return piece
+            if piece:  # as written: OpenQASM 2's power was read as **
+                return piece.replace("**", "^") if self.version == 2 else piece
         try:
             import openqasm3
 
@@ -378,8 +420,10 @@ class _Interpreter:
             )
         text = path.read_text()
         where = f"`source`, included file {str(path)!r}"
-        program = _parse(text, where)
+        program, text = _parse(text, where, self.version)
         sub = _Interpreter(text, path.parent, program, where)
+        if program.version is None:  # a headerless file: the includer's dialect
+            sub.version = self.version
         sub.gates, sub.origin = self.gates, self.origin
         sub.run(program.statements)
         if sub.n or sub.ops or sub.measured:
@@ -407,9 +451,7 @@ class _Interpreter:
             self.classical.add(name)
             if type(init).__name__ == "QuantumMeasurement":
                 self._measure(init.qubit)
-            elif init is not None:
-                self._value(init, {})
-            return
+            return  # other bit values have no effect on the state
         self.values[name] = None if init is None else self._value(init, {})
 
     _do_ConstantDeclaration = _do_ClassicalDeclaration
@@ -418,8 +460,7 @@ class _Interpreter:
         target = stmt.lvalue
         name = getattr(target, "name", None)
         name = getattr(name, "name", name)
-        if name in self.classical:
-            self._value(stmt.rvalue, {})  # a classical bit: no effect on the state
+        if name in self.classical:  # a classical bit: no effect on the state
             return
         if type(target).__name__ != "Identifier" or name not in self.values:
             raise _QasmError(f"assignment to undeclared variable `{name}`.")
@@ -654,7 +695,9 @@ class _Interpreter:
             callee = self._lookup(name, names)
             inner_params = [self._value(a, scope) for a in inner.arguments]
             inner_qubits = tuple(where[q.name] for q in inner.qubits)
-            ops += self._call(callee, inner.modifiers, inner_params, inner_qubits, library)
+            ops += self._call(
+                callee, inner.modifiers, inner_params, inner_qubits, library
+            )
         self.call_stack.pop()
         return ops
 
@@ -687,8 +730,12 @@ class _Interpreter:
             V = np.diag([1.0, np.exp(1j * sum(op[1] for op in ops))])
             controls, target = controls[:-1], controls[-1]
         if controls:
-            label = f"C{name.upper()}" if len(controls) == 1 else f"C{name.upper()} part"
-            out = [("mat", M, q, label) for M, q in multi_controlled(V, controls, target)]
+            label = (
+                f"C{name.upper()}" if len(controls) == 1 else f"C{name.upper()} part"
+            )
+            out = [
+                ("mat", M, q, label) for M, q in multi_controlled(V, controls, target)
+            ]
         else:
             out = [("mat", V, (target,), name.upper())]
         return flips + out + flips
@@ -706,8 +753,9 @@ class _Interpreter:
         if len(node.indices) != 1:
             raise _QasmError(f"register `{name}` has one index.")
         out = []
-        for index in node.indices[0]:
-            for i in self._indices(index, size):
+        items = node.indices[0]  # a set {i, j}, or a list of indices and ranges
+        for item in [items] if type(items).__name__ == "DiscreteSet" else items:
+            for i in self._indices(item, size):
                 if not -size <= i < size or (self.version == 2 and i < 0):
                     raise _QasmError(
                         f"index {i} is out of range for register `{name}` of size "
@@ -763,9 +811,7 @@ class _Interpreter:
             if name in _CONSTANTS[self.version]:
                 return _CONSTANTS[self.version][name]
             known = ", ".join(f"`{p}`" for p in scope) or "none"
-            raise _QasmError(
-                f"`{name}` is not defined (parameters in scope: {known})."
-            )
+            raise _QasmError(f"`{name}` is not defined (parameters in scope: {known}).")
         if kind == "UnaryExpression":
             value = self._value(node.expression, scope)
             op = node.op.name
@@ -792,11 +838,8 @@ class _Interpreter:
         raise _QasmError(f"cannot evaluate the expression ({kind}).")
 
     def _binary(self, op: str, lhs, rhs):
-        if op == "^":
-            if self.version == 2:  # OpenQASM 2: power
-                op = "**"
-            else:  # OpenQASM 3: bitwise exclusive or
-                return self._int(lhs, "^") ^ self._int(rhs, "^")
+        if op == "^":  # OpenQASM 3's exclusive or (OpenQASM 2's power is ** by now)
+            return self._int(lhs, "^") ^ self._int(rhs, "^")
         if op in ("&&", "||"):
             return (lhs and rhs) if op == "&&" else (lhs or rhs)
         try:

@@ -321,9 +321,10 @@ def multi_controlled(V: np.ndarray, controls: tuple[int, ...], target: int) -> l
 
     Returns
     -------
-    list of (numpy.ndarray, tuple of int)
-        The gates in application order: each a ``(4, 4)`` controlled unitary
-        and its ``(control, target)`` qubits.
+    list of tuple
+        The gates in application order, each a pair: its matrix, a
+        ``numpy.ndarray of complex128`` of shape (4, 4) (a controlled
+        unitary), and its ``(control, target)`` qubits.
 
     References
     ----------
