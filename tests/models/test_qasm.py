@@ -412,3 +412,10 @@ def test_headerless_include_follows_the_includer(tmp_path):
     path = tmp_path / "prog.qasm"
     path.write_text(QELIB1 + 'include "sq.inc";\nqreg q[1];\nsq(3) q[0];\n')
     assert_allclose(tnbp.from_qasm(path).parameters, [10.0])
+
+
+def test_parser_checks_name_the_line():
+    with pytest.raises(
+        ValueError, match=r"^`source`, line 3: cannot have a non-unitary"
+    ):
+        tnbp.from_qasm(STDGATES + "gate g a { reset a; }\n")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
+import re
 import warnings
 from pathlib import Path
 
@@ -275,6 +276,10 @@ def _parse(text: str, where: str, headerless: int | None = None):
     try:
         return openqasm3.parse(text), text
     except openqasm3.parser.QASM3ParsingError as exc:
+        # the tree builder's own checks say "L<line>:C<column>: <message>"
+        found = re.match(r"L(\d+):C\d+: (.*)", str(exc), re.S)
+        if found:
+            raise ValueError(f"{where}, line {found[1]}: {found[2]}.") from None
         line = _error_line(exc)
     except AttributeError:  # the parser's visitor fails on a program with no statement
         raise ValueError(f"{where} holds no OpenQASM statement.") from None
@@ -486,17 +491,24 @@ class _Interpreter:
                 raise _QasmError(f"gate `{name}` repeats a {kind} name.")
         gate = _Custom(name, params, qubits, list(stmt.body), stmt.span.start_line)
         for inner in gate.body:  # calls checked where they are written
-            if type(inner).__name__ == "QuantumGate":
-                callee = self._lookup(inner.name.name, self.gates)
-                for q in inner.qubits:
-                    if type(q).__name__ != "Identifier" or q.name not in qubits:
-                        raise _QasmError(
-                            f"in gate `{name}`, `{inner.name.name}` acts on "
-                            f"`{_operand_name(q)}`, which is not a qubit argument "
-                            f"of `{name}` ({', '.join(qubits) or 'none'})."
-                        )
+            kind = type(inner).__name__
+            if kind not in ("QuantumGate", "QuantumPhase", "QuantumBarrier"):
+                raise _QasmError(
+                    f"`{kind}` is not allowed in the body of gate `{name}`."
+                )
+            callee = "gphase" if kind == "QuantumPhase" else None
+            if kind == "QuantumGate":
+                callee = inner.name.name
                 if not inner.modifiers:
-                    self._check_arity(callee, len(inner.arguments), len(inner.qubits))
+                    spec = self._lookup(callee, self.gates)
+                    self._check_arity(spec, len(inner.arguments), len(inner.qubits))
+            for q in inner.qubits:
+                if type(q).__name__ != "Identifier" or q.name not in qubits:
+                    raise _QasmError(
+                        f"in gate `{name}`, `{callee or 'barrier'}` acts on "
+                        f"`{_operand_name(q)}`, which is not a qubit argument "
+                        f"of `{name}` ({', '.join(qubits) or 'none'})."
+                    )
         self.gates[name] = gate
         self.origin[name] = f"line {stmt.span.start_line}"
 
@@ -689,8 +701,6 @@ class _Interpreter:
                 gphase = BUILTINS[3]["gphase"]
                 ops += self._call(gphase, inner.modifiers, phase, on, library)
                 continue
-            if kind != "QuantumGate":
-                raise _QasmError(f"`{kind}` is not allowed in a gate body.")
             name = inner.name.name
             callee = self._lookup(name, names)
             inner_params = [self._value(a, scope) for a in inner.arguments]
