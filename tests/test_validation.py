@@ -356,9 +356,27 @@ def test_unknown_auto_opts_key_dense():
         {"start": "x"},
         {"tol": -1.0},
         {"tol": float("nan")},
+        {"time_cap": 0},
+        {"time_cap": -1.0},
+        {"time_cap": "1 min"},
+        {"time_cap": float("inf")},
+        {"memory_cap": 0},
         [("start", 2)],
     ],
-    ids=["start0", "start-1", "start2.5", "start_str", "tol-1", "tol_nan", "list"],
+    ids=[
+        "start0",
+        "start-1",
+        "start2.5",
+        "start_str",
+        "tol-1",
+        "tol_nan",
+        "time0",
+        "time-1",
+        "time_str",
+        "time_inf",
+        "memory0",
+        "list",
+    ],
 )
 def test_bad_auto_opts_values(circ, opts):
     with pytest.raises((ValueError, TypeError), match=arg("auto_opts")):

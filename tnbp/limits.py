@@ -25,6 +25,10 @@ EXACT_NORM_QUBITS = 12
 #: Largest visible set of a fidelity cost: its gradient operator is expanded in
 #: the 4^k Pauli strings on the visible qubits.
 MAX_FIDELITY_QUBITS = 6
+#: Default memory cap of ``max_bond="auto"`` (bytes, 2 GiB): a bond dimension
+#: whose predicted peak memory (:func:`tnbp.states.mps.auto_run_bytes`) exceeds
+#: it is not tried.
+AUTO_MEMORY_CAP = 2**31
 #: Schmidt-rank bounds are capped at 2^62 so that they fit a 64-bit integer.
 MAX_BOUND_EXPONENT = 62
 

@@ -47,8 +47,9 @@ def test_truncation_error_is_the_state_distance():
 
 
 def test_fidelity_error_bound_follows_the_target_rank():
-    """A truncated state: T for a pure target, 2 sqrt(T (2 - T)) for a mixed one."""
-    from tnbp.estimators.estimate import fidelity_error
+    """A truncated state: T for a pure target, 2 sqrt(T (2 - T)) for a mixed one,
+    each clipped to the range [0, 1] around the value (clip_error)."""
+    from tnbp.estimators.estimate import clip_error, fidelity_error
     from tnbp.models.observables import fidelity_cost
 
     circ = ansatz.hardware_efficient(8, 4, seed=3)
@@ -61,8 +62,14 @@ def test_fidelity_error_bound_follows_the_target_rank():
         mixed = fidelity_cost(np.diag([0.5, 0.5, 0.0, 0.0]), (0, 1))
         assert (pure.target_rank, mixed.target_rank) == (1, 2)
         f_pure, f_mixed = tnbp.fidelity(st, pure), tnbp.fidelity(st, mixed)
-    assert f_pure.truncation_error == pytest.approx(fidelity_error(T, pure_target=True))
-    assert f_mixed.truncation_error == pytest.approx(
-        fidelity_error(T, pure_target=False)
+    assert f_pure.truncation_error == pytest.approx(
+        clip_error(fidelity_error(T, pure_target=True), f_pure, 0.0, 1.0)
     )
+    mixed_bound = fidelity_error(T, pure_target=False)
+    assert f_mixed.truncation_error == pytest.approx(
+        clip_error(mixed_bound, f_mixed, 0.0, 1.0)
+    )
+    # T = 0.087: the mixed-target bound 0.82 exceeds max(F, 1 - F) = 0.54
+    assert f_mixed.truncation_error == pytest.approx(max(f_mixed, 1 - f_mixed))
+    assert f_mixed.truncation_error < mixed_bound
     assert f_mixed.truncation_error > f_pure.truncation_error

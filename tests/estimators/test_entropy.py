@@ -12,6 +12,7 @@ from numpy.testing import assert_allclose
 
 import tnbp
 from tnbp import ansatz
+from tnbp.estimators.estimate import clip_error
 
 N = 6
 #: eigenvalues of 8 x 8 reduced states agree to ~1e-15; entropies of
@@ -90,10 +91,11 @@ def _h2(t):
 
 
 def test_truncation_errors_follow_their_formulas():
-    """Fannes-Audenaert for S_1, log2(P / (P - 4T)) for S_2, min(1, 4T) for purity.
+    """Fannes-Audenaert for S_1, log2(P / (P - 4T)) for S_2, 4T for purity.
 
     T = 0.041 here: the von Neumann bounds are below the trivial ones; the
-    Renyi-2 bound is capped at ``k`` bits where the purity is below 4T.
+    Renyi-2 bound is capped at ``k`` bits where the purity is below 4T. Every
+    bound is then clipped to the physical range (clip_error; a no-op here).
     """
     st = tnbp.simulate(ansatz.haar_brickwork(10, 6, seed=0), max_bond=12)
     T = st.truncation_distance
@@ -105,12 +107,16 @@ def test_truncation_errors_follow_their_formulas():
             k = min(cut, 10 - cut)  # pure state: the smaller side
             fannes = T * np.log2(2.0**k - 1) + _h2(T)
             e = tnbp.entropy(st, cut)
-            assert e.truncation_error == pytest.approx(min(k, fannes), rel=1e-12)
+            assert e.truncation_error == pytest.approx(
+                clip_error(min(k, fannes), e, 0.0, k), rel=1e-12
+            )
             P = float(tnbp.purity(st, range(cut)))
             renyi2 = k if P <= 4 * T else min(k, np.log2(P / (P - 4 * T)))
             uncapped += renyi2 < k
             e2 = tnbp.entropy(st, cut, alpha=2)
-            assert e2.truncation_error == pytest.approx(renyi2, rel=1e-12)
+            assert e2.truncation_error == pytest.approx(
+                clip_error(renyi2, e2, 0.0, k), rel=1e-12
+            )
             assert np.isnan(tnbp.entropy(st, cut, alpha=3).truncation_error)
         profile = tnbp.entropy_profile(st)
         cuts = [tnbp.entropy(st, c).truncation_error for c in range(1, 10)]

@@ -8,7 +8,12 @@ import pytest
 
 import tnbp
 from tnbp import ansatz, free_fermion
-from tnbp.estimators.estimate import Estimate, EstimateArray, entropy_error
+from tnbp.estimators.estimate import (
+    Estimate,
+    EstimateArray,
+    clip_error,
+    entropy_error,
+)
 
 SETS = [(0,), (0, 3, 9), (5, 6, 7, 8), (13, 2)]
 
@@ -86,6 +91,57 @@ def test_untruncated_estimates_have_zero_error():
         assert tnbp.entropy(st, 4).truncation_error == 0
         assert tnbp.entropy_profile(st, alpha=3).truncation_error == 0
         assert tnbp.expectation(st, "X", 2).truncation_error == 0
+
+
+def test_error_bars_are_clipped_to_the_physical_range():
+    """Issue 10, sec. 5: bounds never reach beyond the range on both sides.
+
+    haar_brickwork(12, 12) at max_bond=2 discards a total weight of 3.5, so
+    T = 1 and the inequalities give nothing: before, the middle-cut entropy
+    S = 0.33 carried +- 6 bits, the trace distance of two qubits to I/4 (at
+    most 0.75) 0.63 +- 1.0, their purity 0.79 +- 1, <ZZ> = 0.14 +- 2. Each
+    bound is now max(value - lower, upper - value), and still holds against the
+    dense state.
+    """
+    circ = ansatz.haar_brickwork(12, 12, seed=0)
+    st = tnbp.simulate(circ, max_bond=2)
+    exact = tnbp.simulate(circ, backend="dense")
+    assert st.truncation_distance == 1.0
+    obs = [(0.5, "ZZ", (0, 1)), (-2.0, "X", (3,))]  # |<O>| <= 2.5
+    checks = [  # (estimator, lower, upper)
+        (lambda s: tnbp.entropy(s, 6), 0.0, 6.0),
+        (lambda s: tnbp.entropy(s, 6, alpha=2), 0.0, 6.0),
+        (lambda s: tnbp.subsystem_entropy(s, (0, 5, 9)), 0.0, 3.0),
+        (lambda s: tnbp.trace_distance_to_maximally_mixed(s, (0, 1)), 0.0, 0.75),
+        (lambda s: tnbp.purity(s, (0, 1)), 0.25, 1.0),
+        (lambda s: tnbp.expectation(s, "ZZ", (0, 1)), -1.0, 1.0),
+        (lambda s: tnbp.mutual_information(s, (0, 1), (6, 7)), 0.0, 4.0),
+        (lambda s: tnbp.expectation_value(s, obs), -2.5, 2.5),
+    ]
+    for fn, lower, upper in checks:
+        e = fn(st)
+        assert e.truncation_error == pytest.approx(max(e - lower, upper - e), rel=1e-12)
+        assert abs(e - fn(exact)) <= e.truncation_error
+    e = tnbp.entropy(st, 6)
+    assert e == pytest.approx(0.3265, abs=1e-4)  # +- 5.67 now, +- 6 before
+    assert e.truncation_error == pytest.approx(6 - e, rel=1e-12)
+    d = tnbp.trace_distance_to_maximally_mixed(st, (0, 1))
+    # d = 0.63 > 0.75 / 2: the bar reaches down to 0 (it was 0.63 +- 1)
+    assert d.truncation_error == pytest.approx(d, rel=1e-12) and d > 0.375
+    prof = tnbp.entropy_profile(st)
+    assert prof.truncation_error == pytest.approx(
+        max(min(c, 12 - c) - prof[c - 1] for c in range(1, 12)), rel=1e-12
+    )
+
+
+def test_clip_error_convention():
+    """min(bound, max(value - lower, upper - value)); NaN (no bound) stays NaN."""
+    assert clip_error(1.0, 0.01, 0.0, 0.75) == pytest.approx(0.74)  # the issue's
+    assert clip_error(30.0, 6.2, 0.0, 30.0) == pytest.approx(23.8)  # examples
+    assert clip_error(0.05, 0.5, 0.0, 1.0) == 0.05  # inside: unchanged
+    assert clip_error(np.inf, -0.2, -1.0, 1.0) == pytest.approx(1.2)
+    assert clip_error(3.0, 1.2, 0.0, 1.0) == pytest.approx(1.2)  # value past a limit
+    assert np.isnan(clip_error(float("nan"), 0.5, 0.0, 1.0))
 
 
 def test_entropy_error_formula():

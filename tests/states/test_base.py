@@ -126,12 +126,31 @@ def test_caveat_message_explains_every_caveat():
     msg = st.caveat_message()
     assert "max_bond=4 on cut(s) 3, 4, 7 (" in msg
     assert "log2(max_bond)=2.00" in msg
-    assert "discarded weight 0.04 > 1e-08 (fidelity estimate 0.960800)" in msg
+    # the weight is a sum over truncations (3 here), which bounds 1 - F
+    # (1 - 0.9608 = 0.0392 <= 0.04) and gives T = sqrt(0.04) = 0.2
+    assert (
+        "total discarded weight 0.04 > 1e-08 (a sum over the run's truncations" in msg
+    )
+    assert "3 above rounding level" in msg and "so it can exceed 1" in msg
+    assert "bounds the estimated infidelity 1 - F = 0.0392" in msg
+    assert "fidelity estimate 0.960800" in msg
+    assert "trace distance sqrt(min(1, weight)) = 0.2)" in msg
     assert "memory cap at max_bond=4 with entropies still changing by 0.25 bits" in msg
     assert "volume-law" in msg and "raise max_bond" in msg
     # one clause per caveat, in the order of ``caveats``, one sentence
     parts = ["saturated at", "discarded weight", "memory cap"]
     assert sorted(parts, key=msg.index) == parts and msg.endswith("bits.")
+
+
+def test_caveat_message_of_auto_stops():
+    """The time cap and a single run are worded; the report's reason is appended."""
+    why = "time cap: time_cap=1 s ran out after the run at max_bond=4"
+    auto = AutoReport("time_cap", (4,), float("inf"), 1e-3, why)
+    msg = Handmade(record(auto=auto, discarded_weight=0.0)).caveat_message()
+    assert msg.endswith(
+        "max_bond='auto' hit its time cap at max_bond=4 after a single run "
+        f"(no convergence check) ({why})."
+    )
 
 
 def test_caveat_message_elides_long_lists_of_cuts():

@@ -1,5 +1,8 @@
 """The MPS backend's bond record, truncation accounting and max_bond='auto'."""
 
+import itertools
+import tracemalloc
+import types
 import warnings
 
 import numpy as np
@@ -8,6 +11,8 @@ from numpy.testing import assert_allclose
 
 import tnbp
 from tnbp import ansatz
+from tnbp.states import mps as mps_backend
+from tnbp.states.mps import auto_run_bytes, max_schmidt_rank
 
 
 def _ghz_long_range(n):
@@ -99,15 +104,176 @@ def test_auto_doubles_until_entropies_converge():
 
 def test_auto_reports_memory_cap():
     circ = ansatz.haar_brickwork(20, 20, seed=5)
+    cap = auto_run_bytes(20, 16) - 1  # max_bond=16 cannot fit, 8 can
     with pytest.warns(tnbp.TruncationWarning, match="memory cap"):
         st = tnbp.simulate(
-            circ,
-            max_bond="auto",
-            auto_opts={"start": 4, "memory_cap": 2 * 20 * 16**2 * 16 - 1},
+            circ, max_bond="auto", auto_opts={"start": 4, "memory_cap": cap}
         )
-    assert st.record.auto.status == "memory_cap"
-    assert st.record.auto.max_bonds == (4, 8)
+    auto = st.record.auto
+    assert auto.status == "memory_cap" and auto.max_bonds == (4, 8)
+    assert auto.reason.startswith("memory cap: the run at max_bond=16 would need")
     assert "auto_not_converged" in st.caveats
+
+
+def _infidelity(st, exact):
+    return 1 - abs(np.vdot(st.to_quimb().to_dense().ravel(), exact.statevector)) ** 2
+
+
+def _assert_exact(st, circ):
+    """``st`` is the exact state up to the cutoff: infidelity < 1e-10 vs dense.
+
+    The default cutoff (1e-12 of the weight per SVD) drops ~1e-12 in total here,
+    so the infidelity is ~1e-12; entropies move by ~1e-8 (square-root scaling),
+    within their truncation_error.
+    """
+    exact = tnbp.simulate(circ, backend="dense")
+    assert _infidelity(st, exact) < 1e-10
+    prof = tnbp.entropy_profile(st)
+    assert np.all(np.abs(prof - tnbp.entropy_profile(exact)) <= prof.truncation_error)
+
+
+def test_auto_is_converged_at_the_largest_schmidt_rank():
+    """Issue 10, sec. 4: at max_bond = 2^(n/2) auto was exact yet flagged.
+
+    n = 12 deep Haar: the rank bound is 2^6 = 64. Before, auto ran 16, 32, 64 and
+    then 128 (a wasted run); with a memory cap that refused 128 (4 MiB: the old
+    check counted 2 n (2 chi)^2 complex numbers, 6.3 MB at chi = 128) it stopped
+    at 64 with ``memory_cap`` and "entropies still changing by 0.503 bits".
+    """
+    circ = ansatz.haar_brickwork(12, 30, seed=0)
+    fixed = tnbp.simulate(circ, max_bond=64)
+    assert fixed.trusted
+    for opts in (None, {"memory_cap": 4 * 2**20}):
+        st = tnbp.simulate(circ, max_bond="auto", auto_opts=opts)  # no warning
+        auto = st.record.auto
+        assert auto.status == "converged" and auto.max_bonds == (16, 32, 64)
+        assert "largest Schmidt rank 2^6" in auto.reason and auto.entropy_change == 0
+        assert st.trusted and st.caveats == fixed.caveats == ()
+        assert st.discarded_weight == fixed.discarded_weight
+        _assert_exact(st, circ)
+
+
+@pytest.mark.slow
+def test_auto_is_converged_at_the_largest_schmidt_rank_n20():
+    """The issue's instance, haar_brickwork(20, 20): chi = 1024 = 2^10 is exact (~70 s).
+
+    Before: ``memory_cap`` after (16, ..., 1024), "entropies still changing by
+    0.0296 bits", although the state matched dense (infidelity 1.7e-11).
+    """
+    circ = ansatz.haar_brickwork(20, 20, seed=0)
+    st = tnbp.simulate(circ, max_bond="auto")
+    auto = st.record.auto
+    assert auto.status == "converged"
+    assert auto.max_bonds == tuple(16 * 2**k for k in range(7))
+    assert st.trusted
+    _assert_exact(st, circ)
+
+
+def test_auto_memory_cap_holds_before_allocating():
+    """A 16 MiB cap on a volume-law state: the search stops before exceeding it.
+
+    n = 24, 16 layers: the run at max_bond=64 is predicted at ~8.2 MiB, the one at
+    128 at ~30 MiB. Before, the check counted only the MPS at the next bond
+    dimension (2 n (2 chi)^2 complex numbers: 12.6 MB at 128 < 16 MiB), so auto
+    ran max_bond=128 and held its MPS, the canonical copy and the previous state:
+    measured peak 21.6 MiB. Now: 6.3 MiB, below the 8.2 MiB predicted.
+    The peak is measured with tracemalloc (every numpy array; LAPACK's own
+    workspace is not seen, but is part of the prediction).
+    """
+    cap = 16 * 2**20
+    circ = ansatz.haar_brickwork(24, 16, seed=1)
+    tnbp.simulate(circ, max_bond=16)  # compile quimb's kernels outside the trace
+    tracemalloc.start()
+    try:
+        with pytest.warns(tnbp.TruncationWarning, match="memory cap"):
+            st = tnbp.simulate(circ, max_bond="auto", auto_opts={"memory_cap": cap})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    auto = st.record.auto
+    assert auto.status == "memory_cap" and auto.max_bonds == (16, 32, 64)
+    assert "the run at max_bond=128 would need" in auto.reason
+    assert "auto_not_converged" in st.caveats
+    assert auto_run_bytes(24, 64) <= cap < auto_run_bytes(24, 128)
+    assert peak < cap
+    mps_bytes = sum(b.nbytes for b in st.canonical.B)
+    assert mps_bytes < cap
+    # every bond is at min(64, 2^min(l, n - l)): the MPS part of the prediction
+    # is exact, and the whole prediction covers the measured peak
+    assert st.bond_dims == [min(64, 2 ** min(l, 24 - l)) for l in range(1, 24)]
+    assert peak <= auto_run_bytes(24, 64) + mps_bytes
+
+
+def test_auto_first_run_must_fit_the_memory_cap():
+    with pytest.raises(ValueError, match="`auto_opts`.*memory_cap"):
+        tnbp.simulate(
+            ansatz.haar_brickwork(10, 2, seed=0),
+            max_bond="auto",
+            auto_opts={"memory_cap": auto_run_bytes(10, 16) - 1},
+        )
+
+
+def test_auto_run_bytes_follows_the_bond_profile():
+    """n = 4 at max_bond=64: bonds (1, 2, 4, 2, 1), sites 1x2x2, 2x2x4, 4x2x2, 2x2x1."""
+    mps = 16 * 2 * (2 + 8 + 8 + 2)
+    gauges = 16 * (4 + 16 + 4)
+    two_site = 16 * 4 * max(1 * 4, 2 * 2, 4 * 1)  # (b_i, 2, 2, b_{i+2})
+    assert auto_run_bytes(4, 64) == 2 * mps + gauges + 16 * two_site
+    assert auto_run_bytes(4, 64) == auto_run_bytes(4, 4)  # capped by the rank bound
+    assert auto_run_bytes(4, 2) < auto_run_bytes(4, 4)
+    assert max_schmidt_rank(4) == 4 and max_schmidt_rank(5, 1) == 2
+
+
+def test_auto_time_cap_keeps_the_first_run():
+    """A tiny time cap: the first run completes and is returned, flagged."""
+    circ = ansatz.haar_brickwork(12, 30, seed=0)
+    with pytest.warns(tnbp.TruncationWarning, match="time cap") as caught:
+        st = tnbp.simulate(
+            circ, max_bond="auto", auto_opts={"start": 4, "time_cap": 1e-9}
+        )
+    assert "after a single run" in str(caught[0].message)
+    auto = st.record.auto
+    assert auto.status == "time_cap" and auto.max_bonds == (4,)
+    assert auto.reason.startswith("time cap: time_cap=1e-09 s ran out after the run")
+    assert "auto_not_converged" in st.caveats
+    with pytest.warns(tnbp.TruncationWarning):
+        fixed = tnbp.simulate(circ, max_bond=4)
+        assert_allclose(
+            tnbp.entropy_profile(st), tnbp.entropy_profile(fixed), atol=1e-12
+        )
+
+
+def test_auto_time_cap_drops_an_interrupted_run(monkeypatch):
+    """A clock that ticks one second per reading: the second run is cut short.
+
+    Readings: the start (0), the first run's log line and time check (1, 2;
+    the first run is never interrupted), then one per gate of the second run,
+    which passes the deadline (10 s) at its 9th gate (reading 11) and is dropped.
+    """
+    ticks = itertools.count()
+    monkeypatch.setattr(
+        mps_backend, "time", types.SimpleNamespace(monotonic=lambda: float(next(ticks)))
+    )
+    circ = ansatz.haar_brickwork(12, 30, seed=0)
+    with pytest.warns(tnbp.TruncationWarning, match="time cap"):
+        st = tnbp.simulate(
+            circ, max_bond="auto", auto_opts={"start": 4, "time_cap": 10}
+        )
+    auto = st.record.auto
+    assert auto.status == "time_cap" and auto.max_bonds == (4,)
+    assert auto.reason == (
+        "time cap: time_cap=10 s ran out during the run at max_bond=8, which was dropped"
+    )
+    assert st.max_bond_reached == 4  # the state is the completed run at 4
+    assert auto.seconds == 12.0  # the final reading
+
+
+def test_auto_progress_bar_shows_the_search(capsys):
+    circ = ansatz.haar_brickwork(8, 8, seed=0)
+    st = tnbp.simulate(circ, max_bond="auto", progbar=True, auto_opts={"start": 4})
+    err = capsys.readouterr().err
+    assert "max_bond='auto'" in err and "dS=" in err and "MiB" in err
+    assert st.record.auto.max_bonds == (4, 8, 16)
 
 
 def test_trust_policy_is_configurable():

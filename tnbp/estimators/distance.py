@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..models.losses import FidelityCost, fidelity_cost
 from ..states import spectrum
-from .estimate import Estimate, fidelity_error, flagged
+from .estimate import Estimate, clip_error, fidelity_error, flagged
 from .subsystems import check_state, check_subsystem, subsystem_spectrum
 
 
@@ -36,7 +36,8 @@ def trace_distance_to_maximally_mixed(state, qubits) -> Estimate:
     Estimate
         The trace distance, in ``[0, 1 - 2^{-|A|}]`` (dimensionless), with the
         state's caveats and ``truncation_error`` :math:`T`, the state's trace
-        distance from the exact one.
+        distance from the exact one, clipped to that range
+        (:func:`~tnbp.estimators.estimate.clip_error`).
 
     Raises
     ------
@@ -75,7 +76,10 @@ def trace_distance_to_maximally_mixed(state, qubits) -> Estimate:
     qubits = check_subsystem(state, qubits)
     p = subsystem_spectrum(state, qubits)
     value = spectrum.trace_distance_to_maximally_mixed(p, len(qubits))
-    return flagged(state, value, state.truncation_distance)
+    upper = 1.0 - 2.0 ** -len(qubits)
+    return flagged(
+        state, value, clip_error(state.truncation_distance, value, 0.0, upper)
+    )
 
 
 def fidelity(state, target, qubits=None) -> Estimate:
@@ -104,7 +108,8 @@ def fidelity(state, target, qubits=None) -> Estimate:
         :math:`F \in [0, 1]` (dimensionless), with the state's caveats and
         ``truncation_error`` bounding :math:`|F - F_{exact}|` from the state's
         trace distance :math:`T` to the exact one: :math:`T` for a pure target,
-        :math:`2\sqrt{T(2 - T)}` for a mixed one (:func:`fidelity_error`).
+        :math:`2\sqrt{T(2 - T)}` for a mixed one (:func:`fidelity_error`),
+        clipped to the range ``[0, 1]`` (:func:`clip_error`).
 
     Raises
     ------
@@ -133,4 +138,4 @@ def fidelity(state, target, qubits=None) -> Estimate:
     check_subsystem(state, cost.qubits)
     value = cost.value(state.reduced_density_matrix(cost.qubits))
     error = fidelity_error(state.truncation_distance, pure_target=cost.target_rank == 1)
-    return flagged(state, value, error)
+    return flagged(state, value, clip_error(error, value, 0.0, 1.0))

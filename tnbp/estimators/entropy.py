@@ -19,7 +19,7 @@ import numpy as np
 
 from .._checks import check_alpha
 from ..states import spectrum
-from .estimate import Estimate, EstimateArray, entropy_error, flagged
+from .estimate import Estimate, EstimateArray, clip_error, entropy_error, flagged
 from .subsystems import check_cut, check_state, check_subsystem, subsystem_spectrum
 
 
@@ -40,7 +40,10 @@ def entropy(state, cut: int, alpha: float = 1) -> Estimate:
     Estimate
         :math:`S_\alpha` of qubits ``0..cut-1`` in bits, with the state's
         caveats and a ``truncation_error`` bound (Fannes-Audenaert for
-        ``alpha = 1``, see :func:`~tnbp.estimators.estimate.entropy_error`).
+        ``alpha = 1``, see :func:`~tnbp.estimators.estimate.entropy_error`),
+        clipped to the range ``[0, min(cut, n - cut)]`` bits of a pure state
+        (``[0, cut]`` for a mixed one) by
+        :func:`~tnbp.estimators.estimate.clip_error`.
 
     Raises
     ------
@@ -88,7 +91,8 @@ def entropy_profile(state, alpha: float = 1) -> EstimateArray:
     -------
     EstimateArray of float64, shape (n - 1,)
         :math:`S_\alpha` of qubits ``0..k`` at element ``k``, in bits; its
-        ``truncation_error`` is the largest of the cuts' bounds.
+        ``truncation_error`` is the largest of the cuts' bounds (each clipped
+        as in :func:`entropy`).
 
     Raises
     ------
@@ -133,7 +137,8 @@ def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
     -------
     Estimate
         :math:`S_\alpha(A)` in bits, in ``[0, |A|]``, with the state's caveats
-        and a ``truncation_error`` bound.
+        and a ``truncation_error`` bound clipped to that range (for a pure
+        state ``[0, min(|A|, n - |A|)]``).
 
     Raises
     ------
@@ -172,8 +177,9 @@ def purity(state, qubits) -> Estimate:
     -------
     Estimate
         :math:`\mathrm{Tr}\,\rho_A^2 \in [2^{-|A|}, 1]`, with the state's caveats
-        and ``truncation_error`` :math:`\min(1, 4T)` at trace distance
-        :math:`T` from the exact state.
+        and ``truncation_error`` :math:`4T` at trace distance :math:`T` from
+        the exact state, clipped to the range :math:`[2^{-k}, 1]` (``k`` the
+        smaller of ``|A|`` and ``n - |A|`` for a pure state, else ``|A|``).
 
     Raises
     ------
@@ -192,7 +198,10 @@ def purity(state, qubits) -> Estimate:
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
     value = spectrum.purity(subsystem_spectrum(state, qubits))
-    return flagged(state, value, min(1.0, 4 * state.truncation_distance))
+    lowest = 2.0 ** -_effective_size(state, len(qubits))
+    return flagged(
+        state, value, clip_error(4 * state.truncation_distance, value, lowest, 1.0)
+    )
 
 
 def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
@@ -211,7 +220,9 @@ def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
     -------
     Estimate
         :math:`I(A:B)` in bits, with the state's caveats and the sum of the
-        three entropies' ``truncation_error`` bounds.
+        three entropies' ``truncation_error`` bounds, clipped to the range
+        :math:`[0, 2\min(k_A, k_B)]` for ``alpha = 1`` (``k`` as in
+        :func:`purity`), :math:`[-k_{AB}, k_A + k_B]` otherwise.
 
     Raises
     ------
@@ -241,14 +252,25 @@ def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
         for q in (a, b, a + b)
     ]
     (sa, ea), (sb, eb), (sab, eab) = parts
-    return flagged(state, sa + sb - sab, ea + eb + eab)
+    ka, kb = _effective_size(state, len(a)), _effective_size(state, len(b))
+    if alpha == 1:  # 0 <= I(A:B) <= 2 min(S(A), S(B)) (Araki-Lieb)
+        lower, upper = 0.0, 2.0 * min(ka, kb)
+    else:  # Renyi mutual information may be negative
+        lower, upper = -float(_effective_size(state, len(a) + len(b))), float(ka + kb)
+    value = sa + sb - sab
+    return flagged(state, value, clip_error(ea + eb + eab, value, lower, upper))
+
+
+def _effective_size(state, size: int) -> int:
+    """Qubits that bound a ``size``-qubit reduced state's entropy: the smaller side if pure."""
+    return min(size, state.n - size) if state.is_pure else size
 
 
 def _entropy_and_error(state, p, size: int, alpha: float) -> tuple[float, float]:
-    """Entropy of a spectrum of ``size`` qubits and its truncation-error bound."""
+    """Entropy of a spectrum of ``size`` qubits and its bound, clipped to ``[0, k]``."""
     value = spectrum.renyi_entropy(p, alpha)
-    k = min(size, state.n - size) if state.is_pure else size
+    k = _effective_size(state, size)
     error = entropy_error(
         state.truncation_distance, k, alpha, purity=spectrum.purity(p)
     )
-    return value, error
+    return value, clip_error(error, value, 0.0, float(k))

@@ -26,7 +26,12 @@ with discarded weight :math:`\epsilon`, the trace distance to the exact state is
   :math:`T\log_2(d - 1) + H_2(T)` (Fannes-Audenaert), and Renyi-2 entropies by
   at most :math:`\log_2 \frac{P}{P - 4T}` for purity :math:`P`.
 
-Bounds are capped at the trivial ones (``k`` bits, 1, ...). Other Renyi orders
+Each bound is then clipped to what the physical range of the quantity allows
+(:func:`clip_error`): the exact value lies in ``[lower, upper]`` (entropies of
+``k`` qubits in ``[0, k]`` bits, the trace distance to :math:`I/D` in
+:math:`[0, 1 - 1/D]`, purities in :math:`[1/D, 1]`, Pauli expectations in
+:math:`[-1, 1]`, fidelities in ``[0, 1]``), so no estimate is further from it
+than :math:`\max(v - \text{lower}, \text{upper} - v)`. Other Renyi orders
 have no bound here: their ``truncation_error`` is NaN when :math:`T > 0`. The
 bound is only as good as the fidelity estimate it rests on, which tracks the
 true fidelity to within a few percent of the infidelity on random circuits.
@@ -44,6 +49,7 @@ __all__ = [
     "Estimate",
     "EstimateArray",
     "TruncationWarning",
+    "clip_error",
     "entropy_error",
     "fidelity_error",
     "flagged",
@@ -296,3 +302,50 @@ def fidelity_error(T: float, *, pure_target: bool) -> float:
     if pure_target:
         return min(1.0, float(T))
     return min(1.0, 2.0 * float(np.sqrt(T * (2.0 - T))))
+
+
+def clip_error(bound: float, value: float, lower: float, upper: float) -> float:
+    r"""Clip an error bound to the largest error the physical range allows.
+
+    The exact value lies in ``[lower, upper]``, so whatever the truncation the
+    estimate ``value`` is off by at most :math:`\max(v - \ell, u - v)`; the
+    reported bound is
+
+    .. math::
+
+        \min\big(\text{bound},\ \max(v - \ell,\ u - v)\big),
+
+    the smallest symmetric error bar :math:`v \pm b` that both holds and does
+    not reach beyond the range on both sides. Every estimator applies it to
+    its truncation bound (see the module docstring for the ranges).
+
+    Parameters
+    ----------
+    bound : float
+        The bound from an inequality (``>= 0``, ``inf`` for none); NaN (no
+        bound known) is returned unchanged.
+    value : float
+        The estimate.
+    lower, upper : float
+        The physical range of the exact value, ``lower <= upper``.
+
+    Returns
+    -------
+    float
+        The clipped bound, in the units of ``value``.
+
+    Examples
+    --------
+    A trace distance to :math:`I/4` (at most 0.75) estimated as 0.01 with a
+    bound of 1.0, and a 30-qubit entropy of 6.2 bits with a bound of 30:
+
+    >>> round(clip_error(1.0, 0.01, 0.0, 0.75), 12)
+    0.74
+    >>> round(clip_error(30.0, 6.2, 0.0, 30.0), 12)
+    23.8
+    >>> clip_error(0.05, 0.5, 0.0, 1.0)  # a bound inside the range stays
+    0.05
+    """
+    if np.isnan(bound):
+        return float("nan")
+    return float(min(bound, max(value - lower, upper - value)))

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..models.operators import Observable, as_observable
 from ..models.paulis import check_pauli
-from .estimate import Estimate, flagged
+from .estimate import Estimate, clip_error, flagged
 from .subsystems import check_state, check_subsystem
 
 
@@ -26,9 +26,10 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     -------
     Estimate
         The real value in ``[-1, 1]``, with the state's caveats and
-        ``truncation_error`` :math:`\min(2, 2T)` for a state at trace distance
+        ``truncation_error`` :math:`2T` for a state at trace distance
         :math:`T` from the exact one (Hoelder; 0 for the identity string, see
-        :mod:`tnbp.estimators.estimate`).
+        :mod:`tnbp.estimators.estimate`), clipped to the range ``[-1, 1]``
+        (:func:`~tnbp.estimators.estimate.clip_error`).
 
     Raises
     ------
@@ -54,8 +55,9 @@ def expectation(state, pauli: str, qubits) -> Estimate:
     state = check_state(state)
     qubits = check_subsystem(state, qubits)
     pauli = check_pauli(pauli, len(qubits))
-    error = 0.0 if set(pauli) == {"I"} else min(2.0, 2 * state.truncation_distance)
-    return flagged(state, state.expectation_pauli(pauli, qubits), error)
+    value = state.expectation_pauli(pauli, qubits)
+    error = 0.0 if set(pauli) == {"I"} else 2 * state.truncation_distance
+    return flagged(state, value, clip_error(error, value, -1.0, 1.0))
 
 
 def observable_value(state, obs: Observable) -> float:
@@ -99,7 +101,10 @@ def expectation_value(state, observable) -> Estimate:
         The real value, in the units of the coefficients, with the state's
         caveats and ``truncation_error``
         :math:`2T \sum_t |c_t| \prod_q \|O^{(t)}_q\|_\infty` for a state at
-        trace distance :math:`T` from the exact one (Hoelder, term by term).
+        trace distance :math:`T` from the exact one (Hoelder, term by term),
+        clipped to the range :math:`c_0 \pm \sum_t |c_t| \prod_q
+        \|O^{(t)}_q\|_\infty` that contains every expectation of :math:`O`
+        (:func:`~tnbp.estimators.estimate.clip_error`).
 
     Raises
     ------
@@ -129,6 +134,10 @@ def expectation_value(state, observable) -> Estimate:
         abs(t.coeff) * np.prod([np.linalg.norm(op, 2) for op in t.ops])
         for t in obs.terms
     )
+    value = observable_value(state, obs)
+    lower, upper = obs.constant - scale, obs.constant + scale
     return flagged(
-        state, observable_value(state, obs), 2 * state.truncation_distance * scale
+        state,
+        value,
+        clip_error(2 * state.truncation_distance * scale, value, lower, upper),
     )

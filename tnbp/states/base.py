@@ -287,12 +287,25 @@ class State(abc.ABC):
             )
         if rec.discarded_weight > self.trust.discard_tol:
             parts.append(
-                f"discarded weight {rec.discarded_weight:.3g} > {self.trust.discard_tol:g} "
-                f"(fidelity estimate {rec.fidelity_estimate:.6f})"
+                f"total discarded weight {rec.discarded_weight:.3g} > "
+                f"{self.trust.discard_tol:g} (a sum over the run's truncations, "
+                f"{rec.num_truncations} above rounding level, of the squared singular "
+                "values dropped, each relative to the norm then, so it can exceed 1; "
+                "it bounds the estimated infidelity 1 - F = "
+                f"{1 - rec.fidelity_estimate:.3g}, fidelity estimate "
+                f"{rec.fidelity_estimate:.6f}, and sets the error bars through the "
+                f"trace distance sqrt(min(1, weight)) = {self.truncation_distance:.3g})"
             )
-        if rec.auto is not None and rec.auto.status != "converged":
+        auto = rec.auto
+        if auto is not None and auto.status != "converged":
+            what = auto.status.replace("_", " ")  # "memory cap" or "time cap"
+            change = (
+                f"with entropies still changing by {auto.entropy_change:.3g} bits"
+                if np.isfinite(auto.entropy_change)
+                else "after a single run (no convergence check)"
+            )
             parts.append(
-                f"max_bond='auto' hit its memory cap at max_bond={rec.auto.max_bonds[-1]} "
-                f"with entropies still changing by {rec.auto.entropy_change:.3g} bits"
+                f"max_bond='auto' hit its {what} at max_bond={auto.max_bonds[-1]} "
+                f"{change}" + (f" ({auto.reason})" if auto.reason else "")
             )
         return "; ".join(parts) + "."

@@ -14,6 +14,18 @@ holds :math:`\sum_t \epsilon_t` and :math:`F = \prod_t (1 - \epsilon_t)`
 (the final :math:`\|\psi\|^2`), the fidelity estimate of Zhou, Stoudenmire
 and Waintal. Estimates always use the normalized state.
 
+``max_bond="auto"`` reruns the circuit with the cap doubled, from
+``auto_opts["start"]``. A cap at or above the largest Schmidt rank of every
+cut, :math:`2^{\min(l, n - l)}` (:func:`max_schmidt_rank`), can truncate
+nothing, so the search never goes past :math:`2^{\lfloor n/2 \rfloor}` and
+is converged there; it is also converged when no bond reached the cap, when
+nothing was discarded, or when no cut's entropy moved by more than
+``auto_opts["tol"]`` bits since the previous run. Before each run its peak
+memory is predicted from the bond profile (:func:`auto_run_bytes`) and the
+run is not started if that, with the state kept from the previous run,
+exceeds ``auto_opts["memory_cap"]``; ``auto_opts["time_cap"]`` bounds the
+wall-clock time. Both stops flag the state ``"auto_not_converged"``.
+
 Threads: at the bond dimensions typical here (chi <~ 256) each gate is a
 handful of small matrix products, for which multithreaded BLAS is slower than
 one thread (measured on 2 cores with other work running: 5.0 s vs 0.28 s for a
@@ -36,6 +48,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import time
 import warnings
 
 import numpy as np
@@ -45,7 +58,7 @@ from tqdm.auto import tqdm
 
 from .._checks import check_int, check_real
 from .._threads import blas_threads_limit
-from ..limits import TRUNCATION_NOISE_FLOOR
+from ..limits import AUTO_MEMORY_CAP, TRUNCATION_NOISE_FLOOR
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
 from .canonical import CanonicalMPS, site_arrays
@@ -55,9 +68,26 @@ from .spectrum import renyi_entropy
 log = logging.getLogger(__name__)
 
 #: Defaults of ``max_bond="auto"``: first bond dimension, entropy tolerance
-#: (bits, largest change over all cuts between successive doublings) and the
-#: memory cap (bytes of complex128 MPS tensors at the next bond dimension).
-AUTO_DEFAULTS = {"start": 16, "tol": 1e-3, "memory_cap": 2**31}
+#: (bits, largest change over all cuts between successive doublings), memory
+#: cap (bytes; a run whose predicted peak, :func:`auto_run_bytes` plus the
+#: state kept from the previous run, exceeds it is not started) and time cap
+#: (seconds of wall-clock time, None for none).
+AUTO_DEFAULTS = {
+    "start": 16,
+    "tol": 1e-3,
+    "memory_cap": AUTO_MEMORY_CAP,
+    "time_cap": None,
+}
+
+#: Bytes of one complex128 entry.
+_COMPLEX_BYTES = 16
+#: Working memory of one two-site SVD, in copies of the two-site tensor (see
+#: :func:`auto_run_bytes`).
+SVD_WORKSPACE_COPIES = 16
+
+
+class _TimeCapReached(Exception):
+    """Raised inside a run of ``max_bond="auto"`` when its time cap runs out."""
 
 
 class MPSState(State):
@@ -128,11 +158,7 @@ class MPSState(State):
             ``n`` sites with shape ``"lpr"``, unit norm, orthogonality centre at
             site 0; a new object (the run's ``mps`` is not returned).
         """
-        B = self.canonical.B
-        arrays = (
-            [B[0][0]] + B[1:-1] + [B[-1][..., 0]] if self.n > 1 else [B[0][0, :, 0]]
-        )
-        return qtn.MatrixProductState(arrays, shape="lpr")
+        return _quimb_view(self.canonical)
 
     def schmidt_values(self, cut: int) -> np.ndarray:
         """Schmidt values across the cut between qubits ``cut - 1`` and ``cut``.
@@ -178,8 +204,21 @@ def _bond_sizes(mps) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def _run(circuit: Circuit, initial: str, max_bond, cutoff: float, progbar: bool):
-    """Apply the circuit layer by layer, recording bonds and truncation."""
+def _run(
+    circuit: Circuit,
+    initial: str,
+    max_bond,
+    cutoff: float,
+    progbar: bool,
+    *,
+    deadline: float | None = None,
+    desc: str = "mps",
+):
+    """Apply the circuit layer by layer, recording bonds and truncation.
+
+    Raises :class:`_TimeCapReached` after a gate when ``time.monotonic()``
+    has passed ``deadline``.
+    """
     psi = qtn.MPS_computational_state(initial)
     info: dict = {}
     opts = dict(
@@ -194,11 +233,14 @@ def _run(circuit: Circuit, initial: str, max_bond, cutoff: float, progbar: bool)
     layers = circuit.layers()
     history = [_bond_sizes(psi)]
     norm2, discarded, peak, ntrunc = 1.0, 0.0, 1, 0
-    bar = tqdm(layers, desc="mps", disable=not progbar, leave=False)
+    bar = tqdm(layers, desc=desc, disable=not progbar, leave=False)
     for layer in bar:
         for k in layer:
             gate = gates[k]
             psi.gate_(gate.to_matrix(), gate.qubits, **opts)
+            if deadline is not None and time.monotonic() > deadline:
+                bar.close()
+                raise _TimeCapReached
             if len(gate.qubits) < 2:
                 continue
             centre = info.get("cur_orthog")
@@ -260,7 +302,9 @@ def simulate_mps(
     cutoff : float, optional
         Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``.
     progbar : bool, optional
-        Show a progress bar over layers.
+        Show a progress bar over layers (for ``max_bond="auto"``, also one
+        over the doublings, with the bond dimension, the entropy change and
+        the predicted memory).
     auto_opts : dict, optional
         Options of ``max_bond="auto"`` (keys of :data:`AUTO_DEFAULTS`).
     trust : TrustPolicy, optional
@@ -276,14 +320,17 @@ def simulate_mps(
 
     Raises
     ------
+    TypeError
+        If ``auto_opts`` is not a dict or one of its values has the wrong type.
     ValueError
-        If ``circuit`` has fewer than 2 qubits or ``auto_opts`` has unknown
-        keys.
+        If ``circuit`` has fewer than 2 qubits, ``auto_opts`` has unknown
+        keys or bad values, or the first run of ``max_bond="auto"`` is
+        predicted to exceed ``auto_opts["memory_cap"]``.
 
     Warns
     -----
     TruncationWarning
-        When ``max_bond="auto"`` stopped at its memory cap.
+        When ``max_bond="auto"`` stopped at its memory or time cap.
 
     References
     ----------
@@ -299,12 +346,7 @@ def simulate_mps(
         raise ValueError(
             "`backend`='mps' needs at least 2 qubits; use backend='dense'."
         )
-    opts = {**AUTO_DEFAULTS, **(auto_opts or {})}
-    unknown = set(opts) - set(AUTO_DEFAULTS)
-    if unknown:
-        raise ValueError(
-            f"`auto_opts` has unknown keys {sorted(unknown)}; valid: {sorted(AUTO_DEFAULTS)}."
-        )
+    opts = check_auto_opts(auto_opts)
     with blas_threads_limit(blas_threads):
         if max_bond == "auto":
             psi, record, canon = _run_auto(
@@ -328,8 +370,9 @@ def check_auto_opts(auto_opts) -> dict:
     ----------
     auto_opts : dict or None
         Any of the keys ``start`` (first bond dimension, int ``>= 1``), ``tol``
-        (entropy tolerance in bits, ``>= 0``) and ``memory_cap`` (bytes, int
-        ``>= 1``); None for the defaults.
+        (entropy tolerance in bits, ``>= 0``), ``memory_cap`` (bytes, int
+        ``>= 1``) and ``time_cap`` (seconds, ``> 0``, or None for no cap);
+        None for the defaults.
 
     Returns
     -------
@@ -357,11 +400,110 @@ def check_auto_opts(auto_opts) -> dict:
         check_int(opts["start"], "start", minimum=1)
         check_int(opts["memory_cap"], "memory_cap", minimum=1)
         tol = check_real(opts["tol"], "tol")
+        if opts["time_cap"] is not None:
+            opts["time_cap"] = check_real(opts["time_cap"], "time_cap")
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"`auto_opts`: {exc}") from exc
     if tol < 0:
         raise ValueError(f"`auto_opts`: `tol` must be >= 0, got {tol}.")
+    if opts["time_cap"] is not None and opts["time_cap"] <= 0:
+        raise ValueError(
+            f"`auto_opts`: `time_cap` must be > 0 seconds, got {opts['time_cap']}."
+        )
     return opts
+
+
+def max_schmidt_rank(n: int, cut: int | None = None) -> int:
+    r"""Largest Schmidt rank of a qubit chain across a cut, :math:`2^{\min(l, n - l)}`.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits.
+    cut : int, optional
+        The cut ``l`` between qubits ``l - 1`` and ``l``; None for the largest
+        over all cuts, :math:`2^{\lfloor n/2 \rfloor}`.
+
+    Returns
+    -------
+    int
+        The rank bound: no bond of an ``n``-qubit MPS built by SVDs exceeds it,
+        so a ``max_bond`` at or above it truncates nothing.
+
+    Examples
+    --------
+    >>> max_schmidt_rank(20), max_schmidt_rank(20, 3)
+    (1024, 8)
+    """
+    l = n // 2 if cut is None else min(cut, n - cut)
+    return 2**l
+
+
+def auto_run_bytes(n: int, max_bond: int) -> int:
+    r"""Predicted peak memory (bytes) of one ``max_bond="auto"`` run at ``max_bond``.
+
+    Bond ``l`` (between qubits ``l - 1`` and ``l``) holds at most
+    :math:`b_l = \min(\chi, 2^l, 2^{n-l})` values (:func:`max_schmidt_rank`),
+    :math:`b_0 = b_n = 1`. With 16 bytes per complex128 entry the run holds
+
+    .. math::
+
+        M = 16 \sum_{i=0}^{n-1} 2\, b_i b_{i+1} \quad\text{(the MPS)},\qquad
+        G = 16 \sum_{l=1}^{n-1} b_l^2 \quad\text{(the canonical form's gauges)},
+
+        W = 16 \cdot 16 \max_i 4\, b_i b_{i+2}
+        \quad\text{(one two-site SVD)},
+
+    and the prediction is :math:`2M + G + W`: the run's MPS, its canonical
+    copy with gauges, and the working memory of one two-site SVD (the
+    two-site tensor, LAPACK's copy of it, :math:`U`, :math:`V^\dagger`, the
+    new site tensors and the ``zgesdd`` workspace: about 12 copies of the
+    two-site tensor, measured at ``max_bond=128``; 16 are counted).
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 2``.
+    max_bond : int
+        The bond-dimension cap :math:`\chi` of the run.
+
+    Returns
+    -------
+    int
+        The predicted peak in bytes; an upper bound on the arrays the run
+        holds at once (the MPS part is exact once every bond reaches
+        :math:`b_l`).
+
+    Examples
+    --------
+    Two qubits at any cap: two 1x2x2 sites, their copies, one 2x2 gauge and
+    a 1x2x2x1 two-site tensor:
+
+    >>> auto_run_bytes(2, 64) == 2 * 128 + 64 + 16 * 64
+    True
+    """
+    bonds = [1] + [min(max_bond, max_schmidt_rank(n, l)) for l in range(1, n)] + [1]
+    mps = sum(2 * a * b for a, b in zip(bonds, bonds[1:])) * _COMPLEX_BYTES
+    gauges = sum(b * b for b in bonds[1:-1]) * _COMPLEX_BYTES
+    two_site = max(4 * a * b for a, b in zip(bonds, bonds[2:])) * _COMPLEX_BYTES
+    return 2 * mps + gauges + SVD_WORKSPACE_COPIES * two_site
+
+
+def _mib(nbytes: float) -> str:
+    return f"{nbytes / 2**20:.3g} MiB"
+
+
+def _quimb_view(canon: CanonicalMPS) -> qtn.MatrixProductState:
+    """A quimb MPS sharing the (right-canonical, normalized) arrays of ``canon``."""
+    B = canon.B
+    if len(B) == 1:
+        return qtn.MatrixProductState([B[0][0, :, 0]], shape="lpr")
+    return qtn.MatrixProductState([B[0][0]] + B[1:-1] + [B[-1][..., 0]], shape="lpr")
+
+
+def _nbytes(canon: CanonicalMPS) -> int:
+    """Bytes held by a canonical form: site tensors and computed gauges."""
+    return sum(int(b.nbytes) for b in canon.B) + sum(int(r.nbytes) for r in canon._R)
 
 
 def _run_auto(
@@ -372,31 +514,115 @@ def _run_auto(
     opts: dict,
     blas_threads: int | None,
 ):
-    """Double ``max_bond`` from ``opts["start"]`` until the entropy profile converges.
+    """Double ``max_bond`` from ``opts["start"]`` until the cap stops mattering.
 
-    Stops when a run never reaches its cap (nothing was cut by it), when no
-    cut's entropy moved by more than ``opts["tol"]`` bits since the previous
-    run, or when the next run's MPS (n sites of 2 chi^2 complex numbers) would
-    exceed ``opts["memory_cap"]`` bytes.
+    After each completed run, in this order: converged if ``chi`` reaches the
+    largest Schmidt rank (:func:`max_schmidt_rank`), if no bond reached
+    ``chi``, if nothing was discarded, or if no cut's entropy moved by more
+    than ``opts["tol"]`` bits since the previous run; otherwise stopped if the
+    time cap ran out, or if the next run (``min(2 chi, rank bound)``) is
+    predicted (:func:`auto_run_bytes`, plus the kept state) to exceed
+    ``opts["memory_cap"]`` bytes. The first run always completes; a later one
+    that the time cap interrupts is dropped and the previous state returned.
+    Each run's state is kept only as its canonical form.
     """
-    chi, tried, previous = int(opts["start"]), [], None
-    while True:
-        tried.append(chi)
-        psi, record = _run(circuit, initial, chi, cutoff, progbar)
-        canon = CanonicalMPS.from_arrays(site_arrays(psi), blas_threads=blas_threads)
-        profile = np.array([renyi_entropy(s**2) for s in canon.schmidt])
-        change = np.inf if previous is None else float(np.abs(profile - previous).max())
-        if record.max_bond_reached < chi:
-            status, change = "converged", 0.0
-        elif change <= opts["tol"]:
-            status = "converged"
-        elif 2 * circuit.n * (2 * chi) ** 2 * 16 > opts["memory_cap"]:
-            status = "memory_cap"
-        else:
-            log.info(
-                "max_bond=%d: entropies changed by %.3g bits; doubling", chi, change
+    n, tol, cap = circuit.n, float(opts["tol"]), int(opts["memory_cap"])
+    top = max_schmidt_rank(n)
+    chi = int(opts["start"])
+    need = auto_run_bytes(n, chi)
+    if need > cap:
+        raise ValueError(
+            f"`auto_opts`: the first run at start={chi} needs ~{_mib(need)} > "
+            f"memory_cap={_mib(cap)}; raise `memory_cap` or lower `start`."
+        )
+    began = time.monotonic()
+    deadline = None if opts["time_cap"] is None else began + float(opts["time_cap"])
+    steps, c = 1, chi  # runs the rank bound and the memory cap allow at most
+    while c < top and auto_run_bytes(n, min(2 * c, top)) <= cap:
+        steps, c = steps + 1, min(2 * c, top)
+    tried: list[int] = []
+    kept = None  # (record, canon) of the last completed run
+    previous = None  # its entropy profile
+    with tqdm(total=steps, desc="max_bond='auto'", disable=not progbar) as outer:
+        while True:
+            try:
+                psi, record = _run(
+                    circuit,
+                    initial,
+                    chi,
+                    cutoff,
+                    progbar,
+                    deadline=deadline if tried else None,
+                    desc=f"max_bond={chi}",
+                )
+            except _TimeCapReached:
+                status = "time_cap"
+                reason = (
+                    f"time cap: time_cap={opts['time_cap']:g} s ran out during the "
+                    f"run at max_bond={chi}, which was dropped"
+                )
+                break
+            canon = CanonicalMPS.from_arrays(
+                site_arrays(psi), blas_threads=blas_threads
             )
-            previous, chi = profile, 2 * chi
-            continue
-        auto = AutoReport(status, tuple(tried), change, float(opts["tol"]))
-        return psi, dataclasses.replace(record, auto=auto), canon
+            del psi  # the canonical form holds the state from here on
+            profile = np.array([renyi_entropy(s**2) for s in canon.schmidt])
+            change = (
+                np.inf if previous is None else float(np.abs(profile - previous).max())
+            )
+            kept, previous = (record, canon), profile
+            tried.append(chi)
+            outer.update(1)
+            outer.set_postfix(max_bond=chi, dS=f"{change:.2g}", mem=_mib(need))
+            log.info(
+                "max_bond=%d: entropies changed by %.3g bits (%.1f s)",
+                chi,
+                change,
+                time.monotonic() - began,
+            )
+            status = "converged"
+            if chi >= top:
+                change = 0.0
+                reason = (
+                    f"max_bond={chi} reaches the largest Schmidt rank 2^{n // 2} of "
+                    "every cut: the cap truncated nothing"
+                )
+            elif record.max_bond_reached < chi:
+                change = 0.0
+                reason = (
+                    f"no bond reached max_bond={chi} (largest "
+                    f"{record.max_bond_reached}): the cap truncated nothing"
+                )
+            elif record.discarded_weight == 0.0:
+                change = 0.0
+                reason = f"the run at max_bond={chi} discarded nothing"
+            elif change <= tol:
+                reason = (
+                    f"entropies changed by at most {change:.3g} <= tol={tol:g} bits "
+                    f"between max_bond={tried[-2]} and {chi}"
+                )
+            elif deadline is not None and time.monotonic() > deadline:
+                status = "time_cap"
+                reason = (
+                    f"time cap: time_cap={opts['time_cap']:g} s ran out after the "
+                    f"run at max_bond={chi}"
+                )
+            else:
+                nxt = min(2 * chi, top)
+                need = _nbytes(canon) + auto_run_bytes(n, nxt)
+                if need > cap:
+                    status = "memory_cap"
+                    reason = (
+                        f"memory cap: the run at max_bond={nxt} would need "
+                        f"~{_mib(need)} (with the kept state) > "
+                        f"memory_cap={_mib(cap)}"
+                    )
+                else:
+                    chi = nxt
+                    continue
+            break
+    record, canon = kept
+    auto = AutoReport(
+        status, tuple(tried), change, tol, reason, time.monotonic() - began
+    )
+    return _quimb_view(canon), dataclasses.replace(record, auto=auto), canon

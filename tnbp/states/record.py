@@ -48,22 +48,36 @@ class AutoReport:
 
     Attributes
     ----------
-    status : {"converged", "memory_cap"}
-        Whether the entropy profile converged to ``tol``, or doubling stopped
-        because the next bond dimension would exceed the memory cap.
+    status : {"converged", "memory_cap", "time_cap"}
+        ``"converged"``: the cap no longer matters (it reached the largest
+        Schmidt rank of every cut, or no bond reached it, or nothing was
+        discarded) or the entropy profile changed by at most ``tol``.
+        ``"memory_cap"``: doubling stopped because the next bond dimension's
+        predicted memory exceeds the memory cap. ``"time_cap"``: the time cap
+        ran out (a run it interrupted is dropped).
     max_bonds : tuple of int
-        The bond dimensions tried, in order; the state comes from the last.
+        The bond dimensions of the completed runs, in order; the state comes
+        from the last.
     entropy_change : float
-        Largest change (bits) of any cut's entropy between the last two runs
-        (0 when the last run never reached its cap, i.e. was not truncated by it).
+        Largest change (bits) of any cut's entropy between the last two runs;
+        0 when the last run is exact with respect to its cap (the cap reached
+        the largest Schmidt rank, no bond reached the cap, or nothing was
+        discarded), ``inf`` when a single run was made and it is not.
     tol : float
         The convergence tolerance in bits.
+    reason : str, optional
+        Why the search stopped, in words (with the predicted memory or the
+        time, where they decided it).
+    seconds : float, optional
+        Wall-clock time of the whole search.
     """
 
     status: str
     max_bonds: tuple[int, ...]
     entropy_change: float
     tol: float
+    reason: str = ""
+    seconds: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,7 +33,7 @@ def simulate(
     trust_opts: dict | None = None,
     blas_threads: int | None = 1,
 ) -> State:
-    """Apply ``circuit`` to a computational basis state.
+    r"""Apply ``circuit`` to a computational basis state.
 
     Parameters
     ----------
@@ -49,17 +49,28 @@ def simulate(
         Initial bitstring, qubit 0 first (default all zeros).
     max_bond : int, "auto" or None, optional
         MPS bond-dimension cap. ``None``: no cap (only ``cutoff`` truncates).
-        ``"auto"``: start at ``auto_opts["start"]`` (16) and double until every
-        cut's entropy changes by at most ``auto_opts["tol"]`` (1e-3 bits) or the
-        next run would exceed ``auto_opts["memory_cap"]`` (2 GiB); the state's
-        ``record.auto`` says which happened.
+        ``"auto"``: start at ``auto_opts["start"]`` (16) and double, never past
+        the largest Schmidt rank :math:`2^{\lfloor n/2 \rfloor}`, until the cap
+        stops mattering (it reached that rank, no bond reached it, or nothing
+        was discarded) or every cut's entropy changes by at most
+        ``auto_opts["tol"]`` (1e-3 bits) between doublings. It stops earlier,
+        flagged ``"auto_not_converged"``, when the next run's predicted peak
+        memory (:func:`~tnbp.states.mps.auto_run_bytes`, checked before
+        allocating) would exceed ``auto_opts["memory_cap"]`` (2 GiB) or when
+        ``auto_opts["time_cap"]`` seconds (default: none) have passed; the
+        state's ``record.auto`` (:class:`~tnbp.AutoReport`) says which
+        happened and why.
     cutoff : float, optional
         MPS per-truncation discarded-weight cutoff, relative, in ``[0, 1)``
         (default 1e-12).
     progbar : bool, optional
-        Show a progress bar over layers with the current bond and error.
+        Show a progress bar over layers with the current bond and error (for
+        ``max_bond="auto"`` also one over the doublings, with the bond
+        dimension, the entropy change and the predicted memory).
     auto_opts : dict, optional
-        Options of ``max_bond="auto"`` (keys ``start``, ``tol``, ``memory_cap``).
+        Options of ``max_bond="auto"``: ``start`` (int), ``tol`` (bits),
+        ``memory_cap`` (bytes) and ``time_cap`` (seconds or None; the first
+        run always completes, a later one it interrupts is dropped).
     trust_opts : dict, optional
         Thresholds for flagging estimates (keys ``margin``, ``discard_tol``;
         see :class:`~tnbp.states.record.TrustPolicy`).
@@ -81,14 +92,15 @@ def simulate(
     ValueError
         If ``backend`` is unknown, ``initial`` is not a bitstring of length
         ``n``, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, an option
-        dict has an unknown key or bad value, or the register is too large
-        for the dense backend (or, for ``"mps"``, smaller than 2 qubits).
+        dict has an unknown key or bad value, the register is too large
+        for the dense backend (or, for ``"mps"``, smaller than 2 qubits), or
+        the first run of ``max_bond="auto"`` would exceed its memory cap.
 
     Warns
     -----
     TruncationWarning
-        When ``max_bond="auto"`` stopped at its memory cap before the entropies
-        converged.
+        When ``max_bond="auto"`` stopped at its memory or time cap before
+        converging.
 
     Examples
     --------

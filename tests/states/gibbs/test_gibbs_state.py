@@ -297,14 +297,18 @@ def test_generous_bond_is_not_flagged():
 
 def test_thermal_energy_bound_is_the_sum_of_term_bounds():
     """truncation_error of <H> is sum_t |c_t| times the bound of one Pauli term,
-    the same 2T (capped at the trivial 2) that tnbp.expectation reports."""
+    2T capped at the trivial 2; tnbp.expectation clips that bound further, to
+    the range [-1, 1] around its value (clip_error), so it is never larger."""
     H = _truncation_model()
     state = tnbp.gibbs_state(H, 2.0, dtau=0.1, max_bond=2)
     with pytest.warns(tnbp.TruncationWarning):
-        term = tnbp.expectation(state, "ZZ", (0, 1)).truncation_error
+        zz = tnbp.expectation(state, "ZZ", (0, 1))
         energy = tnbp.thermal_energy(state).truncation_error
-    assert state.truncation_distance > 0.5  # the regime where the caps differ
+    T = state.truncation_distance
+    assert T > 0.5  # the regime where the caps differ
+    term = min(2.0, 2 * T)
     assert energy == pytest.approx(term * sum(abs(c) for c, _, _ in H.terms), rel=1e-12)
+    assert zz.truncation_error == pytest.approx(min(term, 1 + abs(zz)), rel=1e-12)
 
 
 # -------------------------------------------------------------------- errors
