@@ -196,6 +196,7 @@ NEEDS_REFERENCES = frozenset(
         "tnbp.models.qbm.QBM",
         "tnbp.references.free_fermion.block_entropy",
         "tnbp.references.free_fermion.covariance_matrix",
+        "tnbp.references.free_fermion.ground_state_covariance",
         "tnbp.references.free_fermion.zz_expectation",
         "tnbp.references.theory.page_entropy",
         "tnbp.references.theory.haar_purity",

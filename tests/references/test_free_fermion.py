@@ -439,3 +439,43 @@ def test_thermal_rejects_bad_beta_and_matrix():
         free_fermion.thermal_energy(np.ones((4, 4)), 1.0)
     with pytest.raises(ValueError, match="`A`"):
         free_fermion.thermal_entropy(np.zeros((3, 3)), 1.0)
+
+
+@pytest.mark.usefixtures("one_blas_thread")
+@pytest.mark.parametrize(
+    ("terms", "n"),
+    [
+        (tnbp.hamiltonian.xx_chain(8).terms, 8),  # critical, half filling
+        (_xx_terms(7, np.random.default_rng(11)), 7),  # random hopping and fields
+        (_tfim_terms(8, 1.0, 1.0), 8),  # critical Ising
+        (_mixed_terms(6, np.random.default_rng(5)), 6),
+    ],
+)
+def test_ground_state_covariance_matches_dense(terms, n):
+    """Every cut's entropy and <Z_j> of the ground state, against exact diagonalization."""
+    A = free_fermion.majorana_hamiltonian(terms, n)
+    gamma = free_fermion.ground_state_covariance(A)
+    w, V = np.linalg.eigh(_dense_hamiltonian(terms, n))
+    assert w[1] - w[0] > 1e-6  # a unique ground state
+    psi = V[:, 0]
+    for ell in range(1, n):
+        s = np.linalg.svd(psi.reshape(2**ell, -1), compute_uv=False) ** 2
+        exact = _vn_bits(np.diag(s))
+        # dense diagonalization and the 2n x 2n eigenproblem: rounding only
+        assert_allclose(free_fermion.block_entropy(gamma, 0, ell), exact, atol=1e-10)
+    for j in range(n):
+        z = np.real(psi.conj() @ (_dense_string({j: _DENSE_PAULI["Z"]}, n) @ psi))
+        assert_allclose(free_fermion.z_expectation(gamma, j), z, atol=1e-10)
+    # the beta -> inf limit of the thermal covariance
+    gap = np.abs(np.linalg.eigvalsh(1j * A)).min()
+    beta = 40 / gap  # tanh(20) = 1 - 8e-18
+    assert_allclose(gamma, free_fermion.thermal_covariance(A, beta), atol=1e-12)
+
+
+def test_ground_state_covariance_refuses_zero_modes():
+    """Odd-n XX chain: a mode at zero energy, so a degenerate ground state."""
+    A = free_fermion.majorana_hamiltonian(tnbp.hamiltonian.xx_chain(7).terms, 7)
+    with pytest.raises(ValueError, match="zero mode"):
+        free_fermion.ground_state_covariance(A)
+    with pytest.raises(TypeError, match="`A`"):
+        free_fermion.ground_state_covariance(1j * A)

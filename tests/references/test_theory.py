@@ -18,6 +18,24 @@ def test_page_small_cases():
     assert theory.page_entropy(3, 5) == theory.page_entropy(5, 3)
 
 
+def test_page_large_sizes_use_the_asymptotic_form():
+    """Beyond 40 qubits the digammas overflow (600 + 600 gave inf); the expansion
+    ln m - m/(2N) + 1/(2mN) + O(N^-2) is exact to double precision there."""
+    from scipy.special import digamma
+
+    # at the switch both forms agree to rounding (the digammas lose ~1e-15)
+    for small in (1, 10, 20, 40):
+        for large in (40, 41):  # digamma form, then asymptotic form
+            m, N = 2.0**small, 2.0**large
+            exact = digamma(m * N + 1) - digamma(N + 1) - (m - 1) / (2 * N)
+            assert_allclose(
+                theory.page_entropy(small, large), exact / np.log(2), rtol=0, atol=1e-14
+            )
+    assert theory.page_entropy(600, 600) == pytest.approx(600 - 1 / (2 * np.log(2)))
+    assert theory.page_entropy(200, 300) <= 200  # never above min(n_a, n_b)
+    assert theory.page_entropy(1, 1000) == pytest.approx(1 - 2.0**-1000 / np.log(2))
+
+
 def _haar_vectors(da, db, samples, seed):
     rng = np.random.default_rng(seed)
     z = rng.normal(size=(samples, da, db)) + 1j * rng.normal(size=(samples, da, db))

@@ -483,6 +483,74 @@ def thermal_covariance(A, beta) -> np.ndarray:
     return (gamma - gamma.T) / 2
 
 
+def ground_state_covariance(A) -> np.ndarray:
+    r"""Covariance matrix of the ground state of a quadratic Hamiltonian ``A``.
+
+    The ``beta -> inf`` limit of :func:`thermal_covariance`: every normal mode
+    :math:`\tfrac{\epsilon_k}{2} i c_{2k} c_{2k+1}` sits in its lower level,
+    :math:`\langle i c_{2k} c_{2k+1} \rangle = -1`, so
+
+    .. math::
+
+        \Gamma = i\, \mathrm{sign}(iA) = i \sum_\lambda \mathrm{sign}(\lambda)\,
+        v_\lambda v_\lambda^\dagger,
+
+    over the eigenpairs of the Hermitian :math:`iA`. The ground state is unique
+    only without zero modes; a zero mode raises. For the uniform XX chain
+    :math:`\sum_i (X_iX_{i+1} + Y_iY_{i+1})` (a hopping chain, modes
+    :math:`\pm 4\cos\tfrac{\pi k}{n+1}`) that means even ``n``: its ground
+    state is the critical, half-filled Fermi sea, whose block entropies follow
+    Calabrese and Cardy's :math:`\tfrac{c}{6}\log_2[\tfrac{2n}{\pi}
+    \sin\tfrac{\pi\ell}{n}]` with :math:`c = 1` plus :math:`(-1)^\ell`
+    oscillations (Laflorencie et al.).
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Real antisymmetric ``(2n, 2n)`` matrix of :func:`majorana_hamiltonian`.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (2n, 2n)
+        Real antisymmetric :math:`\Gamma` of the ground state, to pass to
+        :func:`entropy_profile`, :func:`block_entropy`, :func:`z_expectation`, ...
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not a real numeric array.
+    ValueError
+        If ``A`` is not a finite antisymmetric ``(2n, 2n)`` matrix with
+        ``n >= 1``, or has a zero mode (:math:`|\epsilon| \le 10^{-10}
+        \max(1, \max|\epsilon|)`: a degenerate ground state).
+
+    References
+    ----------
+    .. [1] S. Bravyi, "Lagrangian representation for fermionic linear optics",
+       Quantum Inf. Comput. 5, 216 (2005), arXiv:quant-ph/0404180.
+    .. [2] P. Calabrese and J. Cardy, "Entanglement entropy and quantum field
+       theory", J. Stat. Mech. P06002 (2004), arXiv:hep-th/0405152.
+    .. [3] N. Laflorencie, E. S. Sorensen, M.-S. Chang and I. Affleck,
+       Phys. Rev. Lett. 96, 100603 (2006), arXiv:cond-mat/0512475.
+
+    Examples
+    --------
+    >>> A = majorana_hamiltonian([(1.0, "Z", 0)], 1)  # ground state |1>: <Z> = -1
+    >>> round(z_expectation(ground_state_covariance(A), 0), 12)
+    -1.0
+    """
+    A = _check_majorana_matrix(A)
+    eps, V = np.linalg.eigh(1j * A)
+    gap = np.abs(eps).min()
+    if gap <= 1e-10 * max(1.0, np.abs(eps).max()):
+        raise ValueError(
+            f"`A` has a zero mode (|epsilon| = {gap:.3g}): the ground state is "
+            "degenerate; use thermal_covariance at large beta for their mixture."
+        )
+    gamma = np.real(1j * (V * np.sign(eps)) @ V.conj().T)
+    return (gamma - gamma.T) / 2
+
+
 def thermal_log_partition(A, beta) -> float:
     r"""Natural log of :math:`Z = \mathrm{Tr}\, e^{-\beta H}` (no constant shift).
 

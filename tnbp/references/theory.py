@@ -13,6 +13,9 @@ from scipy.special import digamma
 
 from .._checks import check_int
 
+#: larger side (qubits) beyond which :func:`page_entropy` uses its asymptotic form
+PAGE_ASYMPTOTIC_QUBITS = 40
+
 
 def page_entropy(n_a: int, n_b: int) -> float:
     r"""Mean entanglement entropy (bits) of ``n_a`` vs ``n_b`` qubits of a Haar state.
@@ -24,6 +27,12 @@ def page_entropy(n_a: int, n_b: int) -> float:
 
         \langle S \rangle = \frac{1}{\ln 2}\Big[\psi(mN + 1) - \psi(N + 1)
         - \frac{m - 1}{2N}\Big] \approx \log_2 m - \frac{m}{2N \ln 2}.
+
+    Beyond :data:`PAGE_ASYMPTOTIC_QUBITS` qubits on the larger side the
+    digammas overflow or lose digits, and the expansion
+    :math:`\psi(x + 1) = \ln x + 1/(2x) + O(x^{-2})` gives
+    :math:`\langle S \rangle \ln 2 = \ln m - m/(2N) + 1/(2mN) + O(N^{-2})`,
+    exact to double precision there.
 
     Parameters
     ----------
@@ -61,7 +70,11 @@ def page_entropy(n_a: int, n_b: int) -> float:
     """
     n_a = check_int(n_a, "n_a", minimum=0)
     n_b = check_int(n_b, "n_b", minimum=0)
-    m, N = 2.0 ** min(n_a, n_b), 2.0 ** max(n_a, n_b)
+    small, large = min(n_a, n_b), max(n_a, n_b)
+    if large > PAGE_ASYMPTOTIC_QUBITS:
+        correction = 2.0 ** (small - large) - 2.0 ** (-small - large)
+        return float(small - correction / (2 * np.log(2)))
+    m, N = 2.0**small, 2.0**large
     return float((digamma(m * N + 1) - digamma(N + 1) - (m - 1) / (2 * N)) / np.log(2))
 
 
