@@ -102,6 +102,27 @@ def test_infinity_norm_and_all_parameters():
     assert (df.min_fidelity == 1).all() and (df.untrusted_runs == 0).all()
 
 
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [("dense", "adjoint"), ("mps", "parameter_shift"), ("tn", "adjoint")],
+)
+def test_default_method_runs_on_every_backend_and_is_reported(backend, expected):
+    """``backend="mps"`` failed: "`method`='adjoint' runs on `backend` in ..."."""
+    kwargs = dict(
+        observable=[(1.0, "ZZ", (1, 2))], samples=4, seed=5, executor="serial"
+    )
+    build = functools.partial(ansatz.hardware_efficient, layers=1)
+    df = tnbp.gradient_variance(build, [3, 4], backend=backend, **kwargs)
+    assert (df.method == expected).all()  # the method that ran, never None
+    ref = tnbp.gradient_variance(
+        build, [3, 4], method="parameter_shift", backend="dense", **kwargs
+    )
+    # every method here is exact up to rounding (derivatives of order 1, ~1e-15)
+    # and the 4-qubit MPS is never truncated
+    cols = ["mean", "variance", "inf_norm_mean", "inf_norm_variance"]
+    assert_allclose(df[cols].to_numpy(), ref[cols].to_numpy(), rtol=1e-9, atol=1e-13)
+
+
 def test_results_independent_of_executor_and_n_list():
     kwargs = dict(observable=local_cost_all, samples=12, seed=7, chunk_size=5)
     build = functools.partial(ansatz.hardware_efficient, layers=1)

@@ -228,7 +228,7 @@ def gradient_variance(
     observable,
     samples: int = 200,
     parameters="all",
-    method: str = "adjoint",
+    method: str | None = None,
     backend: str = "dense",
     initial=None,
     sim_opts: dict | None = None,
@@ -257,9 +257,11 @@ def gradient_variance(
         Parameter indices to report (the infinity-norm always uses them all);
         negative counts from the end, rows follow the order given, repeats are
         rejected.
-    method : {"adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
-        Passed to :func:`tnbp.gradient`; ignored (reported as ``"exact"``) with
-        ``estimator="exact"``.
+    method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        Passed to :func:`tnbp.gradient`; None (default): the best method of
+        ``backend`` (``"adjoint"`` on dense and tn, ``"parameter_shift"`` on
+        mps), and the table's ``method`` column records the one used. Ignored
+        (reported as ``"exact"``) with ``estimator="exact"``.
     backend : {"dense", "mps", "tn"}, optional
         Passed to :func:`tnbp.gradient`; ``"mps"`` with ``estimator="exact"``.
     initial : str or callable, optional
@@ -398,7 +400,7 @@ def gradient_variance(
             _exact_task, **problem, sim_opts=sim_opts, parameters=parameters
         )
     else:
-        check_method(method, backend)
+        method = check_method(method, backend)  # None: the backend's best
         grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
         task = functools.partial(
             _sample_task,
