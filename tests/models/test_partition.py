@@ -20,7 +20,9 @@ def test_first_and_sizes():
 def test_blocks_anywhere_in_the_chain():
     """Only Partition.first existed: no visible set in the middle of the chain."""
     assert Partition.middle(2, 6) == Partition((2, 3), (0, 1, 4, 5))
-    assert Partition.middle(2, 7) == Partition((2, 3), (0, 1, 4, 5, 6))  # left of centre
+    assert Partition.middle(2, 7) == Partition(
+        (2, 3), (0, 1, 4, 5, 6)
+    )  # left of centre
     assert Partition.middle(3, 7) == Partition((2, 3, 4), (0, 1, 5, 6))
     assert Partition.middle(1, 1) == Partition.first(1, 1) == Partition.last(1, 1)
     assert Partition.last(2, 5) == Partition((3, 4), (0, 1, 2))
@@ -56,7 +58,9 @@ def test_bad_blocks_name_the_argument():
         Partition.last(0, 3)
     with pytest.raises(ValueError, match="`n`"):
         Partition.middle(1, 0)
-    with pytest.raises(ValueError, match="`visible` has qubit\\(s\\) \\[6\\] out of range"):
+    with pytest.raises(
+        ValueError, match="`visible` has qubit\\(s\\) \\[6\\] out of range"
+    ):
         Partition.from_visible([0, 6], 6)
     with pytest.raises(ValueError, match="`visible` has repeated"):
         Partition.from_visible([1, 1], 6)
