@@ -94,7 +94,7 @@ def main(
         if len(df) >= MIN_FIT_POINTS
         else None
     )
-    fig = plot_qbm_hidden_units(df, out / "qbm_hidden_units.png")
+    fig = plot_qbm_hidden_units(df, out / "qbm_hidden_units.png", fit=fit)
     return df, fit, fig
 
 
