@@ -15,7 +15,9 @@ Each (model, cost, n) is one row of the results store in ``<out>``, and
 computes only what is missing. Fits, printout and figure
 (``<out>/barren_plateaus.png``) use only the rows of the requested ``n``.
 ``--quick`` is a seconds-long preset: it replaces the defaults, and any
-option given explicitly overrides it (``--quick --n-values 2,4``).
+option given explicitly overrides it (``--quick --n-values 2,4``). The run prints
+the parameters it used on one line; Ctrl-C stops it with one line that says
+how many rows are saved and the command that resumes it (exit status 130).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ import typer
 
 import tnbp
 from tnbp import ansatz, observables, theory
+from tnbp.ensembles.fits import MIN_FIT_POINTS
 from tnbp.plotting import plot_gradient_variance
-from tnbp.results import run_sweep
+from tnbp.results import StudyOptions, run_sweep
 
 MODELS = {
     "toy_perceptron": lambda n: ansatz.toy_perceptron(n, seed=0),
@@ -71,7 +74,7 @@ def points(*, n_values) -> list[dict]:
 
 
 def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progbar=True):
-    """Run the sweep; return its rows, the decay fits and the figure path."""
+    """Run the sweep; return its rows, the decay fits (from 3 n on) and the figure path."""
     out = Path(out)
     df = run_sweep(
         measure,
@@ -81,9 +84,10 @@ def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progba
         progbar=progbar,
         desc="variances",
     )
-    fits = {
+    fits = {  # none below three qubit numbers: a line through two says nothing
         key: tnbp.fit_exponential_decay(g.n, g.variance)
         for key, g in df.groupby(["model", "cost"])
+        if len(g) >= MIN_FIT_POINTS
     }
     fig = plot_gradient_variance(df, out / "barren_plateaus.png")
     return df, fits, fig
@@ -104,15 +108,21 @@ def cli(
     ),
 ):
     """Exact gradient variances of global and local costs against n."""
-    preset = QUICK if quick else DEFAULTS
-    ns = (
-        preset["n_values"]
+    given = dict(
+        n_values=None
         if n_values is None
         else tuple(int(n) for n in n_values.split(","))
     )
-    df, fits, fig = main(n_values=ns, out=out)
+    # the preset (or the defaults), then every option given explicitly; the run
+    # prints what it used, and on Ctrl-C how many rows are saved and how to resume
+    opts = StudyOptions.resolve(
+        __file__, defaults=DEFAULTS, preset=QUICK, quick=quick, given=given
+    )
+    df, fits, fig = opts.run(main, out=out, echo=typer.echo)
     shown = [*SETTINGS, "variance", "theory", "max_bond_reached", "truncated"]
     typer.echo(df[shown].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    if not fits:
+        typer.echo(f"no decay fits: they need at least {MIN_FIT_POINTS} qubit numbers")
     for (model, cost), fit in fits.items():
         g = df[(df.model == model) & (df.cost == cost)]
         slope = np.polyfit(np.log(g.n), np.log(g.variance), 1)[0]

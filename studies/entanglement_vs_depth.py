@@ -21,7 +21,9 @@ settings, so a rerun with another ``--max-bond`` never averages the two.
 
 Run ``python studies/entanglement_vs_depth.py --help`` for options;
 ``--quick`` is a seconds-long preset for CI: it replaces the defaults, and
-any option given explicitly overrides it (``--quick --max-bond 4``).
+any option given explicitly overrides it (``--quick --max-bond 4``). The run
+prints the parameters it used on one line; Ctrl-C stops it with one line that
+says how many rows are saved and the command that resumes it (exit status 130).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.plotting import plot_entanglement_vs_depth
-from tnbp.results import run_sweep
+from tnbp.results import StudyOptions, run_sweep
 
 BUILDERS = {
     "hardware_efficient": lambda n, depth, seed: ansatz.hardware_efficient(
@@ -177,10 +179,12 @@ def cli(
         max_bond=max_bond,
         n_visible=n_visible,
     )
-    # the preset (or the defaults), then every option given explicitly
-    params = {**(QUICK if quick else DEFAULTS)}
-    params.update({k: v for k, v in given.items() if v is not None})
-    df, fig = main(**params, out=out)
+    # the preset (or the defaults), then every option given explicitly; the run
+    # prints what it used, and on Ctrl-C how many rows are saved and how to resume
+    opts = StudyOptions.resolve(
+        __file__, defaults=DEFAULTS, preset=QUICK, quick=quick, given=given
+    )
+    df, fig = opts.run(main, out=out, echo=typer.echo)
     summary = summarize(df)
     fixed = [k for k in SETTINGS if k not in ("ansatz", "depth")]  # one value each
     typer.echo(", ".join(f"{k} = {df[k].iloc[0]}" for k in fixed))

@@ -16,7 +16,9 @@ every row there, refreshed as rows finish; a rerun computes only what is
 missing. The fit, printout and figure (``<out>/qbm_hidden_units.png``) use only
 the rows of the current settings.
 ``--quick`` is a seconds-long preset: it replaces the defaults, and any
-option given explicitly overrides it (``--quick --samples 4``).
+option given explicitly overrides it (``--quick --samples 4``). The run prints
+the parameters it used on one line; Ctrl-C stops it with one line that says
+how many rows are saved and the command that resumes it (exit status 130).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from pathlib import Path
 import typer
 
 import tnbp
+from tnbp.ensembles.fits import MIN_FIT_POINTS
 from tnbp.plotting import plot_qbm_hidden_units
-from tnbp.results import run_sweep
+from tnbp.results import StudyOptions, run_sweep
 
 DEFAULTS = dict(n_visible=1, hidden=(1, 2, 3, 4, 5, 6), samples=40, beta=1.0)
 QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0)
@@ -71,7 +74,7 @@ def main(
     out="results/qbm_hidden_units",
     progbar=True,
 ):
-    """Run the sweep; return its rows, the hidden-term decay fit and the figure."""
+    """Run the sweep; return its rows, the hidden-term decay fit (or None) and the figure."""
     out = Path(out)
     df = run_sweep(
         measure,
@@ -84,10 +87,14 @@ def main(
         desc="sizes",
     )
     df = df.sort_values("n_hidden", ignore_index=True)
-    fit = tnbp.fit_exponential_decay(
-        df.n_hidden, df.variance_hidden, variance_err=df.variance_se_hidden
+    fit = (  # None below three hidden-unit counts: a line through two says nothing
+        tnbp.fit_exponential_decay(
+            df.n_hidden, df.variance_hidden, variance_err=df.variance_se_hidden
+        )
+        if len(df) >= MIN_FIT_POINTS
+        else None
     )
-    fig = plot_qbm_hidden_units(df, out / "qbm_hidden_units.png")
+    fig = plot_qbm_hidden_units(df, out / "qbm_hidden_units.png", fit=fit)
     return df, fit, fig
 
 
@@ -121,19 +128,27 @@ def cli(
         samples=samples,
         beta=beta,
     )
-    # the preset (or the defaults), then every option given explicitly
-    params = {**(QUICK if quick else DEFAULTS)}
-    params.update({k: v for k, v in given.items() if v is not None})
-    df, fit, fig = main(**params, out=out)
+    # the preset (or the defaults), then every option given explicitly; the run
+    # prints what it used, and on Ctrl-C how many rows are saved and how to resume
+    opts = StudyOptions.resolve(
+        __file__, defaults=DEFAULTS, preset=QUICK, quick=quick, given=given
+    )
+    df, fit, fig = opts.run(main, out=out, echo=typer.echo)
     results = [c for c in df if c.startswith(("variance", "inf_norm", "num_param"))]
     typer.echo(
         df[[*SETTINGS, *results]].to_string(
             index=False, float_format=lambda x: f"{x:.4g}"
         )
     )
-    typer.echo(
-        f"hidden-term variance ~ exp(-r n_h): r = {fit.rate:.3f} +- {fit.rate_err:.3f}"
-    )
+    if fit is None:
+        typer.echo(
+            f"no decay fit: it needs at least {MIN_FIT_POINTS} hidden-unit counts"
+        )
+    else:
+        typer.echo(
+            f"hidden-term variance ~ exp(-r n_h): r = {fit.rate:.3f} "
+            f"+- {fit.rate_err:.3f}"
+        )
     typer.echo(f"table (every setting in {out}): {out / 'table.csv'}\nfigure: {fig}")
 
 

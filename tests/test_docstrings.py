@@ -92,6 +92,7 @@ DONE_MODULES = (
     "tnbp.results",
     "tnbp.results.schema",
     "tnbp.results.store",
+    "tnbp.results.study",
     "tnbp.results.sweep",
     "tnbp.states",
     "tnbp.states.base",

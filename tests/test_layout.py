@@ -170,6 +170,25 @@ def test_public_names_resolve_and_old_module_paths_work():
     assert out.stdout.strip() == "tnbp.models.ansatz"
 
 
+def test_dir_lists_the_public_names_only():
+    """dir(tnbp) listed 'annotations', 'importlib', 'sys', 'PackageNotFoundError'."""
+    code = (
+        "import json, tnbp, tnbp.states, tnbp._checks; tnbp.Circuit; "
+        "print(json.dumps(dir(tnbp)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    names = json.loads(out.stdout)
+    import tnbp
+
+    assert names == sorted({*tnbp.__all__, *tnbp._SUBPACKAGES, "__version__"})
+    assert {"Circuit", "gradient", "Partition", "qbm", "states"} <= set(names)
+    leaked = {"annotations", "importlib", "sys", "version", "PackageNotFoundError"}
+    assert not leaked & set(names)
+    assert not [n for n in names if n.startswith("_") and n != "__version__"]
+
+
 if __name__ == "__main__":  # print the graph by part, and any violation
     graph = import_graph()
     edges: dict = {}

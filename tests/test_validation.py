@@ -405,6 +405,32 @@ def test_dense_register_too_large_fails_before_allocating(monkeypatch, n):
     assert peak < 2**20, f"{peak} bytes traced while rejecting a {n}-qubit register"
 
 
+def test_the_dense_limit_is_stated_once():
+    """The README said 26 qubits, the docstrings about 24: one limit, from limits.py."""
+    from pathlib import Path
+
+    from tnbp.limits import MAX_DENSE_QUBITS
+    from tnbp.states.simulate import simulate
+
+    limit = MAX_DENSE_QUBITS
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    stated = re.findall(r"≤ (\d+) qubits: `tnbp.limits.MAX_DENSE_QUBITS`", readme)
+    assert stated == [str(limit)]
+    for doc in (dense_backend.__doc__, simulate.__doc__):
+        assert f"MAX_DENSE_QUBITS` ({limit})" in doc
+        assert not re.search(r"~\s*24|about 24", doc)
+
+
+def test_dense_estimates_do_not_form_the_bond_record():
+    """An entropy of a dense state took every cut's SVD (193 s at n = 22, not 4)."""
+    st = tnbp.simulate(tnbp.ansatz.hardware_efficient(12, 2, seed=0), backend="dense")
+    s = tnbp.entropy(st, 3)
+    tnbp.trace_distance_to_maximally_mixed(st, tnbp.Partition.middle(2, 12))
+    assert "record" not in vars(st)  # only the cuts asked for were decomposed
+    assert s.caveats == () and s.truncation_error == 0.0 and st.trusted
+    assert st.record.num_truncations == 0  # and the record, when asked, agrees
+
+
 # ------------------------------------------------------------------ estimators
 @pytest.mark.parametrize("cut", [0, N, -1, N + 3])
 def test_entropy_cut_out_of_range(state, cut):

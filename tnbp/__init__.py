@@ -149,4 +149,6 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__) | set(_SUBPACKAGES))
+    # the public namespace only: no import machinery (importlib, sys, ...), no
+    # private helpers, whatever has been loaded so far
+    return sorted({*__all__, *_SUBPACKAGES, "__version__"})

@@ -43,6 +43,62 @@ def check_opt(name: str, value, valid) -> None:
         )
 
 
+def check_method(
+    method: str | None,
+    backend: str,
+    *,
+    methods,
+    backends,
+    default: dict[str, str],
+    runs_on: dict[str, tuple[str, ...]],
+) -> str:
+    """Validate a differentiation ``method`` for a ``backend``; None picks the default.
+
+    The one place where a method left unset (``method=None``) becomes the best
+    method of the backend, for circuit gradients
+    (:func:`tnbp.gradients.api.check_method`) and QBM gradients
+    (:func:`tnbp.gradients.qbm.check_method`) alike, so that a function's
+    default works on every backend it accepts.
+
+    Parameters
+    ----------
+    method : str or None
+        The method asked for; None for the backend's default.
+    backend : str
+        The backend.
+    methods : collection of str
+        Every valid method.
+    backends : collection of str
+        Every valid backend.
+    default : dict of str to str
+        The method used on each backend when ``method`` is None.
+    runs_on : dict of str to tuple of str
+        The backends of the methods that do not run on all of them.
+
+    Returns
+    -------
+    str
+        ``method``, or ``default[backend]`` when ``method`` is None.
+
+    Raises
+    ------
+    ValueError
+        If ``backend`` or ``method`` is not one of the options, or ``method``
+        does not run on ``backend`` (the message names the default there).
+    """
+    check_opt("backend", backend, backends)
+    if method is None:
+        return default[backend]
+    check_opt("method", method, methods)
+    allowed = runs_on.get(method, tuple(backends))
+    if backend not in allowed:
+        raise ValueError(
+            f"`method`={method!r} runs on `backend` in {allowed}, got {backend!r} "
+            f"(method=None uses {default[backend]!r} there)."
+        )
+    return method
+
+
 def as_rng(seed, *, name: str = "seed") -> np.random.Generator:
     """Turn a seed into a ``numpy.random.Generator``: the one seed convention.
 

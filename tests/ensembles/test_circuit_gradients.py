@@ -102,6 +102,86 @@ def test_infinity_norm_and_all_parameters():
     assert (df.min_fidelity == 1).all() and (df.untrusted_runs == 0).all()
 
 
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [("dense", "adjoint"), ("mps", "parameter_shift"), ("tn", "adjoint")],
+)
+def test_default_method_runs_on_every_backend_and_is_reported(backend, expected):
+    """``backend="mps"`` failed: "`method`='adjoint' runs on `backend` in ..."."""
+    kwargs = dict(
+        observable=[(1.0, "ZZ", (1, 2))], samples=4, seed=5, executor="serial"
+    )
+    build = functools.partial(ansatz.hardware_efficient, layers=1)
+    df = tnbp.gradient_variance(build, [3, 4], backend=backend, **kwargs)
+    assert (df.method == expected).all()  # the method that ran, never None
+    ref = tnbp.gradient_variance(
+        build, [3, 4], method="parameter_shift", backend="dense", **kwargs
+    )
+    # every method here is exact up to rounding (derivatives of order 1, ~1e-15)
+    # and the 4-qubit MPS is never truncated
+    cols = ["mean", "variance", "inf_norm_mean", "inf_norm_variance"]
+    assert_allclose(df[cols].to_numpy(), ref[cols].to_numpy(), rtol=1e-9, atol=1e-13)
+
+
+def test_parameters_as_a_function_of_n():
+    """The middle qubit's first rotation at every n: ``parameters=lambda n: [n // 2]``."""
+    build = functools.partial(ansatz.hardware_efficient, layers=2)
+    kwargs = dict(observable=local_cost_all, samples=5, seed=1, executor="serial")
+    df = tnbp.gradient_variance(
+        build, [3, 4, 5], parameters=lambda n: [n // 2, -1], **kwargs
+    )
+    assert df.parameter.tolist() == [1, 11, 2, 15, 2, 19]  # -1: 4 n - 1 angles
+    for n in (3, 4, 5):  # the same rows as the selection written out per n
+        fixed = tnbp.gradient_variance(build, [n], parameters=[n // 2, -1], **kwargs)
+        assert_allclose(
+            df[df.n == n].variance.to_numpy(), fixed.variance.to_numpy(), rtol=0
+        )
+    exact = tnbp.gradient_variance(
+        ansatz.toy_perceptron,
+        [2, 4],
+        observable=global_cost_all,
+        samples=1,
+        parameters=lambda n: n - 1,  # the last perceptron's angle
+        estimator="exact",
+        executor="serial",
+    )
+    assert exact.parameter.tolist() == [1, 3]
+    assert_allclose(  # the toy global cost: every angle has the variance of eq. 7
+        exact.variance, [theory.toy_global_cost_gradient_variance(n) for n in (2, 4)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("parameters", "exc", "match"),
+    [
+        (
+            lambda n: [4 * n],
+            ValueError,
+            r"`parameters\(3\)` has indices \[12\] out of ",
+        ),
+        (lambda n: [], ValueError, r"`parameters\(3\)` must select at least one"),
+        (
+            lambda n: [1, 1],
+            ValueError,
+            r"`parameters\(3\)` selects parameter\(s\) \[1\]",
+        ),
+        (lambda n: 2.5, TypeError, r"`parameters\(3\)` must be 'all', an int"),
+        (lambda n: [0] if n == 3 else "x", ValueError, r"`parameters\(4\)` must be"),
+    ],
+)
+@pytest.mark.parametrize("executor", ["serial", None])
+def test_parameters_of_n_are_checked_at_every_n(parameters, exc, match, executor):
+    with pytest.raises(exc, match=match):
+        tnbp.gradient_variance(
+            functools.partial(ansatz.hardware_efficient, layers=2),
+            [3, 4],
+            observable=[(1.0, "Z", (0,))],
+            samples=2,
+            parameters=parameters,
+            executor=executor,
+        )
+
+
 def test_results_independent_of_executor_and_n_list():
     kwargs = dict(observable=local_cost_all, samples=12, seed=7, chunk_size=5)
     build = functools.partial(ansatz.hardware_efficient, layers=1)

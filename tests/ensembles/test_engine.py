@@ -4,6 +4,12 @@ import concurrent.futures as cf
 import dataclasses
 import functools
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -231,3 +237,59 @@ def test_shut_down_executors_are_refused(pool):
     task = functools.partial(draw_task, scale=1.0)
     with pytest.raises(ValueError, match="`executor` is shut down"):
         run_tasks(task, chunks([1], 2, 1), seed=3, executor=executor)
+
+
+_SLEEPER = """
+import os, sys, time
+from tnbp.ensembles.engine import chunks, run_tasks
+
+def task(chunk, seeds):
+    open(os.path.join(sys.argv[1], str(os.getpid())), "w").close()
+    time.sleep(600)  # a long task: minutes of MPS simulations
+
+run_tasks(task, chunks([1], 8, 1))  # loky's reusable executor, one sample per task
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_ctrl_c_stops_the_worker_processes(tmp_path):
+    """Ctrl-C left loky's workers finishing every task sent, the interpreter waiting."""
+    script = tmp_path / "sleeper.py"
+    script.write_text(_SLEEPER)
+    started = tmp_path / "started"
+    started.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2]))
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(started)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(started.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert any(started.iterdir()), "no task started within 60 s"
+        proc.send_signal(signal.SIGINT)  # the main process only: its workers sleep on
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=60)  # was: 600 s of sleep per task sent
+        waited = time.monotonic() - start
+    finally:
+        proc.kill()
+        time.sleep(1)
+        workers = [int(p.name) for p in started.iterdir()]
+        left = [pid for pid in workers if _alive(pid)]
+        for pid in left:  # never leave orphans behind, even when failing
+            os.kill(pid, signal.SIGKILL)
+    assert waited < 30  # loky's shutdown polls; 1-2 s seen
+    assert proc.returncode == -signal.SIGINT  # Python's exit status after Ctrl-C
+    assert err.rstrip().endswith("KeyboardInterrupt")  # no error from loky after it
+    assert left == []  # every worker that had a task is gone

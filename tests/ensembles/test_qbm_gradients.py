@@ -7,6 +7,7 @@ tests/gradients/test_qbm.py.
 import warnings
 
 import pytest
+from numpy.testing import assert_allclose
 
 import tnbp
 
@@ -33,8 +34,25 @@ def test_a_bad_backend_is_named_before_the_method(method):
 
 
 def test_exact_method_needs_the_dense_backend():
-    with pytest.raises(ValueError, match="`method`: 'exact'.*dense"):
-        tnbp.qbm_gradient_variance(1, [1], backend="mps")
+    with pytest.raises(
+        ValueError,
+        match=r"`method`='exact' runs on `backend` in \('dense',\), got 'mps' "
+        r"\(method=None uses 'finite_difference' there\)",
+    ):
+        tnbp.qbm_gradient_variance(1, [1], method="exact", backend="mps")
+
+
+def test_the_default_method_runs_on_every_backend_and_is_reported():
+    """``backend="mps"`` failed with the default method, 'exact' (dense only)."""
+    kwargs = dict(samples=2, seed=4, executor="serial")
+    dense = tnbp.qbm_gradient_variance(1, [1], **kwargs)
+    mps = tnbp.qbm_gradient_variance(1, [1], backend="mps", **kwargs)
+    assert (dense.method == "exact").all()
+    assert (mps.method == "finite_difference").all()
+    # central differences with step 1e-3: O(h^2) ~ 1e-6 relative (6e-7 seen),
+    # plus the MPS Gibbs state's Trotter and truncation errors
+    assert_allclose(mps.variance, dense.variance, rtol=1e-5)
+    assert_allclose(mps.inf_norm_variance, dense.inf_norm_variance, rtol=1e-5)
 
 
 def test_truncated_gibbs_states_are_counted_and_warned_once():

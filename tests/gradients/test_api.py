@@ -131,6 +131,31 @@ def test_gradient_input_errors(kwargs, match, exc):
         tnbp.gradient(circ, [(1.0, "Z", (0,))], **kwargs)
 
 
+def test_default_method_is_the_best_of_each_backend():
+    """``method=None`` resolves in one place: adjoint where it runs, else shifts."""
+    from tnbp.gradients.api import GRADIENT_BACKENDS, check_method
+
+    assert {b: check_method(None, b) for b in GRADIENT_BACKENDS} == {
+        "dense": "adjoint",
+        "mps": "parameter_shift",
+        "tn": "adjoint",
+    }
+    assert check_method("finite_difference", "mps") == "finite_difference"
+    circ = ansatz.hardware_efficient(5, 2, seed=1)
+    obs = [(1.0, "ZZ", (1, 2)), (0.5, "X", (3,))]
+    ref = tnbp.gradient(circ, obs, method="parameter_shift", backend="dense")
+    runs = {}
+    for backend in GRADIENT_BACKENDS:
+        g, d = tnbp.gradient_with_diagnostics(circ, obs, backend=backend)
+        # exact methods, untruncated 5-qubit MPS: rounding only (~1e-15 seen)
+        assert_allclose(g, ref, rtol=0, atol=1e-12)
+        runs[backend] = d.simulations
+    # dense ran one adjoint sweep, mps two shifted simulations per parameter
+    assert runs["dense"] == 1 and runs["mps"] == 2 * circ.num_parameters
+    with pytest.raises(ValueError, match="method=None uses 'parameter_shift' there"):
+        tnbp.gradient(circ, obs, method="adjoint", backend="mps")
+
+
 def test_observable_errors():
     circ = ansatz.hardware_efficient(4, 1, seed=0)
     with pytest.raises(ValueError, match="observable"):

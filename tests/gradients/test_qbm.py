@@ -181,7 +181,7 @@ def test_bad_input_names_the_argument(model):
     with pytest.raises(ValueError, match="observable"):
         Q.observable_gradient(qbm, theta, [(1.0, "Z", (1,))])  # a hidden qubit
     with pytest.raises(ValueError, match="method"):
-        Q.observable_gradient(qbm, theta, OBS, backend="mps")  # exact needs dense
+        Q.observable_gradient(qbm, theta, OBS, method="exact", backend="mps")
     with pytest.raises(ValueError, match="eta"):
         Q.generative_loss(qbm, theta, np.eye(4))
     with pytest.raises(ValueError, match="eta"):

@@ -35,6 +35,18 @@ def _integer_ticks(ax) -> bool:
     return bool(ticks) and all(float(t).is_integer() for t in ticks)
 
 
+def _legend_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def _legend_outside(fig, ax) -> bool:
+    """The legend does not cover the plotting area (so no curve or reference line)."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)  # final layout
+    legend = ax.get_legend().get_window_extent(renderer)
+    return not legend.overlaps(ax.get_window_extent(renderer))
+
+
 def test_gradient_variance_curves_theory_and_hollow_truncated_points(caught):
     n = np.array([2, 4, 6, 8])
     df = pd.DataFrame(
@@ -49,12 +61,19 @@ def test_gradient_variance_curves_theory_and_hollow_truncated_points(caught):
     )
     figures.plot_gradient_variance(df, "unused.png")
     (ax,) = caught[0].axes
-    lines = ax.get_lines()
+    lines = [ln for ln in ax.get_lines() if len(ln.get_xdata())]  # no legend proxies
     labelled = [ln.get_label() for ln in lines if not ln.get_label().startswith("_")]
     assert sorted(labelled) == ["hea, global", "toy, global"]
     dashed = [ln for ln in lines if ln.get_linestyle() == "--"]
     assert len(dashed) == 1  # only the toy model has a closed form
     np.testing.assert_allclose(dashed[0].get_ydata(), df.theory[:4])
+    assert dashed[0].get_zorder() > lines[0].get_zorder()  # drawn over the data
+    # the legend names the dashes and the hollow markers, beside the axes
+    assert _legend_texts(ax)[-2:] == [
+        "closed form (arXiv:2005.12458)",
+        "truncated (max_bond hit)",
+    ]
+    assert _legend_outside(caught[0], ax)
     hollow = [
         x
         for ln in lines
@@ -86,3 +105,108 @@ def test_qbm_figure_has_error_bars_on_every_curve(caught):
         figures.plot_qbm_hidden_units(
             df.drop(columns="variance_se_hidden"), "unused.png"
         )
+
+
+def test_qbm_figure_names_the_variance_of_the_norm_and_the_fit(caught):
+    """The legend called the variance of the infinity-norm the norm itself."""
+    from tnbp import fit_exponential_decay
+
+    df = pd.DataFrame(
+        {
+            "n_hidden": [1, 2, 3, 4],
+            "variance_visible": [0.2, 0.21, 0.22, 0.2],
+            "variance_se_visible": [0.02] * 4,
+            "variance_hidden": [1e-2, 3e-3, 1e-3, 3e-4],
+            "variance_se_hidden": [2e-3, 5e-4, 2e-4, 5e-5],
+            "inf_norm_variance": [2e-3, 2e-4, 1e-4, 3e-5],
+            "inf_norm_variance_se": [5e-4, 5e-5, 5e-5, 1e-5],
+            "n_visible": 1,
+            "beta": 1.0,
+            "samples": 40,
+        }
+    )
+    fit = fit_exponential_decay(
+        df.n_hidden, df.variance_hidden, variance_err=df.variance_se_hidden
+    )
+    figures.plot_qbm_hidden_units(df, "unused.png", fit=fit)
+    (ax,) = caught[0].axes
+    labels = _legend_texts(ax)
+    assert labels[2].startswith(r"Var$[\|\nabla") and labels[2].endswith(
+        "variance of the gradient's infinity-norm"
+    )
+    assert labels[3] == (  # the fit last, with its rate
+        rf"fit $A e^{{-r n_h}}$ to the hidden terms, $r$ = {fit.rate:.2f} "
+        rf"$\pm$ {fit.rate_err:.2f}"
+    )
+    (dotted,) = [ln for ln in ax.get_lines() if ln.get_linestyle() == ":"]
+    np.testing.assert_allclose(  # A e^{-r n} through the fitted range
+        dotted.get_ydata()[[0, -1]],
+        fit.prefactor * np.exp(-fit.rate * np.array([1, 4])),
+        rtol=1e-12,
+    )
+    title = ax.get_title()
+    assert "1 visible qubit," in title and r"$\beta$ = 1," in title
+    assert "40 Hamiltonians per point" in title and "±1 s.e." in title
+    assert _integer_ticks(ax) and _legend_outside(caught[0], ax)
+
+
+def _depth_table(seeds=3):
+    """The demo's table: two ansatzes, fractional-free depths, a deep untrusted one."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for ansatz, grow in (("haar_brickwork", 0.5), ("hardware_efficient", 0.25)):
+        for depth in (1, 2, 3, 4, 6, 8, 10, 12, 16, 20):
+            for seed in range(seeds):
+                s = grow * depth + 0.2 * rng.standard_normal()
+                rows.append(
+                    dict(
+                        ansatz=ansatz,
+                        backend="mps",
+                        n=24,
+                        depth=depth,
+                        seed=seed,
+                        max_bond=64,
+                        n_visible=2,
+                        half_chain_entropy=s,
+                        trace_distance=0.75 * 2.0 ** (-s / 2),
+                        trusted=depth < 12,
+                        page_entropy=11.2787,
+                        haar_bound=0.5 * np.sqrt(4 / 2**22),
+                    )
+                )
+    return pd.DataFrame(rows)
+
+
+def test_entanglement_figure_error_bars_legends_and_references(caught):
+    """The demo figure: no error bars over seeds, a legend over the Page line."""
+    df = _depth_table()
+    figures.plot_entanglement_vs_depth(df, "unused.png")
+    fig = caught[0]
+    ax_s, ax_d = fig.axes
+    for ax, col in ((ax_s, "half_chain_entropy"), (ax_d, "trace_distance")):
+        bars = [c for c in ax.containers if c.has_yerr]
+        assert len(bars) == 2  # one per ansatz, over its 3 seeds
+        haar = df[df.ansatz == "haar_brickwork"].groupby("depth")[col]
+        se = (haar.std(ddof=1) / np.sqrt(3)).to_numpy()
+        (segments,) = bars[0].lines[2]
+        half = np.array([np.ptp(seg[:, 1]) / 2 for seg in segments.get_segments()])
+        np.testing.assert_allclose(half, se, rtol=1e-12)  # one standard error
+        assert _integer_ticks(ax)
+        labels = _legend_texts(ax)
+        assert {"haar_brickwork", "hardware_efficient"} <= set(labels)
+        assert {"trusted", "untrusted (truncated)"} <= set(labels)
+        assert _legend_outside(fig, ax)  # so never over the Page line or a curve
+        hollow = [ln for ln in ax.get_lines() if ln.get_markerfacecolor() == "none"]
+        assert sorted({x for ln in hollow for x in ln.get_xdata()}) == [12, 16, 20]
+    assert "Page value (Haar random state)" in _legend_texts(ax_s)
+    assert any(t.startswith("Haar bound") for t in _legend_texts(ax_d))
+    page = [ln for ln in ax_s.get_lines() if ln.get_label().startswith("Page")]
+    assert ax_s.get_ylim()[0] < page[0].get_ydata()[0] < ax_s.get_ylim()[1]  # visible
+    assert ax_s.get_title() == "n = 24, max_bond = 64; mean ± s.e. over 3 seeds"
+    assert ax_d.get_title() == "visible: the first 2 qubits"
+
+
+def test_entanglement_figure_with_one_seed_says_there_are_no_error_bars(caught):
+    figures.plot_entanglement_vs_depth(_depth_table(seeds=1), "unused.png")
+    ax_s, _ = caught[0].axes
+    assert ax_s.get_title().endswith("1 seed per point (no error bars)")

@@ -12,7 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tnbp.results import PROVENANCE_COLUMNS, ResultStore, read_table, run_sweep
+from tnbp.results import (
+    PROVENANCE_COLUMNS,
+    ResultStore,
+    SweepInterrupted,
+    read_table,
+    run_sweep,
+)
+from tnbp.results.sweep import is_interrupt
 
 ROOT = Path(__file__).parents[2]
 
@@ -47,11 +54,42 @@ def test_interrupted_sweep_keeps_finished_rows(tmp_path):
             raise KeyboardInterrupt
         return {"sq": a * a}
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt) as info:
         run_sweep(fn, [dict(a=a) for a in range(4)], out=tmp_path, progbar=False)
     with ResultStore(tmp_path) as store:
         assert store.table().a.tolist() == [0, 1]
     assert read_table(tmp_path).a.tolist() == [0, 1]
+    # one exception that says what is saved (still a KeyboardInterrupt)
+    assert isinstance(info.value, SweepInterrupted)
+    assert (info.value.saved, info.value.total) == (2, 4)
+    assert str(info.value) == f"interrupted: 2 of 4 rows saved in {tmp_path}"
+
+
+def test_an_interrupt_inside_compiled_code_is_an_interrupt(tmp_path):
+    """Ctrl-C inside numba (quimb's SVDs) surfaced as a SystemError: 244 lines."""
+
+    def fn(a):
+        if a == 1:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:  # what numba's dispatcher raises
+                raise SystemError(
+                    "CPUDispatcher(<function _qr_stabilized_numba>) returned a "
+                    "result with an exception set"
+                ) from exc
+        return {"sq": a * a}
+
+    points = [dict(a=a) for a in range(3)]
+    with pytest.raises(SweepInterrupted, match="1 of 3 rows saved") as info:
+        run_sweep(fn, points, out=tmp_path, progbar=False)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert not is_interrupt(SystemError("x")) and is_interrupt(KeyboardInterrupt())
+
+    def broken(a):
+        raise SystemError("a real bug")
+
+    with pytest.raises(SystemError, match="a real bug"):  # not an interrupt
+        run_sweep(broken, points, out=tmp_path / "b", progbar=False)
 
 
 def test_changed_parameter_is_a_separate_row(tmp_path):

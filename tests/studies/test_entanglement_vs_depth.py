@@ -69,7 +69,11 @@ def test_another_max_bond_is_never_averaged_in(study, tmp_path, capsys, monkeypa
         for a in ("haar_brickwork", "hardware_efficient")
         for chi in (4, 16)
     ]
-    haar16 = fig.axes[0].get_lines()[3 * 1]  # line, trusted dots, hollow dots
+    (haar16,) = [
+        ln
+        for ln in fig.axes[0].get_lines()
+        if ln.get_label() == "haar_brickwork, max_bond=16"
+    ]
     assert haar16.get_ydata()[-1] == chi16
     # both panels say which points are untrusted; the title names the bond caps
     for ax in fig.axes:

@@ -118,6 +118,17 @@ def _check_same_count(n: int, counts) -> None:
         )
 
 
+def _selection(parameters, n: int, num: int) -> tuple[int, ...] | None:
+    """The parameter indices to report at ``n`` (None: all ``num`` of them).
+
+    ``parameters`` is a selection or a function of ``n`` returning one; either
+    is checked against the ``num`` parameters of the circuits at ``n``.
+    """
+    if callable(parameters):
+        return check_parameters(parameters(n), num, name=f"parameters({n})")
+    return check_parameters(parameters, num)
+
+
 def _sample_task(
     chunk: Chunk, seeds, *, build, observable, initial, grad_opts, parameters, inf_norm
 ) -> list[GradientSample]:
@@ -128,7 +139,7 @@ def _sample_task(
     _, obs, init = problems[0]
     _check_same_count(n, [c.num_parameters for c in circuits])
     k = circuits[0].num_parameters
-    selection = check_parameters(parameters, k)
+    selection = _selection(parameters, n, k)
     wanted = None if selection is None else np.array(selection)
     batched = (
         grad_opts["method"] == "adjoint"
@@ -168,14 +179,16 @@ def _exact_task(
     chunk: Chunk, seeds, *, build, observable, initial, sim_opts, parameters
 ) -> list[GradientSample]:
     """Exact angle-averaged second moments of the structures of one chunk."""
-    problems = [_problem(build, observable, initial, chunk.group, s) for s in seeds]
-    _check_same_count(chunk.group, [c.num_parameters for c, _, _ in problems])
+    n = chunk.group
+    problems = [_problem(build, observable, initial, n, s) for s in seeds]
+    _check_same_count(n, [c.num_parameters for c, _, _ in problems])
+    selection = _selection(parameters, n, problems[0][0].num_parameters)
     rows = []
     for circuit, obs, init in problems:
         with warnings.catch_warnings():  # counted in the rows, warned once at the end
             warnings.simplefilter("ignore", TruncationWarning)
             m = exact_gradient_variance(
-                circuit, obs, parameters=parameters, initial=init, **(sim_opts or {})
+                circuit, obs, parameters=selection, initial=init, **(sim_opts or {})
             )
         rows.append(
             GradientSample(
@@ -228,7 +241,7 @@ def gradient_variance(
     observable,
     samples: int = 200,
     parameters="all",
-    method: str = "adjoint",
+    method: str | None = None,
     backend: str = "dense",
     initial=None,
     sim_opts: dict | None = None,
@@ -253,13 +266,19 @@ def gradient_variance(
         ``estimator="exact"`` needs a linear cost (no MSE loss or fidelity).
     samples : int, optional
         Random instances per ``n``, ``>= 1``.
-    parameters : "all", int or sequence of int, optional
+    parameters : "all", int, sequence of int or callable, optional
         Parameter indices to report (the infinity-norm always uses them all);
         negative counts from the end, rows follow the order given, repeats are
-        rejected.
-    method : {"adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
-        Passed to :func:`tnbp.gradient`; ignored (reported as ``"exact"``) with
-        ``estimator="exact"``.
+        rejected. A callable is called as ``parameters(n)`` and returns such a
+        selection for the circuits at ``n`` (e.g. ``lambda n: [n // 2]``, the
+        rotation of the middle qubit when the first layer has one per qubit);
+        it is checked at every ``n``, and errors name it as
+        ``parameters(n)``.
+    method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        Passed to :func:`tnbp.gradient`; None (default): the best method of
+        ``backend`` (``"adjoint"`` on dense and tn, ``"parameter_shift"`` on
+        mps), and the table's ``method`` column records the one used. Ignored
+        (reported as ``"exact"``) with ``estimator="exact"``.
     backend : {"dense", "mps", "tn"}, optional
         Passed to :func:`tnbp.gradient`; ``"mps"`` with ``estimator="exact"``.
     initial : str or callable, optional
@@ -279,9 +298,9 @@ def gradient_variance(
         a plain script without a ``__main__`` guard and with ``build`` and
         ``observable`` defined in it. ``"threads"``: a thread pool in this
         process. ``"serial"``: this process. With a standard-library process
-        pool, ``build``, ``observable`` and ``initial`` must pickle
-        (module-level functions or ``functools.partial``). The table does not
-        depend on the choice.
+        pool, ``build``, ``observable``, ``initial`` and a callable
+        ``parameters`` must pickle (module-level functions or
+        ``functools.partial``). The table does not depend on the choice.
     chunk_size : int, optional
         Samples per task, ``>= 1`` (dense adjoint gradients of one chunk run as
         one batched sweep).
@@ -323,20 +342,21 @@ def gradient_variance(
         If ``build`` is not callable or returns something other than a
         :class:`~tnbp.Circuit`, ``n_values`` is not a sequence (e.g. a single
         int), ``n_values``, ``samples`` or ``chunk_size`` holds a non-integer,
-        ``parameters`` or ``seed`` has the wrong type, ``executor`` is not one
-        of the choices, or a process pool cannot pickle ``build``,
-        ``observable`` and ``initial``.
+        ``parameters`` (or what it returns for an ``n``) or ``seed`` has the
+        wrong type, ``executor`` is not one of the choices, or a process pool
+        cannot pickle ``build``, ``observable``, ``initial`` and ``parameters``.
     ValueError
         If ``n_values`` is empty, repeats a value or holds one below 1,
-        ``samples`` or ``chunk_size`` is below 1, ``parameters`` is empty or
-        repeats an index, ``estimator``, ``method``, ``backend`` or ``executor``
-        is not one of the options (or ``method`` does not run on ``backend``,
-        or ``executor`` was shut down), ``seed`` is negative,
-        ``estimator="exact"`` is given a nonlinear cost, or ``build`` returns
-        circuits with different numbers of trainable parameters at one ``n``
-        (in any chunks). Errors of ``build``, ``observable`` or the gradient options met
-        inside a task (e.g. ``parameters`` out of range) are raised by the
-        first task that meets them.
+        ``samples`` or ``chunk_size`` is below 1, ``parameters`` (or what it
+        returns for an ``n``) is empty or repeats an index, ``estimator``,
+        ``method``, ``backend`` or ``executor`` is not one of the options (or
+        ``method`` does not run on ``backend``, or ``executor`` was shut down),
+        ``seed`` is negative, ``estimator="exact"`` is given a nonlinear cost,
+        or ``build`` returns circuits with different numbers of trainable
+        parameters at one ``n`` (in any chunks). Errors of ``build``,
+        ``observable`` or the gradient options met inside a task (e.g.
+        ``parameters`` out of range for the circuits at an ``n``) are raised by
+        the first task that meets them.
 
     Warns
     -----
@@ -384,7 +404,11 @@ def gradient_variance(
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     if not callable(build):
         raise TypeError("`build` must be a callable build(n, seed=rng) -> Circuit.")
-    parameters = check_parameters(parameters)
+    if callable(parameters):  # types and repeats now; the range at each n
+        for n in n_values:
+            check_parameters(parameters(n), name=f"parameters({n})")
+    else:
+        parameters = check_parameters(parameters)
     check_opt("estimator", estimator, ESTIMATORS)
     exact = estimator == "exact"
     problem = dict(build=build, observable=observable, initial=initial)
@@ -398,7 +422,7 @@ def gradient_variance(
             _exact_task, **problem, sim_opts=sim_opts, parameters=parameters
         )
     else:
-        check_method(method, backend)
+        method = check_method(method, backend)  # None: the backend's best
         grad_opts = dict(method=method, backend=backend, sim_opts=sim_opts)
         task = functools.partial(
             _sample_task,
@@ -415,7 +439,7 @@ def gradient_variance(
         executor=executor,
         progbar=progbar,
         desc="gradients",
-        payload="`build`, `observable` and `initial`",
+        payload="`build`, `observable`, `initial` and `parameters`",
     )
     labels = dict(
         method=method, backend=backend, estimator=estimator, seed=seed_label(root)

@@ -29,7 +29,9 @@ Executors (``executor=``):
     local worker processes, one per CPU, from loky's reusable executor (as
     joblib uses it). Task functions and their arguments travel by cloudpickle,
     so functions defined in a plain script, lambdas and closures work, and no
-    ``if __name__ == "__main__":`` guard is needed.
+    ``if __name__ == "__main__":`` guard is needed. Ctrl-C stops the workers
+    at once (the next call starts new ones) instead of letting them finish
+    every task already sent while the interpreter waits at exit.
 ``"threads"``
     a thread pool of one thread per CPU in this process (no pickling; numpy
     releases the GIL in BLAS, the pure-Python parts of a task do not).
@@ -59,6 +61,7 @@ from tqdm.auto import tqdm
 
 from .._checks import as_seed_sequence, check_int
 from .._threads import blas_threads_pinned
+from ..results.sweep import is_interrupt
 
 #: executors named by a string
 EXECUTORS = ("processes", "serial", "threads")
@@ -334,17 +337,15 @@ def run_tasks(
     if len(pairs) != sum(len(c.samples) for c in tasks):
         raise ValueError("`tasks` must not repeat a sample of a group.")
     total = sum(len(c.samples) for c in tasks)
-    with _submitter(executor, task, payload) as (submit, result):
+    with _submitter(executor, task, payload) as (submit, result, stop):
         handles = [submit(_run_chunk, task, chunk, root) for chunk in tasks]
         try:
             with tqdm(total=total, disable=not progbar, desc=desc) as bar:
                 for chunk, handle in zip(tasks, handles):
                     rows[chunk.group].update(zip(chunk.samples, result(handle)))
                     bar.update(len(chunk.samples))
-        except BaseException:
-            for handle in handles:
-                with contextlib.suppress(Exception):
-                    handle.cancel()
+        except BaseException as exc:
+            stop(handles, exc)
             raise
     return {
         g: [by_sample[s] for s in sorted(by_sample)] for g, by_sample in rows.items()
@@ -398,7 +399,7 @@ def _submit(pool, fn, /, *args):
 
 @contextlib.contextmanager
 def _submitter(executor, task, payload: str):
-    """``(submit, result)`` for ``executor``; a thread pool made here is closed after."""
+    """``(submit, result, stop)`` for ``executor``; a thread pool made here is closed after."""
     pool, owned = None, False
     if isinstance(executor, str):
         if executor not in EXECUTORS:
@@ -413,7 +414,8 @@ def _submitter(executor, task, payload: str):
         raise _choices_error(executor, TypeError)
     else:
         pool = executor
-    if pool is None:  # None or "processes"
+    reusable = pool is None
+    if reusable:  # None or "processes"
         import loky
 
         # reusable: the workers stay up for the next call; idle workers exit
@@ -439,9 +441,23 @@ def _submitter(executor, task, payload: str):
         if isinstance(pool, cf.ThreadPoolExecutor)
         else contextlib.nullcontext()
     )
+
+    def stop(handles, exc: BaseException) -> None:
+        """Stop the work still queued or running once ``exc`` ended the run."""
+        if reusable and is_interrupt(exc):
+            # Ctrl-C: stop loky's workers now (their pending futures fail).
+            # Left running, they finish every task already sent (minutes each)
+            # while the interpreter waits for them at exit, deaf to further
+            # Ctrl-C. The next call starts fresh workers.
+            pool.shutdown(wait=False, kill_workers=True)
+            return
+        for handle in handles:
+            with contextlib.suppress(Exception):
+                handle.cancel()
+
     with pin:
         try:
-            yield functools.partial(_submit, pool), result
+            yield functools.partial(_submit, pool), result, stop
         finally:
             if owned:  # waits for running tasks, drops pending ones after an error
                 pool.shutdown(cancel_futures=True)

@@ -13,6 +13,10 @@ import dataclasses
 import numpy as np
 from scipy import stats
 
+#: fewest points of a fit: a line has two parameters, and its error needs one
+#: degree of freedom more
+MIN_FIT_POINTS = 3
+
 
 @dataclasses.dataclass(frozen=True)
 class DecayFit:
@@ -87,7 +91,8 @@ def fit_exponential_decay(
     Parameters
     ----------
     n : array_like of float, shape (n_points,)
-        Sizes (qubit numbers or hidden units), at least 3 points.
+        Sizes (qubit numbers or hidden units), at least
+        :data:`MIN_FIT_POINTS` (3) points.
     variance : array_like of float, shape (n_points,)
         Positive, finite variances at those sizes.
     variance_err : array_like of float, shape (n_points,), optional
@@ -130,8 +135,10 @@ def fit_exponential_decay(
     y = np.asarray(variance, dtype=float)
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError("`n` and `variance` must be 1-D arrays of equal length.")
-    if x.size < 3:
-        raise ValueError(f"`n`: need at least 3 points to fit, got {x.size}.")
+    if x.size < MIN_FIT_POINTS:
+        raise ValueError(
+            f"`n`: need at least {MIN_FIT_POINTS} points to fit, got {x.size}."
+        )
     if not np.all(y > 0) or not np.all(np.isfinite(y)):
         raise ValueError("`variance` must be positive and finite.")
     w = np.ones_like(y)

@@ -134,7 +134,7 @@ def qbm_gradient_variance(
     offsite_std: float = 1.0,
     pairs: str = "all",
     normalize: bool = True,
-    method: str = "exact",
+    method: str | None = None,
     backend: str = "dense",
     step: float = 1e-3,
     gibbs_opts: dict | None = None,
@@ -176,8 +176,10 @@ def qbm_gradient_variance(
     normalize : bool, optional
         Divide :math:`H` by its operator norm (the paper's normalized QBM), so
         its coefficients are dimensionless.
-    method : {"exact", "finite_difference"}, optional
-        Passed to :func:`tnbp.qbm.observable_gradient`.
+    method : {None, "exact", "finite_difference"}, optional
+        Passed to :func:`tnbp.qbm.observable_gradient`; None (default):
+        ``"exact"`` on the dense backend, ``"finite_difference"`` on mps, and
+        the table's ``method`` column records the one used.
     backend : {"dense", "mps"}, optional
         Backend of the Gibbs states (``"exact"`` needs ``"dense"``).
     step : float, optional
@@ -253,7 +255,7 @@ def qbm_gradient_variance(
     hidden_values = check_int_values(hidden_values, "hidden_values", minimum=0)
     samples = check_int(samples, "samples", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
-    check_method(method, backend)
+    method = check_method(method, backend)  # None: the backend's best
     if observable is None:
         observable = [(1.0, "Z", (0,))]
     elif isinstance(observable, (list, tuple)) and not observable:

@@ -27,6 +27,11 @@ Backends: ``"dense"`` and ``"mps"`` simulate circuits; ``"tn"`` contracts each
 term's lightcone exactly (:mod:`tnbp.states.tn`), for local observables of
 shallow circuits at any ``n``.
 
+Without a ``method`` (None), each backend uses its best one
+(:data:`DEFAULT_METHODS`): ``"adjoint"`` on dense and tn, ``"parameter_shift"``
+on mps, where the adjoint sweep does not run; :func:`check_method` resolves it,
+so tables that record the method record the one that ran.
+
 Only gates in the reverse lightcone of the observable are simulated
 (:mod:`tnbp.gradients.cones`), so dense and MPS gradients of local observables
 also work at ``n = 100``.
@@ -50,7 +55,8 @@ import warnings
 
 import numpy as np
 
-from .._checks import check_bitstring, check_opt, check_parameters, check_real
+from .._checks import check_bitstring, check_parameters, check_real
+from .._checks import check_method as _check_method
 from .._threads import blas_threads_limit
 from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
@@ -67,17 +73,27 @@ METHODS = ("parameter_shift", "finite_difference", "adjoint", "autodiff")
 GRADIENT_BACKENDS = ("dense", "mps", "tn")
 #: methods that need a backend other than "mps"
 _BACKENDS_OF = {"adjoint": ("dense", "tn"), "autodiff": ("dense", "tn")}
+#: the method of ``method=None``: one adjoint sweep where it runs, else the
+#: exact shift rule (finite differences divide MPS truncation noise by the step)
+DEFAULT_METHODS = {"dense": "adjoint", "tn": "adjoint", "mps": "parameter_shift"}
 
 
-def check_method(method: str, backend: str) -> None:
-    """Validate ``method`` and ``backend`` and that they work together.
+def check_method(method: str | None, backend: str) -> str:
+    """Validate ``method`` and ``backend`` and return the method to use.
 
     Parameters
     ----------
-    method : str
-        The differentiation method, one of :data:`METHODS`.
+    method : str or None
+        The differentiation method, one of :data:`METHODS`, or None for the
+        backend's default (:data:`DEFAULT_METHODS`: ``"adjoint"`` on dense and
+        tn, ``"parameter_shift"`` on mps).
     backend : str
         The backend, one of :data:`GRADIENT_BACKENDS`.
+
+    Returns
+    -------
+    str
+        The method: ``method`` itself, or the backend's default for None.
 
     Raises
     ------
@@ -86,20 +102,21 @@ def check_method(method: str, backend: str) -> None:
         not run on ``backend`` (``"adjoint"`` and ``"autodiff"`` need ``"dense"``
         or ``"tn"``).
     """
-    check_opt("method", method, METHODS)
-    check_opt("backend", backend, GRADIENT_BACKENDS)
-    allowed = _BACKENDS_OF.get(method, GRADIENT_BACKENDS)
-    if backend not in allowed:
-        raise ValueError(
-            f"`method`={method!r} runs on `backend` in {allowed}, got {backend!r}."
-        )
+    return _check_method(
+        method,
+        backend,
+        methods=METHODS,
+        backends=GRADIENT_BACKENDS,
+        default=DEFAULT_METHODS,
+        runs_on=_BACKENDS_OF,
+    )
 
 
 def gradient(
     circuit: Circuit,
     observable,
     *,
-    method: str = "parameter_shift",
+    method: str | None = None,
     backend: str = "dense",
     initial: str | None = None,
     step: float = 1e-4,
@@ -126,9 +143,13 @@ def gradient(
         :func:`tnbp.observables.mse_loss` or :func:`tnbp.observables.fidelity_cost`
         (nonlinear costs are differentiated by the chain rule; a fidelity costs
         one extra simulation for the visible state).
-    method : {"parameter_shift", "finite_difference", "adjoint", "autodiff"}, optional
-        ``"adjoint"`` and ``"autodiff"`` run on the dense and tn backends;
-        ``"autodiff"`` needs jax (``pip install 'tnbp[jax]'``).
+    method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        None (default): the best method of ``backend``, ``"adjoint"`` on dense
+        and tn (one sweep for the whole gradient), ``"parameter_shift"`` on mps
+        (:data:`DEFAULT_METHODS`). ``"adjoint"`` and ``"autodiff"`` run on the
+        dense and tn backends; ``"autodiff"`` needs jax
+        (``pip install 'tnbp[jax]'``). All methods but finite differences are
+        exact up to rounding and the simulation's own error.
     backend : {"dense", "mps", "tn"}, optional
         Where the expectation values are computed.
     initial : str, optional
@@ -244,7 +265,7 @@ def gradient_with_diagnostics(
     circuit: Circuit,
     observable,
     *,
-    method: str = "parameter_shift",
+    method: str | None = None,
     backend: str = "dense",
     initial: str | None = None,
     step: float = 1e-4,
@@ -260,8 +281,8 @@ def gradient_with_diagnostics(
         As in :func:`gradient`.
     observable : Observable, list of (coeff, pauli, qubits), MSELoss or FidelityCost
         As in :func:`gradient`.
-    method : {"parameter_shift", "finite_difference", "adjoint", "autodiff"}, optional
-        As in :func:`gradient`.
+    method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        As in :func:`gradient` (None: the best method of ``backend``).
     backend : {"dense", "mps", "tn"}, optional
         As in :func:`gradient`.
     initial : str, optional
@@ -347,7 +368,7 @@ def _gradient(
     """:func:`gradient`, tallying its simulations and contractions into ``tally``."""
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
-    check_method(method, backend)
+    method = check_method(method, backend)
     initial = check_bitstring(initial, circuit.n)
     step = check_real(step, "step")
     if step <= 0:

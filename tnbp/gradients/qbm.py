@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_density_matrix, check_opt, check_real
+from .._checks import check_density_matrix, check_real
+from .._checks import check_method as _check_method
 from ..limits import SPECTRUM_NOISE_FLOOR
 from ..models.operators import as_observable
 from ..models.paulis import pauli_matrix
@@ -46,6 +47,7 @@ from ..states.gibbs.api import BACKENDS
 from .diagnostics import DiagnosticsTally, GradientDiagnostics
 
 __all__ = [
+    "DEFAULT_METHODS",
     "METHODS",
     "QBM",
     "generative_gradient",
@@ -60,17 +62,27 @@ __all__ = [
 ]
 
 METHODS = ("exact", "finite_difference")
+#: the method of ``method=None`` on each backend: the Duhamel formula where
+#: the dense Hamiltonian is at hand, else central differences of Gibbs states
+DEFAULT_METHODS = {"dense": "exact", "mps": "finite_difference"}
 
 
-def check_method(method: str, backend: str) -> None:
-    """Validate a QBM gradient's ``backend``, then ``method`` and their combination.
+def check_method(method: str | None, backend: str) -> str:
+    """Validate a QBM gradient's ``backend`` and ``method``; return the method to use.
 
     Parameters
     ----------
-    method : str
-        One of :data:`METHODS`.
+    method : str or None
+        One of :data:`METHODS`, or None for the backend's default
+        (:data:`DEFAULT_METHODS`: ``"exact"`` on dense, ``"finite_difference"``
+        on mps).
     backend : str
         One of :data:`tnbp.states.gibbs.api.BACKENDS` (``"dense"``, ``"mps"``).
+
+    Returns
+    -------
+    str
+        The method: ``method`` itself, or the backend's default for None.
 
     Raises
     ------
@@ -78,10 +90,14 @@ def check_method(method: str, backend: str) -> None:
         If ``backend`` or ``method`` is not one of the options, or
         ``method="exact"`` is asked of a backend other than ``"dense"``.
     """
-    check_opt("backend", backend, BACKENDS)
-    check_opt("method", method, METHODS)
-    if method == "exact" and backend != "dense":
-        raise ValueError("`method`: 'exact' derivatives need backend='dense'.")
+    return _check_method(
+        method,
+        backend,
+        methods=METHODS,
+        backends=BACKENDS,
+        default=DEFAULT_METHODS,
+        runs_on={"exact": ("dense",)},
+    )
 
 
 def model_state(qbm: QBM, theta, *, backend: str = "dense", **gibbs_opts) -> GibbsState:
@@ -150,7 +166,7 @@ def linear_gradient(
     theta,
     A,
     *,
-    method: str = "exact",
+    method: str | None = None,
     backend: str = "dense",
     step: float = 1e-3,
     gibbs_opts: dict | None = None,
@@ -172,8 +188,10 @@ def linear_gradient(
     A : array_like of complex, shape (2^v, 2^v)
         Hermitian matrix on the ``v`` visible qubits, in the order of
         ``qbm.visible`` (first listed most significant).
-    method : {"exact", "finite_difference"}, optional
-        How :math:`\partial_k\rho` is obtained.
+    method : {None, "exact", "finite_difference"}, optional
+        How :math:`\partial_k\rho` is obtained; None (default): ``"exact"`` on
+        the dense backend, ``"finite_difference"`` on mps
+        (:data:`DEFAULT_METHODS`).
     backend : {"dense", "mps"}, optional
         Backend of the Gibbs states (``"exact"`` needs ``"dense"``).
     step : float, optional
@@ -222,7 +240,7 @@ def linear_gradient(
 
 def _linear_gradient(qbm, theta, A, *, method, backend, step, gibbs_opts):
     """:func:`linear_gradient` and the record of the Gibbs states behind it."""
-    check_method(method, backend)
+    method = check_method(method, backend)
     theta = qbm.check_theta(theta)
     step = check_real(step, "step")
     if step <= 0:
@@ -365,7 +383,7 @@ def observable_gradient_with_diagnostics(
     theta,
     observable,
     *,
-    method: str = "exact",
+    method: str | None = None,
     backend: str = "dense",
     step: float = 1e-3,
     gibbs_opts: dict | None = None,
@@ -385,8 +403,8 @@ def observable_gradient_with_diagnostics(
         energy.
     observable : Observable or list of (coeff, pauli, qubits)
         :math:`O_v`, acting on visible qubits only.
-    method : {"exact", "finite_difference"}, optional
-        As in :func:`linear_gradient`.
+    method : {None, "exact", "finite_difference"}, optional
+        As in :func:`linear_gradient` (None: the best method of ``backend``).
     backend : {"dense", "mps"}, optional
         As in :func:`linear_gradient`.
     step : float, optional

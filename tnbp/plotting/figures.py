@@ -23,12 +23,16 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
     Expects the columns written by ``studies/entanglement_vs_depth.py``:
     ``ansatz, n, depth, max_bond, n_visible, half_chain_entropy, trace_distance,
     trusted, page_entropy, haar_bound`` (and optionally ``backend``). One line
-    per setting (every parameter but depth and seed), the mean over samples;
+    per setting (every parameter but depth and seed): the mean over seeds, with
+    error bars of one standard error of that mean (none for a single seed);
     settings are never averaged together, and those that differ between lines
     are named in the legend. Points from states flagged as untrusted (bond
     saturated or truncated) are drawn hollow, in both panels, and the legends
-    say so; the left title names ``n`` and ``max_bond``. Reference lines: Page's value and
-    ``log2(max_bond)`` (left), the Haar bound (right), one per distinct value.
+    say so. The left title states ``n``, the bond cap ``max_bond`` (chi) and
+    the seeds per point; the right title the visible qubits. Reference lines:
+    Page's value and ``log2(max_bond)`` (left), the Haar bound (right), one
+    per distinct value. Depths are integer ticks; legends sit below the panels,
+    clear of the data and the reference lines.
 
     Parameters
     ----------
@@ -46,27 +50,50 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
         c for c in ("ansatz", "backend", "n", "max_bond", "n_visible") if c in df
     ]
     shown = [c for c in settings if c == "ansatz" or df[c].nunique(dropna=False) > 1]
-    fig, (ax_s, ax_d) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    fig, (ax_s, ax_d) = plt.subplots(1, 2, figsize=(10, 5), constrained_layout=True)
+    seeds = set()
     for values, group in df.groupby(settings, dropna=False):
         setting = dict(zip(settings, values))
         label = ", ".join(
             str(setting[c]) if c == "ansatz" else f"{c}={setting[c]}" for c in shown
         )
-        mean = group.groupby("depth", as_index=False).agg(
+        stats = group.groupby("depth", as_index=False).agg(
             S=("half_chain_entropy", "mean"),
+            S_se=("half_chain_entropy", _standard_error),
             D=("trace_distance", "mean"),
+            D_se=("trace_distance", _standard_error),
             trusted=("trusted", "all"),
+            seeds=("trusted", "size"),
         )
-        (line,) = ax_s.plot(mean.depth, mean.S, "-", label=label)
-        ax_d.semilogy(mean.depth, mean.D, "-", color=line.get_color(), label=label)
+        seeds.update(stats.seeds)
+        (line,) = ax_s.plot(stats.depth, stats.S, "-", label=label)
+        color = line.get_color()
+        ax_d.plot(stats.depth, stats.D, "-", color=color, label=label)
         for ax, col in ((ax_s, "S"), (ax_d, "D")):
-            ok, bad = mean[mean.trusted], mean[~mean.trusted]
-            ax.plot(ok.depth, ok[col], "o", color=line.get_color())
-            ax.plot(bad.depth, bad[col], "o", mfc="none", color=line.get_color())
+            ax.errorbar(
+                stats.depth,
+                stats[col],
+                yerr=stats[f"{col}_se"],
+                fmt="none",
+                ecolor=color,
+                capsize=3,
+                elinewidth=1,
+            )
+            ok, bad = stats[stats.trusted], stats[~stats.trusted]
+            ax.plot(ok.depth, ok[col], "o", color=color)
+            ax.plot(bad.depth, bad[col], "o", mfc="none", color=color)
+    ax_d.set_yscale("log")
     refs = (  # (axes, column, y of a value, style, color, label)
-        (ax_s, "max_bond", np.log2, ":", "gray", "log2(max_bond)"),
-        (ax_s, "page_entropy", float, "--", "k", "Page (Haar)"),
-        (ax_d, "haar_bound", float, "--", "k", r"$\frac{1}{2}\sqrt{D_v/D_h}$"),
+        (ax_s, "max_bond", np.log2, ":", "gray", "log2(max_bond): most an MPS holds"),
+        (ax_s, "page_entropy", float, "--", "k", "Page value (Haar random state)"),
+        (
+            ax_d,
+            "haar_bound",
+            float,
+            "--",
+            "k",
+            r"Haar bound $\frac{1}{2}\sqrt{D_v/D_h}$",
+        ),
     )
     for ax, col, y, style, color, label in refs:
         values = pd.to_numeric(df[col], errors="coerce").dropna().unique()  # no "auto"
@@ -81,26 +108,39 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
         df["max_bond"].unique(),
         key=lambda v: (isinstance(v, str), 0 if isinstance(v, str) else v, str(v)),
     )
+    per_point = ", ".join(map(str, sorted(seeds)))
+    spread = (
+        f"mean ± s.e. over {per_point} seeds"
+        if max(seeds) > 1
+        else "1 seed per point (no error bars)"
+    )
     ax_s.set(
         xlabel="depth (layers)",
         ylabel="half-chain entropy (bits)",
         title="n = "
         + ", ".join(map(str, ns))
         + ", max_bond = "
-        + ", ".join(map(str, chis)),
+        + ", ".join(map(str, chis))
+        + f"; {spread}",
     )
     ax_d.set(
         xlabel="depth (layers)",
-        ylabel=r"$\frac{1}{2}\|\rho_v - I/D_v\|_1$",
-        title=", ".join(map(str, nvs)) + " visible qubits (hollow: untrusted)",
+        ylabel=r"trace distance $\frac{1}{2}\|\rho_v - I/D_v\|_1$",
+        title="visible: the first " + ", ".join(map(str, nvs)) + " qubits",
     )
-    ax_s.legend(fontsize=8)
-    ax_d.legend(fontsize=8)
+    for ax in (ax_s, ax_d):  # below the panel: never over a curve or a reference
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
     return _save(fig, path)
 
 
 def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
     """Gradient variance against qubit number, one line per (model, cost), semilog.
+
+    The variances are exact (no error bars); closed forms, where the table has
+    them, are drawn dashed over the data and named in the legend, as are hollow
+    markers (truncated doubled MPS). The title states the largest bond
+    dimension the doubled MPS reached when the table has it. Qubit numbers are
+    integer ticks; the legend sits beside the axes.
 
     Parameters
     ----------
@@ -109,8 +149,8 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
         variance`` (as written by ``studies/barren_plateaus.py`` from
         :func:`tnbp.exact_gradient_variance`), and optionally ``theory``
         (closed forms such as
-        :func:`tnbp.theory.toy_global_cost_gradient_variance`, drawn dashed)
-        and ``truncated`` (hollow markers).
+        :func:`tnbp.theory.toy_global_cost_gradient_variance`, drawn dashed),
+        ``truncated`` (hollow markers) and ``max_bond_reached``.
     path : str or Path
         Where to write the PNG (its folder is created).
 
@@ -119,27 +159,49 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
     Path
         The figure's path.
     """
-    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(7.5, 4), constrained_layout=True)
+    closed = truncated = False
     for (model, cost), group in df.groupby(["model", "cost"]):
         group = group.sort_values("n")
         (line,) = ax.semilogy(group.n, group.variance, "o-", label=f"{model}, {cost}")
         if "truncated" in group:
             bad = group[group.truncated.astype(bool)]
+            truncated |= len(bad) > 0
             ax.plot(bad.n, bad.variance, "o", mfc="white", color=line.get_color())
         if "theory" in group and group.theory.notna().any():
-            ax.semilogy(group.n, group.theory, "--", color="k", lw=0.8)
+            closed = True  # black dashes over the colored line: both stay visible
+            ax.semilogy(group.n, group.theory, "--", color="k", lw=1.5, zorder=3)
+    if closed:
+        ax.plot([], [], "--", color="k", lw=1.5, label="closed form (arXiv:2005.12458)")
+    if truncated:
+        ax.plot(
+            [], [], "o", mfc="white", color="gray", label="truncated (max_bond hit)"
+        )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # qubits are counted
+    chi = (
+        f" (doubled MPS, largest bond {int(df.max_bond_reached.max())})"
+        if "max_bond_reached" in df
+        else ""
+    )
     ax.set(
         xlabel="qubits n",
-        ylabel=r"Var$[\partial_1 C]$ (uniform angles)",
-        title="exact variances; dashed: closed forms",
+        ylabel=r"Var$[\partial C/\partial\theta_1]$ over uniform angles",
+        title=f"exact variances{chi}",
     )
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _save(fig, path)
 
 
-def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
+def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path, *, fit=None) -> Path:
     """QBM derivative variances (visible and hidden terms, infinity-norm) vs hidden units.
+
+    Each curve is named for what it is: the variance of the derivatives by the
+    coefficients of visible-only terms, of terms touching hidden qubits, and
+    the variance of the gradient's infinity-norm (not the norm itself), each
+    with error bars of one standard error. The title states the model
+    (visible qubits, ``beta`` and Hamiltonians per point, when the table has
+    those columns); hidden-unit counts are integer ticks; the legend sits
+    beside the axes.
 
     Parameters
     ----------
@@ -148,9 +210,14 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
         ``studies/qbm_hidden_units.py``: each variance column with its standard
         error (``variance_visible`` with ``variance_se_visible``,
         ``variance_hidden`` with ``variance_se_hidden``, ``inf_norm_variance``
-        with ``inf_norm_variance_se``), drawn as error bars on a log scale.
+        with ``inf_norm_variance_se``), drawn as error bars on a log scale;
+        optionally ``n_visible``, ``beta`` and ``samples``.
     path : str or Path
         Where to write the PNG (its folder is created).
+    fit : DecayFit, optional
+        A fit :math:`A e^{-r n_h}` of the hidden-term variances
+        (:func:`tnbp.fit_exponential_decay`), drawn dotted with its rate in
+        the legend.
 
     Returns
     -------
@@ -177,25 +244,66 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path) -> Path:
         (
             "inf_norm_variance",
             "inf_norm_variance_se",
-            r"Var$[\|\nabla \langle O_v\rangle\|_\infty]$",
+            r"Var$[\|\nabla \langle O_v\rangle\|_\infty]$, variance of the "
+            "gradient's infinity-norm",
         ),
     )
     missing = [c for col, se, _ in curves for c in (col, se) if c not in df]
     if missing:
         raise ValueError(f"`df` lacks the column(s) {missing}.")
-    fig, ax = plt.subplots(figsize=(8.5, 4), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(9.5, 4), constrained_layout=True)
+    colors = {}
     for col, se, label in curves:
-        ax.errorbar(df.n_hidden, df[col], yerr=df[se], fmt="o-", capsize=3, label=label)
+        bars = ax.errorbar(
+            df.n_hidden, df[col], yerr=df[se], fmt="o-", capsize=3, label=label
+        )
+        colors[col] = bars.lines[0].get_color()
+    if fit is not None:  # black dots over the orange curve: both stay visible
+        h = np.linspace(df.n_hidden.min(), df.n_hidden.max(), 50)
+        ax.plot(
+            h,
+            fit.prefactor * np.exp(-fit.rate * h),
+            ":",
+            color="k",
+            lw=1.5,
+            zorder=3,
+            label=rf"fit $A e^{{-r n_h}}$ to the hidden terms, $r$ = {fit.rate:.2f} "
+            rf"$\pm$ {fit.rate_err:.2f}",
+        )
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # qubits are counted
+    model = []
+    for col, one, many in (
+        ("n_visible", "{} visible qubit", "{} visible qubits"),
+        ("beta", r"$\beta$ = {}", r"$\beta$ = {}"),
+        ("samples", "{} Hamiltonian per point", "{} Hamiltonians per point"),
+    ):
+        if col in df:
+            values = sorted(df[col].unique())
+            text = one if len(values) == 1 and values[0] == 1 else many
+            model.append(text.format(", ".join(f"{v:g}" for v in values)))
     ax.set(
         xlabel="hidden qubits",
-        ylabel="variance (over random Hamiltonians)",
-        title="QBM, random 2-local H (eq. C1), normalized",
+        ylabel="variance over random Hamiltonians",
+        title="QBM, random 2-local H (eq. C1), normalized\n"
+        + ", ".join([*model, "bars: ±1 s.e."]),
     )
-    # beside the axes: inside, it covers points whatever the decay
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    # beside the axes: inside, it covers points whatever the decay; the fit last
+    handles, labels = ax.get_legend_handles_labels()
+    order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("fit"))
+    ax.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+    )
     return _save(fig, path)
+
+
+def _standard_error(x: pd.Series) -> float:
+    """Standard error of the mean of ``x`` (NaN for fewer than two values)."""
+    return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")
 
 
 def _save(fig, path: str | Path) -> Path:

@@ -3,18 +3,22 @@
 :class:`ResultStore` keeps one row per finished task in SQLite, keyed by every
 parameter, with provenance; :func:`run_sweep` evaluates a function over
 parameter points into a store, resuming where it stopped; :data:`TABLES`
-defines the columns of every public table once.
+defines the columns of every public table once; :class:`StudyOptions` is the
+command line of a study script (preset, options given, resume after Ctrl-C).
 """
 
 from .schema import TABLES, Column, TableSchema
 from .store import PROVENANCE_COLUMNS, ResultStore, git_commit, read_table, task_key
-from .sweep import run_sweep
+from .study import StudyOptions
+from .sweep import SweepInterrupted, run_sweep
 
 __all__ = [
     "PROVENANCE_COLUMNS",
     "TABLES",
     "Column",
     "ResultStore",
+    "StudyOptions",
+    "SweepInterrupted",
     "TableSchema",
     "git_commit",
     "read_table",

@@ -31,6 +31,66 @@ log = logging.getLogger(__name__)
 _TABLE_COST_RATIO = 10.0
 
 
+class SweepInterrupted(KeyboardInterrupt):
+    """A sweep stopped by Ctrl-C (SIGINT), with what it had saved.
+
+    A :class:`KeyboardInterrupt`, so code that does not know it stops as
+    before; study scripts catch it to say how many rows are saved and how to
+    resume (:class:`tnbp.results.study.StudyOptions`).
+
+    Parameters
+    ----------
+    saved : int
+        Points of the sweep whose rows are in the store (finished before or
+        during this run, by this process or another).
+    total : int
+        Points of the sweep.
+    out : Path
+        The store's directory.
+
+    Attributes
+    ----------
+    saved : int
+        As given.
+    total : int
+        As given.
+    out : Path
+        As given.
+    """
+
+    def __init__(self, saved: int, total: int, out: Path):
+        super().__init__(f"interrupted: {saved} of {total} rows saved in {out}")
+        self.saved, self.total, self.out = saved, total, Path(out)
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C or was raised while handling one.
+
+    A SIGINT that lands inside compiled code (numba's jitted SVDs in quimb)
+    surfaces as ``SystemError: ... returned a result with an exception set``
+    whose cause is the :class:`KeyboardInterrupt`; the chain of causes and
+    contexts is searched for it.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The exception caught.
+
+    Returns
+    -------
+    bool
+        True if ``exc`` or an exception in its ``__cause__``/``__context__``
+        chain is a :class:`KeyboardInterrupt`.
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def run_sweep(
     fn: Callable[..., dict],
     points: Iterable[dict],
@@ -86,6 +146,10 @@ def run_sweep(
         ``task`` is missing for an ``fn`` without a name.
     PermissionError
         If ``out`` is not writable.
+    SweepInterrupted
+        On Ctrl-C (a :class:`KeyboardInterrupt`, also one that surfaced as
+        another exception from compiled code): every finished row is in the
+        store and its table, and the exception says how many.
 
     Examples
     --------
@@ -142,17 +206,27 @@ def run_sweep(
             )
         refreshed_at, refresh_cost = 0.0, 0.0
         try:
-            for point, key in tqdm(todo, desc=desc, disable=not progbar):
-                if store.finished([key]):  # another process got there first
-                    continue
-                start = time.perf_counter()
-                results = fn(**point)
-                store.put(task, point, results, wall_time=time.perf_counter() - start)
-                now = time.perf_counter()
-                if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
-                    store.write_table()
-                    refreshed_at = time.perf_counter()
-                    refresh_cost = refreshed_at - now
+            with tqdm(todo, desc=desc, disable=not progbar) as bar:  # closed on Ctrl-C
+                for point, key in bar:
+                    if store.finished([key]):  # another process got there first
+                        continue
+                    start = time.perf_counter()
+                    results = fn(**point)
+                    wall_time = time.perf_counter() - start
+                    store.put(task, point, results, wall_time=wall_time)
+                    now = time.perf_counter()
+                    if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
+                        store.write_table()
+                        refreshed_at = time.perf_counter()
+                        refresh_cost = refreshed_at - now
+        except BaseException as exc:
+            if not is_interrupt(exc):
+                raise
+            # one exception that says what is saved, instead of the traceback
+            # of wherever the signal landed
+            raise SweepInterrupted(
+                len(store.finished(keys)), len(points), out
+            ) from None
         finally:  # also when interrupted: the table shows every finished row
             store.write_table()
         table = store.table(task)

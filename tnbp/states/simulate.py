@@ -40,7 +40,8 @@ def simulate(
     circuit : Circuit
         The circuit to run, on ``n`` qubits.
     backend : {"mps", "dense", "tn"}, optional
-        ``"dense"``: exact statevector (up to ~24 qubits). ``"mps"``: matrix
+        ``"dense"``: exact statevector, up to
+        :data:`~tnbp.limits.MAX_DENSE_QUBITS` (26) qubits. ``"mps"``: matrix
         product state with a bond record (default). ``"tn"``: the circuit kept
         as a tensor network; local expectations and reduced density matrices
         of small sets are contracted exactly through their lightcone, at any
