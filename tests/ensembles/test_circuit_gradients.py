@@ -151,6 +151,39 @@ def test_parameters_as_a_function_of_n():
     )
 
 
+@pytest.mark.parametrize("backend", ["dense", "mps"])
+@pytest.mark.parametrize("selection", [[1, 0], [-1, 0], lambda n: [n - 1, 0]])
+def test_every_parameter_in_another_order_keeps_its_label(selection, backend):
+    """A selection of every angle out of order: each row holds its own angle's moments.
+
+    (Once the gradient of the selection, already in its order, was permuted a
+    second time, so parameter 1's row held parameter 0's numbers.)
+    """
+
+    def build(n, seed):
+        c = tnbp.Circuit(n)
+        a = seed.uniform(0, 2 * np.pi, n)
+        c.pauli_rotation(a[0], "Y", (0,))
+        c.pauli_rotation(a[1], "X", (1,))
+        return c
+
+    kwargs = dict(
+        observable=[(1.0, "ZZ", (0, 1))],
+        samples=3,
+        seed=1,
+        executor="serial",
+        method="parameter_shift",
+        backend=backend,
+        inf_norm=False,
+    )
+    ordered = tnbp.gradient_variance(build, [2], parameters=[0, 1], **kwargs)
+    shuffled = tnbp.gradient_variance(build, [2], parameters=selection, **kwargs)
+    by_label = shuffled.set_index("parameter").loc[[0, 1]]
+    # the same samples, so the same numbers up to summation order (1e-14)
+    assert_allclose(by_label["mean"], ordered["mean"], rtol=1e-12, atol=1e-14)
+    assert_allclose(by_label.variance, ordered.variance, rtol=1e-12, atol=1e-14)
+
+
 @pytest.mark.parametrize(
     ("parameters", "exc", "match"),
     [

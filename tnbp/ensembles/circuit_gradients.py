@@ -150,8 +150,10 @@ def _sample_task(
     if batched:  # one sweep for the whole chunk; dense, so exact
         grads = gradient_batch(circuits, obs, initial=init)
         diagnostics = [GradientDiagnostics(simulations=1)] * len(circuits)
+        full = True
     else:
         only = None if (wanted is None or inf_norm) else wanted
+        full = only is None  # else the gradients hold the selection, in its order
         pairs = [  # caveats are counted in the rows and warned once per table
             gradient_with_diagnostics(
                 c, obs, initial=init, parameters=only, **grad_opts
@@ -161,7 +163,6 @@ def _sample_task(
         grads, diagnostics = [g for g, _ in pairs], [d for _, d in pairs]
     rows = []
     for g, diag in zip(grads, diagnostics):
-        full = g.size == k
         idx = np.arange(k) if wanted is None else wanted
         rows.append(
             GradientSample(
