@@ -72,6 +72,7 @@ def record(**kw):
         discarded_weight=0.04,
         fidelity_estimate=0.9608,
         num_truncations=3,
+        distance_bound=0.3,  # sum of sqrt(eps_t) >= sqrt(sum eps_t) = 0.2
         max_bond=4,
     )
     return BondRecord(**{**base, **kw})
@@ -89,8 +90,8 @@ def test_saturated_cuts_and_caveats():
     assert st.saturated_cuts == (3, 4, 7)
     assert st.saturated and not st.trusted
     assert st.caveats == ("bond_saturated", "truncated")
-    # sqrt of the discarded weight: the trace-distance estimate
-    assert st.truncation_distance == pytest.approx(0.2, abs=1e-15)
+    # the record's bound sum_t sqrt(eps_t) on the trace distance
+    assert st.truncation_distance == 0.3
     assert st.bond_dims == list(BONDS) and st.max_bond_reached == 4
     assert st.discarded_weight == 0.04 and st.fidelity_estimate == 0.9608
 
@@ -104,7 +105,7 @@ def test_margin_and_discard_tolerance_move_the_caveats():
 
 
 def test_no_truncation_means_no_caveat():
-    st = Handmade(record(num_truncations=0, discarded_weight=1e-15))
+    st = Handmade(record(num_truncations=0, discarded_weight=1e-15, distance_bound=0.0))
     assert st.saturated_cuts == () and st.caveats == () and st.trusted
     assert st.truncation_distance == 0.0  # rounding-level losses are not distance
     uncapped = Handmade(record(max_bond=None))
@@ -112,11 +113,9 @@ def test_no_truncation_means_no_caveat():
     assert uncapped.caveats == ("truncated",)
 
 
-def test_truncation_distance_is_the_root_of_the_discarded_weight():
-    assert Handmade(record(discarded_weight=0.04)).truncation_distance == pytest.approx(
-        0.2, rel=1e-15
-    )
-    assert Handmade(record(discarded_weight=3.0)).truncation_distance == 1.0  # capped
+def test_truncation_distance_is_the_records_bound_at_most_one():
+    assert Handmade(record(distance_bound=0.25)).truncation_distance == 0.25
+    assert Handmade(record(distance_bound=3.0)).truncation_distance == 1.0  # capped
 
 
 def test_caveat_message_explains_every_caveat():
@@ -127,14 +126,14 @@ def test_caveat_message_explains_every_caveat():
     assert "max_bond=4 on cut(s) 3, 4, 7 (" in msg
     assert "log2(max_bond)=2.00" in msg
     # the weight is a sum over truncations (3 here), which bounds 1 - F
-    # (1 - 0.9608 = 0.0392 <= 0.04) and gives T = sqrt(0.04) = 0.2
+    # (1 - 0.9608 = 0.0392 <= 0.04); the error bars use T = sum sqrt(eps_t) = 0.3
     assert (
         "total discarded weight 0.04 > 1e-08 (a sum over the run's truncations" in msg
     )
     assert "3 above rounding level" in msg and "so it can exceed 1" in msg
     assert "bounds the estimated infidelity 1 - F = 0.0392" in msg
     assert "fidelity estimate 0.960800" in msg
-    assert "trace distance sqrt(min(1, weight)) = 0.2)" in msg
+    assert "trace-distance bound sum_t sqrt(weight_t) = 0.3)" in msg
     assert "memory cap at max_bond=4 with entropies still changing by 0.25 bits" in msg
     assert "volume-law" in msg and "raise max_bond" in msg
     # one clause per caveat, in the order of ``caveats``, one sentence

@@ -15,9 +15,13 @@ estimator returns an :class:`Estimate` (a ``float``) or :class:`EstimateArray`
     ``max_bond="auto"`` stopped at its memory cap before the entropies converged.
 
 Besides caveats, each estimate carries ``truncation_error``: an estimated bound
-on its distance from the exact (untruncated) value. For a truncated pure state
-with discarded weight :math:`\epsilon`, the trace distance to the exact state is
-:math:`T \approx \sqrt{\epsilon}`; reduced states are no further apart, so
+on its distance from the exact (untruncated) value. A truncation that discards
+weight :math:`\epsilon_t` moves a pure state by trace distance
+:math:`\sqrt{\epsilon_t}` and unitaries keep distances, so the trace distance
+to the exact state is at most :math:`T = \sum_t \sqrt{\epsilon_t}`
+(:attr:`tnbp.State.truncation_distance`; not :math:`\sqrt{\sum_t \epsilon_t}`,
+which fails when truncations add up coherently, as in many small Trotter
+steps); reduced states are no further apart, so
 
 - Pauli expectations move by at most :math:`2T` (Hoelder);
 - trace distances to :math:`I/D` by at most :math:`T` (triangle inequality);
@@ -34,7 +38,8 @@ Each bound is then clipped to what the physical range of the quantity allows
 than :math:`\max(v - \text{lower}, \text{upper} - v)`. Other Renyi orders
 have no bound here: their ``truncation_error`` is NaN when :math:`T > 0`. The
 bound is only as good as the fidelity estimate it rests on, which tracks the
-true fidelity to within a few percent of the infidelity on random circuits.
+true fidelity to within a few percent of the infidelity on random circuits but
+not for coherent truncations; the bounds use :math:`T` instead.
 """
 
 from __future__ import annotations

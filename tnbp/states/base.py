@@ -255,15 +255,14 @@ class State(abc.ABC):
 
     @property
     def truncation_distance(self) -> float:
-        r"""Estimated trace distance to the exact state, :math:`\sqrt{\epsilon}`.
+        r"""Bound on the trace distance to the exact state, at most 1.
 
-        ``epsilon`` is the discarded weight; 0 when no gate truncated beyond
-        floating-point noise.
+        :math:`\min(1, \sum_t \sqrt{\epsilon_t})` over the run's truncations
+        (:attr:`tnbp.BondRecord.distance_bound`): every truncation counts, and
+        the bound holds however the truncation errors add up. 0 for an
+        untruncated state.
         """
-        rec = self.record
-        if rec.num_truncations == 0:
-            return 0.0
-        return float(np.sqrt(min(1.0, rec.discarded_weight)))
+        return float(min(1.0, self.record.distance_bound))
 
     def caveat_message(self) -> str:
         """A sentence explaining this state's caveats and what to do about them.
@@ -294,7 +293,8 @@ class State(abc.ABC):
                 "it bounds the estimated infidelity 1 - F = "
                 f"{1 - rec.fidelity_estimate:.3g}, fidelity estimate "
                 f"{rec.fidelity_estimate:.6f}, and sets the error bars through the "
-                f"trace distance sqrt(min(1, weight)) = {self.truncation_distance:.3g})"
+                "trace-distance bound sum_t sqrt(weight_t) = "
+                f"{self.truncation_distance:.3g})"
             )
         auto = rec.auto
         if auto is not None and auto.status != "converged":

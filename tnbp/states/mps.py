@@ -58,7 +58,7 @@ from tqdm.auto import tqdm
 
 from .._checks import check_int, check_real
 from .._threads import blas_threads_limit
-from ..limits import AUTO_MEMORY_CAP, TRUNCATION_NOISE_FLOOR
+from ..limits import AUTO_MEMORY_CAP, ROUNDING_WEIGHT, TRUNCATION_NOISE_FLOOR
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
 from .canonical import CanonicalMPS, site_arrays
@@ -233,6 +233,7 @@ def _run(
     layers = circuit.layers()
     history = [_bond_sizes(psi)]
     norm2, discarded, peak, ntrunc = 1.0, 0.0, 1, 0
+    distance = 0.0  # sum of sqrt(eps) over truncations: the trace-distance bound
     bar = tqdm(layers, desc=desc, disable=not progbar, leave=False)
     for layer in bar:
         for k in layer:
@@ -255,6 +256,8 @@ def _run(
             if eps > 0:
                 discarded += eps
                 ntrunc += eps > TRUNCATION_NOISE_FLOOR
+                if eps > ROUNDING_WEIGHT:  # below: the norm's rounding, unresolved
+                    distance += np.sqrt(eps)
             norm2 = new
         history.append(_bond_sizes(psi))
         if progbar:
@@ -269,6 +272,7 @@ def _run(
         discarded_weight=discarded,
         fidelity_estimate=min(1.0, norm2),
         num_truncations=ntrunc,
+        distance_bound=distance,
         max_bond=max_bond,
         cutoff=cutoff,
     )

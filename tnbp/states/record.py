@@ -99,10 +99,22 @@ class BondRecord:
         relative to the state's norm at that moment.
     fidelity_estimate : float
         :math:`\prod_t (1 - \epsilon_t)` over truncations; tracks the fidelity
-        with the exact state closely for random circuits.
+        with the exact state closely for random circuits, but is an estimate,
+        not a bound: truncations that add up coherently (many small Trotter
+        steps) make it too optimistic. Error bars use ``distance_bound``.
     num_truncations : int
         Number of two-qubit gate applications that discarded more than
         floating-point noise (1e-13 of the norm).
+    distance_bound : float
+        Bound on the trace distance between the (normalized) state and the
+        exact one: :math:`\sum_t \sqrt{\epsilon_t}` over truncations, by the
+        triangle inequality (truncation :math:`t` moves the state by trace
+        distance :math:`\sqrt{\epsilon_t}`; unitaries keep distances). Unlike
+        :math:`\sqrt{\sum_t \epsilon_t}` it also holds when truncations add up
+        coherently, as in many small Trotter steps. Losses at or below
+        ``ROUNDING_WEIGHT`` (:mod:`tnbp.limits`, 1e-14) are below the
+        resolution of the norm they are measured from and are not counted: keep
+        ``cutoff`` above it for the bound to see every truncation.
     max_bond : int or None
         The cap used (None: no cap).
     cutoff : float
@@ -117,6 +129,7 @@ class BondRecord:
     discarded_weight: float
     fidelity_estimate: float
     num_truncations: int = 0
+    distance_bound: float = 0.0
     max_bond: int | None = None
     cutoff: float = 0.0
     auto: AutoReport | None = None
