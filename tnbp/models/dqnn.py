@@ -37,9 +37,10 @@ Perceptron kinds (indices ``j`` count from 0 here; the paper's ``j`` is our
     does not exist). The :math:`V_1` perceptrons act first, then the
     :math:`V_2`: in odd layers these are the paper's "odd ``j``, then even
     ``j``". In even layers the :math:`V_1` sit on the paper's even ``j``, and
-    they must come first there too: a :math:`V_2` transfers its input away,
-    so with the odd ``j`` first the blocks ``(2, 3), (4, 5), ...`` would act on
-    emptied qubits. With this order two DQNN layers are exactly one layer of
+    each must act before the :math:`V_2` that transfers its second input away:
+    with the paper's odd ``j`` first there, the blocks ``(2, 3), (4, 5), ...``
+    would act on emptied qubits and the mapping below fails (a test checks
+    both). With this order two DQNN layers are exactly one layer of
     :func:`~tnbp.models.ansatz.alternating_layered` (blocks on
     ``(0, 1), (2, 3), ...`` then ``(1, 2), (3, 4), ...``), drawn from the
     seed in the same order. Needs equal widths ``>= 2``.
