@@ -171,7 +171,7 @@ def _check_opts(kind, perceptron_opts) -> dict:
     unknown = set(perceptron_opts) - valid
     if unknown:
         raise ValueError(
-            f"`perceptron_opts` has unknown key(s) {sorted(unknown)} for "
+            f"`perceptron_opts` has unknown key(s) {sorted(map(str, unknown))} for "
             f"perceptron={kind if isinstance(kind, str) else 'callable'!r}; "
             f"valid: {sorted(valid)}."
         )
