@@ -41,6 +41,7 @@ _EXPORTS = {
     "pauli_term": "tnbp.models.paulis",
     "Partition": "tnbp.models.partition",
     "from_qasm": "tnbp.models.qasm",
+    "DQNN": "tnbp.models.dqnn",
     # states
     "State": "tnbp.states.base",
     "BondRecord": "tnbp.states.record",
@@ -51,6 +52,7 @@ _EXPORTS = {
     "simulate": "tnbp.states.simulate",
     "GibbsState": "tnbp.states.gibbs.base",
     "gibbs_state": "tnbp.states.gibbs.api",
+    "dqnn_output_state": "tnbp.states.dqnn",
     # estimators
     "Estimate": "tnbp.estimators.estimate",
     "EstimateArray": "tnbp.estimators.estimate",
@@ -74,6 +76,8 @@ _EXPORTS = {
     "GradientDiagnostics": "tnbp.gradients.diagnostics",
     "GradientMoments": "tnbp.gradients.moments",
     "exact_gradient_variance": "tnbp.gradients.moments",
+    "dqnn_cost": "tnbp.gradients.dqnn",
+    "dqnn_gradient": "tnbp.gradients.dqnn",
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",

@@ -18,6 +18,10 @@ MAX_RDM_QUBITS = 12
 #: Largest number of entries an MPS reduced-density-matrix contraction may hold
 #: at once (ket x bra x bond legs; 2^28 complex numbers = 4 GiB).
 MAX_RDM_ENTRIES = 2**28
+#: Largest purification the layer-by-layer DQNN route holds, in entries:
+#: 2^(n_{l-1} + n_l) amplitudes times a rank up to 2^(n_{l-1}) (2^26 complex
+#: numbers = 1 GiB).
+MAX_LAYERWISE_ENTRIES = 2**26
 #: Largest n for dense Gibbs states (``gibbs_state(backend="dense")``).
 MAX_DENSE_GIBBS_QUBITS = 12
 #: Dense Gibbs states up to this size diagonalize with one BLAS thread (faster).

@@ -2,9 +2,12 @@
 
 from .api import gradient, gradient_batch, gradient_with_diagnostics
 from .diagnostics import GradientDiagnostics
+from .dqnn import dqnn_cost, dqnn_gradient
 from .moments import GradientMoments, exact_gradient_variance
 
 __all__ = [
+    "dqnn_gradient",
+    "dqnn_cost",
     "GradientDiagnostics",
     "GradientMoments",
     "exact_gradient_variance",

@@ -4,6 +4,7 @@ Nothing here simulates; :mod:`tnbp.states` turns models into states.
 """
 
 from .circuit import Circuit
+from .dqnn import DQNN
 from .gates import Gate
 from .operators import Observable, Term
 from .partition import Partition
@@ -12,6 +13,7 @@ from .qasm import from_qasm
 from .qbm import QBM
 
 __all__ = [
+    "DQNN",
     "QBM",
     "Circuit",
     "Gate",

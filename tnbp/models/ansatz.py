@@ -65,9 +65,10 @@ def hardware_efficient(
     The ladder entangles every neighbouring pair each layer; its gates commute
     (for CZ) and are emitted as even bonds then odd bonds, which keeps the
     reverse lightcone of local observables narrow. The brick pattern entangles
-    the even bonds in even layers and the odd bonds in odd layers: the layered
-    hardware-efficient ansatz of Cerezo et al. that the local perceptrons of
-    Sharma et al. (Fig. 3b) map onto.
+    the even bonds in even layers and the odd bonds in odd layers, with
+    rotations on every qubit (also those without a partner); the block form
+    of Cerezo et al. that the local perceptrons of Sharma et al. (Fig. 3b) map
+    onto exactly is :func:`alternating_layered`.
 
     Parameters
     ----------
@@ -181,6 +182,122 @@ def toy_perceptron(n: int, *, seed=None) -> Circuit:
     circ = Circuit(n)
     for q in range(n):
         circ.ry(rng.uniform(0, TWO_PI), q)
+    return circ
+
+
+def append_design_block(circuit: Circuit, i: int, j: int, rng) -> None:
+    r"""Append a block :math:`W = (R_Y(\theta_1) \otimes R_Y(\theta_2))\, U` on ``(i, j)``.
+
+    :math:`U` is a fixed (non-trainable) Haar-random two-qubit unitary and
+    the two :math:`R_Y` angles are trainable, uniform in :math:`[0, 2\pi)`: the
+    form :math:`\prod_k R_k(\theta_k) W_k` of eq. (5) of arXiv:2005.12458 with
+    :math:`\Gamma_k = Y`. By the invariance of the Haar measure,
+    :math:`W` is Haar distributed over draws of :math:`U` at *every* value of
+    the angles, so the block is an exact local unitary 2-design (the
+    assumption of Cerezo et al. and of Fig. 3b of arXiv:2005.12458)::
+
+        i -[   ]-RY(theta_1)-
+           [ U ]
+        j -[   ]-RY(theta_2)-
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit to append to (modified in place).
+    i, j : int
+        Two distinct qubits of ``circuit``; ``i`` is the first factor of
+        :math:`U`.
+    rng : numpy.random.Generator
+        Randomness of :math:`U` (drawn first) and of the two angles.
+
+    Raises
+    ------
+    TypeError
+        If ``i`` or ``j`` is not an integer.
+    ValueError
+        If ``i`` or ``j`` is out of range, or ``i == j``.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, eq. (5) and Fig. 3b.
+    .. [2] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+       function dependent barren plateaus in shallow parametrized quantum
+       circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (blocks that
+       form local 2-designs).
+    """
+    from scipy.stats import unitary_group  # scipy.stats is slow to import
+
+    circuit.apply(unitary_group.rvs(4, random_state=rng), i, j, label="HAAR")
+    circuit.ry(rng.uniform(0, TWO_PI), i)
+    circuit.ry(rng.uniform(0, TWO_PI), j)
+
+
+def alternating_layered(n: int, layers: int, *, seed=None) -> Circuit:
+    """The alternating layered (hardware-efficient) ansatz of Cerezo et al., two-qubit blocks.
+
+    Each layer applies two-qubit blocks :math:`W` (:func:`append_design_block`:
+    a Haar-random fixed gate and two trainable ``RY``) on the pairs
+    ``(0, 1), (2, 3), ...``, then on ``(1, 2), (3, 4), ...``; qubits without a
+    partner in a half-layer idle (no single-qubit gate), as in the paper's
+    figure::
+
+        q0 -[W]-------[W]-----
+             |         |
+        q1 -[W]-[W]---[W]-[W]-
+                 |         |
+        q2 -[W]-[W]---[W]-[W]-
+             |         |
+        q3 -[W]-------[W]-----
+            layer 0    layer 1
+
+    Two layers of the dissipative perceptron network of arXiv:2005.12458,
+    Fig. 3b (:class:`tnbp.DQNN` with ``perceptron="local"``) are one layer of
+    this ansatz: the two draw their blocks in the same order, so equal seeds
+    give the same gates.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 2``.
+    layers : int
+        Number of layers (each two half-layers of blocks), ``>= 0``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the blocks (see :func:`tnbp._checks.as_rng`).
+
+    Returns
+    -------
+    Circuit
+        ``layers * (n - 1)`` blocks, each one fixed ``"HAAR"`` gate and two
+        trainable ``RY`` rotations.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer, or ``seed`` has an invalid
+        type.
+    ValueError
+        If ``n < 2``, ``layers < 0`` or ``seed`` is negative.
+
+    References
+    ----------
+    .. [1] M. Cerezo, A. Sone, T. Volkoff, L. Cincio and P. J. Coles, "Cost
+       function dependent barren plateaus in shallow parametrized quantum
+       circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (the
+       alternating layered ansatz).
+    .. [2] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, Fig. 3b (the mapping).
+    """
+    n = check_int(n, "n", minimum=2)
+    layers = check_int(layers, "layers", minimum=0)
+    rng = as_rng(seed)
+    circ = Circuit(n)
+    for _ in range(layers):
+        for parity in (0, 1):
+            for i in _bonds(n, parity):
+                append_design_block(circ, i, i + 1, rng)
     return circ
 
 

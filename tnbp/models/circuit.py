@@ -154,6 +154,37 @@ class Circuit:
         new._gates = list(self._gates)
         return new
 
+    def compose(self, other: Circuit) -> Circuit:
+        """A new circuit: the gates of this one, then those of ``other``.
+
+        Parameters
+        ----------
+        other : Circuit
+            A circuit on the same number of qubits.
+
+        Returns
+        -------
+        Circuit
+            A new circuit sharing the (immutable) gates; its
+            :attr:`parameters` are this circuit's followed by ``other``'s.
+
+        Raises
+        ------
+        TypeError
+            If ``other`` is not a :class:`Circuit`.
+        ValueError
+            If ``other`` has a different number of qubits.
+        """
+        if not isinstance(other, Circuit):
+            raise TypeError(f"`other` must be a tnbp.Circuit, got {type(other)!r}.")
+        if other.n != self._n:
+            raise ValueError(
+                f"`other` has {other.n} qubits, this circuit has {self._n}."
+            )
+        new = Circuit(self._n)
+        new._gates = self._gates + other._gates
+        return new
+
     # ----------------------------------------------------------------- builders
     def _append(self, gate: Gate) -> None:
         self._gates.append(gate)

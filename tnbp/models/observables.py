@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_labels
+from ..limits import NORMALIZATION_ATOL
 from .losses import FidelityCost, MSELoss, fidelity_cost, mse_loss
 from .operators import Observable, Term, as_observable, pauli_sum
 
@@ -33,6 +34,7 @@ __all__ = [
     "local_cost",
     "mse_loss",
     "pauli_sum",
+    "product_state",
 ]
 
 _KET = {
@@ -43,23 +45,77 @@ _KET = {
 }
 
 
+def product_state(state, n: int, *, name: str = "target") -> np.ndarray:
+    r"""Validate a product state :math:`\bigotimes_j |\psi_j\rangle` of ``n`` qubits.
+
+    Parameters
+    ----------
+    state : str or array_like
+        One of ``0 1 + -`` per qubit (``"0+1"``), or an ``(n, 2)`` array whose
+        row ``j`` is the normalized ket :math:`|\psi_j\rangle` of qubit ``j``.
+    n : int
+        Number of qubits.
+    name : str, optional
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.ndarray of complex128, shape (n, 2)
+        The kets, one row per qubit (a new array).
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is neither a string nor a numeric array.
+    ValueError
+        If ``state`` does not describe ``n`` qubits, a string has characters
+        other than ``0 1 + -``, or a ket is not finite or not normalized to
+        within :data:`~tnbp.limits.NORMALIZATION_ATOL`.
+
+    Examples
+    --------
+    >>> product_state("0+", 2).round(3).tolist()
+    [[(1+0j), 0j], [(0.707+0j), (0.707+0j)]]
+    """
+    if isinstance(state, str):
+        if len(state) != n or set(state) - set(_KET):
+            raise ValueError(
+                f"`{name}` must be a string of one of {sorted(_KET)} per qubit "
+                f"({n}), got {state!r}."
+            )
+        return np.array([_KET[c] for c in state])
+    try:
+        kets = np.array(state, dtype=complex)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"`{name}` must be a string of 0 1 + - or an ({n}, 2) array of kets, "
+            f"got {type(state).__name__}."
+        ) from exc
+    if kets.shape != (n, 2):
+        raise ValueError(
+            f"`{name}` must hold one ket per qubit: shape ({n}, 2), got {kets.shape}."
+        )
+    if not np.all(np.isfinite(kets)):
+        raise ValueError(f"`{name}` has non-finite entries.")
+    norms = np.linalg.norm(kets, axis=1)
+    bad = np.flatnonzero(np.abs(norms - 1) > NORMALIZATION_ATOL)
+    if bad.size:
+        raise ValueError(
+            f"`{name}`: the kets of qubit(s) {bad.tolist()} are not normalized "
+            f"(norms {norms[bad].round(6).tolist()})."
+        )
+    return kets
+
+
 def _projectors(qubits, target, name: str):
     qubits = check_labels(qubits, "qubits", allow_empty=False)
     if target is None:
         target = "0" * len(qubits)
-    if (
-        not isinstance(target, str)
-        or len(target) != len(qubits)
-        or set(target) - set(_KET)
-    ):
-        raise ValueError(
-            f"`{name}` must be a string of one of {sorted(_KET)} per qubit "
-            f"({len(qubits)}), got {target!r}."
-        )
-    return qubits, [np.outer(_KET[c], _KET[c].conj()) for c in target]
+    kets = product_state(target, len(qubits), name=name)
+    return qubits, [np.outer(k, k.conj()) for k in kets]
 
 
-def global_cost(qubits, target: str | None = None) -> Observable:
+def global_cost(qubits, target=None) -> Observable:
     r""":math:`O^G = 1 - \bigotimes_j |\psi_j\rangle\langle\psi_j|` (arXiv:2005.12458, eq. 3).
 
     Parameters
@@ -67,8 +123,10 @@ def global_cost(qubits, target: str | None = None) -> Observable:
     qubits : sequence of int
         The output qubits, distinct and non-negative; ``target[j]`` belongs to
         ``qubits[j]``.
-    target : str, optional
-        The product target state, one of ``0 1 + -`` per qubit (default all ``0``).
+    target : str or array_like, optional
+        The product target state: one of ``0 1 + -`` per qubit, or an
+        ``(n, 2)`` array of normalized kets (see :func:`product_state`);
+        default all ``0``.
 
     Returns
     -------
@@ -79,10 +137,12 @@ def global_cost(qubits, target: str | None = None) -> Observable:
     Raises
     ------
     TypeError
-        If ``qubits`` is not a sequence of integers.
+        If ``qubits`` is not a sequence of integers, or ``target`` is neither a
+        string nor a numeric array.
     ValueError
-        If ``qubits`` is empty, repeated or negative, or ``target`` is not a
-        string of ``0 1 + -`` of the same length.
+        If ``qubits`` is empty, repeated or negative, or ``target`` does not
+        describe one state per qubit (wrong length, characters other than
+        ``0 1 + -``, kets not normalized).
 
     References
     ----------
@@ -94,7 +154,7 @@ def global_cost(qubits, target: str | None = None) -> Observable:
     return Observable((Term(-1.0, qubits, tuple(projs)),), 1.0, "global_cost")
 
 
-def local_cost(qubits, target: str | None = None) -> Observable:
+def local_cost(qubits, target=None) -> Observable:
     r""":math:`O^L = 1 - \frac1n \sum_j |\psi_j\rangle\langle\psi_j|_j` (arXiv:2005.12458, eq. 4).
 
     Parameters
@@ -102,8 +162,10 @@ def local_cost(qubits, target: str | None = None) -> Observable:
     qubits : sequence of int
         The ``n`` output qubits, distinct and non-negative; ``target[j]``
         belongs to ``qubits[j]``.
-    target : str, optional
-        The product target state, one of ``0 1 + -`` per qubit (default all ``0``).
+    target : str or array_like, optional
+        The product target state: one of ``0 1 + -`` per qubit, or an
+        ``(n, 2)`` array of normalized kets (see :func:`product_state`);
+        default all ``0``.
 
     Returns
     -------
@@ -114,10 +176,12 @@ def local_cost(qubits, target: str | None = None) -> Observable:
     Raises
     ------
     TypeError
-        If ``qubits`` is not a sequence of integers.
+        If ``qubits`` is not a sequence of integers, or ``target`` is neither a
+        string nor a numeric array.
     ValueError
-        If ``qubits`` is empty, repeated or negative, or ``target`` is not a
-        string of ``0 1 + -`` of the same length.
+        If ``qubits`` is empty, repeated or negative, or ``target`` does not
+        describe one state per qubit (wrong length, characters other than
+        ``0 1 + -``, kets not normalized).
 
     References
     ----------

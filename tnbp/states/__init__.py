@@ -7,6 +7,7 @@
 
 from .base import State
 from .dense import DenseState
+from .dqnn import dqnn_output_state
 from .gibbs import GibbsState, gibbs_state
 from .mps import MPSState
 from .record import AutoReport, BondRecord, TruncationWarning, TrustPolicy
@@ -14,6 +15,7 @@ from .simulate import BACKENDS, simulate
 from .tn.lightcone import TNState
 
 __all__ = [
+    "dqnn_output_state",
     "BACKENDS",
     "AutoReport",
     "BondRecord",
