@@ -67,6 +67,9 @@ class StudyOptionError(typer.BadParameter, ValueError):
         The option(s) to blame (``["--n"]``); typer quotes them.
     """
 
+    def __init__(self, message: str, *, param_hint: list[str]):
+        super().__init__(message, param_hint=param_hint)
+
 
 @dataclasses.dataclass(frozen=True)
 class StudyOptions:
