@@ -44,6 +44,8 @@ THEORY = {
 }
 DEFAULTS = dict(n_values=(2, 4, 6, 8, 12, 16, 20, 25, 30, 40, 50))
 QUICK = dict(n_values=(2, 4, 6, 8))
+#: the values each parameter allows (checked before any work; a list: each item)
+LIMITS = dict(n_values=">= 1")
 
 
 def measure(*, model: str, cost: str, n: int) -> dict:
@@ -108,15 +110,17 @@ def cli(
     ),
 ):
     """Exact gradient variances of global and local costs against n."""
-    given = dict(
-        n_values=None
-        if n_values is None
-        else tuple(int(n) for n in n_values.split(","))
-    )
-    # the preset (or the defaults), then every option given explicitly; the run
-    # prints what it used, and on Ctrl-C how many rows are saved and how to resume
+    given = dict(n_values=n_values)  # the text: StudyOptions reads and checks it
+    # the preset (or the defaults), then every option given explicitly, checked
+    # (a bad value is a usage error); the run prints what it used, and on Ctrl-C
+    # how many rows are saved and how to resume
     opts = StudyOptions.resolve(
-        __file__, defaults=DEFAULTS, preset=QUICK, quick=quick, given=given
+        __file__,
+        defaults=DEFAULTS,
+        preset=QUICK,
+        quick=quick,
+        given=given,
+        limits=LIMITS,
     )
     df, fits, fig = opts.run(main, out=out, echo=typer.echo)
     shown = [*SETTINGS, "variance", "theory", "max_bond_reached", "truncated"]
@@ -131,7 +135,7 @@ def cli(
             f"+- {fit.rate_err:.3f} per qubit; power-law fit Var ~ n^{slope:.2f}"
         )
     typer.echo(f"toy global theory: r = ln(8/3) = {np.log(8 / 3):.3f}")
-    typer.echo(f"table (every setting in {out}): {out / 'table.csv'}\nfigure: {fig}")
+    typer.echo(opts.outputs(df, out, fig))
 
 
 if __name__ == "__main__":

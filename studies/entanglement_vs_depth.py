@@ -49,6 +49,10 @@ DEFAULTS = dict(
     n=24, depths=(1, 2, 3, 4, 6, 8, 10, 12, 16, 20), samples=3, max_bond=64, n_visible=2
 )
 QUICK = dict(n=12, depths=(1, 2, 4, 8), samples=1, max_bond=16, n_visible=2)
+#: the values each parameter allows (checked before any work; a list: each item)
+LIMITS = dict(
+    n=">= 2", depths=">= 0", samples=">= 1", max_bond=">= 1", n_visible=">= 1 and < n"
+)
 BACKEND = "mps"
 
 #: every parameter of a row but its seed: the summary averages over seeds only
@@ -174,15 +178,21 @@ def cli(
     """Half-chain entropy and visible-state trace distance against circuit depth."""
     given = dict(
         n=n,
-        depths=None if depths is None else tuple(int(d) for d in depths.split(",")),
+        depths=depths,  # the text: StudyOptions reads and checks it
         samples=samples,
         max_bond=max_bond,
         n_visible=n_visible,
     )
-    # the preset (or the defaults), then every option given explicitly; the run
-    # prints what it used, and on Ctrl-C how many rows are saved and how to resume
+    # the preset (or the defaults), then every option given explicitly, checked
+    # (a bad value is a usage error); the run prints what it used, and on Ctrl-C
+    # how many rows are saved and how to resume
     opts = StudyOptions.resolve(
-        __file__, defaults=DEFAULTS, preset=QUICK, quick=quick, given=given
+        __file__,
+        defaults=DEFAULTS,
+        preset=QUICK,
+        quick=quick,
+        given=given,
+        limits=LIMITS,
     )
     df, fig = opts.run(main, out=out, echo=typer.echo)
     summary = summarize(df)
@@ -191,7 +201,7 @@ def cli(
     summary = summary.droplevel(fixed)
     typer.echo(summary.to_string(float_format=lambda x: f"{x:.4g}"))
     typer.echo(f"Page value for the half chain: {df.page_entropy.iloc[0]:.3f} bits")
-    typer.echo(f"table (every setting in {out}): {out / 'table.csv'}\nfigure: {fig}")
+    typer.echo(opts.outputs(df, out, fig))
 
 
 if __name__ == "__main__":

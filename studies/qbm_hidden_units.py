@@ -34,6 +34,10 @@ from tnbp.results import StudyOptions, run_sweep
 
 DEFAULTS = dict(n_visible=1, hidden=(1, 2, 3, 4, 5, 6), samples=40, beta=1.0)
 QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0)
+#: the values each parameter allows (checked before any work; a list: each item):
+#: a variance needs two samples, the hidden-term gradient a hidden unit, and at
+#: beta = 0 every gradient vanishes
+LIMITS = dict(n_visible=">= 1", hidden=">= 1", samples=">= 2", beta="> 0")
 
 
 def measure(*, n_visible: int, n_hidden: int, samples: int, beta: float, seed: int):
@@ -124,14 +128,20 @@ def cli(
     """QBM gradient variances against the number of hidden units."""
     given = dict(
         n_visible=n_visible,
-        hidden=None if hidden is None else tuple(int(h) for h in hidden.split(",")),
+        hidden=hidden,  # the text: StudyOptions reads and checks it
         samples=samples,
         beta=beta,
     )
-    # the preset (or the defaults), then every option given explicitly; the run
-    # prints what it used, and on Ctrl-C how many rows are saved and how to resume
+    # the preset (or the defaults), then every option given explicitly, checked
+    # (a bad value is a usage error); the run prints what it used, and on Ctrl-C
+    # how many rows are saved and how to resume
     opts = StudyOptions.resolve(
-        __file__, defaults=DEFAULTS, preset=QUICK, quick=quick, given=given
+        __file__,
+        defaults=DEFAULTS,
+        preset=QUICK,
+        quick=quick,
+        given=given,
+        limits=LIMITS,
     )
     df, fit, fig = opts.run(main, out=out, echo=typer.echo)
     results = [c for c in df if c.startswith(("variance", "inf_norm", "num_param"))]
@@ -149,7 +159,7 @@ def cli(
             f"hidden-term variance ~ exp(-r n_h): r = {fit.rate:.3f} "
             f"+- {fit.rate_err:.3f}"
         )
-    typer.echo(f"table (every setting in {out}): {out / 'table.csv'}\nfigure: {fig}")
+    typer.echo(opts.outputs(df, out, fig))
 
 
 if __name__ == "__main__":

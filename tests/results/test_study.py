@@ -4,7 +4,8 @@ import shlex
 
 import pytest
 
-from tnbp.results import StudyOptions, SweepInterrupted
+from tnbp.results import StudyOptions, SweepInterrupted, run_sweep
+from tnbp.results.study import StudyOptionError
 
 DEFAULTS = dict(n=24, depths=(1, 2, 4), samples=3, max_bond=64)
 QUICK = dict(n=12, depths=(1, 2), samples=1, max_bond=16)
@@ -99,3 +100,98 @@ def test_other_errors_pass_through(tmp_path):
     with pytest.raises(ValueError, match="bad option"):
         resolve(True).run(main, out=tmp_path, echo=echo)
     assert echo.err == []
+
+
+LIMITS = dict(n=">= 2", depths=">= 1", samples=">= 1 and < n", max_bond="> 0")
+
+
+def checked(quick=False, **given):
+    return StudyOptions.resolve(
+        "studies/demo_study.py",
+        defaults=DEFAULTS,
+        preset=QUICK,
+        quick=quick,
+        given=dict.fromkeys(DEFAULTS) | given,
+        limits=LIMITS,
+    )
+
+
+def test_list_options_are_read_from_their_text_and_checked():
+    assert checked(depths="3, 1,2").params["depths"] == (3, 1, 2)  # order kept
+    assert checked(depths=[5]).params["depths"] == (5,)
+    cases = {
+        "1,,2": "'1,,2' has an empty item",
+        "": "'' has an empty item",
+        "1,x": r"'x' is not an integer \(in '1,x'\)",
+        "1,2.5": r"'2.5' is not an integer",
+        "4,2,4,2": "'4,2,4,2' repeats 2,4: each value runs once",
+        "0,1": "each value of depths must be >= 1, got 0",
+    }
+    for text, message in cases.items():
+        with pytest.raises(StudyOptionError, match=message) as info:
+            checked(depths=text)
+        # typer prints it as "Invalid value for '--depths': ..." (exit status 2)
+        assert info.value.format_message().startswith("Invalid value for '--depths'")
+        assert info.value.exit_code == 2 and isinstance(info.value, ValueError)
+
+
+def test_limits_hold_for_the_preset_and_blame_the_options_given():
+    assert checked(samples=23).params["samples"] == 23
+    with pytest.raises(StudyOptionError, match="n must be >= 2, got 1") as info:
+        checked(n=1)
+    assert info.value.format_message().startswith("Invalid value for '--n':")
+    with pytest.raises(StudyOptionError, match=r"max_bond must be > 0, got 0\.") as i:
+        checked(True, max_bond=0)
+    assert "'--max-bond'" in i.value.format_message()
+    # samples = 3 (the defaults) against n = 3: n was given, n is blamed
+    with pytest.raises(StudyOptionError) as info:
+        checked(n=3)
+    assert info.value.format_message() == (
+        "Invalid value for '--n': samples must be < n (3), got 3 (samples from "
+        "the defaults; give --samples)."
+    )
+    with pytest.raises(StudyOptionError) as info:
+        checked(True, n=3, samples=3)
+    assert info.value.format_message().startswith(
+        "Invalid value for '--samples' / '--n': samples must be < n (3), got 3."
+    )
+    # floats are finite; an int is not truncated from a float
+    with pytest.raises(StudyOptionError, match="'nan' is not a finite number"):
+        StudyOptions.resolve(
+            "s.py",
+            defaults=dict(beta=1.0),
+            preset={},
+            quick=False,
+            given={"beta": "nan"},
+        )
+    with pytest.raises(StudyOptionError, match="'2.5' is not an integer"):
+        checked(n=2.5)
+
+
+def test_malformed_limits_are_refused():
+    for limits, message in [
+        (dict(n="=> 2"), "must be comparisons"),
+        (dict(n=">= m"), "'m' is neither a number nor a parameter"),
+        (dict(m=">= 1"), r"`limits` names unknown parameter\(s\) \['m'\]"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            StudyOptions.resolve(
+                "s.py", defaults=DEFAULTS, preset=QUICK, quick=True, given={},
+                limits=limits,
+            )  # fmt: skip
+
+
+def test_outputs_says_what_else_the_table_holds(tmp_path):
+    first = run_sweep(lambda x: {"y": x}, [dict(x=1), dict(x=2)], out=tmp_path,
+                      task="t", progbar=False)  # fmt: skip
+    opts, table = resolve(True), tmp_path / "table.csv"
+    assert opts.outputs(first, tmp_path, "f.png") == (
+        f"table: {table} (2 rows)\nfigure: f.png"
+    )
+    second = run_sweep(lambda x: {"y": x}, [dict(x=2), dict(x=3)], out=tmp_path,
+                       task="t", progbar=False)  # fmt: skip
+    assert opts.outputs(second, tmp_path, "f.png") == (
+        f"table: {table} (3 rows: these 2 and 1 of other settings, told apart by "
+        "their parameter columns; the summary and figure are of these 2 only)\n"
+        "figure: f.png"
+    )

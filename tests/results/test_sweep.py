@@ -126,6 +126,25 @@ def test_sweep_input_errors(tmp_path):
         run_sweep(lambda a: {"r": [a]}, [dict(a=1)], out=tmp_path / "z", progbar=False)
 
 
+def test_a_repeated_point_is_refused_before_any_work(tmp_path):
+    """``--depths 2,2`` ran one circuit and reported it as 2 samples of depth 2."""
+    calls = []
+
+    def f(x, seed):
+        calls.append(x)
+        return {"y": x}
+
+    repeated = [dict(x=1, seed=0), dict(x=2, seed=0), dict(x=1, seed=0)]
+    with pytest.raises(ValueError, match=r"`points` must be distinct: point 2 "):
+        run_sweep(f, repeated, out=tmp_path, progbar=False)
+    # 2 and 2.0 have different store keys but are the same point
+    with pytest.raises(ValueError, match="point 1 repeats point 0"):
+        run_sweep(f, [dict(x=2, seed=0), dict(x=2.0, seed=0)], out=tmp_path)
+    assert calls == [] and not (tmp_path / "table.csv").exists()
+    table = run_sweep(f, repeated[:2], out=tmp_path, progbar=False)
+    assert list(table.x) == [1, 2] and calls == [1, 2]
+
+
 def _power(x, *, p):
     return {"y": x**p}
 

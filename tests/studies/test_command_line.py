@@ -104,3 +104,103 @@ def test_ctrl_c_says_what_is_saved_and_how_to_resume(
     resumed = invoke(study, words[2:])
     assert resumed.exit_code == 0, resumed.output
     assert len(calls) == rows - 2 and len(read_table(tmp_path)) == rows
+
+
+#: study -> [(arguments, the message after "Invalid value for ")], each the
+#: adversarial tester's case or its kind; before, each ran into the sweep and
+#: ended in a traceback (ValueError from int(''), from the MPS backend, from
+#: Partition; numpy's LinAlgError for a fit over n = 2,2,2) or ran a repeated
+#: value twice (--depths 2,2 reported one circuit as 2 samples)
+BAD_VALUES = {
+    "entanglement_vs_depth": [
+        (["--depths", "1,,2"], "'--depths': '1,,2' has an empty item"),
+        (["--depths", ""], "'--depths': '' has an empty item"),
+        (["--depths", "a"], "'--depths': 'a' is not an integer."),
+        (["--depths", "1,2.5"], "'--depths': '2.5' is not an integer (in '1,2.5')."),
+        (
+            ["--depths", "1,-1"],
+            "'--depths': each value of depths must be >= 0, got -1.",
+        ),
+        (["--depths", "2,2"], "'--depths': '2,2' repeats 2: each value runs once"),
+        (["--n", "0"], "'--n': n must be >= 2, got 0."),
+        (["--n", "1"], "'--n': n must be >= 2, got 1."),
+        (["--n-visible", "30"], "'--n-visible': n_visible must be < n (12), got 30."),
+        (["--n-visible", "0"], "'--n-visible': n_visible must be >= 1, got 0."),
+        (  # n_visible comes from the preset: the option given is blamed
+            ["--n", "2"],
+            "'--n': n_visible must be < n (2), got 2 (n_visible from the --quick "
+            "preset; give --n-visible).",
+        ),
+        (
+            ["--n", "4", "--n-visible", "4"],
+            "'--n-visible' / '--n': n_visible must be < n (4), got 4.",
+        ),
+        (["--max-bond", "0"], "'--max-bond': max_bond must be >= 1, got 0."),
+        (["--samples", "0"], "'--samples': samples must be >= 1, got 0."),
+        (["--n", "a"], "'--n': Input should be a valid integer"),  # typer's own
+    ],
+    "barren_plateaus": [
+        (["--n-values", "2,2,2"], "'--n-values': '2,2,2' repeats 2: each value"),
+        (["--n-values", "2,4,4"], "'--n-values': '2,4,4' repeats 4: each value"),
+        (["--n-values", "0,2"], "'--n-values': each value of n_values must be >= 1"),
+        (["--n-values", "2,,4"], "'--n-values': '2,,4' has an empty item"),
+    ],
+    "qbm_hidden_units": [
+        (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),
+        (["--hidden", "0,1"], "'--hidden': each value of hidden must be >= 1, got 0."),
+        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (["--n-visible", "0"], "'--n-visible': n_visible must be >= 1, got 0."),
+        (["--beta", "0"], "'--beta': beta must be > 0, got 0.0."),
+        (["--beta", "nan"], "'--beta': 'nan' is not a finite number."),
+        (["--beta", "inf"], "'--beta': 'inf' is not a finite number."),
+    ],
+}
+
+
+def _message(output: str) -> str:
+    """The error text of typer's (rich) usage-error box, its lines joined."""
+    lines = [line.strip("│╭╮╰╯─ ") for line in output.splitlines()]
+    return " ".join(line for line in lines if line and line != "Error")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"),
+    [(name, *case) for name, cases in BAD_VALUES.items() for case in cases],
+)
+def test_a_bad_value_is_a_usage_error_before_any_work(
+    load_study, tmp_path, monkeypatch, name, args, message
+):
+    study = load_study(name)
+
+    def measure(**point):
+        raise AssertionError("a point ran with a bad option value")
+
+    monkeypatch.setattr(study, "measure", measure)
+    result = invoke(study, ["--quick", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.exception is not None
+    assert f"Invalid value for {message}" in _message(result.output)
+    assert not (tmp_path / "out").exists()  # nothing computed, nothing written
+
+
+def test_a_rerun_with_other_settings_says_what_the_table_holds(load_study, tmp_path):
+    """The table kept rows of earlier settings beside this run's, unsaid."""
+    study = load_study("barren_plateaus")
+    first = invoke(study, ["--n-values", "2,3,4", "--out", str(tmp_path)])
+    assert first.exit_code == 0, first.output
+    table = tmp_path / "table.csv"
+    assert f"table: {table} (12 rows)" in first.stdout.splitlines()
+    second = invoke(study, ["--n-values", "2,5", "--out", str(tmp_path)])
+    assert second.exit_code == 0, second.output
+    assert (
+        f"table: {table} (16 rows: these 8 and 8 of other settings, told apart by "
+        "their parameter columns; the summary and figure are of these 8 only)"
+    ) in second.stdout.splitlines()
+    # the printed rows are of n = 2, 5 only, and no fit is made from two n
+    rows = [
+        line.split()
+        for line in second.stdout.splitlines()
+        if line.strip().startswith(tuple(study.MODELS))
+    ]
+    assert len(rows) == 8 and {int(r[2]) for r in rows} == {2, 5}
+    assert "no decay fits" in second.stdout

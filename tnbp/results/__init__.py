@@ -4,12 +4,13 @@
 parameter, with provenance; :func:`run_sweep` evaluates a function over
 parameter points into a store, resuming where it stopped; :data:`TABLES`
 defines the columns of every public table once; :class:`StudyOptions` is the
-command line of a study script (preset, options given, resume after Ctrl-C).
+command line of a study script (preset, options given and checked, resume after
+Ctrl-C; :class:`StudyOptionError` for a bad value).
 """
 
 from .schema import TABLES, Column, TableSchema
 from .store import PROVENANCE_COLUMNS, ResultStore, git_commit, read_table, task_key
-from .study import StudyOptions
+from .study import StudyOptionError, StudyOptions
 from .sweep import SweepInterrupted, run_sweep
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "TABLES",
     "Column",
     "ResultStore",
+    "StudyOptionError",
     "StudyOptions",
     "SweepInterrupted",
     "TableSchema",

@@ -7,6 +7,12 @@ that turns them into a run:
 - the parameters are the preset (with ``--quick``) or the defaults, then every
   option given explicitly: ``--quick --n 20 --samples 2`` runs ``n = 20``
   with 2 samples and the preset's other values;
+- every value is checked before any work: a list option (``--depths 1,2,4``)
+  must hold distinct numbers, each parameter must keep the study's limits
+  (``n=">= 2"``, ``n_visible=">= 1 and < n"``) and floats must be finite. A
+  bad value is typer's usage error (exit status 2, ``Invalid value for
+  '--depths': ...``), not a traceback from inside the sweep; a value repeated
+  in a list is refused rather than run (and counted) twice;
 - the run prints one line with every parameter it used, and where each came
   from;
 - Ctrl-C ends the run with one line (on stderr) saying how many rows are saved
@@ -19,15 +25,50 @@ that turns them into a run:
 from __future__ import annotations
 
 import dataclasses
+import math
+import operator
 import os
+import re
 import shlex
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import pandas as pd
+import typer
+
+from .store import TABLE_FILE, read_table
 from .sweep import SweepInterrupted, is_interrupt
 
 #: exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)
 INTERRUPTED_EXIT_CODE = 130
+
+#: the comparisons a limit may use (``"> 0"``, ``">= 1 and < n"``)
+_COMPARISONS = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+_CLAUSE = re.compile(r"^\s*(>=|<=|>|<)\s*(\S+)\s*$")
+
+
+class StudyOptionError(typer.BadParameter, ValueError):
+    """A bad value of a study's option: typer's usage error, and a ValueError.
+
+    Raised by :meth:`StudyOptions.resolve`. Under typer (``typer.run``) it ends
+    the script with ``Invalid value for '--option': ...`` and exit status 2,
+    without a traceback; called from Python it is a :class:`ValueError`.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what is allowed.
+    param_hint : list of str
+        The option(s) to blame (``["--n"]``); typer quotes them.
+    """
+
+    def __init__(self, message: str, *, param_hint: list[str]):
+        super().__init__(message, param_hint=param_hint)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,8 +115,9 @@ class StudyOptions:
         preset: Mapping,
         quick: bool,
         given: Mapping,
+        limits: Mapping[str, str] | None = None,
     ) -> StudyOptions:
-        """The preset (or the defaults), then every option given explicitly.
+        """The preset (or the defaults), then every option given explicitly, checked.
 
         Parameters
         ----------
@@ -89,7 +131,15 @@ class StudyOptions:
             Whether ``--quick`` was given.
         given : Mapping
             The options as parsed, None for those not given (typer's
-            ``typer.Option(None)``).
+            ``typer.Option(None)``). A parameter whose default is a tuple (a
+            list option) may be given as its command-line text, comma-separated
+            (``"1,2,4"``); its items are read as the default's items are
+            (int, or float if any default item is one).
+        limits : Mapping of str to str, optional
+            The values each parameter allows, as comparisons joined by
+            ``" and "``; the other side of each is a number or another
+            parameter: ``dict(n=">= 2", n_visible=">= 1 and < n", beta="> 0")``.
+            A limit of a list parameter holds for each of its items.
 
         Returns
         -------
@@ -98,16 +148,28 @@ class StudyOptions:
 
         Raises
         ------
+        StudyOptionError
+            (a :class:`ValueError`, typer's usage error on the command line)
+            If a value given is not a number of the parameter's type, a list
+            is empty, has an empty item or repeats a value, a float is NaN or
+            infinite, or a parameter breaks its limit; the message names the
+            option (the options given, for a limit between two parameters).
         ValueError
-            If ``preset`` or ``given`` names a parameter that ``defaults`` lacks.
+            If ``preset``, ``given`` or ``limits`` names a parameter that
+            ``defaults`` lacks, or a limit is not a comparison.
         """
-        for name, other in (("preset", preset), ("given", given)):
+        limits = dict(limits or {})
+        for name, other in (("preset", preset), ("given", given), ("limits", limits)):
             unknown = sorted(set(other) - set(defaults))
             if unknown:
                 raise ValueError(f"`{name}` names unknown parameter(s) {unknown}.")
+        rules = {k: _parse_limit(k, v, defaults) for k, v in limits.items()}
         base = preset if quick else defaults
-        given = {k: v for k, v in given.items() if v is not None}
+        given = {k: _read(k, v, defaults[k]) for k, v in given.items() if v is not None}
         params = {k: given.get(k, base.get(k, defaults[k])) for k in defaults}
+        for name, clauses in rules.items():
+            for symbol, bound in clauses:
+                _check(name, symbol, bound, params, given, quick)
         return cls(
             Path(script), params, bool(quick), tuple(k for k in params if k in given)
         )
@@ -152,6 +214,44 @@ class StudyOptions:
         words += ["--out", os.fspath(out)]
         return shlex.join(words)
 
+    @staticmethod
+    def outputs(rows: pd.DataFrame, out: str | Path, figure: str | Path) -> str:
+        """Where a run's rows and figure are, and what else the table holds.
+
+        The store's ``table.csv`` keeps every row ever computed into ``out``;
+        a run with other settings into the same folder adds its rows beside
+        the earlier ones (each with its parameters). The line says so, so that
+        nobody reads the table as this run's alone.
+
+        Parameters
+        ----------
+        rows : pandas.DataFrame
+            This run's rows (what :func:`~tnbp.results.sweep.run_sweep`
+            returned; its ``key`` column identifies them).
+        out : str or Path
+            The output folder (the results store).
+        figure : str or Path
+            The figure the run drew from ``rows``.
+
+        Returns
+        -------
+        str
+            Two lines: ``table: <out>/table.csv (N rows...)`` and
+            ``figure: <figure>``; when the table holds rows of other settings,
+            how many, and that the summary and figure are of this run's rows.
+        """
+        path = Path(out) / TABLE_FILE
+        keys = set(read_table(path).key)
+        others = len(keys - set(rows.key))
+        held = (
+            f"{len(rows)} rows"
+            if not others
+            else f"{len(keys)} rows: these {len(rows)} and {others} of other "
+            f"settings, told apart by their parameter columns; the summary and "
+            f"figure are of these {len(rows)} only"
+        )
+        return f"table: {path} ({held})\nfigure: {figure}"
+
     def run(self, main: Callable, *, out: str | Path, echo: Callable):
         """Print :meth:`describe`, run ``main(**params, out=out)``, handle Ctrl-C.
 
@@ -190,6 +290,103 @@ class StudyOptions:
             line = f"interrupted: {saved}; resume with: {self.command(out)}"
             echo(line, err=True)
             raise SystemExit(INTERRUPTED_EXIT_CODE) from None
+
+
+def _option(name: str) -> list[str]:
+    """A parameter's option, as a hint for typer (it quotes it: ``'--n-visible'``)."""
+    return [f"--{name.replace('_', '-')}"]
+
+
+def _read(name: str, value, default):
+    """A given value, list options read from their text; checked for its type."""
+    if isinstance(default, tuple):
+        kind = float if any(isinstance(d, float) for d in default) else int
+        text = value if isinstance(value, str) else ",".join(map(str, value))
+        items = [item.strip() for item in text.split(",")]
+        if "" in items:
+            raise StudyOptionError(
+                f"{text!r} has an empty item: give comma-separated numbers, "
+                f"e.g. {_text(default)!r}.",
+                param_hint=_option(name),
+            )
+        values = tuple(_number(name, item, kind, text) for item in items)
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise StudyOptionError(
+                f"{text!r} repeats {_text(repeated)}: each value runs once, so "
+                f"give it once.",
+                param_hint=_option(name),
+            )
+        return values
+    if isinstance(value, str):
+        return _number(name, value, type(default), value)
+    return _number(name, value, type(default), str(value))
+
+
+def _number(name: str, item, kind: type, text: str):
+    """One number of an option: ``kind(item)``, finite, or a usage error."""
+    if kind not in (int, float):  # text, paths, flags: typer has read them
+        return item
+    where = "" if str(item) == text else f" (in {text!r})"
+    try:
+        if kind is int and isinstance(item, (float, bool)):
+            raise ValueError  # int(2.5) would truncate silently
+        number = kind(item)
+    except (TypeError, ValueError):
+        what = "an integer" if kind is int else "a number"
+        raise StudyOptionError(
+            f"{str(item)!r} is not {what}{where}.", param_hint=_option(name)
+        ) from None
+    if not math.isfinite(number):
+        raise StudyOptionError(
+            f"{str(item)!r} is not a finite number{where}.", param_hint=_option(name)
+        )
+    return number
+
+
+def _parse_limit(name: str, limit: str, defaults: Mapping) -> list[tuple[str, object]]:
+    """``">= 1 and < n"`` as ``[(">=", 1), ("<", "n")]`` (a name: another parameter)."""
+    clauses = []
+    for clause in str(limit).split(" and "):
+        match = _CLAUSE.match(clause)
+        if match is None:
+            raise ValueError(
+                f"`limits` of {name!r} must be comparisons ({', '.join(_COMPARISONS)}) "
+                f"joined by ' and ', got {limit!r}."
+            )
+        symbol, bound = match.groups()
+        if bound not in defaults:
+            try:
+                bound = float(bound) if "." in bound or "e" in bound else int(bound)
+            except ValueError:
+                raise ValueError(
+                    f"`limits` of {name!r}: {bound!r} is neither a number nor a "
+                    f"parameter of {sorted(defaults)}."
+                ) from None
+        clauses.append((symbol, bound))
+    return clauses
+
+
+def _check(name: str, symbol: str, bound, params: Mapping, given: Mapping, quick):
+    """Raise a usage error if ``params[name]`` (each item of a list) breaks a limit."""
+    other = bound if isinstance(bound, str) else None
+    limit = params[other] if other else bound
+    value = params[name]
+    values = value if isinstance(value, tuple) else (value,)
+    bad = [v for v in values if not _COMPARISONS[symbol](v, limit)]
+    if not bad:
+        return
+    each = "each value of " if isinstance(value, tuple) else ""
+    against = f"{other} ({_text(limit)})" if other else _text(limit)
+    message = f"{each}{name} must be {symbol} {against}, got {_text(bad[0])}"
+    blamed = [k for k in (name, other) if k is not None and k in given]
+    if name not in given:  # blamed for a value it was compared with
+        source = "the --quick preset" if quick else "the defaults"
+        message += f" ({name} from {source}; give --{name.replace('_', '-')})"
+    raise StudyOptionError(
+        message + ".",
+        param_hint=[_option(k)[0] for k in blamed or (name, other) if k],
+    )
 
 
 def _text(value) -> str:

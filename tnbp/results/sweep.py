@@ -137,8 +137,9 @@ def run_sweep(
     Raises
     ------
     ValueError
-        If ``points`` is empty or its points have different keys, a parameter
-        is NaN or infinite, ``out`` is a file or a store of another schema
+        If ``points`` is empty, repeats a point (it would be one row but
+        counted twice), or its points have different keys, a parameter is NaN
+        or infinite, ``out`` is a file or a store of another schema
         version, or a result name repeats a parameter or provenance column.
     TypeError
         If ``points`` is a dict or not an iterable of dicts, a parameter or
@@ -193,6 +194,14 @@ def run_sweep(
             )
         task = fn.__name__
     keys = [task_key(task, p) for p in points]
+    first = {}  # by value: n = 2 and n = 2.0 (distinct keys) are one point too
+    for i, point in enumerate(points):
+        j = first.setdefault(tuple(point.values()), i)
+        if j != i:  # it would be one row, counted (as a sample, ...) twice
+            raise ValueError(
+                f"`points` must be distinct: point {i} repeats point {j} "
+                f"({dict(points[i])})."
+            )
     with ResultStore(out) as store:
         done = store.finished(keys)
         todo = [(p, k) for p, k in zip(points, keys) if k not in done]
