@@ -45,6 +45,7 @@ _EXPORTS = {
     # states
     "State": "tnbp.states.base",
     "BondRecord": "tnbp.states.record",
+    "AutoReport": "tnbp.states.record",
     "TruncationWarning": "tnbp.states.record",
     "DenseState": "tnbp.states.dense",
     "MPSState": "tnbp.states.mps",

@@ -135,13 +135,13 @@ def test_error_bars_are_clipped_to_the_physical_range():
 
 
 def test_clip_error_convention():
-    """min(bound, max(value - lower, upper - value)); NaN (no bound) stays NaN."""
+    """min(bound, max(value - lower, upper - value)); NaN (no bound): the range."""
     assert clip_error(1.0, 0.01, 0.0, 0.75) == pytest.approx(0.74)  # the issue's
     assert clip_error(30.0, 6.2, 0.0, 30.0) == pytest.approx(23.8)  # examples
     assert clip_error(0.05, 0.5, 0.0, 1.0) == 0.05  # inside: unchanged
     assert clip_error(np.inf, -0.2, -1.0, 1.0) == pytest.approx(1.2)
     assert clip_error(3.0, 1.2, 0.0, 1.0) == pytest.approx(1.2)  # value past a limit
-    assert np.isnan(clip_error(float("nan"), 0.5, 0.0, 1.0))
+    assert clip_error(float("nan"), 0.25, 0.0, 1.0) == 0.75
 
 
 def test_entropy_error_formula():

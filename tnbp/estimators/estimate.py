@@ -7,8 +7,9 @@ estimator returns an :class:`Estimate` (a ``float``) or :class:`EstimateArray`
 
 ``"bond_saturated"``
     Some cut's entropy came within ``margin`` bits of :math:`\log_2\chi` with
-    its bond at the cap :math:`\chi` = ``max_bond``: the state is likely
-    volume-law and entropies are underestimated. Raise ``max_bond``.
+    its bond at the cap :math:`\chi` = ``max_bond``: the cap is too small for
+    the state (a volume-law state saturates any cap; an area-law state only a
+    cap below its plateau) and entropies are underestimated. Raise ``max_bond``.
 ``"truncated"``
     The total discarded weight exceeds ``discard_tol``.
 ``"auto_not_converged"``
@@ -36,10 +37,10 @@ Each bound is then clipped to what the physical range of the quantity allows
 :math:`[0, 1 - 1/D]`, purities in :math:`[1/D, 1]`, Pauli expectations in
 :math:`[-1, 1]`, fidelities in ``[0, 1]``), so no estimate is further from it
 than :math:`\max(v - \text{lower}, \text{upper} - v)`. Other Renyi orders
-have no bound here: their ``truncation_error`` is NaN when :math:`T > 0`. The
-bound is only as good as the fidelity estimate it rests on, which tracks the
-true fidelity to within a few percent of the infidelity on random circuits but
-not for coherent truncations; the bounds use :math:`T` instead.
+have no continuity bound here: when :math:`T > 0` their ``truncation_error``
+is that range bound alone. The fidelity estimate tracks the true fidelity to
+within a few percent of the infidelity on random circuits but not for
+coherent truncations; the bounds use :math:`T` instead.
 """
 
 from __future__ import annotations
@@ -327,8 +328,8 @@ def clip_error(bound: float, value: float, lower: float, upper: float) -> float:
     Parameters
     ----------
     bound : float
-        The bound from an inequality (``>= 0``, ``inf`` for none); NaN (no
-        bound known) is returned unchanged.
+        The bound from an inequality (``>= 0``); ``inf`` or NaN when no
+        inequality gives one, so the physical range alone bounds the error.
     value : float
         The estimate.
     lower, upper : float
@@ -350,7 +351,8 @@ def clip_error(bound: float, value: float, lower: float, upper: float) -> float:
     23.8
     >>> clip_error(0.05, 0.5, 0.0, 1.0)  # a bound inside the range stays
     0.05
+    >>> clip_error(float("nan"), 0.25, 0.0, 1.0)  # no inequality: the range
+    0.75
     """
-    if np.isnan(bound):
-        return float("nan")
-    return float(min(bound, max(value - lower, upper - value)))
+    widest = max(value - lower, upper - value)
+    return float(widest if np.isnan(bound) else min(bound, widest))

@@ -14,7 +14,19 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, MaxNLocator  # noqa: E402
+
+#: Up to this many distinct x values get a tick each, exactly at the data.
+MAX_DATA_TICKS = 12
+
+
+def _integer_ticks(ax, values) -> None:
+    """Integer x ticks: at the data's values when few, else integer multiples."""
+    values = sorted({int(v) for v in values})
+    if len(values) <= MAX_DATA_TICKS:
+        ax.xaxis.set_major_locator(FixedLocator(values))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
@@ -84,7 +96,14 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
             ax.plot(bad.depth, bad[col], "o", mfc="none", color=color)
     ax_d.set_yscale("log")
     refs = (  # (axes, column, y of a value, style, color, label)
-        (ax_s, "max_bond", np.log2, ":", "gray", "log2(max_bond): most an MPS holds"),
+        (
+            ax_s,
+            "max_bond",
+            np.log2,
+            ":",
+            "gray",
+            "log2(max_bond): the most an MPS holds",
+        ),
         (ax_s, "page_entropy", float, "--", "k", "Page value (Haar random state)"),
         (
             ax_d,
@@ -102,7 +121,7 @@ def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
     for ax in (ax_s, ax_d):  # markers that say which points to trust, once
         ax.plot([], [], "o", color="gray", label="trusted")
         ax.plot([], [], "o", mfc="none", color="gray", label="untrusted (truncated)")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # depths are layers
+        _integer_ticks(ax, df["depth"])  # depths are layers
     ns, nvs = sorted(df["n"].unique()), sorted(df["n_visible"].unique())
     chis = sorted(  # numbers in order, then strings such as "auto"
         df["max_bond"].unique(),
@@ -177,7 +196,7 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
         ax.plot(
             [], [], "o", mfc="white", color="gray", label="truncated (max_bond hit)"
         )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # qubits are counted
+    _integer_ticks(ax, df["n"])  # qubits are counted
     chi = (
         f" (doubled MPS, largest bond {int(df.max_bond_reached.max())})"
         if "max_bond_reached" in df
@@ -271,7 +290,7 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path, *, fit=None) -> Pa
             rf"$\pm$ {fit.rate_err:.2f}",
         )
     ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # qubits are counted
+    _integer_ticks(ax, df["n_hidden"])  # qubits are counted
     model = []
     for col, one, many in (
         ("n_visible", "{} visible qubit", "{} visible qubits"),

@@ -281,8 +281,9 @@ class State(abc.ABC):
             parts.append(
                 f"bond dimension saturated at max_bond={rec.max_bond} on cut(s) {shown} "
                 f"(entropy within {self.trust.margin} bit of log2(max_bond)"
-                f"={np.log2(rec.max_bond):.2f}): the state is likely volume-law and "
-                "its entropies are underestimated; raise max_bond"
+                f"={np.log2(rec.max_bond):.2f}): the cap is too small for this state "
+                "(a volume-law state saturates any cap) and its entropies are "
+                "underestimated; raise max_bond"
             )
         if rec.discarded_weight > self.trust.discard_tol:
             parts.append(
