@@ -17,11 +17,14 @@ def test_entropy_is_beta_energy_plus_log_partition_in_bits():
         warnings.simplefilter("ignore", tnbp.TruncationWarning)
         energy = tnbp.thermal_energy(state)
         entropy = tnbp.thermal_entropy(state)
-    # (beta <H> + ln Z) / ln 2, its error beta / ln 2 times the energy's
+        log_z = tnbp.log_partition(state)
+    # (beta <H> + ln Z) / ln 2, its error (beta t_E + t_Z) / ln 2
     expected = (state.beta * energy + state.log_partition) / math.log(2)
+    assert log_z == state.log_partition
     assert entropy == pytest.approx(expected, rel=1e-12)
     assert entropy.truncation_error == pytest.approx(
-        state.beta * energy.truncation_error / math.log(2), rel=1e-12
+        (state.beta * energy.truncation_error + log_z.truncation_error) / math.log(2),
+        rel=1e-12,
     )
 
 

@@ -30,6 +30,10 @@ Bounds are capped at the trivial ones (``k`` bits, 1, ...). Other Renyi orders
 have no bound here: their ``truncation_error`` is NaN when :math:`T > 0`. The
 bound is only as good as the fidelity estimate it rests on, which tracks the
 true fidelity to within a few percent of the infidelity on random circuits.
+
+Estimates of Gibbs states also carry ``trotter_error``, the Trotter part of
+their error budget (:mod:`tnbp.estimators.budget`); ``error_bound`` is the
+total, ``truncation_error + trotter_error``.
 """
 
 from __future__ import annotations
@@ -66,6 +70,10 @@ class Estimate(float):
     truncation_error : float, optional
         Bound on ``|value - exact value|`` from truncation, in the units of
         ``value`` (0 for an untruncated state, NaN when no bound is known).
+    trotter_error : float, optional
+        Bound on ``|value - exact value|`` from the Trotter splitting of a
+        Gibbs state (0 for other states, NaN when unknown; see
+        :mod:`tnbp.estimators.budget`).
 
     Attributes
     ----------
@@ -73,6 +81,8 @@ class Estimate(float):
         The caveat codes.
     truncation_error : float
         The truncation-error bound.
+    trotter_error : float
+        The Trotter-error bound.
 
     Examples
     --------
@@ -81,16 +91,20 @@ class Estimate(float):
     (1.5, False)
     >>> e
     0.5 +- 0.01 [truncated]
+    >>> Estimate(-1.25, (), 0.01, 0.002).error_bound
+    0.012
     """
 
     caveats: tuple[str, ...]
     truncation_error: float
+    trotter_error: float
 
-    def __new__(cls, value, caveats=(), truncation_error=0.0):
+    def __new__(cls, value, caveats=(), truncation_error=0.0, trotter_error=0.0):
         """Create the estimate (see the class docstring for the parameters)."""
         obj = super().__new__(cls, value)
         obj.caveats = tuple(caveats)
         obj.truncation_error = float(truncation_error)
+        obj.trotter_error = float(trotter_error)
         return obj
 
     @property
@@ -98,14 +112,22 @@ class Estimate(float):
         """Whether the estimate has no caveats."""
         return not self.caveats
 
+    @property
+    def error_bound(self) -> float:
+        """Total bound on ``|value - exact value|``: truncation plus Trotter part."""
+        return self.truncation_error + self.trotter_error
+
     def __repr__(self) -> str:
         base = float.__repr__(self)
-        if self.truncation_error:
-            base += f" +- {self.truncation_error:.2g}"
+        if self.error_bound:
+            base += f" +- {self.error_bound:.2g}"
         return f"{base} [{', '.join(self.caveats)}]" if self.caveats else base
 
     def __reduce__(self):
-        return (Estimate, (float(self), self.caveats, self.truncation_error))
+        return (
+            Estimate,
+            (float(self), self.caveats, self.truncation_error, self.trotter_error),
+        )
 
 
 class EstimateArray(np.ndarray):
@@ -122,6 +144,8 @@ class EstimateArray(np.ndarray):
         Caveat codes of the state they came from; empty when trusted.
     truncation_error : float, optional
         Bound on ``|values[i] - exact value|`` valid for every ``i``.
+    trotter_error : float, optional
+        Trotter-error bound valid for every entry (Gibbs states; 0 otherwise).
 
     Attributes
     ----------
@@ -129,6 +153,8 @@ class EstimateArray(np.ndarray):
         The caveat codes.
     truncation_error : float
         The truncation-error bound, common to all entries.
+    trotter_error : float
+        The Trotter-error bound, common to all entries.
 
     Examples
     --------
@@ -137,21 +163,28 @@ class EstimateArray(np.ndarray):
     (('bond_saturated',), 0.5)
     """
 
-    def __new__(cls, values, caveats=(), truncation_error=0.0):
+    def __new__(cls, values, caveats=(), truncation_error=0.0, trotter_error=0.0):
         """Create the array (see the class docstring for the parameters)."""
         obj = np.asarray(values, dtype=float).view(cls)
         obj.caveats = tuple(caveats)
         obj.truncation_error = float(truncation_error)
+        obj.trotter_error = float(trotter_error)
         return obj
 
     def __array_finalize__(self, obj):
         self.caveats = getattr(obj, "caveats", ())
         self.truncation_error = getattr(obj, "truncation_error", 0.0)
+        self.trotter_error = getattr(obj, "trotter_error", 0.0)
 
     @property
     def trusted(self) -> bool:
         """Whether the estimates have no caveats."""
         return not self.caveats
+
+    @property
+    def error_bound(self) -> float:
+        """Total bound valid for every entry: truncation plus Trotter part."""
+        return self.truncation_error + self.trotter_error
 
 
 def flagged(state, value, truncation_error: float = 0.0):

@@ -15,8 +15,6 @@ import math
 import numpy as np
 import scipy.linalg as sla
 
-from ...limits import TRUNCATION_NOISE_FLOOR
-
 
 @dataclasses.dataclass
 class Purification:
@@ -45,8 +43,10 @@ class Purification:
     fidelity : float
         :math:`\prod_t (1 - \epsilon_t)`, in ``(0, 1]``.
     num_truncations : int
-        Truncations that discarded more than
-        :data:`~tnbp.limits.TRUNCATION_NOISE_FLOOR`.
+        SVDs that dropped any singular value. The discarded weight is summed
+        from the dropped singular values themselves (not from a difference of
+        norms, which rounding would blur), so every one counts: there is no
+        noise floor below which a truncation is ignored.
     peak : int
         Largest bond dimension kept by any SVD.
     """
@@ -177,7 +177,7 @@ class Purification:
         if eps > 0:
             self.discarded += eps
             self.fidelity *= 1.0 - eps
-            self.num_truncations += eps > TRUNCATION_NOISE_FLOOR
+            self.num_truncations += 1
         self.log_norm2 += math.log(total)
         s = s[:keep] / math.sqrt(float(s2[:keep].sum()))
         self.peak = max(self.peak, keep)

@@ -4,6 +4,30 @@ Every contraction (reduced density matrices, expectations, the purification's
 Schmidt values) goes through the canonical-form engine
 :class:`~tnbp.states.canonical.CanonicalMPS` with :math:`2 \times 2` sites,
 physical qubit kept and ancilla traced.
+
+Trotter error by a Richardson pair. The error of any quantity :math:`v`
+prepared with ``steps`` symmetric steps of order :math:`p` is
+:math:`e(\delta) = C\delta^p + O(\delta^{p+2})`. A companion prepared with
+``steps_c`` steps, step ratio :math:`r = \mathrm{steps}/\mathrm{steps}_c`,
+has :math:`e_c \approx \rho\, e` with :math:`\rho = r^p`. Allowing the true
+ratio :math:`\lambda = e_c/e` to miss :math:`\rho` by up to a factor
+:data:`RICHARDSON_SLACK` (:math:`s = 2`) towards 1 (pre-asymptotic steps),
+:math:`v - v_c = (1 - \lambda) e` gives
+
+.. math::
+
+    |e| \le f\,|v - v_c|, \qquad
+    f = \frac{1}{\rho/s - 1}\ (\rho > s), \qquad
+    f = \frac{1}{1 - s\rho}\ (\rho < 1/s).
+
+A coarser companion (``steps_c = steps // 2``, :math:`r \ge 2`) gives
+:math:`f \le 1/7` at order 4 and :math:`f \le 1` at order 2; a finer one
+(``steps_c = 2`` when ``steps = 1``) gives :math:`f = 8/7` and 2.
+
+References
+----------
+.. [1] L. F. Richardson, "The deferred approach to the limit", Phil. Trans.
+   R. Soc. A 226, 299 (1927).
 """
 
 from __future__ import annotations
@@ -19,6 +43,45 @@ from ..spectrum import renyi_entropy
 from .base import GibbsState
 from .purification import Purification
 
+#: Largest factor by which the companion's error ratio may miss its asymptotic
+#: value r^order (towards 1) for the Richardson bound to hold.
+RICHARDSON_SLACK = 2.0
+
+
+def richardson_factor(order: int, steps: int, companion_steps: int) -> float:
+    r"""Multiplier :math:`f` with :math:`|e| \le f |v - v_c|` (module docstring).
+
+    Parameters
+    ----------
+    order : int
+        Trotter order :math:`p`.
+    steps : int
+        Trotter steps of the state, ``>= 1``.
+    companion_steps : int
+        Trotter steps of its companion, ``>= 1``, with
+        :math:`(\mathrm{steps}/\mathrm{steps}_c)^p` outside
+        :math:`[1/s, s]` for :math:`s` = :data:`RICHARDSON_SLACK`.
+
+    Returns
+    -------
+    float
+        :math:`f > 0` (dimensionless).
+
+    Raises
+    ------
+    ValueError
+        If the two step sizes are too close for a bound.
+    """
+    rho = (steps / companion_steps) ** order
+    if rho > RICHARDSON_SLACK:
+        return 1.0 / (rho / RICHARDSON_SLACK - 1.0)
+    if rho * RICHARDSON_SLACK < 1:
+        return 1.0 / (1.0 - RICHARDSON_SLACK * rho)
+    raise ValueError(
+        f"`companion_steps`: {companion_steps} steps against {steps} at order "
+        f"{order} are too close for a Richardson bound."
+    )
+
 
 class PurifiedGibbsState(GibbsState):
     r""":math:`\rho = \mathrm{Tr}_{anc}|\psi\rangle\langle\psi|` from a purified MPS.
@@ -30,7 +93,7 @@ class PurifiedGibbsState(GibbsState):
     Parameters
     ----------
     H : PauliSum
-        The Hamiltonian.
+        The Hamiltonian (its constant enters :math:`\ln Z` only).
     beta : float
         Inverse temperature.
     purification : Purification
@@ -43,6 +106,9 @@ class PurifiedGibbsState(GibbsState):
         Trotter order (2 or 4).
     steps : int
         Number of Trotter steps.
+    trotterized : bool, optional
+        Whether the evolution had a Trotter error (False when ``H`` has no
+        two-qubit terms or ``steps = 0``).
 
     Attributes
     ----------
@@ -52,18 +118,34 @@ class PurifiedGibbsState(GibbsState):
         Trotter order (2 or 4).
     steps : int
         Number of Trotter steps, :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`.
+    trotterized : bool
+        Whether the evolution had a Trotter error.
+    companion : PurifiedGibbsState or None
+        The Richardson companion, set by :func:`~tnbp.gibbs_state`.
     """
 
     def __init__(
-        self, H, beta, purification: Purification, history, *, dtau, order, steps
+        self,
+        H,
+        beta,
+        purification: Purification,
+        history,
+        *,
+        dtau,
+        order,
+        steps,
+        trotterized: bool = True,
     ):
         n = H.n
-        super().__init__(H, beta, n * math.log(2) + purification.log_norm2)
+        log_z = n * math.log(2) + purification.log_norm2 - beta * H.constant
+        super().__init__(H, beta, log_z)
         purification.move_centre(0)  # all other sites right-canonical
         self._canonical = CanonicalMPS.from_arrays(
             purification.sites, traced_dim=2, right_canonical=True, blas_threads=1
         )
         self.dtau, self.order, self.steps = dtau, order, steps
+        self.trotterized = trotterized and steps > 0
+        self.companion = None
         hist = np.array(history, dtype=int).reshape(len(history), n - 1)
         self._record = BondRecord(
             bond_dims=purification.bond_dims(),
@@ -80,6 +162,19 @@ class PurifiedGibbsState(GibbsState):
     def record(self) -> BondRecord:
         """The run's record: bond history and truncation of the imaginary-time evolution."""
         return self._record
+
+    @property
+    def trotter_factor(self) -> float:
+        r"""Multiplier :math:`f` of the Richardson bound (module docstring).
+
+        0 without Trotter error, NaN without a companion, else
+        :func:`richardson_factor` of the two step counts.
+        """
+        if not self.trotterized:
+            return 0.0
+        if self.companion is None:
+            return float("nan")
+        return richardson_factor(self.order, self.steps, self.companion.steps)
 
     @property
     def canonical(self) -> CanonicalMPS:

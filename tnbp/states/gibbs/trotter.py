@@ -156,6 +156,53 @@ def _layer_sequence(num_layers: int, steps: int, delta: float, order: int):
     return [(k, tau) for k, tau in seq]
 
 
+def _colour(pairs: dict) -> list[list]:
+    """Greedy edge colouring of the pairs, in term order, into layers of disjoint pairs."""
+    layers: list[list] = []
+    for key in pairs:
+        for layer in layers:
+            if not any(set(key) & set(other) for other in layer):
+                layer.append(key)
+                break
+        else:
+            layers.append([key])
+    return layers
+
+
+def num_updates(n: int, pairs: dict, *, steps: int, order: int) -> int:
+    r"""Number of two-site updates (one SVD each) of an evolution.
+
+    The count of :func:`evolve_layers` when every pair is a nearest-neighbour
+    pair, else of :func:`evolve_swap_network`; ``gibbs_state`` divides its
+    discarded-weight budget by it.
+
+    Parameters
+    ----------
+    n : int
+        Number of sites.
+    pairs : dict of (int, int) to numpy.ndarray
+        Pair Hamiltonians ``{(i, j): h}``, ``i < j`` (only the keys are read).
+    steps : int
+        Number of Trotter steps.
+    order : {2, 4}
+        Trotter order.
+
+    Returns
+    -------
+    int
+        The number of calls of :meth:`Purification.apply_two` (0 without
+        pairs or steps).
+    """
+    if not pairs or not steps:
+        return 0
+    if all(j == i + 1 for i, j in pairs):
+        layers = _colour(pairs)
+        sequence = _layer_sequence(len(layers), steps, 1.0, order)
+        return sum(len(layers[k]) for k, _ in sequence)
+    per_sweep = sum(len(range(t % 2, n - 1, 2)) for t in range(n))
+    return 2 * per_sweep * steps * len(_weights(order))
+
+
 def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
     r"""Nearest-neighbour pairs: layers of disjoint bonds (even/odd), Strang-symmetric.
 
@@ -185,14 +232,7 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
     list of tuple of int
         ``psi``'s bond dimensions after every layer (or swap round) applied.
     """
-    layers: list[list] = []
-    for key in pairs:  # greedy edge colouring in term order
-        for layer in layers:
-            if not any(set(key) & set(other) for other in layer):
-                layer.append(key)
-                break
-        else:
-            layers.append([key])
+    layers = _colour(pairs)
     gates: dict = {}  # few distinct taus: lift each gate once
     history = []
     sequence = _layer_sequence(len(layers), steps, delta, order)
