@@ -7,6 +7,7 @@ Schmidt spectrum, so its entropy is not an entanglement measure.
 
 from __future__ import annotations
 
+import abc
 import functools
 
 import numpy as np
@@ -69,6 +70,22 @@ class GibbsState(State):
         Trotter error is unknown (no companion).
         """
         return 0.0
+
+    @property
+    @abc.abstractmethod
+    def energy_variance(self) -> float:
+        r"""Energy variance :math:`\langle H^2\rangle - \langle H\rangle^2` of the state.
+
+        Sets the truncation bound of :func:`tnbp.thermal_energy` (a perturbation
+        :math:`\delta` of a normalized purification moves :math:`\langle
+        H\rangle` by at most :math:`2\sigma_H\|\delta\| + 2\|H - c\|
+        \|\delta\|^2`).
+
+        Returns
+        -------
+        float
+            :math:`\sigma_H^2 \ge 0`, in units of energy squared.
+        """
 
     def cut_spectrum(self, cut: int) -> np.ndarray:
         r"""Eigenvalues of the (mixed) reduced state of qubits ``0..cut-1``.

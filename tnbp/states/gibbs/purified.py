@@ -32,10 +32,12 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
+from ..._threads import blas_threads_limit
 from ..base import check_rdm_size
 from ..canonical import CanonicalMPS
 from ..record import BondRecord
@@ -120,6 +122,9 @@ class PurifiedGibbsState(GibbsState):
         Number of Trotter steps, :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`.
     trotterized : bool
         Whether the evolution had a Trotter error.
+    discarded_amplitude : float
+        :math:`\sum_t \sqrt{\epsilon_t}` over the run's truncations (see
+        :attr:`truncation_distance`).
     companion : PurifiedGibbsState or None
         The Richardson companion, set by :func:`~tnbp.gibbs_state`.
     """
@@ -144,6 +149,8 @@ class PurifiedGibbsState(GibbsState):
             purification.sites, traced_dim=2, right_canonical=True, blas_threads=1
         )
         self.dtau, self.order, self.steps = dtau, order, steps
+        purification.close_layer()
+        self.discarded_amplitude = purification.discarded_amplitude
         self.trotterized = trotterized and steps > 0
         self.companion = None
         hist = np.array(history, dtype=int).reshape(len(history), n - 1)
@@ -162,6 +169,61 @@ class PurifiedGibbsState(GibbsState):
     def record(self) -> BondRecord:
         """The run's record: bond history and truncation of the imaginary-time evolution."""
         return self._record
+
+    @property
+    def truncation_distance(self) -> float:
+        r"""Distance bound to the untruncated state, :math:`T = \sum_\ell \sqrt{\epsilon_\ell}`.
+
+        :math:`\epsilon_\ell` is the weight discarded in layer :math:`\ell`
+        (a layer of disjoint two-site gates, or a round of the swap network,
+        applied left to right). Within a layer the truncations remove mutually
+        orthogonal parts (:meth:`Purification.close_layer`), so the layer moves
+        the normalized state by :math:`\sqrt{\epsilon_\ell}`; across layers
+        the triangle inequality adds these distances, to first order and
+        assuming the later imaginary-time evolution does not amplify what was
+        removed. The Gibbs state is no further in trace distance. The
+        linear sum (not :math:`\sqrt{\sum_\ell \epsilon_\ell}`, the
+        random-phase estimate used for circuits) is what imaginary time needs:
+        on a 16-qubit XX chain at a fixed cutoff of 1e-14, doubling the number
+        of SVDs doubled the energy error (1.2e-6, 2.6e-6, 5.2e-6 at 1500, 3000,
+        6000 SVDs) while :math:`\sqrt{\sum_t \epsilon_t}` grew by
+        :math:`\sqrt 2` (measured). Capped at 1; 0 when nothing was discarded.
+        """
+        return min(1.0, self.discarded_amplitude)
+
+    @functools.cached_property
+    def energy_variance(self) -> float:
+        r""":math:`\langle H^2\rangle - \langle H\rangle^2` on the purification (MPO contraction).
+
+        :math:`H` as an MPO (:meth:`~tnbp.PauliSum.to_mpo`, acting on the
+        physical index of every site) is contracted twice between the
+        normalized purification and itself, site by site: cost
+        :math:`O(n\chi^3 D^2)` for MPO bond dimension :math:`D`.
+
+        Returns
+        -------
+        float
+            :math:`\sigma_H^2 \ge 0` (clipped at 0 against rounding), in
+            units of energy squared.
+        """
+        mpo = self.hamiltonian.traceless().to_mpo()
+        n = self.n
+        square, mean = np.ones((1, 1, 1)), np.ones((1, 1, 1))
+        with blas_threads_limit(1):  # small contractions: threads only cost
+            for i, A in enumerate(self.sites):
+                inds = [mpo.bond(i - 1, i)] if i else []
+                inds += [mpo.bond(i, i + 1)] if i < n - 1 else []
+                W = mpo[i].transpose(*inds, mpo.upper_ind(i), mpo.lower_ind(i)).data
+                W = W.reshape(
+                    (1,) * (i == 0) + W.shape[:-2] + (1,) * (i == n - 1) + (2, 2)
+                )
+                dl, dr = W.shape[:2]
+                WW = np.einsum("uUPQ,vVQR->uvUVPR", W, W).reshape(dl**2, dr**2, 2, 2)
+                A = A.reshape(A.shape[0], 2, 2, A.shape[2])  # [left, p, a, right]
+                square, mean = _sandwich(square, A, WW), _sandwich(mean, A, W)
+        h2 = float(np.real(square.reshape(-1)[0]))
+        h1 = float(np.real(mean.reshape(-1)[0]))
+        return max(0.0, h2 - h1 * h1)
 
     @property
     def trotter_factor(self) -> float:
@@ -200,3 +262,15 @@ class PurifiedGibbsState(GibbsState):
     def _bond_entropy(self, cut: int) -> float:
         """Entropy (bits) of the purification's Schmidt values at ``cut``."""
         return renyi_entropy(self._canonical.schmidt[cut - 1] ** 2)
+
+
+def _sandwich(env, A, W):
+    r"""Extend ``env[x, w, y]`` (bra, MPO, ket bonds) by one site of :math:`\langle A|W|A\rangle`.
+
+    ``A[left, p, a, right]`` carries the physical and ancilla indices; ``W[wl,
+    wr, p_out, p_in]`` acts on the physical one.
+    """
+    t = np.tensordot(env, A, axes=(2, 0))  # x w R a Y
+    t = np.tensordot(t, W, axes=([1, 2], [0, 3]))  # x a Y W' P
+    t = np.tensordot(A.conj(), t, axes=([0, 1, 2], [0, 4, 1]))  # X Y W'
+    return t.transpose(0, 2, 1)

@@ -157,7 +157,7 @@ def _layer_sequence(num_layers: int, steps: int, delta: float, order: int):
 
 
 def _colour(pairs: dict) -> list[list]:
-    """Greedy edge colouring of the pairs, in term order, into layers of disjoint pairs."""
+    """Greedy edge colouring of the pairs (term order) into sorted disjoint layers."""
     layers: list[list] = []
     for key in pairs:
         for layer in layers:
@@ -166,15 +166,15 @@ def _colour(pairs: dict) -> list[list]:
                 break
         else:
             layers.append([key])
-    return layers
+    return [sorted(layer) for layer in layers]
 
 
-def num_updates(n: int, pairs: dict, *, steps: int, order: int) -> int:
-    r"""Number of two-site updates (one SVD each) of an evolution.
+def layer_sizes(n: int, pairs: dict, *, steps: int, order: int) -> list[int]:
+    r"""Number of two-site updates (one SVD each) in every layer of an evolution.
 
-    The count of :func:`evolve_layers` when every pair is a nearest-neighbour
-    pair, else of :func:`evolve_swap_network`; ``gibbs_state`` divides its
-    discarded-weight budget by it.
+    The layers of :func:`evolve_layers` when every pair is a nearest-neighbour
+    pair, else the rounds of :func:`evolve_swap_network`, in the order they
+    are applied; ``gibbs_state`` spreads its truncation budget over them.
 
     Parameters
     ----------
@@ -189,18 +189,19 @@ def num_updates(n: int, pairs: dict, *, steps: int, order: int) -> int:
 
     Returns
     -------
-    int
-        The number of calls of :meth:`Purification.apply_two` (0 without
+    list of int
+        Calls of :meth:`Purification.apply_two` per layer (empty without
         pairs or steps).
     """
     if not pairs or not steps:
-        return 0
+        return []
     if all(j == i + 1 for i, j in pairs):
         layers = _colour(pairs)
-        sequence = _layer_sequence(len(layers), steps, 1.0, order)
-        return sum(len(layers[k]) for k, _ in sequence)
-    per_sweep = sum(len(range(t % 2, n - 1, 2)) for t in range(n))
-    return 2 * per_sweep * steps * len(_weights(order))
+        return [
+            len(layers[k]) for k, _ in _layer_sequence(len(layers), steps, 1.0, order)
+        ]
+    rounds = [len(range(t % 2, n - 1, 2)) for t in range(n)]
+    return (rounds + rounds[::-1]) * (steps * len(_weights(order)))
 
 
 def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
@@ -242,6 +243,7 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
             if (i, j, tau) not in gates:
                 gates[(i, j, tau)] = lift_two(pairs[(i, j)], tau)
             psi.apply_two(gates[(i, j, tau)], i)  # nearest neighbours: j = i + 1
+        psi.close_layer()
         history.append(psi.bond_dims())
         bar.update()
     return history
@@ -303,6 +305,7 @@ def evolve_swap_network(psi: Purification, pairs: dict, *, steps, delta, order, 
                             gates[key] = lift_two(h, tau, swap=True)
                         psi.apply_two(gates[key], k)
                         perm[k], perm[k + 1] = b, a
+                    psi.close_layer()
                     history.append(psi.bond_dims())
                 bar.update()
     return history
