@@ -9,20 +9,24 @@ Trotter error by a Richardson pair. The error of any quantity :math:`v`
 prepared with ``steps`` symmetric steps of order :math:`p` is
 :math:`e(\delta) = C\delta^p + O(\delta^{p+2})`. A companion prepared with
 ``steps_c`` steps, step ratio :math:`r = \mathrm{steps}/\mathrm{steps}_c`,
-has :math:`e_c \approx \rho\, e` with :math:`\rho = r^p`. Allowing the true
-ratio :math:`\lambda = e_c/e` to miss :math:`\rho` by up to a factor
-:data:`RICHARDSON_SLACK` (:math:`s = 2`) towards 1 (pre-asymptotic steps),
-:math:`v - v_c = (1 - \lambda) e` gives
+has :math:`e_c = \lambda e` with :math:`\lambda \to r^p` for small steps.
+Before that limit the ratio can fall well short of :math:`r^p` (the
+subleading terms partly cancel the leading one; measured down to
+:math:`\lambda \approx 6` for :math:`r^p = 16`), so the bound assumes only
+half the order, :math:`\lambda \ge x = r^{p/2}` for a coarser companion
+(:math:`\lambda \le x` for a finer one), and :math:`v - v_c = (1 - \lambda)
+e` gives
 
 .. math::
 
     |e| \le f\,|v - v_c|, \qquad
-    f = \frac{1}{\rho/s - 1}\ (\rho > s), \qquad
-    f = \frac{1}{1 - s\rho}\ (\rho < 1/s).
+    f = \frac{1}{x - 1}\ (x > 1), \qquad f = \frac{1}{1 - x}\ (x < 1).
 
-A coarser companion (``steps_c = steps // 2``, :math:`r \ge 2`) gives
-:math:`f \le 1/7` at order 4 and :math:`f \le 1` at order 2; a finer one
-(``steps_c = 2`` when ``steps = 1``) gives :math:`f = 8/7` and 2.
+The default coarser companion (``steps_c = steps // 2``, :math:`r \ge 2`)
+gives :math:`f \le 1/3` at order 4 and :math:`f \le 1` at order 2 (an
+overestimate by :math:`(r^p - 1)/(x - 1)` = 5 and 3 in the asymptotic
+regime); a finer one (``steps_c = 2`` when ``steps = 1``) gives
+:math:`f = 4/3` and 2.
 
 References
 ----------
@@ -45,10 +49,6 @@ from ..spectrum import renyi_entropy
 from .base import GibbsState
 from .purification import Purification
 
-#: Largest factor by which the companion's error ratio may miss its asymptotic
-#: value r^order (towards 1) for the Richardson bound to hold.
-RICHARDSON_SLACK = 2.0
-
 
 def richardson_factor(order: int, steps: int, companion_steps: int) -> float:
     r"""Multiplier :math:`f` with :math:`|e| \le f |v - v_c|` (module docstring).
@@ -60,29 +60,24 @@ def richardson_factor(order: int, steps: int, companion_steps: int) -> float:
     steps : int
         Trotter steps of the state, ``>= 1``.
     companion_steps : int
-        Trotter steps of its companion, ``>= 1``, with
-        :math:`(\mathrm{steps}/\mathrm{steps}_c)^p` outside
-        :math:`[1/s, s]` for :math:`s` = :data:`RICHARDSON_SLACK`.
+        Trotter steps of its companion, ``>= 1``, not ``steps``.
 
     Returns
     -------
     float
-        :math:`f > 0` (dimensionless).
+        :math:`f = 1/|x - 1|` for :math:`x = (\mathrm{steps}/
+        \mathrm{steps}_c)^{p/2}` (dimensionless, positive).
 
     Raises
     ------
     ValueError
-        If the two step sizes are too close for a bound.
+        If ``companion_steps == steps``.
     """
-    rho = (steps / companion_steps) ** order
-    if rho > RICHARDSON_SLACK:
-        return 1.0 / (rho / RICHARDSON_SLACK - 1.0)
-    if rho * RICHARDSON_SLACK < 1:
-        return 1.0 / (1.0 - RICHARDSON_SLACK * rho)
-    raise ValueError(
-        f"`companion_steps`: {companion_steps} steps against {steps} at order "
-        f"{order} are too close for a Richardson bound."
-    )
+    if companion_steps == steps:
+        raise ValueError(
+            f"`companion_steps` must differ from `steps`, both are {steps}."
+        )
+    return 1.0 / abs((steps / companion_steps) ** (order / 2) - 1.0)
 
 
 class PurifiedGibbsState(GibbsState):
