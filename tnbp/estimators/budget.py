@@ -48,7 +48,7 @@ most :math:`f(|v - v_c| + |\tau| + |\tau_c|)`, and the whole error at most
 t + f|v - v_c|` covers it whenever the truncation bound :math:`t` exceeds
 :math:`(1 + 2f)` times the true truncation errors (9/7 at order 4, 3 at order
 2); on random XX chains (``tests/states/gibbs/test_error_budget.py``) it
-exceeds them 30 to 1000 times.
+exceeds them 50 to a few hundred times.
 
 References
 ----------

@@ -12,6 +12,8 @@ from numpy.testing import assert_allclose
 import tnbp
 from tnbp import free_fermion
 from tnbp import hamiltonian as hm
+from tnbp.states.gibbs.api import AMPLITUDE_BUDGET
+from tnbp.states.gibbs.trotter import layer_sizes, split_terms
 
 PAULI = {
     "I": np.eye(2),
@@ -178,6 +180,22 @@ def test_step_bookkeeping():
     )  # default order
 
 
+def test_default_cutoff_spends_the_amplitude_budget():
+    """cutoff=None: the per-SVD cutoff is (A / sum_l sqrt(m_l))^2 for the layers'
+    sizes m_l, so without a bond cap the truncation distance sum_l sqrt(eps_l)
+    stays within A = AMPLITUDE_BUDGET whatever dtau (rsum2 drops < cutoff per SVD)."""
+    H = hm.tfim_chain(6)
+    pairs = split_terms(H.traceless())[0]
+    for dtau in (0.2, 0.1, 0.05):
+        state = tnbp.gibbs_state(H, 2.0, dtau=dtau, max_bond=None, richardson=False)
+        sizes = layer_sizes(6, pairs, steps=state.steps, order=4)
+        budget = (AMPLITUDE_BUDGET / sum(math.sqrt(m) for m in sizes)) ** 2
+        assert state.record.cutoff == pytest.approx(budget, rel=1e-12)
+        assert 0 < state.truncation_distance <= AMPLITUDE_BUDGET
+    explicit = tnbp.gibbs_state(H, 2.0, cutoff=1e-10, richardson=False)
+    assert explicit.record.cutoff == 1e-10
+
+
 # ---------------------------------------------------------- exact identities
 @pytest.mark.parametrize("backend", ["dense", "mps"])
 def test_infinite_temperature(backend):
@@ -296,8 +314,10 @@ def test_generous_bond_is_not_flagged():
 
 
 def test_thermal_energy_bound_is_the_sum_of_term_bounds():
-    """truncation_error of <H> is sum_t |c_t| times the bound of one Pauli term,
-    the same 2T (capped at the trivial 2) that tnbp.expectation reports."""
+    """Heavily truncated (T capped at 1): truncation_error of <H> is sum_t |c_t|
+    times the bound of one Pauli term, the same 2T (capped at the trivial 2) that
+    tnbp.expectation reports (the variance bound 2 sigma T + 2 T^2 sum|c| is
+    larger there)."""
     H = _truncation_model()
     state = tnbp.gibbs_state(H, 2.0, dtau=0.1, max_bond=2)
     with pytest.warns(tnbp.TruncationWarning):

@@ -27,17 +27,18 @@ r"""Gibbs states :math:`\rho = e^{-\beta H}/Z` of 2-local Hamiltonians.
     values whose squared sum is below ``cutoff`` times the total are dropped
     (quimb's ``rsum2``), then at most ``max_bond`` are kept. The discarded
     weights are recorded in the state's :class:`~tnbp.BondRecord`, every one
-    of them (no noise floor). In imaginary time the truncation errors of the
-    :math:`N` SVDs of a run add up coherently: the error of a quantity grows
-    like :math:`\sum_t \sqrt{\epsilon_t}` (``state.truncation_distance``),
-    i.e. like :math:`N\sqrt{\mathrm{cutoff}}` at a fixed cutoff. By default
-    the cutoff is therefore :math:`(A/N)^2` for the amplitude budget
-    :math:`A` = :data:`AMPLITUDE_BUDGET`, so the cutoff's part of
-    :math:`\sum_t \sqrt{\epsilon_t}` stays below :math:`A` whatever
-    ``dtau``: a smaller step never trades a smaller Trotter error for a
-    larger truncation error. (A fixed per-SVD cutoff does: at 1e-14, on a
-    16-qubit random XX chain at beta = 2, the energy error grew from 5e-8 at
-    dtau = 0.1 to 1.2e-6 at 0.05 and 2.6e-6 at 0.025.)
+    of them (no noise floor). In imaginary time the truncation errors of
+    successive layers add up coherently: the error of a quantity grows like
+    :math:`T = \sum_\ell \sqrt{\epsilon_\ell}` over the layers
+    (``state.truncation_distance``), i.e. like :math:`N\sqrt{\mathrm{cutoff}}`
+    for :math:`N` SVDs at a fixed cutoff. By default the cutoff is therefore
+    :math:`(A/\sum_\ell \sqrt{m_\ell})^2` for the amplitude budget
+    :math:`A` = :data:`AMPLITUDE_BUDGET` and layers of :math:`m_\ell` gates,
+    so the cutoff's part of :math:`T` stays below :math:`A` whatever ``dtau``:
+    a smaller step never trades a smaller Trotter error for a larger
+    truncation error. (A fixed per-SVD cutoff does: at 1e-14, on a 16-qubit
+    random XX chain at beta = 2, the energy error grew from 5e-8 at dtau =
+    0.1 to 1.2e-6 at 0.05 and 2.6e-6 at 0.025.)
     Since :math:`\mathrm{Tr}_{anc}|\Phi\rangle\langle\Phi| = I/2^n`,
     :math:`Z = 2^n \|e^{-\beta H/2}|\Phi\rangle\|^2`:
     :math:`\ln Z = n \ln 2 + \sum \ln \|\psi\|^2` over the normalization
@@ -53,7 +54,7 @@ r"""Gibbs states :math:`\rho = e^{-\beta H}/Z` of 2-local Hamiltonians.
     (``steps // 2``; 2 steps when ``steps = 1``), at about half the cost of
     the state itself, and every estimator evaluates its quantity on both; the
     difference times :func:`~tnbp.states.gibbs.purified.richardson_factor`
-    (1/7 at order 4, 1 at order 2) bounds the Trotter error of the state.
+    (1/3 at order 4, 1 at order 2) bounds the Trotter error of the state.
 
 References
 ----------
@@ -92,11 +93,11 @@ from .trotter import (
 
 BACKENDS = ("dense", "mps")
 ORDERS = (2, 4)
-#: Summed discarded amplitude sum_t sqrt(eps_t) the default cutoff may spend
-#: over a run: the per-SVD cutoff is (AMPLITUDE_BUDGET / N)^2 for N SVDs (7e-20
-#: for the 1500 SVDs of a 16-qubit chain at beta = 2, dtau = 0.05). The energy
-#: error it causes there is below 1e-8 (measured), under the fourth-order
-#: Trotter error at dtau >= 0.025.
+#: Truncation distance sum_l sqrt(eps_l) the default cutoff may spend over a run:
+#: the per-SVD cutoff is (AMPLITUDE_BUDGET / sum_l sqrt(m_l))^2 for layers of m_l
+#: gates (1.3e-19 for the 200 layers of 7-8 gates of a 16-qubit chain at beta = 2,
+#: dtau = 0.05). The energy error it causes there is ~3e-9 (measured), under the
+#: fourth-order Trotter error at dtau >= 0.025.
 AMPLITUDE_BUDGET = 2e-7
 
 
@@ -135,10 +136,9 @@ def gibbs_state(
         accumulates over the :math:`N \sim n\beta/\mathrm{dtau}` SVDs of the
         run: at n = 40, beta = 1, dtau = 0.01, order 4, a cutoff of 1e-12 gave
         errors of 1e-4 in the energy, 1e-14 gave 1e-5 and 1e-16 gave 1e-6 (XX
-        chain, measured). None (default):
-        :math:`(\mathtt{AMPLITUDE\_BUDGET}/N)^2`, a budget for the whole run
-        independent of ``dtau`` (see above); the cutoff used is in
-        ``state.record.cutoff``.
+        chain, measured). None (default): from :data:`AMPLITUDE_BUDGET`, a
+        budget for the whole run independent of ``dtau`` (see above); the
+        cutoff used is in ``state.record.cutoff``.
     order : {2, 4}, optional
         Trotter order. The even/odd second-order splitting has a large error
         constant (log Z off by 1.5e-3 at n = 40, beta = 1, dtau = 0.01 on a
@@ -168,7 +168,7 @@ def gibbs_state(
     ------
     TypeError
         If ``H`` is not a :class:`~tnbp.PauliSum`, or ``beta``, ``dtau``,
-        ``max_bond`` or ``cutoff`` has the wrong type.
+        ``max_bond``, ``cutoff`` or ``richardson`` has the wrong type.
     ValueError
         If ``H`` has no terms or (``"mps"``) terms on more than two qubits or
         fewer than 2 qubits, ``beta`` is negative or not finite, ``dtau <= 0``,
