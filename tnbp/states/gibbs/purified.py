@@ -118,7 +118,8 @@ class PurifiedGibbsState(GibbsState):
     trotterized : bool
         Whether the evolution had a Trotter error.
     discarded_amplitude : float
-        :math:`\sum_t \sqrt{\epsilon_t}` over the run's truncations (see
+        :math:`\sum_\ell \sqrt{\epsilon_\ell}` over the run's layers of
+        gates, :math:`\epsilon_\ell` the weight a layer discarded (see
         :attr:`truncation_distance`).
     companion : PurifiedGibbsState or None
         The Richardson companion, set by :func:`~tnbp.gibbs_state`.
