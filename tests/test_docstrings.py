@@ -53,6 +53,7 @@ DONE_MODULES = (
     "tnbp.ensembles.qbm_gradients",
     "tnbp.ensembles.statistics",
     "tnbp.estimators",
+    "tnbp.estimators.budget",
     "tnbp.estimators.distance",
     "tnbp.estimators.entropy",
     "tnbp.estimators.estimate",

@@ -69,6 +69,7 @@ _EXPORTS = {
     "ScalingFit": "tnbp.estimators.scaling",
     "entanglement_law": "tnbp.estimators.scaling",
     "fit_entanglement_law": "tnbp.estimators.scaling",
+    "log_partition": "tnbp.estimators.thermodynamics",
     "thermal_energy": "tnbp.estimators.thermodynamics",
     "thermal_entropy": "tnbp.estimators.thermodynamics",
     # gradients

@@ -11,7 +11,7 @@ from .entropy import (
 from .estimate import Estimate, EstimateArray
 from .expectation import expectation, expectation_value
 from .scaling import ScalingFit, entanglement_law, fit_entanglement_law
-from .thermodynamics import thermal_energy, thermal_entropy
+from .thermodynamics import log_partition, thermal_energy, thermal_entropy
 
 __all__ = [
     "Estimate",
@@ -24,6 +24,7 @@ __all__ = [
     "expectation_value",
     "fidelity",
     "fit_entanglement_law",
+    "log_partition",
     "mutual_information",
     "purity",
     "subsystem_entropy",

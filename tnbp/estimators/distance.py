@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from ..models.losses import FidelityCost, fidelity_cost
 from ..states import spectrum
+from .budget import with_trotter_error
 from .estimate import Estimate, clip_error, fidelity_error, flagged
 from .subsystems import check_state, check_subsystem, subsystem_spectrum
 
 
+@with_trotter_error
 def trace_distance_to_maximally_mixed(state, qubits) -> Estimate:
     r"""Trace distance :math:`\tfrac12 \| \rho_A - I/2^{|A|} \|_1` of a reduced state.
 
@@ -82,6 +84,7 @@ def trace_distance_to_maximally_mixed(state, qubits) -> Estimate:
     )
 
 
+@with_trotter_error
 def fidelity(state, target, qubits=None) -> Estimate:
     r"""Uhlmann fidelity :math:`F(\rho_A, \sigma)` of a reduced state with a target.
 

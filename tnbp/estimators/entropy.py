@@ -19,10 +19,12 @@ import numpy as np
 
 from .._checks import check_alpha
 from ..states import spectrum
+from .budget import with_trotter_error
 from .estimate import Estimate, EstimateArray, clip_error, entropy_error, flagged
 from .subsystems import check_cut, check_state, check_subsystem, subsystem_spectrum
 
 
+@with_trotter_error
 def entropy(state, cut: int, alpha: float = 1) -> Estimate:
     r"""Renyi-``alpha`` entropy (bits) of qubits ``0..cut-1`` versus the rest.
 
@@ -77,6 +79,7 @@ def entropy(state, cut: int, alpha: float = 1) -> Estimate:
     )
 
 
+@with_trotter_error
 def entropy_profile(state, alpha: float = 1) -> EstimateArray:
     r"""Entropies (bits) at all ``n - 1`` cuts; element ``k`` is the cut ``k + 1``.
 
@@ -118,6 +121,7 @@ def entropy_profile(state, alpha: float = 1) -> EstimateArray:
     return flagged(state, values, float(np.max(errors)))
 
 
+@with_trotter_error
 def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
     r"""Renyi-``alpha`` entropy (bits) of any set of qubits, contiguous or not.
 
@@ -162,6 +166,7 @@ def subsystem_entropy(state, qubits, alpha: float = 1) -> Estimate:
     return flagged(state, *_entropy_and_error(state, p, len(qubits), alpha))
 
 
+@with_trotter_error
 def purity(state, qubits) -> Estimate:
     r"""Purity :math:`\mathrm{Tr}\,\rho_A^2` of a set of qubits (1 for a product state).
 
@@ -204,6 +209,7 @@ def purity(state, qubits) -> Estimate:
     )
 
 
+@with_trotter_error
 def mutual_information(state, a, b, alpha: float = 1) -> Estimate:
     r"""Mutual information :math:`I(A:B) = S(A) + S(B) - S(A \cup B)` of disjoint sets.
 

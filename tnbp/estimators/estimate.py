@@ -41,6 +41,10 @@ have no continuity bound here: when :math:`T > 0` their ``truncation_error``
 is that range bound alone. The fidelity estimate tracks the true fidelity to
 within a few percent of the infidelity on random circuits but not for
 coherent truncations; the bounds use :math:`T` instead.
+
+Estimates of Gibbs states also carry ``trotter_error``, the Trotter part of
+their error budget (:mod:`tnbp.estimators.budget`); ``error_bound`` is the
+total, ``truncation_error + trotter_error``.
 """
 
 from __future__ import annotations
@@ -78,6 +82,10 @@ class Estimate(float):
     truncation_error : float, optional
         Bound on ``|value - exact value|`` from truncation, in the units of
         ``value`` (0 for an untruncated state, NaN when no bound is known).
+    trotter_error : float, optional
+        Bound on ``|value - exact value|`` from the Trotter splitting of a
+        Gibbs state (0 for other states, NaN when unknown; see
+        :mod:`tnbp.estimators.budget`).
 
     Attributes
     ----------
@@ -85,6 +93,8 @@ class Estimate(float):
         The caveat codes.
     truncation_error : float
         The truncation-error bound.
+    trotter_error : float
+        The Trotter-error bound.
 
     Examples
     --------
@@ -93,16 +103,20 @@ class Estimate(float):
     (1.5, False)
     >>> e
     0.5 +- 0.01 [truncated]
+    >>> Estimate(-1.25, (), 0.01, 0.002).error_bound
+    0.012
     """
 
     caveats: tuple[str, ...]
     truncation_error: float
+    trotter_error: float
 
-    def __new__(cls, value, caveats=(), truncation_error=0.0):
+    def __new__(cls, value, caveats=(), truncation_error=0.0, trotter_error=0.0):
         """Create the estimate (see the class docstring for the parameters)."""
         obj = super().__new__(cls, value)
         obj.caveats = tuple(caveats)
         obj.truncation_error = float(truncation_error)
+        obj.trotter_error = float(trotter_error)
         return obj
 
     @property
@@ -110,14 +124,22 @@ class Estimate(float):
         """Whether the estimate has no caveats."""
         return not self.caveats
 
+    @property
+    def error_bound(self) -> float:
+        """Total bound on ``|value - exact value|``: truncation plus Trotter part."""
+        return self.truncation_error + self.trotter_error
+
     def __repr__(self) -> str:
         base = float.__repr__(self)
-        if self.truncation_error:
-            base += f" +- {self.truncation_error:.2g}"
+        if self.error_bound:
+            base += f" +- {self.error_bound:.2g}"
         return f"{base} [{', '.join(self.caveats)}]" if self.caveats else base
 
     def __reduce__(self):
-        return (Estimate, (float(self), self.caveats, self.truncation_error))
+        return (
+            Estimate,
+            (float(self), self.caveats, self.truncation_error, self.trotter_error),
+        )
 
 
 class EstimateArray(np.ndarray):
@@ -134,6 +156,8 @@ class EstimateArray(np.ndarray):
         Caveat codes of the state they came from; empty when trusted.
     truncation_error : float, optional
         Bound on ``|values[i] - exact value|`` valid for every ``i``.
+    trotter_error : float, optional
+        Trotter-error bound valid for every entry (Gibbs states; 0 otherwise).
 
     Attributes
     ----------
@@ -141,6 +165,8 @@ class EstimateArray(np.ndarray):
         The caveat codes.
     truncation_error : float
         The truncation-error bound, common to all entries.
+    trotter_error : float
+        The Trotter-error bound, common to all entries.
 
     Examples
     --------
@@ -149,21 +175,28 @@ class EstimateArray(np.ndarray):
     (('bond_saturated',), 0.5)
     """
 
-    def __new__(cls, values, caveats=(), truncation_error=0.0):
+    def __new__(cls, values, caveats=(), truncation_error=0.0, trotter_error=0.0):
         """Create the array (see the class docstring for the parameters)."""
         obj = np.asarray(values, dtype=float).view(cls)
         obj.caveats = tuple(caveats)
         obj.truncation_error = float(truncation_error)
+        obj.trotter_error = float(trotter_error)
         return obj
 
     def __array_finalize__(self, obj):
         self.caveats = getattr(obj, "caveats", ())
         self.truncation_error = getattr(obj, "truncation_error", 0.0)
+        self.trotter_error = getattr(obj, "trotter_error", 0.0)
 
     @property
     def trusted(self) -> bool:
         """Whether the estimates have no caveats."""
         return not self.caveats
+
+    @property
+    def error_bound(self) -> float:
+        """Total bound valid for every entry: truncation plus Trotter part."""
+        return self.truncation_error + self.trotter_error
 
 
 def flagged(state, value, truncation_error: float = 0.0):

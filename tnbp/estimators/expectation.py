@@ -6,10 +6,12 @@ import numpy as np
 
 from ..models.operators import Observable, as_observable
 from ..models.paulis import check_pauli
+from .budget import with_trotter_error
 from .estimate import Estimate, clip_error, flagged
 from .subsystems import check_state, check_subsystem
 
 
+@with_trotter_error
 def expectation(state, pauli: str, qubits) -> Estimate:
     r"""Expectation :math:`\mathrm{Tr}(\rho\, P_{q_1} \otimes P_{q_2} \cdots)` of a Pauli string.
 
@@ -83,6 +85,7 @@ def observable_value(state, obs: Observable) -> float:
     return total
 
 
+@with_trotter_error
 def expectation_value(state, observable) -> Estimate:
     r"""Expectation :math:`\langle O \rangle` of an observable or cost function.
 

@@ -131,6 +131,15 @@ def model_state(qbm: QBM, theta, *, backend: str = "dense", **gibbs_opts) -> Gib
     return gibbs_state(qbm.hamiltonian(theta), qbm.beta, backend=backend, **gibbs_opts)
 
 
+def _state_to_read(qbm: QBM, theta, **gibbs_opts) -> GibbsState:
+    """:func:`model_state` without a Richardson companion (unless asked for).
+
+    The objectives and gradients read reduced states and expectations
+    directly, not estimates, so the companion would go unused.
+    """
+    return model_state(qbm, theta, **{"richardson": False, **gibbs_opts})
+
+
 # ------------------------------------------------------------ derivatives
 def _pauli_trace(M: np.ndarray, n: int, pauli: str, qubits) -> complex:
     r""":math:`\mathrm{Tr}(M P)` via the partial trace of ``M`` onto the string's support."""
@@ -263,7 +272,7 @@ def _linear_gradient(qbm, theta, A, *, method, backend, step, gibbs_opts):
         for sign in (1.0, -1.0):
             t = theta.copy()
             t[k] += sign * step
-            state = model_state(qbm, t, backend=backend, **opts)
+            state = _state_to_read(qbm, t, backend=backend, **opts)
             tally.add_state(state)
             rho_v = state.reduced_density_matrix(qbm.visible)
             values.append(float(np.real(np.trace(A @ rho_v))))
@@ -326,7 +335,7 @@ def observable_objective(qbm: QBM, theta, observable, **state_opts) -> float:
        Sec. II (the objective :math:`\mathrm{Tr}(O_{\rm obj}\mathrm{Tr}_h(e^{-H}/Z))`).
     """
     O = _visible_observable(qbm, observable)
-    rho_v = model_state(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
+    rho_v = _state_to_read(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
     return float(np.real(np.trace(O @ rho_v)))
 
 
@@ -522,7 +531,7 @@ def generative_loss(qbm: QBM, theta, eta, **state_opts) -> float:
        arXiv:1612.05204.
     """
     eta = check_density_matrix(eta, 2 ** len(qbm.visible), name="eta")
-    rho_v = model_state(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
+    rho_v = _state_to_read(qbm, theta, **state_opts).reduced_density_matrix(qbm.visible)
     return relative_entropy(eta, rho_v)
 
 
@@ -585,7 +594,7 @@ def generative_gradient(qbm: QBM, theta, eta, *, backend: str = "dense", **grad_
     """
     eta = check_density_matrix(eta, 2 ** len(qbm.visible), name="eta")
     opts = grad_opts.get("gibbs_opts") or {}
-    rho_v = model_state(qbm, theta, backend=backend, **opts).reduced_density_matrix(
+    rho_v = _state_to_read(qbm, theta, backend=backend, **opts).reduced_density_matrix(
         qbm.visible
     )
     lam, U = np.linalg.eigh(rho_v)
@@ -647,7 +656,7 @@ def relative_entropy_gradient(qbm: QBM, theta, eta, **state_opts) -> np.ndarray:
        "Quantum Boltzmann machine", Phys. Rev. X 8, 021050 (2018),
        arXiv:1601.02036.
     """
-    rho = model_state(qbm, theta, **state_opts)
+    rho = _state_to_read(qbm, theta, **state_opts)
     model = np.array([rho.expectation_pauli(p, q) for p, q in qbm.generators])
     if isinstance(eta, State):
         if eta.n != qbm.n:

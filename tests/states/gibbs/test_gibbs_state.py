@@ -12,6 +12,8 @@ from numpy.testing import assert_allclose
 import tnbp
 from tnbp import free_fermion
 from tnbp import hamiltonian as hm
+from tnbp.states.gibbs.api import AMPLITUDE_BUDGET
+from tnbp.states.gibbs.trotter import layer_sizes, split_terms
 
 PAULI = {
     "I": np.eye(2),
@@ -178,6 +180,22 @@ def test_step_bookkeeping():
     )  # default order
 
 
+def test_default_cutoff_spends_the_amplitude_budget():
+    """cutoff=None: the per-SVD cutoff is (A / sum_l sqrt(m_l))^2 for the layers'
+    sizes m_l, so without a bond cap the truncation distance sum_l sqrt(eps_l)
+    stays within A = AMPLITUDE_BUDGET whatever dtau (rsum2 drops < cutoff per SVD)."""
+    H = hm.tfim_chain(6)
+    pairs = split_terms(H.traceless())[0]
+    for dtau in (0.2, 0.1, 0.05):
+        state = tnbp.gibbs_state(H, 2.0, dtau=dtau, max_bond=None, richardson=False)
+        sizes = layer_sizes(6, pairs, steps=state.steps, order=4)
+        budget = (AMPLITUDE_BUDGET / sum(math.sqrt(m) for m in sizes)) ** 2
+        assert state.record.cutoff == pytest.approx(budget, rel=1e-12)
+        assert 0 < state.truncation_distance <= AMPLITUDE_BUDGET
+    explicit = tnbp.gibbs_state(H, 2.0, cutoff=1e-10, richardson=False)
+    assert explicit.record.cutoff == 1e-10
+
+
 # ---------------------------------------------------------- exact identities
 @pytest.mark.parametrize("backend", ["dense", "mps"])
 def test_infinite_temperature(backend):
@@ -296,9 +314,10 @@ def test_generous_bond_is_not_flagged():
 
 
 def test_thermal_energy_bound_is_the_sum_of_term_bounds():
-    """truncation_error of <H> is sum_t |c_t| times the bound of one Pauli term,
-    2T capped at the trivial 2; tnbp.expectation clips that bound further, to
-    the range [-1, 1] around its value (clip_error), so it is never larger."""
+    """Heavily truncated (T capped at 1): truncation_error of <H> is sum_t |c_t|
+    times the bound of one Pauli term, 2T capped at the trivial 2 (the variance
+    bound 2 sigma T + 2 T^2 sum|c| is larger there); tnbp.expectation clips that
+    bound further, to the range [-1, 1] around its value (clip_error)."""
     H = _truncation_model()
     state = tnbp.gibbs_state(H, 2.0, dtau=0.1, max_bond=2)
     with pytest.warns(tnbp.TruncationWarning):
@@ -373,7 +392,10 @@ def test_xx_chain_40_qubits_against_free_fermions(xx40):
     accumulated truncation of ~1e4 SVDs at cutoff 1e-14, not by Trotter error.
     """
     H, A, gamma = xx40
-    rho = tnbp.gibbs_state(H, 1.0, dtau=0.01, order=4, max_bond=64, cutoff=1e-14)
+    # values only (their budgets: test_error_budget.py), so no Richardson companion
+    rho = tnbp.gibbs_state(
+        H, 1.0, dtau=0.01, order=4, max_bond=64, cutoff=1e-14, richardson=False
+    )
     assert rho.log_partition == pytest.approx(
         free_fermion.thermal_log_partition(A, 1.0), abs=3e-4
     )
@@ -402,7 +424,10 @@ def test_xx_chain_40_qubits_second_order_trotter(xx40):
     H, A, _ = xx40
     exact = free_fermion.thermal_log_partition(A, 1.0)
     errors = [
-        tnbp.gibbs_state(H, 1.0, dtau=dtau, order=2, cutoff=1e-16).log_partition - exact
+        tnbp.gibbs_state(
+            H, 1.0, dtau=dtau, order=2, cutoff=1e-16, richardson=False
+        ).log_partition
+        - exact
         for dtau in (0.02, 0.01)
     ]
     assert 3.5 < errors[0] / errors[1] < 4.5, errors

@@ -162,3 +162,65 @@ def test_apply_one_and_log_norm_bookkeeping():
     # the unnormalized dense vector carries the whole product of norms
     assert psi.log_norm2 == pytest.approx(math.log(np.vdot(v, v).real), abs=1e-12)
     assert_allclose(dense(psi.sites), v / np.linalg.norm(v), atol=ATOL)
+
+
+def test_every_dropped_singular_value_counts():
+    """A cutoff far below the old noise floor (1e-13) still counts as a truncation:
+    the discarded weight is summed from the dropped singular values themselves."""
+    n, i = 4, 1
+    psi = Purification.infinite_temperature(n, max_bond=None, cutoff=1e-12)
+    G = np.eye(16) + 1e-8 * random_gate(np.random.default_rng(7), 16)
+    psi.apply_two(G.reshape(4, 4, 4, 4), i)  # Schmidt values 1 and ~1e-8
+    assert 0 < psi.discarded < 1e-13
+    assert psi.num_truncations == 1 and psi.layer_weight == psi.discarded
+
+
+def test_a_layer_removes_orthogonal_parts():
+    """Truncations of one layer of disjoint gates applied left to right: the kept
+    state has overlap^2 = prod (1 - eps_t) with the exact one (nested orthogonal
+    projections, each commuting with the later gates), so it is at distance
+    sqrt(1 - F) <= sqrt(sum eps_t), the amplitude close_layer adds. Unitary
+    gates, so that the later gates keep each removed part's weight (imaginary-
+    time gates change it at first order in their step); weights ~1e-2: the
+    identities hold to rounding (1e-12)."""
+    n = 6
+    psi = entangled(n, seed=9, max_bond=3)
+    rng = np.random.default_rng(10)
+    v = dense(psi.sites)
+    weights = []
+    for i in (0, 2, 4):
+        G = np.linalg.qr(random_gate(rng, 16))[0]
+        before = psi.discarded
+        psi.apply_two(G.reshape(4, 4, 4, 4), i)
+        weights.append(psi.discarded - before)
+        v = apply_dense(v, n, G, (i, i + 1))
+    assert min(weights) > 1e-3  # every bond of the layer really truncates
+    v /= np.linalg.norm(v)
+    fidelity = abs(np.vdot(v, dense(psi.sites))) ** 2
+    assert fidelity == pytest.approx(np.prod([1 - e for e in weights]), abs=1e-12)
+    psi.close_layer()
+    assert psi.layer_weight == 0.0
+    assert psi.discarded_amplitude == pytest.approx(math.sqrt(sum(weights)), rel=1e-12)
+    assert math.sqrt(1 - fidelity) <= psi.discarded_amplitude
+
+
+def test_layers_add_up_to_the_amplitude_bound():
+    """Several layers of random unitaries (unitary: the triangle inequality is then
+    exact): the truncated state stays within sum_l sqrt(eps_l) of the exact one."""
+    n = 6
+    psi = entangled(n, seed=11, max_bond=4)
+    rng = np.random.default_rng(12)
+    v = dense(psi.sites)
+    for layer in [(0, 2, 4), (1, 3), (0, 2, 4), (1, 3)]:
+        for i in layer:
+            U = np.linalg.qr(random_gate(rng, 16))[0]
+            psi.apply_two(U.reshape(4, 4, 4, 4), i)
+            v = apply_dense(v, n, U, (i, i + 1))
+        psi.close_layer()
+    u = dense(psi.sites)
+    v /= np.linalg.norm(v)
+    overlap = np.vdot(v, u)
+    distance = np.linalg.norm(u - overlap / abs(overlap) * v)  # best global phase
+    assert psi.discarded > 1e-3
+    assert distance <= psi.discarded_amplitude
+    assert distance >= math.sqrt(psi.discarded) / 2  # the bound is not vacuous

@@ -23,7 +23,9 @@ from tnbp.states.gibbs.trotter import (
     SUZUKI_P,
     _layer_sequence,
     _weights,
+    evolve_layers,
     evolve_swap_network,
+    layer_sizes,
     lift_one,
     lift_two,
     split_terms,
@@ -147,3 +149,33 @@ def test_swap_network_meets_every_pair_once_and_restores_the_order(n):
         ref = np.moveaxis(T, [0, 1], [2 * a, 2 * b]).reshape(-1)
         ref /= np.linalg.norm(ref)
         assert_allclose(_dense(psi.sites), ref, atol=ATOL)
+
+
+class _Counting(Purification):
+    """A purification that records how many two-site updates each layer made."""
+
+    def apply_two(self, G, i):
+        self.calls = getattr(self, "calls", 0) + 1
+        super().apply_two(G, i)
+
+    def close_layer(self):
+        self.sizes = [*getattr(self, "sizes", []), getattr(self, "calls", 0)]
+        self.calls = 0
+        super().close_layer()
+
+
+@pytest.mark.parametrize("order", [2, 4])
+@pytest.mark.parametrize("pairs", [[(2, 3), (0, 1), (1, 2), (3, 4)], [(0, 3), (1, 2)]])
+def test_layer_sizes_count_the_updates_of_every_layer(pairs, order):
+    """layer_sizes (the default cutoff's denominator) predicts, layer by layer,
+    the updates evolve_layers (nearest neighbours, colouring sorted left to
+    right) or evolve_swap_network (distant pairs) makes."""
+    n, steps = 5, 3
+    h = {q: np.diag([1.0, -1.0, -1.0, 1.0]) for q in pairs}
+    psi = _Counting.infinite_temperature(n, max_bond=None, cutoff=0.0)
+    nearest = all(j == i + 1 for i, j in pairs)
+    evolve = evolve_layers if nearest else evolve_swap_network
+    with tqdm(disable=True) as bar:
+        evolve(psi, h, steps=steps, delta=0.1, order=order, bar=bar)
+    assert psi.sizes == layer_sizes(n, h, steps=steps, order=order)
+    assert layer_sizes(n, h, steps=0, order=order) == []

@@ -7,6 +7,7 @@ Schmidt spectrum, so its entropy is not an entanglement measure.
 
 from __future__ import annotations
 
+import abc
 import functools
 
 import numpy as np
@@ -39,16 +40,52 @@ class GibbsState(State):
     beta : float
         Inverse temperature (units of 1/energy of ``hamiltonian``).
     log_partition : float
-        :math:`\ln \mathrm{Tr}\, e^{-\beta H}` (natural log).
+        :math:`\ln \mathrm{Tr}\, e^{-\beta H}` (natural log), the bare value;
+        :func:`tnbp.log_partition` returns it as an
+        :class:`~tnbp.Estimate` with its error budget.
+    companion : GibbsState or None
+        The Richardson companion: the same state prepared with another number
+        of Trotter steps (see :func:`~tnbp.gibbs_state`), or None (exact
+        states, or ``richardson=False``). Every estimator reads its quantity on
+        both and reports :attr:`trotter_factor` times the difference as the
+        Trotter part of the error budget.
     """
 
     is_pure = False
+    companion: GibbsState | None = None
 
     def __init__(self, hamiltonian: PauliSum, beta: float, log_partition: float):
         super().__init__(hamiltonian.n)
         self.hamiltonian = hamiltonian
         self.beta = beta
         self.log_partition = float(log_partition)
+
+    @property
+    def trotter_factor(self) -> float:
+        r"""Multiplier :math:`f` of the Richardson bound on the Trotter error.
+
+        For every quantity :math:`v`, :math:`|v - v_{exact}| \le f\,|v -
+        v_{companion}|` from the Trotter error (:attr:`companion`). 0 for a
+        state without Trotter error (this class: exact states); NaN when the
+        Trotter error is unknown (no companion).
+        """
+        return 0.0
+
+    @property
+    @abc.abstractmethod
+    def energy_variance(self) -> float:
+        r"""Energy variance :math:`\langle H^2\rangle - \langle H\rangle^2` of the state.
+
+        Sets the truncation bound of :func:`tnbp.thermal_energy` (a perturbation
+        :math:`\delta` of a normalized purification moves :math:`\langle
+        H\rangle` by at most :math:`2\sigma_H\|\delta\| + 2\|H - c\|
+        \|\delta\|^2`).
+
+        Returns
+        -------
+        float
+            :math:`\sigma_H^2 \ge 0`, in units of energy squared.
+        """
 
     def cut_spectrum(self, cut: int) -> np.ndarray:
         r"""Eigenvalues of the (mixed) reduced state of qubits ``0..cut-1``.

@@ -43,6 +43,19 @@ class DenseGibbsState(GibbsState):
         p = np.exp(-beta * w - log_z)
         self.rho = (v * p) @ v.conj().T
         self.spectrum = p
+        self._energies = w
+
+    @property
+    def energy_variance(self) -> float:
+        r""":math:`\sum_i p_i (E_i - \langle H\rangle)^2` over the eigenvalues of :math:`H` (exact).
+
+        Returns
+        -------
+        float
+            :math:`\sigma_H^2`, in units of energy squared.
+        """
+        w, p = self._energies, self.spectrum
+        return float(p @ (w - p @ w) ** 2)
 
     @property
     def record(self) -> BondRecord:

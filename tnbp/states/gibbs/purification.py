@@ -15,8 +15,6 @@ import math
 import numpy as np
 import scipy.linalg as sla
 
-from ...limits import TRUNCATION_NOISE_FLOOR
-
 
 @dataclasses.dataclass
 class Purification:
@@ -42,11 +40,20 @@ class Purification:
         log; :math:`\ln Z - n \ln 2` at the end of :func:`gibbs_state`).
     discarded : float
         Sum of the discarded weights :math:`\epsilon_t` of all truncations.
+    discarded_amplitude : float
+        :math:`\sum_\ell \sqrt{\sum_{t \in \ell} \epsilon_t}` over the
+        layers :math:`\ell` closed so far (:meth:`close_layer`): the bound on
+        the distance from the untruncated state used by
+        :attr:`~tnbp.states.gibbs.purified.PurifiedGibbsState.truncation_distance`.
+    layer_weight : float
+        Discarded weight of the layer in progress.
     fidelity : float
         :math:`\prod_t (1 - \epsilon_t)`, in ``(0, 1]``.
     num_truncations : int
-        Truncations that discarded more than
-        :data:`~tnbp.limits.TRUNCATION_NOISE_FLOOR`.
+        SVDs that dropped any singular value. The discarded weight is summed
+        from the dropped singular values themselves (not from a difference of
+        norms, which rounding would blur), so every one counts: there is no
+        noise floor below which a truncation is ignored.
     peak : int
         Largest bond dimension kept by any SVD.
     """
@@ -57,6 +64,8 @@ class Purification:
     cutoff: float
     log_norm2: float = 0.0  # sum of ln ||psi||^2 over normalizations
     discarded: float = 0.0
+    discarded_amplitude: float = 0.0
+    layer_weight: float = 0.0
     fidelity: float = 1.0
     num_truncations: int = 0
     peak: int = 1
@@ -143,6 +152,20 @@ class Purification:
         self.log_norm2 += math.log(norm2)
         self.sites[i] = A / math.sqrt(norm2)
 
+    def close_layer(self) -> None:
+        r"""End a layer of two-site updates on disjoint bonds, applied left to right.
+
+        Adds :math:`\sqrt{\sum_{t \in \ell} \epsilon_t}` of the layer to
+        :attr:`discarded_amplitude` and starts a new one. Within such a layer
+        the truncations are orthogonal projections :math:`P_t` onto the kept
+        left Schmidt vectors of their bond, each commuting with the later
+        gates (which act right of it) and nested (:math:`P_{t'} \le P_t`), so
+        the parts they remove are mutually orthogonal and their squared norms
+        add: the layer moves the state by :math:`\sqrt{\sum_t \epsilon_t}`.
+        """
+        self.discarded_amplitude += math.sqrt(self.layer_weight)
+        self.layer_weight = 0.0
+
     def apply_two(self, G: np.ndarray, i: int) -> None:
         r"""Apply a two-site operator on sites ``(i, i + 1)``, truncate and renormalize.
 
@@ -151,7 +174,7 @@ class Purification:
         so sweeps need no extra QR steps. The log of the squared norm before
         truncation is added to :attr:`log_norm2`, and the discarded weight
         :math:`\epsilon = \sum_{k \ge \chi} s_k^2 / \sum_k s_k^2` to
-        :attr:`discarded` and :attr:`fidelity`.
+        :attr:`discarded`, :attr:`layer_weight` and :attr:`fidelity`.
 
         Parameters
         ----------
@@ -176,8 +199,9 @@ class Purification:
         eps = float(s2[keep:].sum()) / total
         if eps > 0:
             self.discarded += eps
+            self.layer_weight += eps
             self.fidelity *= 1.0 - eps
-            self.num_truncations += eps > TRUNCATION_NOISE_FLOOR
+            self.num_truncations += 1
         self.log_norm2 += math.log(total)
         s = s[:keep] / math.sqrt(float(s2[:keep].sum()))
         self.peak = max(self.peak, keep)

@@ -156,6 +156,54 @@ def _layer_sequence(num_layers: int, steps: int, delta: float, order: int):
     return [(k, tau) for k, tau in seq]
 
 
+def _colour(pairs: dict) -> list[list]:
+    """Greedy edge colouring of the pairs (term order) into sorted disjoint layers."""
+    layers: list[list] = []
+    for key in pairs:
+        for layer in layers:
+            if not any(set(key) & set(other) for other in layer):
+                layer.append(key)
+                break
+        else:
+            layers.append([key])
+    return [sorted(layer) for layer in layers]
+
+
+def layer_sizes(n: int, pairs: dict, *, steps: int, order: int) -> list[int]:
+    r"""Number of two-site updates (one SVD each) in every layer of an evolution.
+
+    The layers of :func:`evolve_layers` when every pair is a nearest-neighbour
+    pair, else the rounds of :func:`evolve_swap_network`, in the order they
+    are applied; ``gibbs_state`` spreads its truncation budget over them.
+
+    Parameters
+    ----------
+    n : int
+        Number of sites.
+    pairs : dict of (int, int) to numpy.ndarray
+        Pair Hamiltonians ``{(i, j): h}``, ``i < j`` (only the keys are read).
+    steps : int
+        Number of Trotter steps.
+    order : {2, 4}
+        Trotter order.
+
+    Returns
+    -------
+    list of int
+        Calls of :meth:`Purification.apply_two` per layer (empty without
+        pairs or steps).
+    """
+    if not pairs or not steps:
+        return []
+    if all(j == i + 1 for i, j in pairs):
+        layers = _colour(pairs)
+        return [
+            len(layers[k]) for k, _ in _layer_sequence(len(layers), steps, 1.0, order)
+        ]
+    rounds = [len(range(t % 2, n - 1, 2)) for t in range(n)]
+    return (rounds + rounds[::-1]) * (steps * len(_weights(order)))
+
+
 def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
     r"""Nearest-neighbour pairs: layers of disjoint bonds (even/odd), Strang-symmetric.
 
@@ -185,14 +233,7 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
     list of tuple of int
         ``psi``'s bond dimensions after every layer (or swap round) applied.
     """
-    layers: list[list] = []
-    for key in pairs:  # greedy edge colouring in term order
-        for layer in layers:
-            if not any(set(key) & set(other) for other in layer):
-                layer.append(key)
-                break
-        else:
-            layers.append([key])
+    layers = _colour(pairs)
     gates: dict = {}  # few distinct taus: lift each gate once
     history = []
     sequence = _layer_sequence(len(layers), steps, delta, order)
@@ -202,6 +243,7 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
             if (i, j, tau) not in gates:
                 gates[(i, j, tau)] = lift_two(pairs[(i, j)], tau)
             psi.apply_two(gates[(i, j, tau)], i)  # nearest neighbours: j = i + 1
+        psi.close_layer()
         history.append(psi.bond_dims())
         bar.update()
     return history
@@ -263,6 +305,7 @@ def evolve_swap_network(psi: Purification, pairs: dict, *, steps, delta, order, 
                             gates[key] = lift_two(h, tau, swap=True)
                         psi.apply_two(gates[key], k)
                         perm[k], perm[k + 1] = b, a
+                    psi.close_layer()
                     history.append(psi.bond_dims())
                 bar.update()
     return history
