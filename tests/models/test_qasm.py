@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from qasm_reference import GATES, reference_state
+from qasm_reference import GATES, GATES3, reference_state
 
 import tnbp
 from tnbp.models.qasm_gates import QELIB1 as QELIB1_GATES
@@ -113,7 +113,7 @@ def test_every_library_gate_has_its_textbook_matrix(
     )
     circ = tnbp.from_qasm(text)
     U = _unitary(circ)
-    ref = _unitary_from_reference(name, params, qubits, 5)
+    ref = _unitary_from_reference(name, params, qubits, 5, header == STDGATES)
     if num_qubits <= 2:
         # one exact matrix, global phase included
         assert_allclose(U, ref, atol=1e-14)
@@ -123,11 +123,12 @@ def test_every_library_gate_has_its_textbook_matrix(
         assert_allclose(U, U[k] / ref[k] * ref, atol=1e-13)
 
 
-def _unitary_from_reference(name, params, qubits, n):
+def _unitary_from_reference(name, params, qubits, n, openqasm3=False):
     from qasm_reference import apply
 
+    table = GATES3 if openqasm3 and name in GATES3 else GATES
     U = np.eye(2**n, dtype=complex).reshape((2,) * n + (2**n,))
-    return apply(U, GATES[name][1](*params), qubits).reshape(2**n, 2**n)
+    return apply(U, table[name][1](*params), qubits).reshape(2**n, 2**n)
 
 
 @pytest.mark.parametrize(
@@ -419,3 +420,39 @@ def test_parser_checks_name_the_line():
         ValueError, match=r"^`source`, line 3: cannot have a non-unitary"
     ):
         tnbp.from_qasm(STDGATES + "gate g a { reset a; }\n")
+
+
+# ------------------------------------------------ adversarial review (second pass)
+def _bloch(circ, qubit=0):
+    """<X>, <Y> of one qubit of the circuit's state."""
+    psi = _state(circ).reshape((2,) * circ.n)
+    psi = np.moveaxis(psi, qubit, 0).reshape(2, -1)
+    rho = psi @ psi.conj().T
+    return 2 * rho[0, 1].real, -2 * rho[0, 1].imag
+
+
+def test_openqasm3_controlled_u3_keeps_the_stdgates_phase():
+    # before: <X0> = 1, <Y0> = 0 (the phase -i of u3(0, 0, pi) = -i Z was dropped)
+    circ = tnbp.from_qasm(
+        STDGATES + "qubit[2] q;\nh q[0];\nctrl @ u3(0,0,pi) q[0],q[1];"
+    )
+    # four exact gates: rounding only
+    assert_allclose(_bloch(circ), (0.0, -1.0), atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "call, matrix",
+    [
+        # gphase(-(phi+lam+theta)/2) U(theta, phi, lam), U = e^{i theta/2} textbook
+        ("u3(0.3, 0.5, 0.7)", np.exp(-0.6j) * GATES["u3"][1](0.3, 0.5, 0.7)),
+        ("u2(0, pi)", -1j * GATES["h"][1]()),
+        ("U(pi, 0, pi)", 1j * GATES["x"][1]()),
+        ("x", GATES["x"][1]()),  # U(pi, 0, pi) then gphase(-pi/2): X exactly
+        ("rx(0.4)", GATES["rx"][1](0.4)),
+    ],
+)
+def test_openqasm3_controlled_gates_keep_their_phase(call, matrix):
+    circ = tnbp.from_qasm(STDGATES + f"qubit[2] q;\nctrl @ {call} q[0], q[1];\n")
+    U = _unitary(circ)
+    assert_allclose(U[2:, 2:], matrix, atol=1e-14)  # one exact matrix: rounding
+    assert_allclose(U[:2, :2], np.eye(2), atol=1e-14)
