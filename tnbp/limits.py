@@ -36,6 +36,10 @@ AUTO_MEMORY_CAP = 2**31
 #: Schmidt-rank bounds are capped at 2^62 so that they fit a 64-bit integer.
 MAX_BOUND_EXPONENT = 62
 
+#: Largest integer an OpenQASM expression may compute exactly (bits): ``10^10^10``
+#: would otherwise run for ever. Larger results are refused with the line.
+MAX_QASM_INT_BITS = 4096
+
 # ------------------------------------------------------------ noise floors
 #: Eigenvalues of a reduced state below this are floating-point noise (a dense
 #: spectrum from ``eigvalsh`` resolves nothing below ~1e-16) and count as zero.

@@ -456,3 +456,69 @@ def test_openqasm3_controlled_gates_keep_their_phase(call, matrix):
     U = _unitary(circ)
     assert_allclose(U[2:, 2:], matrix, atol=1e-14)  # one exact matrix: rounding
     assert_allclose(U[:2, :2], np.eye(2), atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "program, angle",
+    [
+        # before: every one ran the untyped value (2.7, 2.7, 5, 1.0, 2.7, 5)
+        ("rx(int(2.7)) q;", 2.0),  # a cast truncates toward zero
+        ("int k = 2.7; rx(k) q;", 2.0),
+        ("uint[2] a = 5; rx(a) q;", 1.0),  # wraps modulo 2^2
+        ("int[3] k = 5; rx(k) q;", -3.0),  # two's complement on 3 bits
+        ("angle[3] a = 1.0; rx(a) q;", np.pi / 4),  # nearest multiple of 2 pi / 8
+        ("int k = 2; k += 0.9; rx(k) q;", 2.0),  # assignments keep the type
+        ("float f = int(-2.7); rx(f) q;", -2.0),
+        ("bool b = 2.5; rx(float(b)) q;", 1.0),
+        ("for int i in [0:0] { int j = i + 1.5; rx(j) q; }", 1.0),
+    ],
+)
+def test_openqasm3_typed_values(program, angle):
+    circ = tnbp.from_qasm(STDGATES + "qubit q;\n" + program)
+    assert circ.parameters.tolist() == [angle]  # exact: integers and 2 pi / 8
+
+
+@pytest.mark.parametrize(
+    "program, message",
+    [
+        # before: a bare TypeError
+        (
+            "bool b = true;\nrx(b) q;",
+            r"line 5 \(`rx\(b\) q;`\): parameter of `rx` is a bool",
+        ),
+        (
+            "complex z = 1;",
+            r"line 4.*`z`: the classical type `complex` is not supported",
+        ),
+        # before: bare OverflowError / "`theta` must be finite" without a line /
+        # "`U` has non-finite entries" with a RuntimeWarning
+        ("rx(2**1024) q;", r"line 4.*`rx` \(an integer of 309 digits\) is too large"),
+        ("rx(" + "9" * 400 + ") q;", r"line 4.*`rx` \(an integer of 400 digits\)"),
+        ("rx(1e400) q;", r"line 4.*parameter of `rx` is not finite"),
+        ("u3(1e400, 0, 0) q;", r"line 4.*parameter of `u3` is not finite"),
+        ("h q[10**400];", r"line 4.*index an integer of 401 digits is out of range"),
+        # before: ran for ever computing the exact integer
+        (
+            "rx(2**10**10) q;",
+            r"line 4.*`2 \*\* 10000000000` is an integer of more than",
+        ),
+    ],
+)
+def test_openqasm3_values_errors_name_line_and_gate(program, message):
+    with pytest.raises(ValueError, match=r"^`source`, " + message):
+        tnbp.from_qasm(STDGATES + "qubit q;\n" + program)
+
+
+def test_openqasm2_huge_power_is_refused_not_computed():
+    # before: `rx(10^10^10)` ran for ever (an exact integer of 3e10 bits)
+    with pytest.raises(ValueError, match=r"line 4 \(`rx\(10\^10\^10\) q\[0\];`\)"):
+        tnbp.from_qasm(QELIB1 + "qreg q[1];\nrx(10^10^10) q[0];\n")
+
+
+def test_large_angles_keep_the_matrix_unitary():
+    # before: "`U` is not unitary: 1.01e-10" (e^{i (phi + lam)} of a large sum)
+    circ = tnbp.from_qasm(QELIB1 + "qreg q[1];\nu2(-pi^2, pi*1e6) q[0];\n")
+    phi, lam = -(np.pi**2), np.pi * 1e6
+    # e^{i lam} of an angle of 3e6 carries an error of ~3e6 * 1e-16 = 3e-10 in
+    # its phase; the reference computes the same exponentials
+    assert_allclose(_unitary(circ), GATES["u2"][1](phi, lam), atol=1e-14)

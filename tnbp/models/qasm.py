@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..limits import MAX_QASM_INT_BITS
 from .circuit import Circuit
 from .qasm_gates import (
     BUILTINS,
@@ -337,6 +338,7 @@ class _Interpreter:
         self.registers: dict[str, tuple[int, int]] = {}  # name -> (offset, size)
         self.classical: set[str] = set()
         self.values: dict[str, float] = {}
+        self.types: dict[str, object] = {}  # declared classical types, by name
         self.n = 0
         self.ops: list = []
         self.measured: dict[int, int | None] = {}
@@ -457,7 +459,10 @@ class _Interpreter:
             if type(init).__name__ == "QuantumMeasurement":
                 self._measure(init.qubit)
             return  # other bit values have no effect on the state
-        self.values[name] = None if init is None else self._value(init, {})
+        self._check_type(stmt.type, f"`{name}`")
+        self.types[name] = stmt.type
+        value = None if init is None else self._value(init, {})
+        self.values[name] = None if value is None else self._typed(value, stmt.type)
 
     _do_ConstantDeclaration = _do_ClassicalDeclaration
 
@@ -476,7 +481,7 @@ class _Interpreter:
             if old is None:
                 raise _QasmError(f"`{name}` is used before it has a value.")
             value = self._binary(op[:-1], old, value)
-        self.values[name] = value
+        self.values[name] = self._typed(value, self.types.get(name))
 
     def _do_QuantumGateDefinition(self, stmt) -> None:
         name = stmt.name.name
@@ -523,11 +528,11 @@ class _Interpreter:
         if stmt.modifiers:  # ctrl @ gphase(a) q: a phase on the controls
             self._top_level_call(stmt, "gphase", [stmt.argument])
         else:
-            self._value(stmt.argument, {})  # a global phase: checked, then dropped
+            self._param(stmt.argument, {}, "gphase")  # checked, then dropped
 
     def _top_level_call(self, stmt, name: str, arguments) -> None:
         gate = self._lookup(name, self.gates)
-        params = [self._value(a, {}) for a in arguments]
+        params = [self._param(a, {}, name) for a in arguments]
         operands = [self._operand(q) for q in stmt.qubits]
         sizes = {len(o) for o in operands if len(o) > 1}
         if len(sizes) > 1:
@@ -596,7 +601,7 @@ class _Interpreter:
             raise _QasmError("`for` loops run over a range or a set of values.")
         try:
             for value in values:
-                self.values[name] = value
+                self.values[name] = self._typed(value, stmt.type)
                 self.run(stmt.block)
         finally:
             self.values.pop(name, None)
@@ -696,14 +701,14 @@ class _Interpreter:
             if kind == "QuantumBarrier":
                 continue
             if kind == "QuantumPhase":
-                phase = [self._value(inner.argument, scope)]
+                phase = [self._param(inner.argument, scope, "gphase")]
                 on = tuple(where[q.name] for q in inner.qubits)
                 gphase = BUILTINS[3]["gphase"]
                 ops += self._call(gphase, inner.modifiers, phase, on, library)
                 continue
             name = inner.name.name
             callee = self._lookup(name, names)
-            inner_params = [self._value(a, scope) for a in inner.arguments]
+            inner_params = [self._param(a, scope, name) for a in inner.arguments]
             inner_qubits = tuple(where[q.name] for q in inner.qubits)
             ops += self._call(
                 callee, inner.modifiers, inner_params, inner_qubits, library
@@ -768,7 +773,7 @@ class _Interpreter:
             for i in self._indices(item, size):
                 if not -size <= i < size or (self.version == 2 and i < 0):
                     raise _QasmError(
-                        f"index {i} is out of range for register `{name}` of size "
+                        f"index {_short(i)} is out of range for register `{name}` of size "
                         f"{size} (0..{size - 1})."
                     )
                 out.append(offset + i % size)
@@ -801,9 +806,82 @@ class _Interpreter:
     # -------------------------------------------------------- expressions
     def _index(self, node, scope) -> int:
         value = self._value(node, scope)
-        if isinstance(value, bool) or not float(value).is_integer():
+        if isinstance(value, bool) or not (
+            isinstance(value, int) or (math.isfinite(value) and value.is_integer())
+        ):
             raise _QasmError(f"expected an integer, got {value!r}.")
         return int(value)
+
+    def _param(self, node, scope, gate: str) -> float:
+        """A gate parameter: a finite real number."""
+        value = self._value(node, scope)
+        if isinstance(value, bool):
+            raise _QasmError(
+                f"parameter of `{gate}` is a bool ({str(value).lower()}): "
+                "gate parameters are angles (cast with `float(...)`)."
+            )
+        try:
+            value = float(value)
+        except OverflowError:
+            raise _QasmError(
+                f"parameter of `{gate}` ({_short(value)}) is too large for a float."
+            ) from None
+        if not math.isfinite(value):
+            raise _QasmError(f"parameter of `{gate}` is not finite ({value}).")
+        return value
+
+    #: classical types whose values tnbp computes (bit registers are handled apart)
+    _TYPES = ("BoolType", "IntType", "UintType", "FloatType", "AngleType")
+
+    def _check_type(self, typ, what: str) -> None:
+        kind = type(typ).__name__
+        if kind not in self._TYPES:
+            name = kind.removesuffix("Type").lower()
+            raise _QasmError(
+                f"{what}: the classical type `{name}` is not supported by tnbp "
+                "(supported: bool, int, uint, float, angle, bit)."
+            )
+
+    def _typed(self, value, typ):
+        r"""``value`` converted to the declared type ``typ`` (None: unchanged).
+
+        As the OpenQASM 3 specification's casts: a float becomes an int by
+        truncation toward zero; ``int[n]`` and ``uint[n]`` wrap modulo
+        :math:`2^n` (two's complement for ``int[n]``); ``angle[n]`` is the
+        nearest multiple of :math:`2\pi/2^n` in :math:`[0, 2\pi)` (an
+        ``angle`` without a size keeps its value); ``bool`` is ``value != 0``.
+        """
+        kind = type(typ).__name__
+        if typ is None or kind not in self._TYPES:
+            return value
+        if kind == "BoolType":
+            return bool(value)
+        size = None if getattr(typ, "size", None) is None else self._index(typ.size, {})
+        if size is not None and size < 1:
+            raise _QasmError(f"type size must be positive, got {size}.")
+        if kind == "FloatType":
+            try:
+                return float(value)
+            except OverflowError:
+                raise _QasmError(f"{_short(value)} is too large for a float.") from None
+        if kind == "AngleType":
+            angle = math.fmod(float(value), math.tau) % math.tau
+            if size is None:
+                return float(value)
+            steps = round(angle / math.tau * 2**size) % 2**size
+            return steps * math.tau / 2**size
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise _QasmError(f"cannot convert {value} to an integer.")
+            value = math.trunc(value)
+        value = int(value)
+        if size is not None:
+            value %= 2**size
+            if kind == "IntType" and value >= 2 ** (size - 1):
+                value -= 2**size
+        elif kind == "UintType" and value < 0:
+            raise _QasmError(f"a `uint` without a size cannot hold {value}.")
+        return value
 
     def _value(self, node, scope):
         """Evaluate a classical expression: ints stay ints, the rest are floats."""
@@ -844,7 +922,8 @@ class _Interpreter:
             except (ValueError, OverflowError, TypeError) as exc:
                 raise _QasmError(f"`{name}` of {args}: {exc}.") from None
         if kind == "Cast":
-            return self._value(node.argument, scope)
+            self._check_type(node.type, "a cast")
+            return self._typed(self._value(node.argument, scope), node.type)
         raise _QasmError(f"cannot evaluate the expression ({kind}).")
 
     def _binary(self, op: str, lhs, rhs):
@@ -852,6 +931,11 @@ class _Interpreter:
             return self._int(lhs, "^") ^ self._int(rhs, "^")
         if op in ("&&", "||"):
             return (lhs and rhs) if op == "&&" else (lhs or rhs)
+        if op in ("**", "<<") and _huge_int(lhs, rhs, op):
+            raise _QasmError(
+                f"`{_short(lhs)} {op} {_short(rhs)}` is an integer of more than "
+                f"{MAX_QASM_INT_BITS} bits."
+            )
         try:
             value = _ARITHMETIC[op](lhs, rhs)
         except ZeroDivisionError:
@@ -869,6 +953,24 @@ class _Interpreter:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _QasmError(f"`{op}` needs integers, got {value!r}.")
         return value
+
+
+def _short(value) -> str:
+    """A number for a message: at most 20 characters."""
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 64 else ""
+    if text:
+        return text
+    return f"an integer of {len(str(abs(value)))} digits"
+
+
+def _huge_int(lhs, rhs, op: str) -> bool:
+    """Whether the integer ``lhs ** rhs`` or ``lhs << rhs`` exceeds the limit."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (lhs, rhs)):
+        return False
+    if rhs <= 0 or abs(lhs) <= 1:
+        return False
+    bits = lhs.bit_length() + rhs if op == "<<" else (abs(lhs).bit_length() - 1) * rhs
+    return bits > MAX_QASM_INT_BITS
 
 
 def _operand_name(node) -> str:
