@@ -522,3 +522,43 @@ def test_large_angles_keep_the_matrix_unitary():
     # e^{i lam} of an angle of 3e6 carries an error of ~3e6 * 1e-16 = 3e-10 in
     # its phase; the reference computes the same exponentials
     assert_allclose(_unitary(circ), GATES["u2"][1](phi, lam), atol=1e-14)
+
+
+def test_integer_power_of_a_small_gate_is_one_matrix():
+    # before: pow(1000000) @ cx emitted a million CX gates
+    circ = tnbp.from_qasm(STDGATES + "qubit[2] q;\npow(1000001) @ cx q[0], q[1];\n")
+    assert [g.label for g in circ.gates] == ["CX^1000001"]
+    # CX^odd = CX exactly (matrix_power of a permutation: no rounding)
+    assert_allclose(_unitary(circ), GATES["cx"][1](), atol=0)
+    circ = tnbp.from_qasm(STDGATES + "qubit q;\npow(-3) @ t q;\n")
+    assert_allclose(_unitary(circ), GATES["t"][1]().conj().T ** 3, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "program, message",
+    [
+        # before: a 9.6-million-gate expansion that never finished
+        (
+            "qubit[16] q;\nctrl(15) @ x "
+            + ", ".join(f"q[{k}]" for k in range(16))
+            + ";",
+            r"line 4.*`x` with 15 controls.*at most 10 controls",
+        ),
+        # before: "gate `x` acts on 1 qubit(s), got -4"
+        (
+            "qubit[7] q;\nctrl(6) @ x q[0:5], q[6];",
+            r"line 4.*`x` with 6 control\(s\) acts on 7 qubit\(s\).*got 2 \(a "
+            r"register or range",
+        ),
+        # before: a bare OverflowError
+        ("qubit q;\npow(10**400) @ h q;", r"line 4.*parameter of `pow`.*too large"),
+        ("qubit[10**400] r;", r"line 3.*at most 100000 qubits"),
+        (
+            "qubit[3] q;\npow(200000) @ ccx q[0], q[1], q[2];",
+            r"line 4.*`pow\(200000\)` of the 3-qubit gate `ccx`",
+        ),
+    ],
+)
+def test_blow_ups_are_refused_with_the_line(program, message):
+    with pytest.raises(ValueError, match=r"^`source`, " + message):
+        tnbp.from_qasm(STDGATES + program)

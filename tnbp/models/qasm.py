@@ -28,7 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..limits import MAX_QASM_INT_BITS
+from ..limits import (
+    MAX_QASM_CONTROLS,
+    MAX_QASM_INT_BITS,
+    MAX_QASM_POWER_GATES,
+    MAX_QASM_QUBITS,
+)
 from .circuit import Circuit
 from .qasm_gates import (
     BUILTINS,
@@ -442,6 +447,11 @@ class _Interpreter:
         self._declare(name)
         if size < 1:
             raise _QasmError(f"register `{name}` must have at least one qubit.")
+        if self.n + size > MAX_QASM_QUBITS:
+            raise _QasmError(
+                f"register `{name}` of {_short(size)} qubits: at most "
+                f"{MAX_QASM_QUBITS} qubits in all (limits.MAX_QASM_QUBITS)."
+            )
         self.registers[name] = (self.n, size)
         self.n += size
 
@@ -639,6 +649,20 @@ class _Interpreter:
                 if count < 1:
                     raise _QasmError(f"`{m.modifier.name}` needs a positive count.")
                 controls += count
+        if controls > MAX_QASM_CONTROLS:
+            raise _QasmError(
+                f"gate `{gate.name}` with {controls} controls: tnbp expands a "
+                f"controlled gate into 2*3^(k-1) - 1 two-qubit gates, so at most "
+                f"{MAX_QASM_CONTROLS} controls are accepted (limits.MAX_QASM_CONTROLS)."
+            )
+        if controls and len(qubits) != controls + gate.num_qubits:
+            raise _QasmError(
+                f"`{gate.name}` with {controls} control(s) acts on "
+                f"{controls + gate.num_qubits} qubit(s) ({controls} control(s) and "
+                f"{gate.num_qubits} target(s)), got {len(qubits)} (a register or range "
+                "argument is broadcast, one qubit per call, and gives no extra "
+                "controls)."
+            )
         self._check_arity(gate, len(params), len(qubits) - controls)
         if len(set(qubits)) != len(qubits):
             raise _QasmError(
@@ -655,7 +679,7 @@ class _Interpreter:
         if kind == "inv":
             return _inverse(self._modified(gate, rest, params, qubits, library))
         if kind == "pow":
-            r = self._value(first.argument, {})
+            r = self._param(first.argument, {}, "pow")
             ops = self._modified(gate, rest, params, qubits, library)
             return self._power(ops, r, qubits, gate.name)
         # a run of ctrl/negctrl modifiers: one gate with all those controls
@@ -717,11 +741,26 @@ class _Interpreter:
         return ops
 
     def _power(self, ops, r, qubits, name) -> list:
-        if float(r).is_integer():
+        if r.is_integer():
             k = int(r)
             if len(ops) == 1 and ops[0][0] == "rot":
                 _, pauli, theta, q = ops[0]
                 return [("rot", pauli, k * theta, q)]
+            if not ops or k in (-1, 0, 1):
+                return [] if k == 0 else ops if k == 1 else _inverse(ops)
+            if len(qubits) <= 2:  # one gate: the matrix power of the gate's unitary
+                if abs(k) > 2**62:
+                    raise _QasmError(f"`pow({r:g})`: integer powers up to 2^62.")
+                U = _dense(ops, qubits)
+                U = np.linalg.matrix_power(U if k > 0 else U.conj().T, abs(k))
+                return [("mat", U, qubits, f"{name.upper()}^{k}")]
+            if abs(k) * len(ops) > MAX_QASM_POWER_GATES:
+                raise _QasmError(
+                    f"`pow({k})` of the {len(qubits)}-qubit gate `{name}` would repeat "
+                    f"its {len(ops)} gates {abs(k)} times; at most "
+                    f"{MAX_QASM_POWER_GATES} gates are emitted for a power "
+                    "(limits.MAX_QASM_POWER_GATES)."
+                )
             return (ops if k >= 0 else _inverse(ops)) * abs(k)
         if len(qubits) > 2:
             raise _QasmError(
