@@ -19,9 +19,12 @@ after a qubit was used, mid-circuit measurements, classical control and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import math
 import operator
+import os
 import re
 import warnings
 from pathlib import Path
@@ -44,6 +47,11 @@ from .qasm_gates import (
 )
 
 _X = np.array([[0, 1], [1, 0]], dtype=complex)
+#: the gates of the original qelib1.inc (Cross et al. 2017); the others of the
+#: extended library that qiskit reads may be redefined by a program
+QELIB1_ORIGINAL = frozenset(
+    "u3 u2 u1 u0 cx id x y z h s sdg t tdg rx ry rz cz cy ch ccx crz cu1 cu3".split()
+)
 #: classical functions of OpenQASM 2 (sin, cos, tan, exp, ln, sqrt) and 3
 _FUNCTIONS = {
     "sin": math.sin,
@@ -116,11 +124,14 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
 
     Parameters
     ----------
-    source : str or pathlib.Path
-        The program text, or a path to a file holding it (a one-line string
-        ending in ``.qasm`` is read as a path). The header ``OPENQASM 2.0;`` or
-        ``OPENQASM 3.0;`` selects the dialect; without one, a program that
-        includes ``qelib1.inc`` is read as OpenQASM 2, any other as OpenQASM 3.
+    source : str or os.PathLike
+        The program text, or a path to a file holding it (UTF-8, a byte-order
+        mark allowed). A string is read as a path if it has no newline and no
+        ``;`` and names an existing file or ends with ``.qasm`` (any case). The
+        header ``OPENQASM 2.0;`` or ``OPENQASM 3.0;`` selects the dialect;
+        without one, a program that includes ``qelib1.inc`` or declares a
+        ``qreg`` or ``creg`` is read as OpenQASM 2 (``^`` is then a power), any
+        other as OpenQASM 3.
     trainable : bool, optional
         Whether the Pauli rotations become trainable parameters (default True).
 
@@ -193,9 +204,11 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
     >>> [g.label for g in c.gates], c.parameters.tolist()
     (['H', 'CX', 'RZ'], [0.5])
     """
-    text, folder = _read(source)
+    text, path = _read(source)
     program, text = _parse(text, "`source`")
-    interpreter = _Interpreter(text, folder, program)
+    interpreter = _Interpreter(text, None if path is None else path.parent, program)
+    if path is not None:
+        interpreter.including = {path.resolve()}
     interpreter.run(program.statements)
     if interpreter.n == 0:
         raise ValueError("`source` declares no qubits (no `qreg` or `qubit`).")
@@ -219,18 +232,30 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
 
 # ---------------------------------------------------------------- reading, parsing
 def _read(source) -> tuple[str, Path | None]:
-    """The program text and the folder its includes are read from."""
-    if isinstance(source, Path) or (
-        isinstance(source, str) and "\n" not in source and source.endswith(".qasm")
-    ):
-        path = Path(source)
-        try:
-            return path.read_text(), path.parent
-        except OSError as exc:
-            raise ValueError(f"`source`: cannot read {str(path)!r}: {exc}") from exc
-    if not isinstance(source, str):
+    """The program text and the path it was read from (None for text).
+
+    An ``os.PathLike`` is a path; a string is a path if it has no newline and
+    no ``;`` and names an existing file or ends with ``.qasm`` (any case);
+    any other string is program text. A UTF-8 byte-order mark is dropped.
+    """
+    if isinstance(source, str):
+        stripped = source.strip()
+        is_path = (
+            stripped
+            and "\n" not in stripped
+            and ";" not in stripped
+            and (stripped.lower().endswith(".qasm") or Path(stripped).is_file())
+        )
+        if not is_path:
+            return source.removeprefix("\ufeff"), None
+        source = Path(stripped)
+    if not isinstance(source, os.PathLike):
         raise TypeError(f"`source` must be QASM text or a path, got {type(source)!r}.")
-    return source, None
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8-sig"), path
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"`source`: cannot read {str(path)!r}: {exc}") from exc
 
 
 def _qasm2_powers(text: str, headerless: int | None = None) -> str:
@@ -258,9 +283,7 @@ def _qasm2_powers(text: str, headerless: int | None = None) -> str:
         version = tokens[header + 1].text if header + 1 < len(tokens) else ""
         if not version.startswith("2"):
             return text
-    elif headerless == 3 or (
-        headerless is None and not any(t.text == '"qelib1.inc"' for t in tokens)
-    ):
+    elif headerless == 3 or (headerless is None and not _looks_qasm2(tokens)):
         return text
     pieces, last = [], 0
     for token in tokens:
@@ -268,6 +291,16 @@ def _qasm2_powers(text: str, headerless: int | None = None) -> str:
             pieces += [text[last : token.start], "**"]
             last = token.stop + 1
     return "".join(pieces) + text[last:]
+
+
+def _looks_qasm2(tokens) -> bool:
+    """A headerless program is OpenQASM 2 if it includes qelib1.inc or has qreg/creg."""
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    return any(
+        t.text == '"qelib1.inc"' or t.type in (qasm3Lexer.QREG, qasm3Lexer.CREG)
+        for t in tokens
+    )
 
 
 def _parse(text: str, where: str, headerless: int | None = None):
@@ -280,7 +313,8 @@ def _parse(text: str, where: str, headerless: int | None = None):
 
     text = _qasm2_powers(text, headerless)
     try:
-        return openqasm3.parse(text), text
+        with contextlib.redirect_stderr(io.StringIO()):  # ANTLR's own reports
+            return openqasm3.parse(text), text
     except openqasm3.parser.QASM3ParsingError as exc:
         # the tree builder's own checks say "L<line>:C<column>: <message>"
         found = re.match(r"L(\d+):C\d+: (.*)", str(exc), re.S)
@@ -333,10 +367,14 @@ class _Interpreter:
         self.lines = text.splitlines()
         version = program.version
         if version is None:
-            includes = [
-                s.filename for s in program.statements if type(s).__name__ == "Include"
-            ]
-            version = "2" if "qelib1.inc" in includes else "3"
+            qasm2 = any(
+                (kind == "Include" and s.filename == "qelib1.inc")
+                or (kind == "QubitDeclaration" and "qreg" in self._source(s))
+                or (kind == "ClassicalDeclaration" and "creg" in self._source(s))
+                for s in program.statements
+                for kind in [type(s).__name__]
+            )
+            version = "2" if qasm2 else "3"
         self.version = 2 if str(version).startswith("2") else 3
         self.gates: dict = dict(BUILTINS[self.version])
         self.origin = dict.fromkeys(self.gates, "built in")
@@ -350,6 +388,12 @@ class _Interpreter:
         self.used: set[int] = set()
         self.stmt = None  # the top-level statement being executed
         self.call_stack: list[str] = []  # gate definitions being expanded
+        self.including: set[Path] = set()  # files being included (no cycles)
+
+    def _source(self, stmt) -> str:
+        """The first line of a statement as written."""
+        line = stmt.span.start_line
+        return self.lines[line - 1][stmt.span.start_column :] if line else ""
 
     # ------------------------------------------------------------ errors
     def fail(self, message: str):
@@ -364,6 +408,7 @@ class _Interpreter:
                 where += f" (`{text}`)"
         if self.call_stack:
             where += ", in " + ", in ".join(reversed(self.call_stack))
+            self.call_stack.clear()
         raise ValueError(f"{where}: {message}")
 
     def _statement_text(self, stmt, line: int) -> str:
@@ -418,6 +463,8 @@ class _Interpreter:
         name = stmt.filename
         if name in LIBRARIES:
             for gate, spec in LIBRARIES[name].items():
+                if gate in self.gates and self._redefinable(gate, name):
+                    continue  # the program's own definition is kept
                 if gate in self.gates and self.origin[gate] not in (name, "built in"):
                     raise _QasmError(f"gate `{gate}` of {name} is already defined.")
                 if gate not in self.gates:
@@ -430,13 +477,16 @@ class _Interpreter:
                 f'cannot include "{name}": qelib1.inc and stdgates.inc are built in, '
                 "other files are read next to a program given as a file path."
             )
-        text = path.read_text()
+        if path.resolve() in self.including:
+            raise _QasmError(f'"{name}" includes itself (directly or through others).')
+        text = path.read_text(encoding="utf-8-sig")
         where = f"`source`, included file {str(path)!r}"
         program, text = _parse(text, where, self.version)
         sub = _Interpreter(text, path.parent, program, where)
         if program.version is None:  # a headerless file: the includer's dialect
             sub.version = self.version
         sub.gates, sub.origin = self.gates, self.origin
+        sub.including = self.including | {path.resolve()}
         sub.run(program.statements)
         if sub.n or sub.ops or sub.measured:
             raise _QasmError(f'"{name}" may only define gates.')
@@ -495,7 +545,7 @@ class _Interpreter:
 
     def _do_QuantumGateDefinition(self, stmt) -> None:
         name = stmt.name.name
-        if name in self.gates:
+        if name in self.gates and not self._redefinable(name):
             raise _QasmError(
                 f"gate `{name}` is already defined ({self._origin_text(name)})."
             )
@@ -514,9 +564,21 @@ class _Interpreter:
             callee = "gphase" if kind == "QuantumPhase" else None
             if kind == "QuantumGate":
                 callee = inner.name.name
-                if not inner.modifiers:
-                    spec = self._lookup(callee, self.gates)
-                    self._check_arity(spec, len(inner.arguments), len(inner.qubits))
+                spec = self._lookup(callee, self.gates)  # so no gate calls itself
+                controls = 0
+                for m in inner.modifiers:
+                    if m.modifier.name in ("ctrl", "negctrl"):
+                        try:
+                            controls += (
+                                1 if m.argument is None else self._index(m.argument, {})
+                            )
+                        except _QasmError:  # a count from the gate's parameters
+                            controls = None
+                            break
+                if controls is not None:
+                    self._check_arity(
+                        spec, len(inner.arguments), len(inner.qubits) - controls
+                    )
             for q in inner.qubits:
                 if type(q).__name__ != "Identifier" or q.name not in qubits:
                     raise _QasmError(
@@ -526,6 +588,16 @@ class _Interpreter:
                     )
         self.gates[name] = gate
         self.origin[name] = f"line {stmt.span.start_line}"
+
+    def _redefinable(self, gate: str, include: str | None = None) -> bool:
+        """Whether a program may define ``gate`` although qelib1.inc has it.
+
+        As qiskit: the gates its extended qelib1.inc adds to the original one
+        (``rzz``, ``swap``, ``p``, ``cswap``, ...) may be defined by the program,
+        whose definition is then used; the original gates may not.
+        """
+        include = include or self.origin.get(gate)
+        return include == "qelib1.inc" and gate not in QELIB1_ORIGINAL
 
     def _origin_text(self, name: str) -> str:
         origin = self.origin[name]
@@ -612,9 +684,20 @@ class _Interpreter:
         try:
             for value in values:
                 self.values[name] = self._typed(value, stmt.type)
-                self.run(stmt.block)
+                self._scoped(stmt.block)
         finally:
             self.values.pop(name, None)
+
+    def _scoped(self, block) -> None:
+        """Run a loop body as a scope: its declarations end with it."""
+        outer = set(self.values), set(self.classical)
+        try:
+            self.run(block)
+        finally:
+            for inner in set(self.values) - outer[0]:
+                del self.values[inner]
+                self.types.pop(inner, None)
+            self.classical &= outer[1]
 
     # ----------------------------------------------------------------- gates
     def _lookup(self, name: str, scope: dict):
@@ -719,6 +802,11 @@ class _Interpreter:
         names = LIBRARIES["qelib1.inc"] if library else self.gates
         label = "definition" if gate.line is None else f"line {gate.line}"
         self.call_stack.append(f"the body of gate `{gate.name}` ({label})")
+        ops = self._body_ops(gate, scope, where, names, library)
+        self.call_stack.pop()  # on an error, fail() reads the stack, then clears it
+        return ops
+
+    def _body_ops(self, gate: _Custom, scope, where, names, library) -> list:
         ops = []
         for inner in gate.body:
             kind = type(inner).__name__
@@ -737,7 +825,6 @@ class _Interpreter:
             ops += self._call(
                 callee, inner.modifiers, inner_params, inner_qubits, library
             )
-        self.call_stack.pop()
         return ops
 
     def _power(self, ops, r, qubits, name) -> list:
