@@ -645,3 +645,47 @@ def test_headerless_qasm2_reads_caret_as_power():
     # before: no header and no include: ^ read as XOR, 2^2 = 0 (identity)
     circ = tnbp.from_qasm("qreg q[1];\nU(2^2, 0, 0) q[0];\n")
     assert_allclose(_unitary(circ), GATES["u3"][1](4.0, 0, 0), atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "program, message",
+    [
+        # before: every one accepted
+        (
+            QELIB1 + "qreg q[2];\ncreg c[2];\nmeasure q[0] -> c[5];\n",
+            r"line 5.*index 5",
+        ),
+        (
+            QELIB1 + "qreg q[2];\ncreg c[2];\nmeasure q[0] -> nothere[0];\n",
+            r"line 5.*`nothere`, which is not declared",
+        ),
+        (
+            QELIB1 + "qreg q[2];\ncreg c[1];\nmeasure q -> c;\n",
+            r"line 5.*2 qubit\(s\) into 1 bit",
+        ),
+        (
+            STDGATES + "qubit[2] q;\nq = measure q;\n",
+            r"line 4.*`q`, which is a qubit register",
+        ),
+        (
+            STDGATES + "qubit[2] q;\nbit[3] c = measure q;\n",
+            r"line 4.*2 qubit\(s\) into 3 bit",
+        ),
+    ],
+)
+def test_measurement_targets_are_checked(program, message):
+    with pytest.raises(ValueError, match=r"^`source`, " + message):
+        _load(program)
+
+
+def test_measurement_into_matching_bits_is_dropped():
+    text = (
+        QELIB1
+        + "qreg q[2];\ncreg c[2];\nh q[0];\nmeasure q -> c;\nmeasure q[1] -> c[1];\n"
+    )
+    assert [g.label for g in _load(text).gates] == ["H"]
+    text = (
+        STDGATES
+        + "qubit[2] q;\nbit[2] c;\nh q[0];\nc = measure q;\nbit b = measure q[0];\n"
+    )
+    assert [g.label for g in _load(text).gates] == ["H"]

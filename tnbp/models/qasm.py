@@ -379,7 +379,7 @@ class _Interpreter:
         self.gates: dict = dict(BUILTINS[self.version])
         self.origin = dict.fromkeys(self.gates, "built in")
         self.registers: dict[str, tuple[int, int]] = {}  # name -> (offset, size)
-        self.classical: set[str] = set()
+        self.classical: dict[str, int] = {}  # bit registers: name -> size
         self.values: dict[str, float] = {}
         self.types: dict[str, object] = {}  # declared classical types, by name
         self.n = 0
@@ -515,9 +515,16 @@ class _Interpreter:
         kind = type(stmt.type).__name__
         init = stmt.init_expression
         if kind == "BitType":
-            self.classical.add(name)
+            size = 1 if stmt.type.size is None else self._index(stmt.type.size, {})
+            if size < 1:
+                raise _QasmError(f"register `{name}` must have at least one bit.")
+            self.classical[name] = size
             if type(init).__name__ == "QuantumMeasurement":
-                self._measure(init.qubit)
+                qubits = self._measure(init.qubit)
+                if len(qubits) != size:
+                    raise _QasmError(
+                        f"`measure` of {len(qubits)} qubit(s) into {size} bit(s)."
+                    )
             return  # other bit values have no effect on the state
         self._check_type(stmt.type, f"`{name}`")
         self.types[name] = stmt.type
@@ -635,13 +642,48 @@ class _Interpreter:
             self.ops.extend(self._call(gate, stmt.modifiers, params, qubits))
 
     def _do_QuantumMeasurementStatement(self, stmt) -> None:
-        self._measure(stmt.measure.qubit)
+        qubits = self._measure(stmt.measure.qubit)
+        if stmt.target is not None:
+            bits = self._bits(stmt.target)
+            if bits != len(qubits):
+                raise _QasmError(
+                    f"`measure` of {len(qubits)} qubit(s) into {bits} bit(s)."
+                )
 
-    def _measure(self, operand) -> None:
+    def _bits(self, target) -> int:
+        """The number of bits of a measurement target, checked."""
+        indexed = type(target).__name__ == "IndexedIdentifier"
+        name = target.name.name if indexed else target.name
+        if name not in self.classical:
+            what = "a qubit register" if name in self.registers else "not declared"
+            raise _QasmError(
+                f"`measure` into `{name}`, which is {what} (a `creg` or `bit` "
+                "register is needed)."
+            )
+        size = self.classical[name]
+        if not indexed:
+            return size
+        if len(target.indices) != 1:
+            raise _QasmError(f"register `{name}` has one index.")
+        items = target.indices[0]
+        count = 0
+        for item in [items] if type(items).__name__ == "DiscreteSet" else items:
+            for i in self._indices(item, size):
+                if not -size <= i < size or (self.version == 2 and i < 0):
+                    raise _QasmError(
+                        f"index {_short(i)} is out of range for bit register "
+                        f"`{name}` of size {size} (0..{size - 1})."
+                    )
+                count += 1
+        return count
+
+    def _measure(self, operand) -> list[int]:
         line = getattr(getattr(self.stmt, "span", None), "start_line", None)
-        for q in self._operand(operand):
+        qubits = self._operand(operand)
+        for q in qubits:
             self.measured.setdefault(q, line)
             self.used.add(q)
+        return qubits
 
     def _do_QuantumReset(self, stmt) -> None:
         for q in self._operand(stmt.qubits):
@@ -697,7 +739,8 @@ class _Interpreter:
             for inner in set(self.values) - outer[0]:
                 del self.values[inner]
                 self.types.pop(inner, None)
-            self.classical &= outer[1]
+            for inner in set(self.classical) - outer[1]:
+                del self.classical[inner]
 
     # ----------------------------------------------------------------- gates
     def _lookup(self, name: str, scope: dict):
