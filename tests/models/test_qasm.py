@@ -689,3 +689,20 @@ def test_measurement_into_matching_bits_is_dropped():
         + "qubit[2] q;\nbit[2] c;\nh q[0];\nc = measure q;\nbit b = measure q[0];\n"
     )
     assert [g.label for g in _load(text).gates] == ["H"]
+
+
+def test_openqasm3_physical_qubits():
+    # before: "qubit register `$0` is not declared" (every qiskit.qasm3.dumps of a
+    # transpiled circuit)
+    text = STDGATES + "h $0;\ncx $0, $2;\nrz(0.3) $2;\nbit[2] c;\nc[0] = measure $0;\n"
+    circ = _load(text)
+    assert circ.n == 3  # 1 + the largest index used
+    assert [(g.label, g.qubits) for g in circ.gates] == [
+        ("H", (0,)),
+        ("CX", (0, 2)),
+        ("RZ", (2,)),
+    ]
+    with pytest.raises(ValueError, match=r"line 4.*physical qubit `\$0` in a program"):
+        tnbp.from_qasm(STDGATES + "qubit[2] q;\nh $0;\n")
+    with pytest.raises(ValueError, match=r"line 4.*`qubit` declaration after physical"):
+        tnbp.from_qasm(STDGATES + "h $0;\nqubit[2] q;\n")

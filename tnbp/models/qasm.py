@@ -167,7 +167,12 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
         a measurement on the same qubit, a ``reset`` after a qubit was used,
         classical control (``if``, ``while``), ``input`` parameters,
         ``opaque`` gates, ``ctrl @`` on a gate of two or more qubits, a
-        non-integer ``pow`` of a gate on more than two qubits.
+        non-integer ``pow`` of a gate on more than two qubits; measures into a
+        bit register that is not declared, too small or of another size;
+        mixes physical qubits (``$0``) with declared ones; declares a classical
+        type tnbp does not compute (``complex``, ``duration``, ...); passes a
+        ``bool`` or a non-finite number as a gate parameter; or exceeds a limit
+        of :mod:`tnbp.limits` (``MAX_QASM_*``).
 
     Warns
     -----
@@ -181,21 +186,30 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
 
     Notes
     -----
-    Supported: OpenQASM 2.0 with all of qelib1.inc (``u3 u2 u1 u0 u p cx id x
-    y z h s sdg t tdg rx ry rz sx sxdg cz cy swap ch ccx cswap crx cry crz cu1
-    cp cu3 csx cu rxx rzz rccx rc3x c3x c3sqrtx c4x`` and the built-ins ``U``,
+    Supported: OpenQASM 2.0 with all of qelib1.inc (``u3 u2 u1 u0 u p cx id x y
+    z h s sdg t tdg rx ry rz sx sxdg cz cy swap ch ccx cswap crx cry crz cu1 cp
+    cu3 csx cu rxx rzz rccx rc3x c3x c3sqrtx c4x`` and the built-ins ``U``,
     ``CX``); OpenQASM 3 with stdgates.inc, the built-ins ``U`` and ``gphase``,
     the modifiers ``inv @``, ``pow(k) @``, ``ctrl @`` and ``negctrl @`` (on
-    one-qubit gates), ``qubit``/``bit`` declarations, constants and classical
-    variables, ``for`` loops and ``box``; parametrized ``gate`` definitions
-    (their parameters are evaluated exactly in floating point and are not
-    tied together: each rotation in the expanded circuit is its own
-    parameter); broadcasting over registers (``cx q, r;``); ``include`` of
-    further files next to a program read from a file. A ``reset`` before any
-    gate on its qubit is dropped: it does nothing to the :math:`|0\rangle`
-    state that OpenQASM starts from (simulate with ``initial="0..."``).
-    Global phases are not kept (no measurement sees them); under ``ctrl @``
-    they are, as the relative phase they become.
+    one-qubit gates), ``qubit``/``bit`` declarations or physical qubits ``$0``,
+    ``$1``, ... (then :math:`n` is one more than the largest index used, and no
+    qubit may be declared), constants and classical variables of types ``bool``,
+    ``int[n]``, ``uint[n]``, ``float``, ``angle[n]`` (converted as the
+    specification's casts: truncation, wrap-around, quantization), ``for`` loops
+    (their bodies are a scope) and ``box``; parametrized ``gate`` definitions
+    (their parameters are evaluated exactly in floating point and are not tied
+    together: each rotation in the expanded circuit is its own parameter);
+    broadcasting over registers (``cx q, r;``); ``include`` of further files
+    next to a program read from a file. A ``reset`` before any gate on its qubit
+    is dropped: it does nothing to the :math:`|0\rangle` state that OpenQASM
+    starts from (simulate with ``initial="0..."``). Global phases are not kept
+    (no measurement sees them); under ``ctrl @`` they are, as the relative phase
+    they become: OpenQASM 3's ``U`` carries the phase :math:`e^{i\theta/2}` of
+    the current specification, and stdgates.inc's ``u3``, ``u2`` their
+    ``gphase`` (see :mod:`tnbp.models.qasm_gates`). An integer ``pow(k) @`` of a
+    gate on one or two qubits is one gate (its matrix power). Limits
+    (:mod:`tnbp.limits`): ``MAX_QASM_CONTROLS`` controls per gate,
+    ``MAX_QASM_INT_BITS`` bits per integer, ``MAX_QASM_QUBITS`` qubits.
 
     Examples
     --------
@@ -389,6 +403,7 @@ class _Interpreter:
         self.stmt = None  # the top-level statement being executed
         self.call_stack: list[str] = []  # gate definitions being expanded
         self.including: set[Path] = set()  # files being included (no cycles)
+        self.physical = False  # whether the program addresses qubits as $0, $1, ...
 
     def _source(self, stmt) -> str:
         """The first line of a statement as written."""
@@ -501,6 +516,11 @@ class _Interpreter:
             raise _QasmError(
                 f"register `{name}` of {_short(size)} qubits: at most "
                 f"{MAX_QASM_QUBITS} qubits in all (limits.MAX_QASM_QUBITS)."
+            )
+        if self.physical:
+            raise _QasmError(
+                "`qubit` declaration after physical qubits (`$0`, ...) were used: "
+                "use one or the other."
             )
         self.registers[name] = (self.n, size)
         self.n += size
@@ -962,11 +982,28 @@ class _Interpreter:
         return [self._index(index, {})]
 
     def _register(self, name: str) -> tuple[int, int]:
+        if name.startswith("$") and name[1:].isdigit():  # a physical qubit
+            if self.registers:
+                raise _QasmError(
+                    f"physical qubit `{name}` in a program that declares qubits "
+                    f"({', '.join(self.registers)}): use one or the other."
+                )
+            k = int(name[1:])
+            if k >= MAX_QASM_QUBITS:
+                raise _QasmError(
+                    f"physical qubit `{name}`: at most {MAX_QASM_QUBITS} qubits "
+                    "(limits.MAX_QASM_QUBITS)."
+                )
+            self.physical = True
+            self.n = max(self.n, k + 1)
+            return k, 1
         if name not in self.registers:
             raise _QasmError(f"qubit register `{name}` is not declared.")
         return self.registers[name]
 
     def _qubit_name(self, q: int) -> str:
+        if self.physical:
+            return f"${q}"
         for name, (offset, size) in self.registers.items():
             if offset <= q < offset + size:
                 return f"{name}[{q - offset}]"
