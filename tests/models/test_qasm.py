@@ -706,3 +706,28 @@ def test_openqasm3_physical_qubits():
         tnbp.from_qasm(STDGATES + "qubit[2] q;\nh $0;\n")
     with pytest.raises(ValueError, match=r"line 4.*`qubit` declaration after physical"):
         tnbp.from_qasm(STDGATES + "h $0;\nqubit[2] q;\n")
+
+
+@pytest.mark.parametrize(
+    "program, keyword",
+    [
+        ("qreg box[1];", "box"),
+        ("qreg ctrl[1];", "ctrl"),
+        ("qreg q[1];\ncreg output[1];", "output"),
+        ("qreg int[1];", "int"),
+        ("gate g(im) a { rx(im) a; }", "im"),
+        ("gate inv a { x a; }", "inv"),
+    ],
+)
+def test_openqasm3_keywords_in_openqasm2_are_named(program, keyword):
+    # before: a bare "syntax error"; valid OpenQASM 2 that the OpenQASM 3 parser
+    # cannot read: the message names the keyword to rename
+    with pytest.raises(ValueError, match=rf"syntax error.*`{keyword}` is a keyword of"):
+        tnbp.from_qasm(QELIB1 + program)
+
+
+def test_openqasm3_syntax_errors_do_not_blame_keywords():
+    with pytest.raises(
+        ValueError, match=r"syntax error in `ctrl @ x q\[0\] q\[1\];`\.$"
+    ):
+        tnbp.from_qasm(STDGATES + "qubit[2] q;\nctrl @ x q[0] q[1];\n")

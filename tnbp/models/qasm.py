@@ -281,23 +281,15 @@ def _qasm2_powers(text: str, headerless: int | None = None) -> str:
     associativity that OpenQASM 2 gives ``^``, so each ``^`` token (found by
     the grammar's own lexer, not in comments or strings) becomes ``**``. A text
     without a header is OpenQASM 2 if ``headerless`` is 2 (an included file of
-    an OpenQASM 2 program) or, when it is None, if it includes ``qelib1.inc``.
+    an OpenQASM 2 program) or, when it is None, if it includes ``qelib1.inc``
+    or declares a ``qreg`` or ``creg``.
     """
     if "^" not in text:
         return text
-    from antlr4 import InputStream
     from openqasm3._antlr.qasm3Lexer import qasm3Lexer
 
-    lexer = qasm3Lexer(InputStream(text))
-    lexer.removeErrorListeners()  # a lexical error is reported by the parser
-    tokens = lexer.getAllTokens()
-    kinds = [t.type for t in tokens]
-    if qasm3Lexer.OPENQASM in kinds:
-        header = kinds.index(qasm3Lexer.OPENQASM)
-        version = tokens[header + 1].text if header + 1 < len(tokens) else ""
-        if not version.startswith("2"):
-            return text
-    elif headerless == 3 or (headerless is None and not _looks_qasm2(tokens)):
+    tokens = _tokens(text)
+    if not _is_qasm2(tokens, headerless):
         return text
     pieces, last = [], 0
     for token in tokens:
@@ -305,6 +297,30 @@ def _qasm2_powers(text: str, headerless: int | None = None) -> str:
             pieces += [text[last : token.start], "**"]
             last = token.stop + 1
     return "".join(pieces) + text[last:]
+
+
+def _tokens(text: str) -> list:
+    """The tokens of the ``openqasm3`` grammar's lexer (errors: the parser's)."""
+    from antlr4 import InputStream
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    lexer = qasm3Lexer(InputStream(text))
+    lexer.removeErrorListeners()  # a lexical error is reported by the parser
+    return lexer.getAllTokens()
+
+
+def _is_qasm2(tokens, headerless: int | None) -> bool:
+    """Whether the program of these tokens is OpenQASM 2 (see _qasm2_powers)."""
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    kinds = [t.type for t in tokens]
+    if qasm3Lexer.OPENQASM in kinds:
+        header = kinds.index(qasm3Lexer.OPENQASM)
+        version = tokens[header + 1].text if header + 1 < len(tokens) else ""
+        return version.startswith("2")
+    if headerless is not None:
+        return headerless == 2
+    return _looks_qasm2(tokens)
 
 
 def _looks_qasm2(tokens) -> bool:
@@ -348,7 +364,33 @@ def _parse(text: str, where: str, headerless: int | None = None):
     hint = ""
     if stmt.startswith("opaque"):
         hint = " (`opaque` gates have no definition, so they cannot be simulated)"
+    elif _is_qasm2(_tokens(text), headerless) and (
+        keywords := _qasm3_keywords(lines[line - 1])
+    ):
+        hint = (
+            f" (`{keywords[0]}` is a keyword of OpenQASM 3, whose parser reads "
+            "OpenQASM 2 too: rename it)"
+        )
     raise ValueError(f"{where}, line {line}: syntax error {at} `{stmt}`{hint}.")
+
+
+#: the keywords OpenQASM 2 has; OpenQASM 3's others are valid OpenQASM 2 names
+_QASM2_KEYWORDS = frozenset(
+    "OPENQASM include qreg creg gate opaque measure reset barrier if U CX pi".split()
+)
+
+
+def _qasm3_keywords(line: str) -> list[str]:
+    """The OpenQASM 3 keywords (not OpenQASM 2 ones) used as words in ``line``."""
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    return [
+        t.text
+        for t in _tokens(line)
+        if t.type != qasm3Lexer.Identifier
+        and re.fullmatch(r"[A-Za-z_]\w*", t.text)
+        and t.text not in _QASM2_KEYWORDS
+    ]
 
 
 def _error_line(exc) -> int | None:
