@@ -131,6 +131,15 @@ GATES = {
     "c4x": (5, lambda: ctrl(X, 4)),
 }
 
+#: OpenQASM 3 differs in global phases, which ``ctrl @`` makes relative: its
+#: built-in U is e^{i theta/2} times the textbook matrix (current specification),
+#: and stdgates.inc defines u3 as gphase(-(phi+lam+theta)/2) U, u2 likewise.
+GATES3 = {
+    "U": (1, lambda t, f, l: np.exp(0.5j * t) * u3(t, f, l)),
+    "u3": (1, lambda t, f, l: np.exp(-0.5j * (f + l)) * u3(t, f, l)),
+    "u2": (1, lambda f, l: np.exp(-0.5j * (f + l)) * u3(math.pi / 2, f, l)),
+}
+
 NAMESPACE = {
     "pi": math.pi,
     "π": math.pi,
@@ -291,7 +300,8 @@ class Reference:
                 local = apply(local, G, on)
             U = local.reshape(2 ** len(qubits), -1)
         else:
-            U = GATES[name][1](*params)
+            table = GATES3 if self.version == 3 and name in GATES3 else GATES
+            U = table[name][1](*params)
         for mod in reversed(
             re.findall(r"(inv|pow|ctrl|negctrl)\s*(?:\(([^)]*)\))?", mods)
         ):

@@ -40,6 +40,19 @@ AUTO_MEMORY_CAP = 2**31
 #: Schmidt-rank bounds are capped at 2^62 so that they fit a 64-bit integer.
 MAX_BOUND_EXPONENT = 62
 
+#: Largest integer an OpenQASM expression may compute exactly (bits): ``10^10^10``
+#: would otherwise run for ever. Larger results are refused with the line.
+MAX_QASM_INT_BITS = 4096
+#: Most controls on one OpenQASM 3 gate (``ctrl(k) @``): a k-controlled one-qubit
+#: gate is expanded into 2*3^(k-1) - 1 two-qubit gates (k = 10: 39,365 gates in
+#: 2.7 s; k = 15 would be 9.6 million).
+MAX_QASM_CONTROLS = 10
+#: Most gates emitted for one ``pow(k) @`` of a gate on three or more qubits
+#: (repeated k times; on one or two qubits the power is one matrix).
+MAX_QASM_POWER_GATES = 100_000
+#: Most qubits an OpenQASM program may declare.
+MAX_QASM_QUBITS = 100_000
+
 # ------------------------------------------------------------ noise floors
 #: Eigenvalues of a reduced state below this are floating-point noise (a dense
 #: spectrum from ``eigvalsh`` resolves nothing below ~1e-16) and count as zero.

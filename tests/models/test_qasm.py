@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from qasm_reference import GATES, reference_state
+from qasm_reference import GATES, GATES3, reference_state
 
 import tnbp
 from tnbp.models.qasm_gates import QELIB1 as QELIB1_GATES
@@ -113,7 +113,7 @@ def test_every_library_gate_has_its_textbook_matrix(
     )
     circ = tnbp.from_qasm(text)
     U = _unitary(circ)
-    ref = _unitary_from_reference(name, params, qubits, 5)
+    ref = _unitary_from_reference(name, params, qubits, 5, header == STDGATES)
     if num_qubits <= 2:
         # one exact matrix, global phase included
         assert_allclose(U, ref, atol=1e-14)
@@ -123,11 +123,12 @@ def test_every_library_gate_has_its_textbook_matrix(
         assert_allclose(U, U[k] / ref[k] * ref, atol=1e-13)
 
 
-def _unitary_from_reference(name, params, qubits, n):
+def _unitary_from_reference(name, params, qubits, n, openqasm3=False):
     from qasm_reference import apply
 
+    table = GATES3 if openqasm3 and name in GATES3 else GATES
     U = np.eye(2**n, dtype=complex).reshape((2,) * n + (2**n,))
-    return apply(U, GATES[name][1](*params), qubits).reshape(2**n, 2**n)
+    return apply(U, table[name][1](*params), qubits).reshape(2**n, 2**n)
 
 
 @pytest.mark.parametrize(
@@ -303,8 +304,8 @@ def test_openqasm3_controlled_multi_qubit_gate_is_refused():
         ),
         (QELIB1 + "opaque g a;\nqreg q[1];\n", r"line 3: syntax error.*`opaque` gates"),
         (
-            QELIB1 + "gate rzz(t) a, b { cx a, b; }\n",
-            r"line 3.*`rzz` is already defined",
+            QELIB1 + "gate cu1(t) a, b { cx a, b; }\n",
+            r"line 3.*`cu1` is already defined",
         ),
         (
             QELIB1 + "gate g(t) a { rz(s) a; }\nqreg q[1];\ng(0.1) q[0];\n",
@@ -419,3 +420,314 @@ def test_parser_checks_name_the_line():
         ValueError, match=r"^`source`, line 3: cannot have a non-unitary"
     ):
         tnbp.from_qasm(STDGATES + "gate g a { reset a; }\n")
+
+
+# ------------------------------------------------ adversarial review (second pass)
+def _bloch(circ, qubit=0):
+    """<X>, <Y> of one qubit of the circuit's state."""
+    psi = _state(circ).reshape((2,) * circ.n)
+    psi = np.moveaxis(psi, qubit, 0).reshape(2, -1)
+    rho = psi @ psi.conj().T
+    return 2 * rho[0, 1].real, -2 * rho[0, 1].imag
+
+
+def test_openqasm3_controlled_u3_keeps_the_stdgates_phase():
+    # before: <X0> = 1, <Y0> = 0 (the phase -i of u3(0, 0, pi) = -i Z was dropped)
+    circ = tnbp.from_qasm(
+        STDGATES + "qubit[2] q;\nh q[0];\nctrl @ u3(0,0,pi) q[0],q[1];"
+    )
+    # four exact gates: rounding only
+    assert_allclose(_bloch(circ), (0.0, -1.0), atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "call, matrix",
+    [
+        # gphase(-(phi+lam+theta)/2) U(theta, phi, lam), U = e^{i theta/2} textbook
+        ("u3(0.3, 0.5, 0.7)", np.exp(-0.6j) * GATES["u3"][1](0.3, 0.5, 0.7)),
+        ("u2(0, pi)", -1j * GATES["h"][1]()),
+        ("U(pi, 0, pi)", 1j * GATES["x"][1]()),
+        ("x", GATES["x"][1]()),  # U(pi, 0, pi) then gphase(-pi/2): X exactly
+        ("rx(0.4)", GATES["rx"][1](0.4)),
+    ],
+)
+def test_openqasm3_controlled_gates_keep_their_phase(call, matrix):
+    circ = tnbp.from_qasm(STDGATES + f"qubit[2] q;\nctrl @ {call} q[0], q[1];\n")
+    U = _unitary(circ)
+    assert_allclose(U[2:, 2:], matrix, atol=1e-14)  # one exact matrix: rounding
+    assert_allclose(U[:2, :2], np.eye(2), atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "program, angle",
+    [
+        # before: every one ran the untyped value (2.7, 2.7, 5, 1.0, 2.7, 5)
+        ("rx(int(2.7)) q;", 2.0),  # a cast truncates toward zero
+        ("int k = 2.7; rx(k) q;", 2.0),
+        ("uint[2] a = 5; rx(a) q;", 1.0),  # wraps modulo 2^2
+        ("int[3] k = 5; rx(k) q;", -3.0),  # two's complement on 3 bits
+        ("angle[3] a = 1.0; rx(a) q;", np.pi / 4),  # nearest multiple of 2 pi / 8
+        ("int k = 2; k += 0.9; rx(k) q;", 2.0),  # assignments keep the type
+        ("float f = int(-2.7); rx(f) q;", -2.0),
+        ("bool b = 2.5; rx(float(b)) q;", 1.0),
+        ("for int i in [0:0] { int j = i + 1.5; rx(j) q; }", 1.0),
+    ],
+)
+def test_openqasm3_typed_values(program, angle):
+    circ = tnbp.from_qasm(STDGATES + "qubit q;\n" + program)
+    assert circ.parameters.tolist() == [angle]  # exact: integers and 2 pi / 8
+
+
+@pytest.mark.parametrize(
+    "program, message",
+    [
+        # before: a bare TypeError
+        (
+            "bool b = true;\nrx(b) q;",
+            r"line 5 \(`rx\(b\) q;`\): parameter of `rx` is a bool",
+        ),
+        (
+            "complex z = 1;",
+            r"line 4.*`z`: the classical type `complex` is not supported",
+        ),
+        # before: bare OverflowError / "`theta` must be finite" without a line /
+        # "`U` has non-finite entries" with a RuntimeWarning
+        ("rx(2**1024) q;", r"line 4.*`rx` \(an integer of 309 digits\) is too large"),
+        ("rx(" + "9" * 400 + ") q;", r"line 4.*`rx` \(an integer of 400 digits\)"),
+        ("rx(1e400) q;", r"line 4.*parameter of `rx` is not finite"),
+        ("u3(1e400, 0, 0) q;", r"line 4.*parameter of `u3` is not finite"),
+        ("h q[10**400];", r"line 4.*index an integer of 401 digits is out of range"),
+        # before: ran for ever computing the exact integer
+        (
+            "rx(2**10**10) q;",
+            r"line 4.*`2 \*\* 10000000000` is an integer of more than",
+        ),
+    ],
+)
+def test_openqasm3_values_errors_name_line_and_gate(program, message):
+    with pytest.raises(ValueError, match=r"^`source`, " + message):
+        tnbp.from_qasm(STDGATES + "qubit q;\n" + program)
+
+
+def test_openqasm2_huge_power_is_refused_not_computed():
+    # before: `rx(10^10^10)` ran for ever (an exact integer of 3e10 bits)
+    with pytest.raises(ValueError, match=r"line 4 \(`rx\(10\^10\^10\) q\[0\];`\)"):
+        tnbp.from_qasm(QELIB1 + "qreg q[1];\nrx(10^10^10) q[0];\n")
+
+
+def test_large_angles_keep_the_matrix_unitary():
+    # before: "`U` is not unitary: 1.01e-10" (e^{i (phi + lam)} of a large sum)
+    circ = tnbp.from_qasm(QELIB1 + "qreg q[1];\nu2(-pi^2, pi*1e6) q[0];\n")
+    phi, lam = -(np.pi**2), np.pi * 1e6
+    # e^{i lam} of an angle of 3e6 carries an error of ~3e6 * 1e-16 = 3e-10 in
+    # its phase; the reference computes the same exponentials
+    assert_allclose(_unitary(circ), GATES["u2"][1](phi, lam), atol=1e-14)
+
+
+def test_integer_power_of_a_small_gate_is_one_matrix():
+    # before: pow(1000000) @ cx emitted a million CX gates
+    circ = tnbp.from_qasm(STDGATES + "qubit[2] q;\npow(1000001) @ cx q[0], q[1];\n")
+    assert [g.label for g in circ.gates] == ["CX^1000001"]
+    # CX^odd = CX exactly (matrix_power of a permutation: no rounding)
+    assert_allclose(_unitary(circ), GATES["cx"][1](), atol=0)
+    circ = tnbp.from_qasm(STDGATES + "qubit q;\npow(-3) @ t q;\n")
+    assert_allclose(_unitary(circ), GATES["t"][1]().conj().T ** 3, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "program, message",
+    [
+        # before: a 9.6-million-gate expansion that never finished
+        (
+            "qubit[16] q;\nctrl(15) @ x "
+            + ", ".join(f"q[{k}]" for k in range(16))
+            + ";",
+            r"line 4.*`x` with 15 controls.*at most 10 controls",
+        ),
+        # before: "gate `x` acts on 1 qubit(s), got -4"
+        (
+            "qubit[7] q;\nctrl(6) @ x q[0:5], q[6];",
+            r"line 4.*`x` with 6 control\(s\) acts on 7 qubit\(s\).*got 2 \(a "
+            r"register or range",
+        ),
+        # before: a bare OverflowError
+        ("qubit q;\npow(10**400) @ h q;", r"line 4.*parameter of `pow`.*too large"),
+        ("qubit[10**400] r;", r"line 3.*at most 100000 qubits"),
+        (
+            "qubit[3] q;\npow(200000) @ ccx q[0], q[1], q[2];",
+            r"line 4.*`pow\(200000\)` of the 3-qubit gate `ccx`",
+        ),
+    ],
+)
+def test_blow_ups_are_refused_with_the_line(program, message):
+    with pytest.raises(ValueError, match=r"^`source`, " + message):
+        tnbp.from_qasm(STDGATES + program)
+
+
+def test_qelib1_extensions_may_be_defined_by_the_program():
+    # before: "gate `rzz` is already defined (by qelib1.inc)"; qiskit accepts
+    text = (
+        QELIB1 + "gate rzz(theta) a, b { cx a, b; u1(theta) b; cx a, b; }\n"
+        "gate swap a, b { cx a, b; cx b, a; cx a, b; }\n"
+        "gate p(l) a { u1(2*l) a; }\nqreg q[2];\nh q;\nrzz(0.3) q[0], q[1];\n"
+        "swap q[0], q[1];\np(0.2) q[1];\n"
+    )
+    circ = tnbp.from_qasm(text)
+    # the program's definitions are used (p doubled its angle: not qelib1's p)
+    assert [g.label for g in circ.gates][2:] == [
+        "CX",
+        "U1",
+        "CX",
+        "CX",
+        "CX",
+        "CX",
+        "U1",
+    ]
+    assert _same_up_to_phase(_state(circ), reference_state(text)) < 1e-14
+
+
+def test_loop_bodies_are_a_scope():
+    # before: "`a` is already declared" on the second iteration
+    circ = tnbp.from_qasm(
+        STDGATES + "qubit[3] q;\nfor int i in [0:2] { float a = 0.1*i; rx(a) q[i]; }\n"
+    )
+    assert_allclose(circ.parameters, [0.0, 0.1, 0.2], rtol=1e-15)  # 0.1 * i
+
+
+def test_recursive_definitions_and_includes_are_refused(tmp_path):
+    # before: a 6,792-character message (the call stack was never popped)
+    with pytest.raises(
+        ValueError, match=r"^`source`, line 4 .*: gate `g` is not defined\.$"
+    ):
+        tnbp.from_qasm(STDGATES + "qubit q;\ngate g a { inv @ g a; }\ng q;\n")
+    # modifiers in bodies are checked where the definition is written
+    with pytest.raises(ValueError, match=r"line 3 .*`cx` acts on 2 qubit\(s\), got 1"):
+        tnbp.from_qasm(STDGATES + "gate g a, b { ctrl @ cx a, b; }\n")
+    # before: "gate definitions nest too deeply"
+    path = tmp_path / "self.qasm"
+    path.write_text(QELIB1 + 'include "self.qasm";\nqreg q[1];\n')
+    with pytest.raises(ValueError, match=r'line 3.*"self.qasm" includes itself'):
+        tnbp.from_qasm(path)
+
+
+def test_paths_and_text_are_told_apart(tmp_path, capfd):
+    import pathlib
+
+    text = QELIB1 + "qreg q[1];\nh q[0];\n"
+    for name in ("prog.QASM", "prog.txt"):
+        (tmp_path / name).write_text(text)
+    (tmp_path / "bom.qasm").write_bytes(b"\xef\xbb\xbf" + text.encode())
+
+    class Custom:  # an os.PathLike that is not a pathlib.Path
+        def __fspath__(self):
+            return str(tmp_path / "prog.txt")
+
+    # before: "prog.QASM" and "prog.txt" parsed as program text (syntax error, and
+    # ANTLR's messages on stderr); a non-Path PathLike a TypeError; a BOM refused
+    for source in (
+        str(tmp_path / "prog.QASM"),
+        str(tmp_path / "prog.txt"),
+        str(tmp_path / "prog.QASM") + " ",
+        Custom(),
+        pathlib.PurePath(tmp_path / "bom.qasm"),
+        str(tmp_path / "bom.qasm"),
+        "\ufeff" + text,
+        # before: read as a path (a comment ending in .qasm)
+        'OPENQASM 2.0; include "qelib1.inc"; qreg q[1]; h q[0]; // see a.qasm',
+    ):
+        assert [g.label for g in tnbp.from_qasm(source).gates] == ["H"]
+    with pytest.raises(ValueError, match="line 1: syntax error"):
+        tnbp.from_qasm("qreg q[1] h q[0];")
+    assert capfd.readouterr().err == ""
+
+
+def test_headerless_qasm2_reads_caret_as_power():
+    # before: no header and no include: ^ read as XOR, 2^2 = 0 (identity)
+    circ = tnbp.from_qasm("qreg q[1];\nU(2^2, 0, 0) q[0];\n")
+    assert_allclose(_unitary(circ), GATES["u3"][1](4.0, 0, 0), atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "program, message",
+    [
+        # before: every one accepted
+        (
+            QELIB1 + "qreg q[2];\ncreg c[2];\nmeasure q[0] -> c[5];\n",
+            r"line 5.*index 5",
+        ),
+        (
+            QELIB1 + "qreg q[2];\ncreg c[2];\nmeasure q[0] -> nothere[0];\n",
+            r"line 5.*`nothere`, which is not declared",
+        ),
+        (
+            QELIB1 + "qreg q[2];\ncreg c[1];\nmeasure q -> c;\n",
+            r"line 5.*2 qubit\(s\) into 1 bit",
+        ),
+        (
+            STDGATES + "qubit[2] q;\nq = measure q;\n",
+            r"line 4.*`q`, which is a qubit register",
+        ),
+        (
+            STDGATES + "qubit[2] q;\nbit[3] c = measure q;\n",
+            r"line 4.*2 qubit\(s\) into 3 bit",
+        ),
+    ],
+)
+def test_measurement_targets_are_checked(program, message):
+    with pytest.raises(ValueError, match=r"^`source`, " + message):
+        _load(program)
+
+
+def test_measurement_into_matching_bits_is_dropped():
+    text = (
+        QELIB1
+        + "qreg q[2];\ncreg c[2];\nh q[0];\nmeasure q -> c;\nmeasure q[1] -> c[1];\n"
+    )
+    assert [g.label for g in _load(text).gates] == ["H"]
+    text = (
+        STDGATES
+        + "qubit[2] q;\nbit[2] c;\nh q[0];\nc = measure q;\nbit b = measure q[0];\n"
+    )
+    assert [g.label for g in _load(text).gates] == ["H"]
+
+
+def test_openqasm3_physical_qubits():
+    # before: "qubit register `$0` is not declared" (every qiskit.qasm3.dumps of a
+    # transpiled circuit)
+    text = STDGATES + "h $0;\ncx $0, $2;\nrz(0.3) $2;\nbit[2] c;\nc[0] = measure $0;\n"
+    circ = _load(text)
+    assert circ.n == 3  # 1 + the largest index used
+    assert [(g.label, g.qubits) for g in circ.gates] == [
+        ("H", (0,)),
+        ("CX", (0, 2)),
+        ("RZ", (2,)),
+    ]
+    with pytest.raises(ValueError, match=r"line 4.*physical qubit `\$0` in a program"):
+        tnbp.from_qasm(STDGATES + "qubit[2] q;\nh $0;\n")
+    with pytest.raises(ValueError, match=r"line 4.*`qubit` declaration after physical"):
+        tnbp.from_qasm(STDGATES + "h $0;\nqubit[2] q;\n")
+
+
+@pytest.mark.parametrize(
+    "program, keyword",
+    [
+        ("qreg box[1];", "box"),
+        ("qreg ctrl[1];", "ctrl"),
+        ("qreg q[1];\ncreg output[1];", "output"),
+        ("qreg int[1];", "int"),
+        ("gate g(im) a { rx(im) a; }", "im"),
+        ("gate inv a { x a; }", "inv"),
+    ],
+)
+def test_openqasm3_keywords_in_openqasm2_are_named(program, keyword):
+    # before: a bare "syntax error"; valid OpenQASM 2 that the OpenQASM 3 parser
+    # cannot read: the message names the keyword to rename
+    with pytest.raises(ValueError, match=rf"syntax error.*`{keyword}` is a keyword of"):
+        tnbp.from_qasm(QELIB1 + program)
+
+
+def test_openqasm3_syntax_errors_do_not_blame_keywords():
+    with pytest.raises(
+        ValueError, match=r"syntax error in `ctrl @ x q\[0\] q\[1\];`\.$"
+    ):
+        tnbp.from_qasm(STDGATES + "qubit[2] q;\nctrl @ x q[0] q[1];\n")

@@ -19,15 +19,24 @@ after a qubit was used, mid-circuit measurements, classical control and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import math
 import operator
+import os
 import re
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from ..limits import (
+    MAX_QASM_CONTROLS,
+    MAX_QASM_INT_BITS,
+    MAX_QASM_POWER_GATES,
+    MAX_QASM_QUBITS,
+)
 from .circuit import Circuit
 from .qasm_gates import (
     BUILTINS,
@@ -38,6 +47,11 @@ from .qasm_gates import (
 )
 
 _X = np.array([[0, 1], [1, 0]], dtype=complex)
+#: the gates of the original qelib1.inc (Cross et al. 2017); the others of the
+#: extended library that qiskit reads may be redefined by a program
+QELIB1_ORIGINAL = frozenset(
+    "u3 u2 u1 u0 cx id x y z h s sdg t tdg rx ry rz cz cy ch ccx crz cu1 cu3".split()
+)
 #: classical functions of OpenQASM 2 (sin, cos, tan, exp, ln, sqrt) and 3
 _FUNCTIONS = {
     "sin": math.sin,
@@ -110,11 +124,14 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
 
     Parameters
     ----------
-    source : str or pathlib.Path
-        The program text, or a path to a file holding it (a one-line string
-        ending in ``.qasm`` is read as a path). The header ``OPENQASM 2.0;`` or
-        ``OPENQASM 3.0;`` selects the dialect; without one, a program that
-        includes ``qelib1.inc`` is read as OpenQASM 2, any other as OpenQASM 3.
+    source : str or os.PathLike
+        The program text, or a path to a file holding it (UTF-8, a byte-order
+        mark allowed). A string is read as a path if it has no newline and no
+        ``;`` and names an existing file or ends with ``.qasm`` (any case). The
+        header ``OPENQASM 2.0;`` or ``OPENQASM 3.0;`` selects the dialect;
+        without one, a program that includes ``qelib1.inc`` or declares a
+        ``qreg`` or ``creg`` is read as OpenQASM 2 (``^`` is then a power), any
+        other as OpenQASM 3.
     trainable : bool, optional
         Whether the Pauli rotations become trainable parameters (default True).
 
@@ -150,7 +167,12 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
         a measurement on the same qubit, a ``reset`` after a qubit was used,
         classical control (``if``, ``while``), ``input`` parameters,
         ``opaque`` gates, ``ctrl @`` on a gate of two or more qubits, a
-        non-integer ``pow`` of a gate on more than two qubits.
+        non-integer ``pow`` of a gate on more than two qubits; measures into a
+        bit register that is not declared, too small or of another size;
+        mixes physical qubits (``$0``) with declared ones; declares a classical
+        type tnbp does not compute (``complex``, ``duration``, ...); passes a
+        ``bool`` or a non-finite number as a gate parameter; or exceeds a limit
+        of :mod:`tnbp.limits` (``MAX_QASM_*``).
 
     Warns
     -----
@@ -164,21 +186,30 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
 
     Notes
     -----
-    Supported: OpenQASM 2.0 with all of qelib1.inc (``u3 u2 u1 u0 u p cx id x
-    y z h s sdg t tdg rx ry rz sx sxdg cz cy swap ch ccx cswap crx cry crz cu1
-    cp cu3 csx cu rxx rzz rccx rc3x c3x c3sqrtx c4x`` and the built-ins ``U``,
+    Supported: OpenQASM 2.0 with all of qelib1.inc (``u3 u2 u1 u0 u p cx id x y
+    z h s sdg t tdg rx ry rz sx sxdg cz cy swap ch ccx cswap crx cry crz cu1 cp
+    cu3 csx cu rxx rzz rccx rc3x c3x c3sqrtx c4x`` and the built-ins ``U``,
     ``CX``); OpenQASM 3 with stdgates.inc, the built-ins ``U`` and ``gphase``,
     the modifiers ``inv @``, ``pow(k) @``, ``ctrl @`` and ``negctrl @`` (on
-    one-qubit gates), ``qubit``/``bit`` declarations, constants and classical
-    variables, ``for`` loops and ``box``; parametrized ``gate`` definitions
-    (their parameters are evaluated exactly in floating point and are not
-    tied together: each rotation in the expanded circuit is its own
-    parameter); broadcasting over registers (``cx q, r;``); ``include`` of
-    further files next to a program read from a file. A ``reset`` before any
-    gate on its qubit is dropped: it does nothing to the :math:`|0\rangle`
-    state that OpenQASM starts from (simulate with ``initial="0..."``).
-    Global phases are not kept (no measurement sees them); under ``ctrl @``
-    they are, as the relative phase they become.
+    one-qubit gates), ``qubit``/``bit`` declarations or physical qubits ``$0``,
+    ``$1``, ... (then :math:`n` is one more than the largest index used, and no
+    qubit may be declared), constants and classical variables of types ``bool``,
+    ``int[n]``, ``uint[n]``, ``float``, ``angle[n]`` (converted as the
+    specification's casts: truncation, wrap-around, quantization), ``for`` loops
+    (their bodies are a scope) and ``box``; parametrized ``gate`` definitions
+    (their parameters are evaluated exactly in floating point and are not tied
+    together: each rotation in the expanded circuit is its own parameter);
+    broadcasting over registers (``cx q, r;``); ``include`` of further files
+    next to a program read from a file. A ``reset`` before any gate on its qubit
+    is dropped: it does nothing to the :math:`|0\rangle` state that OpenQASM
+    starts from (simulate with ``initial="0..."``). Global phases are not kept
+    (no measurement sees them); under ``ctrl @`` they are, as the relative phase
+    they become: OpenQASM 3's ``U`` carries the phase :math:`e^{i\theta/2}` of
+    the current specification, and stdgates.inc's ``u3``, ``u2`` their
+    ``gphase`` (see :mod:`tnbp.models.qasm_gates`). An integer ``pow(k) @`` of a
+    gate on one or two qubits is one gate (its matrix power). Limits
+    (:mod:`tnbp.limits`): ``MAX_QASM_CONTROLS`` controls per gate,
+    ``MAX_QASM_INT_BITS`` bits per integer, ``MAX_QASM_QUBITS`` qubits.
 
     Examples
     --------
@@ -187,9 +218,11 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
     >>> [g.label for g in c.gates], c.parameters.tolist()
     (['H', 'CX', 'RZ'], [0.5])
     """
-    text, folder = _read(source)
+    text, path = _read(source)
     program, text = _parse(text, "`source`")
-    interpreter = _Interpreter(text, folder, program)
+    interpreter = _Interpreter(text, None if path is None else path.parent, program)
+    if path is not None:
+        interpreter.including = {path.resolve()}
     interpreter.run(program.statements)
     if interpreter.n == 0:
         raise ValueError("`source` declares no qubits (no `qreg` or `qubit`).")
@@ -213,18 +246,30 @@ def from_qasm(source: str | Path, *, trainable: bool = True) -> Circuit:
 
 # ---------------------------------------------------------------- reading, parsing
 def _read(source) -> tuple[str, Path | None]:
-    """The program text and the folder its includes are read from."""
-    if isinstance(source, Path) or (
-        isinstance(source, str) and "\n" not in source and source.endswith(".qasm")
-    ):
-        path = Path(source)
-        try:
-            return path.read_text(), path.parent
-        except OSError as exc:
-            raise ValueError(f"`source`: cannot read {str(path)!r}: {exc}") from exc
-    if not isinstance(source, str):
+    """The program text and the path it was read from (None for text).
+
+    An ``os.PathLike`` is a path; a string is a path if it has no newline and
+    no ``;`` and names an existing file or ends with ``.qasm`` (any case);
+    any other string is program text. A UTF-8 byte-order mark is dropped.
+    """
+    if isinstance(source, str):
+        stripped = source.strip()
+        is_path = (
+            stripped
+            and "\n" not in stripped
+            and ";" not in stripped
+            and (stripped.lower().endswith(".qasm") or Path(stripped).is_file())
+        )
+        if not is_path:
+            return source.removeprefix("\ufeff"), None
+        source = Path(stripped)
+    if not isinstance(source, os.PathLike):
         raise TypeError(f"`source` must be QASM text or a path, got {type(source)!r}.")
-    return source, None
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8-sig"), path
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"`source`: cannot read {str(path)!r}: {exc}") from exc
 
 
 def _qasm2_powers(text: str, headerless: int | None = None) -> str:
@@ -236,25 +281,15 @@ def _qasm2_powers(text: str, headerless: int | None = None) -> str:
     associativity that OpenQASM 2 gives ``^``, so each ``^`` token (found by
     the grammar's own lexer, not in comments or strings) becomes ``**``. A text
     without a header is OpenQASM 2 if ``headerless`` is 2 (an included file of
-    an OpenQASM 2 program) or, when it is None, if it includes ``qelib1.inc``.
+    an OpenQASM 2 program) or, when it is None, if it includes ``qelib1.inc``
+    or declares a ``qreg`` or ``creg``.
     """
     if "^" not in text:
         return text
-    from antlr4 import InputStream
     from openqasm3._antlr.qasm3Lexer import qasm3Lexer
 
-    lexer = qasm3Lexer(InputStream(text))
-    lexer.removeErrorListeners()  # a lexical error is reported by the parser
-    tokens = lexer.getAllTokens()
-    kinds = [t.type for t in tokens]
-    if qasm3Lexer.OPENQASM in kinds:
-        header = kinds.index(qasm3Lexer.OPENQASM)
-        version = tokens[header + 1].text if header + 1 < len(tokens) else ""
-        if not version.startswith("2"):
-            return text
-    elif headerless == 3 or (
-        headerless is None and not any(t.text == '"qelib1.inc"' for t in tokens)
-    ):
+    tokens = _tokens(text)
+    if not _is_qasm2(tokens, headerless):
         return text
     pieces, last = [], 0
     for token in tokens:
@@ -262,6 +297,40 @@ def _qasm2_powers(text: str, headerless: int | None = None) -> str:
             pieces += [text[last : token.start], "**"]
             last = token.stop + 1
     return "".join(pieces) + text[last:]
+
+
+def _tokens(text: str) -> list:
+    """The tokens of the ``openqasm3`` grammar's lexer (errors: the parser's)."""
+    from antlr4 import InputStream
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    lexer = qasm3Lexer(InputStream(text))
+    lexer.removeErrorListeners()  # a lexical error is reported by the parser
+    return lexer.getAllTokens()
+
+
+def _is_qasm2(tokens, headerless: int | None) -> bool:
+    """Whether the program of these tokens is OpenQASM 2 (see _qasm2_powers)."""
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    kinds = [t.type for t in tokens]
+    if qasm3Lexer.OPENQASM in kinds:
+        header = kinds.index(qasm3Lexer.OPENQASM)
+        version = tokens[header + 1].text if header + 1 < len(tokens) else ""
+        return version.startswith("2")
+    if headerless is not None:
+        return headerless == 2
+    return _looks_qasm2(tokens)
+
+
+def _looks_qasm2(tokens) -> bool:
+    """A headerless program is OpenQASM 2 if it includes qelib1.inc or has qreg/creg."""
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    return any(
+        t.text == '"qelib1.inc"' or t.type in (qasm3Lexer.QREG, qasm3Lexer.CREG)
+        for t in tokens
+    )
 
 
 def _parse(text: str, where: str, headerless: int | None = None):
@@ -274,7 +343,8 @@ def _parse(text: str, where: str, headerless: int | None = None):
 
     text = _qasm2_powers(text, headerless)
     try:
-        return openqasm3.parse(text), text
+        with contextlib.redirect_stderr(io.StringIO()):  # ANTLR's own reports
+            return openqasm3.parse(text), text
     except openqasm3.parser.QASM3ParsingError as exc:
         # the tree builder's own checks say "L<line>:C<column>: <message>"
         found = re.match(r"L(\d+):C\d+: (.*)", str(exc), re.S)
@@ -294,7 +364,33 @@ def _parse(text: str, where: str, headerless: int | None = None):
     hint = ""
     if stmt.startswith("opaque"):
         hint = " (`opaque` gates have no definition, so they cannot be simulated)"
+    elif _is_qasm2(_tokens(text), headerless) and (
+        keywords := _qasm3_keywords(lines[line - 1])
+    ):
+        hint = (
+            f" (`{keywords[0]}` is a keyword of OpenQASM 3, whose parser reads "
+            "OpenQASM 2 too: rename it)"
+        )
     raise ValueError(f"{where}, line {line}: syntax error {at} `{stmt}`{hint}.")
+
+
+#: the keywords OpenQASM 2 has; OpenQASM 3's others are valid OpenQASM 2 names
+_QASM2_KEYWORDS = frozenset(
+    "OPENQASM include qreg creg gate opaque measure reset barrier if U CX pi".split()
+)
+
+
+def _qasm3_keywords(line: str) -> list[str]:
+    """The OpenQASM 3 keywords (not OpenQASM 2 ones) used as words in ``line``."""
+    from openqasm3._antlr.qasm3Lexer import qasm3Lexer
+
+    return [
+        t.text
+        for t in _tokens(line)
+        if t.type != qasm3Lexer.Identifier
+        and re.fullmatch(r"[A-Za-z_]\w*", t.text)
+        and t.text not in _QASM2_KEYWORDS
+    ]
 
 
 def _error_line(exc) -> int | None:
@@ -327,22 +423,34 @@ class _Interpreter:
         self.lines = text.splitlines()
         version = program.version
         if version is None:
-            includes = [
-                s.filename for s in program.statements if type(s).__name__ == "Include"
-            ]
-            version = "2" if "qelib1.inc" in includes else "3"
+            qasm2 = any(
+                (kind == "Include" and s.filename == "qelib1.inc")
+                or (kind == "QubitDeclaration" and "qreg" in self._source(s))
+                or (kind == "ClassicalDeclaration" and "creg" in self._source(s))
+                for s in program.statements
+                for kind in [type(s).__name__]
+            )
+            version = "2" if qasm2 else "3"
         self.version = 2 if str(version).startswith("2") else 3
         self.gates: dict = dict(BUILTINS[self.version])
         self.origin = dict.fromkeys(self.gates, "built in")
         self.registers: dict[str, tuple[int, int]] = {}  # name -> (offset, size)
-        self.classical: set[str] = set()
+        self.classical: dict[str, int] = {}  # bit registers: name -> size
         self.values: dict[str, float] = {}
+        self.types: dict[str, object] = {}  # declared classical types, by name
         self.n = 0
         self.ops: list = []
         self.measured: dict[int, int | None] = {}
         self.used: set[int] = set()
         self.stmt = None  # the top-level statement being executed
         self.call_stack: list[str] = []  # gate definitions being expanded
+        self.including: set[Path] = set()  # files being included (no cycles)
+        self.physical = False  # whether the program addresses qubits as $0, $1, ...
+
+    def _source(self, stmt) -> str:
+        """The first line of a statement as written."""
+        line = stmt.span.start_line
+        return self.lines[line - 1][stmt.span.start_column :] if line else ""
 
     # ------------------------------------------------------------ errors
     def fail(self, message: str):
@@ -357,6 +465,7 @@ class _Interpreter:
                 where += f" (`{text}`)"
         if self.call_stack:
             where += ", in " + ", in ".join(reversed(self.call_stack))
+            self.call_stack.clear()
         raise ValueError(f"{where}: {message}")
 
     def _statement_text(self, stmt, line: int) -> str:
@@ -411,6 +520,8 @@ class _Interpreter:
         name = stmt.filename
         if name in LIBRARIES:
             for gate, spec in LIBRARIES[name].items():
+                if gate in self.gates and self._redefinable(gate, name):
+                    continue  # the program's own definition is kept
                 if gate in self.gates and self.origin[gate] not in (name, "built in"):
                     raise _QasmError(f"gate `{gate}` of {name} is already defined.")
                 if gate not in self.gates:
@@ -423,13 +534,16 @@ class _Interpreter:
                 f'cannot include "{name}": qelib1.inc and stdgates.inc are built in, '
                 "other files are read next to a program given as a file path."
             )
-        text = path.read_text()
+        if path.resolve() in self.including:
+            raise _QasmError(f'"{name}" includes itself (directly or through others).')
+        text = path.read_text(encoding="utf-8-sig")
         where = f"`source`, included file {str(path)!r}"
         program, text = _parse(text, where, self.version)
         sub = _Interpreter(text, path.parent, program, where)
         if program.version is None:  # a headerless file: the includer's dialect
             sub.version = self.version
         sub.gates, sub.origin = self.gates, self.origin
+        sub.including = self.including | {path.resolve()}
         sub.run(program.statements)
         if sub.n or sub.ops or sub.measured:
             raise _QasmError(f'"{name}" may only define gates.')
@@ -440,6 +554,16 @@ class _Interpreter:
         self._declare(name)
         if size < 1:
             raise _QasmError(f"register `{name}` must have at least one qubit.")
+        if self.n + size > MAX_QASM_QUBITS:
+            raise _QasmError(
+                f"register `{name}` of {_short(size)} qubits: at most "
+                f"{MAX_QASM_QUBITS} qubits in all (limits.MAX_QASM_QUBITS)."
+            )
+        if self.physical:
+            raise _QasmError(
+                "`qubit` declaration after physical qubits (`$0`, ...) were used: "
+                "use one or the other."
+            )
         self.registers[name] = (self.n, size)
         self.n += size
 
@@ -453,11 +577,21 @@ class _Interpreter:
         kind = type(stmt.type).__name__
         init = stmt.init_expression
         if kind == "BitType":
-            self.classical.add(name)
+            size = 1 if stmt.type.size is None else self._index(stmt.type.size, {})
+            if size < 1:
+                raise _QasmError(f"register `{name}` must have at least one bit.")
+            self.classical[name] = size
             if type(init).__name__ == "QuantumMeasurement":
-                self._measure(init.qubit)
+                qubits = self._measure(init.qubit)
+                if len(qubits) != size:
+                    raise _QasmError(
+                        f"`measure` of {len(qubits)} qubit(s) into {size} bit(s)."
+                    )
             return  # other bit values have no effect on the state
-        self.values[name] = None if init is None else self._value(init, {})
+        self._check_type(stmt.type, f"`{name}`")
+        self.types[name] = stmt.type
+        value = None if init is None else self._value(init, {})
+        self.values[name] = None if value is None else self._typed(value, stmt.type)
 
     _do_ConstantDeclaration = _do_ClassicalDeclaration
 
@@ -476,11 +610,11 @@ class _Interpreter:
             if old is None:
                 raise _QasmError(f"`{name}` is used before it has a value.")
             value = self._binary(op[:-1], old, value)
-        self.values[name] = value
+        self.values[name] = self._typed(value, self.types.get(name))
 
     def _do_QuantumGateDefinition(self, stmt) -> None:
         name = stmt.name.name
-        if name in self.gates:
+        if name in self.gates and not self._redefinable(name):
             raise _QasmError(
                 f"gate `{name}` is already defined ({self._origin_text(name)})."
             )
@@ -499,9 +633,21 @@ class _Interpreter:
             callee = "gphase" if kind == "QuantumPhase" else None
             if kind == "QuantumGate":
                 callee = inner.name.name
-                if not inner.modifiers:
-                    spec = self._lookup(callee, self.gates)
-                    self._check_arity(spec, len(inner.arguments), len(inner.qubits))
+                spec = self._lookup(callee, self.gates)  # so no gate calls itself
+                controls = 0
+                for m in inner.modifiers:
+                    if m.modifier.name in ("ctrl", "negctrl"):
+                        try:
+                            controls += (
+                                1 if m.argument is None else self._index(m.argument, {})
+                            )
+                        except _QasmError:  # a count from the gate's parameters
+                            controls = None
+                            break
+                if controls is not None:
+                    self._check_arity(
+                        spec, len(inner.arguments), len(inner.qubits) - controls
+                    )
             for q in inner.qubits:
                 if type(q).__name__ != "Identifier" or q.name not in qubits:
                     raise _QasmError(
@@ -511,6 +657,16 @@ class _Interpreter:
                     )
         self.gates[name] = gate
         self.origin[name] = f"line {stmt.span.start_line}"
+
+    def _redefinable(self, gate: str, include: str | None = None) -> bool:
+        """Whether a program may define ``gate`` although qelib1.inc has it.
+
+        As qiskit: the gates its extended qelib1.inc adds to the original one
+        (``rzz``, ``swap``, ``p``, ``cswap``, ...) may be defined by the program,
+        whose definition is then used; the original gates may not.
+        """
+        include = include or self.origin.get(gate)
+        return include == "qelib1.inc" and gate not in QELIB1_ORIGINAL
 
     def _origin_text(self, name: str) -> str:
         origin = self.origin[name]
@@ -523,11 +679,11 @@ class _Interpreter:
         if stmt.modifiers:  # ctrl @ gphase(a) q: a phase on the controls
             self._top_level_call(stmt, "gphase", [stmt.argument])
         else:
-            self._value(stmt.argument, {})  # a global phase: checked, then dropped
+            self._param(stmt.argument, {}, "gphase")  # checked, then dropped
 
     def _top_level_call(self, stmt, name: str, arguments) -> None:
         gate = self._lookup(name, self.gates)
-        params = [self._value(a, {}) for a in arguments]
+        params = [self._param(a, {}, name) for a in arguments]
         operands = [self._operand(q) for q in stmt.qubits]
         sizes = {len(o) for o in operands if len(o) > 1}
         if len(sizes) > 1:
@@ -548,13 +704,48 @@ class _Interpreter:
             self.ops.extend(self._call(gate, stmt.modifiers, params, qubits))
 
     def _do_QuantumMeasurementStatement(self, stmt) -> None:
-        self._measure(stmt.measure.qubit)
+        qubits = self._measure(stmt.measure.qubit)
+        if stmt.target is not None:
+            bits = self._bits(stmt.target)
+            if bits != len(qubits):
+                raise _QasmError(
+                    f"`measure` of {len(qubits)} qubit(s) into {bits} bit(s)."
+                )
 
-    def _measure(self, operand) -> None:
+    def _bits(self, target) -> int:
+        """The number of bits of a measurement target, checked."""
+        indexed = type(target).__name__ == "IndexedIdentifier"
+        name = target.name.name if indexed else target.name
+        if name not in self.classical:
+            what = "a qubit register" if name in self.registers else "not declared"
+            raise _QasmError(
+                f"`measure` into `{name}`, which is {what} (a `creg` or `bit` "
+                "register is needed)."
+            )
+        size = self.classical[name]
+        if not indexed:
+            return size
+        if len(target.indices) != 1:
+            raise _QasmError(f"register `{name}` has one index.")
+        items = target.indices[0]
+        count = 0
+        for item in [items] if type(items).__name__ == "DiscreteSet" else items:
+            for i in self._indices(item, size):
+                if not -size <= i < size or (self.version == 2 and i < 0):
+                    raise _QasmError(
+                        f"index {_short(i)} is out of range for bit register "
+                        f"`{name}` of size {size} (0..{size - 1})."
+                    )
+                count += 1
+        return count
+
+    def _measure(self, operand) -> list[int]:
         line = getattr(getattr(self.stmt, "span", None), "start_line", None)
-        for q in self._operand(operand):
+        qubits = self._operand(operand)
+        for q in qubits:
             self.measured.setdefault(q, line)
             self.used.add(q)
+        return qubits
 
     def _do_QuantumReset(self, stmt) -> None:
         for q in self._operand(stmt.qubits):
@@ -596,10 +787,22 @@ class _Interpreter:
             raise _QasmError("`for` loops run over a range or a set of values.")
         try:
             for value in values:
-                self.values[name] = value
-                self.run(stmt.block)
+                self.values[name] = self._typed(value, stmt.type)
+                self._scoped(stmt.block)
         finally:
             self.values.pop(name, None)
+
+    def _scoped(self, block) -> None:
+        """Run a loop body as a scope: its declarations end with it."""
+        outer = set(self.values), set(self.classical)
+        try:
+            self.run(block)
+        finally:
+            for inner in set(self.values) - outer[0]:
+                del self.values[inner]
+                self.types.pop(inner, None)
+            for inner in set(self.classical) - outer[1]:
+                del self.classical[inner]
 
     # ----------------------------------------------------------------- gates
     def _lookup(self, name: str, scope: dict):
@@ -634,6 +837,20 @@ class _Interpreter:
                 if count < 1:
                     raise _QasmError(f"`{m.modifier.name}` needs a positive count.")
                 controls += count
+        if controls > MAX_QASM_CONTROLS:
+            raise _QasmError(
+                f"gate `{gate.name}` with {controls} controls: tnbp expands a "
+                f"controlled gate into 2*3^(k-1) - 1 two-qubit gates, so at most "
+                f"{MAX_QASM_CONTROLS} controls are accepted (limits.MAX_QASM_CONTROLS)."
+            )
+        if controls and len(qubits) != controls + gate.num_qubits:
+            raise _QasmError(
+                f"`{gate.name}` with {controls} control(s) acts on "
+                f"{controls + gate.num_qubits} qubit(s) ({controls} control(s) and "
+                f"{gate.num_qubits} target(s)), got {len(qubits)} (a register or range "
+                "argument is broadcast, one qubit per call, and gives no extra "
+                "controls)."
+            )
         self._check_arity(gate, len(params), len(qubits) - controls)
         if len(set(qubits)) != len(qubits):
             raise _QasmError(
@@ -650,7 +867,7 @@ class _Interpreter:
         if kind == "inv":
             return _inverse(self._modified(gate, rest, params, qubits, library))
         if kind == "pow":
-            r = self._value(first.argument, {})
+            r = self._param(first.argument, {}, "pow")
             ops = self._modified(gate, rest, params, qubits, library)
             return self._power(ops, r, qubits, gate.name)
         # a run of ctrl/negctrl modifiers: one gate with all those controls
@@ -690,33 +907,52 @@ class _Interpreter:
         names = LIBRARIES["qelib1.inc"] if library else self.gates
         label = "definition" if gate.line is None else f"line {gate.line}"
         self.call_stack.append(f"the body of gate `{gate.name}` ({label})")
+        ops = self._body_ops(gate, scope, where, names, library)
+        self.call_stack.pop()  # on an error, fail() reads the stack, then clears it
+        return ops
+
+    def _body_ops(self, gate: _Custom, scope, where, names, library) -> list:
         ops = []
         for inner in gate.body:
             kind = type(inner).__name__
             if kind == "QuantumBarrier":
                 continue
             if kind == "QuantumPhase":
-                phase = [self._value(inner.argument, scope)]
+                phase = [self._param(inner.argument, scope, "gphase")]
                 on = tuple(where[q.name] for q in inner.qubits)
                 gphase = BUILTINS[3]["gphase"]
                 ops += self._call(gphase, inner.modifiers, phase, on, library)
                 continue
             name = inner.name.name
             callee = self._lookup(name, names)
-            inner_params = [self._value(a, scope) for a in inner.arguments]
+            inner_params = [self._param(a, scope, name) for a in inner.arguments]
             inner_qubits = tuple(where[q.name] for q in inner.qubits)
             ops += self._call(
                 callee, inner.modifiers, inner_params, inner_qubits, library
             )
-        self.call_stack.pop()
         return ops
 
     def _power(self, ops, r, qubits, name) -> list:
-        if float(r).is_integer():
+        if r.is_integer():
             k = int(r)
             if len(ops) == 1 and ops[0][0] == "rot":
                 _, pauli, theta, q = ops[0]
                 return [("rot", pauli, k * theta, q)]
+            if not ops or k in (-1, 0, 1):
+                return [] if k == 0 else ops if k == 1 else _inverse(ops)
+            if len(qubits) <= 2:  # one gate: the matrix power of the gate's unitary
+                if abs(k) > 2**62:
+                    raise _QasmError(f"`pow({r:g})`: integer powers up to 2^62.")
+                U = _dense(ops, qubits)
+                U = np.linalg.matrix_power(U if k > 0 else U.conj().T, abs(k))
+                return [("mat", U, qubits, f"{name.upper()}^{k}")]
+            if abs(k) * len(ops) > MAX_QASM_POWER_GATES:
+                raise _QasmError(
+                    f"`pow({k})` of the {len(qubits)}-qubit gate `{name}` would repeat "
+                    f"its {len(ops)} gates {abs(k)} times; at most "
+                    f"{MAX_QASM_POWER_GATES} gates are emitted for a power "
+                    "(limits.MAX_QASM_POWER_GATES)."
+                )
             return (ops if k >= 0 else _inverse(ops)) * abs(k)
         if len(qubits) > 2:
             raise _QasmError(
@@ -768,7 +1004,7 @@ class _Interpreter:
             for i in self._indices(item, size):
                 if not -size <= i < size or (self.version == 2 and i < 0):
                     raise _QasmError(
-                        f"index {i} is out of range for register `{name}` of size "
+                        f"index {_short(i)} is out of range for register `{name}` of size "
                         f"{size} (0..{size - 1})."
                     )
                 out.append(offset + i % size)
@@ -788,11 +1024,28 @@ class _Interpreter:
         return [self._index(index, {})]
 
     def _register(self, name: str) -> tuple[int, int]:
+        if name.startswith("$") and name[1:].isdigit():  # a physical qubit
+            if self.registers:
+                raise _QasmError(
+                    f"physical qubit `{name}` in a program that declares qubits "
+                    f"({', '.join(self.registers)}): use one or the other."
+                )
+            k = int(name[1:])
+            if k >= MAX_QASM_QUBITS:
+                raise _QasmError(
+                    f"physical qubit `{name}`: at most {MAX_QASM_QUBITS} qubits "
+                    "(limits.MAX_QASM_QUBITS)."
+                )
+            self.physical = True
+            self.n = max(self.n, k + 1)
+            return k, 1
         if name not in self.registers:
             raise _QasmError(f"qubit register `{name}` is not declared.")
         return self.registers[name]
 
     def _qubit_name(self, q: int) -> str:
+        if self.physical:
+            return f"${q}"
         for name, (offset, size) in self.registers.items():
             if offset <= q < offset + size:
                 return f"{name}[{q - offset}]"
@@ -801,9 +1054,82 @@ class _Interpreter:
     # -------------------------------------------------------- expressions
     def _index(self, node, scope) -> int:
         value = self._value(node, scope)
-        if isinstance(value, bool) or not float(value).is_integer():
+        if isinstance(value, bool) or not (
+            isinstance(value, int) or (math.isfinite(value) and value.is_integer())
+        ):
             raise _QasmError(f"expected an integer, got {value!r}.")
         return int(value)
+
+    def _param(self, node, scope, gate: str) -> float:
+        """A gate parameter: a finite real number."""
+        value = self._value(node, scope)
+        if isinstance(value, bool):
+            raise _QasmError(
+                f"parameter of `{gate}` is a bool ({str(value).lower()}): "
+                "gate parameters are angles (cast with `float(...)`)."
+            )
+        try:
+            value = float(value)
+        except OverflowError:
+            raise _QasmError(
+                f"parameter of `{gate}` ({_short(value)}) is too large for a float."
+            ) from None
+        if not math.isfinite(value):
+            raise _QasmError(f"parameter of `{gate}` is not finite ({value}).")
+        return value
+
+    #: classical types whose values tnbp computes (bit registers are handled apart)
+    _TYPES = ("BoolType", "IntType", "UintType", "FloatType", "AngleType")
+
+    def _check_type(self, typ, what: str) -> None:
+        kind = type(typ).__name__
+        if kind not in self._TYPES:
+            name = kind.removesuffix("Type").lower()
+            raise _QasmError(
+                f"{what}: the classical type `{name}` is not supported by tnbp "
+                "(supported: bool, int, uint, float, angle, bit)."
+            )
+
+    def _typed(self, value, typ):
+        r"""``value`` converted to the declared type ``typ`` (None: unchanged).
+
+        As the OpenQASM 3 specification's casts: a float becomes an int by
+        truncation toward zero; ``int[n]`` and ``uint[n]`` wrap modulo
+        :math:`2^n` (two's complement for ``int[n]``); ``angle[n]`` is the
+        nearest multiple of :math:`2\pi/2^n` in :math:`[0, 2\pi)` (an
+        ``angle`` without a size keeps its value); ``bool`` is ``value != 0``.
+        """
+        kind = type(typ).__name__
+        if typ is None or kind not in self._TYPES:
+            return value
+        if kind == "BoolType":
+            return bool(value)
+        size = None if getattr(typ, "size", None) is None else self._index(typ.size, {})
+        if size is not None and size < 1:
+            raise _QasmError(f"type size must be positive, got {size}.")
+        if kind == "FloatType":
+            try:
+                return float(value)
+            except OverflowError:
+                raise _QasmError(f"{_short(value)} is too large for a float.") from None
+        if kind == "AngleType":
+            angle = math.fmod(float(value), math.tau) % math.tau
+            if size is None:
+                return float(value)
+            steps = round(angle / math.tau * 2**size) % 2**size
+            return steps * math.tau / 2**size
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise _QasmError(f"cannot convert {value} to an integer.")
+            value = math.trunc(value)
+        value = int(value)
+        if size is not None:
+            value %= 2**size
+            if kind == "IntType" and value >= 2 ** (size - 1):
+                value -= 2**size
+        elif kind == "UintType" and value < 0:
+            raise _QasmError(f"a `uint` without a size cannot hold {value}.")
+        return value
 
     def _value(self, node, scope):
         """Evaluate a classical expression: ints stay ints, the rest are floats."""
@@ -844,7 +1170,8 @@ class _Interpreter:
             except (ValueError, OverflowError, TypeError) as exc:
                 raise _QasmError(f"`{name}` of {args}: {exc}.") from None
         if kind == "Cast":
-            return self._value(node.argument, scope)
+            self._check_type(node.type, "a cast")
+            return self._typed(self._value(node.argument, scope), node.type)
         raise _QasmError(f"cannot evaluate the expression ({kind}).")
 
     def _binary(self, op: str, lhs, rhs):
@@ -852,6 +1179,11 @@ class _Interpreter:
             return self._int(lhs, "^") ^ self._int(rhs, "^")
         if op in ("&&", "||"):
             return (lhs and rhs) if op == "&&" else (lhs or rhs)
+        if op in ("**", "<<") and _huge_int(lhs, rhs, op):
+            raise _QasmError(
+                f"`{_short(lhs)} {op} {_short(rhs)}` is an integer of more than "
+                f"{MAX_QASM_INT_BITS} bits."
+            )
         try:
             value = _ARITHMETIC[op](lhs, rhs)
         except ZeroDivisionError:
@@ -869,6 +1201,24 @@ class _Interpreter:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _QasmError(f"`{op}` needs integers, got {value!r}.")
         return value
+
+
+def _short(value) -> str:
+    """A number for a message: at most 20 characters."""
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 64 else ""
+    if text:
+        return text
+    return f"an integer of {len(str(abs(value)))} digits"
+
+
+def _huge_int(lhs, rhs, op: str) -> bool:
+    """Whether the integer ``lhs ** rhs`` or ``lhs << rhs`` exceeds the limit."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (lhs, rhs)):
+        return False
+    if rhs <= 0 or abs(lhs) <= 1:
+        return False
+    bits = lhs.bit_length() + rhs if op == "<<" else (abs(lhs).bit_length() - 1) * rhs
+    return bits > MAX_QASM_INT_BITS
 
 
 def _operand_name(node) -> str:

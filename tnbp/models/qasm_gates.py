@@ -33,6 +33,15 @@ target)`` is :math:`|0\rangle\langle 0| \otimes I + |1\rangle\langle 1|
 eigenvalues 1 and :math:`i`, ``cu(theta, phi, lam, gamma)`` =
 :math:`C(e^{i\gamma} U(\theta,\phi,\lambda))`, ``crx`` = :math:`C(R_X)`,
 ``cu1`` = ``cp`` = :math:`C(p)`. ``id`` and ``u0`` are identities.
+
+Global phases follow each library's definitions, since ``ctrl @`` makes them
+relative phases. OpenQASM 2's ``U`` is the matrix above. OpenQASM 3's built-in
+``U`` is :math:`e^{i\theta/2}` times it (the current specification,
+https://openqasm.com/language/gates.html#U; the 3.0 text had no such phase).
+With it every stdgates.inc definition is its textbook matrix exactly (``x a {
+U(π, 0, π) a; gphase(-π/2); }`` is :math:`X`), except ``u3`` and ``u2``,
+defined as ``gphase(-(φ+λ+θ)/2); U(θ, φ, λ)``: they are
+:math:`e^{-i(\phi+\lambda)/2}` times the matrix above.
 """
 
 from __future__ import annotations
@@ -91,13 +100,20 @@ def u3_matrix(theta: float, phi: float, lam: float) -> np.ndarray:
         :math:`s = \sin(\theta/2)`.
     """
     c, s = np.cos(theta / 2), np.sin(theta / 2)
-    return np.array(
-        [
-            [c, -np.exp(1j * lam) * s],
-            [np.exp(1j * phi) * s, np.exp(1j * (phi + lam)) * c],
-        ],
-        dtype=complex,
-    )
+    # e^{i phi} e^{i lam}, not e^{i (phi + lam)}: the sum of two large angles
+    # loses the digits that keep the matrix unitary
+    ephi, elam = np.exp(1j * phi), np.exp(1j * lam)
+    return np.array([[c, -elam * s], [ephi * s, ephi * elam * c]], dtype=complex)
+
+
+def _u3_openqasm3(theta, phi, lam):
+    """stdgates.inc's ``u3``: ``gphase(-(phi+lam+theta)/2); U(theta, phi, lam)``."""
+    return np.exp(-0.5j * phi) * np.exp(-0.5j * lam) * u3_matrix(theta, phi, lam)
+
+
+def _u_openqasm3(theta, phi, lam):
+    r"""OpenQASM 3's built-in ``U``: :math:`e^{i\theta/2}` times :func:`u3_matrix`."""
+    return np.exp(0.5j * theta) * u3_matrix(theta, phi, lam)
 
 
 def controlled(V: np.ndarray) -> np.ndarray:
@@ -200,6 +216,8 @@ QELIB1 = {k: QELIB1[k] for k in sorted(QELIB1)}
 #: ``stdgates.inc``: the OpenQASM 3 library.
 STDGATES = {
     **{k: v for k, v in _COMMON.items() if k != "sxdg"},
+    "u3": _fixed("u3", 3, 1, _u3_openqasm3),
+    "u2": _fixed("u2", 2, 1, lambda phi, lam: _u3_openqasm3(np.pi / 2, phi, lam)),
     "CX": _fixed("CX", 0, 2, _const(CNOT)),
     "phase": _fixed("phase", 1, 1, _phase),
     "cphase": _fixed("cphase", 1, 2, lambda lam: controlled(_phase(lam))),
@@ -213,7 +231,7 @@ BUILTINS = {
         "CX": _fixed("CX", 0, 2, _const(CNOT)),
     },
     3: {
-        "U": _fixed("U", 3, 1, u3_matrix),
+        "U": _fixed("U", 3, 1, _u_openqasm3),
         "gphase": StandardGate("gphase", 1, 0),
     },
 }
