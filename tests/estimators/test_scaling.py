@@ -422,3 +422,15 @@ def test_xx_chain_dmrg_is_log_law(n):
     fit = tnbp.entanglement_law(st)
     assert fit.law == "log", fit.reason
     assert abs(fit.central_charge - 1) < 0.1
+
+
+def test_several_profiles_at_one_size_are_refused():
+    """Two profiles at n = 16 gave "volume" (reversed: "area"): only the first
+    of the largest size was judged, and the growth compared equal sizes."""
+    ell = np.arange(1, 16)
+    for pair in (
+        [np.minimum(ell, 16 - ell), np.zeros(15)],
+        [np.zeros(15), np.minimum(ell, 16 - ell)],
+    ):
+        with pytest.raises(ValueError, match=r"`state`.*distinct sizes.*\[16, 16\]"):
+            tnbp.entanglement_law(pair)

@@ -743,7 +743,7 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
         A pure state of at least 4 qubits; or its entropy profile in bits
         (element ``k`` the entropy of qubits ``0..k``, as
         :func:`tnbp.entropy_profile` returns); or a list or tuple of states or
-        profiles at different sizes.
+        profiles at distinct sizes.
     alpha : float, optional
         Renyi order: of the profile computed from a state, and of a given
         profile (it converts the log slope to a central charge).
@@ -764,7 +764,7 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
         ``min_slope`` is not a real number.
     ValueError
         If a state is mixed, a profile is not 1-D with at least 3 finite
-        entries, ``alpha`` is negative or NaN, or ``min_slope`` is negative.
+        entries, several states or profiles have the same number of qubits, ``alpha`` is negative or NaN, or ``min_slope`` is negative.
 
     Warns
     -----
@@ -803,6 +803,15 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
             np.arange(1, S.size + 1), S, n=S.size + 1, min_slope=min_slope, alpha=alpha
         )
         fits.append(dataclasses.replace(fit, caveats=caveats))
+    sizes = [f.n for f in fits]
+    if len(set(sizes)) != len(sizes):
+        # one profile per size: the growth with n compares sizes, and the
+        # verdict is that of the largest
+        raise ValueError(
+            f"`state`: the states or profiles must have distinct sizes, got n = "
+            f"{sizes}; pass one per size (e.g. one seed), or call "
+            "entanglement_law on each."
+        )
     fit = max(fits, key=lambda f: f.n)
     caveats = tuple(dict.fromkeys(c for f in fits for c in f.caveats))
     growth = _size_growth(fits, fit.min_slope) if several else None
