@@ -54,13 +54,14 @@ def test_synthetic_laws_recovered():
     ell = np.arange(1, n)
     rng = np.random.default_rng(0)
     noise = 0.01 * rng.normal(size=ell.size)
-    area = tnbp.fit_entanglement_law(ell, 1.3 + noise, n=n)
+    # offsets keep every S(l) in [0, min(l, n - l)], the range of qubit entropies
+    area = tnbp.fit_entanglement_law(ell, 0.9 + noise, n=n)
     assert area.law == "area" and area.coefficients["area"][0] == pytest.approx(
-        1.3, abs=0.01
+        0.9, abs=0.01
     )
-    assert area.plateau_mean == pytest.approx(1.3, abs=0.01)
+    assert area.plateau_mean == pytest.approx(0.9, abs=0.01)
     volume = tnbp.fit_entanglement_law(
-        ell, 0.5 + 0.9 * np.minimum(ell, n - ell) + noise, n=n
+        ell, 0.05 + 0.9 * np.minimum(ell, n - ell) + noise, n=n
     )
     assert volume.law == "volume"
     assert volume.slope == pytest.approx(0.9, abs=3 * volume.slope_err + 1e-3)
@@ -154,7 +155,8 @@ def test_coefficients_errors_and_bic_follow_the_module_formulas():
     n = 24
     ell = np.arange(1, n)
     rng = np.random.default_rng(3)
-    S = 0.4 + 0.6 * np.minimum(ell, n - ell) + 0.05 * rng.normal(size=ell.size)
+    # intercept 0.2: S(1) = 0.8 +- 0.05 stays below its bound of 1 bit
+    S = 0.2 + 0.6 * np.minimum(ell, n - ell) + 0.05 * rng.normal(size=ell.size)
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     N = ell.size
     chord = n / np.pi * np.sin(np.pi * ell / n)
@@ -182,7 +184,8 @@ def test_window_fits_follow_the_module_formulas():
     n = 30
     ell = np.arange(1, n)
     rng = np.random.default_rng(4)
-    S = 1.0 + 0.2 * _chord(ell, n) + 0.1 * rng.normal(size=ell.size)
+    # intercept 0.6: S(1) = 0.6 +- 0.1 stays below its bound of 1 bit
+    S = 0.6 + 0.2 * _chord(ell, n) + 0.1 * rng.normal(size=ell.size)
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     m = np.minimum(ell, n - ell)
     chord = n / np.pi * np.sin(np.pi * ell / n)
@@ -222,7 +225,7 @@ def test_slopes_below_min_slope_are_not_growth():
     """
     n = 30
     ell = np.arange(1, n)
-    S = 1.0 + 0.03 * np.minimum(ell, n - ell)
+    S = 0.97 + 0.03 * np.minimum(ell, n - ell)  # S(1) = 1 bit, its bound
     assert tnbp.fit_entanglement_law(ell, S, n=n, min_slope=0.01).law == "volume"
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     assert fit.bulk.log_slope > 2 * fit.edge.log_slope > 0
@@ -231,12 +234,14 @@ def test_slopes_below_min_slope_are_not_growth():
 
 
 def test_slopes_within_three_standard_errors_are_not_growth():
-    """Noisy data (seed 2) whose log-law fit has the lowest BIC but a slope of
-    only 2.6 standard errors: the law stays area."""
+    """Noisy data (seed 2, clipped to the range [0, min(l, n - l)] of qubit
+    entropies) whose log-law fit has the lowest BIC but a slope of only 2.8
+    standard errors: the law stays area."""
     n = 30
     ell = np.arange(1, n)
     rng = np.random.default_rng(2)
-    S = 1.0 + 0.1 * np.minimum(ell, n - ell) + 1.5 * rng.normal(size=ell.size)
+    m = np.minimum(ell, n - ell)
+    S = np.clip(1.0 + 0.1 * m + 1.5 * rng.normal(size=ell.size), 0, m)
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     c, e = fit.coefficients["log"][1], fit.errors["log"][1]
     assert fit.bic["log"] < min(fit.bic["area"], fit.bic["volume"])
@@ -434,3 +439,34 @@ def test_several_profiles_at_one_size_are_refused():
     ):
         with pytest.raises(ValueError, match=r"`state`.*distinct sizes.*\[16, 16\]"):
             tnbp.entanglement_law(pair)
+
+
+def test_fit_refuses_what_is_not_an_entropy_profile():
+    """Once: LinAlgError (l + 0.5), "`n_b` must be an integer" (n = 16.0), bare
+    TypeErrors (n = None, "16"), "area: plateau of -5.778 bits" (negative S),
+    a ComplexWarning and a verdict (complex S), overflow and "area" (1e300 m)."""
+    n = 16
+    ell = np.arange(1, n)
+    m = np.minimum(ell, n - ell).astype(float)
+    with pytest.raises(ValueError, match="`sizes` must be integers"):
+        tnbp.fit_entanglement_law(ell + 0.5, m, n=n)
+    for bad_n in (16.0, None, "16"):
+        with pytest.raises(TypeError, match="`n` must be an integer"):
+            tnbp.fit_entanglement_law(ell, m, n=bad_n)
+    with pytest.raises(TypeError, match="`entropies` must be real"):
+        tnbp.fit_entanglement_law(ell, m + 0j, n=n)
+    with pytest.raises(TypeError, match="`sizes`"):
+        tnbp.fit_entanglement_law(["a"] * 15, m, n=n)
+    for S, where in ((-m, "S = -1 at l = 1"), (1e300 * m, "S = 1e\\+300 at l = 1")):
+        with pytest.raises(ValueError, match=f"`entropies` must be entropies.*{where}"):
+            tnbp.fit_entanglement_law(ell, S, n=n)
+    for value in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="`entropies` must be finite"):
+            tnbp.fit_entanglement_law(ell, np.r_[m[:-1], value], n=n)
+    # the same from entanglement_law, naming its argument
+    with pytest.raises(TypeError, match="`state`.*complex"):
+        tnbp.entanglement_law(m + 0j)
+    with pytest.raises(ValueError, match="`state` must be entropies.*S = 1e\\+300"):
+        tnbp.entanglement_law(1e300 * m)
+    # rounding is allowed: the bound itself plus 1e-12 is a volume-law profile
+    assert tnbp.fit_entanglement_law(ell, m + 1e-12, n=n).law == "volume"

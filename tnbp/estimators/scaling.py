@@ -96,7 +96,7 @@ import math
 
 import numpy as np
 
-from .._checks import check_alpha, check_real
+from .._checks import check_alpha, check_int, check_real
 from ..references.theory import page_entropy
 from ..states.base import State
 from .entropy import entropy_profile
@@ -110,6 +110,9 @@ SIGNIFICANCE = 3.0
 CONSISTENCY = 2.0
 #: distinct block sizes needed in the bulk and at the edges for a verdict
 MIN_BULK_SIZES, MIN_EDGE_SIZES = 4, 3
+#: rounding allowed (bits) outside ``0 <= S(l) <= min(l, n - l)``: entropies
+#: computed from exact spectra stay within 1e-12 of the bounds
+ENTROPY_ROUNDING = 1e-9
 #: floor (bits) on the standard error of a plateau mean, for exact profiles
 _MEAN_ERR_FLOOR = 1e-9
 
@@ -521,9 +524,9 @@ def fit_entanglement_law(
     sizes : array_like of int
         Block sizes :math:`\ell`, distinct, with ``1 <= ell <= n - 1``.
     entropies : array_like of float
-        Their entropies, in bits.
+        Their entropies, in bits: real, in ``[0, min(ell, n - ell)]``.
     n : int
-        Total number of qubits.
+        Total number of qubits, at least 4.
     min_slope : float, optional
         Smallest growth accepted: ``v`` in bits per qubit for the volume law,
         ``c_log = c/6`` in bits per doubling of the chord length for the log
@@ -541,12 +544,16 @@ def fit_entanglement_law(
     Raises
     ------
     TypeError
-        If ``min_slope`` or ``alpha`` is not a real number.
+        If ``n`` is not an integer, ``min_slope`` or ``alpha`` is not a real
+        number, or ``sizes`` or ``entropies`` is not an array of real numbers
+        (complex included).
     ValueError
-        If ``sizes`` and ``entropies`` are not 1-D of equal length, hold fewer
-        than 3 points, a size lies outside ``1..n-1`` or repeats, an entropy is
-        not finite, ``min_slope`` is negative or not finite, or ``alpha`` is
-        negative or NaN.
+        If ``n < 4``, ``sizes`` and ``entropies`` are not 1-D of equal length,
+        hold fewer than 3 points, a size is not an integer, lies outside
+        ``1..n-1`` or repeats, an entropy is not finite or lies outside
+        ``0 <= S <= min(ell, n - ell)`` by more than :data:`ENTROPY_ROUNDING`
+        (bits of qubits), ``min_slope`` is negative or not finite, or ``alpha``
+        is negative or NaN.
 
     References
     ----------
@@ -581,22 +588,24 @@ def fit_entanglement_law(
     >>> fit.law, round(fit.central_charge, 6)
     ('log', 1.0)
     """
-    ell = np.asarray(sizes, dtype=float)
-    S = np.asarray(entropies, dtype=float)
+    n = check_int(n, "n", minimum=4)
     min_slope = check_real(min_slope, "min_slope")
     alpha = check_alpha(alpha)
     if min_slope < 0:
         raise ValueError(f"`min_slope` must be >= 0, got {min_slope}.")
+    ell = _real_array(sizes, "sizes")
+    S = _real_array(entropies, "entropies")
     if ell.ndim != 1 or ell.shape != S.shape:
         raise ValueError("`sizes` and `entropies` must be 1-D arrays of equal length.")
     if len(ell) < 3:
         raise ValueError(f"`sizes`: need at least 3 points to fit, got {len(ell)}.")
+    if not np.all(np.isfinite(ell)) or np.any(ell != np.round(ell)):
+        raise ValueError(f"`sizes` must be integers (block sizes), got {ell}.")
     if np.any(ell < 1) or np.any(ell > n - 1):
         raise ValueError(f"`sizes` must lie in 1..n-1 = {n - 1}.")
     if np.unique(ell).size != ell.size:
         raise ValueError("`sizes` must be distinct.")
-    if not np.all(np.isfinite(S)):
-        raise ValueError("`entropies` must be finite.")
+    _check_entropies(S, ell, n, "entropies")
     order = np.argsort(ell)
     ell, S = ell[order], S[order]
     ones = np.ones_like(ell)
@@ -646,6 +655,42 @@ def fit_entanglement_law(
         alpha=alpha,
         min_slope=min_slope,
     )
+
+
+def _real_array(values, name: str) -> np.ndarray:
+    """``values`` as a float array; complex or non-numeric input is refused."""
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as err:  # ragged nested sequences
+        raise TypeError(f"`{name}` must be an array of real numbers.") from err
+    if np.iscomplexobj(arr):
+        raise TypeError(f"`{name}` must be real, got a complex array.")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"`{name}` must be an array of real numbers, got dtype {arr.dtype}."
+        )
+    return arr.astype(float)
+
+
+def _check_entropies(S: np.ndarray, ell: np.ndarray, n: int, name: str) -> None:
+    r"""Refuse values that are not entropies (bits) of the cuts ``ell`` of ``n`` qubits.
+
+    Every Renyi entropy of :math:`\ell` of :math:`n` qubits lies in
+    :math:`[0, \min(\ell, n - \ell)]` bits; :data:`ENTROPY_ROUNDING` allows
+    for rounding.
+    """
+    if not np.all(np.isfinite(S)):
+        raise ValueError(f"`{name}` must be finite.")
+    m = np.minimum(ell, n - ell)
+    bad = np.flatnonzero((S < -ENTROPY_ROUNDING) | (S > m + ENTROPY_ROUNDING))
+    if bad.size:
+        k = bad[0]
+        raise ValueError(
+            f"`{name}` must be entropies in bits, between 0 and min(l, n - l) "
+            f"(the qubits of the smaller side), up to rounding: S = {S[k]:.6g} at "
+            f"l = {int(ell[k])} of n = {n} (bound {int(m[k])}; {bad.size} such "
+            "values)."
+        )
 
 
 def _size_growth(fits: list[ScalingFit], min_slope: float) -> SizeGrowth | None:
@@ -711,17 +756,19 @@ def _profile(item, alpha: float):
         return np.asarray(profile), tuple(profile.caveats)
     caveats = tuple(getattr(item, "caveats", ()))
     try:
-        S = np.asarray(item, dtype=float)
-    except (TypeError, ValueError) as err:
+        S = _real_array(item, "state")
+    except TypeError as err:
         raise TypeError(
-            "`state` must be a State, an entropy profile (1-D array over the cuts "
-            f"1..n-1) or a list of them, got {type(item)!r}."
+            "`state` must be a State, an entropy profile (1-D array of real "
+            f"entropies over the cuts 1..n-1) or a list of them, got {type(item)!r}"
+            f" ({err})."
         ) from err
     if S.ndim != 1 or S.size < 3:
         raise ValueError(
             "`state`: an entropy profile must be a 1-D array over the cuts 1..n-1 "
             f"of at least 4 qubits, got shape {S.shape}."
         )
+    _check_entropies(S, np.arange(1, S.size + 1), S.size + 1, "state")
     return S, caveats
 
 
@@ -760,11 +807,14 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     Raises
     ------
     TypeError
-        If ``state`` is neither a State nor array-like, or ``alpha`` or
-        ``min_slope`` is not a real number.
+        If ``state`` is neither a State nor an array of real numbers (complex
+        included), or ``alpha`` or ``min_slope`` is not a real number.
     ValueError
-        If a state is mixed, a profile is not 1-D with at least 3 finite
-        entries, several states or profiles have the same number of qubits, ``alpha`` is negative or NaN, or ``min_slope`` is negative.
+        If a state is mixed, a profile is not 1-D with at least 3 entries
+        that are entropies (finite, in ``[0, min(ell, n - ell)]`` bits up to
+        :data:`ENTROPY_ROUNDING`), several states or profiles have the same
+        number of qubits, ``alpha`` is negative or NaN, or ``min_slope`` is
+        negative.
 
     Warns
     -----
