@@ -179,7 +179,7 @@ def test_coefficients_errors_and_bic_follow_the_module_formulas():
 
 
 def test_window_fits_follow_the_module_formulas():
-    """Bulk: m >= n/4 with a (-1)^l regressor; edges: m <= ceil(n/4) with
+    """Bulk: m >= floor(n/2)/2 with a (-1)^l regressor; edges: m <= ceil(n/4) with
     (-1)^l / chord; errors widened by sqrt(tau) of the residuals."""
     n = 30
     ell = np.arange(1, n)
@@ -190,7 +190,7 @@ def test_window_fits_follow_the_module_formulas():
     m = np.minimum(ell, n - ell)
     chord = n / np.pi * np.sin(np.pi * ell / n)
     for window, keep, parity in (
-        (fit.bulk, m >= n / 4, (-1.0) ** ell),
+        (fit.bulk, m >= (n // 2) / 2, (-1.0) ** ell),
         (fit.edge, m <= np.ceil(n / 4), (-1.0) ** ell / chord),
     ):
         assert_allclose(window.sizes, ell[keep])
@@ -247,6 +247,26 @@ def test_slopes_within_three_standard_errors_are_not_growth():
     assert fit.bic["log"] < min(fit.bic["area"], fit.bic["volume"])
     assert 0.05 < c < 3 * e
     assert fit.law == "area"
+
+
+def test_page_curves_reach_a_verdict_from_n_12():
+    """ "A whole profile needs n >= 12" holds for every n: n = 13 (bulk m >= n/4
+    held only the sizes 4..6) was "undetermined: 3 block sizes in the bulk"."""
+    for n in range(12, 41):
+        ell = np.arange(1, n)
+        S = [theory.page_entropy(int(k), n - int(k)) for k in ell]
+        fit = tnbp.fit_entanglement_law(ell, S, n=n)
+        assert fit.law == "volume", (n, fit.reason)
+    for n in range(4, 12):  # below the stated minimum: too few block sizes
+        ell = np.arange(1, n)
+        S = [theory.page_entropy(int(k), n - int(k)) for k in ell]
+        fit = tnbp.fit_entanglement_law(ell, S, n=n)
+        assert fit.law == "undetermined" and "n >= 12" in fit.reason, n
+    fit = tnbp.entanglement_law(_deep_haar(13, 0))
+    assert fit.law == "volume", fit.reason
+    assert_allclose(
+        np.unique(np.minimum(fit.bulk.sizes, 13 - fit.bulk.sizes)), [3, 4, 5, 6]
+    )
 
 
 def test_too_few_cuts_is_undetermined():

@@ -32,8 +32,11 @@ Three laws are told apart:
   half filling.
 
 **Evidence.** The cuts are split into the *edges*
-(:math:`m \le \lceil n/4 \rceil`) and the *bulk* (:math:`m \ge n/4`, the
-central half of the chain). In each window :math:`S` is fitted by least
+(:math:`m \le \lceil n/4 \rceil`) and the *bulk* (:math:`m \ge
+\lfloor n/2 \rfloor / 2`, half the largest block size: the central half of
+the chain, :math:`m \ge n/4` for even ``n``; for odd ``n`` the largest
+:math:`m` is :math:`(n-1)/2`, so that :math:`n = 13` has the 4 bulk sizes
+3..6 and not only 4..6). In each window :math:`S` is fitted by least
 squares with a slope :math:`v` in :math:`m` (bits per qubit) and, separately,
 a slope :math:`c_{\log}` in :math:`\log_2 \ell_c` (bits per doubling; the
 central charge is :math:`c = 6 c_{\log}` for von Neumann entropies), each with
@@ -238,7 +241,7 @@ class ScalingFit:
     n : int
         Total number of qubits.
     bulk, edge : WindowFit or None
-        Fits over the bulk (:math:`m \ge n/4`) and the edges
+        Fits over the bulk (:math:`m \ge \lfloor n/2 \rfloor / 2`) and the edges
         (:math:`m \le \lceil n/4 \rceil`); None for a window of fewer than 4
         cuts.
     page_deficit : float
@@ -442,7 +445,7 @@ def _verdict(bulk, edge, n, min_slope, factor) -> tuple[str, str]:
     if bulk is None or edge is None:
         return "undetermined", (
             f"too few cuts to separate the edges from the bulk at n = {n} "
-            f"(need {MIN_BULK_SIZES} block sizes with min(l, n-l) >= n/4 and "
+            f"(need {MIN_BULK_SIZES} block sizes with min(l, n-l) >= floor(n/2)/2 and "
             f"{MIN_EDGE_SIZES} with min(l, n-l) <= ceil(n/4); a whole profile "
             "needs n >= 12)"
         )
@@ -627,7 +630,7 @@ def fit_entanglement_law(
         bic[model] = float(N * np.log(max(rss, floor) / N) + X.shape[1] * np.log(N))
 
     sign = (-1.0) ** ell
-    in_bulk, in_edge = m >= n / 4, m <= math.ceil(n / 4)
+    in_bulk, in_edge = m >= (n // 2) / 2, m <= math.ceil(n / 4)
     bulk = _window_fit(ell[in_bulk], S[in_bulk], n, sign[in_bulk])
     edge = _window_fit(ell[in_edge], S[in_edge], n, (sign / chord)[in_edge])
     page_deficit = math.nan
