@@ -356,9 +356,40 @@ def test_deep_haar_is_volume_law(n):
 def test_deep_haar_profiles_grow_with_n():
     profiles = [np.asarray(tnbp.entropy_profile(_deep_haar(n, 0))) for n in (12, 14)]
     fit = tnbp.entanglement_law(profiles)
-    assert fit.law == "volume" and fit.size_growth.law == "volume"
+    # two sizes show growth but not its form (a line and a log both fit two
+    # points exactly): the profile's volume law stands
+    assert fit.law == "volume" and fit.size_growth.law == "undetermined"
+    assert "two sizes cannot tell" in fit.reason
     # the plateau grows by ~1 bit per qubit of the bulk-mean min(l, n - l)
     assert fit.size_growth.slope == pytest.approx(1, abs=0.1)
+
+
+def _calabrese_cardy(n, c):
+    ell = np.arange(1, n)
+    return 0.5 + c / 6 * np.log2(2 * n / np.pi * np.sin(np.pi * ell / n))
+
+
+def test_exact_log_profiles_across_sizes_are_never_volume():
+    """Exact Calabrese-Cardy profiles: c = 3 at n = 12, 16 was "volume"
+    (v = 0.144 +- 0.000: two sizes fit a line exactly, volume was tried first,
+    its error the 1e-9 floor); c = 2 at (12, 16), (16, 24), (12, ..., 24) was
+    "undetermined". Two sizes cannot tell the form of the growth; three or more
+    compare the chi-square of both fits."""
+    for ns in ((12, 16), (16, 24), (12, 16, 20, 24)):
+        fit = tnbp.entanglement_law([_calabrese_cardy(n, 2) for n in ns])
+        assert fit.law == "log", (ns, fit.reason)
+        expected = "undetermined" if len(ns) == 2 else "log"
+        assert fit.size_growth.law == expected, ns
+        # exact profiles: c/6 per doubling of n, to rounding
+        assert fit.size_growth.log_slope == pytest.approx(2 / 6, abs=1e-9)
+    grown = tnbp.entanglement_law([_calabrese_cardy(n, 2) for n in (12, 16, 20, 24)])
+    assert grown.size_growth.chi2_log < 1e-6 < 9 < grown.size_growth.chi2_volume
+    # c = 3 at n = 16: v falls from 0.28 (edges) to 0.065 (bulk), so the
+    # profile alone is undetermined; the two sizes do not make it volume
+    fit = tnbp.entanglement_law([_calabrese_cardy(n, 3) for n in (12, 16)])
+    assert fit.law == "undetermined" and fit.size_growth.law == "undetermined"
+    fit = tnbp.entanglement_law([_calabrese_cardy(n, 3) for n in (12, 16, 24, 32)])
+    assert fit.size_growth.law == "log" and fit.law == "log", fit.reason
 
 
 def test_mid_depth_haar_is_undetermined():

@@ -70,7 +70,10 @@ Page's curve (0 for Haar-random states). With profiles at several sizes,
 :func:`entanglement_law` also fits the growth with ``n`` of the bulk mean
 (plateau) entropy, which for a volume law rises by :math:`v` per qubit of the
 bulk-mean :math:`m`, for a log law by :math:`c/6` per doubling of ``n``, and
-for an area law not at all (:class:`SizeGrowth`).
+for an area law not at all (:class:`SizeGrowth`). The two growth models
+have the same number of parameters and are compared by their
+:math:`\chi^2`; two sizes, which both fit exactly, show growth but never its
+form.
 
 The three single-law fits of the older interface (:math:`s_0`,
 :math:`s_0 + c_{\log}\log_2 \ell_c`, :math:`s_0 + v m` over all cuts, with
@@ -199,9 +202,17 @@ class SizeGrowth:
     log_slope, log_slope_err : float
         :math:`c_{\log}` across sizes, bits per doubling of ``n``, and its
         standard error.
-    law : {"area", "log", "volume"}
-        ``volume`` if :math:`v` grows, else ``log`` if :math:`c_{\log}`
-        grows, else ``area`` (growth as in :mod:`tnbp.estimators.scaling`).
+    law : {"area", "log", "volume", "undetermined"}
+        ``area`` if neither slope grows (growth as in
+        :mod:`tnbp.estimators.scaling`); else the law whose slope grows, once
+        the other model is ruled out: by a slope that does not grow and does
+        not fit better, or by a chi-square larger by more than
+        ``SIGNIFICANCE**2 = 9`` (the two models have the same number of
+        parameters); else ``undetermined``: the plateau grows, in a form the
+        sizes cannot tell. Two sizes never tell linear from logarithmic
+        growth: both models fit them exactly.
+    chi2_volume, chi2_log : float
+        Weighted :math:`\chi^2` of the two fits (0 for two sizes).
     """
 
     n_values: tuple[int, ...]
@@ -213,6 +224,8 @@ class SizeGrowth:
     log_slope: float
     log_slope_err: float
     law: str
+    chi2_volume: float = math.nan
+    chi2_log: float = math.nan
 
 
 @dataclasses.dataclass(frozen=True)
@@ -719,16 +732,29 @@ def _size_growth(fits: list[ScalingFit], min_slope: float) -> SizeGrowth | None:
         chi2 = float(w @ (y - X @ coef) ** 2)
         dof = len(y) - 2
         scale = max(1.0, chi2 / dof) if dof > 0 else 1.0
-        return float(coef[1]), float(math.sqrt(cov[1, 1] * scale))
+        return float(coef[1]), float(math.sqrt(cov[1, 1] * scale)), chi2
 
-    slope, slope_err = weighted_slope(x_vol)
-    log_slope, log_slope_err = weighted_slope(x_log)
-    if _grows(slope, slope_err, min_slope):
-        law = "volume"
-    elif _grows(log_slope, log_slope_err, min_slope):
-        law = "log"
-    else:
+    slope, slope_err, chi2_vol = weighted_slope(x_vol)
+    log_slope, log_slope_err, chi2_log = weighted_slope(x_log)
+    grows = {
+        "volume": _grows(slope, slope_err, min_slope),
+        "log": _grows(log_slope, log_slope_err, min_slope),
+    }
+    # both models have two parameters: the one that fits worse is rejected
+    # when its chi-square exceeds the other's by SIGNIFICANCE**2 (never with
+    # two sizes, which both fit exactly)
+    chi2 = {"volume": chi2_vol, "log": chi2_log}
+    rejected = {
+        model: chi2[model] - chi2[other] > SIGNIFICANCE**2
+        for model, other in (("volume", "log"), ("log", "volume"))
+    }
+    candidates = [m for m in ("volume", "log") if grows[m] and not rejected[m]]
+    if not any(grows.values()):
         law = "area"
+    elif len(candidates) == 1:
+        law = candidates[0]
+    else:  # growth of a form the sizes cannot tell
+        law = "undetermined"
     half = []
     for f in fits:
         hit = np.flatnonzero(f.sizes == f.n // 2)
@@ -743,6 +769,8 @@ def _size_growth(fits: list[ScalingFit], min_slope: float) -> SizeGrowth | None:
         log_slope=log_slope,
         log_slope_err=log_slope_err,
         law=law,
+        chi2_volume=chi2_vol,
+        chi2_log=chi2_log,
     )
 
 
@@ -784,8 +812,10 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     (:class:`SizeGrowth`) and returns the fit of the largest size with the
     combined verdict: the profile's law when the growth across sizes agrees
     (``area``: no growth; ``log``: ``c/6`` per doubling; ``volume``: ``v`` per
-    qubit), the growth's law when the profile is ``undetermined`` and the
-    sizes show growth, else ``undetermined`` with both reasons.
+    qubit) or when the profile is ``log`` or ``volume`` and the sizes show
+    growth of a form they cannot tell (always so with two sizes), the
+    growth's law when the profile is ``undetermined`` and the sizes show
+    growth, else ``undetermined`` with both reasons.
 
     Parameters
     ----------
@@ -870,13 +900,27 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     growth = _size_growth(fits, fit.min_slope) if several else None
     if growth is None:
         return dataclasses.replace(fit, caveats=caveats)
+    if growth.law == "undetermined":
+        form = (
+            "growth of a form two sizes cannot tell (both fit exactly)"
+            if len(growth.n_values) == 2
+            else f"growth that neither model fits clearly better (chi2 = "
+            f"{growth.chi2_volume:.3g} linear, {growth.chi2_log:.3g} log)"
+        )
+    else:
+        form = f"{growth.law} law; chi2 = {growth.chi2_volume:.3g} linear, " + (
+            f"{growth.chi2_log:.3g} log"
+        )
     across = (
         f"across n = {', '.join(map(str, growth.n_values))} the plateau entropy "
         f"grows by v = {_pm(growth.slope, growth.slope_err)} bits/qubit and "
         f"c/6 = {_pm(growth.log_slope, growth.log_slope_err)} bits per doubling "
-        f"({growth.law} law)"
+        f"({form})"
     )
     if growth.law == fit.law:
+        law, reason = fit.law, f"{fit.reason}; {across}"
+    elif growth.law == "undetermined" and fit.law in ("log", "volume"):
+        # the sizes show growth, the profile its form
         law, reason = fit.law, f"{fit.reason}; {across}"
     elif fit.law == "undetermined" and growth.law != "area":
         law, reason = growth.law, f"{across}; at n = {fit.n}: {fit.reason}"
