@@ -130,6 +130,27 @@ def test_fit_carries_caveats():
     assert "bond_saturated" in tnbp.entanglement_law(profile).caveats
 
 
+def test_bond_capped_volume_law_is_not_area():
+    """Deep Haar brickwork at n = 16 capped at chi = 8 was "area: S saturates"
+    (a plateau of 2.56 bits, near log2(chi) = 3): the cap, not the physics."""
+    st = tnbp.simulate(ansatz.haar_brickwork(16, 16, seed=0), max_bond=8)
+    with pytest.warns(tnbp.TruncationWarning):
+        fit = tnbp.entanglement_law(st)
+    assert fit.law == "undetermined" and not fit.trusted
+    assert "bond_saturated" in fit.caveats
+    assert "at the bond cap log2(chi) = 3 bits (max_bond = 8)" in fit.reason
+    assert "raise max_bond" in fit.reason and "as computed: area" in fit.reason
+    # the same from its profile, which carries the caveat but not chi
+    with pytest.warns(tnbp.TruncationWarning):
+        profile = tnbp.entropy_profile(st)
+    fit = tnbp.entanglement_law(profile)
+    assert fit.law == "undetermined" and "log2(max_bond)" in fit.reason
+    # uncapped (exact, trusted) it is no area law either: at depth n the
+    # entanglement is still spreading (v = 0.94 near the edges, 0.46 in the bulk)
+    exact = tnbp.entanglement_law(tnbp.simulate(ansatz.haar_brickwork(16, 16, seed=0)))
+    assert exact.law == "undetermined" and exact.trusted, exact.reason
+
+
 def test_fit_input_errors():
     with pytest.raises(ValueError, match="sizes"):
         tnbp.fit_entanglement_law([1, 2], [0.1, 0.2], n=10)

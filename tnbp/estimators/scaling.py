@@ -287,6 +287,11 @@ class ScalingFit:
     caveats: tuple[str, ...] = ()
 
     @property
+    def trusted(self) -> bool:
+        """Whether the data came from states without caveats."""
+        return not self.caveats
+
+    @property
     def slope(self) -> float:
         """Volume-law coefficient ``v`` of the fit over all cuts (bits per qubit)."""
         return self.coefficients["volume"][1]
@@ -815,7 +820,11 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     qubit) or when the profile is ``log`` or ``volume`` and the sizes show
     growth of a form they cannot tell (always so with two sizes), the
     growth's law when the profile is ``undetermined`` and the sizes show
-    growth, else ``undetermined`` with both reasons.
+    growth, else ``undetermined`` with both reasons. An ``area`` or ``log``
+    verdict on a state whose bond dimension saturated (caveat
+    ``bond_saturated``: some cut's entropy within the trust margin of
+    ``log2(max_bond)``) becomes ``undetermined``: the cap bounds the
+    entropies, so a capped volume law looks saturated.
 
     Parameters
     ----------
@@ -879,9 +888,11 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     several = isinstance(state, (list, tuple)) and any(
         isinstance(s, State) or np.ndim(s) >= 1 for s in state
     )
-    fits = []
+    fits, caps = [], []
     for item in state if several else [state]:
         S, caveats = _profile(item, alpha)
+        if isinstance(item, State) and item.saturated_cuts:
+            caps.append(item.record.max_bond)
         fit = fit_entanglement_law(
             np.arange(1, S.size + 1), S, n=S.size + 1, min_slope=min_slope, alpha=alpha
         )
@@ -898,8 +909,32 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     fit = max(fits, key=lambda f: f.n)
     caveats = tuple(dict.fromkeys(c for f in fits for c in f.caveats))
     growth = _size_growth(fits, fit.min_slope) if several else None
-    if growth is None:
-        return dataclasses.replace(fit, caveats=caveats)
+    law, reason = fit.law, fit.reason
+    if growth is not None:
+        law, reason = _combine(fit, growth)
+    if "bond_saturated" in caveats and law in ("area", "log"):
+        # the cap bounds S by log2(chi): a capped volume law looks saturated
+        cap = (
+            f"log2(chi) = {math.log2(max(caps)):.3g} bits (max_bond = {max(caps)})"
+            if caps
+            else "log2(max_bond)"
+        )
+        law, reason = (
+            "undetermined",
+            (
+                f"plateau of {fit.plateau_mean:.3f} bits at the bond cap {cap}: the "
+                "bond dimension saturated (caveat bond_saturated), so the entropies "
+                "are underestimated and the saturation may be the cap's; raise "
+                f"max_bond (as computed: {law}: {reason})"
+            ),
+        )
+    return dataclasses.replace(
+        fit, law=law, reason=reason, size_growth=growth, caveats=caveats
+    )
+
+
+def _combine(fit: ScalingFit, growth: SizeGrowth) -> tuple[str, str]:
+    """The verdict from the largest size's profile and the growth across sizes."""
     if growth.law == "undetermined":
         form = (
             "growth of a form two sizes cannot tell (both fit exactly)"
@@ -930,6 +965,4 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
             f"the profile at n = {fit.n} indicates {fit.law} ({fit.reason}), but "
             f"{across}"
         )
-    return dataclasses.replace(
-        fit, law=law, reason=reason, size_growth=growth, caveats=caveats
-    )
+    return law, reason
