@@ -48,3 +48,21 @@ def test_bad_input_names_the_argument():
         tnbp.fit_exponential_decay(N, VAR, variance_err=-VAR)
     with pytest.raises(ValueError, match="`n` and `variance`"):
         tnbp.fit_exponential_decay(N, VAR[:-1])
+
+
+def test_repeated_sizes_need_three_distinct_values():
+    """Two distinct sizes fit a line exactly: [2, 4, 4] gave rate 1.151 +- 0.000,
+    [2, 2, 2] a bare LinAlgError; both must be refused, naming `n`."""
+    with pytest.raises(
+        ValueError, match="`n`: need at least 3 distinct sizes to fit, got 2"
+    ):
+        tnbp.fit_exponential_decay([2, 4, 4], [0.1, 0.01, 0.01])
+    with pytest.raises(
+        ValueError, match="`n`: need at least 3 distinct sizes to fit, got 1"
+    ):
+        tnbp.fit_exponential_decay([2, 2, 2], [0.1, 0.01, 0.01])
+    with pytest.raises(ValueError, match="`n` must be finite"):
+        tnbp.fit_exponential_decay([2, 3, np.nan], [0.1, 0.01, 0.01])
+    # repeated measurements at three distinct sizes are fitted
+    fit = tnbp.fit_exponential_decay([2, 3, 3, 4], [0.1, 0.011, 0.009, 0.001])
+    assert fit.rate == pytest.approx(np.log(10), rel=0.05)  # ~10x per qubit

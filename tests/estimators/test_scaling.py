@@ -54,13 +54,14 @@ def test_synthetic_laws_recovered():
     ell = np.arange(1, n)
     rng = np.random.default_rng(0)
     noise = 0.01 * rng.normal(size=ell.size)
-    area = tnbp.fit_entanglement_law(ell, 1.3 + noise, n=n)
+    # offsets keep every S(l) in [0, min(l, n - l)], the range of qubit entropies
+    area = tnbp.fit_entanglement_law(ell, 0.9 + noise, n=n)
     assert area.law == "area" and area.coefficients["area"][0] == pytest.approx(
-        1.3, abs=0.01
+        0.9, abs=0.01
     )
-    assert area.plateau_mean == pytest.approx(1.3, abs=0.01)
+    assert area.plateau_mean == pytest.approx(0.9, abs=0.01)
     volume = tnbp.fit_entanglement_law(
-        ell, 0.5 + 0.9 * np.minimum(ell, n - ell) + noise, n=n
+        ell, 0.05 + 0.9 * np.minimum(ell, n - ell) + noise, n=n
     )
     assert volume.law == "volume"
     assert volume.slope == pytest.approx(0.9, abs=3 * volume.slope_err + 1e-3)
@@ -129,6 +130,27 @@ def test_fit_carries_caveats():
     assert "bond_saturated" in tnbp.entanglement_law(profile).caveats
 
 
+def test_bond_capped_volume_law_is_not_area():
+    """Deep Haar brickwork at n = 16 capped at chi = 8 was "area: S saturates"
+    (a plateau of 2.56 bits, near log2(chi) = 3): the cap, not the physics."""
+    st = tnbp.simulate(ansatz.haar_brickwork(16, 16, seed=0), max_bond=8)
+    with pytest.warns(tnbp.TruncationWarning):
+        fit = tnbp.entanglement_law(st)
+    assert fit.law == "undetermined" and not fit.trusted
+    assert "bond_saturated" in fit.caveats
+    assert "at the bond cap log2(chi) = 3 bits (max_bond = 8)" in fit.reason
+    assert "raise max_bond" in fit.reason and "as computed: area" in fit.reason
+    # the same from its profile, which carries the caveat but not chi
+    with pytest.warns(tnbp.TruncationWarning):
+        profile = tnbp.entropy_profile(st)
+    fit = tnbp.entanglement_law(profile)
+    assert fit.law == "undetermined" and "log2(max_bond)" in fit.reason
+    # uncapped (exact, trusted) it is no area law either: at depth n the
+    # entanglement is still spreading (v = 0.94 near the edges, 0.46 in the bulk)
+    exact = tnbp.entanglement_law(tnbp.simulate(ansatz.haar_brickwork(16, 16, seed=0)))
+    assert exact.law == "undetermined" and exact.trusted, exact.reason
+
+
 def test_fit_input_errors():
     with pytest.raises(ValueError, match="sizes"):
         tnbp.fit_entanglement_law([1, 2], [0.1, 0.2], n=10)
@@ -154,7 +176,8 @@ def test_coefficients_errors_and_bic_follow_the_module_formulas():
     n = 24
     ell = np.arange(1, n)
     rng = np.random.default_rng(3)
-    S = 0.4 + 0.6 * np.minimum(ell, n - ell) + 0.05 * rng.normal(size=ell.size)
+    # intercept 0.2: S(1) = 0.8 +- 0.05 stays below its bound of 1 bit
+    S = 0.2 + 0.6 * np.minimum(ell, n - ell) + 0.05 * rng.normal(size=ell.size)
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     N = ell.size
     chord = n / np.pi * np.sin(np.pi * ell / n)
@@ -177,17 +200,18 @@ def test_coefficients_errors_and_bic_follow_the_module_formulas():
 
 
 def test_window_fits_follow_the_module_formulas():
-    """Bulk: m >= n/4 with a (-1)^l regressor; edges: m <= ceil(n/4) with
+    """Bulk: m >= floor(n/2)/2 with a (-1)^l regressor; edges: m <= ceil(n/4) with
     (-1)^l / chord; errors widened by sqrt(tau) of the residuals."""
     n = 30
     ell = np.arange(1, n)
     rng = np.random.default_rng(4)
-    S = 1.0 + 0.2 * _chord(ell, n) + 0.1 * rng.normal(size=ell.size)
+    # intercept 0.6: S(1) = 0.6 +- 0.1 stays below its bound of 1 bit
+    S = 0.6 + 0.2 * _chord(ell, n) + 0.1 * rng.normal(size=ell.size)
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     m = np.minimum(ell, n - ell)
     chord = n / np.pi * np.sin(np.pi * ell / n)
     for window, keep, parity in (
-        (fit.bulk, m >= n / 4, (-1.0) ** ell),
+        (fit.bulk, m >= (n // 2) / 2, (-1.0) ** ell),
         (fit.edge, m <= np.ceil(n / 4), (-1.0) ** ell / chord),
     ):
         assert_allclose(window.sizes, ell[keep])
@@ -222,7 +246,7 @@ def test_slopes_below_min_slope_are_not_growth():
     """
     n = 30
     ell = np.arange(1, n)
-    S = 1.0 + 0.03 * np.minimum(ell, n - ell)
+    S = 0.97 + 0.03 * np.minimum(ell, n - ell)  # S(1) = 1 bit, its bound
     assert tnbp.fit_entanglement_law(ell, S, n=n, min_slope=0.01).law == "volume"
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     assert fit.bulk.log_slope > 2 * fit.edge.log_slope > 0
@@ -231,17 +255,39 @@ def test_slopes_below_min_slope_are_not_growth():
 
 
 def test_slopes_within_three_standard_errors_are_not_growth():
-    """Noisy data (seed 2) whose log-law fit has the lowest BIC but a slope of
-    only 2.6 standard errors: the law stays area."""
+    """Noisy data (seed 2, clipped to the range [0, min(l, n - l)] of qubit
+    entropies) whose log-law fit has the lowest BIC but a slope of only 2.8
+    standard errors: the law stays area."""
     n = 30
     ell = np.arange(1, n)
     rng = np.random.default_rng(2)
-    S = 1.0 + 0.1 * np.minimum(ell, n - ell) + 1.5 * rng.normal(size=ell.size)
+    m = np.minimum(ell, n - ell)
+    S = np.clip(1.0 + 0.1 * m + 1.5 * rng.normal(size=ell.size), 0, m)
     fit = tnbp.fit_entanglement_law(ell, S, n=n)
     c, e = fit.coefficients["log"][1], fit.errors["log"][1]
     assert fit.bic["log"] < min(fit.bic["area"], fit.bic["volume"])
     assert 0.05 < c < 3 * e
     assert fit.law == "area"
+
+
+def test_page_curves_reach_a_verdict_from_n_12():
+    """ "A whole profile needs n >= 12" holds for every n: n = 13 (bulk m >= n/4
+    held only the sizes 4..6) was "undetermined: 3 block sizes in the bulk"."""
+    for n in range(12, 41):
+        ell = np.arange(1, n)
+        S = [theory.page_entropy(int(k), n - int(k)) for k in ell]
+        fit = tnbp.fit_entanglement_law(ell, S, n=n)
+        assert fit.law == "volume", (n, fit.reason)
+    for n in range(4, 12):  # below the stated minimum: too few block sizes
+        ell = np.arange(1, n)
+        S = [theory.page_entropy(int(k), n - int(k)) for k in ell]
+        fit = tnbp.fit_entanglement_law(ell, S, n=n)
+        assert fit.law == "undetermined" and "n >= 12" in fit.reason, n
+    fit = tnbp.entanglement_law(_deep_haar(13, 0))
+    assert fit.law == "volume", fit.reason
+    assert_allclose(
+        np.unique(np.minimum(fit.bulk.sizes, 13 - fit.bulk.sizes)), [3, 4, 5, 6]
+    )
 
 
 def test_too_few_cuts_is_undetermined():
@@ -331,9 +377,40 @@ def test_deep_haar_is_volume_law(n):
 def test_deep_haar_profiles_grow_with_n():
     profiles = [np.asarray(tnbp.entropy_profile(_deep_haar(n, 0))) for n in (12, 14)]
     fit = tnbp.entanglement_law(profiles)
-    assert fit.law == "volume" and fit.size_growth.law == "volume"
+    # two sizes show growth but not its form (a line and a log both fit two
+    # points exactly): the profile's volume law stands
+    assert fit.law == "volume" and fit.size_growth.law == "undetermined"
+    assert "two sizes cannot tell" in fit.reason
     # the plateau grows by ~1 bit per qubit of the bulk-mean min(l, n - l)
     assert fit.size_growth.slope == pytest.approx(1, abs=0.1)
+
+
+def _calabrese_cardy(n, c):
+    ell = np.arange(1, n)
+    return 0.5 + c / 6 * np.log2(2 * n / np.pi * np.sin(np.pi * ell / n))
+
+
+def test_exact_log_profiles_across_sizes_are_never_volume():
+    """Exact Calabrese-Cardy profiles: c = 3 at n = 12, 16 was "volume"
+    (v = 0.144 +- 0.000: two sizes fit a line exactly, volume was tried first,
+    its error the 1e-9 floor); c = 2 at (12, 16), (16, 24), (12, ..., 24) was
+    "undetermined". Two sizes cannot tell the form of the growth; three or more
+    compare the chi-square of both fits."""
+    for ns in ((12, 16), (16, 24), (12, 16, 20, 24)):
+        fit = tnbp.entanglement_law([_calabrese_cardy(n, 2) for n in ns])
+        assert fit.law == "log", (ns, fit.reason)
+        expected = "undetermined" if len(ns) == 2 else "log"
+        assert fit.size_growth.law == expected, ns
+        # exact profiles: c/6 per doubling of n, to rounding
+        assert fit.size_growth.log_slope == pytest.approx(2 / 6, abs=1e-9)
+    grown = tnbp.entanglement_law([_calabrese_cardy(n, 2) for n in (12, 16, 20, 24)])
+    assert grown.size_growth.chi2_log < 1e-6 < 9 < grown.size_growth.chi2_volume
+    # c = 3 at n = 16: v falls from 0.28 (edges) to 0.065 (bulk), so the
+    # profile alone is undetermined; the two sizes do not make it volume
+    fit = tnbp.entanglement_law([_calabrese_cardy(n, 3) for n in (12, 16)])
+    assert fit.law == "undetermined" and fit.size_growth.law == "undetermined"
+    fit = tnbp.entanglement_law([_calabrese_cardy(n, 3) for n in (12, 16, 24, 32)])
+    assert fit.size_growth.law == "log" and fit.law == "log", fit.reason
 
 
 def test_mid_depth_haar_is_undetermined():
@@ -422,3 +499,46 @@ def test_xx_chain_dmrg_is_log_law(n):
     fit = tnbp.entanglement_law(st)
     assert fit.law == "log", fit.reason
     assert abs(fit.central_charge - 1) < 0.1
+
+
+def test_several_profiles_at_one_size_are_refused():
+    """Two profiles at n = 16 gave "volume" (reversed: "area"): only the first
+    of the largest size was judged, and the growth compared equal sizes."""
+    ell = np.arange(1, 16)
+    for pair in (
+        [np.minimum(ell, 16 - ell), np.zeros(15)],
+        [np.zeros(15), np.minimum(ell, 16 - ell)],
+    ):
+        with pytest.raises(ValueError, match=r"`state`.*distinct sizes.*\[16, 16\]"):
+            tnbp.entanglement_law(pair)
+
+
+def test_fit_refuses_what_is_not_an_entropy_profile():
+    """Once: LinAlgError (l + 0.5), "`n_b` must be an integer" (n = 16.0), bare
+    TypeErrors (n = None, "16"), "area: plateau of -5.778 bits" (negative S),
+    a ComplexWarning and a verdict (complex S), overflow and "area" (1e300 m)."""
+    n = 16
+    ell = np.arange(1, n)
+    m = np.minimum(ell, n - ell).astype(float)
+    with pytest.raises(ValueError, match="`sizes` must be integers"):
+        tnbp.fit_entanglement_law(ell + 0.5, m, n=n)
+    for bad_n in (16.0, None, "16"):
+        with pytest.raises(TypeError, match="`n` must be an integer"):
+            tnbp.fit_entanglement_law(ell, m, n=bad_n)
+    with pytest.raises(TypeError, match="`entropies` must be real"):
+        tnbp.fit_entanglement_law(ell, m + 0j, n=n)
+    with pytest.raises(TypeError, match="`sizes`"):
+        tnbp.fit_entanglement_law(["a"] * 15, m, n=n)
+    for S, where in ((-m, "S = -1 at l = 1"), (1e300 * m, "S = 1e\\+300 at l = 1")):
+        with pytest.raises(ValueError, match=f"`entropies` must be entropies.*{where}"):
+            tnbp.fit_entanglement_law(ell, S, n=n)
+    for value in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="`entropies` must be finite"):
+            tnbp.fit_entanglement_law(ell, np.r_[m[:-1], value], n=n)
+    # the same from entanglement_law, naming its argument
+    with pytest.raises(TypeError, match="`state`.*complex"):
+        tnbp.entanglement_law(m + 0j)
+    with pytest.raises(ValueError, match="`state` must be entropies.*S = 1e\\+300"):
+        tnbp.entanglement_law(1e300 * m)
+    # rounding is allowed: the bound itself plus 1e-12 is a volume-law profile
+    assert tnbp.fit_entanglement_law(ell, m + 1e-12, n=n).law == "volume"

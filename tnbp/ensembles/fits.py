@@ -91,8 +91,9 @@ def fit_exponential_decay(
     Parameters
     ----------
     n : array_like of float, shape (n_points,)
-        Sizes (qubit numbers or hidden units), at least
-        :data:`MIN_FIT_POINTS` (3) points.
+        Sizes (qubit numbers or hidden units), finite, with at least
+        :data:`MIN_FIT_POINTS` (3) distinct values (repeated sizes are
+        repeated measurements).
     variance : array_like of float, shape (n_points,)
         Positive, finite variances at those sizes.
     variance_err : array_like of float, shape (n_points,), optional
@@ -109,8 +110,8 @@ def fit_exponential_decay(
     Raises
     ------
     ValueError
-        If ``n`` and ``variance`` are not 1-D arrays of equal length, have fewer
-        than 3 points, ``variance`` is not positive and finite, or
+        If ``n`` and ``variance`` are not 1-D arrays of equal length, ``n`` is
+        not finite or has fewer than 3 distinct values, ``variance`` is not positive and finite, or
         ``variance_err`` is not positive with one entry per variance.
 
     References
@@ -135,9 +136,15 @@ def fit_exponential_decay(
     y = np.asarray(variance, dtype=float)
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError("`n` and `variance` must be 1-D arrays of equal length.")
-    if x.size < MIN_FIT_POINTS:
+    if not np.all(np.isfinite(x)):
+        raise ValueError("`n` must be finite.")
+    distinct = np.unique(x).size
+    if distinct < MIN_FIT_POINTS:
+        # two distinct sizes fit a line exactly whatever the repeats: the
+        # rate's error would be that of the repeats alone (0 for equal values)
         raise ValueError(
-            f"`n`: need at least {MIN_FIT_POINTS} points to fit, got {x.size}."
+            f"`n`: need at least {MIN_FIT_POINTS} distinct sizes to fit, got "
+            f"{distinct} ({x.size} points)."
         )
     if not np.all(y > 0) or not np.all(np.isfinite(y)):
         raise ValueError("`variance` must be positive and finite.")

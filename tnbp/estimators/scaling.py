@@ -32,8 +32,11 @@ Three laws are told apart:
   half filling.
 
 **Evidence.** The cuts are split into the *edges*
-(:math:`m \le \lceil n/4 \rceil`) and the *bulk* (:math:`m \ge n/4`, the
-central half of the chain). In each window :math:`S` is fitted by least
+(:math:`m \le \lceil n/4 \rceil`) and the *bulk* (:math:`m \ge
+\lfloor n/2 \rfloor / 2`, half the largest block size: the central half of
+the chain, :math:`m \ge n/4` for even ``n``; for odd ``n`` the largest
+:math:`m` is :math:`(n-1)/2`, so that :math:`n = 13` has the 4 bulk sizes
+3..6 and not only 4..6). In each window :math:`S` is fitted by least
 squares with a slope :math:`v` in :math:`m` (bits per qubit) and, separately,
 a slope :math:`c_{\log}` in :math:`\log_2 \ell_c` (bits per doubling; the
 central charge is :math:`c = 6 c_{\log}` for von Neumann entropies), each with
@@ -67,7 +70,10 @@ Page's curve (0 for Haar-random states). With profiles at several sizes,
 :func:`entanglement_law` also fits the growth with ``n`` of the bulk mean
 (plateau) entropy, which for a volume law rises by :math:`v` per qubit of the
 bulk-mean :math:`m`, for a log law by :math:`c/6` per doubling of ``n``, and
-for an area law not at all (:class:`SizeGrowth`).
+for an area law not at all (:class:`SizeGrowth`). The two growth models
+have the same number of parameters and are compared by their
+:math:`\chi^2`; two sizes, which both fit exactly, show growth but never its
+form.
 
 The three single-law fits of the older interface (:math:`s_0`,
 :math:`s_0 + c_{\log}\log_2 \ell_c`, :math:`s_0 + v m` over all cuts, with
@@ -96,7 +102,7 @@ import math
 
 import numpy as np
 
-from .._checks import check_alpha, check_real
+from .._checks import check_alpha, check_int, check_real
 from ..references.theory import page_entropy
 from ..states.base import State
 from .entropy import entropy_profile
@@ -110,6 +116,9 @@ SIGNIFICANCE = 3.0
 CONSISTENCY = 2.0
 #: distinct block sizes needed in the bulk and at the edges for a verdict
 MIN_BULK_SIZES, MIN_EDGE_SIZES = 4, 3
+#: rounding allowed (bits) outside ``0 <= S(l) <= min(l, n - l)``: entropies
+#: computed from exact spectra stay within 1e-12 of the bounds
+ENTROPY_ROUNDING = 1e-9
 #: floor (bits) on the standard error of a plateau mean, for exact profiles
 _MEAN_ERR_FLOOR = 1e-9
 
@@ -193,9 +202,17 @@ class SizeGrowth:
     log_slope, log_slope_err : float
         :math:`c_{\log}` across sizes, bits per doubling of ``n``, and its
         standard error.
-    law : {"area", "log", "volume"}
-        ``volume`` if :math:`v` grows, else ``log`` if :math:`c_{\log}`
-        grows, else ``area`` (growth as in :mod:`tnbp.estimators.scaling`).
+    law : {"area", "log", "volume", "undetermined"}
+        ``area`` if neither slope grows (growth as in
+        :mod:`tnbp.estimators.scaling`); else the law whose slope grows, once
+        the other model is ruled out: by a slope that does not grow and does
+        not fit better, or by a chi-square larger by more than
+        ``SIGNIFICANCE**2 = 9`` (the two models have the same number of
+        parameters); else ``undetermined``: the plateau grows, in a form the
+        sizes cannot tell. Two sizes never tell linear from logarithmic
+        growth: both models fit them exactly.
+    chi2_volume, chi2_log : float
+        Weighted :math:`\chi^2` of the two fits (0 for two sizes).
     """
 
     n_values: tuple[int, ...]
@@ -207,6 +224,8 @@ class SizeGrowth:
     log_slope: float
     log_slope_err: float
     law: str
+    chi2_volume: float = math.nan
+    chi2_log: float = math.nan
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,7 +254,7 @@ class ScalingFit:
     n : int
         Total number of qubits.
     bulk, edge : WindowFit or None
-        Fits over the bulk (:math:`m \ge n/4`) and the edges
+        Fits over the bulk (:math:`m \ge \lfloor n/2 \rfloor / 2`) and the edges
         (:math:`m \le \lceil n/4 \rceil`); None for a window of fewer than 4
         cuts.
     page_deficit : float
@@ -266,6 +285,11 @@ class ScalingFit:
     min_slope: float = 0.05
     size_growth: SizeGrowth | None = None
     caveats: tuple[str, ...] = ()
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the data came from states without caveats."""
+        return not self.caveats
 
     @property
     def slope(self) -> float:
@@ -439,7 +463,7 @@ def _verdict(bulk, edge, n, min_slope, factor) -> tuple[str, str]:
     if bulk is None or edge is None:
         return "undetermined", (
             f"too few cuts to separate the edges from the bulk at n = {n} "
-            f"(need {MIN_BULK_SIZES} block sizes with min(l, n-l) >= n/4 and "
+            f"(need {MIN_BULK_SIZES} block sizes with min(l, n-l) >= floor(n/2)/2 and "
             f"{MIN_EDGE_SIZES} with min(l, n-l) <= ceil(n/4); a whole profile "
             "needs n >= 12)"
         )
@@ -521,9 +545,9 @@ def fit_entanglement_law(
     sizes : array_like of int
         Block sizes :math:`\ell`, distinct, with ``1 <= ell <= n - 1``.
     entropies : array_like of float
-        Their entropies, in bits.
+        Their entropies, in bits: real, in ``[0, min(ell, n - ell)]``.
     n : int
-        Total number of qubits.
+        Total number of qubits, at least 4.
     min_slope : float, optional
         Smallest growth accepted: ``v`` in bits per qubit for the volume law,
         ``c_log = c/6`` in bits per doubling of the chord length for the log
@@ -541,12 +565,16 @@ def fit_entanglement_law(
     Raises
     ------
     TypeError
-        If ``min_slope`` or ``alpha`` is not a real number.
+        If ``n`` is not an integer, ``min_slope`` or ``alpha`` is not a real
+        number, or ``sizes`` or ``entropies`` is not an array of real numbers
+        (complex included).
     ValueError
-        If ``sizes`` and ``entropies`` are not 1-D of equal length, hold fewer
-        than 3 points, a size lies outside ``1..n-1`` or repeats, an entropy is
-        not finite, ``min_slope`` is negative or not finite, or ``alpha`` is
-        negative or NaN.
+        If ``n < 4``, ``sizes`` and ``entropies`` are not 1-D of equal length,
+        hold fewer than 3 points, a size is not an integer, lies outside
+        ``1..n-1`` or repeats, an entropy is not finite or lies outside
+        ``0 <= S <= min(ell, n - ell)`` by more than :data:`ENTROPY_ROUNDING`
+        (bits of qubits), ``min_slope`` is negative or not finite, or ``alpha``
+        is negative or NaN.
 
     References
     ----------
@@ -581,22 +609,24 @@ def fit_entanglement_law(
     >>> fit.law, round(fit.central_charge, 6)
     ('log', 1.0)
     """
-    ell = np.asarray(sizes, dtype=float)
-    S = np.asarray(entropies, dtype=float)
+    n = check_int(n, "n", minimum=4)
     min_slope = check_real(min_slope, "min_slope")
     alpha = check_alpha(alpha)
     if min_slope < 0:
         raise ValueError(f"`min_slope` must be >= 0, got {min_slope}.")
+    ell = _real_array(sizes, "sizes")
+    S = _real_array(entropies, "entropies")
     if ell.ndim != 1 or ell.shape != S.shape:
         raise ValueError("`sizes` and `entropies` must be 1-D arrays of equal length.")
     if len(ell) < 3:
         raise ValueError(f"`sizes`: need at least 3 points to fit, got {len(ell)}.")
+    if not np.all(np.isfinite(ell)) or np.any(ell != np.round(ell)):
+        raise ValueError(f"`sizes` must be integers (block sizes), got {ell}.")
     if np.any(ell < 1) or np.any(ell > n - 1):
         raise ValueError(f"`sizes` must lie in 1..n-1 = {n - 1}.")
     if np.unique(ell).size != ell.size:
         raise ValueError("`sizes` must be distinct.")
-    if not np.all(np.isfinite(S)):
-        raise ValueError("`entropies` must be finite.")
+    _check_entropies(S, ell, n, "entropies")
     order = np.argsort(ell)
     ell, S = ell[order], S[order]
     ones = np.ones_like(ell)
@@ -618,7 +648,7 @@ def fit_entanglement_law(
         bic[model] = float(N * np.log(max(rss, floor) / N) + X.shape[1] * np.log(N))
 
     sign = (-1.0) ** ell
-    in_bulk, in_edge = m >= n / 4, m <= math.ceil(n / 4)
+    in_bulk, in_edge = m >= (n // 2) / 2, m <= math.ceil(n / 4)
     bulk = _window_fit(ell[in_bulk], S[in_bulk], n, sign[in_bulk])
     edge = _window_fit(ell[in_edge], S[in_edge], n, (sign / chord)[in_edge])
     page_deficit = math.nan
@@ -648,6 +678,42 @@ def fit_entanglement_law(
     )
 
 
+def _real_array(values, name: str) -> np.ndarray:
+    """``values`` as a float array; complex or non-numeric input is refused."""
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as err:  # ragged nested sequences
+        raise TypeError(f"`{name}` must be an array of real numbers.") from err
+    if np.iscomplexobj(arr):
+        raise TypeError(f"`{name}` must be real, got a complex array.")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"`{name}` must be an array of real numbers, got dtype {arr.dtype}."
+        )
+    return arr.astype(float)
+
+
+def _check_entropies(S: np.ndarray, ell: np.ndarray, n: int, name: str) -> None:
+    r"""Refuse values that are not entropies (bits) of the cuts ``ell`` of ``n`` qubits.
+
+    Every Renyi entropy of :math:`\ell` of :math:`n` qubits lies in
+    :math:`[0, \min(\ell, n - \ell)]` bits; :data:`ENTROPY_ROUNDING` allows
+    for rounding.
+    """
+    if not np.all(np.isfinite(S)):
+        raise ValueError(f"`{name}` must be finite.")
+    m = np.minimum(ell, n - ell)
+    bad = np.flatnonzero((S < -ENTROPY_ROUNDING) | (S > m + ENTROPY_ROUNDING))
+    if bad.size:
+        k = bad[0]
+        raise ValueError(
+            f"`{name}` must be entropies in bits, between 0 and min(l, n - l) "
+            f"(the qubits of the smaller side), up to rounding: S = {S[k]:.6g} at "
+            f"l = {int(ell[k])} of n = {n} (bound {int(m[k])}; {bad.size} such "
+            "values)."
+        )
+
+
 def _size_growth(fits: list[ScalingFit], min_slope: float) -> SizeGrowth | None:
     """Weighted fits of the plateau entropy against ``n`` (see :class:`SizeGrowth`)."""
     fits = [f for f in fits if f.bulk is not None]
@@ -671,16 +737,29 @@ def _size_growth(fits: list[ScalingFit], min_slope: float) -> SizeGrowth | None:
         chi2 = float(w @ (y - X @ coef) ** 2)
         dof = len(y) - 2
         scale = max(1.0, chi2 / dof) if dof > 0 else 1.0
-        return float(coef[1]), float(math.sqrt(cov[1, 1] * scale))
+        return float(coef[1]), float(math.sqrt(cov[1, 1] * scale)), chi2
 
-    slope, slope_err = weighted_slope(x_vol)
-    log_slope, log_slope_err = weighted_slope(x_log)
-    if _grows(slope, slope_err, min_slope):
-        law = "volume"
-    elif _grows(log_slope, log_slope_err, min_slope):
-        law = "log"
-    else:
+    slope, slope_err, chi2_vol = weighted_slope(x_vol)
+    log_slope, log_slope_err, chi2_log = weighted_slope(x_log)
+    grows = {
+        "volume": _grows(slope, slope_err, min_slope),
+        "log": _grows(log_slope, log_slope_err, min_slope),
+    }
+    # both models have two parameters: the one that fits worse is rejected
+    # when its chi-square exceeds the other's by SIGNIFICANCE**2 (never with
+    # two sizes, which both fit exactly)
+    chi2 = {"volume": chi2_vol, "log": chi2_log}
+    rejected = {
+        model: chi2[model] - chi2[other] > SIGNIFICANCE**2
+        for model, other in (("volume", "log"), ("log", "volume"))
+    }
+    candidates = [m for m in ("volume", "log") if grows[m] and not rejected[m]]
+    if not any(grows.values()):
         law = "area"
+    elif len(candidates) == 1:
+        law = candidates[0]
+    else:  # growth of a form the sizes cannot tell
+        law = "undetermined"
     half = []
     for f in fits:
         hit = np.flatnonzero(f.sizes == f.n // 2)
@@ -695,6 +774,8 @@ def _size_growth(fits: list[ScalingFit], min_slope: float) -> SizeGrowth | None:
         log_slope=log_slope,
         log_slope_err=log_slope_err,
         law=law,
+        chi2_volume=chi2_vol,
+        chi2_log=chi2_log,
     )
 
 
@@ -711,17 +792,19 @@ def _profile(item, alpha: float):
         return np.asarray(profile), tuple(profile.caveats)
     caveats = tuple(getattr(item, "caveats", ()))
     try:
-        S = np.asarray(item, dtype=float)
-    except (TypeError, ValueError) as err:
+        S = _real_array(item, "state")
+    except TypeError as err:
         raise TypeError(
-            "`state` must be a State, an entropy profile (1-D array over the cuts "
-            f"1..n-1) or a list of them, got {type(item)!r}."
+            "`state` must be a State, an entropy profile (1-D array of real "
+            f"entropies over the cuts 1..n-1) or a list of them, got {type(item)!r}"
+            f" ({err})."
         ) from err
     if S.ndim != 1 or S.size < 3:
         raise ValueError(
             "`state`: an entropy profile must be a 1-D array over the cuts 1..n-1 "
             f"of at least 4 qubits, got shape {S.shape}."
         )
+    _check_entropies(S, np.arange(1, S.size + 1), S.size + 1, "state")
     return S, caveats
 
 
@@ -734,8 +817,14 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     (:class:`SizeGrowth`) and returns the fit of the largest size with the
     combined verdict: the profile's law when the growth across sizes agrees
     (``area``: no growth; ``log``: ``c/6`` per doubling; ``volume``: ``v`` per
-    qubit), the growth's law when the profile is ``undetermined`` and the
-    sizes show growth, else ``undetermined`` with both reasons.
+    qubit) or when the profile is ``log`` or ``volume`` and the sizes show
+    growth of a form they cannot tell (always so with two sizes), the
+    growth's law when the profile is ``undetermined`` and the sizes show
+    growth, else ``undetermined`` with both reasons. An ``area`` or ``log``
+    verdict on a state whose bond dimension saturated (caveat
+    ``bond_saturated``: some cut's entropy within the trust margin of
+    ``log2(max_bond)``) becomes ``undetermined``: the cap bounds the
+    entropies, so a capped volume law looks saturated.
 
     Parameters
     ----------
@@ -743,7 +832,7 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
         A pure state of at least 4 qubits; or its entropy profile in bits
         (element ``k`` the entropy of qubits ``0..k``, as
         :func:`tnbp.entropy_profile` returns); or a list or tuple of states or
-        profiles at different sizes.
+        profiles at distinct sizes.
     alpha : float, optional
         Renyi order: of the profile computed from a state, and of a given
         profile (it converts the log slope to a central charge).
@@ -760,11 +849,14 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     Raises
     ------
     TypeError
-        If ``state`` is neither a State nor array-like, or ``alpha`` or
-        ``min_slope`` is not a real number.
+        If ``state`` is neither a State nor an array of real numbers (complex
+        included), or ``alpha`` or ``min_slope`` is not a real number.
     ValueError
-        If a state is mixed, a profile is not 1-D with at least 3 finite
-        entries, ``alpha`` is negative or NaN, or ``min_slope`` is negative.
+        If a state is mixed, a profile is not 1-D with at least 3 entries
+        that are entropies (finite, in ``[0, min(ell, n - ell)]`` bits up to
+        :data:`ENTROPY_ROUNDING`), several states or profiles have the same
+        number of qubits, ``alpha`` is negative or NaN, or ``min_slope`` is
+        negative.
 
     Warns
     -----
@@ -796,25 +888,74 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
     several = isinstance(state, (list, tuple)) and any(
         isinstance(s, State) or np.ndim(s) >= 1 for s in state
     )
-    fits = []
+    fits, caps = [], []
     for item in state if several else [state]:
         S, caveats = _profile(item, alpha)
+        if isinstance(item, State) and item.saturated_cuts:
+            caps.append(item.record.max_bond)
         fit = fit_entanglement_law(
             np.arange(1, S.size + 1), S, n=S.size + 1, min_slope=min_slope, alpha=alpha
         )
         fits.append(dataclasses.replace(fit, caveats=caveats))
+    sizes = [f.n for f in fits]
+    if len(set(sizes)) != len(sizes):
+        # one profile per size: the growth with n compares sizes, and the
+        # verdict is that of the largest
+        raise ValueError(
+            f"`state`: the states or profiles must have distinct sizes, got n = "
+            f"{sizes}; pass one per size (e.g. one seed), or call "
+            "entanglement_law on each."
+        )
     fit = max(fits, key=lambda f: f.n)
     caveats = tuple(dict.fromkeys(c for f in fits for c in f.caveats))
     growth = _size_growth(fits, fit.min_slope) if several else None
-    if growth is None:
-        return dataclasses.replace(fit, caveats=caveats)
+    law, reason = fit.law, fit.reason
+    if growth is not None:
+        law, reason = _combine(fit, growth)
+    if "bond_saturated" in caveats and law in ("area", "log"):
+        # the cap bounds S by log2(chi): a capped volume law looks saturated
+        cap = (
+            f"log2(chi) = {math.log2(max(caps)):.3g} bits (max_bond = {max(caps)})"
+            if caps
+            else "log2(max_bond)"
+        )
+        law, reason = (
+            "undetermined",
+            (
+                f"plateau of {fit.plateau_mean:.3f} bits at the bond cap {cap}: the "
+                "bond dimension saturated (caveat bond_saturated), so the entropies "
+                "are underestimated and the saturation may be the cap's; raise "
+                f"max_bond (as computed: {law}: {reason})"
+            ),
+        )
+    return dataclasses.replace(
+        fit, law=law, reason=reason, size_growth=growth, caveats=caveats
+    )
+
+
+def _combine(fit: ScalingFit, growth: SizeGrowth) -> tuple[str, str]:
+    """The verdict from the largest size's profile and the growth across sizes."""
+    if growth.law == "undetermined":
+        form = (
+            "growth of a form two sizes cannot tell (both fit exactly)"
+            if len(growth.n_values) == 2
+            else f"growth that neither model fits clearly better (chi2 = "
+            f"{growth.chi2_volume:.3g} linear, {growth.chi2_log:.3g} log)"
+        )
+    else:
+        form = f"{growth.law} law; chi2 = {growth.chi2_volume:.3g} linear, " + (
+            f"{growth.chi2_log:.3g} log"
+        )
     across = (
         f"across n = {', '.join(map(str, growth.n_values))} the plateau entropy "
         f"grows by v = {_pm(growth.slope, growth.slope_err)} bits/qubit and "
         f"c/6 = {_pm(growth.log_slope, growth.log_slope_err)} bits per doubling "
-        f"({growth.law} law)"
+        f"({form})"
     )
     if growth.law == fit.law:
+        law, reason = fit.law, f"{fit.reason}; {across}"
+    elif growth.law == "undetermined" and fit.law in ("log", "volume"):
+        # the sizes show growth, the profile its form
         law, reason = fit.law, f"{fit.reason}; {across}"
     elif fit.law == "undetermined" and growth.law != "area":
         law, reason = growth.law, f"{across}; at n = {fit.n}: {fit.reason}"
@@ -824,6 +965,4 @@ def entanglement_law(state, *, alpha: float = 1, min_slope: float = 0.05) -> Sca
             f"the profile at n = {fit.n} indicates {fit.law} ({fit.reason}), but "
             f"{across}"
         )
-    return dataclasses.replace(
-        fit, law=law, reason=reason, size_growth=growth, caveats=caveats
-    )
+    return law, reason
