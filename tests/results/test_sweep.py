@@ -184,6 +184,10 @@ def draw(*, x, scale, seed):
 
 
 out, order, scales = sys.argv[1], sys.argv[2], [float(s) for s in sys.argv[3:]]
+if os.environ.get("GATE"):  # start together: say ready, wait for the go
+    open(os.path.join(out, f"ready.{os.getpid()}"), "w").close()
+    while not os.path.exists(os.path.join(out, "go")):
+        time.sleep(0.01)
 for scale in scales:
     points = [dict(x=x, scale=scale, seed=1000 + x) for x in range(40)]
     run_sweep(draw, points[::-1] if order == "reversed" else points,
@@ -191,13 +195,13 @@ for scale in scales:
 """
 
 
-def _start(tmp_path, out, order, *scales):
+def _start(tmp_path, out, order, *scales, gate=False):
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
     Path(out).mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
         [sys.executable, str(script), str(out), order, *map(str, scales)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "GATE": "1" if gate else ""},
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -291,10 +295,19 @@ def test_sigkill_at_random_moments_then_resume(tmp_path, reference):
 def test_two_workers_at_once(tmp_path, reference):
     """Two processes sweep both settings into one store, in opposite orders."""
     out = tmp_path / "out"
-    a = _start(tmp_path, out, "forward", 1.0, 2.0)
-    b = _start(tmp_path, out, "reversed", 2.0, 1.0)
-    _finish(a)
-    _finish(b)
+    a = _start(tmp_path, out, "forward", 1.0, 2.0, gate=True)
+    b = _start(tmp_path, out, "reversed", 2.0, 1.0, gate=True)
+    try:  # both imported and waiting, then go: neither finishes before the other starts
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("ready.*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (out / "go").touch()
+        _finish(a)
+        _finish(b)
+    finally:  # never leave a worker running (a ResourceWarning in a later test)
+        for proc in (a, b):
+            proc.kill()
+            proc.communicate()
     with ResultStore(out) as store:
         assert store.integrity_check() == "ok"
         df = store.table()
