@@ -542,3 +542,17 @@ def test_fit_refuses_what_is_not_an_entropy_profile():
         tnbp.entanglement_law(1e300 * m)
     # rounding is allowed: the bound itself plus 1e-12 is a volume-law profile
     assert tnbp.fit_entanglement_law(ell, m + 1e-12, n=n).law == "volume"
+
+
+@pytest.mark.parametrize(("layers", "seed"), [(10, 2), (12, 3), (14, 2), (14, 3)])
+def test_mid_depth_haar_at_n20_is_not_called_log(layers, seed):
+    """Haar brickwork at n = 20 and depth 10-14 is no critical state.
+
+    (Before: "log" with c = 4 to 10 and a bulk slope v = 0.07-0.15 bits/qubit,
+    above min_slope but within 3 standard errors, which the reason called
+    "grows by less than min_slope".)
+    """
+    st = tnbp.simulate(ansatz.haar_brickwork(20, layers=layers, seed=seed))
+    fit = tnbp.entanglement_law(st)
+    assert fit.law == "undetermined"
+    assert "cannot be told apart" in fit.reason

@@ -502,6 +502,14 @@ def _verdict(bulk, edge, n, min_slope, factor) -> tuple[str, str]:
             f"plateau; {why} (try larger n, or several sizes)"
         )
     if _grows(bulk.log_slope, bulk.log_slope_err, min_slope):
+        if bulk.slope >= min_slope:  # a log law's bulk is flat: v ~ c / n
+            return "undetermined", (
+                f"S rises in the bulk ({window}: v = {v_b} bits/qubit, at least "
+                f"min_slope = {min_slope} though within {SIGNIFICANCE:g} standard "
+                f"errors of it) and fits a log law (c = {c_b} in the bulk, {c_e} "
+                "near the edges): slow linear growth and a log law cannot be told "
+                "apart at this size (try larger n, or several sizes)"
+            )
         if _consistent(bulk.log_slope, edge.log_slope, edge.log_slope_err):
             return "log", (
                 f"S follows (c/6) log2 of the chord length with the same c in the "
