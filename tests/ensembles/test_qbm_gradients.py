@@ -79,3 +79,10 @@ def test_truncated_gibbs_states_are_counted_and_warned_once():
         assert row.untrusted_runs == 3 * 2 * params[n_hidden]
     good = tnbp.qbm_gradient_variance(1, [1, 2], **kwargs)  # no warning (errors)
     assert (good.untrusted_runs == 0).all()
+
+
+def test_too_many_qubits_for_dense_is_refused_up_front():
+    """1 visible + 30 hidden on the dense backend: an error naming `hidden_values`
+    before any work (before: the first task spent minutes building its H)."""
+    with pytest.raises(ValueError, match=r"`hidden_values`: backend='dense' holds"):
+        tnbp.qbm_gradient_variance(1, [1, 30], samples=2, executor="serial")

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .._checks import as_seed_sequence, check_beta, check_int, check_int_values
 from ..gradients.qbm import check_method, observable_gradient_with_diagnostics
+from ..limits import MAX_DENSE_GIBBS_QUBITS
 from ..models.hamiltonian import random_two_local
 from ..models.qbm import QBM
 from ..results.schema import QBM_GRADIENT_VARIANCE
@@ -225,7 +226,9 @@ def qbm_gradient_variance(
         If ``hidden_values`` is empty, repeats a value or holds a negative one,
         ``n_visible``, ``samples`` or ``chunk_size`` is below 1, ``backend`` or
         ``method`` is not one of the options (or ``method="exact"`` is asked
-        of ``backend="mps"``), ``observable`` is an empty list, ``beta`` is
+        of ``backend="mps"``), ``backend="dense"`` would need more than
+        :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS` qubits, ``observable`` is
+        an empty list, ``beta`` is
         negative or not finite, ``seed`` is negative, or ``executor`` is an
         unknown name or was shut down. Errors of the model options
         (``onsite_std``, ``pairs``, ``observable``, ``gibbs_opts``, ...) are
@@ -256,6 +259,12 @@ def qbm_gradient_variance(
     samples = check_int(samples, "samples", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     method = check_method(method, backend)  # None: the backend's best
+    if backend == "dense" and n_visible + max(hidden_values) > MAX_DENSE_GIBBS_QUBITS:
+        raise ValueError(  # up front: a task would only fail after building its H
+            f"`hidden_values`: backend='dense' holds at most {MAX_DENSE_GIBBS_QUBITS} "
+            f"qubits, got n_visible + {max(hidden_values)} = "
+            f"{n_visible + max(hidden_values)}; use backend='mps'."
+        )
     if observable is None:
         observable = [(1.0, "Z", (0,))]
     elif isinstance(observable, (list, tuple)) and not observable:
