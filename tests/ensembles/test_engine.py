@@ -291,5 +291,12 @@ def test_ctrl_c_stops_the_worker_processes(tmp_path):
             os.kill(pid, signal.SIGKILL)
     assert waited < 30  # loky's shutdown polls; 1-2 s seen
     assert proc.returncode == -signal.SIGINT  # Python's exit status after Ctrl-C
-    assert err.rstrip().endswith("KeyboardInterrupt")  # no error from loky after it
+    # no error after it; loky's resource tracker may warn that a killed worker's
+    # temporary file is already gone (a UserWarning, seen 1 run in 6)
+    lines = [
+        line
+        for line in err.rstrip().splitlines()
+        if "resource_tracker" not in line and not line.startswith("  warnings.warn(")
+    ]
+    assert lines[-1] == "KeyboardInterrupt", err
     assert left == []  # every worker that had a task is gone

@@ -338,8 +338,10 @@ def run_tasks(
         raise ValueError("`tasks` must not repeat a sample of a group.")
     total = sum(len(c.samples) for c in tasks)
     with _submitter(executor, task, payload) as (submit, result, stop):
-        handles = [submit(_run_chunk, task, chunk, root) for chunk in tasks]
-        try:
+        handles: list = []
+        try:  # submitting too: a Ctrl-C may land while tasks already run
+            for chunk in tasks:
+                handles.append(submit(_run_chunk, task, chunk, root))
             with tqdm(total=total, disable=not progbar, desc=desc) as bar:
                 for chunk, handle in zip(tasks, handles):
                     rows[chunk.group].update(zip(chunk.samples, result(handle)))
