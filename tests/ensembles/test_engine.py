@@ -240,8 +240,12 @@ def test_shut_down_executors_are_refused(pool):
 
 
 _SLEEPER = """
-import os, sys, time
+import os, signal, sys, time
 from tnbp.ensembles.engine import chunks, run_tasks
+
+# Ctrl-C raises KeyboardInterrupt, as in a terminal, also when the tests run as
+# a background job (which starts with SIGINT ignored, and Python keeps that)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def task(chunk, seeds):
     open(os.path.join(sys.argv[1], str(os.getpid())), "w").close()
