@@ -22,6 +22,10 @@ MAX_RDM_ENTRIES = 2**28
 #: 2^(n_{l-1} + n_l) amplitudes times a rank up to 2^(n_{l-1}) (2^26 complex
 #: numbers = 1 GiB).
 MAX_LAYERWISE_ENTRIES = 2**26
+#: Largest perceptron held as a dense unitary matrix (parameter matrix
+#: multiplication, :mod:`tnbp.models.dqnn_matrices`): 2^10 x 2^10 complex = 16 MiB,
+#: and an eigendecomposition per update (about 1 s at this size).
+MAX_PERCEPTRON_MATRIX_QUBITS = 10
 #: Largest n for dense Gibbs states (``gibbs_state(backend="dense")``).
 MAX_DENSE_GIBBS_QUBITS = 12
 #: Dense Gibbs states up to this size diagonalize with one BLAS thread (faster).
