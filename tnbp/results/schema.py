@@ -334,5 +334,80 @@ QBM_GRADIENT_VARIANCE = TableSchema(
     ),
 )
 
+#: table of :func:`tnbp.dqnn_gradient_variance`
+DQNN_GRADIENT_VARIANCE = TableSchema(
+    "dqnn_gradient_variance",
+    "(n, parameter)",
+    (
+        Column("n", "int64", "qubits", "the size n that widths(n) maps to"),
+        Column("widths", "str", "-", "layer widths n_in,...,n_out (comma-separated)"),
+        Column(
+            "derivative",
+            "str",
+            "-",
+            "'angle' (dC/d theta_k, eqs. 6-7) or 'matrix' (dC/ds at s = 0 of the "
+            "parameter matrix multiplication, eq. 13)",
+        ),
+        Column(
+            "parameter",
+            "int64",
+            "1",
+            "angle index in DQNN.parameters; -1 for derivative='matrix'",
+        ),
+        Column("cost", "str", "-", "'global' (eq. 3) or 'local' (eq. 4)"),
+        Column(
+            "mean",
+            "float64",
+            "unit of C / rad (angle) or per unit s (matrix)",
+            "sample mean of the derivative over random initializations",
+        ),
+        Column(
+            "mean_se",
+            "float64",
+            "as mean",
+            "standard error of mean, std (ddof=1) / sqrt(samples); NaN for one sample",
+        ),
+        Column(
+            "variance",
+            "float64",
+            "(unit of mean)^2",
+            "sample variance (ddof=1) of the derivative; NaN for one sample",
+        ),
+        Column(
+            "variance_se",
+            "float64",
+            "(unit of mean)^2",
+            "standard error of variance (fourth central moment); NaN below 4 samples",
+        ),
+        Column("samples", "int64", "1", "random initializations behind the row"),
+        Column(
+            "variance_ess",
+            "float64",
+            "1",
+            "effective sample size of the variance, (sum d^2)^2 / sum d^4",
+        ),
+        Column(
+            "variance_reliable",
+            "bool",
+            "-",
+            "variance finite and variance_ess >= 0.1 samples",
+        ),
+        Column("training_pairs", "int64", "1", "N, the training pairs of the cost"),
+        Column("perceptron", "str", "-", "perceptron kind ('toy', 'local', 'global')"),
+        Column(
+            "method",
+            "str",
+            "-",
+            "differentiation method (angle), or 'adjoint_matrix' (matrix: dense "
+            "adjoint sweep over perceptrons)",
+        ),
+        Column("backend", "str", "-", "simulation backend"),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
 #: every public table, by the name of what writes it
-TABLES = {t.name: t for t in (GRADIENT_VARIANCE, QBM_GRADIENT_VARIANCE)}
+TABLES = {
+    t.name: t
+    for t in (GRADIENT_VARIANCE, QBM_GRADIENT_VARIANCE, DQNN_GRADIENT_VARIANCE)
+}
