@@ -50,7 +50,7 @@ BOUND_BITS = {
     ("matrix", "global"): 1.0,
     ("matrix", "local"): 1.0,
 }
-DEFAULTS = dict(n_values=(1, 2, 3, 4, 5, 6), samples=200, hidden=0)
+DEFAULTS = dict(n_values=(1, 2, 3, 4, 5, 6), samples=100, hidden=0)
 QUICK = dict(n_values=(1, 2, 3), samples=12, hidden=0)
 #: the values each parameter allows (checked before any work; a list: each item)
 LIMITS = dict(n_values=">= 1 and <= 9", samples=">= 4", hidden=">= 0")
@@ -77,7 +77,9 @@ def middle_angle(n: int, *, hidden: int) -> int:
     return first.parameters[len(first.parameters) // 2]
 
 
-def measure(*, derivative: str, cost: str, n: int, samples: int, hidden: int, seed: int):
+def measure(
+    *, derivative: str, cost: str, n: int, samples: int, hidden: int, seed: int
+):
     """Mean and variance of the derivative over ``samples`` random networks at one n."""
     shape = functools.partial(widths, hidden=hidden)
     df = tnbp.dqnn_gradient_variance(

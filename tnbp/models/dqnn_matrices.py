@@ -167,7 +167,7 @@ def check_unitaries(
 
     Returns
     -------
-    tuple of numpy.ndarray of complex128
+    tuple of numpy.ndarray of complex128, each of shape (2^m, 2^m)
         Read-only copies.
 
     Raises
@@ -332,7 +332,7 @@ def check_generators(
 
     Returns
     -------
-    tuple of numpy.ndarray of complex128
+    tuple of numpy.ndarray of complex128, each of shape (2^m, 2^m)
         The generators, made exactly Hermitian (:math:`(H + H^\dagger)/2`).
 
     Raises
@@ -404,7 +404,7 @@ def update_unitaries(unitaries, generators, eps: float) -> tuple[np.ndarray, ...
 
     Returns
     -------
-    tuple of numpy.ndarray of complex128
+    tuple of numpy.ndarray of complex128, each of shape (d, d)
         :math:`e^{i \varepsilon H_k} V_k` for each ``k``.
 
     Raises
