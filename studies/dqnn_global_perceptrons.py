@@ -51,7 +51,7 @@ BOUND_BITS = {
     ("matrix", "local"): 1.0,
 }
 DEFAULTS = dict(n_values=(1, 2, 3, 4, 5, 6), samples=100, hidden=0)
-QUICK = dict(n_values=(1, 2, 3), samples=12, hidden=0)
+QUICK = dict(n_values=(1, 2, 3), samples=8, hidden=0)
 #: the values each parameter allows (checked before any work; a list: each item)
 LIMITS = dict(n_values=">= 1 and <= 9", samples=">= 4", hidden=">= 0")
 
@@ -250,7 +250,7 @@ def cli(
     ),
     quick: bool = typer.Option(
         False,
-        help="seconds-long preset (n = 1,2,3, 12 samples) in place of the "
+        help="seconds-long preset (n = 1,2,3, 8 samples) in place of the "
         "defaults; options given explicitly override it",
     ),
 ):

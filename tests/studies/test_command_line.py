@@ -26,6 +26,11 @@ CASES = {
         dict(n_values=(2, 3, 5)),
         2 * 2 * 3,  # models x costs x n
     ),
+    "dqnn_global_perceptrons": (
+        ["--n-values", "1,2,3", "--samples", "4"],
+        dict(n_values=(1, 2, 3), samples=4, hidden=0),
+        2 * 2 * 3,  # derivatives x costs x n
+    ),
     "qbm_hidden_units": (
         ["--samples", "3", "--hidden", "1,2,4"],
         dict(n_visible=1, hidden=(1, 2, 4), samples=3, beta=1.0),
@@ -63,6 +68,8 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert set(table.max_bond) == {16}  # the preset's, not the default 64
     elif name == "barren_plateaus":
         assert sorted(set(table.n)) == [2, 3, 5]
+    elif name == "dqnn_global_perceptrons":
+        assert sorted(set(table.n)) == [1, 2, 3] and set(table.samples) == {4}
     else:
         assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
 
