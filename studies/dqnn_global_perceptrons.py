@@ -50,7 +50,7 @@ BOUND_BITS = {
     ("matrix", "global"): 1.0,
     ("matrix", "local"): 1.0,
 }
-DEFAULTS = dict(n_values=(1, 2, 3, 4, 5, 6), samples=100, hidden=0)
+DEFAULTS = dict(n_values=(1, 2, 3, 4, 5), samples=60, hidden=0)
 QUICK = dict(n_values=(1, 2, 3), samples=8, hidden=0)
 #: the values each parameter allows (checked before any work; a list: each item)
 LIMITS = dict(n_values=">= 1 and <= 9", samples=">= 4", hidden=">= 0")
@@ -188,9 +188,11 @@ def plot(df, fits, path: Path) -> Path:
                 v0 * 2.0 ** (-b * (n - g.n.iloc[0])),
                 ":",
                 color=c,
-                label=f"bound's slope $2^{{-{b:g}n}}$ (through first point)",
+                label=f"bound's slope {'$2^{-2n}$' if b == 2 else '$2^{-n}$'} "
+                "(through first point)",
             )
         ax.set_yscale("log")
+        ax.set_xticks(sorted(df.n.unique()))
         ax.set_xlabel("n (= $n_{in}$ = $n_{out}$, qubits)")
         ax.set_title(titles[derivative], fontsize=10)
         ax.grid(alpha=0.3, which="both")
