@@ -91,8 +91,7 @@ def dqnn_output_state(
         the output layer has more than :data:`~tnbp.limits.MAX_RDM_QUBITS`
         qubits, the network is too large for ``"dense"``, or two adjacent
         layers are too wide for ``"layerwise"`` (more than
-        :data:`~tnbp.limits.MAX_LAYERWISE_ENTRIES` amplitudes), or a gate acts
-        on more than two qubits for ``"purified"``.
+        :data:`~tnbp.limits.MAX_LAYERWISE_ENTRIES` amplitudes).
 
     Warns
     -----

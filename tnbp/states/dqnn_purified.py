@@ -250,12 +250,7 @@ def _run(net: DQNN, prep, max_bond, cutoff) -> _Chain:
     for l, gates in enumerate(layer_gates(net), start=1):
         if l == 1:
             gates = list(prep.gates) + gates
-        for g in gates:
-            if len(g.qubits) > 2:
-                raise ValueError(
-                    f"`net`: gate {g.label!r} on {len(g.qubits)} qubits; the purified "
-                    "route applies one- and two-qubit gates only (use method='mps')."
-                )
+        for g in gates:  # tnbp gates act on one or two qubits
             chain.apply(g.to_matrix(), g.qubits)
         for q in layers[l - 1]:
             chain.trace_out(q)
@@ -437,7 +432,7 @@ def dqnn_purified_state(
     Parameters
     ----------
     net : DQNN
-        The network, at its current angles (one- and two-qubit gates).
+        The network, at its current angles.
     state : None, str, array_like or Circuit, optional
         The input :math:`|\phi^{in}\rangle` (see :meth:`tnbp.DQNN.preparation`;
         default :math:`|0\cdots0\rangle`).
@@ -462,8 +457,8 @@ def dqnn_purified_state(
         If ``net`` is not a :class:`~tnbp.DQNN`, ``state`` is not an accepted
         input, or ``max_bond`` / ``cutoff`` has the wrong type.
     ValueError
-        If ``state`` does not fit the input layer, ``max_bond < 1``, ``cutoff``
-        is not in ``[0, 1)``, or a gate acts on more than two qubits.
+        If ``state`` does not fit the input layer, ``max_bond < 1`` or
+        ``cutoff`` is not in ``[0, 1)``.
 
     References
     ----------
@@ -482,7 +477,7 @@ def dqnn_purified_state(
     >>> st.n, st.trusted
     (24, True)
     >>> C = tnbp.expectation_value(st, st.relabel(net.cost("local")))
-    >>> 0 < C.value < 1
+    >>> 0 < C < 1
     True
     """
     if not isinstance(net, DQNN):
