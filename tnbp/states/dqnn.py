@@ -1,4 +1,4 @@
-r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by three routes.
+r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by four routes.
 
 .. math::
 
@@ -22,7 +22,21 @@ r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by three routes.
     :math:`\Psi \otimes |0\rangle_l`, a :math:`2^{n_{l-1}+n_l} \times r`
     array; tracing out layer ``l - 1`` and compressing by an SVD gives the
     next :math:`\Psi` (:math:`r \le 2^{n_l}`). Memory and time grow with the
-    widths of two adjacent layers, not with the total qubit count.
+    widths of two adjacent layers, not with the total qubit count; exact (only
+    rounding-level singular values are dropped), for layers of up to ~8 qubits
+    (:data:`~tnbp.limits.MAX_LAYERWISE_ENTRIES`).
+``"purified"``
+    The same dissipative scheme for wide layers
+    (:mod:`tnbp.states.dqnn_purified`): the two layers are a purified MPS, one
+    site per qubit plus an ancilla leg that absorbs each traced qubit (and is
+    compressed by an SVD, the purification freedom), so the chain never holds
+    more than two layers' sites and the cost is polynomial in the widths for
+    short-ranged perceptrons. Truncation (``max_bond``, ``cutoff`` through
+    ``sim_opts``) is recorded in a :class:`~tnbp.BondRecord` and warned about.
+    :func:`~tnbp.states.dqnn_purified.dqnn_purified_state` returns the state
+    itself, a mixed :class:`~tnbp.State` on the output layer for the
+    estimators (the costs of eqs. 3-4 at any width); here it is formed as a
+    dense :math:`\rho^{out}` for output layers of up to 12 qubits.
 """
 
 from __future__ import annotations
