@@ -485,6 +485,5 @@ def dqnn_purified_state(
     max_bond = check_max_bond(max_bond)
     cutoff = check_cutoff(cutoff)
     prep = net.preparation(state)
-    with blas_threads_limit(1):  # small SVDs: threads only cost
-        chain = _run(net, prep, max_bond, cutoff)
-    return PurifiedDQNNState(net, chain, trust=trust)
+    with blas_threads_limit(1):  # small SVDs and QRs: threads only cost
+        return PurifiedDQNNState(net, _run(net, prep, max_bond, cutoff), trust=trust)
