@@ -59,6 +59,8 @@ _EXPORTS = {
     "GibbsState": "tnbp.states.gibbs.base",
     "gibbs_state": "tnbp.states.gibbs.api",
     "dqnn_output_state": "tnbp.states.dqnn",
+    "dqnn_purified_state": "tnbp.states.dqnn_purified",
+    "PurifiedDQNNState": "tnbp.states.dqnn_purified",
     # estimators
     "Estimate": "tnbp.estimators.estimate",
     "EstimateArray": "tnbp.estimators.estimate",

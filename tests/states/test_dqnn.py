@@ -9,6 +9,7 @@ from scipy.stats import unitary_group
 
 import tnbp
 import tnbp.states.dqnn as dqnn_states
+import tnbp.states.dqnn_purified as dqnn_purified
 from tnbp.models import Gate
 
 
@@ -226,3 +227,138 @@ def test_size_limits():
             tnbp.DQNN((12, 12, 4), "global", seed=0, perceptron_opts={"layers": 1}),
             method="dense",
         )
+
+
+# ------------------------------------- the purified-MPS layer-by-layer route
+
+
+@pytest.mark.parametrize("widths, outputs", CASES)
+@pytest.mark.parametrize("input_kind", ["kets", "circuit"])
+def test_purified_route_is_eq_1(widths, outputs, input_kind):
+    """The purified MPS of two layers against the dense route (equal to eq. 1 to
+    1e-12, test above) and the dense layer-by-layer route: exact up to the
+    rounding of one SVD per gate, swap and traced qubit."""
+    net = tnbp.DQNN(widths, _random_perceptron(7), outputs=outputs)
+    state, _ = _input(input_kind, widths[0], np.random.default_rng(7))
+    expected = tnbp.dqnn_output_state(net, state, method="dense")
+    for cutoff in (0, 1e-12):  # the default drops nothing here either
+        rho = tnbp.dqnn_output_state(
+            net, state, method="purified", sim_opts={"cutoff": cutoff}
+        )
+        assert_allclose(rho, expected, rtol=0, atol=1e-10)
+    assert_allclose(rho, tnbp.dqnn_output_state(net, state), rtol=0, atol=1e-10)
+    st = tnbp.dqnn_purified_state(net, state)
+    assert st.trusted and not st.is_pure and st.n == widths[-1]
+    assert st.truncation_distance == 0  # nothing above rounding was dropped
+
+
+def _local_random(seed: int):
+    """Short-ranged user perceptrons: Haar gates on (input j, output j) and
+    (input j + 1, output j); the discarded layer stays entangled with the next."""
+
+    def perceptron(l, j, inputs, outputs):
+        rng = np.random.default_rng([seed, l, j])
+        pairs = [(inputs[j], outputs[0])]
+        if j + 1 < len(inputs):
+            pairs.append((inputs[j + 1], outputs[0]))
+        return [
+            Gate(q, "U", matrix=unitary_group.rvs(4, random_state=rng)) for q in pairs
+        ]
+
+    return perceptron
+
+
+def _costs(st, net, target, mps):
+    """Local and global costs (eqs. 3-4) from the purified state and the pure MPS."""
+    out = []
+    for kind in ("local", "global"):
+        obs = net.cost(kind, target)
+        out.append(
+            (
+                tnbp.expectation_value(st, st.relabel(obs)),
+                tnbp.expectation_value(mps, obs),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("kind", ["local", "toy", "local_random"])
+def test_purified_route_at_wide_layers(kind, monkeypatch):
+    """Widths (20, 20, 20), 60 qubits: the costs of eqs. 3-4 from the purified
+    two-layer MPS equal those of the pure-state MPS over all 60 qubits, and the
+    chain never holds more than two adjacent layers' sites (a spy on every gate
+    and on every traced qubit)."""
+    widths = (20, 20, 20)
+    perceptron = _local_random(2) if kind == "local_random" else kind
+    net = tnbp.DQNN(widths, perceptron, seed=3)
+    rng = np.random.default_rng(4)
+    kets = rng.normal(size=(2, 20, 2)) + 1j * rng.normal(size=(2, 20, 2))
+    kets /= np.linalg.norm(kets, axis=2, keepdims=True)
+    held = []
+    chain = dqnn_purified._Chain
+    real_apply, real_trace = chain.apply, chain.trace_out
+
+    def spy_apply(self, matrix, qubits):
+        held.append(frozenset(self.labels))
+        return real_apply(self, matrix, qubits)
+
+    def spy_trace(self, label):
+        held.append(frozenset(self.labels))
+        return real_trace(self, label)
+
+    monkeypatch.setattr(chain, "apply", spy_apply)
+    monkeypatch.setattr(chain, "trace_out", spy_trace)
+    st = tnbp.dqnn_purified_state(net, kets[0])
+    monkeypatch.undo()
+    pairs = [frozenset(a + b) for a, b in zip(net.layers, net.layers[1:])]
+    assert len(held) == len(net.with_input(kets[0])) + sum(widths[:-1])
+    assert all(any(h <= p for p in pairs) for h in held)
+    assert max(map(len, held)) == 40 < net.n
+    mps = tnbp.simulate(net.with_input(kets[0]), backend="mps", cutoff=0)
+    assert st.trusted and mps.trusted
+    for purified, pure in _costs(st, net, kets[1], mps):
+        # both exact up to rounding (nothing truncated above 1e-14 of the norm)
+        assert abs(purified - pure) < 1e-8
+    # the global cost is 1 - F with F down to ~1e-12: compare the fidelity
+    # F = <prod_j |psi_j><psi_j|> itself, to 1e-6 relative (rounding of a
+    # product of 20 transfer matrices on a state of norm 1 is ~1e-15 absolute)
+    proj = [np.outer(k, k.conj()) for k in kets[1]]
+    F_p = st.expectation_product(dict(enumerate(proj))).real
+    F_m = mps.expectation_product(dict(zip(net.output_qubits, proj))).real
+    assert abs(F_p - F_m) <= 1e-6 * F_m + 1e-15
+
+
+def test_purified_truncation_is_recorded_and_bounded():
+    """A bond cap of 2 on fully connected random perceptrons: the record flags
+    the truncation, and the trace distance to the exact rho_out is within the
+    recorded bound sum_t sqrt(eps_t) (a bound, so it can fail only if a
+    truncation went unrecorded)."""
+    net = tnbp.DQNN((3, 2, 3), _random_perceptron(1))
+    exact = tnbp.dqnn_output_state(net, "+0-", method="dense")
+    st = tnbp.dqnn_purified_state(net, "+0-", max_bond=2)
+    assert "truncated" in st.caveats and st.record.max_bond == 2
+    assert st.record.num_truncations > 0 and st.max_bond_reached <= 2
+    rho = st.reduced_density_matrix((0, 1, 2))
+    distance = 0.5 * np.abs(np.linalg.eigvalsh(rho - exact)).sum()
+    assert 1e-3 < distance <= st.truncation_distance
+    with pytest.warns(tnbp.TruncationWarning, match="discarded weight"):
+        tnbp.dqnn_output_state(net, "+0-", method="purified", sim_opts={"max_bond": 2})
+    with pytest.warns(tnbp.TruncationWarning):  # and every estimate says so
+        tnbp.expectation_value(st, st.relabel(net.cost("local")))
+
+
+def test_purified_bad_input():
+    net = tnbp.DQNN((3, 3), "toy", seed=0)
+    with pytest.raises(TypeError, match="`sim_opts` has unknown"):
+        tnbp.dqnn_output_state(net, method="purified", sim_opts={"bond": 2})
+    with pytest.raises(ValueError, match="`max_bond`"):
+        tnbp.dqnn_purified_state(net, max_bond=0)
+    with pytest.raises(ValueError, match="`cutoff`"):
+        tnbp.dqnn_purified_state(net, cutoff=1.0)
+    with pytest.raises(TypeError, match="`net` must be a tnbp.DQNN"):
+        tnbp.dqnn_purified_state(net.circuit)
+    st = tnbp.dqnn_purified_state(net)
+    with pytest.raises(ValueError, match="outside the output layer"):
+        st.relabel(tnbp.observables.local_cost(net.input_qubits))
+    with pytest.raises(TypeError, match="`observable` must be an Observable"):
+        st.relabel([(1.0, "Z", (0,))])

@@ -1,4 +1,4 @@
-r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by three routes.
+r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by four routes.
 
 .. math::
 
@@ -22,7 +22,21 @@ r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by three routes.
     :math:`\Psi \otimes |0\rangle_l`, a :math:`2^{n_{l-1}+n_l} \times r`
     array; tracing out layer ``l - 1`` and compressing by an SVD gives the
     next :math:`\Psi` (:math:`r \le 2^{n_l}`). Memory and time grow with the
-    widths of two adjacent layers, not with the total qubit count.
+    widths of two adjacent layers, not with the total qubit count; exact (only
+    rounding-level singular values are dropped), for layers of up to ~8 qubits
+    (:data:`~tnbp.limits.MAX_LAYERWISE_ENTRIES`).
+``"purified"``
+    The same dissipative scheme for wide layers
+    (:mod:`tnbp.states.dqnn_purified`): the two layers are a purified MPS, one
+    site per qubit plus an ancilla leg that absorbs each traced qubit (and is
+    compressed by an SVD, the purification freedom), so the chain never holds
+    more than two layers' sites and the cost is polynomial in the widths for
+    short-ranged perceptrons. Truncation (``max_bond``, ``cutoff`` through
+    ``sim_opts``) is recorded in a :class:`~tnbp.BondRecord` and warned about.
+    :func:`~tnbp.states.dqnn_purified.dqnn_purified_state` returns the state
+    itself, a mixed :class:`~tnbp.State` on the output layer for the
+    estimators (the costs of eqs. 3-4 at any width); here it is formed as a
+    dense :math:`\rho^{out}` for output layers of up to 12 qubits.
 """
 
 from __future__ import annotations
@@ -36,17 +50,14 @@ from ..limits import MAX_LAYERWISE_ENTRIES
 from ..models.dqnn import DQNN
 from .base import check_rdm_size
 from .dense import apply_matrix
+from .dqnn_purified import RANK_TOL, dqnn_purified_state, layer_gates
 from .record import TruncationWarning
 from .simulate import simulate
 
 __all__ = ["METHODS", "dqnn_output_state"]
 
 #: The routes to :math:`\rho^{out}`.
-METHODS = ("layerwise", "dense", "mps", "tn")
-#: Singular values of a layer's purification below this, relative to the
-#: largest, are rounding noise and dropped (their total weight is at most
-#: 2^n_l times its square, far below 1e-20).
-_RANK_TOL = 1e-14
+METHODS = ("layerwise", "purified", "dense", "mps", "tn")
 
 
 def dqnn_output_state(
@@ -68,11 +79,13 @@ def dqnn_output_state(
     state : None, str, array_like or Circuit, optional
         The input :math:`|\phi^{in}\rangle` (see :meth:`tnbp.DQNN.preparation`;
         default :math:`|0\cdots0\rangle`).
-    method : {"layerwise", "dense", "mps", "tn"}, optional
+    method : {"layerwise", "purified", "dense", "mps", "tn"}, optional
         The route (default ``"layerwise"``).
     sim_opts : dict, optional
         Passed to :func:`tnbp.simulate` for ``"mps"`` (e.g. ``max_bond``,
-        ``cutoff``); not accepted by the other methods.
+        ``cutoff``), or ``max_bond`` and ``cutoff`` of
+        :func:`~tnbp.states.dqnn_purified.dqnn_purified_state` for
+        ``"purified"``; not accepted by the other methods.
 
     Returns
     -------
@@ -88,7 +101,7 @@ def dqnn_output_state(
         input, or ``sim_opts`` has an option of the wrong type.
     ValueError
         If ``method`` is unknown, ``sim_opts`` is given for a method other than
-        ``"mps"`` or has a bad option, ``state`` does not fit the input layer,
+        ``"mps"`` and ``"purified"`` or has a bad option, ``state`` does not fit the input layer,
         the output layer has more than :data:`~tnbp.limits.MAX_RDM_QUBITS`
         qubits, the network is too large for ``"dense"``, or two adjacent
         layers are too wide for ``"layerwise"`` (more than
@@ -97,7 +110,8 @@ def dqnn_output_state(
     Warns
     -----
     TruncationWarning
-        When the ``"mps"`` simulation has caveats (truncated, bond saturated).
+        When the ``"mps"`` or ``"purified"`` run has caveats (truncated, bond
+        saturated).
 
     References
     ----------
@@ -120,9 +134,23 @@ def dqnn_output_state(
     if not isinstance(net, DQNN):
         raise TypeError(f"`net` must be a tnbp.DQNN, got {type(net).__name__}.")
     check_opt("method", method, METHODS)
-    if sim_opts is not None and method != "mps":
-        raise ValueError(f"`sim_opts` is for method='mps', got method={method!r}.")
+    if sim_opts is not None and method not in ("mps", "purified"):
+        raise ValueError(
+            f"`sim_opts` is for method='mps' or 'purified', got method={method!r}."
+        )
     check_rdm_size(net.output_qubits)
+    if method == "purified":
+        opts = dict(sim_opts or {})
+        unknown = set(opts) - {"max_bond", "cutoff"}
+        if unknown:
+            raise TypeError(
+                f"`sim_opts` has unknown option(s) {sorted(map(str, unknown))} for "
+                "method='purified'; valid: ['cutoff', 'max_bond']."
+            )
+        st = dqnn_purified_state(net, state, **opts)
+        if st.caveats:
+            warnings.warn(st.caveat_message(), TruncationWarning, stacklevel=2)
+        return st.reduced_density_matrix(tuple(range(st.n)))
     prep = net.preparation(state)
     if method == "layerwise":
         return _layerwise(net, prep)
@@ -130,15 +158,6 @@ def dqnn_output_state(
     if st.caveats:
         warnings.warn(st.caveat_message(), TruncationWarning, stacklevel=2)
     return st.reduced_density_matrix(net.output_qubits)
-
-
-def _layer_gates(net: DQNN) -> list[list]:
-    """The gates of each perceptron layer ``1..L``, in order."""
-    gates = net.circuit.gates
-    out = [[] for _ in net.widths[1:]]
-    for p in net.perceptrons:
-        out[p.layer - 1].extend(gates[k] for k in p.gates)
-    return out
 
 
 def _layerwise(net: DQNN, prep) -> np.ndarray:
@@ -149,7 +168,7 @@ def _layerwise(net: DQNN, prep) -> np.ndarray:
             raise ValueError(
                 f"`net`: layers of widths {a} and {b} need a {2 ** (a + b)} x "
                 f"{2**a} purification, above MAX_LAYERWISE_ENTRIES = "
-                f"{MAX_LAYERWISE_ENTRIES}; use method='mps'."
+                f"{MAX_LAYERWISE_ENTRIES}; use method='purified' or 'mps'."
             )
     # the input state on layer 0 (the preparation acts there only)
     n0 = widths[0]
@@ -159,7 +178,7 @@ def _layerwise(net: DQNN, prep) -> np.ndarray:
     for g in prep.gates:
         psi = apply_matrix(psi, g.to_matrix(), tuple(local[q] for q in g.qubits))
     Psi = psi.reshape(2**n0, 1)
-    for l, gates in enumerate(_layer_gates(net), start=1):
+    for l, gates in enumerate(layer_gates(net), start=1):
         a, b = widths[l - 1], widths[l]
         r = Psi.shape[1]
         local = {q: i for i, q in enumerate(layers[l - 1] + layers[l])}
@@ -171,6 +190,6 @@ def _layerwise(net: DQNN, prep) -> np.ndarray:
         # trace out layer l-1: rho_l = M M^dag with M = (layer l) x (layer l-1, r)
         M = psi.reshape(2**a, 2**b, r).transpose(1, 0, 2).reshape(2**b, 2**a * r)
         U, s, _ = np.linalg.svd(M, full_matrices=False)
-        keep = s > _RANK_TOL * s[0]
+        keep = s > RANK_TOL * s[0]
         Psi = U[:, keep] * s[keep]
     return Psi @ Psi.conj().T
