@@ -115,6 +115,7 @@ def _circuit(n, seed, *, hidden):
     return network(n, hidden, seed).circuit
 
 
+@functools.lru_cache(maxsize=64)  # the same observable for every sample of a row
 def _cost(n, *, hidden, cost):
     return network(n, hidden).cost(cost)
 
