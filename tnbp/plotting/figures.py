@@ -235,8 +235,10 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
     count so the bars do not overlap (the shift is in the drawing only);
     rows flagged unreliable (``variance_reliable`` False: too small an
     effective sample size for a heavy-tailed variance) are drawn hollow and
-    named in the legend. The title states the largest bond dimension the
-    doubled MPS of the exact rows reached.
+    named in the legend. When the exact rows reach past twice the largest
+    sampled ``n``, an inset magnifies the global cost's sampled range. The
+    title states the largest bond dimension the doubled MPS of the exact rows
+    reached.
 
     Parameters
     ----------
@@ -270,32 +272,18 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
     }
     flags = {"truncated": False, "unreliable": False}
     for ax, cost in zip(axes, ("global", "local")):
-        rows = df[df.cost == cost]
-        ref = rows.groupby("n").theory.first().sort_index()
-        ax.plot(ref.index, ref.values, "-", color="k", lw=1.2, zorder=1)
-        for i, h in enumerate(hidden):
-            color, marker, size = style[h]
-            _dqnn_exact(
-                ax,
-                rows[(rows.hidden == h) & (rows.estimator == "exact")],
-                color,
-                marker,
-                size,
-                flags,
-            )
-            shift = (i - (len(hidden) - 1) / 2) * 0.06  # log10 units on log x
-            _dqnn_sampled(
-                ax,
-                rows[(rows.hidden == h) & (rows.estimator == "sample")],
-                color,
-                marker,
-                shift if cost == "local" else None,
-                (i - (len(hidden) - 1) / 2) * 0.15,
-                flags,
-            )
-        ax.set_yscale("log")
+        _dqnn_panel(ax, df[df.cost == cost], hidden, style, cost == "local", flags)
         ax.set_xlabel("qubits per layer n")
     ax_g, ax_l = axes
+    sampled_n = df.n[df.estimator == "sample"]
+    if len(sampled_n) and df.n.max() > 2 * sampled_n.max():
+        # the sampled range, magnified: on the full axis it is a few pixels wide
+        inset = ax_g.inset_axes([0.52, 0.46, 0.45, 0.44])
+        near = df[(df.cost == "global") & (df.n <= sampled_n.max())]
+        _dqnn_panel(inset, near, hidden, style, False, flags)
+        _integer_ticks(inset, near.n)
+        inset.tick_params(labelsize=7)
+        inset.set_title("sampled range", fontsize=8)
     _integer_ticks(ax_g, df["n"])
     ax_l.set_xscale("log")
     shown = sorted({int(v) for v in df["n"]})
@@ -362,7 +350,7 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
                 label="truncated doubled MPS",
             )
         )
-    ax_g.legend(handles=handles, fontsize=8, loc="upper right")
+    ax_g.legend(handles=handles, fontsize=8, loc="lower left")
     exact = df[df.estimator == "exact"]
     chi = (
         f"; exact: doubled MPS, largest bond {int(exact.max_bond_reached.max())}"
@@ -375,6 +363,27 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
         fontsize=10,
     )
     return _save(fig, path)
+
+
+def _dqnn_panel(ax, rows, hidden, style, log_x, flags) -> None:
+    """One cost's closed form (black line), exact markers and sampled bars, log y."""
+    ref = rows.groupby("n").theory.first().sort_index()
+    ax.plot(ref.index, ref.values, "-", color="k", lw=1.2, zorder=1)
+    for i, h in enumerate(hidden):
+        color, marker, size = style[h]
+        mine = rows[rows.hidden == h]
+        _dqnn_exact(ax, mine[mine.estimator == "exact"], color, marker, size, flags)
+        offset = i - (len(hidden) - 1) / 2  # sideways, so the bars do not overlap
+        _dqnn_sampled(
+            ax,
+            mine[mine.estimator == "sample"],
+            color,
+            marker,
+            0.015 * offset if log_x else None,  # log10 units on a log axis
+            0.12 * offset,
+            flags,
+        )
+    ax.set_yscale("log")
 
 
 def _dqnn_exact(ax, rows, color, marker, size, flags) -> None:
