@@ -10,6 +10,11 @@ where sampling fails beyond n ~ 12. Expected: the global cost decays
 exponentially (toy: :math:`\\frac18(\\frac38)^{n-1}`), the local cost only
 polynomially (toy: :math:`1/(8n^2)`).
 
+The toy model here is the shortcut :func:`tnbp.ansatz.toy_perceptron` (the
+rotations alone, n qubits); Fig. 3a through the DQNN itself
+(:class:`tnbp.DQNN` with ``perceptron="toy"``: SWAPs into each layer, hidden
+layers, to n = 100, exact and sampled) is ``studies/dqnn_toy_perceptrons.py``.
+
 Each (model, cost, n) is one row of the results store in ``<out>``, and
 ``<out>/table.csv`` holds every row there, refreshed as rows finish; a rerun
 computes only what is missing. Fits, printout and figure

@@ -210,3 +210,49 @@ def test_entanglement_figure_with_one_seed_says_there_are_no_error_bars(caught):
     figures.plot_entanglement_vs_depth(_depth_table(seeds=1), "unused.png")
     ax_s, _ = caught[0].axes
     assert ax_s.get_title().endswith("1 seed per point (no error bars)")
+
+
+def test_dqnn_toy_figure_exact_markers_sampled_bars_and_closed_forms(caught):
+    n = np.array([2, 3, 4])
+    rows = []
+    for cost, ref in (("global", 0.125 * 0.375 ** (n - 1)), ("local", 1 / (8 * n**2))):
+        for h in (0, 3):
+            for est in ("exact", "sample"):
+                sampled = est == "sample"
+                rows += [
+                    dict(
+                        n=k,
+                        hidden=h,
+                        cost=cost,
+                        estimator=est,
+                        variance=r * (1.05 if sampled else 1),
+                        variance_se=0.1 * r if sampled else np.nan,
+                        theory=r,
+                        variance_reliable=not (sampled and k == 4 and h == 3),
+                        truncated=(not sampled) and k == 4 and h == 0,
+                        max_bond_reached=4,
+                    )
+                    for k, r in zip(n, ref)
+                ]
+    df = pd.DataFrame(rows)
+    figures.plot_dqnn_toy_variances(df, "unused.png")
+    ax_g, ax_l = caught[0].axes
+    assert ax_g.get_yscale() == ax_l.get_yscale() == ax_l.get_xscale() == "log"
+    assert ax_g.get_xscale() == "linear" and _integer_ticks(ax_g)
+    for ax, cost in ((ax_g, "global"), (ax_l, "local")):
+        data = [ln for ln in ax.get_lines() if len(ln.get_xdata())]
+        # one black closed-form line through the theory values
+        (ref,) = [
+            ln for ln in data if ln.get_linestyle() == "-" and ln.get_color() == "k"
+        ]
+        np.testing.assert_allclose(ref.get_ydata(), df[df.cost == cost].theory[:3])
+        # error bars: one bar collection per (hidden, reliable or not) drawn
+        bars = [c for c in ax.collections if len(c.get_segments())]
+        assert sum(len(c.get_segments()) for c in bars) == 2 * len(n)
+        # the two hidden counts' sampled points are shifted apart, exact ones not
+        exact = [ln for ln in data if ln.get_markerfacecolor() == "none"]
+        assert [list(ln.get_xdata()) for ln in exact] == [list(n)] * 2
+    texts = _legend_texts(ax_g)
+    assert texts[:3] == ["closed form", "exact, 0 hidden", "sampled ±1 SE, 0 hidden"]
+    assert texts[-2:] == ["sampled, low ESS (unreliable)", "truncated doubled MPS"]
+    assert "largest bond 4" in caught[0]._suptitle.get_text()

@@ -31,6 +31,17 @@ CASES = {
         dict(n_values=(1, 2, 3), samples=4, hidden=0),
         2 * 2 * 3,  # derivatives x costs x n
     ),
+    "dqnn_toy_perceptrons": (
+        ["--n-values", "2,3", "--hidden", "0", "--sample-n-values", "2"],
+        dict(
+            n_values=(2, 3),
+            hidden=(0,),
+            sample_n_values=(2,),
+            samples=100,
+            seed=0,
+        ),
+        2 * (2 + 1),  # costs x (exact n + sampled n)
+    ),
     "qbm_hidden_units": (
         ["--samples", "3", "--hidden", "1,2,4"],
         dict(n_visible=1, hidden=(1, 2, 4), samples=3, beta=1.0),
@@ -70,6 +81,9 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert sorted(set(table.n)) == [2, 3, 5]
     elif name == "dqnn_global_perceptrons":
         assert sorted(set(table.n)) == [1, 2, 3] and set(table.samples) == {4}
+    elif name == "dqnn_toy_perceptrons":
+        assert set(table.hidden) == {0} and sorted(set(table.n)) == [2, 3]
+        assert sorted(table.estimator) == ["exact"] * 4 + ["sample"] * 2
     else:
         assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
 
@@ -151,6 +165,14 @@ BAD_VALUES = {
         (["--n-values", "2,4,4"], "'--n-values': '2,4,4' repeats 4: each value"),
         (["--n-values", "0,2"], "'--n-values': each value of n_values must be >= 1"),
         (["--n-values", "2,,4"], "'--n-values': '2,,4' has an empty item"),
+    ],
+    "dqnn_toy_perceptrons": [
+        (
+            ["--hidden", "0,-1"],
+            "'--hidden': each value of hidden must be >= 0, got -1.",
+        ),
+        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (["--sample-n-values", "2,2"], "'--sample-n-values': '2,2' repeats 2: each"),
     ],
     "qbm_hidden_units": [
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),

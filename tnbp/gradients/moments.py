@@ -182,6 +182,9 @@ def _gate_map(gate) -> np.ndarray:
 def _observable_mps(obs, n: int, cutoff: float) -> qtn.MatrixProductState:
     r""":math:`\tilde O \otimes \tilde O` (constant dropped) as a 16-dim-site MPS.
 
+    The identity part of every single-qubit term is dropped too (it is a
+    constant).
+
     Pairing with the doubled state is the bilinear sum over ``(k1, k2, b1, b2)``
     of :math:`\tilde O_{b_1 k_1} \tilde O_{b_2 k_2}\, \sigma_{k_1 k_2 b_1 b_2}`.
     """
@@ -189,6 +192,11 @@ def _observable_mps(obs, n: int, cutoff: float) -> qtn.MatrixProductState:
     single = None  # one replica: sites of dimension 4, index (k, b) -> O[b, k]
     for term in obs.terms:
         ops = term.as_dict()
+        if len(ops) == 1:  # drop its identity part: Tr[d rho] = 0, and kept, the
+            # pairing cancels O(1) pieces to leave Var ~ 1/n^2 (1e-10 relative
+            # error of the local cost at n = 60 before)
+            ((q, A),) = ops.items()
+            ops = {q: A - np.trace(A) / 2 * eye}
         arrays = [ops.get(q, eye).T.reshape(4) for q in range(n)]
         arrays[0] = term.coeff * arrays[0]
         prod = qtn.MPS_product_state(arrays)

@@ -1,12 +1,14 @@
 """Figures for studies (matplotlib, non-interactive backend)."""
 
 from .figures import (
+    plot_dqnn_toy_variances,
     plot_entanglement_vs_depth,
     plot_gradient_variance,
     plot_qbm_hidden_units,
 )
 
 __all__ = [
+    "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
     "plot_gradient_variance",
     "plot_qbm_hidden_units",

@@ -14,7 +14,12 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FixedLocator, MaxNLocator  # noqa: E402
+from matplotlib.ticker import (  # noqa: E402
+    FixedLocator,
+    MaxNLocator,
+    NullFormatter,
+    ScalarFormatter,
+)
 
 #: Up to this many distinct x values get a tick each, exactly at the data.
 MAX_DATA_TICKS = 12
@@ -209,6 +214,212 @@ def plot_gradient_variance(df: pd.DataFrame, path: str | Path) -> Path:
     )
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _save(fig, path)
+
+
+#: Marker per hidden-layer count (in the order met), sizes shrinking so that
+#: exact markers of equal value stay visible inside one another.
+_HIDDEN_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
+    r"""Toy-perceptron DQNN gradient variances against n, exact and sampled (Fig. 3a).
+
+    Two panels, the global cost (eq. 3 of arXiv:2005.12458; linear ``n``, log
+    variance: the closed form :math:`\frac18(\frac38)^{n-1}` is a straight line)
+    and the local cost (eq. 4; log-log: :math:`1/(8n^2)` is a straight line).
+    The closed forms are black lines through the rows' ``theory`` values.
+    Exact rows are hollow markers, one shape and color per hidden-layer count,
+    shrinking with it so that equal values stay visible inside one another;
+    truncated exact rows get a red cross. Sampled rows are filled markers
+    with error bars of one standard error, shifted sideways by hidden-layer
+    count so the bars do not overlap (the shift is in the drawing only);
+    rows flagged unreliable (``variance_reliable`` False: too small an
+    effective sample size for a heavy-tailed variance) are drawn hollow and
+    named in the legend. When the exact rows reach past twice the largest
+    sampled ``n``, an inset magnifies the global cost's sampled range. The
+    title states the largest bond dimension the doubled MPS of the exact rows
+    reached.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per ``(hidden, cost, estimator, n)``, as written by
+        ``studies/dqnn_toy_perceptrons.py``: ``n, hidden, cost`` (``"global"``
+        or ``"local"``), ``estimator`` (``"exact"`` or ``"sample"``),
+        ``variance``, ``variance_se`` (NaN for exact rows), ``theory``, and
+        optionally ``truncated``, ``variance_reliable`` and
+        ``max_bond_reached``.
+    path : str or Path
+        Where to write the PNG (its folder is created).
+
+    Returns
+    -------
+    Path
+        The figure's path.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458 (Fig. 3a, the closed forms after
+       Theorem 1).
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), constrained_layout=True)
+    hidden = sorted(df.hidden.unique())
+    style = {
+        h: (f"C{i}", _HIDDEN_MARKERS[i % len(_HIDDEN_MARKERS)], 9 - 5 * i / len(hidden))
+        for i, h in enumerate(hidden)
+    }
+    flags = {"truncated": False, "unreliable": False}
+    for ax, cost in zip(axes, ("global", "local")):
+        _dqnn_panel(ax, df[df.cost == cost], hidden, style, cost == "local", flags)
+        ax.set_xlabel("qubits per layer n")
+    ax_g, ax_l = axes
+    sampled_n = df.n[df.estimator == "sample"]
+    if len(sampled_n) and df.n.max() > 2 * sampled_n.max():
+        # the sampled range, magnified: on the full axis it is a few pixels wide
+        inset = ax_g.inset_axes([0.52, 0.46, 0.45, 0.44])
+        near = df[(df.cost == "global") & (df.n <= sampled_n.max())]
+        _dqnn_panel(inset, near, hidden, style, False, flags)
+        _integer_ticks(inset, near.n)
+        inset.tick_params(labelsize=7)
+        inset.set_title("sampled range", fontsize=8)
+    _integer_ticks(ax_g, df["n"])
+    ax_l.set_xscale("log")
+    shown = sorted({int(v) for v in df["n"]})
+    if len(shown) > MAX_DATA_TICKS:  # a 1-2-3-5 ladder over the range
+        ladder = (1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000)
+        shown = [t for t in ladder if shown[0] <= t <= shown[-1]]
+    ax_l.xaxis.set_major_locator(FixedLocator(shown))
+    ax_l.xaxis.set_major_formatter(ScalarFormatter())
+    ax_l.xaxis.set_minor_formatter(NullFormatter())
+    ax_g.set(
+        ylabel=r"Var$[\partial C/\partial\theta]$ over uniform angles",
+        title=r"global cost $C_G$ (eq. 3): $\frac{1}{8}(\frac{3}{8})^{n-1}$",
+    )
+    ax_l.set(title=r"local cost $C_L$ (eq. 4): $1/(8n^2)$")
+    handles = [plt.Line2D([], [], color="k", lw=1.2, label="closed form")]
+    for h in hidden:
+        color, marker, size = style[h]
+        handles.append(
+            plt.Line2D(
+                [],
+                [],
+                color=color,
+                marker=marker,
+                ms=size,
+                mfc="none",
+                ls="none",
+                label=f"exact, {h} hidden",
+            )
+        )
+        if (df.estimator == "sample").any():
+            handles.append(
+                plt.Line2D(
+                    [],
+                    [],
+                    color=color,
+                    marker=marker,
+                    ms=5,
+                    ls="-",
+                    lw=1,
+                    label=f"sampled ±1 SE, {h} hidden",
+                )
+            )
+    if flags["unreliable"]:
+        handles.append(
+            plt.Line2D(
+                [],
+                [],
+                color="gray",
+                marker="o",
+                ms=5,
+                mfc="white",
+                ls="none",
+                label="sampled, low ESS (unreliable)",
+            )
+        )
+    if flags["truncated"]:
+        handles.append(
+            plt.Line2D(
+                [],
+                [],
+                color="red",
+                marker="x",
+                ls="none",
+                label="truncated doubled MPS",
+            )
+        )
+    ax_g.legend(handles=handles, fontsize=8, loc="lower left")
+    exact = df[df.estimator == "exact"]
+    chi = (
+        f"; exact: doubled MPS, largest bond {int(exact.max_bond_reached.max())}"
+        if "max_bond_reached" in df and len(exact)
+        else ""
+    )
+    fig.suptitle(
+        "Toy-perceptron DQNN (arXiv:2005.12458, Fig. 3a): variance of the "
+        f"derivative by one angle{chi}",
+        fontsize=10,
+    )
+    return _save(fig, path)
+
+
+def _dqnn_panel(ax, rows, hidden, style, log_x, flags) -> None:
+    """One cost's closed form (black line), exact markers and sampled bars, log y."""
+    ref = rows.groupby("n").theory.first().sort_index()
+    ax.plot(ref.index, ref.values, "-", color="k", lw=1.2, zorder=1)
+    for i, h in enumerate(hidden):
+        color, marker, size = style[h]
+        mine = rows[rows.hidden == h]
+        _dqnn_exact(ax, mine[mine.estimator == "exact"], color, marker, size, flags)
+        offset = i - (len(hidden) - 1) / 2  # sideways, so the bars do not overlap
+        _dqnn_sampled(
+            ax,
+            mine[mine.estimator == "sample"],
+            color,
+            marker,
+            0.015 * offset if log_x else None,  # log10 units on a log axis
+            0.12 * offset,
+            flags,
+        )
+    ax.set_yscale("log")
+
+
+def _dqnn_exact(ax, rows, color, marker, size, flags) -> None:
+    """Exact rows of one hidden-layer count: hollow markers, red cross if truncated."""
+    rows = rows.sort_values("n")
+    ax.plot(rows.n, rows.variance, marker, color=color, ms=size, mfc="none", zorder=3)
+    if "truncated" in rows:
+        bad = rows[rows.truncated.astype(bool)]
+        flags["truncated"] |= len(bad) > 0
+        ax.plot(bad.n, bad.variance, "x", color="red", zorder=4)
+
+
+def _dqnn_sampled(ax, rows, color, marker, log_shift, shift, flags) -> None:
+    """Sampled rows of one hidden-layer count, with 1-SE bars, shifted sideways."""
+    rows = rows.sort_values("n")
+    x = rows.n * 10**log_shift if log_shift is not None else rows.n + shift
+    ok = (
+        rows.variance_reliable.astype(bool)
+        if "variance_reliable" in rows
+        else pd.Series(True, index=rows.index)
+    )
+    flags["unreliable"] |= bool((~ok).any())
+    for sel, face in ((ok, color), (~ok, "white")):
+        if sel.any():
+            ax.errorbar(
+                x[sel],
+                rows.variance[sel],
+                yerr=rows.variance_se[sel],
+                fmt=marker,
+                color=color,
+                mfc=face,
+                ms=5,
+                capsize=2,
+                lw=1,
+                zorder=2,
+            )
 
 
 def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path, *, fit=None) -> Path:
