@@ -310,3 +310,42 @@ class State(abc.ABC):
                 f"{change}" + (f" ({auto.reason})" if auto.reason else "")
             )
         return "; ".join(parts) + "."
+
+
+class MixedState(State):
+    r"""A mixed state: the spectrum of a cut is that of its reduced density matrix.
+
+    For a mixed state the two sides of a cut have different spectra, so
+    :meth:`cut_spectrum` diagonalizes :math:`\rho_{0..cut-1}` itself (at most
+    :data:`~tnbp.limits.MAX_RDM_QUBITS` qubits). Subclasses implement
+    :meth:`reduced_density_matrix`, :meth:`expectation_product` and
+    :attr:`record`.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits.
+    """
+
+    is_pure = False
+
+    def cut_spectrum(self, cut: int) -> np.ndarray:
+        r"""Eigenvalues of the (mixed) reduced state of qubits ``0..cut-1``.
+
+        Parameters
+        ----------
+        cut : int
+            The cut, ``1 <= cut <= n - 1``, with ``cut`` at most
+            :data:`~tnbp.limits.MAX_RDM_QUBITS`.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (2^cut,)
+            The eigenvalues of :math:`\rho_{0..cut-1}`, ascending.
+
+        Raises
+        ------
+        ValueError
+            If ``cut`` exceeds :data:`~tnbp.limits.MAX_RDM_QUBITS`.
+        """
+        return self.subsystem_spectrum(tuple(range(cut)))

@@ -67,7 +67,7 @@ from .._threads import blas_threads_limit
 from ..limits import ROUNDING_WEIGHT, TRUNCATION_NOISE_FLOOR
 from ..models.dqnn import DQNN
 from ..models.operators import Observable
-from .base import State, check_rdm_size
+from .base import MixedState, check_rdm_size
 from .canonical import CanonicalMPS
 from .record import BondRecord, TrustPolicy
 from .spectrum import renyi_entropy
@@ -260,7 +260,7 @@ def _run(net: DQNN, prep, max_bond, cutoff) -> _Chain:
     return chain
 
 
-class PurifiedDQNNState(State):
+class PurifiedDQNNState(MixedState):
     r"""The output state :math:`\rho^{out}` of a DQNN as a purified MPS (mixed).
 
     Built by :func:`dqnn_purified_state`. Qubit ``j`` of this state is output
@@ -285,8 +285,6 @@ class PurifiedDQNNState(State):
     ancilla_dims : tuple of int
         The ancilla dimension of every site before padding to their maximum.
     """
-
-    is_pure = False
 
     def __init__(self, net: DQNN, chain: _Chain, *, trust: TrustPolicy | None = None):
         super().__init__(len(chain.sites))
@@ -342,27 +340,6 @@ class PurifiedDQNNState(State):
 
     def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:  # noqa: D102
         return self._canonical.expectation(ops)
-
-    def cut_spectrum(self, cut: int) -> np.ndarray:
-        r"""Eigenvalues of the (mixed) reduced state of output qubits ``0..cut-1``.
-
-        Parameters
-        ----------
-        cut : int
-            The cut, ``1 <= cut <= n - 1``, at most
-            :data:`~tnbp.limits.MAX_RDM_QUBITS`.
-
-        Returns
-        -------
-        numpy.ndarray of float64, shape (2^cut,)
-            The eigenvalues of :math:`\rho_{0..cut-1}`, ascending.
-
-        Raises
-        ------
-        ValueError
-            If ``cut`` exceeds :data:`~tnbp.limits.MAX_RDM_QUBITS`.
-        """
-        return self.subsystem_spectrum(tuple(range(cut)))
 
     def relabel(self, observable: Observable) -> Observable:
         """An observable on the network's output labels, on this state's qubits.

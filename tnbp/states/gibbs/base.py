@@ -13,10 +13,10 @@ import functools
 import numpy as np
 
 from ...models.pauli_sum import PauliSum
-from ..base import State
+from ..base import MixedState
 
 
-class GibbsState(State):
+class GibbsState(MixedState):
     r"""A thermal state :math:`e^{-\beta H}/Z` with its partition function.
 
     Backends subclass it (:class:`~tnbp.states.gibbs.dense.DenseGibbsState`,
@@ -51,7 +51,6 @@ class GibbsState(State):
         Trotter part of the error budget.
     """
 
-    is_pure = False
     companion: GibbsState | None = None
 
     def __init__(self, hamiltonian: PauliSum, beta: float, log_partition: float):
@@ -86,27 +85,6 @@ class GibbsState(State):
         float
             :math:`\sigma_H^2 \ge 0`, in units of energy squared.
         """
-
-    def cut_spectrum(self, cut: int) -> np.ndarray:
-        r"""Eigenvalues of the (mixed) reduced state of qubits ``0..cut-1``.
-
-        Parameters
-        ----------
-        cut : int
-            The cut, ``1 <= cut <= n - 1``, with ``cut`` at most
-            :data:`~tnbp.limits.MAX_RDM_QUBITS`.
-
-        Returns
-        -------
-        numpy.ndarray of float64, shape (2^cut,)
-            The eigenvalues of :math:`\rho_{0..cut-1}`, ascending.
-
-        Raises
-        ------
-        ValueError
-            If ``cut`` exceeds :data:`~tnbp.limits.MAX_RDM_QUBITS`.
-        """
-        return self.subsystem_spectrum(tuple(range(cut)))
 
     def expectation_product(self, ops: dict[int, np.ndarray]) -> complex:  # noqa: D102
         return complex(np.trace(self._product_matrix(ops)))
