@@ -52,3 +52,26 @@ def test_truncation_errors_follow_their_formulas():
         value = tnbp.expectation_value(st, OBS)
     # every factor is a Pauli matrix, of operator norm 1
     assert value.truncation_error == pytest.approx(2 * T * 1.75, rel=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["global", "local"])
+def test_cost_bounds_use_the_cost_range_and_cover_the_error(kind):
+    """A cost of eq. 3 or 4 lies in [0, 1]: the bound is T (not 2T), and it holds.
+
+    The truncated MPS is compared with the exact dense state; the exact error
+    must lie within T * (u - l) = T, the Hoelder bound with O - 1/2.
+    """
+    circ = ansatz.haar_brickwork(10, 6, seed=1)
+    obs = getattr(tnbp.observables, f"{kind}_cost")(range(10))
+    assert obs.bounds() == pytest.approx((0.0, 1.0), abs=1e-15)
+    st = tnbp.simulate(circ, backend="mps", max_bond=6)
+    T = st.truncation_distance
+    assert 0 < T < 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        value = tnbp.expectation_value(st, obs)
+    exact = tnbp.expectation_value(tnbp.simulate(circ), obs)
+    assert value.truncation_error == pytest.approx(
+        min(T, max(float(value), 1 - float(value))), rel=1e-12
+    )
+    assert abs(float(value) - float(exact)) <= value.truncation_error

@@ -24,7 +24,9 @@ to the exact state is at most :math:`T = \sum_t \sqrt{\epsilon_t}`
 which fails when truncations add up coherently, as in many small Trotter
 steps); reduced states are no further apart, so
 
-- Pauli expectations move by at most :math:`2T` (Hoelder);
+- Pauli expectations move by at most :math:`2T` (Hoelder), an observable
+  whose expectations lie in :math:`[\ell, u]` by :math:`T(u - \ell)` (the
+  costs of arXiv:2005.12458 eqs. 3-4 by :math:`T`);
 - trace distances to :math:`I/D` by at most :math:`T` (triangle inequality);
 - purities by at most :math:`4T`;
 - von Neumann entropies of :math:`k` qubits (:math:`d = 2^k`) by at most

@@ -102,12 +102,13 @@ def expectation_value(state, observable) -> Estimate:
     -------
     Estimate
         The real value, in the units of the coefficients, with the state's
-        caveats and ``truncation_error``
-        :math:`2T \sum_t |c_t| \prod_q \|O^{(t)}_q\|_\infty` for a state at
-        trace distance :math:`T` from the exact one (Hoelder, term by term),
-        clipped to the range :math:`c_0 \pm \sum_t |c_t| \prod_q
-        \|O^{(t)}_q\|_\infty` that contains every expectation of :math:`O`
-        (:func:`~tnbp.estimators.estimate.clip_error`).
+        caveats and ``truncation_error`` :math:`T (u - \ell)` for a state at
+        trace distance :math:`T` from the exact one, with :math:`[\ell, u]` an
+        interval containing every expectation of :math:`O`
+        (:meth:`~tnbp.models.operators.Observable.bounds`; Hoelder with
+        :math:`O` shifted to the middle of it: :math:`2T\sum_t |c_t|` for
+        Pauli sums, :math:`T` for the costs of eqs. 3-4), clipped to that
+        interval (:func:`~tnbp.estimators.estimate.clip_error`).
 
     Raises
     ------
@@ -133,14 +134,11 @@ def expectation_value(state, observable) -> Estimate:
     """
     state = check_state(state)
     obs = as_observable(observable, state.n)
-    scale = sum(
-        abs(t.coeff) * np.prod([np.linalg.norm(op, 2) for op in t.ops])
-        for t in obs.terms
-    )
     value = observable_value(state, obs)
-    lower, upper = obs.constant - scale, obs.constant + scale
+    lower, upper = obs.bounds()
+    # |Tr[(rho - sigma)(O - c)]| <= 2T ||O - c|| with c the middle of O's range
     return flagged(
         state,
         value,
-        clip_error(2 * state.truncation_distance * scale, value, lower, upper),
+        clip_error(state.truncation_distance * (upper - lower), value, lower, upper),
     )

@@ -94,6 +94,33 @@ class Observable:
         """Sorted qubits some term acts on."""
         return tuple(sorted({q for t in self.terms for q in t.qubits}))
 
+    def bounds(self) -> tuple[float, float]:
+        r"""An interval :math:`[\ell, u]` that contains every expectation value.
+
+        Each term's factors are Hermitian, so its eigenvalues are
+        :math:`c_t \prod_q \lambda_q` with :math:`\lambda_q` in the spectral
+        interval of :math:`O^{(t)}_q`: the term lies in the interval product of
+        those intervals, and :math:`O` in :math:`c_0` plus the sum of the terms'
+        intervals. For Pauli terms that is :math:`c_0 \pm \sum_t |c_t|`; for
+        the costs of eqs. (3)-(4) of arXiv:2005.12458 (projector terms) it is
+        :math:`[0, 1]`, where the norm bound gives :math:`[0, 2]`.
+
+        Returns
+        -------
+        tuple of float
+            ``(lower, upper)``, in the units of the coefficients.
+        """
+        lower = upper = self.constant
+        for t in self.terms:
+            lo = hi = t.coeff
+            for op in t.ops:
+                a, b = np.linalg.eigvalsh(op)[[0, -1]]
+                ends = (lo * a, lo * b, hi * a, hi * b)
+                lo, hi = min(ends), max(ends)
+            lower += lo
+            upper += hi
+        return float(lower), float(upper)
+
     def relabeled(self, labels) -> Observable:
         """The same terms (constant dropped) on qubits renumbered by position in ``labels``.
 
