@@ -74,6 +74,7 @@ DONE_MODULES = (
     "tnbp.limits",
     "tnbp.models",
     "tnbp.models.ansatz",
+    "tnbp.models.clifford",
     "tnbp.models.circuit",
     "tnbp.models.dqnn",
     "tnbp.models.gates",
