@@ -312,8 +312,8 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
                     label=f"{source[route]}, {label[depth]}"
                     + (" (chi saturated)" if sat else ""),
                 )
-            f = fits[(fits.depth == depth) & (fits.cost == cost)]
-            if f.empty:
+            f = fits[(fits.depth == depth) & (fits.cost == cost)] if len(fits) else fits
+            if f.empty:  # fewer than MIN_FIT_POINTS sizes
                 continue
             f = f.iloc[0]
             x = np.linspace(g.n.min(), g.n.max(), 200)

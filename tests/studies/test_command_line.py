@@ -27,11 +27,18 @@ CASES = {
         2 * 2 * 3,  # models x costs x n
     ),
     "dqnn_local_perceptrons": (
-        ["--n-values", "4,6,8", "--instances", "2", "--sampled-n", "4"],
-        dict(
-            n_values=(4, 6, 8), instances=2, sampled_n=(4,), samples=30, max_bond=1024
-        ),
-        2 * 3 * 2 + 1,  # depths x n x instances, plus one sampled width
+        [
+            "--n-values",
+            "4,6",
+            "--instances",
+            "2",
+            "--sampled-n",
+            "4,6",
+            "--samples",
+            "8",
+        ],
+        dict(n_values=(4, 6), instances=2, sampled_n=(4, 6), samples=8, max_bond=1024),
+        2 * 2 * 2 + 2 * 2,  # depths x n x (instances exact, one chunk sampled)
     ),
     "qbm_hidden_units": (
         ["--samples", "3", "--hidden", "1,2,4"],
@@ -71,7 +78,8 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
     elif name == "barren_plateaus":
         assert sorted(set(table.n)) == [2, 3, 5]
     elif name == "dqnn_local_perceptrons":
-        assert sorted(set(table[table.route == "exact"].n)) == [4, 6, 8]
+        assert sorted(set(table[table.route == "exact"].n)) == [4, 6]
+        assert set(table[table.route == "sampled"].samples) == {8}
     else:
         assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
 
