@@ -337,7 +337,7 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
                     "-" if f.preferred == law else ":",
                     color=color,
                     lw=1.2 if f.preferred == law else 1,
-                    label=f"{text}, $\\chi^2$/dof = {chi:.3g}",
+                    label=f"fit, {label[depth]}: {text}, $\\chi^2$/dof = {chi:.3g}",
                 )
         if cost == "global":
             if not data.empty:
@@ -354,6 +354,19 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
         else:
             ax.set_xscale("log", base=2)
             ax.set_title("(b) local cost $C_L$ (eq. 4), log-log")
+        log = data[data.depth == "log"]
+        for n, v, layers in zip(log.n, log.variance, log.layers):
+            ax.annotate(  # the log-depth rule steps D at n = 5, 17, 65, ...
+                f"D={layers}",
+                (n, v),
+                xytext=(0, -11),
+                textcoords="offset points",
+                ha="center",
+                fontsize=6,
+                color=style["log"][0],
+            )
+        if not data.empty:  # the data's range (a fitted line may leave it)
+            ax.set_ylim(data.variance.min() / 50, data.variance.max() * 20)
         ticks = sorted(set(data.n))
         ax.set_xticks(ticks)
         ax.xaxis.set_major_formatter(ScalarFormatter())
@@ -363,7 +376,12 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
         ax.set_xlabel("qubits per layer n")
         ax.set_ylabel(r"Var[$\partial C / \partial\theta$]")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=6.5, loc="lower left", framealpha=0.85)
+        # the corner the decaying data leave empty in each panel
+        ax.legend(
+            fontsize=6.5,
+            loc="lower left" if cost == "global" else "upper right",
+            framealpha=0.85,
+        )
     fig.suptitle(
         "DQNN with local perceptrons (arXiv:2005.12458 Fig. 3b); solid line: "
         "the preferred law (smaller AIC)",
