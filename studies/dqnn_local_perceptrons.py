@@ -25,7 +25,7 @@ Two routes:
     the twirled doubled circuit as an MPS). The fixed two-qubit gates are
     random Cliffords (``design="clifford"``), an exact 2-design: second
     moments, hence the variances, equal those of the Haar blocks, and the
-    doubled MPS stays small (bond <= ~250 at n = 64; with Haar gates it is 576
+    doubled MPS stays small (bond <= 324 at n = 64; with Haar gates it is 576
     already at n = 6). Each row is one instance of the gates; the outer mean
     over ``instances`` rows is a sample mean with its standard error. The
     global cost's variance (~1e-37 at n = 64) is resolved, where sampling

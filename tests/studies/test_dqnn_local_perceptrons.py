@@ -129,7 +129,7 @@ def test_ensemble_variance_is_the_mean_of_exact_angle_variances():
         assert se < 0.25 * sampled.variance  # the check has teeth
 
 
-@pytest.mark.slow  # ~1-2 min: sampled DQNNs to n = 64 (448 qubits at log depth)
+@pytest.mark.slow  # ~2.5 min: sampled DQNNs to n = 64 (448 qubits at log depth)
 def test_verdicts_at_n_64(study, tmp_path):
     """The acceptance statements on data to n = 64: local cost (sampled, 250
     DQNNs per size) a power law, global cost (exact, 2 Clifford instances) an
