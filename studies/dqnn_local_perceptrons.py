@@ -92,7 +92,7 @@ DEFAULTS = dict(
     max_bond=1024,
 )
 QUICK = dict(
-    n_values=(4, 6, 8, 10), instances=3, sampled_n=(4, 8, 16), samples=60, max_bond=1024
+    n_values=(4, 6, 8, 10), instances=2, sampled_n=(4, 8, 16), samples=40, max_bond=1024
 )
 #: the values each parameter allows (checked before any work; a list: each item):
 #: a block needs two qubits, a standard error two instances, a sampled

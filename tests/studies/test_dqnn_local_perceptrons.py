@@ -31,7 +31,7 @@ def test_quick_run_fits_decide_and_resumes(study, tmp_path):
         ("sampled", "local"),
     }
     # the global cost falls below the local one at n = 8 (by ~10x at both
-    # depths, beyond 3 instances' spread and the 60 samples' ~20% error)
+    # depths, beyond 2 instances' spread and the 40 samples' ~25% error)
     v = summary.set_index(["depth", "cost", "n"]).variance
     for depth in study.DEPTHS:
         assert v[depth, "global", 8] < v[depth, "local", 8]
@@ -39,13 +39,14 @@ def test_quick_run_fits_decide_and_resumes(study, tmp_path):
     assert len(f) == 4 and set(f.route) == {"exact", "sampled"}
     for depth in study.DEPTHS:
         # the verdicts on the quick data (seeded, so reproducible): global
-        # exponential (delta AIC -1.5 log, -0.9 fixed at n = 4..10), local
-        # power law (delta AIC +11 and +8 at n = 4, 8, 16); a decay law swapped
+        # exponential (delta AIC -2.2 at both depths, n = 4..10), local
+        # power law (delta AIC +9.1 log, +8.1 fixed at n = 4, 8, 16); a decay law swapped
         # or a route mixed up flips them
         assert f.loc[(depth, "global"), "preferred"] == "exponential"
         assert f.loc[(depth, "local"), "preferred"] == "power_law"
-        # at least the eq. 11 rate ln(4/sqrt3) = 0.84 (fitted 1.09 +- 0.09,
-        # 1.17 +- 0.12)
+        # at least the eq. 11 rate ln(4/sqrt3) = 0.84 (fitted 0.92 +- 0.14 log,
+        # 0.93 +- 0.18 fixed: within one error here; the slow test below and
+        # the full preset, 1.31 +- 0.005 and 1.21 +- 0.008, settle it)
         assert f.loc[(depth, "global"), "exp_rate"] > np.log(4 / np.sqrt(3))
     # rerunning resumes: nothing recomputed or duplicated
     again, *_ = study.main(**q, out=tmp_path, progbar=False)
