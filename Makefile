@@ -32,6 +32,7 @@ bench: $(BENCH_STAMP)
 	$(PY) benchmarks/gradients_tn.py --out results/bench/gradients_tn.csv
 	$(PY) benchmarks/gibbs.py --out results/bench/gibbs.csv
 	$(PY) benchmarks/import_time.py --out results/bench/import_time.csv
+	$(PY) benchmarks/dqnn.py --out results/bench/dqnn.csv
 
 lint: $(STAMP)
 	$(PY) -m ruff check tnbp tests studies benchmarks

@@ -76,6 +76,7 @@ DONE_MODULES = (
     "tnbp.limits",
     "tnbp.models",
     "tnbp.models.ansatz",
+    "tnbp.models.clifford",
     "tnbp.models.circuit",
     "tnbp.models.dqnn",
     "tnbp.models.dqnn_matrices",

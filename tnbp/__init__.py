@@ -96,6 +96,10 @@ _EXPORTS = {
     "SerialExecutor": "tnbp.ensembles.engine",
     "DecayFit": "tnbp.ensembles.fits",
     "fit_exponential_decay": "tnbp.ensembles.fits",
+    "fit_power_law": "tnbp.ensembles.fits",
+    "compare_decay_laws": "tnbp.ensembles.fits",
+    "PowerLawFit": "tnbp.ensembles.fits",
+    "DecayComparison": "tnbp.ensembles.fits",
     # results
     "ResultStore": "tnbp.results.store",
     "run_sweep": "tnbp.results.sweep",

@@ -61,6 +61,9 @@ COLUMNS = {
         tnbp_caveats ratio target_met accuracy_matched repeats {RUN}""",
     "import_time": f"""
         statement code median_s best_s ratio_median_quimb_tensor repeats {RUN}""",
+    "dqnn": f"""
+        n qubits dqnn_layers route method samples best_s median_s first_s max_bond
+        example_value {RUN}""",
 }
 
 #: per script: rows of the quick preset, a tnbp time column, the peer's
@@ -77,6 +80,7 @@ QUICK = {
     "mps_simulation": (4, "tnbp_s", ("qiskit_aer",), "aer_s"),
     "gibbs": (2, "tnbp_s_best", ("tenpy",), "tenpy_s_best"),
     "import_time": (5, "median_s", (), None),
+    "dqnn": (3, "best_s", (), None),  # tn, mps and exact routes
 }
 
 

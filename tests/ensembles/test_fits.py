@@ -66,3 +66,52 @@ def test_repeated_sizes_need_three_distinct_values():
     # repeated measurements at three distinct sizes are fitted
     fit = tnbp.fit_exponential_decay([2, 3, 3, 4], [0.1, 0.011, 0.009, 0.001])
     assert fit.rate == pytest.approx(np.log(10), rel=0.05)  # ~10x per qubit
+
+
+def test_power_law_fit_recovers_known_parameters_from_noisy_data():
+    """Var = A n^-p with 5% log-normal noise and stated errors: p and A recovered
+    within their fitted errors (4 sigma), and the interval covers the truth."""
+    from tnbp.ensembles.fits import fit_power_law
+
+    rng = np.random.default_rng(3)
+    n = np.array([4, 6, 8, 12, 16, 24, 32, 48, 64], dtype=float)
+    truth_p, truth_a = 2.5, 0.3
+    sigma = 0.05
+    var = truth_a * n**-truth_p * np.exp(sigma * rng.standard_normal(n.size))
+    fit = fit_power_law(n, var, variance_err=sigma * var)
+    # 4 standard errors: a false alarm once in ~16000 seeds
+    assert abs(fit.exponent - truth_p) < 4 * fit.exponent_err
+    assert fit.exponent_err < 0.05  # the check has teeth: 5% noise, 9 points
+    assert fit.exponent_ci[0] < truth_p < fit.exponent_ci[1]
+    assert fit.prefactor == pytest.approx(truth_a, rel=0.2)  # ln A err ~ 0.1
+    assert fit.dof == n.size - 2 and fit.chi2 > 0
+
+
+def test_compare_decay_laws_tells_the_laws_apart():
+    from tnbp.ensembles.fits import compare_decay_laws
+
+    n = np.array([4, 8, 16, 32, 64], dtype=float)
+    rng = np.random.default_rng(0)
+    noise = np.exp(0.1 * rng.standard_normal(n.size))
+    power = compare_decay_laws(n, 0.01 * n**-1.5 * noise, variance_err=0.001 * n**-1.5)
+    expo = compare_decay_laws(n, np.exp(-0.8 * n) * noise)
+    assert power.preferred == "power_law" and power.delta_aic > 10
+    assert power.power_law.exponent == pytest.approx(1.5, abs=0.2)
+    assert expo.preferred == "exponential" and expo.delta_aic < -10
+    assert expo.exponential.rate == pytest.approx(0.8, abs=0.02)
+    d = power.to_dict()
+    assert d["preferred"] == "power_law" and d["pow_dof"] == 3
+    assert d["delta_aic"] == pytest.approx(
+        power.exponential.chi2 - power.power_law.chi2
+    )
+
+
+def test_power_law_fit_rejects_bad_input():
+    from tnbp.ensembles.fits import fit_power_law
+
+    with pytest.raises(ValueError, match="`n` must be positive"):
+        fit_power_law([0, 1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="`confidence`"):
+        fit_power_law([1, 2, 3], [1, 2, 3], confidence=1.5)
+    with pytest.raises(ValueError, match="`variance_err`"):
+        fit_power_law([1, 2, 3], [1, 2, 3], variance_err=[1, 0, 1])

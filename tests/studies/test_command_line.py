@@ -42,6 +42,20 @@ CASES = {
         ),
         2 * (2 + 1),  # costs x (exact n + sampled n)
     ),
+    "dqnn_local_perceptrons": (
+        [
+            "--n-values",
+            "4,6",
+            "--instances",
+            "2",
+            "--sampled-n",
+            "4,6",
+            "--samples",
+            "8",
+        ],
+        dict(n_values=(4, 6), instances=2, sampled_n=(4, 6), samples=8, max_bond=1024),
+        2 * 2 * 2 + 2 * 2,  # depths x n x (instances exact, one chunk sampled)
+    ),
     "qbm_hidden_units": (
         ["--samples", "3", "--hidden", "1,2,4"],
         dict(n_visible=1, hidden=(1, 2, 4), samples=3, beta=1.0),
@@ -84,6 +98,9 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
     elif name == "dqnn_toy_perceptrons":
         assert set(table.hidden) == {0} and sorted(set(table.n)) == [2, 3]
         assert sorted(table.estimator) == ["exact"] * 4 + ["sample"] * 2
+    elif name == "dqnn_local_perceptrons":
+        assert sorted(set(table[table.route == "exact"].n)) == [4, 6]
+        assert set(table[table.route == "sampled"].samples) == {8}
     else:
         assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
 

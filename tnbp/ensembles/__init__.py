@@ -3,19 +3,30 @@
 from .circuit_gradients import GradientSample, gradient_variance
 from .dqnn_gradients import DQNNGradientSample, dqnn_gradient_variance
 from .engine import Chunk, SerialExecutor, chunks, run_tasks
-from .fits import DecayFit, fit_exponential_decay
+from .fits import (
+    DecayComparison,
+    DecayFit,
+    PowerLawFit,
+    compare_decay_laws,
+    fit_exponential_decay,
+    fit_power_law,
+)
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
 
 __all__ = [
     "Chunk",
     "DQNNGradientSample",
+    "DecayComparison",
     "DecayFit",
     "GradientSample",
+    "PowerLawFit",
     "QBMGradientSample",
     "SerialExecutor",
     "chunks",
+    "compare_decay_laws",
     "dqnn_gradient_variance",
     "fit_exponential_decay",
+    "fit_power_law",
     "gradient_variance",
     "qbm_gradient_variance",
     "run_tasks",

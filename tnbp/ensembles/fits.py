@@ -1,9 +1,19 @@
-r"""Fits of ensemble statistics against system size: exponential decay of variances.
+r"""Fits of ensemble statistics against system size: exponential or power-law decay.
 
 A barren plateau is a variance that decays exponentially with the number of
 qubits (or hidden units) ``n``; :func:`fit_exponential_decay` measures its
 rate by a least-squares line through :math:`\ln\mathrm{Var}` against ``n``, the
-semilog fit of arXiv:2010.15968, Fig. 3b-c.
+semilog fit of arXiv:2010.15968, Fig. 3b-c. A trainable model's variance
+decays only polynomially (eq. 12 of arXiv:2005.12458);
+:func:`fit_power_law` fits :math:`\ln\mathrm{Var}` against :math:`\ln n`
+with the same weights, and :func:`compare_decay_laws` fits both and says which
+describes the data better.
+
+Both fits are weighted least squares in :math:`\ln\mathrm{Var}` with two
+parameters each, so their weighted residual sums of squares (:math:`\chi^2`
+with the stated errors) compare directly: the Akaike information criterion
+:math:`\mathrm{AIC} = \chi^2 + 2k` differs between them by the difference of
+the :math:`\chi^2` alone (:math:`k = 2` for both).
 """
 
 from __future__ import annotations
@@ -16,6 +26,8 @@ from scipy import stats
 #: fewest points of a fit: a line has two parameters, and its error needs one
 #: degree of freedom more
 MIN_FIT_POINTS = 3
+#: the two decay laws :func:`compare_decay_laws` tells apart
+DECAY_LAWS = ("exponential", "power_law")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +49,11 @@ class DecayFit:
         The sizes fitted.
     variances : numpy.ndarray of float64, shape (n_points,)
         The variances fitted.
+    chi2 : float
+        Weighted residual sum of squares in :math:`\ln\mathrm{Var}`
+        (:math:`\chi^2` with errors given, else the plain residual sum).
+    dof : int
+        Degrees of freedom, ``n_points - 2``.
 
     References
     ----------
@@ -52,6 +69,8 @@ class DecayFit:
     prefactor: float
     n: np.ndarray
     variances: np.ndarray
+    chi2: float = float("nan")
+    dof: int = 0
 
     @property
     def base(self) -> float:
@@ -112,7 +131,8 @@ def fit_exponential_decay(
     ValueError
         If ``n`` and ``variance`` are not 1-D arrays of equal length, ``n`` is
         not finite or has fewer than 3 distinct values, ``variance`` is not positive and finite, or
-        ``variance_err`` is not positive with one entry per variance.
+        ``variance_err`` is not positive with one entry per variance, or
+        ``confidence`` is not in ``(0, 1)``.
 
     References
     ----------
@@ -132,6 +152,36 @@ def fit_exponential_decay(
     >>> bool(np.isclose(fit.rate, np.log(8 / 3))), bool(np.isclose(fit.base, 3 / 8))
     (True, True)
     """
+    _check_confidence(confidence)
+    x, y, w = _check_fit_data(n, variance, variance_err)
+    line = _weighted_line(x, np.log(y), w, variance_err is not None, confidence)
+    rate, rate_err = -line.slope, line.slope_err
+    return DecayFit(
+        rate,
+        rate_err,
+        (-line.slope_ci[1], -line.slope_ci[0]),
+        float(np.exp(line.intercept)),
+        x,
+        y,
+        line.chi2,
+        line.dof,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Line:
+    """A weighted least-squares line ``y = intercept + slope x`` (internal)."""
+
+    intercept: float
+    slope: float
+    slope_err: float
+    slope_ci: tuple[float, float]
+    chi2: float
+    dof: int
+
+
+def _check_fit_data(n, variance, variance_err):
+    """Validate the data of a fit; return ``(x, y, weights)`` as float arrays."""
     x = np.asarray(n, dtype=float)
     y = np.asarray(variance, dtype=float)
     if x.ndim != 1 or x.shape != y.shape:
@@ -151,25 +201,273 @@ def fit_exponential_decay(
     w = np.ones_like(y)
     if variance_err is not None:
         err = np.asarray(variance_err, dtype=float)
-        if err.shape != y.shape or not np.all(err > 0):
-            raise ValueError("`variance_err` must be positive, one per variance.")
+        if err.shape != y.shape or not np.all(err > 0) or not np.all(np.isfinite(err)):
+            raise ValueError(
+                "`variance_err` must be positive and finite, one per variance."
+            )
         w = (y / err) ** 2
-    X = np.column_stack([np.ones_like(x), -x])
+    return x, y, w
+
+
+def _weighted_line(x, ly, w, weighted: bool, confidence: float) -> _Line:
+    """Fit ``ly = a + b x`` with weights ``w``; errors as :func:`fit_exponential_decay`."""
+    X = np.column_stack([np.ones_like(x), x])
     sw = np.sqrt(w)
-    coef, *_ = np.linalg.lstsq(X * sw[:, None], np.log(y) * sw, rcond=None)
-    resid = (np.log(y) - X @ coef) * sw
+    coef, *_ = np.linalg.lstsq(X * sw[:, None], ly * sw, rcond=None)
+    resid = (ly - X @ coef) * sw
     dof = x.size - 2
-    scale = (
-        resid @ resid / dof if variance_err is None else max(resid @ resid / dof, 1.0)
-    )
+    chi2 = float(resid @ resid)
+    scale = chi2 / dof if not weighted else max(chi2 / dof, 1.0)
     cov = np.linalg.inv((X * w[:, None]).T @ X) * scale
-    rate, rate_err = float(coef[1]), float(np.sqrt(cov[1, 1]))
+    slope, slope_err = float(coef[1]), float(np.sqrt(cov[1, 1]))
     t = stats.t.ppf(0.5 + confidence / 2, dof)
-    return DecayFit(
-        rate,
-        rate_err,
-        (rate - t * rate_err, rate + t * rate_err),
-        float(np.exp(coef[0])),
+    return _Line(
+        float(coef[0]),
+        slope,
+        slope_err,
+        (slope - t * slope_err, slope + t * slope_err),
+        chi2,
+        dof,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PowerLawFit:
+    r"""Least-squares fit :math:`\mathrm{Var}(n) = A\, n^{-p}` (log-log).
+
+    Attributes
+    ----------
+    exponent : float
+        :math:`p`, dimensionless (positive for a decay).
+    exponent_err : float
+        Standard error of :math:`p`.
+    exponent_ci : tuple of float
+        Confidence interval ``(low, high)`` of :math:`p` (Student t,
+        ``n_points - 2`` degrees of freedom).
+    prefactor : float
+        :math:`A`, in the units of the variances.
+    n : numpy.ndarray of float64, shape (n_points,)
+        The sizes fitted.
+    variances : numpy.ndarray of float64, shape (n_points,)
+        The variances fitted.
+    chi2 : float
+        Weighted residual sum of squares in :math:`\ln\mathrm{Var}`
+        (:math:`\chi^2` with errors given, else the plain residual sum).
+    dof : int
+        Degrees of freedom, ``n_points - 2``.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, "Trainability of
+       dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
+       128, 180505 (2022), arXiv:2005.12458, eq. (12) (a variance bounded
+       below by an inverse polynomial of ``n``).
+    """
+
+    exponent: float
+    exponent_err: float
+    exponent_ci: tuple[float, float]
+    prefactor: float
+    n: np.ndarray
+    variances: np.ndarray
+    chi2: float
+    dof: int
+
+    def to_dict(self) -> dict:
+        """The fit as a flat dict (for tables and logs).
+
+        Returns
+        -------
+        dict
+            ``exponent, exponent_err, exponent_ci_low, exponent_ci_high,
+            prefactor, chi2, dof``.
+        """
+        return {
+            "exponent": self.exponent,
+            "exponent_err": self.exponent_err,
+            "exponent_ci_low": self.exponent_ci[0],
+            "exponent_ci_high": self.exponent_ci[1],
+            "prefactor": self.prefactor,
+            "chi2": self.chi2,
+            "dof": self.dof,
+        }
+
+
+def fit_power_law(
+    n, variance, *, variance_err=None, confidence: float = 0.95
+) -> PowerLawFit:
+    r"""Fit :math:`\ln \mathrm{Var} = \ln A - p \ln n` by (weighted) least squares.
+
+    The conventions of :func:`fit_exponential_decay` (weights
+    :math:`(\mathrm{Var}/\sigma)^2`, covariance scaled by the residuals, or by
+    the reduced chi-square when that exceeds 1 with errors given), with
+    :math:`\ln n` in place of ``n``.
+
+    Parameters
+    ----------
+    n : array_like of float, shape (n_points,)
+        Positive, finite sizes, with at least :data:`MIN_FIT_POINTS` (3)
+        distinct values.
+    variance : array_like of float, shape (n_points,)
+        Positive, finite variances at those sizes.
+    variance_err : array_like of float, shape (n_points,), optional
+        Positive standard errors of the variances.
+    confidence : float, optional
+        Level of :attr:`PowerLawFit.exponent_ci`, in ``(0, 1)``.
+
+    Returns
+    -------
+    PowerLawFit
+        The exponent, its error and interval, the prefactor and the residuals.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` and ``variance`` are not 1-D arrays of equal length, ``n`` is
+        not positive and finite or has fewer than 3 distinct values,
+        ``variance`` is not positive and finite, ``variance_err`` is not
+        positive with one entry per variance, or ``confidence`` is not in
+        ``(0, 1)``.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, arXiv:2005.12458,
+       eq. (12).
+
+    Examples
+    --------
+    The toy model's local-cost variance :math:`1/(8n^2)` has :math:`p = 2`:
+
+    >>> import numpy as np
+    >>> n = np.arange(2, 12)
+    >>> fit = fit_power_law(n, 1 / (8 * n**2))
+    >>> bool(np.isclose(fit.exponent, 2)), bool(np.isclose(fit.prefactor, 1 / 8))
+    (True, True)
+    """
+    _check_confidence(confidence)
+    x, y, w = _check_fit_data(n, variance, variance_err)
+    if not np.all(x > 0):
+        raise ValueError("`n` must be positive for a power-law fit.")
+    line = _weighted_line(np.log(x), np.log(y), w, variance_err is not None, confidence)
+    return PowerLawFit(
+        -line.slope,
+        line.slope_err,
+        (-line.slope_ci[1], -line.slope_ci[0]),
+        float(np.exp(line.intercept)),
         x,
         y,
+        line.chi2,
+        line.dof,
+    )
+
+
+def _check_confidence(confidence) -> None:
+    """Reject a confidence level outside ``(0, 1)``."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"`confidence` must be in (0, 1), got {confidence!r}.")
+
+
+@dataclasses.dataclass(frozen=True)
+class DecayComparison:
+    r"""Exponential and power-law fits of the same variances, and which fits better.
+
+    Attributes
+    ----------
+    exponential : DecayFit
+        :math:`A e^{-r n}`.
+    power_law : PowerLawFit
+        :math:`A n^{-p}`.
+    preferred : str
+        ``"exponential"`` or ``"power_law"``: the smaller :math:`\chi^2` (equal
+        to the smaller AIC: both models have two parameters).
+    delta_aic : float
+        :math:`\mathrm{AIC}_{exp} - \mathrm{AIC}_{pow} = \chi^2_{exp} -
+        \chi^2_{pow}`; positive favours the power law. Without errors the
+        :math:`\chi^2` are plain residual sums in :math:`\ln\mathrm{Var}`,
+        and this is their difference.
+
+    References
+    ----------
+    .. [1] H. Akaike, "A new look at the statistical model identification",
+       IEEE Trans. Autom. Control 19, 716 (1974).
+    """
+
+    exponential: DecayFit
+    power_law: PowerLawFit
+    preferred: str
+    delta_aic: float
+
+    def to_dict(self) -> dict:
+        """Both fits and the verdict as one flat dict.
+
+        Returns
+        -------
+        dict
+            ``exp_*`` (:meth:`DecayFit.to_dict` plus ``exp_chi2_per_dof``),
+            ``pow_*`` (:meth:`PowerLawFit.to_dict` plus ``pow_chi2_per_dof``),
+            ``preferred`` (str) and ``delta_aic``.
+        """
+        out = {f"exp_{k}": v for k, v in self.exponential.to_dict().items()}
+        out["exp_chi2_per_dof"] = self.exponential.chi2 / self.exponential.dof
+        out.update({f"pow_{k}": v for k, v in self.power_law.to_dict().items()})
+        out["pow_chi2_per_dof"] = self.power_law.chi2 / self.power_law.dof
+        out["preferred"] = self.preferred
+        out["delta_aic"] = self.delta_aic
+        return out
+
+
+def compare_decay_laws(
+    n, variance, *, variance_err=None, confidence: float = 0.95
+) -> DecayComparison:
+    r"""Fit :math:`A e^{-r n}` and :math:`A n^{-p}` to the same data; say which fits better.
+
+    Both are weighted least-squares lines in :math:`\ln\mathrm{Var}` (against
+    ``n`` and against :math:`\ln n`) with two parameters, so the model with
+    the smaller weighted residual sum :math:`\chi^2` also has the smaller
+    Akaike information criterion. A verdict needs sizes spread enough for the
+    two curvatures to differ: over a narrow range of ``n`` both lines fit.
+
+    Parameters
+    ----------
+    n : array_like of float, shape (n_points,)
+        Positive, finite sizes, at least 3 distinct.
+    variance : array_like of float, shape (n_points,)
+        Positive, finite variances.
+    variance_err : array_like of float, shape (n_points,), optional
+        Positive standard errors of the variances (weights of both fits).
+    confidence : float, optional
+        Level of both fits' intervals, in ``(0, 1)``.
+
+    Returns
+    -------
+    DecayComparison
+        Both fits, the preferred law and the AIC difference.
+
+    Raises
+    ------
+    ValueError
+        As :func:`fit_power_law`.
+
+    References
+    ----------
+    .. [1] K. Sharma, M. Cerezo, L. Cincio and P. J. Coles, arXiv:2005.12458,
+       eqs. (11) and (12) (exponential decay of the global cost's variance,
+       polynomial of the local cost's).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n = np.array([4, 8, 16, 32, 64])
+    >>> compare_decay_laws(n, 1 / n**2).preferred
+    'power_law'
+    >>> compare_decay_laws(n, 0.5**n).preferred
+    'exponential'
+    """
+    power = fit_power_law(n, variance, variance_err=variance_err, confidence=confidence)
+    expo = fit_exponential_decay(
+        n, variance, variance_err=variance_err, confidence=confidence
+    )
+    delta = expo.chi2 - power.chi2
+    return DecayComparison(
+        expo, power, "power_law" if delta > 0 else "exponential", float(delta)
     )

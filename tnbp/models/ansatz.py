@@ -28,6 +28,10 @@ import numpy as np
 
 from .._checks import as_rng, check_int, check_opt, deprecated_alias
 from .circuit import Circuit
+from .clifford import random_two_qubit_clifford
+
+#: The distributions of the fixed gate of a two-qubit design block.
+DESIGNS = ("haar", "clifford")
 
 TWO_PI = 2 * np.pi
 
@@ -185,7 +189,9 @@ def toy_perceptron(n: int, *, seed=None) -> Circuit:
     return circ
 
 
-def append_design_block(circuit: Circuit, i: int, j: int, rng) -> None:
+def append_design_block(
+    circuit: Circuit, i: int, j: int, rng, *, design: str = "haar"
+) -> None:
     r"""Append a block :math:`W = (R_Y(\theta_1) \otimes R_Y(\theta_2))\, U` on ``(i, j)``.
 
     :math:`U` is a fixed (non-trainable) Haar-random two-qubit unitary and
@@ -200,6 +206,12 @@ def append_design_block(circuit: Circuit, i: int, j: int, rng) -> None:
            [ U ]
         j -[   ]-RY(theta_2)-
 
+    With ``design="clifford"``, :math:`U` is a uniformly random two-qubit
+    Clifford gate instead (:mod:`tnbp.models.clifford`), also an exact
+    2-design: every second moment over the blocks (gradient variances) is
+    the same as for Haar :math:`U`, and the fixed gates map Pauli strings to
+    Pauli strings, so :func:`tnbp.exact_gradient_variance` stays cheap.
+
     Parameters
     ----------
     circuit : Circuit
@@ -209,13 +221,17 @@ def append_design_block(circuit: Circuit, i: int, j: int, rng) -> None:
         :math:`U`.
     rng : numpy.random.Generator
         Randomness of :math:`U` (drawn first) and of the two angles.
+    design : {"haar", "clifford"}, optional
+        The distribution of :math:`U` (default ``"haar"``); the gate is
+        labelled ``"HAAR"`` or ``"CLIFFORD"``.
 
     Raises
     ------
     TypeError
         If ``i`` or ``j`` is not an integer.
     ValueError
-        If ``i`` or ``j`` is out of range, or ``i == j``.
+        If ``i`` or ``j`` is out of range, ``i == j``, or ``design`` is not
+        one of the options.
 
     References
     ----------
@@ -227,14 +243,20 @@ def append_design_block(circuit: Circuit, i: int, j: int, rng) -> None:
        circuits", Nat. Commun. 12, 1791 (2021), arXiv:2001.00550 (blocks that
        form local 2-designs).
     """
-    from scipy.stats import unitary_group  # scipy.stats is slow to import
+    check_opt("design", design, DESIGNS)
+    if design == "clifford":
+        circuit.apply(random_two_qubit_clifford(rng), i, j, label="CLIFFORD")
+    else:
+        from scipy.stats import unitary_group  # scipy.stats is slow to import
 
-    circuit.apply(unitary_group.rvs(4, random_state=rng), i, j, label="HAAR")
+        circuit.apply(unitary_group.rvs(4, random_state=rng), i, j, label="HAAR")
     circuit.ry(rng.uniform(0, TWO_PI), i)
     circuit.ry(rng.uniform(0, TWO_PI), j)
 
 
-def alternating_layered(n: int, layers: int, *, seed=None) -> Circuit:
+def alternating_layered(
+    n: int, layers: int, *, seed=None, design: str = "haar"
+) -> Circuit:
     """The alternating layered (hardware-efficient) ansatz of Cerezo et al., two-qubit blocks.
 
     Each layer applies two-qubit blocks :math:`W` (:func:`append_design_block`:
@@ -265,12 +287,16 @@ def alternating_layered(n: int, layers: int, *, seed=None) -> Circuit:
         Number of layers (each two half-layers of blocks), ``>= 0``.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness of the blocks (see :func:`tnbp._checks.as_rng`).
+    design : {"haar", "clifford"}, optional
+        The fixed gates of the blocks (:func:`append_design_block`): Haar
+        (default; the mapping to the DQNN is gate for gate) or random
+        Clifford (the same gradient variances over the ensemble).
 
     Returns
     -------
     Circuit
-        ``layers * (n - 1)`` blocks, each one fixed ``"HAAR"`` gate and two
-        trainable ``RY`` rotations.
+        ``layers * (n - 1)`` blocks, each one fixed ``"HAAR"`` (or
+        ``"CLIFFORD"``) gate and two trainable ``RY`` rotations.
 
     Raises
     ------
@@ -278,7 +304,8 @@ def alternating_layered(n: int, layers: int, *, seed=None) -> Circuit:
         If ``n`` or ``layers`` is not an integer, or ``seed`` has an invalid
         type.
     ValueError
-        If ``n < 2``, ``layers < 0`` or ``seed`` is negative.
+        If ``n < 2``, ``layers < 0``, ``seed`` is negative or ``design`` is not
+        one of the options.
 
     References
     ----------
@@ -292,12 +319,13 @@ def alternating_layered(n: int, layers: int, *, seed=None) -> Circuit:
     """
     n = check_int(n, "n", minimum=2)
     layers = check_int(layers, "layers", minimum=0)
+    check_opt("design", design, DESIGNS)
     rng = as_rng(seed)
     circ = Circuit(n)
     for _ in range(layers):
         for parity in (0, 1):
             for i in _bonds(n, parity):
-                append_design_block(circ, i, i + 1, rng)
+                append_design_block(circ, i, i + 1, rng, design=design)
     return circ
 
 

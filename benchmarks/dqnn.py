@@ -1,0 +1,153 @@
+"""A DQNN local-cost gradient ensemble at n = 64 (arXiv:2005.12458, Fig. 3b).
+
+What is measured
+----------------
+The local-perceptron DQNN ``tnbp.DQNN((n,) * (D + 1), "local")`` with
+``D = 2 ceil(log2(n) / 2)`` layers (6 at n = 64: 448 qubits in the interleaved
+order), its local cost (eq. 4) on the output layer, and the derivative by the
+first angle of the middle perceptron of the first layer (the study
+``studies/dqnn_local_perceptrons.py``). Per sample a new random network (Haar
+blocks, uniform angles) is built and differentiated; the wall-clock time per
+sample (``time.perf_counter``, best and median over samples) is reported for:
+
+* ``tn``  -- ``tnbp.gradient(..., backend="tn")``: the derivative's light cone
+  contracted exactly (cotengra trees cached across samples; the first sample
+  pays the tree search and is reported apart, ``first_s``);
+* ``mps`` -- ``tnbp.gradient(..., backend="mps")`` (parameter shift, two MPS
+  runs of the whole 448-qubit circuit, no bond cap); ``max_bond`` is the
+  largest bond of one run of the circuit (``tnbp.simulate``,
+  ``st.max_bond_reached``): the emptied qubits return to ``|0>``, so it is the
+  layered ansatz's bond;
+* ``exact`` -- the exact variance over uniform angles of one instance of the
+  mapped layered ansatz with Clifford blocks
+  (``tnbp.exact_gradient_variance``, both the local and the global cost);
+  ``max_bond`` is the doubled MPS's.
+
+No peer: no published DQNN code runs at this size (ANCHORS.md has none).
+
+Usage::
+
+    python benchmarks/dqnn.py                 # n = 64
+    python benchmarks/dqnn.py --quick         # n = 16, fewer samples
+    python benchmarks/dqnn.py --out results/bench/dqnn.csv
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import typer
+from _harness import KeepGC, Out, Threads, quick_option, settings, start
+
+FULL = dict(n=64, samples=8, mps_samples=2, exact_samples=2)
+QUICK = dict(n=16, samples=3, mps_samples=1, exact_samples=1)
+
+
+def _network(n: int, seed: int):
+    import tnbp
+
+    return tnbp.DQNN((n,) * (2 * math.ceil(math.log2(n) / 2) + 1), "local", seed=seed)
+
+
+def run(bench, n: int, samples: int, mps_samples: int, exact_samples: int):
+    """Time each route; return the table's rows."""
+    import tnbp
+    from tnbp import ansatz, observables
+
+    p = 2 * (n // 4)
+    layers = math.ceil(math.log2(n) / 2)
+    rows = []
+
+    def gradient_route(backend, count):
+        times, values = [], []
+        for s in range(count):
+            net = _network(n, s)
+            g, dt = bench.timed(
+                lambda net=net: tnbp.gradient(
+                    net.circuit, net.cost("local"), backend=backend, parameters=[p]
+                )
+            )
+            times.append(dt)
+            values.append(float(g[0]))
+        return times, values
+
+    first, _ = gradient_route("tn", 1)
+    times, values = gradient_route("tn", samples)
+    rows.append(("tn", "adjoint (light cone)", times, first[0], -1, values))
+    times, values = gradient_route("mps", mps_samples)
+    st = tnbp.simulate(_network(n, 0).circuit, backend="mps")
+    rows.append(
+        ("mps", "parameter_shift", times, times[0], st.max_bond_reached, values)
+    )
+    times, bonds, values = [], [], []
+    for s in range(exact_samples):
+        circ = ansatz.alternating_layered(n, layers, seed=s, design="clifford")
+
+        def both(circ=circ):
+            return [
+                tnbp.exact_gradient_variance(
+                    circ, getattr(observables, f"{c}_cost")(range(n)), parameters=p
+                )
+                for c in ("local", "global")
+            ]
+
+        ms, dt = bench.timed(both)
+        times.append(dt)
+        bonds.append(max(m.max_bond_reached for m in ms))
+        values.append(float(ms[0].variance[0]))
+    rows.append(("exact", "twirled doubled MPS", times, times[0], max(bonds), values))
+    net = _network(n, 0)
+    out = []
+    for backend, method, t, first_s, bond, vals in rows:
+        out.append(
+            dict(
+                n=n,
+                qubits=net.n if backend != "exact" else n,
+                dqnn_layers=2 * layers,
+                route=backend,
+                method=method,
+                samples=len(t),
+                best_s=min(t),
+                median_s=statistics.median(t),
+                first_s=first_s,
+                max_bond=bond,
+                example_value=vals[0],
+            )
+        )
+    return out
+
+
+QuickOpt = quick_option("n = 16, fewer samples")
+
+
+def main(
+    quick: QuickOpt = False,
+    threads: Threads = 1,
+    keep_gc: KeepGC = False,
+    out: Out = None,
+) -> list[dict]:
+    """Time a DQNN local-cost gradient ensemble at n = 64 on tn, mps and exact."""
+    bench = start(threads, keep_gc)
+    cfg = settings(FULL, QUICK, quick)
+    bench.header(f"DQNN (Fig. 3b) local-cost gradients at n = {cfg['n']}", ("quimb",))
+    rows = run(bench, **cfg)
+    print(
+        f"{'route':>6} {'method':>22} {'qubits':>6} {'samples':>7} {'best s':>8} "
+        f"{'median s':>9} {'first s':>8} {'max bond':>8} {'example':>11}"
+    )
+    for r in rows:
+        print(
+            f"{r['route']:>6} {r['method']:>22} {r['qubits']:>6} {r['samples']:>7} "
+            f"{r['best_s']:>8.3f} {r['median_s']:>9.3f} {r['first_s']:>8.3f} "
+            f"{r['max_bond']:>8} {r['example_value']:>11.3e}"
+        )
+    print(
+        "  example: the derivative of the first sample (tn, mps: equal, same network) "
+        "or its exact local-cost variance over angles (exact)"
+    )
+    return bench.finish(rows, out, False)
+
+
+if __name__ == "__main__":
+    typer.run(main)
