@@ -3,11 +3,14 @@
 A DQNN with ``n_in = n_out = n`` (and ``hidden`` hidden layers of width n) of
 deep global perceptrons (``tnbp.DQNN(..., "global")``: a Haar brickwork of
 4(n+1) half-layers on the n + 1 qubits of each perceptron, an approximate
-2-design), trained on N = 2 pairs (inputs 0...0 and +...+, targets 0...0 and
-1...1). Over random initializations, the variance of
+2-design), trained on N = 2 pairs: input ``0...0`` with target ``0...0``, and
+input ``+...+`` with target ``1...1`` (:func:`inputs`, :func:`targets`; the
+cost is eq. 2, the average over the two pairs). Over ``samples`` random
+networks (seeded from ``--seed``), the variance of
 
 - Theorem 1: the angle derivative dC/d theta of the middle angle of the first
-  perceptron (so that the circuits before and after it, A and B of eq. 8, are
+  perceptron, V_1^1 (:func:`middle_angle`: index ``len(p.parameters) // 2`` of
+  its angles, so that the circuits before and after it, A and B of eq. 8, are
   deep), bounded by O(2^-2n) for the global cost (eq. 9) and O(2^-n) for the
   local cost (eq. 10);
 - Theorem 2: dC/ds at s = 0 of the parameter matrix multiplication (eq. 13),
@@ -18,6 +21,19 @@ The fitted decay rates (tnbp.fit_exponential_decay, weighted by the variances'
 standard errors, 95% intervals) are reported in bits per qubit (Var ~ 2^(-b n))
 beside the bounds' rates b = 2 (Theorem 1 global) and b = 1 (the others): a
 bound O(2^-bn) means a fitted rate >= b asymptotically, up to the interval.
+A fit whose interval reaches 0, or is wider than the fitted rate itself, is
+reported as undetermined (too few samples or sizes to say). At n = 1 the
+network has one output qubit and the global and local costs coincide; the
+figure offsets the two costs' markers sideways so that both show, and draws
+rows with a low effective sample size (``variance_reliable`` False) hollow.
+
+Limits (:data:`LIMITS`, measured on a shared core, all four rows of one n per
+sample): n = 5 ~2.4 s, n = 6 ~6.6 s, n = 7 ~16 s per sample; with one hidden
+layer n = 4 ~3.4 s, n = 5 (15 qubits) ~20 s, n = 6 (18 qubits) over 3 minutes;
+the default run (n = 1..5, 60 samples) ~5 min. Hence ``n_values <= 6``,
+``hidden <= 1``, ``samples <= 1000`` and, over all layers, at most
+:data:`MAX_QUBITS` qubits (``n (hidden + 2)``): every run allowed ends within
+hours.
 
 Each (derivative, cost, n) is one row of the results store in ``<out>`` (keyed
 with samples, hidden and seed) and ``<out>/table.csv`` holds every row there,
@@ -39,7 +55,7 @@ import typer
 
 import tnbp
 from tnbp.ensembles.fits import MIN_FIT_POINTS
-from tnbp.results import StudyOptions, run_sweep
+from tnbp.results import StudyOptionError, StudyOptions, run_sweep
 
 DERIVATIVES = ("angle", "matrix")
 COSTS = ("global", "local")
@@ -50,10 +66,19 @@ BOUND_BITS = {
     ("matrix", "global"): 1.0,
     ("matrix", "local"): 1.0,
 }
-DEFAULTS = dict(n_values=(1, 2, 3, 4, 5), samples=60, hidden=0)
-QUICK = dict(n_values=(1, 2, 3), samples=8, hidden=0)
-#: the values each parameter allows (checked before any work; a list: each item)
-LIMITS = dict(n_values=">= 1 and <= 9", samples=">= 4", hidden=">= 0")
+DEFAULTS = dict(n_values=(1, 2, 3, 4, 5), samples=60, hidden=0, seed=0)
+QUICK = dict(n_values=(1, 2, 3), samples=8, hidden=0, seed=0)
+#: the values each parameter allows (checked before any work; a list: each item);
+#: the upper bounds are what runs within hours (module docstring: times measured)
+LIMITS = dict(
+    n_values=">= 1 and <= 6",
+    samples=">= 4 and <= 1000",
+    hidden=">= 0 and <= 1",
+    seed=">= 0",
+)
+#: at most this many qubits in the network, n (hidden + 2) (n = 5 with one hidden
+#: layer: ~20 s per sample; n = 6 with one, 18 qubits: over 3 minutes)
+MAX_QUBITS = 15
 
 
 def widths(n: int, *, hidden: int) -> tuple[int, ...]:
@@ -106,6 +131,10 @@ def measure(
             k: float(row[k])
             for k in ("mean", "mean_se", "variance", "variance_se", "variance_ess")
         },
+        "variance_reliable": bool(row.variance_reliable),
+        "training_pairs": int(row.training_pairs),
+        "perceptron": str(row.perceptron),
+        "method": str(row.method),
         "bound_bits": BOUND_BITS[(derivative, cost)],
     }
 
@@ -137,8 +166,30 @@ def fit_rates(df) -> dict:
             bits=fit.rate / np.log(2),
             bits_ci=(lo / np.log(2), hi / np.log(2)),
             bound_bits=BOUND_BITS[key],
+            verdict=verdict(
+                fit.rate / np.log(2), (lo / np.log(2), hi / np.log(2)), BOUND_BITS[key]
+            ),
         )
     return out
+
+
+def verdict(bits: float, ci: tuple[float, float], bound_bits: float) -> str:
+    """What a fitted rate says about a bound O(2^-bn).
+
+    ``"undetermined"`` if the 95% interval reaches 0 or is wider than the
+    fitted rate itself (the data cannot tell a decay's rate), else
+    ``"consistent with"`` the bound if the interval reaches the bound's rate,
+    else ``"slower than"``.
+
+    >>> verdict(1.75, (-5.34, 8.85), 1.0)
+    'undetermined'
+    >>> verdict(2.19, (1.61, 2.77), 2.0)
+    'consistent with'
+    """
+    lo, hi = ci
+    if lo <= 0 or hi - lo > abs(bits):
+        return "undetermined"
+    return "consistent with" if hi >= bound_bits else "slower than"
 
 
 def plot(df, fits, path: Path) -> Path:
@@ -150,25 +201,34 @@ def plot(df, fits, path: Path) -> Path:
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
     colors = {"global": "tab:red", "local": "tab:blue"}
+    shift = {"global": -0.06, "local": 0.06}  # n = 1: the costs coincide
     titles = {
         "angle": r"Theorem 1: Var[$\partial C/\partial\theta_\nu$]",
         "matrix": r"Theorem 2: Var[$\partial_s C$] (eq. 13)",
     }
     for ax, derivative in zip(axes, DERIVATIVES):
+        drawn = False  # the bound's line, once per panel when the costs share it
         for cost in COSTS:
             g = df[(df.derivative == derivative) & (df.cost == cost)].sort_values("n")
             if g.empty:
                 continue
             c = colors[cost]
-            ax.errorbar(
-                g.n,
-                g.variance,
-                yerr=g.variance_se,
-                fmt="o",
-                color=c,
-                capsize=3,
-                label=f"{cost} cost (sampled, ±1 SE)",
-            )
+            ok = g.variance_reliable.astype(bool).to_numpy()
+            for mask, face, label in (
+                (ok, c, f"{cost} cost (sampled, ±1 SE)"),
+                (~ok, "none", f"{cost} cost, low effective sample size"),
+            ):
+                if mask.any():
+                    ax.errorbar(
+                        g.n[mask] + shift[cost],
+                        g.variance[mask],
+                        yerr=g.variance_se[mask],
+                        fmt="o",
+                        color=c,
+                        mfc=face,
+                        capsize=3,
+                        label=label,
+                    )
             n = np.linspace(g.n.min(), g.n.max(), 50)
             fit = fits.get((derivative, cost))
             if fit is not None:
@@ -179,17 +239,23 @@ def plot(df, fits, path: Path) -> Path:
                     "-",
                     color=c,
                     alpha=0.7,
-                    label=f"fit: {fit['bits']:.2f} bits/qubit [{lo:.2f}, {hi:.2f}]",
+                    label=f"fit: {fit['bits']:.2f} bits/qubit [{lo:.2f}, {hi:.2f}] (95%)"
+                    + (", undetermined" if fit["verdict"] == "undetermined" else ""),
                 )
             b = BOUND_BITS[(derivative, cost)]
+            shared = len({BOUND_BITS[(derivative, k)] for k in COSTS}) == 1
+            if shared and drawn:
+                continue  # one line for both costs: the same slope
+            drawn = True
             v0 = g.variance.iloc[0]
             ax.plot(
                 n,
                 v0 * 2.0 ** (-b * (n - g.n.iloc[0])),
                 ":",
-                color=c,
+                color="0.3" if shared else c,
                 label=f"bound's slope {'$2^{-2n}$' if b == 2 else '$2^{-n}$'} "
-                "(through first point)",
+                + ("(both costs; " if shared else "(")
+                + f"through {cost}'s first point)",
             )
         ax.set_yscale("log")
         ax.set_xticks(sorted(df.n.unique()))
@@ -201,8 +267,11 @@ def plot(df, fits, path: Path) -> Path:
     hidden = int(df.hidden.iloc[0])
     fig.suptitle(
         "DQNN, deep global perceptrons, "
-        f"{hidden} hidden layer(s), {int(df.samples.iloc[0])} samples per point",
-        fontsize=10,
+        f"{hidden} hidden layer(s), {int(df.samples.iloc[0])} samples per point, "
+        f"seed {df.seed.iloc[0]}\n"
+        "N = 2 pairs: 0…0 → 0…0, +…+ → 1…1; Theorem 1: middle angle of the first "
+        "perceptron. n = 1: one output qubit, global = local (markers offset)",
+        fontsize=9,
     )
     fig.tight_layout()
     fig.savefig(path, dpi=150)
@@ -215,7 +284,7 @@ def main(
     n_values=DEFAULTS["n_values"],
     samples=DEFAULTS["samples"],
     hidden=DEFAULTS["hidden"],
-    seed: int = 0,
+    seed=DEFAULTS["seed"],
     out="results/dqnn_global_perceptrons",
     progbar=True,
 ):
@@ -234,18 +303,25 @@ def main(
     return df, fits, fig
 
 
+def _with_default(help_text, default):
+    """``help_text [default: ...]``, the bracket escaped: rich would read it as markup."""
+    text = ",".join(map(str, default)) if isinstance(default, tuple) else default
+    return f"{help_text} \\[default: {text}]"
+
+
 def cli(
     n_values: str = typer.Option(
         None,
-        help="comma-separated n = n_in = n_out [default: "
-        + ",".join(map(str, DEFAULTS["n_values"]))
-        + "]",
+        help=_with_default("comma-separated n = n_in = n_out", DEFAULTS["n_values"]),
     ),
     samples: int = typer.Option(
-        None, help=f"random networks per point [default: {DEFAULTS['samples']}]"
+        None, help=_with_default("random networks per point", DEFAULTS["samples"])
     ),
     hidden: int = typer.Option(
-        None, help=f"hidden layers of width n [default: {DEFAULTS['hidden']}]"
+        None, help=_with_default("hidden layers of width n", DEFAULTS["hidden"])
+    ),
+    seed: int = typer.Option(
+        None, help=_with_default("root seed of the random networks", DEFAULTS["seed"])
     ),
     out: Path = typer.Option(
         Path("results/dqnn_global_perceptrons"), help="output folder"
@@ -257,7 +333,7 @@ def cli(
     ),
 ):
     """Theorems 1 and 2 of arXiv:2005.12458: DQNN gradient variances against n."""
-    given = dict(n_values=n_values, samples=samples, hidden=hidden)
+    given = dict(n_values=n_values, samples=samples, hidden=hidden, seed=seed)
     opts = StudyOptions.resolve(
         __file__,
         defaults=DEFAULTS,
@@ -266,18 +342,38 @@ def cli(
         given=given,
         limits=LIMITS,
     )
+    n, h = max(opts.params["n_values"]), opts.params["hidden"]
+    if n * (h + 2) > MAX_QUBITS:
+        raise StudyOptionError(
+            f"n = {n} with {h} hidden layer(s) is {n * (h + 2)} qubits; at most "
+            f"{MAX_QUBITS} run in reasonable time (n = 6 with one hidden layer: over "
+            "3 minutes per sample).",
+            param_hint=["--n-values", "--hidden"],
+        )
     df, fits, fig = opts.run(main, out=out, echo=typer.echo)
-    shown = [*SETTINGS, "mean", "mean_se", "variance", "variance_se", "variance_ess"]
+    shown = [
+        *SETTINGS,
+        "mean",
+        "mean_se",
+        "variance",
+        "variance_se",
+        "variance_ess",
+        "variance_reliable",
+    ]
     typer.echo(df[shown].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     if not fits:
         typer.echo(f"no decay fits: they need at least {MIN_FIT_POINTS} sizes")
     for (derivative, cost), f in fits.items():
         lo, hi = f["bits_ci"]
-        verdict = "consistent with" if hi >= f["bound_bits"] else "slower than"
+        said = (
+            "undetermined (the interval reaches 0 or is wider than the rate)"
+            if f["verdict"] == "undetermined"
+            else f"{f['verdict']} the bound"
+        )
         typer.echo(
             f"{derivative:>6} {cost:>6}: Var ~ 2^(-b n), b = {f['bits']:.2f} "
             f"[{lo:.2f}, {hi:.2f}] bits/qubit (95%); bound's rate {f['bound_bits']:g}: "
-            f"{verdict} the bound"
+            f"{said}"
         )
     typer.echo(opts.outputs(df, out, fig))
 

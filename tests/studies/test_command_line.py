@@ -28,7 +28,7 @@ CASES = {
     ),
     "dqnn_global_perceptrons": (
         ["--n-values", "1,2,3", "--samples", "4"],
-        dict(n_values=(1, 2, 3), samples=4, hidden=0),
+        dict(n_values=(1, 2, 3), samples=4, hidden=0, seed=0),
         2 * 2 * 3,  # derivatives x costs x n
     ),
     "dqnn_toy_perceptrons": (
@@ -183,7 +183,41 @@ BAD_VALUES = {
         (["--n-values", "0,2"], "'--n-values': each value of n_values must be >= 1"),
         (["--n-values", "2,,4"], "'--n-values': '2,,4' has an empty item"),
     ],
+    "dqnn_global_perceptrons": [
+        # the adversarial tester's: each ran for minutes (n = 9, 4 samples: > 25 s)
+        (["--hidden", "100000"], "'--hidden': hidden must be <= 1, got 100000."),
+        (
+            ["--samples", "99999999999999999999"],
+            "'--samples': samples must be <= 1000, got 99999999999999999999.",
+        ),
+        (
+            ["--n-values", "9", "--samples", "4"],
+            "'--n-values': each value of n_values must be <= 6, got 9.",
+        ),
+        (
+            ["--n-values", "6", "--hidden", "1"],
+            "'--n-values' / '--hidden': n = 6 with 1 hidden layer(s) is 18 qubits",
+        ),
+        (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
+    ],
     "dqnn_toy_perceptrons": [
+        (
+            ["--n-values", "1000000"],
+            "'--n-values': each value of n_values must be <= 100, got 1000000.",
+        ),
+        (
+            ["--hidden", "1000000"],
+            "'--hidden': each value of hidden must be <= 5, got 1000000.",
+        ),
+        (
+            ["--sample-n-values", "100000"],
+            "'--sample-n-values': each value of sample_n_values must be <= 20, got "
+            "100000.",
+        ),
+        (
+            ["--samples", "99999999999999999999"],
+            "'--samples': samples must be <= 2000, got 99999999999999999999.",
+        ),
         (
             ["--hidden", "0,-1"],
             "'--hidden': each value of hidden must be >= 0, got -1.",

@@ -37,3 +37,27 @@ def test_quick_keeps_the_options_given(study, cli_params):
     assert cli_params(study, "--quick", "--samples", "5") == dict(
         study.QUICK, samples=5
     )
+
+
+def test_table_keeps_the_ensemble_columns(study, tmp_path):
+    df, _, _ = study.main(
+        n_values=(1,), samples=4, hidden=0, seed=3, out=tmp_path, progbar=False
+    )
+    table = read_table(tmp_path)
+    for column in ("training_pairs", "perceptron", "method", "variance_reliable"):
+        assert column in table.columns
+    assert set(table.training_pairs) == {2} and set(table.perceptron) == {"global"}
+    assert set(table.seed.astype(int)) == {3}
+
+
+@pytest.mark.parametrize(
+    ("bits", "ci", "bound", "said"),
+    [
+        (1.75, (-5.34, 8.85), 1.0, "undetermined"),  # the --quick preset's
+        (2.30, (0.86, 3.74), 2.0, "undetermined"),  # wider than the rate
+        (2.19, (1.61, 2.77), 2.0, "consistent with"),
+        (1.5, (1.2, 1.8), 2.0, "slower than"),
+    ],
+)
+def test_verdict(study, bits, ci, bound, said):
+    assert study.verdict(bits, ci, bound) == said

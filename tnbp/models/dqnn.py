@@ -61,6 +61,12 @@ a callable
     ``l - 1``) and ``outputs`` (the ``k = outputs`` qubits ``jk .. jk + k - 1``
     of layer ``l``, the supplement's perceptrons with ``k`` outputs); any
     other qubit is an error. Perceptrons act in the order ``j = 0, 1, ...``.
+    ``inputs`` and ``outputs`` are the network's qubit labels and the gates
+    name them: a returned :class:`~tnbp.Circuit` only needs a register that
+    covers them (``Circuit(max(*inputs, *outputs) + 1)`` will do; only its
+    gates are used). A fixed two-qubit gate takes its qubits as separate arguments,
+    ``circ.apply(U, i, o)``; a Pauli rotation takes them as a tuple,
+    ``circ.pauli_rotation(theta, "XY", (i, o))``.
 
 Qubit order: qubits are sorted by their relative position in their layer,
 :math:`(j + 1/2)/n_l`, then by layer; for equal widths this interleaves the

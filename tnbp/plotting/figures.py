@@ -229,10 +229,12 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
     and the local cost (eq. 4; log-log: :math:`1/(8n^2)` is a straight line).
     The closed forms are black lines through the rows' ``theory`` values.
     Exact rows are hollow markers, one shape and color per hidden-layer count,
-    shrinking with it so that equal values stay visible inside one another;
+    shrinking with it and shifted slightly sideways by it, so that equal values
+    (every hidden-layer count has the same closed form) all stay visible;
     truncated exact rows get a red cross. Sampled rows are filled markers
-    with error bars of one standard error, shifted sideways by hidden-layer
-    count so the bars do not overlap (the shift is in the drawing only);
+    with error bars of one standard error, shifted further sideways by
+    hidden-layer count so the bars do not overlap (the shifts are in the
+    drawing only);
     rows flagged unreliable (``variance_reliable`` False: too small an
     effective sample size for a heavy-tailed variance) are drawn hollow and
     named in the legend. When the exact rows reach past twice the largest
@@ -267,7 +269,11 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), constrained_layout=True)
     hidden = sorted(df.hidden.unique())
     style = {
-        h: (f"C{i}", _HIDDEN_MARKERS[i % len(_HIDDEN_MARKERS)], 9 - 5 * i / len(hidden))
+        h: (
+            f"C{i}",
+            _HIDDEN_MARKERS[i % len(_HIDDEN_MARKERS)],
+            10 - 6 * i / len(hidden),
+        )
         for i, h in enumerate(hidden)
     }
     flags = {"truncated": False, "unreliable": False}
@@ -297,7 +303,10 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
         ylabel=r"Var$[\partial C/\partial\theta]$ over uniform angles",
         title=r"global cost $C_G$ (eq. 3): $\frac{1}{8}(\frac{3}{8})^{n-1}$",
     )
-    ax_l.set(title=r"local cost $C_L$ (eq. 4): $1/(8n^2)$")
+    ax_l.set(
+        ylabel=r"Var$[\partial C/\partial\theta]$ over uniform angles",
+        title=r"local cost $C_L$ (eq. 4): $1/(8n^2)$",
+    )
     handles = [plt.Line2D([], [], color="k", lw=1.2, label="closed form")]
     for h in hidden:
         color, marker, size = style[h]
@@ -372,8 +381,15 @@ def _dqnn_panel(ax, rows, hidden, style, log_x, flags) -> None:
     for i, h in enumerate(hidden):
         color, marker, size = style[h]
         mine = rows[rows.hidden == h]
-        _dqnn_exact(ax, mine[mine.estimator == "exact"], color, marker, size, flags)
-        offset = i - (len(hidden) - 1) / 2  # sideways, so the bars do not overlap
+        offset = i - (len(hidden) - 1) / 2  # sideways, so equal values all show
+        _dqnn_exact(
+            ax,
+            mine[mine.estimator == "exact"],
+            (color, marker, size),
+            0.006 * offset if log_x else None,  # log10 units on a log axis
+            0.05 * offset,
+            flags,
+        )
         _dqnn_sampled(
             ax,
             mine[mine.estimator == "sample"],
@@ -386,14 +402,18 @@ def _dqnn_panel(ax, rows, hidden, style, log_x, flags) -> None:
     ax.set_yscale("log")
 
 
-def _dqnn_exact(ax, rows, color, marker, size, flags) -> None:
+def _dqnn_exact(ax, rows, style, log_shift, shift, flags) -> None:
     """Exact rows of one hidden-layer count: hollow markers, red cross if truncated."""
+    color, marker, size = style
     rows = rows.sort_values("n")
-    ax.plot(rows.n, rows.variance, marker, color=color, ms=size, mfc="none", zorder=3)
+    x = rows.n * 10**log_shift if log_shift is not None else rows.n + shift
+    ax.plot(
+        x, rows.variance, marker, color=color, ms=size, mfc="none", mew=1.3, zorder=3
+    )
     if "truncated" in rows:
-        bad = rows[rows.truncated.astype(bool)]
-        flags["truncated"] |= len(bad) > 0
-        ax.plot(bad.n, bad.variance, "x", color="red", zorder=4)
+        bad = rows.truncated.astype(bool)
+        flags["truncated"] |= bool(bad.any())
+        ax.plot(x[bad], rows.variance[bad], "x", color="red", zorder=4)
 
 
 def _dqnn_sampled(ax, rows, color, marker, log_shift, shift, flags) -> None:

@@ -1,4 +1,4 @@
-r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by four routes.
+r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by five routes.
 
 .. math::
 
@@ -69,8 +69,9 @@ def dqnn_output_state(
 ) -> np.ndarray:
     r"""The output state :math:`\rho^{out}` of eq. (1) as a dense density matrix.
 
-    The three routes are described in :mod:`tnbp.states.dqnn`; they agree to
-    rounding for exact simulations.
+    The five routes of :data:`METHODS` (``"layerwise"``, ``"purified"``,
+    ``"dense"``, ``"mps"``, ``"tn"``) are described in :mod:`tnbp.states.dqnn`;
+    they agree to rounding for exact simulations.
 
     Parameters
     ----------
