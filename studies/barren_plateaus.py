@@ -36,7 +36,7 @@ import tnbp
 from tnbp import ansatz, observables, theory
 from tnbp.ensembles.fits import MIN_FIT_POINTS
 from tnbp.plotting import plot_gradient_variance
-from tnbp.results import StudyOptions, run_sweep
+from tnbp.results import StudyOptions, run_sweep, study_option
 
 MODELS = {
     "toy_perceptron": lambda n: ansatz.toy_perceptron(n, seed=0),
@@ -101,12 +101,7 @@ def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progba
 
 
 def cli(
-    n_values: str = typer.Option(
-        None,
-        help="comma-separated qubit numbers [default: "
-        + ",".join(map(str, DEFAULTS["n_values"]))
-        + "]",
-    ),
+    n_values: str = study_option("comma-separated qubit numbers", DEFAULTS["n_values"]),
     out: Path = typer.Option(Path("results/barren_plateaus"), help="output folder"),
     quick: bool = typer.Option(
         False,

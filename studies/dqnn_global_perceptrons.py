@@ -55,7 +55,7 @@ import typer
 
 import tnbp
 from tnbp.ensembles.fits import MIN_FIT_POINTS
-from tnbp.results import StudyOptionError, StudyOptions, run_sweep
+from tnbp.results import StudyOptionError, StudyOptions, run_sweep, study_option
 
 DERIVATIVES = ("angle", "matrix")
 COSTS = ("global", "local")
@@ -303,26 +303,13 @@ def main(
     return df, fits, fig
 
 
-def _with_default(help_text, default):
-    """``help_text [default: ...]``, the bracket escaped: rich would read it as markup."""
-    text = ",".join(map(str, default)) if isinstance(default, tuple) else default
-    return f"{help_text} \\[default: {text}]"
-
-
 def cli(
-    n_values: str = typer.Option(
-        None,
-        help=_with_default("comma-separated n = n_in = n_out", DEFAULTS["n_values"]),
+    n_values: str = study_option(
+        "comma-separated n = n_in = n_out", DEFAULTS["n_values"]
     ),
-    samples: int = typer.Option(
-        None, help=_with_default("random networks per point", DEFAULTS["samples"])
-    ),
-    hidden: int = typer.Option(
-        None, help=_with_default("hidden layers of width n", DEFAULTS["hidden"])
-    ),
-    seed: int = typer.Option(
-        None, help=_with_default("root seed of the random networks", DEFAULTS["seed"])
-    ),
+    samples: int = study_option("random networks per point", DEFAULTS["samples"]),
+    hidden: int = study_option("hidden layers of width n", DEFAULTS["hidden"]),
+    seed: int = study_option("root seed of the random networks", DEFAULTS["seed"]),
     out: Path = typer.Option(
         Path("results/dqnn_global_perceptrons"), help="output folder"
     ),

@@ -72,7 +72,7 @@ import typer
 import tnbp
 from tnbp import ansatz, observables
 from tnbp.ensembles.fits import MIN_FIT_POINTS, compare_decay_laws
-from tnbp.results import StudyOptions, run_sweep
+from tnbp.results import StudyOptions, run_sweep, study_option
 from tnbp.states.record import TruncationWarning
 
 #: DQNN depth rules: n -> L, the number of ansatz layers (2L DQNN layers)
@@ -426,33 +426,21 @@ def main(
     return df, summary, fits, fig
 
 
-def _list(default) -> str:
-    return ",".join(map(str, default))
-
-
 def cli(
-    n_values: str = typer.Option(
-        None,
-        help="comma-separated widths n, exact route (global cost) "
-        f"[default: {_list(DEFAULTS['n_values'])}]",
+    n_values: str = study_option(
+        "comma-separated widths n, exact route (global cost)", DEFAULTS["n_values"]
     ),
-    instances: int = typer.Option(
-        None,
-        help=f"Clifford instances per (depth, n) [default: {DEFAULTS['instances']}]",
+    instances: int = study_option(
+        "Clifford instances per (depth, n)", DEFAULTS["instances"]
     ),
-    sampled_n: str = typer.Option(
-        None,
-        help="widths of the sampled DQNN route (local cost) "
-        f"[default: {_list(DEFAULTS['sampled_n'])}]",
+    sampled_n: str = study_option(
+        "widths of the sampled DQNN route (local cost)", DEFAULTS["sampled_n"]
     ),
-    samples: int = typer.Option(
-        None,
-        help=f"random DQNNs per (depth, sampled width), in rows of {CHUNK} "
-        f"[default: {DEFAULTS['samples']}]",
+    samples: int = study_option(
+        f"random DQNNs per (depth, sampled width), in rows of {CHUNK}",
+        DEFAULTS["samples"],
     ),
-    max_bond: int = typer.Option(
-        None, help=f"cap of the doubled MPS bond [default: {DEFAULTS['max_bond']}]"
-    ),
+    max_bond: int = study_option("cap of the doubled MPS bond", DEFAULTS["max_bond"]),
     out: Path = typer.Option(
         Path("results/dqnn_local_perceptrons"), help="output folder"
     ),

@@ -73,7 +73,7 @@ import typer
 import tnbp
 from tnbp import theory
 from tnbp.plotting import plot_dqnn_toy_variances
-from tnbp.results import StudyOptions, run_sweep
+from tnbp.results import StudyOptions, run_sweep, study_option
 
 COSTS = ("global", "local")
 THEORY = {
@@ -261,31 +261,20 @@ def summary(df) -> list[str]:
     return lines
 
 
-def _list_option(name, help_text):
-    return typer.Option(None, help=_with_default(help_text, DEFAULTS[name]))
-
-
-def _with_default(help_text, default):
-    """``help_text [default: ...]``, the bracket escaped: rich would read it as markup."""
-    text = ",".join(map(str, default)) if isinstance(default, tuple) else default
-    return f"{help_text} \\[default: {text}]"
-
-
 def cli(
-    n_values: str = _list_option("n_values", "comma-separated n of the exact rows"),
-    hidden: str = _list_option("hidden", "comma-separated hidden-layer counts"),
-    sample_n_values: str = _list_option(
-        "sample_n_values", "comma-separated n of the sampled rows"
+    n_values: str = study_option(
+        "comma-separated n of the exact rows", DEFAULTS["n_values"]
     ),
-    samples: int = typer.Option(
-        None,
-        help=_with_default(
-            "random initializations per sampled row", DEFAULTS["samples"]
-        ),
+    hidden: str = study_option(
+        "comma-separated hidden-layer counts", DEFAULTS["hidden"]
     ),
-    seed: int = typer.Option(
-        None, help=_with_default("root seed of the sampled rows", DEFAULTS["seed"])
+    sample_n_values: str = study_option(
+        "comma-separated n of the sampled rows", DEFAULTS["sample_n_values"]
     ),
+    samples: int = study_option(
+        "random initializations per sampled row", DEFAULTS["samples"]
+    ),
+    seed: int = study_option("root seed of the sampled rows", DEFAULTS["seed"]),
     out: Path = typer.Option(
         Path("results/dqnn_toy_perceptrons"), help="output folder"
     ),

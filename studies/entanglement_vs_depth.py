@@ -36,7 +36,7 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.plotting import plot_entanglement_vs_depth
-from tnbp.results import StudyOptions, run_sweep
+from tnbp.results import StudyOptions, run_sweep, study_option
 
 BUILDERS = {
     "hardware_efficient": lambda n, depth, seed: ansatz.hardware_efficient(
@@ -149,22 +149,12 @@ def main(
 
 
 def cli(
-    n: int = typer.Option(None, help=f"number of qubits [default: {DEFAULTS['n']}]"),
-    depths: str = typer.Option(
-        None,
-        help="comma-separated depths [default: "
-        + ",".join(map(str, DEFAULTS["depths"]))
-        + "]",
-    ),
-    samples: int = typer.Option(
-        None, help=f"random instances per depth [default: {DEFAULTS['samples']}]"
-    ),
-    max_bond: int = typer.Option(
-        None, help=f"MPS bond-dimension cap [default: {DEFAULTS['max_bond']}]"
-    ),
-    n_visible: int = typer.Option(
-        None,
-        help=f"visible qubits (the first ones) [default: {DEFAULTS['n_visible']}]",
+    n: int = study_option("number of qubits", DEFAULTS["n"]),
+    depths: str = study_option("comma-separated depths", DEFAULTS["depths"]),
+    samples: int = study_option("random instances per depth", DEFAULTS["samples"]),
+    max_bond: int = study_option("MPS bond-dimension cap", DEFAULTS["max_bond"]),
+    n_visible: int = study_option(
+        "visible qubits (the first ones)", DEFAULTS["n_visible"]
     ),
     out: Path = typer.Option(
         Path("results/entanglement_vs_depth"), help="output folder"

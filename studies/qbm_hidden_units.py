@@ -30,7 +30,7 @@ import typer
 import tnbp
 from tnbp.ensembles.fits import MIN_FIT_POINTS
 from tnbp.plotting import plot_qbm_hidden_units
-from tnbp.results import StudyOptions, run_sweep
+from tnbp.results import StudyOptions, run_sweep, study_option
 
 DEFAULTS = dict(n_visible=1, hidden=(1, 2, 3, 4, 5, 6), samples=40, beta=1.0)
 QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0)
@@ -103,21 +103,12 @@ def main(
 
 
 def cli(
-    n_visible: int = typer.Option(
-        None, help=f"visible qubits [default: {DEFAULTS['n_visible']}]"
+    n_visible: int = study_option("visible qubits", DEFAULTS["n_visible"]),
+    hidden: str = study_option(
+        "comma-separated hidden-unit counts", DEFAULTS["hidden"]
     ),
-    hidden: str = typer.Option(
-        None,
-        help="comma-separated hidden-unit counts [default: "
-        + ",".join(map(str, DEFAULTS["hidden"]))
-        + "]",
-    ),
-    samples: int = typer.Option(
-        None, help=f"Hamiltonians per size [default: {DEFAULTS['samples']}]"
-    ),
-    beta: float = typer.Option(
-        None, help=f"inverse temperature [default: {DEFAULTS['beta']}]"
-    ),
+    samples: int = study_option("Hamiltonians per size", DEFAULTS["samples"]),
+    beta: float = study_option("inverse temperature", DEFAULTS["beta"]),
     out: Path = typer.Option(Path("results/qbm_hidden_units"), help="output folder"),
     quick: bool = typer.Option(
         False,

@@ -284,3 +284,17 @@ def test_a_rerun_with_other_settings_says_what_the_table_holds(load_study, tmp_p
     ]
     assert len(rows) == 8 and {int(r[2]) for r in rows} == {2, 5}
     assert "no decay fits" in second.stdout
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_help_shows_every_default(load_study, name):
+    """``--help`` lists each option's default (rich used to drop ``[default: ...]``)."""
+    study = load_study(name)
+    result = invoke(study, ["--help"])
+    assert result.exit_code == 0, result.output
+    # undo the panel's borders and line wrapping (long lists wrap mid-item)
+    text = "".join(result.output.replace("│", "").split())
+    for key, value in study.DEFAULTS.items():
+        shown = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+        assert f"--{key.replace('_', '-')}" in text
+        assert f"[default:{shown}]" in text, (key, shown)

@@ -10,7 +10,7 @@ Ctrl-C; :class:`StudyOptionError` for a bad value).
 
 from .schema import TABLES, Column, TableSchema
 from .store import PROVENANCE_COLUMNS, ResultStore, git_commit, read_table, task_key
-from .study import StudyOptionError, StudyOptions
+from .study import StudyOptionError, StudyOptions, study_option
 from .sweep import SweepInterrupted, run_sweep
 
 __all__ = [
@@ -25,5 +25,6 @@ __all__ = [
     "git_commit",
     "read_table",
     "run_sweep",
+    "study_option",
     "task_key",
 ]

@@ -52,6 +52,34 @@ _COMPARISONS = {
 _CLAUSE = re.compile(r"^\s*(>=|<=|>|<)\s*(\S+)\s*$")
 
 
+def study_option(help_text: str, default):
+    """A study's command-line option: unset by default, its default shown in ``--help``.
+
+    The value stays None unless given, so :meth:`StudyOptions.resolve` can tell
+    an explicit option from the preset's or the default's; the help text ends
+    with ``[default: ...]`` (the bracket escaped: rich would read it as markup
+    and drop it).
+
+    Parameters
+    ----------
+    help_text : str
+        What the option sets.
+    default : object
+        The value used when the option is not given (a tuple is shown as
+        ``a, b, c``).
+
+    Returns
+    -------
+    typer.models.OptionInfo
+        ``typer.Option(None, help=...)``.
+    """
+    # ", ": rich wraps at spaces, and cuts a long unbroken list short with "..."
+    text = (
+        ", ".join(map(str, default)) if isinstance(default, (tuple, list)) else default
+    )
+    return typer.Option(None, help=f"{help_text} \\[default: {text}]")
+
+
 class StudyOptionError(typer.BadParameter, ValueError):
     """A bad value of a study's option: typer's usage error, and a ValueError.
 
