@@ -144,7 +144,7 @@ def dqnn_matrix_cost(
     --------
     >>> import tnbp
     >>> net = tnbp.DQNN((2, 2), "toy").bind([0.0, 0.0])
-    >>> tnbp.dqnn_matrix_cost(net, ["+1"], ["+1"])
+    >>> round(float(tnbp.dqnn_matrix_cost(net, ["+1"], ["+1"])), 12)
     0.0
     """
     mats, qubits, psi, observables = _setup(net, inputs, targets, cost, unitaries)
