@@ -351,6 +351,66 @@ def test_callable_bad_returns(result, error, match):
         tnbp.DQNN((1, 1), lambda l, j, i, o: result)
 
 
+# ------------------------------------------------------------------ size
+
+
+@pytest.mark.parametrize(
+    "widths, kind, depth",
+    [
+        ((2, 2), "toy", None),
+        ((5, 5, 5), "toy", None),
+        ((2, 2), "local", None),
+        ((5, 5, 5, 5), "local", None),
+        ((6, 6, 6), "local", None),
+        ((2, 3, 1), "global", None),
+        ((4, 4), "global", 1),
+        ((5, 2, 6), "global", 3),
+    ],
+)
+def test_gate_count_before_building_is_exact(widths, kind, depth):
+    from tnbp.models.dqnn import _num_gates
+
+    opts = None if depth is None else {"layers": depth}
+    net = tnbp.DQNN(widths, kind, seed=0, perceptron_opts=opts)
+    assert _num_gates(widths, kind, depth) == len(net.circuit)
+
+
+def test_building_is_linear():
+    # 20,000 toy gates took 4.9 s when each perceptron re-counted every
+    # parameter (quadratic); linear building takes ~0.2 s. The bound leaves
+    # room for a loaded machine, and the parameter ranges stay exact.
+    import time
+
+    start = time.perf_counter()
+    net = tnbp.DQNN((10**4, 10**4), "toy", seed=0)
+    assert time.perf_counter() - start < 2.5
+    assert net.num_parameters == 10**4
+    assert [p.parameters for p in net.perceptrons[-2:]] == [
+        range(9998, 9999),
+        range(9999, 10**4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "widths, kind",
+    [((10**6, 10**6), "toy"), ((60, 60), "global"), ((10**6, 10**6), "custom")],
+)
+def test_networks_over_the_gate_limit_are_refused_before_building(widths, kind):
+    perceptron = (lambda l, j, i, o: []) if kind == "custom" else kind
+    with pytest.raises(ValueError, match="`widths`.*MAX_DQNN_GATES"):
+        tnbp.DQNN(widths, perceptron)
+
+
+def test_callable_over_the_gate_limit_is_stopped_while_building(monkeypatch):
+    monkeypatch.setattr("tnbp.models.dqnn.MAX_DQNN_GATES", 5)
+
+    def many(l, j, inputs, outputs):
+        return [Gate((outputs[0],), "RY", pauli="Y", theta=0.1)] * 4
+
+    with pytest.raises(ValueError, match=r"`perceptron` built 8 gates by V_1\^1"):
+        tnbp.DQNN((2, 2), many)
+
+
 # ------------------------------------------------------------ bind, inputs
 
 

@@ -84,6 +84,7 @@ import numbers
 import numpy as np
 
 from .._checks import as_rng, check_int, check_opt
+from ..limits import MAX_DQNN_GATES
 from .ansatz import TWO_PI, append_design_block
 from .circuit import Circuit
 from .gates import Gate, check_unitary
@@ -150,6 +151,44 @@ def _check_widths(widths) -> tuple[int, ...]:
     if bad:
         raise ValueError(f"`widths` must be positive, got {out}.")
     return out
+
+
+def _num_gates(widths: tuple[int, ...], kind: str, depth: int | None) -> int:
+    """Number of gates of a built-in DQNN, from its widths (``depth``: global D)."""
+    total = 0
+    for l in range(1, len(widths)):
+        m, n = widths[l - 1], widths[l]
+        if kind == "toy":  # SWAP, RY
+            total += 2 * n
+        elif kind == "local":  # a SWAP each; HAAR, RY, RY on the V1
+            parity = (l - 1) % 2
+            total += n + 3 * len(range(parity, n - 1, 2))
+        else:  # D half-layers of blocks (HAAR, RY, RY) on a chain of m + 1
+            d = 4 * (m + 1) if depth is None else depth
+            blocks = (d + 1) // 2 * ((m + 1) // 2) + d // 2 * (m // 2)
+            total += 3 * blocks * n
+    return total
+
+
+def _check_size(widths: tuple[int, ...], kind, depth: int | None) -> None:
+    """Refuse networks over :data:`~tnbp.limits.MAX_DQNN_GATES` before building."""
+    if isinstance(kind, str):
+        size, what = _num_gates(widths, kind, depth), "gates"
+    else:  # a callable's gates are counted as they are built (DQNN._add)
+        size, what = sum(widths), "qubits"
+    if size > MAX_DQNN_GATES:
+        raise ValueError(
+            f"`widths` = {_short(widths)} gives a DQNN with {size:,} {what}, over "
+            f"tnbp.limits.MAX_DQNN_GATES = {MAX_DQNN_GATES:,} (building is linear, "
+            "10-30 s per million gates)."
+        )
+
+
+def _short(widths: tuple[int, ...]) -> str:
+    """``widths`` for a message, long tuples abbreviated."""
+    if len(widths) <= 6:
+        return str(widths)
+    return f"({widths[0]}, {widths[1]}, ..., {widths[-1]}) ({len(widths)} layers)"
 
 
 def _layout(widths: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
@@ -266,7 +305,10 @@ class DQNN:
         not a dict, ``seed`` has an invalid type, or a perceptron function
         returns something other than gates.
     ValueError
-        If ``widths`` has fewer than two entries or a zero or negative one, the
+        If ``widths`` has fewer than two entries or a zero or negative one,
+        the network would have more than
+        :data:`tnbp.limits.MAX_DQNN_GATES` gates (or, with a callable, qubits;
+        checked before building), the
         kind needs equal widths (``"toy"``, ``"local"``) or widths ``>= 2``
         (``"local"``) and they are not, ``perceptron`` is an unknown kind,
         ``outputs`` is below 1, above 1 for a built-in kind or does not divide
@@ -331,11 +373,13 @@ class DQNN:
                 f"perceptron), got {widths}."
             )
         opts = _check_opts(perceptron, perceptron_opts)
+        _check_size(widths, perceptron, opts.get("layers"))
         rng = as_rng(seed)
         self._widths = widths
         self._layers = _layout(widths)
         self._kind = perceptron if isinstance(perceptron, str) else "custom"
         self._circuit = Circuit(sum(widths))
+        self._num_parameters = 0
         self._perceptrons: list[Perceptron] = []
         for l in range(1, len(widths)):
             if perceptron == "toy":
@@ -352,8 +396,17 @@ class DQNN:
     def _add(self, l, j, inputs, outputs, label, build) -> None:
         """Run ``build()`` (appending gates) and record the perceptron it made."""
         circ = self._circuit
-        g0, p0 = len(circ), circ.num_parameters
+        g0, p0 = len(circ), self._num_parameters
         build()
+        # Count only the gates ``build`` appended (Circuit.num_parameters sums
+        # over every gate: reading it per perceptron made building quadratic).
+        self._num_parameters += sum(g.trainable for g in circ._gates[g0:])
+        if len(circ) > MAX_DQNN_GATES:
+            raise ValueError(
+                f"`perceptron` built {len(circ):,} gates by V_{j}^{l} of `widths` = "
+                f"{_short(self._widths)}, over tnbp.limits.MAX_DQNN_GATES = "
+                f"{MAX_DQNN_GATES:,}."
+            )
         self._perceptrons.append(
             Perceptron(
                 layer=l,
@@ -362,7 +415,7 @@ class DQNN:
                 outputs=tuple(outputs),
                 label=label,
                 gates=range(g0, len(circ)),
-                parameters=range(p0, circ.num_parameters),
+                parameters=range(p0, self._num_parameters),
             )
         )
 
