@@ -32,6 +32,11 @@ MAX_PERCEPTRON_MATRIX_QUBITS = 10
 #: gates in 0.6 s; ``DQNN((40, 40), "global")``, 393,600 gates with a Haar draw
 #: per three, in 12 s), so 10^6 gates take 10-30 s.
 MAX_DQNN_GATES = 10**6
+#: Most random samples per group of an ensemble (``samples`` of
+#: :func:`tnbp.gradient_variance` and its DQNN and QBM versions): the task list
+#: is built up front, and 10^7 samples already take hours at the fastest
+#: (sub-millisecond) sample.
+MAX_SAMPLES = 10**7
 #: Largest n for dense Gibbs states (``gibbs_state(backend="dense")``).
 MAX_DENSE_GIBBS_QUBITS = 12
 #: Dense Gibbs states up to this size diagonalize with one BLAS thread (faster).

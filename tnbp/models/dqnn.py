@@ -93,7 +93,7 @@ from .operators import Observable
 from .partition import Partition
 from .paulis import check_pauli
 
-__all__ = ["COSTS", "DQNN", "PERCEPTRONS", "Perceptron"]
+__all__ = ["COSTS", "DQNN", "PERCEPTRONS", "Perceptron", "check_dqnn"]
 
 #: The built-in perceptron kinds.
 PERCEPTRONS = ("toy", "local", "global")
@@ -135,21 +135,23 @@ class Perceptron:
     parameters: range
 
 
-def _check_widths(widths) -> tuple[int, ...]:
-    """Validate the layer widths: a sequence of at least two positive ints."""
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
+def _check_widths(widths, name: str = "widths") -> tuple[int, ...]:
+    """Validate the layer widths: an ordered sequence of at least two positive ints."""
+    if isinstance(widths, (str, bytes, set, frozenset, dict)) or not hasattr(
+        widths, "__iter__"
+    ):
         raise TypeError(
-            f"`widths` must be a sequence of layer widths (n_in, ..., n_out), "
-            f"got {widths!r}."
+            f"`{name}` must be an ordered sequence of layer widths (n_in, ..., "
+            f"n_out), got {type(widths).__name__} {widths!r}."
         )
-    out = tuple(check_int(w, "widths") for w in widths)
+    out = tuple(check_int(w, name) for w in widths)
     if len(out) < 2:
         raise ValueError(
-            f"`widths` must list at least two layers (input and output), got {out}."
+            f"`{name}` must list at least two layers (input and output), got {out}."
         )
     bad = [w for w in out if w < 1]
     if bad:
-        raise ValueError(f"`widths` must be positive, got {out}.")
+        raise ValueError(f"`{name}` must be positive, got {out}.")
     return out
 
 
@@ -170,7 +172,7 @@ def _num_gates(widths: tuple[int, ...], kind: str, depth: int | None) -> int:
     return total
 
 
-def _check_size(widths: tuple[int, ...], kind, depth: int | None) -> None:
+def _check_size(widths: tuple[int, ...], kind, depth: int | None, name: str) -> None:
     """Refuse networks over :data:`~tnbp.limits.MAX_DQNN_GATES` before building."""
     if isinstance(kind, str):
         size, what = _num_gates(widths, kind, depth), "gates"
@@ -178,7 +180,7 @@ def _check_size(widths: tuple[int, ...], kind, depth: int | None) -> None:
         size, what = sum(widths), "qubits"
     if size > MAX_DQNN_GATES:
         raise ValueError(
-            f"`widths` = {_short(widths)} gives a DQNN with {size:,} {what}, over "
+            f"`{name}` = {_short(widths)} gives a DQNN with {size:,} {what}, over "
             f"tnbp.limits.MAX_DQNN_GATES = {MAX_DQNN_GATES:,} (building is linear, "
             "10-30 s per million gates)."
         )
@@ -260,6 +262,76 @@ def _user_gates(result, where: str, allowed: set[int]) -> list[Gate]:
     return out
 
 
+def check_dqnn(
+    widths, perceptron="toy", *, outputs=1, perceptron_opts=None, name="widths"
+) -> tuple[tuple[int, ...], int, dict]:
+    """Validate the arguments of :class:`DQNN` without building the network.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        As in :class:`DQNN`.
+    perceptron : {"toy", "local", "global"} or callable, optional
+        As in :class:`DQNN`.
+    outputs : int, optional
+        As in :class:`DQNN`.
+    perceptron_opts : dict, optional
+        As in :class:`DQNN`.
+    name : str, optional
+        How ``widths`` is named in errors (e.g. ``"widths(4)"`` for the widths
+        a callable returned).
+
+    Returns
+    -------
+    widths : tuple of int
+        The layer widths.
+    outputs : int
+        Output qubits per perceptron.
+    perceptron_opts : dict
+        The validated options.
+
+    Raises
+    ------
+    TypeError
+        As :class:`DQNN` (bad types of the arguments).
+    ValueError
+        As :class:`DQNN` before building, the size limit
+        :data:`tnbp.limits.MAX_DQNN_GATES` included.
+    """
+    widths = _check_widths(widths, name)
+    if isinstance(perceptron, str):
+        check_opt("perceptron", perceptron, PERCEPTRONS)
+    elif not callable(perceptron):
+        raise TypeError(
+            f"`perceptron` must be one of {PERCEPTRONS} or a callable, got "
+            f"{type(perceptron).__name__}."
+        )
+    k = check_int(outputs, "outputs", minimum=1)
+    if k > 1 and isinstance(perceptron, str):
+        raise ValueError(
+            f"`outputs` = {k}: the built-in perceptron {perceptron!r} has one "
+            "output; pass a callable for perceptrons with several outputs."
+        )
+    if any(w % k for w in widths[1:]):
+        raise ValueError(
+            f"`outputs` = {k} must divide the width of every non-input layer, "
+            f"got widths {widths}."
+        )
+    if perceptron in ("toy", "local") and len(set(widths)) > 1:
+        raise ValueError(
+            f"`{name}` must be equal for perceptron={perceptron!r} (one qubit "
+            f"moves to the next layer per perceptron), got {widths}."
+        )
+    if perceptron == "local" and widths[0] < 2:
+        raise ValueError(
+            f"`{name}` must be >= 2 for perceptron='local' (two inputs per "
+            f"perceptron), got {widths}."
+        )
+    opts = _check_opts(perceptron, perceptron_opts)
+    _check_size(widths, perceptron, opts.get("layers"), name)
+    return widths, k, opts
+
+
 class DQNN:
     r"""A dissipative perceptron-based quantum neural network (arXiv:2005.12458, Fig. 1).
 
@@ -300,7 +372,8 @@ class DQNN:
     Raises
     ------
     TypeError
-        If ``widths`` is not a sequence of ints, ``perceptron`` is neither a
+        If ``widths`` is not an ordered sequence of ints (a set or dict is
+        refused), ``perceptron`` is neither a
         kind nor callable, ``outputs`` is not an int, ``perceptron_opts`` is
         not a dict, ``seed`` has an invalid type, or a perceptron function
         returns something other than gates.
@@ -343,37 +416,9 @@ class DQNN:
         outputs: int = 1,
         perceptron_opts: dict | None = None,
     ):
-        widths = _check_widths(widths)
-        if isinstance(perceptron, str):
-            check_opt("perceptron", perceptron, PERCEPTRONS)
-        elif not callable(perceptron):
-            raise TypeError(
-                f"`perceptron` must be one of {PERCEPTRONS} or a callable, got "
-                f"{type(perceptron).__name__}."
-            )
-        k = check_int(outputs, "outputs", minimum=1)
-        if k > 1 and isinstance(perceptron, str):
-            raise ValueError(
-                f"`outputs` = {k}: the built-in perceptron {perceptron!r} has one "
-                "output; pass a callable for perceptrons with several outputs."
-            )
-        if any(w % k for w in widths[1:]):
-            raise ValueError(
-                f"`outputs` = {k} must divide the width of every non-input layer, "
-                f"got widths {widths}."
-            )
-        if perceptron in ("toy", "local") and len(set(widths)) > 1:
-            raise ValueError(
-                f"`widths` must be equal for perceptron={perceptron!r} (one qubit "
-                f"moves to the next layer per perceptron), got {widths}."
-            )
-        if perceptron == "local" and widths[0] < 2:
-            raise ValueError(
-                f"`widths` must be >= 2 for perceptron='local' (two inputs per "
-                f"perceptron), got {widths}."
-            )
-        opts = _check_opts(perceptron, perceptron_opts)
-        _check_size(widths, perceptron, opts.get("layers"))
+        widths, k, opts = check_dqnn(
+            widths, perceptron, outputs=outputs, perceptron_opts=perceptron_opts
+        )
         rng = as_rng(seed)
         self._widths = widths
         self._layers = _layout(widths)
