@@ -411,6 +411,24 @@ def test_callable_over_the_gate_limit_is_stopped_while_building(monkeypatch):
         tnbp.DQNN((2, 2), many)
 
 
+def test_the_circuit_is_a_copy():
+    # Mutating what net.circuit returned made the dense/MPS/cost routes (which
+    # read it) disagree with the layerwise/purified/matrix routes (which read
+    # the perceptrons).
+    net = tnbp.DQNN((2, 2), "toy", seed=0)
+    before = net.with_input("+0")
+    circ = net.circuit
+    circ.ry(1.0, net.output_qubits[0])
+    assert len(circ) == 5 and len(net.circuit) == 4 and net.num_parameters == 2
+    after = net.with_input("+0")
+    assert [g.label for g in after.gates] == [g.label for g in before.gates]
+    assert_allclose(after.parameters, before.parameters, rtol=0, atol=0)
+    rho = tnbp.dqnn_output_state(net, "+0", method="dense")
+    assert_allclose(
+        rho, tnbp.dqnn_output_state(net, "+0", method="layerwise"), atol=1e-12
+    )  # both exact: rounding only
+
+
 # ------------------------------------------------------------ bind, inputs
 
 
