@@ -347,6 +347,26 @@ def test_purified_truncation_is_recorded_and_bounded():
         tnbp.expectation_value(st, st.relabel(net.cost("local")))
 
 
+def test_purified_bond_dims_are_the_bond_legs_not_the_ancillas():
+    # __init__ read the ancilla leg: bond_dims were [1, 1, 1, 1, 1] here
+    st = tnbp.dqnn_purified_state(tnbp.DQNN((6, 6, 6), "local", seed=4), "+0-+-+")
+    # Schmidt values below 1e-12 of the largest are rounding (RANK_TOL = 1e-14)
+    ranks = [int((s > 1e-12 * s[0]).sum()) for s in st.canonical.schmidt]
+    assert ranks == [2, 4, 2, 4, 2]
+    assert list(st.bond_dims) == ranks
+    assert st.record.history.tolist() == [ranks]
+    assert st.max_bond_reached >= 4
+
+
+def test_purified_saturated_bonds_are_flagged_like_the_mps_route():
+    net = tnbp.DQNN((8, 8, 8), "local", seed=1)
+    st = tnbp.dqnn_purified_state(net, "+-+-+-+-", max_bond=2)
+    assert list(st.bond_dims) == [2] * 7 and st.saturated_cuts
+    assert st.caveats == ("bond_saturated", "truncated")
+    mps = tnbp.simulate(net.with_input("+-+-+-+-"), backend="mps", max_bond=2)
+    assert mps.caveats == ("bond_saturated", "truncated")
+
+
 def test_purified_bad_input():
     net = tnbp.DQNN((3, 3), "toy", seed=0)
     with pytest.raises(TypeError, match="`sim_opts` has unknown"):

@@ -303,7 +303,7 @@ class PurifiedDQNNState(MixedState):
         self._canonical = CanonicalMPS.from_arrays(
             sites, traced_dim=a, right_canonical=True, blas_threads=1
         )
-        dims = tuple(A.shape[2] for A in chain.sites[:-1])
+        dims = tuple(A.shape[3] for A in chain.sites[:-1])  # (l, 2, a, r): r
         self._record = BondRecord(
             bond_dims=dims,
             history=np.array([dims], dtype=int).reshape(1, len(dims)),
