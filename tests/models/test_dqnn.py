@@ -529,6 +529,69 @@ def test_training_problems_bad_input(inputs, targets, error, match):
         net.training_problems(inputs, targets)
 
 
+def test_kets_within_the_normalization_tolerance_are_renormalized():
+    # a ket 5e-9 off passed product_state (1e-8) and then failed the unitary
+    # check (1e-10) of the preparation gate, naming an internal `U`
+    net = tnbp.DQNN((2, 2), "toy", seed=0)
+    kets = np.array([[1.0, 0.0], [1.0, 1.0]]) / np.array([[1.0], [np.sqrt(2)]])
+    off = kets * (1 + 5e-9)
+    ((circ, obs),) = net.training_problems([off], [off])
+    ((ref_circ, ref_obs),) = net.training_problems([kets], [kets])
+    for a, b in zip(circ.gates[:2], ref_circ.gates[:2]):
+        assert_allclose(a.to_matrix(), b.to_matrix(), atol=1e-15)  # rounding
+    assert_allclose(
+        tnbp.dqnn_output_state(net, off), tnbp.dqnn_output_state(net, kets), atol=1e-14
+    )  # both exact, same gates up to rounding
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda: tnbp.DQNN({2, 3}), TypeError, "`widths` must be an ordered"),
+        (lambda: tnbp.DQNN({2: 1, 3: 1}), TypeError, "`widths` must be an ordered"),
+        (
+            lambda: tnbp.DQNN((2, 2)).training_problems({"00": 1}, ["00"]),
+            TypeError,
+            "`inputs` must be a sequence",
+        ),
+        (
+            lambda: tnbp.DQNN((2, 2)).training_problems(["00"], {"00"}),
+            TypeError,
+            "`targets` must be a sequence",
+        ),
+        (
+            lambda: tnbp.DQNN(
+                (1, 1), lambda *a: [Gate((0,), "R", pauli="Y", theta="a")]
+            ),
+            TypeError,
+            r"`perceptron` returned a gate 'R' for perceptron V_0\^1.*angle 'a'",
+        ),
+        (
+            lambda: tnbp.DQNN(
+                (1, 1), lambda *a: [Gate((0,), "R", pauli="Y", theta=None)]
+            ),
+            TypeError,
+            "angle None; expected a real number",
+        ),
+        (
+            lambda: tnbp.DQNN((1, 1), lambda *a: [Gate(0, "R", pauli="Y", theta=0.1)]),
+            TypeError,
+            "qubits are 0; expected a tuple of ints",
+        ),
+        (
+            lambda: tnbp.DQNN(
+                (1, 2), lambda *a: [Gate((0,), "U", matrix=np.ones((2, 2)))]
+            ),
+            ValueError,
+            r"`perceptron` is not unitary.*gate 'U' of perceptron V_0\^1",
+        ),
+    ],
+)
+def test_errors_name_the_argument(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
 # ------------------------------------------------------------- bad input
 
 

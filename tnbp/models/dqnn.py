@@ -239,6 +239,19 @@ def _user_gates(result, where: str, allowed: set[int]) -> list[Gate]:
                 f"`perceptron` returned a {type(g).__name__} for {where}; expected "
                 "tnbp.models.Gate objects."
             )
+        qubits = g.qubits
+        if (
+            not isinstance(qubits, tuple)
+            or not qubits
+            or not all(
+                isinstance(q, numbers.Integral) and not isinstance(q, bool)
+                for q in qubits
+            )
+        ):
+            raise TypeError(
+                f"`perceptron` returned a gate {g.label!r} for {where} whose qubits "
+                f"are {qubits!r}; expected a tuple of ints."
+            )
         outside = sorted(set(g.qubits) - allowed)
         if outside:
             raise ValueError(
@@ -252,12 +265,20 @@ def _user_gates(result, where: str, allowed: set[int]) -> list[Gate]:
             )
         if g.is_rotation:
             check_pauli(g.pauli, len(g.qubits), name="perceptron")
+            if isinstance(g.theta, bool) or not isinstance(g.theta, numbers.Real):
+                raise TypeError(
+                    f"`perceptron` returned a gate {g.label!r} for {where} with "
+                    f"angle {g.theta!r}; expected a real number."
+                )
             if not np.isfinite(g.theta):
                 raise ValueError(
                     f"`perceptron` returned a non-finite angle for {where}."
                 )
         else:
-            check_unitary(g.matrix, len(g.qubits), name="perceptron")
+            try:
+                check_unitary(g.matrix, len(g.qubits), name="perceptron")
+            except ValueError as exc:  # say which gate of which V_j^l
+                raise ValueError(f"{exc} (gate {g.label!r} of {where})") from None
         out.append(g)
     return out
 
@@ -761,8 +782,8 @@ class DQNN:
         Raises
         ------
         TypeError
-            If ``inputs`` or ``targets`` is not a sequence, or an entry has the
-            wrong type.
+            If ``inputs`` or ``targets`` is not a sequence (a dict or set is
+            refused), or an entry has the wrong type.
         ValueError
             If ``inputs`` is empty, ``targets`` has a different length, a target
             does not have one state per output qubit, an input does not have
@@ -792,10 +813,10 @@ class DQNN:
 
 
 def _as_list(values, name: str) -> list:
-    """A list of a training set's entries (strings and single circuits rejected)."""
-    if isinstance(values, (str, bytes, Circuit, numbers.Number)) or not hasattr(
-        values, "__iter__"
-    ):
+    """A list of a training set's entries (strings, single circuits, dicts and sets rejected)."""
+    if isinstance(
+        values, (str, bytes, Circuit, numbers.Number, dict, set, frozenset)
+    ) or not hasattr(values, "__iter__"):
         raise TypeError(
             f"`{name}` must be a sequence with one entry per training pair, got "
             f"{type(values).__name__}."
