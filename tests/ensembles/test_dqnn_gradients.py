@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from pandas.testing import assert_frame_equal
 
 import tnbp
 from tnbp.results.schema import DQNN_GRADIENT_VARIANCE
@@ -91,12 +92,80 @@ def test_bad_input_names_the_argument():
         tnbp.dqnn_gradient_variance(_square, [2], derivative="hessian")
     with pytest.raises(ValueError, match="`targets` must have one target per input"):
         tnbp.dqnn_gradient_variance(
+            _square,
+            [2],
+            samples=1,
+            inputs=_inputs,
+            targets=["00"],
+            executor="serial",
+        )
+    with pytest.raises(ValueError, match="`targets` must be given with `inputs`"):
+        tnbp.dqnn_gradient_variance(
             _square, [2], samples=1, inputs=_inputs, executor="serial"
         )
     with pytest.raises(ValueError, match=r"`targets\[0\]`"):
         tnbp.dqnn_gradient_variance(
             _square, [2], samples=1, targets=["0"], executor="serial"
         )
+
+
+class _NoPool:
+    """An executor that fails the test if any task reaches it."""
+
+    def submit(self, *args, **kwargs):
+        raise AssertionError("a task was submitted before the arguments were checked")
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, match",
+    [
+        ((_square, [2]), {"samples": 10**12}, ValueError, "`samples`.*MAX_SAMPLES"),
+        ((_square, [10**6]), {}, ValueError, r"`widths\(1000000\)`.*MAX_DQNN_GATES"),
+        (
+            (_square, [2]),
+            {"perceptron_opts": {"layers": 0}},
+            ValueError,
+            "perceptron_opts",
+        ),
+        ((lambda n: n, [2]), {}, TypeError, r"`widths\(2\)`"),
+        ((lambda n: None, [2]), {}, TypeError, r"`widths\(2\)`"),
+        ((lambda n: {n, n + 1}, [2]), {}, TypeError, r"`widths\(2\)`"),
+        (
+            (_square, [2]),
+            {"derivative": "matrix", "parameters": np.array([0, 1])},
+            ValueError,
+            "`parameters` is for derivative='angle'",
+        ),
+        (
+            (_square, [2]),
+            {"perceptron": lambda l, j, i, o: []},
+            TypeError,
+            r"`perceptron`.*tnbp.gradient_variance\(build",
+        ),
+        (
+            (_square, [2]),
+            {"inputs": {"00": 1}, "targets": ["00"]},
+            TypeError,
+            "`inputs` must be a sequence",
+        ),
+    ],
+)
+def test_bad_arguments_fail_before_any_task(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        tnbp.dqnn_gradient_variance(*args, executor=_NoPool(), **kwargs)
+
+
+def test_iterator_inputs_are_read_once_for_every_sample():
+    kw = dict(samples=3, derivative="matrix", seed=1, executor="serial")
+    pairs = ["0+", "+0"]
+    a = tnbp.dqnn_gradient_variance(
+        _square, [2], inputs=iter(pairs), targets=iter(["00", "11"]), **kw
+    )
+    b = tnbp.dqnn_gradient_variance(
+        _square, [2], inputs=pairs, targets=["00", "11"], **kw
+    )
+    assert a.training_pairs.tolist() == [2]
+    assert_frame_equal(a, b)
 
 
 @pytest.mark.slow

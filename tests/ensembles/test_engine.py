@@ -304,3 +304,18 @@ def test_ctrl_c_stops_the_worker_processes(tmp_path):
     ]
     assert lines[-1] == "KeyboardInterrupt", err
     assert left == []  # every worker that had a task is gone
+
+
+def test_samples_are_bounded_before_the_task_list_is_built():
+    import tnbp
+    from tnbp.limits import MAX_SAMPLES
+
+    with pytest.raises(ValueError, match="`samples` must be at most"):
+        chunks([2], 10**12, 8)  # used to build 1.25e11 chunks (hang)
+    with pytest.raises(ValueError, match="`samples` must be at most"):
+        tnbp.gradient_variance(
+            tnbp.ansatz.toy_perceptron,
+            [2],
+            samples=MAX_SAMPLES + 1,
+            observable=lambda n: tnbp.observables.global_cost(range(n)),
+        )

@@ -97,3 +97,12 @@ def test_bad_input_names_the_argument():
     big = tnbp.DQNN((half, half), "toy")
     with pytest.raises(ValueError, match="`net` has .* qubits; .* MAX_DENSE_QUBITS"):
         tnbp.dqnn_matrix_cost(big, [None], ["0" * half])
+
+
+@pytest.mark.parametrize(
+    "eps, error", [(np.nan, ValueError), (np.inf, ValueError), ("x", TypeError)]
+)
+def test_eps_is_validated_without_generators(eps, error):
+    net = tnbp.DQNN((2, 2), "toy", seed=0)
+    with pytest.raises(error, match="`eps`"):
+        tnbp.dqnn_matrix_cost(net, ["00"], ["00"], eps=eps)

@@ -351,6 +351,84 @@ def test_callable_bad_returns(result, error, match):
         tnbp.DQNN((1, 1), lambda l, j, i, o: result)
 
 
+# ------------------------------------------------------------------ size
+
+
+@pytest.mark.parametrize(
+    "widths, kind, depth",
+    [
+        ((2, 2), "toy", None),
+        ((5, 5, 5), "toy", None),
+        ((2, 2), "local", None),
+        ((5, 5, 5, 5), "local", None),
+        ((6, 6, 6), "local", None),
+        ((2, 3, 1), "global", None),
+        ((4, 4), "global", 1),
+        ((5, 2, 6), "global", 3),
+    ],
+)
+def test_gate_count_before_building_is_exact(widths, kind, depth):
+    from tnbp.models.dqnn import _num_gates
+
+    opts = None if depth is None else {"layers": depth}
+    net = tnbp.DQNN(widths, kind, seed=0, perceptron_opts=opts)
+    assert _num_gates(widths, kind, depth) == len(net.circuit)
+
+
+def test_building_is_linear():
+    # 20,000 toy gates took 4.9 s when each perceptron re-counted every
+    # parameter (quadratic); linear building takes ~0.2 s. The bound leaves
+    # room for a loaded machine, and the parameter ranges stay exact.
+    import time
+
+    start = time.perf_counter()
+    net = tnbp.DQNN((10**4, 10**4), "toy", seed=0)
+    assert time.perf_counter() - start < 2.5
+    assert net.num_parameters == 10**4
+    assert [p.parameters for p in net.perceptrons[-2:]] == [
+        range(9998, 9999),
+        range(9999, 10**4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "widths, kind",
+    [((10**6, 10**6), "toy"), ((60, 60), "global"), ((10**6, 10**6), "custom")],
+)
+def test_networks_over_the_gate_limit_are_refused_before_building(widths, kind):
+    perceptron = (lambda l, j, i, o: []) if kind == "custom" else kind
+    with pytest.raises(ValueError, match="`widths`.*MAX_DQNN_GATES"):
+        tnbp.DQNN(widths, perceptron)
+
+
+def test_callable_over_the_gate_limit_is_stopped_while_building(monkeypatch):
+    monkeypatch.setattr("tnbp.models.dqnn.MAX_DQNN_GATES", 5)
+
+    def many(l, j, inputs, outputs):
+        return [Gate((outputs[0],), "RY", pauli="Y", theta=0.1)] * 4
+
+    with pytest.raises(ValueError, match=r"`perceptron` built 8 gates by V_1\^1"):
+        tnbp.DQNN((2, 2), many)
+
+
+def test_the_circuit_is_a_copy():
+    # Mutating what net.circuit returned made the dense/MPS/cost routes (which
+    # read it) disagree with the layerwise/purified/matrix routes (which read
+    # the perceptrons).
+    net = tnbp.DQNN((2, 2), "toy", seed=0)
+    before = net.with_input("+0")
+    circ = net.circuit
+    circ.ry(1.0, net.output_qubits[0])
+    assert len(circ) == 5 and len(net.circuit) == 4 and net.num_parameters == 2
+    after = net.with_input("+0")
+    assert [g.label for g in after.gates] == [g.label for g in before.gates]
+    assert_allclose(after.parameters, before.parameters, rtol=0, atol=0)
+    rho = tnbp.dqnn_output_state(net, "+0", method="dense")
+    assert_allclose(
+        rho, tnbp.dqnn_output_state(net, "+0", method="layerwise"), atol=1e-12
+    )  # both exact: rounding only
+
+
 # ------------------------------------------------------------ bind, inputs
 
 
@@ -449,6 +527,69 @@ def test_training_problems_bad_input(inputs, targets, error, match):
     net = tnbp.DQNN((2, 2), "toy", seed=0)
     with pytest.raises(error, match=match):
         net.training_problems(inputs, targets)
+
+
+def test_kets_within_the_normalization_tolerance_are_renormalized():
+    # a ket 5e-9 off passed product_state (1e-8) and then failed the unitary
+    # check (1e-10) of the preparation gate, naming an internal `U`
+    net = tnbp.DQNN((2, 2), "toy", seed=0)
+    kets = np.array([[1.0, 0.0], [1.0, 1.0]]) / np.array([[1.0], [np.sqrt(2)]])
+    off = kets * (1 + 5e-9)
+    ((circ, obs),) = net.training_problems([off], [off])
+    ((ref_circ, ref_obs),) = net.training_problems([kets], [kets])
+    for a, b in zip(circ.gates[:2], ref_circ.gates[:2]):
+        assert_allclose(a.to_matrix(), b.to_matrix(), atol=1e-15)  # rounding
+    assert_allclose(
+        tnbp.dqnn_output_state(net, off), tnbp.dqnn_output_state(net, kets), atol=1e-14
+    )  # both exact, same gates up to rounding
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda: tnbp.DQNN({2, 3}), TypeError, "`widths` must be an ordered"),
+        (lambda: tnbp.DQNN({2: 1, 3: 1}), TypeError, "`widths` must be an ordered"),
+        (
+            lambda: tnbp.DQNN((2, 2)).training_problems({"00": 1}, ["00"]),
+            TypeError,
+            "`inputs` must be a sequence",
+        ),
+        (
+            lambda: tnbp.DQNN((2, 2)).training_problems(["00"], {"00"}),
+            TypeError,
+            "`targets` must be a sequence",
+        ),
+        (
+            lambda: tnbp.DQNN(
+                (1, 1), lambda *a: [Gate((0,), "R", pauli="Y", theta="a")]
+            ),
+            TypeError,
+            r"`perceptron` returned a gate 'R' for perceptron V_0\^1.*angle 'a'",
+        ),
+        (
+            lambda: tnbp.DQNN(
+                (1, 1), lambda *a: [Gate((0,), "R", pauli="Y", theta=None)]
+            ),
+            TypeError,
+            "angle None; expected a real number",
+        ),
+        (
+            lambda: tnbp.DQNN((1, 1), lambda *a: [Gate(0, "R", pauli="Y", theta=0.1)]),
+            TypeError,
+            "qubits are 0; expected a tuple of ints",
+        ),
+        (
+            lambda: tnbp.DQNN(
+                (1, 2), lambda *a: [Gate((0,), "U", matrix=np.ones((2, 2)))]
+            ),
+            ValueError,
+            r"`perceptron` is not unitary.*gate 'U' of perceptron V_0\^1",
+        ),
+    ],
+)
+def test_errors_name_the_argument(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
 
 
 # ------------------------------------------------------------- bad input

@@ -86,6 +86,41 @@ def test_update_matches_expm():
             assert_allclose(U, scipy.linalg.expm(1j * eps * H) @ V, atol=1e-12)
 
 
+_H = np.diag([1.0, -1.0])  # Hermitian, Tr H^2 = 2
+
+
+@pytest.mark.parametrize(
+    "unitaries, generators, error, match",
+    [
+        # eigh reads one triangle: a non-Hermitian H gave a wrong matrix
+        (
+            [np.eye(2)],
+            [np.array([[0, 1], [0, 0]])],
+            ValueError,
+            r"`generators\[0\]`.*Herm",
+        ),
+        ([2 * np.eye(2)], [_H], ValueError, r"`unitaries\[0\]` is not unitary"),
+        ([np.full((2, 2), np.nan)], [_H], ValueError, r"`unitaries\[0\]` has non-fin"),
+        (
+            [np.eye(2)],
+            [np.full((2, 2), np.nan)],
+            ValueError,
+            r"`generators\[0\]`.*finite",
+        ),
+        (None, [_H], TypeError, "`unitaries` must be a sequence"),
+        ([np.eye(2)], None, TypeError, "`generators` must be a sequence"),
+        ([None], [_H], TypeError, r"`unitaries\[0\]` must be a numeric"),
+        ([np.eye(2)], [None], TypeError, r"`generators\[0\]` must be a numeric"),
+        ([np.eye(3)], [np.eye(3)], ValueError, r"`unitaries\[0\]` must be a \(2\^m"),
+        ([np.eye(2)], [np.eye(4)], ValueError, r"`generators\[0\]` must have shape"),
+        ([np.eye(2)], [_H, _H], ValueError, "`generators` must have one entry per"),
+    ],
+)
+def test_update_unitaries_validates_its_matrices(unitaries, generators, error, match):
+    with pytest.raises(error, match=match):
+        tnbp.update_unitaries(unitaries, generators, 0.1)
+
+
 def test_bad_generators_and_unitaries_name_the_argument():
     net = tnbp.DQNN((2, 2), "global", seed=0)  # two perceptrons on 3 qubits
     good = tnbp.random_generators(net, seed=0)

@@ -216,7 +216,9 @@ def test_bad_input(args, kwargs, error, match):
 
 
 def test_size_limits():
-    with pytest.raises(ValueError, match="reduced density matrices are limited"):
+    with pytest.raises(
+        ValueError, match="`net`: the output layer has 13 qubits.*MAX_RDM_QUBITS"
+    ):
         tnbp.dqnn_output_state(tnbp.DQNN((13, 13), "toy", seed=0))
     with pytest.raises(ValueError, match="MAX_LAYERWISE_ENTRIES"):
         tnbp.dqnn_output_state(
@@ -345,6 +347,76 @@ def test_purified_truncation_is_recorded_and_bounded():
         tnbp.dqnn_output_state(net, "+0-", method="purified", sim_opts={"max_bond": 2})
     with pytest.warns(tnbp.TruncationWarning):  # and every estimate says so
         tnbp.expectation_value(st, st.relabel(net.cost("local")))
+
+
+def test_purified_bond_dims_are_the_bond_legs_not_the_ancillas():
+    # __init__ read the ancilla leg: bond_dims were [1, 1, 1, 1, 1] here
+    st = tnbp.dqnn_purified_state(tnbp.DQNN((6, 6, 6), "local", seed=4), "+0-+-+")
+    # Schmidt values below 1e-12 of the largest are rounding (RANK_TOL = 1e-14)
+    ranks = [int((s > 1e-12 * s[0]).sum()) for s in st.canonical.schmidt]
+    assert ranks == [2, 4, 2, 4, 2]
+    assert list(st.bond_dims) == ranks
+    assert st.record.history.tolist() == [ranks]
+    assert st.max_bond_reached >= 4
+
+
+def test_purified_saturated_bonds_are_flagged_like_the_mps_route():
+    net = tnbp.DQNN((8, 8, 8), "local", seed=1)
+    st = tnbp.dqnn_purified_state(net, "+-+-+-+-", max_bond=2)
+    assert list(st.bond_dims) == [2] * 7 and st.saturated_cuts
+    assert st.caveats == ("bond_saturated", "truncated")
+    mps = tnbp.simulate(net.with_input("+-+-+-+-"), backend="mps", max_bond=2)
+    assert mps.caveats == ("bond_saturated", "truncated")
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (
+            lambda net: tnbp.dqnn_purified_state(net, trust="bogus"),
+            TypeError,
+            "`trust` must be a tnbp.TrustPolicy",
+        ),
+        (
+            lambda net: tnbp.dqnn_output_state(
+                net, method="mps", sim_opts={"bogus": 1}
+            ),
+            TypeError,
+            r"`sim_opts` has unknown option\(s\) \['bogus'\] for method='mps'",
+        ),
+        (
+            lambda net: tnbp.dqnn_output_state(net, method="mps", sim_opts=[1]),
+            TypeError,
+            "`sim_opts` must be a dict",
+        ),
+        (
+            lambda net: tnbp.dqnn_output_state(net, method="dense", sim_opts=[1]),
+            TypeError,
+            "`sim_opts` must be a dict",
+        ),
+        (
+            lambda net: tnbp.dqnn_output_state(net, method="purified", sim_opts=[1]),
+            TypeError,
+            "`sim_opts` must be a dict",
+        ),
+        (
+            lambda net: tnbp.dqnn_output_state(tnbp.DQNN((13, 13), "toy")),
+            ValueError,
+            r"`net`: the output layer has 13 qubits.*MAX_RDM_QUBITS = 12.*"
+            r"tnbp.dqnn_purified_state.*net.partition",
+        ),
+        (
+            lambda net: tnbp.dqnn_output_state(
+                tnbp.DQNN((20, 1), "global", perceptron_opts={"layers": 1})
+            ),
+            ValueError,
+            r"need a 2\^21 x 2\^20 purification, above MAX_LAYERWISE_ENTRIES = 2\^26",
+        ),
+    ],
+)
+def test_output_state_errors_name_the_argument(make, error, match):
+    with pytest.raises(error, match=match):
+        make(tnbp.DQNN((2, 2), "toy", seed=0))
 
 
 def test_purified_bad_input():

@@ -54,7 +54,7 @@ from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
 from ..results.schema import GRADIENT_VARIANCE
 from ..states.record import TruncationWarning
-from .engine import Chunk, chunks, run_tasks, seed_label
+from .engine import Chunk, check_samples, chunks, run_tasks, seed_label
 from .statistics import (
     exact_stats,
     sample_stats,
@@ -348,7 +348,8 @@ def gradient_variance(
         cannot pickle ``build``, ``observable``, ``initial`` and ``parameters``.
     ValueError
         If ``n_values`` is empty, repeats a value or holds one below 1,
-        ``samples`` or ``chunk_size`` is below 1, ``parameters`` (or what it
+        ``samples`` or ``chunk_size`` is below 1, ``samples`` is above
+        :data:`tnbp.limits.MAX_SAMPLES`, ``parameters`` (or what it
         returns for an ``n``) is empty or repeats an index, ``estimator``,
         ``method``, ``backend`` or ``executor`` is not one of the options (or
         ``method`` does not run on ``backend``, or ``executor`` was shut down),
@@ -401,7 +402,7 @@ def gradient_variance(
     1  4          0  0.006592               True
     """
     n_values = check_int_values(n_values, "n_values", minimum=1)
-    samples = check_int(samples, "samples", minimum=1)
+    samples = check_samples(samples)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     if not callable(build):
         raise TypeError("`build` must be a callable build(n, seed=rng) -> Circuit.")

@@ -29,19 +29,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
-from .._checks import as_seed_sequence, check_int, check_int_values, check_opt
+from .._checks import as_seed_sequence, check_int_values, check_opt
 from ..gradients.api import check_method
 from ..gradients.dqnn import dqnn_gradient
 from ..gradients.dqnn_matrix import dqnn_matrix_derivative
-from ..models.dqnn import COSTS, DQNN
+from ..models.dqnn import COSTS, DQNN, check_dqnn
 from ..models.dqnn_matrices import random_generators
 from ..results.schema import DQNN_GRADIENT_VARIANCE
 from .circuit_gradients import _selection
-from .engine import Chunk, chunks, run_tasks, seed_label
+from .engine import Chunk, check_samples, chunks, run_tasks, seed_label
 from .statistics import sample_stats
 
 DERIVATIVES = ("angle", "matrix")
@@ -74,10 +75,20 @@ def _data(spec, n: int, default):
     return spec(n) if callable(spec) else spec
 
 
+def _materialize(spec, name: str):
+    """Training data as given, an iterator read into a list once (not per sample)."""
+    if isinstance(spec, (dict, set, frozenset)):
+        raise TypeError(
+            f"`{name}` must be a sequence (one entry per training pair) or a "
+            f"callable of n, got {type(spec).__name__}."
+        )
+    return list(spec) if isinstance(spec, Iterator) else spec
+
+
 def _dqnn_task(chunk: Chunk, seeds, *, opts: dict) -> list[DQNNGradientSample]:
     """The derivatives of the random networks of one chunk (``chunk.group`` = n)."""
     n = chunk.group
-    widths = tuple(opts["widths"](n))
+    widths = opts["widths"][n]
     rows = []
     for seed in seeds:
         rng = np.random.default_rng(seed)
@@ -181,7 +192,8 @@ def dqnn_gradient_variance(
     inputs : None, sequence or callable, optional
         The ``N`` training inputs (each as in :meth:`tnbp.DQNN.preparation`),
         or a callable of ``n`` returning them (default: one pair,
-        :math:`|0\cdots0\rangle`).
+        :math:`|0\cdots0\rangle`); an iterator is read once, up front. Needs
+        ``targets``.
     targets : None, sequence or callable, optional
         The ``N`` product targets, or a callable of ``n`` returning them
         (default: :math:`|0\cdots0\rangle` for each default input).
@@ -226,18 +238,23 @@ def dqnn_gradient_variance(
     Raises
     ------
     TypeError
-        If ``widths`` is not callable, ``n_values`` is not a sequence of ints,
-        ``samples`` or ``chunk_size`` is not an int, ``seed`` has the wrong
-        type, or ``executor`` is not one of the choices.
+        If ``widths`` is not callable or ``widths(n)`` is not a sequence of
+        ints, ``perceptron`` is a callable (use :func:`tnbp.gradient_variance`),
+        ``n_values`` is not a sequence of ints, ``samples`` or ``chunk_size``
+        is not an int, ``inputs`` or ``targets`` is a dict or set, ``seed``
+        has the wrong type, or ``executor`` is not one of the choices.
     ValueError
         If ``n_values`` is empty, repeats a value or holds one below 1,
-        ``samples`` or ``chunk_size`` is below 1, ``perceptron``,
-        ``derivative``, ``cost``, ``method`` or ``backend`` is not one of the
-        options (or ``derivative="matrix"`` is given ``parameters``,
-        ``method`` or a backend other than dense), or ``seed`` is negative.
-        Errors of ``widths(n)``, the training data (e.g. targets of the wrong
-        length) or ``parameters(n)`` are raised by the first task that meets
-        them, naming the argument.
+        ``samples`` or ``chunk_size`` is below 1, ``samples`` is above
+        :data:`tnbp.limits.MAX_SAMPLES`, ``widths(n)`` is not valid for
+        ``perceptron`` or gives more than :data:`tnbp.limits.MAX_DQNN_GATES`
+        gates, ``perceptron_opts`` is invalid, ``inputs`` is given without
+        ``targets``, ``perceptron``, ``derivative``, ``cost``, ``method`` or
+        ``backend`` is not one of the options (or ``derivative="matrix"`` is
+        given ``parameters``, ``method`` or a backend other than dense), or
+        ``seed`` is negative: all before any sample runs. Errors of the
+        training data (e.g. targets of the wrong length) or ``parameters(n)``
+        are raised by the first task that meets them, naming the argument.
 
     See Also
     --------
@@ -269,18 +286,34 @@ def dqnn_gradient_variance(
             f"{type(widths).__name__}."
         )
     n_values = check_int_values(n_values, "n_values", minimum=1)
-    samples = check_int(samples, "samples", minimum=1)
-    chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
+    samples = check_samples(samples)
+    tasks = chunks(n_values, samples, chunk_size)
+    if callable(perceptron) and not isinstance(perceptron, str):
+        raise TypeError(
+            "`perceptron` must be one of 'toy', 'local', 'global'; for your own "
+            "perceptrons use tnbp.gradient_variance(build, ...) with build(n, "
+            "seed=rng) returning tnbp.DQNN(widths, perceptron, seed=rng)"
+            ".with_input(...) and observable=net.cost(...)."
+        )
     check_opt("perceptron", perceptron, ("toy", "local", "global"))
     check_opt("derivative", derivative, DERIVATIVES)
     check_opt("cost", cost, COSTS)
+    # every network's shape (and size limit) and options now, not in a task
+    shapes = {
+        n: check_dqnn(
+            widths(n), perceptron, perceptron_opts=perceptron_opts, name=f"widths({n})"
+        )[0]
+        for n in n_values
+    }
     if derivative == "matrix":
         for name, value, default in (
             ("parameters", parameters, None),
             ("method", method, None),
             ("backend", backend, "dense"),
         ):
-            if value != default:
+            if value is not default and not (
+                isinstance(value, str) and value == default
+            ):
                 raise ValueError(
                     f"`{name}` is for derivative='angle'; derivative='matrix' is a "
                     f"dense adjoint sweep over perceptrons, got {name}={value!r}."
@@ -288,8 +321,14 @@ def dqnn_gradient_variance(
         method = "adjoint_matrix"
     else:
         method = check_method(method, backend)
+    if inputs is not None and targets is None:
+        raise ValueError(
+            "`targets` must be given with `inputs` (one product target per input); "
+            "the default target |0...0> is for the default input only."
+        )
+    inputs, targets = _materialize(inputs, "inputs"), _materialize(targets, "targets")
     opts = dict(
-        widths=widths,
+        widths=shapes,
         perceptron=perceptron,
         perceptron_opts=perceptron_opts,
         derivative=derivative,
@@ -303,7 +342,7 @@ def dqnn_gradient_variance(
     root = as_seed_sequence(seed)
     results = run_tasks(
         functools.partial(_dqnn_task, opts=opts),
-        chunks(n_values, samples, chunk_size),
+        tasks,
         seed=root,
         executor=executor,
         progbar=progbar,

@@ -61,6 +61,7 @@ from tqdm.auto import tqdm
 
 from .._checks import as_seed_sequence, check_int
 from .._threads import blas_threads_pinned
+from ..limits import MAX_SAMPLES
 from ..results.sweep import is_interrupt
 
 #: executors named by a string
@@ -176,6 +177,35 @@ def _group_key(group) -> tuple[int, ...]:
     return tuple(int(g) for g in key)
 
 
+def check_samples(samples) -> int:
+    """Validate a number of samples per group: an int in ``[1, MAX_SAMPLES]``.
+
+    Parameters
+    ----------
+    samples : int
+        Samples per group.
+
+    Returns
+    -------
+    int
+        ``samples`` as an int.
+
+    Raises
+    ------
+    TypeError
+        If ``samples`` is not an integer.
+    ValueError
+        If ``samples`` is below 1 or above :data:`tnbp.limits.MAX_SAMPLES`.
+    """
+    samples = check_int(samples, "samples", minimum=1)
+    if samples > MAX_SAMPLES:
+        raise ValueError(
+            f"`samples` must be at most tnbp.limits.MAX_SAMPLES = {MAX_SAMPLES:,}, "
+            f"got {samples:,}."
+        )
+    return samples
+
+
 def chunks(groups: Sequence, samples: int, chunk_size: int) -> list[Chunk]:
     """Tasks of at most ``chunk_size`` samples for each group.
 
@@ -198,7 +228,8 @@ def chunks(groups: Sequence, samples: int, chunk_size: int) -> list[Chunk]:
     TypeError
         If ``samples`` or ``chunk_size`` is not an integer.
     ValueError
-        If ``samples`` or ``chunk_size`` is below 1, or ``groups`` repeats a
+        If ``samples`` or ``chunk_size`` is below 1, ``samples`` is above
+        :data:`tnbp.limits.MAX_SAMPLES`, or ``groups`` repeats a
         group or holds one that is not a non-negative int or a non-empty tuple
         of them.
 
@@ -207,7 +238,7 @@ def chunks(groups: Sequence, samples: int, chunk_size: int) -> list[Chunk]:
     >>> [(c.group, c.samples) for c in chunks([4, 6], samples=3, chunk_size=2)]
     [(4, (0, 1)), (4, (2,)), (6, (0, 1)), (6, (2,))]
     """
-    samples = check_int(samples, "samples", minimum=1)
+    samples = check_samples(samples)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     groups = list(groups)
     for g in groups:

@@ -28,7 +28,7 @@ from ..limits import MAX_DENSE_GIBBS_QUBITS
 from ..models.hamiltonian import random_two_local
 from ..models.qbm import QBM
 from ..results.schema import QBM_GRADIENT_VARIANCE
-from .engine import Chunk, chunks, run_tasks, seed_label
+from .engine import Chunk, check_samples, chunks, run_tasks, seed_label
 from .statistics import variance_standard_error, warn_untrusted_runs
 
 GROUPS = ("visible", "hidden")
@@ -224,7 +224,8 @@ def qbm_gradient_variance(
         pickle ``observable``.
     ValueError
         If ``hidden_values`` is empty, repeats a value or holds a negative one,
-        ``n_visible``, ``samples`` or ``chunk_size`` is below 1, ``backend`` or
+        ``n_visible``, ``samples`` or ``chunk_size`` is below 1, ``samples``
+        is above :data:`tnbp.limits.MAX_SAMPLES`, ``backend`` or
         ``method`` is not one of the options (or ``method="exact"`` is asked
         of ``backend="mps"``), ``backend="dense"`` would need more than
         :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS` qubits, ``observable`` is
@@ -256,7 +257,7 @@ def qbm_gradient_variance(
     """
     n_visible = check_int(n_visible, "n_visible", minimum=1)
     hidden_values = check_int_values(hidden_values, "hidden_values", minimum=0)
-    samples = check_int(samples, "samples", minimum=1)
+    samples = check_samples(samples)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     method = check_method(method, backend)  # None: the backend's best
     if backend == "dense" and n_visible + max(hidden_values) > MAX_DENSE_GIBBS_QUBITS:

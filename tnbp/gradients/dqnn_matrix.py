@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_real
 from ..limits import MAX_DENSE_QUBITS
 from ..models.dqnn import DQNN
 from ..models.dqnn_matrices import (
@@ -115,7 +116,7 @@ def dqnn_matrix_cost(
         :math:`\mathrm{Tr} H^2 \le 2^m`; with ``eps`` the perceptrons are
         :math:`e^{i \varepsilon H_k} V_k`.
     eps : float, optional
-        The step :math:`\varepsilon` (ignored without ``generators``).
+        The step :math:`\varepsilon`, finite (unused without ``generators``).
 
     Returns
     -------
@@ -130,7 +131,8 @@ def dqnn_matrix_cost(
     ValueError
         If ``net`` has more than :data:`~tnbp.limits.MAX_DENSE_QUBITS` qubits,
         ``inputs`` is empty, ``targets`` has another length or a target of the
-        wrong length, ``cost`` is unknown, or ``unitaries`` or ``generators``
+        wrong length, ``cost`` is unknown, ``eps`` is not finite, or
+        ``unitaries`` or ``generators``
         do not hold one valid matrix per perceptron (shape, unitarity,
         Hermiticity, norm bound; the message names the entry).
 
@@ -147,6 +149,7 @@ def dqnn_matrix_cost(
     >>> round(float(tnbp.dqnn_matrix_cost(net, ["+1"], ["+1"])), 12)
     0.0
     """
+    eps = check_real(eps, "eps")  # also without generators: no silent nan
     mats, qubits, psi, observables = _setup(net, inputs, targets, cost, unitaries)
     if generators is not None:
         mats = update_unitaries(mats, check_generators(generators, net), eps)

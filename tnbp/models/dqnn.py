@@ -90,6 +90,7 @@ import numbers
 import numpy as np
 
 from .._checks import as_rng, check_int, check_opt
+from ..limits import MAX_DQNN_GATES
 from .ansatz import TWO_PI, append_design_block
 from .circuit import Circuit
 from .gates import Gate, check_unitary
@@ -98,7 +99,7 @@ from .operators import Observable
 from .partition import Partition
 from .paulis import check_pauli
 
-__all__ = ["COSTS", "DQNN", "PERCEPTRONS", "Perceptron"]
+__all__ = ["COSTS", "DQNN", "PERCEPTRONS", "Perceptron", "check_dqnn"]
 
 #: The built-in perceptron kinds.
 PERCEPTRONS = ("toy", "local", "global")
@@ -140,22 +141,62 @@ class Perceptron:
     parameters: range
 
 
-def _check_widths(widths) -> tuple[int, ...]:
-    """Validate the layer widths: a sequence of at least two positive ints."""
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
+def _check_widths(widths, name: str = "widths") -> tuple[int, ...]:
+    """Validate the layer widths: an ordered sequence of at least two positive ints."""
+    if isinstance(widths, (str, bytes, set, frozenset, dict)) or not hasattr(
+        widths, "__iter__"
+    ):
         raise TypeError(
-            f"`widths` must be a sequence of layer widths (n_in, ..., n_out), "
-            f"got {widths!r}."
+            f"`{name}` must be an ordered sequence of layer widths (n_in, ..., "
+            f"n_out), got {type(widths).__name__} {widths!r}."
         )
-    out = tuple(check_int(w, "widths") for w in widths)
+    out = tuple(check_int(w, name) for w in widths)
     if len(out) < 2:
         raise ValueError(
-            f"`widths` must list at least two layers (input and output), got {out}."
+            f"`{name}` must list at least two layers (input and output), got {out}."
         )
     bad = [w for w in out if w < 1]
     if bad:
-        raise ValueError(f"`widths` must be positive, got {out}.")
+        raise ValueError(f"`{name}` must be positive, got {out}.")
     return out
+
+
+def _num_gates(widths: tuple[int, ...], kind: str, depth: int | None) -> int:
+    """Number of gates of a built-in DQNN, from its widths (``depth``: global D)."""
+    total = 0
+    for l in range(1, len(widths)):
+        m, n = widths[l - 1], widths[l]
+        if kind == "toy":  # SWAP, RY
+            total += 2 * n
+        elif kind == "local":  # a SWAP each; HAAR, RY, RY on the V1
+            parity = (l - 1) % 2
+            total += n + 3 * len(range(parity, n - 1, 2))
+        else:  # D half-layers of blocks (HAAR, RY, RY) on a chain of m + 1
+            d = 4 * (m + 1) if depth is None else depth
+            blocks = (d + 1) // 2 * ((m + 1) // 2) + d // 2 * (m // 2)
+            total += 3 * blocks * n
+    return total
+
+
+def _check_size(widths: tuple[int, ...], kind, depth: int | None, name: str) -> None:
+    """Refuse networks over :data:`~tnbp.limits.MAX_DQNN_GATES` before building."""
+    if isinstance(kind, str):
+        size, what = _num_gates(widths, kind, depth), "gates"
+    else:  # a callable's gates are counted as they are built (DQNN._add)
+        size, what = sum(widths), "qubits"
+    if size > MAX_DQNN_GATES:
+        raise ValueError(
+            f"`{name}` = {_short(widths)} gives a DQNN with {size:,} {what}, over "
+            f"tnbp.limits.MAX_DQNN_GATES = {MAX_DQNN_GATES:,} (building is linear, "
+            "10-30 s per million gates)."
+        )
+
+
+def _short(widths: tuple[int, ...]) -> str:
+    """``widths`` for a message, long tuples abbreviated."""
+    if len(widths) <= 6:
+        return str(widths)
+    return f"({widths[0]}, {widths[1]}, ..., {widths[-1]}) ({len(widths)} layers)"
 
 
 def _layout(widths: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
@@ -204,6 +245,19 @@ def _user_gates(result, where: str, allowed: set[int]) -> list[Gate]:
                 f"`perceptron` returned a {type(g).__name__} for {where}; expected "
                 "tnbp.models.Gate objects."
             )
+        qubits = g.qubits
+        if (
+            not isinstance(qubits, tuple)
+            or not qubits
+            or not all(
+                isinstance(q, numbers.Integral) and not isinstance(q, bool)
+                for q in qubits
+            )
+        ):
+            raise TypeError(
+                f"`perceptron` returned a gate {g.label!r} for {where} whose qubits "
+                f"are {qubits!r}; expected a tuple of ints."
+            )
         outside = sorted(set(g.qubits) - allowed)
         if outside:
             raise ValueError(
@@ -217,14 +271,92 @@ def _user_gates(result, where: str, allowed: set[int]) -> list[Gate]:
             )
         if g.is_rotation:
             check_pauli(g.pauli, len(g.qubits), name="perceptron")
+            if isinstance(g.theta, bool) or not isinstance(g.theta, numbers.Real):
+                raise TypeError(
+                    f"`perceptron` returned a gate {g.label!r} for {where} with "
+                    f"angle {g.theta!r}; expected a real number."
+                )
             if not np.isfinite(g.theta):
                 raise ValueError(
                     f"`perceptron` returned a non-finite angle for {where}."
                 )
         else:
-            check_unitary(g.matrix, len(g.qubits), name="perceptron")
+            try:
+                check_unitary(g.matrix, len(g.qubits), name="perceptron")
+            except ValueError as exc:  # say which gate of which V_j^l
+                raise ValueError(f"{exc} (gate {g.label!r} of {where})") from None
         out.append(g)
     return out
+
+
+def check_dqnn(
+    widths, perceptron="toy", *, outputs=1, perceptron_opts=None, name="widths"
+) -> tuple[tuple[int, ...], int, dict]:
+    """Validate the arguments of :class:`DQNN` without building the network.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        As in :class:`DQNN`.
+    perceptron : {"toy", "local", "global"} or callable, optional
+        As in :class:`DQNN`.
+    outputs : int, optional
+        As in :class:`DQNN`.
+    perceptron_opts : dict, optional
+        As in :class:`DQNN`.
+    name : str, optional
+        How ``widths`` is named in errors (e.g. ``"widths(4)"`` for the widths
+        a callable returned).
+
+    Returns
+    -------
+    widths : tuple of int
+        The layer widths.
+    outputs : int
+        Output qubits per perceptron.
+    perceptron_opts : dict
+        The validated options.
+
+    Raises
+    ------
+    TypeError
+        As :class:`DQNN` (bad types of the arguments).
+    ValueError
+        As :class:`DQNN` before building, the size limit
+        :data:`tnbp.limits.MAX_DQNN_GATES` included.
+    """
+    widths = _check_widths(widths, name)
+    if isinstance(perceptron, str):
+        check_opt("perceptron", perceptron, PERCEPTRONS)
+    elif not callable(perceptron):
+        raise TypeError(
+            f"`perceptron` must be one of {PERCEPTRONS} or a callable, got "
+            f"{type(perceptron).__name__}."
+        )
+    k = check_int(outputs, "outputs", minimum=1)
+    if k > 1 and isinstance(perceptron, str):
+        raise ValueError(
+            f"`outputs` = {k}: the built-in perceptron {perceptron!r} has one "
+            "output; pass a callable for perceptrons with several outputs."
+        )
+    if any(w % k for w in widths[1:]):
+        raise ValueError(
+            f"`outputs` = {k} must divide the width of every non-input layer, "
+            f"got widths {widths}."
+        )
+    if perceptron in ("toy", "local") and len(set(widths)) > 1:
+        raise ValueError(
+            f"`{name}` must be equal for perceptron={perceptron!r} (one qubit "
+            f"moves to the next layer per perceptron), got {widths}."
+        )
+    if perceptron == "local" and widths[0] < 2:
+        raise ValueError(
+            f"`{name}` must be >= 2 for perceptron='local' (two inputs per "
+            f"perceptron), got {widths}."
+        )
+    opts = _check_opts(perceptron, perceptron_opts)
+    _check_size(widths, perceptron, opts.get("layers"), name)
+    return widths, k, opts
 
 
 class DQNN:
@@ -267,12 +399,16 @@ class DQNN:
     Raises
     ------
     TypeError
-        If ``widths`` is not a sequence of ints, ``perceptron`` is neither a
+        If ``widths`` is not an ordered sequence of ints (a set or dict is
+        refused), ``perceptron`` is neither a
         kind nor callable, ``outputs`` is not an int, ``perceptron_opts`` is
         not a dict, ``seed`` has an invalid type, or a perceptron function
         returns something other than gates.
     ValueError
-        If ``widths`` has fewer than two entries or a zero or negative one, the
+        If ``widths`` has fewer than two entries or a zero or negative one,
+        the network would have more than
+        :data:`tnbp.limits.MAX_DQNN_GATES` gates (or, with a callable, qubits;
+        checked before building), the
         kind needs equal widths (``"toy"``, ``"local"``) or widths ``>= 2``
         (``"local"``) and they are not, ``perceptron`` is an unknown kind,
         ``outputs`` is below 1, above 1 for a built-in kind or does not divide
@@ -307,41 +443,15 @@ class DQNN:
         outputs: int = 1,
         perceptron_opts: dict | None = None,
     ):
-        widths = _check_widths(widths)
-        if isinstance(perceptron, str):
-            check_opt("perceptron", perceptron, PERCEPTRONS)
-        elif not callable(perceptron):
-            raise TypeError(
-                f"`perceptron` must be one of {PERCEPTRONS} or a callable, got "
-                f"{type(perceptron).__name__}."
-            )
-        k = check_int(outputs, "outputs", minimum=1)
-        if k > 1 and isinstance(perceptron, str):
-            raise ValueError(
-                f"`outputs` = {k}: the built-in perceptron {perceptron!r} has one "
-                "output; pass a callable for perceptrons with several outputs."
-            )
-        if any(w % k for w in widths[1:]):
-            raise ValueError(
-                f"`outputs` = {k} must divide the width of every non-input layer, "
-                f"got widths {widths}."
-            )
-        if perceptron in ("toy", "local") and len(set(widths)) > 1:
-            raise ValueError(
-                f"`widths` must be equal for perceptron={perceptron!r} (one qubit "
-                f"moves to the next layer per perceptron), got {widths}."
-            )
-        if perceptron == "local" and widths[0] < 2:
-            raise ValueError(
-                f"`widths` must be >= 2 for perceptron='local' (two inputs per "
-                f"perceptron), got {widths}."
-            )
-        opts = _check_opts(perceptron, perceptron_opts)
+        widths, k, opts = check_dqnn(
+            widths, perceptron, outputs=outputs, perceptron_opts=perceptron_opts
+        )
         rng = as_rng(seed)
         self._widths = widths
         self._layers = _layout(widths)
         self._kind = perceptron if isinstance(perceptron, str) else "custom"
         self._circuit = Circuit(sum(widths))
+        self._num_parameters = 0
         self._perceptrons: list[Perceptron] = []
         for l in range(1, len(widths)):
             if perceptron == "toy":
@@ -358,8 +468,17 @@ class DQNN:
     def _add(self, l, j, inputs, outputs, label, build) -> None:
         """Run ``build()`` (appending gates) and record the perceptron it made."""
         circ = self._circuit
-        g0, p0 = len(circ), circ.num_parameters
+        g0, p0 = len(circ), self._num_parameters
         build()
+        # Count only the gates ``build`` appended (Circuit.num_parameters sums
+        # over every gate: reading it per perceptron made building quadratic).
+        self._num_parameters += sum(g.trainable for g in circ._gates[g0:])
+        if len(circ) > MAX_DQNN_GATES:
+            raise ValueError(
+                f"`perceptron` built {len(circ):,} gates by V_{j}^{l} of `widths` = "
+                f"{_short(self._widths)}, over tnbp.limits.MAX_DQNN_GATES = "
+                f"{MAX_DQNN_GATES:,}."
+            )
         self._perceptrons.append(
             Perceptron(
                 layer=l,
@@ -368,7 +487,7 @@ class DQNN:
                 outputs=tuple(outputs),
                 label=label,
                 gates=range(g0, len(circ)),
-                parameters=range(p0, circ.num_parameters),
+                parameters=range(p0, self._num_parameters),
             )
         )
 
@@ -478,8 +597,14 @@ class DQNN:
 
     @property
     def circuit(self) -> Circuit:
-        r"""The network's gates on all :attr:`n` qubits, for the input :math:`|0\cdots0\rangle`."""
-        return self._circuit
+        r"""The network's gates on all :attr:`n` qubits, for the input :math:`|0\cdots0\rangle`.
+
+        A new :class:`~tnbp.Circuit` on every access (a shallow copy, about
+        3 µs per thousand gates): appending to it leaves the network
+        unchanged, so every route (dense, MPS, layer by layer, purified,
+        perceptron matrices) sees the same gates.
+        """
+        return self._circuit.copy()
 
     @property
     def parameters(self) -> np.ndarray:
@@ -663,8 +788,8 @@ class DQNN:
         Raises
         ------
         TypeError
-            If ``inputs`` or ``targets`` is not a sequence, or an entry has the
-            wrong type.
+            If ``inputs`` or ``targets`` is not a sequence (a dict or set is
+            refused), or an entry has the wrong type.
         ValueError
             If ``inputs`` is empty, ``targets`` has a different length, a target
             does not have one state per output qubit, an input does not have
@@ -694,10 +819,10 @@ class DQNN:
 
 
 def _as_list(values, name: str) -> list:
-    """A list of a training set's entries (strings and single circuits rejected)."""
-    if isinstance(values, (str, bytes, Circuit, numbers.Number)) or not hasattr(
-        values, "__iter__"
-    ):
+    """A list of a training set's entries (strings, single circuits, dicts and sets rejected)."""
+    if isinstance(
+        values, (str, bytes, Circuit, numbers.Number, dict, set, frozenset)
+    ) or not hasattr(values, "__iter__"):
         raise TypeError(
             f"`{name}` must be a sequence with one entry per training pair, got "
             f"{type(values).__name__}."

@@ -368,28 +368,62 @@ def check_generators(
             f"`{name}` must hold one generator per perceptron ({len(perceptrons)}), "
             f"got {len(generators)}."
         )
-    out = []
-    for k, (H, p) in enumerate(zip(generators, perceptrons)):
-        where = f"`{name}[{k}]` (perceptron V_{p.index}^{p.layer})"
-        H = np.asarray(H)
-        if not np.issubdtype(H.dtype, np.number):
-            raise TypeError(f"{where} must be a numeric matrix, got dtype {H.dtype}.")
-        d = 2 ** len(perceptron_qubits(p))
-        if H.shape != (d, d):
-            raise ValueError(f"{where} must have shape ({d}, {d}), got {H.shape}.")
-        if not np.isfinite(H).all():
-            raise ValueError(f"{where} must be finite.")
-        norm = np.linalg.norm(H)
-        if np.linalg.norm(H - H.conj().T) > GENERATOR_RTOL * max(norm, 1.0):
-            raise ValueError(f"{where} must be Hermitian.")
-        tr2 = norm**2
-        if tr2 > d * (1 + GENERATOR_RTOL):
-            raise ValueError(
-                f"{where} violates the norm bound of eq. (13): Tr H^2 = {tr2:.6g} "
-                f"> 2^m = {d}."
-            )
-        out.append(((H + H.conj().T) / 2).astype(complex))
-    return tuple(out)
+    return tuple(
+        _check_generator(
+            H,
+            2 ** len(perceptron_qubits(p)),
+            f"`{name}[{k}]` (perceptron V_{p.index}^{p.layer})",
+            bound=True,
+        )
+        for k, (H, p) in enumerate(zip(generators, perceptrons))
+    )
+
+
+def _check_generator(H, d: int, where: str, *, bound: bool) -> np.ndarray:
+    """One Hermitian ``(d, d)`` generator (within eq. 13's norm bound if ``bound``)."""
+    H = np.asarray(H)
+    if not np.issubdtype(H.dtype, np.number):
+        raise TypeError(f"{where} must be a numeric matrix, got dtype {H.dtype}.")
+    if H.shape != (d, d):
+        raise ValueError(f"{where} must have shape ({d}, {d}), got {H.shape}.")
+    if not np.isfinite(H).all():
+        raise ValueError(f"{where} must be finite.")
+    norm = np.linalg.norm(H)
+    if np.linalg.norm(H - H.conj().T) > GENERATOR_RTOL * max(norm, 1.0):
+        raise ValueError(f"{where} must be Hermitian.")
+    tr2 = norm**2
+    if bound and tr2 > d * (1 + GENERATOR_RTOL):
+        raise ValueError(
+            f"{where} violates the norm bound of eq. (13): Tr H^2 = {tr2:.6g} "
+            f"> 2^m = {d}."
+        )
+    return ((H + H.conj().T) / 2).astype(complex)
+
+
+def _check_matrices(values, name: str, count: int | None) -> None:
+    """A sequence of matrices (one per perceptron when ``count`` is given)."""
+    if isinstance(values, np.ndarray) or not hasattr(values, "__len__"):
+        raise TypeError(
+            f"`{name}` must be a sequence with one matrix per perceptron, got "
+            f"{type(values).__name__}."
+        )
+    if count is not None and len(values) != count:
+        raise ValueError(
+            f"`{name}` must have one entry per unitary ({count}), got {len(values)}."
+        )
+
+
+def _any_unitary(V, name: str) -> np.ndarray:
+    """A ``(2^m, 2^m)`` unitary of any ``m`` (read from its shape)."""
+    arr = np.asarray(V)
+    if not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"`{name}` must be a numeric matrix, got {type(V).__name__}.")
+    d = arr.shape[0] if arr.ndim == 2 else 0
+    if d < 1 or d & (d - 1):
+        raise ValueError(
+            f"`{name}` must be a (2^m, 2^m) matrix, got shape {arr.shape}."
+        )
+    return check_unitary(arr, d.bit_length() - 1, name=name)
 
 
 def update_unitaries(unitaries, generators, eps: float) -> tuple[np.ndarray, ...]:
@@ -402,10 +436,12 @@ def update_unitaries(unitaries, generators, eps: float) -> tuple[np.ndarray, ...
     Parameters
     ----------
     unitaries : sequence of numpy.ndarray, each of shape (d, d)
-        The perceptrons (e.g. :func:`perceptron_unitaries`).
+        The perceptrons (e.g. :func:`perceptron_unitaries`), unitary to
+        :data:`~tnbp.limits.UNITARY_ATOL`, ``d`` a power of two.
     generators : sequence of numpy.ndarray, each of shape (d, d)
-        Hermitian generators of the same shapes (validate them with
-        :func:`check_generators`).
+        Hermitian generators of the same shapes (relative to
+        :data:`GENERATOR_RTOL`; :func:`check_generators` also checks the norm
+        bound of eq. 13).
     eps : float
         The step :math:`\varepsilon` (dimensionless, as :math:`H`).
 
@@ -417,10 +453,12 @@ def update_unitaries(unitaries, generators, eps: float) -> tuple[np.ndarray, ...
     Raises
     ------
     TypeError
-        If ``eps`` is not a real number.
+        If ``eps`` is not a real number, ``unitaries`` or ``generators`` is not
+        a sequence, or an entry is not a numeric matrix.
     ValueError
-        If ``unitaries`` and ``generators`` differ in length or shapes, or
-        ``eps`` is not finite.
+        If ``unitaries`` and ``generators`` differ in length or shapes, a
+        unitary is not a finite ``(2^m, 2^m)`` unitary, a generator is not
+        finite or not Hermitian, or ``eps`` is not finite.
 
     References
     ----------
@@ -428,18 +466,12 @@ def update_unitaries(unitaries, generators, eps: float) -> tuple[np.ndarray, ...
        eq. (13).
     """
     eps = check_real(eps, "eps")
-    if len(unitaries) != len(generators):
-        raise ValueError(
-            f"`generators` must have one entry per unitary ({len(unitaries)}), got "
-            f"{len(generators)}."
-        )
+    _check_matrices(unitaries, "unitaries", None)
+    _check_matrices(generators, "generators", len(unitaries))
     out = []
     for k, (V, H) in enumerate(zip(unitaries, generators)):
-        if np.shape(V) != np.shape(H):
-            raise ValueError(
-                f"`generators[{k}]` has shape {np.shape(H)}; `unitaries[{k}]` has "
-                f"{np.shape(V)}."
-            )
+        V = _any_unitary(V, f"unitaries[{k}]")
+        H = _check_generator(H, len(V), f"`generators[{k}]`", bound=False)
         w, U = np.linalg.eigh(H)
         out.append((U * np.exp(1j * eps * w)) @ (U.conj().T @ V))
     return tuple(out)

@@ -61,7 +61,7 @@ def product_state(state, n: int, *, name: str = "target") -> np.ndarray:
     Returns
     -------
     numpy.ndarray of complex128, shape (n, 2)
-        The kets, one row per qubit (a new array).
+        The kets, one row per qubit (a new array), normalized to rounding.
 
     Raises
     ------
@@ -104,7 +104,7 @@ def product_state(state, n: int, *, name: str = "target") -> np.ndarray:
             f"`{name}`: the kets of qubit(s) {bad.tolist()} are not normalized "
             f"(norms {norms[bad].round(6).tolist()})."
         )
-    return kets
+    return kets / norms[:, None]  # accepted norms differ from 1 by up to 1e-8
 
 
 def _projectors(qubits, target, name: str):

@@ -41,14 +41,14 @@ r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by five routes.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
 
 from .._checks import check_opt
-from ..limits import MAX_LAYERWISE_ENTRIES
+from ..limits import MAX_LAYERWISE_ENTRIES, MAX_RDM_QUBITS
 from ..models.dqnn import DQNN
-from .base import check_rdm_size
 from .dense import apply_matrix
 from .dqnn_purified import RANK_TOL, dqnn_purified_state, layer_gates
 from .record import TruncationWarning
@@ -58,6 +58,16 @@ __all__ = ["METHODS", "dqnn_output_state"]
 
 #: The routes to :math:`\rho^{out}`.
 METHODS = ("layerwise", "purified", "dense", "mps", "tn")
+#: The ``sim_opts`` each method accepts (the keywords of
+#: :func:`tnbp.simulate` for ``"mps"``, but its circuit, backend and start).
+SIM_OPTS = {
+    "mps": tuple(
+        p
+        for p in inspect.signature(simulate).parameters
+        if p not in ("circuit", "backend", "initial")
+    ),
+    "purified": ("max_bond", "cutoff"),
+}
 
 
 def dqnn_output_state(
@@ -99,7 +109,8 @@ def dqnn_output_state(
     ------
     TypeError
         If ``net`` is not a :class:`~tnbp.DQNN`, ``state`` is not an accepted
-        input, or ``sim_opts`` has an option of the wrong type.
+        input, or ``sim_opts`` is not a dict, has an option unknown to the
+        method (:data:`SIM_OPTS`) or one of the wrong type.
     ValueError
         If ``method`` is unknown, ``sim_opts`` is given for a method other than
         ``"mps"`` and ``"purified"`` or has a bad option, ``state`` does not fit the input layer,
@@ -135,19 +146,29 @@ def dqnn_output_state(
     if not isinstance(net, DQNN):
         raise TypeError(f"`net` must be a tnbp.DQNN, got {type(net).__name__}.")
     check_opt("method", method, METHODS)
+    if sim_opts is not None and not isinstance(sim_opts, dict):
+        raise TypeError(f"`sim_opts` must be a dict, got {type(sim_opts).__name__}.")
     if sim_opts is not None and method not in ("mps", "purified"):
         raise ValueError(
             f"`sim_opts` is for method='mps' or 'purified', got method={method!r}."
         )
-    check_rdm_size(net.output_qubits)
+    opts = dict(sim_opts or {})
+    valid = SIM_OPTS[method] if method in SIM_OPTS else ()
+    unknown = set(opts) - set(valid)
+    if unknown:
+        raise TypeError(
+            f"`sim_opts` has unknown option(s) {sorted(map(str, unknown))} for "
+            f"method={method!r}; valid: {sorted(valid)}."
+        )
+    if len(net.output_qubits) > MAX_RDM_QUBITS:
+        raise ValueError(
+            f"`net`: the output layer has {len(net.output_qubits)} qubits; "
+            f"rho_out is returned as a dense matrix, limited to MAX_RDM_QUBITS = "
+            f"{MAX_RDM_QUBITS}. Use tnbp.dqnn_purified_state(net, ...) (or "
+            "tnbp.simulate(net.with_input(...)) with net.partition) and the "
+            "estimators (tnbp.expectation_value, tnbp.entanglement_entropy, ...)."
+        )
     if method == "purified":
-        opts = dict(sim_opts or {})
-        unknown = set(opts) - {"max_bond", "cutoff"}
-        if unknown:
-            raise TypeError(
-                f"`sim_opts` has unknown option(s) {sorted(map(str, unknown))} for "
-                "method='purified'; valid: ['cutoff', 'max_bond']."
-            )
         st = dqnn_purified_state(net, state, **opts)
         if st.caveats:
             warnings.warn(st.caveat_message(), TruncationWarning, stacklevel=2)
@@ -155,7 +176,7 @@ def dqnn_output_state(
     prep = net.preparation(state)
     if method == "layerwise":
         return _layerwise(net, prep)
-    st = simulate(net.with_input(state), backend=method, **(sim_opts or {}))
+    st = simulate(net.with_input(state), backend=method, **opts)
     if st.caveats:
         warnings.warn(st.caveat_message(), TruncationWarning, stacklevel=2)
     return st.reduced_density_matrix(net.output_qubits)
@@ -167,9 +188,10 @@ def _layerwise(net: DQNN, prep) -> np.ndarray:
     for a, b in zip(widths, widths[1:]):
         if 2 ** (2 * a + b) > MAX_LAYERWISE_ENTRIES:
             raise ValueError(
-                f"`net`: layers of widths {a} and {b} need a {2 ** (a + b)} x "
-                f"{2**a} purification, above MAX_LAYERWISE_ENTRIES = "
-                f"{MAX_LAYERWISE_ENTRIES}; use method='purified' or 'mps'."
+                f"`net`: layers of widths {a} and {b} need a 2^{a + b} x 2^{a} "
+                f"purification, above MAX_LAYERWISE_ENTRIES = 2^"
+                f"{MAX_LAYERWISE_ENTRIES.bit_length() - 1}; use method='purified' "
+                "or 'mps'."
             )
     # the input state on layer 0 (the preparation acts there only)
     n0 = widths[0]

@@ -303,7 +303,7 @@ class PurifiedDQNNState(MixedState):
         self._canonical = CanonicalMPS.from_arrays(
             sites, traced_dim=a, right_canonical=True, blas_threads=1
         )
-        dims = tuple(A.shape[2] for A in chain.sites[:-1])
+        dims = tuple(A.shape[3] for A in chain.sites[:-1])  # (l, 2, a, r): r
         self._record = BondRecord(
             bond_dims=dims,
             history=np.array([dims], dtype=int).reshape(1, len(dims)),
@@ -432,7 +432,8 @@ def dqnn_purified_state(
     ------
     TypeError
         If ``net`` is not a :class:`~tnbp.DQNN`, ``state`` is not an accepted
-        input, or ``max_bond`` / ``cutoff`` has the wrong type.
+        input, ``max_bond`` / ``cutoff`` has the wrong type, or ``trust`` is
+        not a :class:`~tnbp.TrustPolicy`.
     ValueError
         If ``state`` does not fit the input layer, ``max_bond < 1`` or
         ``cutoff`` is not in ``[0, 1)``.
@@ -461,6 +462,10 @@ def dqnn_purified_state(
         raise TypeError(f"`net` must be a tnbp.DQNN, got {type(net).__name__}.")
     max_bond = check_max_bond(max_bond)
     cutoff = check_cutoff(cutoff)
+    if trust is not None and not isinstance(trust, TrustPolicy):
+        raise TypeError(
+            f"`trust` must be a tnbp.TrustPolicy or None, got {type(trust).__name__}."
+        )
     prep = net.preparation(state)
     with blas_threads_limit(1):  # small SVDs and QRs: threads only cost
         return PurifiedDQNNState(net, _run(net, prep, max_bond, cutoff), trust=trust)
