@@ -61,7 +61,7 @@ from .._threads import blas_threads_limit
 from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
 from ..models.operators import as_observable
-from ..states.simulate import simulate
+from ..states.simulate import check_sim_opts, simulate
 from ..states.tn.contraction import TreeCache
 from .adjoint import adjoint_gradients, skeleton
 from .autodiff import tn_autodiff
@@ -188,8 +188,9 @@ def gradient(
         If ``circuit`` is not a :class:`~tnbp.Circuit`, ``observable`` is not
         one of the accepted kinds, ``initial`` is not a string, ``step`` is not
         a real number, ``parameters`` is not ``"all"``, an int or a sequence of
-        ints, ``cache`` is not a :class:`~tnbp.states.tn.TreeCache`, or ``info``
-        is not a dict.
+        ints, ``cache`` is not a :class:`~tnbp.states.tn.TreeCache`, ``info``
+        is not a dict, or ``sim_opts`` is not a dict or has an option
+        :func:`tnbp.simulate` does not take.
     ValueError
         If ``method`` or ``backend`` is not one of the options or they do not
         combine, ``initial`` has the wrong length or characters, ``step`` is not
@@ -373,8 +374,7 @@ def _gradient(
     step = check_real(step, "step")
     if step <= 0:
         raise ValueError(f"`step` must be > 0, got {step}.")
-    if sim_opts and backend == "tn":
-        raise ValueError("`sim_opts` applies to the dense and mps backends, not 'tn'.")
+    sim_opts = check_sim_opts(sim_opts, backend)
     if cache is not None and not isinstance(cache, TreeCache):
         raise TypeError(f"`cache` must be a tnbp.states.tn.TreeCache, got {cache!r}.")
     if isinstance(observable, FidelityCost):

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_opt
 from ..estimators.estimate import Estimate
 from ..estimators.expectation import expectation_value
 from ..models.dqnn import DQNN
-from ..states.simulate import simulate
+from ..states.simulate import BACKENDS, check_sim_opts, simulate
 from .api import gradient
 
 __all__ = ["dqnn_cost", "dqnn_gradient"]
@@ -60,7 +61,8 @@ def dqnn_cost(
     backend : {"dense", "mps", "tn"}, optional
         Where each pair's state is simulated (:func:`tnbp.simulate`).
     sim_opts : dict, optional
-        Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``).
+        Passed to :func:`tnbp.simulate` (e.g. ``max_bond``, ``cutoff``; dense
+        and mps only, checked by :func:`~tnbp.states.simulate.check_sim_opts`).
 
     Returns
     -------
@@ -72,12 +74,13 @@ def dqnn_cost(
     Raises
     ------
     TypeError
-        If ``net`` is not a :class:`~tnbp.DQNN`, or ``inputs``, ``targets`` or
-        ``sim_opts`` has the wrong type.
+        If ``net`` is not a :class:`~tnbp.DQNN`, ``inputs``, ``targets`` or
+        ``sim_opts`` has the wrong type, or ``sim_opts`` has an option
+        :func:`tnbp.simulate` does not take.
     ValueError
         If ``inputs`` is empty, ``targets`` has another length or a target of
-        the wrong length, ``cost`` or ``backend`` is unknown, or ``sim_opts``
-        has a bad option.
+        the wrong length, ``cost`` or ``backend`` is unknown, ``sim_opts`` is
+        given with ``backend="tn"`` or has a bad value.
 
     Warns
     -----
@@ -97,12 +100,14 @@ def dqnn_cost(
 
     >>> import tnbp
     >>> net = tnbp.DQNN((2, 2), "toy").bind([0.0, 0.0])
-    >>> float(tnbp.dqnn_cost(net, ["+1", "01"], ["+1", "01"]))
-    0.0
+    >>> abs(float(tnbp.dqnn_cost(net, ["+1", "01"], ["+1", "01"]))) < 1e-12  # zero up to rounding
+    True
     """
+    check_opt("backend", backend, BACKENDS)
+    opts = check_sim_opts(sim_opts, backend)
     problems = _problems(net, inputs, targets, cost)
     values = [
-        expectation_value(simulate(c, backend=backend, **(sim_opts or {})), obs)
+        expectation_value(simulate(c, backend=backend, **opts), obs)
         for c, obs in problems
     ]
     caveats = sorted({c for v in values for c in v.caveats})

@@ -41,7 +41,6 @@ r"""The output state of a DQNN (arXiv:2005.12458, eq. 1), by five routes.
 
 from __future__ import annotations
 
-import inspect
 import warnings
 
 import numpy as np
@@ -52,20 +51,16 @@ from ..models.dqnn import DQNN
 from .dense import apply_matrix
 from .dqnn_purified import RANK_TOL, dqnn_purified_state, layer_gates
 from .record import TruncationWarning
-from .simulate import simulate
+from .simulate import SIM_OPTIONS, simulate
 
 __all__ = ["METHODS", "dqnn_output_state"]
 
 #: The routes to :math:`\rho^{out}`.
 METHODS = ("layerwise", "purified", "dense", "mps", "tn")
-#: The ``sim_opts`` each method accepts (the keywords of
-#: :func:`tnbp.simulate` for ``"mps"``, but its circuit, backend and start).
+#: The ``sim_opts`` each method accepts (those of :func:`tnbp.simulate` for
+#: ``"mps"``).
 SIM_OPTS = {
-    "mps": tuple(
-        p
-        for p in inspect.signature(simulate).parameters
-        if p not in ("circuit", "backend", "initial")
-    ),
+    "mps": SIM_OPTIONS,
     "purified": ("max_bond", "cutoff"),
 }
 

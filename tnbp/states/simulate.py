@@ -16,7 +16,15 @@ from .mps import MPSState, check_auto_opts, simulate_mps
 from .record import TrustPolicy
 from .tn.lightcone import TNState, simulate_tn
 
-__all__ = ["BACKENDS", "DenseState", "MPSState", "TNState", "simulate"]
+__all__ = [
+    "BACKENDS",
+    "SIM_OPTIONS",
+    "DenseState",
+    "MPSState",
+    "TNState",
+    "check_sim_opts",
+    "simulate",
+]
 
 BACKENDS = ("dense", "mps", "tn")
 
@@ -138,3 +146,57 @@ def simulate(
         trust=trust,
         blas_threads=blas_threads,
     )
+
+
+#: The options :func:`simulate` takes beside its circuit, backend and start.
+SIM_OPTIONS = (
+    "max_bond",
+    "cutoff",
+    "progbar",
+    "auto_opts",
+    "trust_opts",
+    "blas_threads",
+)
+
+
+def check_sim_opts(sim_opts, backend: str, *, name: str = "sim_opts") -> dict:
+    """Validate options passed on to :func:`simulate` for ``backend``.
+
+    Parameters
+    ----------
+    sim_opts : dict or None
+        Keywords of :func:`simulate` (:data:`SIM_OPTIONS`); None: none.
+    backend : str
+        The backend they go to; ``"tn"`` takes none (it truncates nothing).
+    name : str, optional
+        The argument's name, for the messages.
+
+    Returns
+    -------
+    dict
+        A copy of the options (empty for None).
+
+    Raises
+    ------
+    TypeError
+        If ``sim_opts`` is not a dict or has a key :func:`simulate` does not
+        take.
+    ValueError
+        If options are given for the ``"tn"`` backend.
+    """
+    if sim_opts is None:
+        return {}
+    if not isinstance(sim_opts, dict):
+        raise TypeError(f"`{name}` must be a dict, got {type(sim_opts).__name__}.")
+    unknown = set(sim_opts) - set(SIM_OPTIONS)
+    if unknown:
+        raise TypeError(
+            f"`{name}` has unknown option(s) {sorted(map(str, unknown))}; valid: "
+            f"{sorted(SIM_OPTIONS)}."
+        )
+    if sim_opts and backend == "tn":
+        raise ValueError(
+            f"`{name}` applies to the dense and mps backends, not 'tn' (exact "
+            "contraction: nothing to truncate)."
+        )
+    return dict(sim_opts)
