@@ -251,7 +251,9 @@ def test_purified_route_is_eq_1(widths, outputs, input_kind):
     assert_allclose(rho, tnbp.dqnn_output_state(net, state), rtol=0, atol=1e-10)
     st = tnbp.dqnn_purified_state(net, state)
     assert st.trusted and not st.is_pure and st.n == widths[-1]
-    assert st.truncation_distance == 0  # nothing above rounding was dropped
+    # only rounding-level singular values (weight ~1e-33) were dropped, and
+    # they are counted: sqrt(1e-33) ~ 3e-17 per cut
+    assert st.truncation_distance < 1e-14
 
 
 def _local_random(seed: int):
@@ -434,3 +436,28 @@ def test_purified_bad_input():
         st.relabel(tnbp.observables.local_cost(net.input_qubits))
     with pytest.raises(TypeError, match="`observable` must be an Observable"):
         st.relabel([(1.0, "Z", (0,))])
+
+
+def test_purified_bound_counts_many_tiny_truncations():
+    """2000 cuts of weight 1e-14 each move <XY> by 2e-4: the bound must cover it.
+
+    Each XX rotation by 1e-7 makes a Schmidt value 1e-7 (weight 1e-14) that the
+    default cutoff drops; the purified route used to skip weights below 1e-14
+    in its distance bound and reported 0.0 +- 0.0 for an exact value of -2e-4.
+    """
+    delta, k = 1e-7, 2000
+
+    def perceptron(l, j, ins, outs):
+        c = tnbp.Circuit(max(*ins, *outs) + 1)
+        for _ in range(k):
+            c.pauli_rotation(delta, "XX", (outs[0], outs[1]))
+        return c
+
+    net = tnbp.DQNN((1, 2), perceptron, outputs=2)
+    obs = tnbp.models.operators.pauli_sum([(1.0, "XY", net.output_qubits)])
+    st = tnbp.dqnn_purified_state(net)
+    dense = tnbp.simulate(net.with_input(), backend="dense")
+    exact = float(tnbp.expectation_value(dense, obs))
+    value = tnbp.expectation_value(st, st.relabel(obs))
+    assert abs(exact) > 1e-4  # the rotations add up: sin(2 k delta) ~ 4e-4 / 2
+    assert abs(float(value) - exact) <= value.truncation_error

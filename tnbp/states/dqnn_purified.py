@@ -64,7 +64,7 @@ import scipy.linalg as sla
 
 from .._checks import check_cutoff, check_max_bond
 from .._threads import blas_threads_limit
-from ..limits import ROUNDING_WEIGHT, TRUNCATION_NOISE_FLOOR
+from ..limits import TRUNCATION_NOISE_FLOOR
 from ..models.dqnn import DQNN
 from ..models.operators import Observable
 from .base import MixedState, check_rdm_size
@@ -141,8 +141,10 @@ class _Chain:
             self.discarded += eps
             self.fidelity *= 1.0 - eps
             self.num_truncations += eps > TRUNCATION_NOISE_FLOOR
-            if eps > ROUNDING_WEIGHT:  # below: rounding of the norm, unresolved
-                self.distance += math.sqrt(eps)
+            # eps is summed from the dropped singular values, resolved at any
+            # size (not a difference of norms): every cut counts, or many tiny
+            # ones would move the state unseen (2000 cuts of 1e-14: 2e-4)
+            self.distance += math.sqrt(eps)
         kept = s[:keep]
         return keep, kept / math.sqrt(float((kept * kept).sum()))
 
