@@ -96,9 +96,15 @@ QUICK = dict(
 )
 #: the values each parameter allows (checked before any work; a list: each item):
 #: a block needs two qubits, a standard error two instances, a sampled
-#: variance's standard error four samples
+#: variance's standard error four samples;
+#: and upper ends a run can reach (n = 64: ~40 s per exact instance, ~0.2 s
+#: per sampled DQNN; n = 128 about 4x that; the doubled bond stays <= 4096)
 LIMITS = dict(
-    n_values=">= 4", instances=">= 2", sampled_n=">= 4", samples=">= 4", max_bond=">= 1"
+    n_values=">= 4 and <= 128",
+    instances=">= 2 and <= 1000",
+    sampled_n=">= 4 and <= 128",
+    samples=">= 4 and <= 20000",
+    max_bond=">= 1 and <= 4096",
 )
 
 

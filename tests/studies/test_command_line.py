@@ -183,6 +183,29 @@ BAD_VALUES = {
         (["--n-values", "0,2"], "'--n-values': each value of n_values must be >= 1"),
         (["--n-values", "2,,4"], "'--n-values': '2,,4' has an empty item"),
     ],
+    "dqnn_local_perceptrons": [
+        # the adversarial tester's (round 2): each started the sweep
+        (
+            ["--n-values", "1000000000"],
+            "'--n-values': each value of n_values must be <= 128, got 1000000000.",
+        ),
+        (
+            ["--sampled-n", "1000000"],
+            "'--sampled-n': each value of sampled_n must be <= 128, got 1000000.",
+        ),
+        (
+            ["--samples", "1000000000000"],
+            "'--samples': samples must be <= 20000, got 1000000000000.",
+        ),
+        (
+            ["--instances", "1000000000000"],
+            "'--instances': instances must be <= 1000, got 1000000000000.",
+        ),
+        (
+            ["--max-bond", "100000000000"],
+            "'--max-bond': max_bond must be <= 4096, got 100000000000.",
+        ),
+    ],
     "dqnn_global_perceptrons": [
         # the adversarial tester's: each ran for minutes (n = 9, 4 samples: > 25 s)
         (["--hidden", "100000"], "'--hidden': hidden must be <= 1, got 100000."),
