@@ -166,6 +166,15 @@ def test_iterator_inputs_are_read_once_for_every_sample():
     )
     assert a.training_pairs.tolist() == [2]
     assert_frame_equal(a, b)
+    # a callable of n returning a generator: every sample ran, then len() failed
+    c = tnbp.dqnn_gradient_variance(
+        _square,
+        [2],
+        inputs=lambda n: (x for x in pairs),
+        targets=lambda n: (t for t in ["00", "11"]),
+        **kw,
+    )
+    assert_frame_equal(c, b)
 
 
 @pytest.mark.slow

@@ -115,3 +115,11 @@ def test_power_law_fit_rejects_bad_input():
         fit_power_law([1, 2, 3], [1, 2, 3], confidence=1.5)
     with pytest.raises(ValueError, match="`variance_err`"):
         fit_power_law([1, 2, 3], [1, 2, 3], variance_err=[1, 0, 1])
+
+
+@pytest.mark.parametrize("err", [1e300, 1e-300])
+@pytest.mark.parametrize("fit", [tnbp.fit_power_law, tnbp.fit_exponential_decay])
+def test_extreme_errors_are_named(fit, err):
+    """Weights (variance / err)^2 that under- or overflow: LAPACK errors before."""
+    with pytest.raises(ValueError, match="`variance_err`: the relative errors"):
+        fit([2, 3, 4, 5], [1e-3, 5e-4, 2e-4, 1e-4], variance_err=[err] * 4)

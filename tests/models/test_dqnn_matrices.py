@@ -114,6 +114,15 @@ _H = np.diag([1.0, -1.0])  # Hermitian, Tr H^2 = 2
         ([np.eye(3)], [np.eye(3)], ValueError, r"`unitaries\[0\]` must be a \(2\^m"),
         ([np.eye(2)], [np.eye(4)], ValueError, r"`generators\[0\]` must have shape"),
         ([np.eye(2)], [_H, _H], ValueError, "`generators` must have one entry per"),
+        # round 2: huge entries overflowed the norms (inf > rtol * inf is False),
+        # and a tiny anti-Hermitian H passed an absolute floor
+        (
+            [np.eye(2)],
+            [np.array([[0, 1e155], [0, 0]])],
+            ValueError,
+            r"`generators\[0\]`.*Herm",
+        ),
+        ([np.eye(2)], [1e-11j * np.eye(2)], ValueError, r"`generators\[0\]`.*Herm"),
     ],
 )
 def test_update_unitaries_validates_its_matrices(unitaries, generators, error, match):

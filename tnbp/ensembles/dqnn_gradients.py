@@ -72,7 +72,8 @@ def _data(spec, n: int, default):
     """Inputs or targets at ``n``: a callable of ``n``, a sequence, or the default."""
     if spec is None:
         return default
-    return spec(n) if callable(spec) else spec
+    data = spec(n) if callable(spec) else spec
+    return list(data) if isinstance(data, Iterator) else data  # read a generator once
 
 
 def _materialize(spec, name: str):

@@ -205,7 +205,15 @@ def _check_fit_data(n, variance, variance_err):
             raise ValueError(
                 "`variance_err` must be positive and finite, one per variance."
             )
-        w = (y / err) ** 2
+        with np.errstate(over="ignore", under="ignore"):
+            w = (y / err) ** 2
+        if not np.all(np.isfinite(w) & (w > 0)) or not np.isfinite(w.sum()):
+            # relative errors beyond ~1e+-150: the weights under- or overflow
+            raise ValueError(
+                "`variance_err`: the relative errors variance_err / variance "
+                "must lie within ~1e-150..1e150 (their squared inverses are the "
+                f"weights), got {np.min(err / y):.3g}..{np.max(err / y):.3g}."
+            )
     return x, y, w
 
 

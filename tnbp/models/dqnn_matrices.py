@@ -388,10 +388,14 @@ def _check_generator(H, d: int, where: str, *, bound: bool) -> np.ndarray:
         raise ValueError(f"{where} must have shape ({d}, {d}), got {H.shape}.")
     if not np.isfinite(H).all():
         raise ValueError(f"{where} must be finite.")
-    norm = np.linalg.norm(H)
-    if np.linalg.norm(H - H.conj().T) > GENERATOR_RTOL * max(norm, 1.0):
+    # compared at unit scale: huge entries overflow the norms (inf > rtol * inf
+    # is False), and an absolute floor would pass any tiny anti-Hermitian H
+    scale = float(np.max(np.abs(H))) if H.size else 0.0
+    unit = H / scale if scale > 0 else H
+    if np.linalg.norm(unit - unit.conj().T) > GENERATOR_RTOL * np.linalg.norm(unit):
         raise ValueError(f"{where} must be Hermitian.")
-    tr2 = norm**2
+    with np.errstate(over="ignore"):  # inf for huge H: over the bound
+        tr2 = (np.linalg.norm(unit) * np.float64(scale)) ** 2
     if bound and tr2 > d * (1 + GENERATOR_RTOL):
         raise ValueError(
             f"{where} violates the norm bound of eq. (13): Tr H^2 = {tr2:.6g} "
