@@ -113,7 +113,12 @@ _H = np.diag([1.0, -1.0])  # Hermitian, Tr H^2 = 2
         ([np.eye(2)], [None], TypeError, r"`generators\[0\]` must be a numeric"),
         ([np.eye(3)], [np.eye(3)], ValueError, r"`unitaries\[0\]` must be a \(2\^m"),
         ([np.eye(2)], [np.eye(4)], ValueError, r"`generators\[0\]` must have shape"),
-        ([np.eye(2)], [_H, _H], ValueError, "`generators` must have one entry per"),
+        (
+            [np.eye(2)],
+            [_H, _H],
+            ValueError,
+            "`generators` must hold one generator per unitary",
+        ),
         # round 2: huge entries overflowed the norms (inf > rtol * inf is False),
         # and a tiny anti-Hermitian H passed an absolute floor
         (

@@ -188,16 +188,7 @@ def check_unitaries(
         :data:`~tnbp.limits.UNITARY_ATOL`).
     """
     perceptrons = _check_net(net).perceptrons
-    if isinstance(unitaries, np.ndarray) or not hasattr(unitaries, "__len__"):
-        raise TypeError(
-            f"`{name}` must be a sequence with one matrix per perceptron "
-            f"({len(perceptrons)}), got {type(unitaries).__name__}."
-        )
-    if len(unitaries) != len(perceptrons):
-        raise ValueError(
-            f"`{name}` must hold one unitary per perceptron ({len(perceptrons)}), "
-            f"got {len(unitaries)}."
-        )
+    _check_matrices(unitaries, name, len(perceptrons), "unitary per perceptron")
     return tuple(
         check_unitary(V, len(perceptron_qubits(p)), name=f"{name}[{k}]")
         for k, (V, p) in enumerate(zip(unitaries, perceptrons))
@@ -358,16 +349,7 @@ def check_generators(
        eq. (13) (the norm bound).
     """
     perceptrons = _check_net(net).perceptrons
-    if isinstance(generators, np.ndarray) or not hasattr(generators, "__len__"):
-        raise TypeError(
-            f"`{name}` must be a sequence with one matrix per perceptron "
-            f"({len(perceptrons)}), got {type(generators).__name__}."
-        )
-    if len(generators) != len(perceptrons):
-        raise ValueError(
-            f"`{name}` must hold one generator per perceptron ({len(perceptrons)}), "
-            f"got {len(generators)}."
-        )
+    _check_matrices(generators, name, len(perceptrons), "generator per perceptron")
     return tuple(
         _check_generator(
             H,
@@ -404,17 +386,15 @@ def _check_generator(H, d: int, where: str, *, bound: bool) -> np.ndarray:
     return ((H + H.conj().T) / 2).astype(complex)
 
 
-def _check_matrices(values, name: str, count: int | None) -> None:
-    """A sequence of matrices (one per perceptron when ``count`` is given)."""
+def _check_matrices(values, name: str, count: int | None, each: str) -> None:
+    """A sequence of matrices: ``count`` of them (one ``each``) unless None."""
     if isinstance(values, np.ndarray) or not hasattr(values, "__len__"):
         raise TypeError(
             f"`{name}` must be a sequence with one matrix per perceptron, got "
             f"{type(values).__name__}."
         )
     if count is not None and len(values) != count:
-        raise ValueError(
-            f"`{name}` must have one entry per unitary ({count}), got {len(values)}."
-        )
+        raise ValueError(f"`{name}` must hold one {each} ({count}), got {len(values)}.")
 
 
 def _any_unitary(V, name: str) -> np.ndarray:
@@ -470,8 +450,8 @@ def update_unitaries(unitaries, generators, eps: float) -> tuple[np.ndarray, ...
        eq. (13).
     """
     eps = check_real(eps, "eps")
-    _check_matrices(unitaries, "unitaries", None)
-    _check_matrices(generators, "generators", len(unitaries))
+    _check_matrices(unitaries, "unitaries", None, "unitary")
+    _check_matrices(generators, "generators", len(unitaries), "generator per unitary")
     out = []
     for k, (V, H) in enumerate(zip(unitaries, generators)):
         V = _any_unitary(V, f"unitaries[{k}]")
