@@ -143,11 +143,13 @@ def _sampled(depth: str, n: int, chunk: int, samples: int) -> dict:
     """Power sums of the local-cost derivative over ``samples`` random DQNNs (tn)."""
     net = network(n, depth, 0)
     cost, p = net.cost("local"), parameter_index(n)  # the same for every seed
-    d = list(DEPTHS).index(depth)
+    # seeded by the number of layers, not the rule's name: where both rules
+    # give the same D (n = 4) they draw the same ensemble
+    layers = 2 * DEPTHS[depth](n)
     g = np.array(
         [
             tnbp.gradient(
-                network(n, depth, np.random.SeedSequence((d, n, k))).circuit,
+                network(n, depth, np.random.SeedSequence((layers, n, k))).circuit,
                 cost,
                 backend="tn",
                 parameters=[p],
@@ -292,7 +294,7 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), constrained_layout=True)
     style = {"log": ("C0", "o"), "fixed": ("C1", "s")}
-    label = {"log": r"$D = 2\lceil \log_2 n / 2\rceil$", "fixed": "$D = 2$"}
+    label = {"log": r"$D = 2\lceil (\log_2 n) / 2\rceil$", "fixed": "$D = 2$"}
     source = {"exact": "exact, Clifford W", "sampled": "sampled DQNN, Haar W"}
     for ax, cost in zip(axes, ROUTES):
         route = ROUTES[cost]
@@ -474,14 +476,23 @@ def cli(
     )
     df, summary, fits, fig = opts.run(main, out=out, echo=typer.echo)
     typer.echo(summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    typer.echo("fits (+- one standard error; verdict by AIC):")
     for _, f in fits.iterrows():
+        # the preferred law's parameter must be resolved: its 95% interval
+        # may not reach 0 (3 sizes leave one degree of freedom)
+        lo, hi = (
+            (f.pow_exponent_ci_low, f.pow_exponent_ci_high)
+            if f.preferred == "power_law"
+            else (f.exp_rate_ci_low, f.exp_rate_ci_high)
+        )
+        verdict = f.preferred if lo > 0 else "undetermined (95% interval reaches 0)"
         typer.echo(
             f"{f.depth:>5} {f.cost:>6} ({f.route}, n = {f.n_min}..{f.n_max}): "
             f"exp r = {f.exp_rate:.4f} "
             f"+- {f.exp_rate_err:.4f} /qubit (chi2/dof {f.exp_chi2_per_dof:.3g}); "
             f"power p = {f.pow_exponent:.3f} +- {f.pow_exponent_err:.3f} "
-            f"(chi2/dof {f.pow_chi2_per_dof:.3g}); preferred: {f.preferred} "
-            f"(delta AIC {f.delta_aic:+.3g})"
+            f"(chi2/dof {f.pow_chi2_per_dof:.3g}); preferred: {verdict} "
+            f"(delta AIC {f.delta_aic:+.3g}, 95% interval [{lo:.3g}, {hi:.3g}])"
         )
     typer.echo(f"eq. 11 rate: ln(4/sqrt3) = {-math.log(EQ11_BASE):.4f} per qubit")
     typer.echo(opts.outputs(df, out, fig))
