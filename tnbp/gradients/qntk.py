@@ -22,7 +22,7 @@ it supports is available here.
 Convention: tnbp's rotations are :math:`e^{-i\theta P/2}`, the paper's are
 :math:`e^{i\theta X}`; with :math:`\theta_{\rm paper} = -\theta_{\rm tnbp}/2`
 each derivative is :math:`\partial_{\rm paper} = -2\,\partial_{\rm tnbp}`, so
-:math:`K_{\rm paper} = 4 K_{\rm tnbp}` and :math:`\mu_{\rm paper} = -8
+:math:`K_{\rm paper} = 4 K_{\rm tnbp}` and :math:`\mu_{\rm paper} = 16
 \mu_{\rm tnbp}`. The functions here report tnbp's convention;
 :func:`tnbp.theory.to_paper_convention` converts.
 
@@ -146,9 +146,10 @@ def qntk_matrix(
     method: str | None = None,
     sim_opts: dict | None = None,
 ) -> np.ndarray:
-    r"""The kernel :math:`K_{xx'} = \sum_\ell \partial_\ell\varepsilon_x\,\partial_\ell\varepsilon_{x'}` over inputs.
+    r"""The QNTK matrix :math:`K_{xx'}` over a data set of inputs (eq. 18 of [1]_).
 
-    The supervised case after eq. 18 of [1]_: input :math:`x` is prepared
+    :math:`K_{xx'} = \sum_\ell \partial_\ell\varepsilon_x\,\partial_\ell\varepsilon_{x'}`,
+    the supervised case after eq. 18 of [1]_: input :math:`x` is prepared
     (a bitstring, or a preparation circuit run on all zeros before
     ``circuit``), :math:`\varepsilon_x = \langle O\rangle_x - y_x`, and only
     ``circuit``'s parameters are differentiated. With the Jacobian
@@ -280,7 +281,7 @@ def meta_kernel(
         needs every trainable angle in one rotation (as tnbp's circuits have).
 
     Reported in tnbp's convention (rotations :math:`e^{-i\theta P/2}`); the
-    paper's :math:`e^{i\theta X}` gives :math:`-8\mu`
+    paper's :math:`e^{i\theta X}` gives :math:`16\mu`
     (:func:`tnbp.theory.to_paper_convention`).
 
     Parameters

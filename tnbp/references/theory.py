@@ -287,8 +287,8 @@ QNTK_CONVENTIONS = ("paper", "tnbp")
 _PAPER_FACTORS = {
     "qntk": 4.0,
     "qntk_std": 4.0,
-    "meta_kernel": -8.0,
-    "meta_kernel_std": 8.0,
+    "meta_kernel": 16.0,
+    "meta_kernel_std": 16.0,
 }
 
 
@@ -299,9 +299,9 @@ def to_paper_convention(value, kind: str) -> float:
     :math:`e^{i\theta X}`: :math:`\theta_{\rm paper} = -\theta_{\rm tnbp}/2`,
     so every derivative is :math:`\partial_{\rm paper} = -2\,\partial_{\rm tnbp}`.
     :math:`K` (two derivatives) and its spread gain a factor 4, the
-    meta-kernel :math:`\mu` (four derivatives, three of them as a product of
-    an odd number of sign flips) a factor :math:`-8` and its spread
-    :math:`\Delta\mu` a factor 8. Divide by the factor to go back.
+    meta-kernel :math:`\mu` (four derivatives: a Hessian and two gradients)
+    and its spread :math:`\Delta\mu` a factor 16. Divide by the factor to go
+    back.
 
     Parameters
     ----------
@@ -347,7 +347,7 @@ def _nonnegative(value, name: str) -> float:
 
 
 def observable_traces(observable, n: int) -> tuple[float, float, float]:
-    r""":math:`\mathrm{Tr}\,O`, :math:`\mathrm{Tr}\,O^2` and :math:`\mathrm{Tr}\,O^4` on ``n`` qubits, exactly.
+    r"""The traces of :math:`O`, :math:`O^2` and :math:`O^4` on ``n`` qubits, exactly.
 
     For :math:`O = \sum_t T_t` (the constant as a term without factors), each
     trace of a product of terms factorizes over qubits,
@@ -489,7 +489,7 @@ def qntk_mean(
 def qntk_std(
     num_parameters: int, n: int, tr_o2, tr_o4, *, convention: str = "paper"
 ) -> float:
-    r"""Spread :math:`\Delta K` of the QNTK over 4-design circuits, large :math:`N` (eqs. 23, 49 of [1]_).
+    r"""Spread :math:`\Delta K` of the QNTK, large :math:`N` (eqs. 23, 49 of [1]_).
 
     .. math::
 
@@ -541,7 +541,7 @@ def qntk_std(
 def meta_kernel_std(
     num_parameters: int, n: int, tr_o2, *, convention: str = "paper"
 ) -> float:
-    r"""Spread :math:`\Delta\mu = \sqrt{\mathbb E(\mu^2)}` of the meta-kernel, large :math:`N` (eq. 51 of [1]_).
+    r"""Spread :math:`\Delta\mu` of the meta-kernel, large :math:`N` (eq. 51 of [1]_).
 
     .. math::
 
@@ -560,7 +560,7 @@ def meta_kernel_std(
         :math:`\mathrm{Tr}\,O^2`, ``>= 0``.
     convention : {"paper", "tnbp"}, optional
         ``"paper"`` (rotations :math:`e^{i\theta X}`) or ``"tnbp"``
-        (:math:`e^{-i\theta P/2}`, a factor 8 smaller).
+        (:math:`e^{-i\theta P/2}`, a factor 16 smaller).
 
     Returns
     -------
