@@ -361,7 +361,7 @@ def observable_traces(observable, n: int) -> tuple[float, float, float]:
     ----------
     observable : Observable or list of (coeff, pauli, qubits)
         :math:`O` (an :class:`~tnbp.Observable`, e.g. from
-        :func:`tnbp.pauli_sum` or :meth:`tnbp.PauliSum.to_observable`, or its
+        :func:`tnbp.models.operators.pauli_sum`, or its
         term list).
     n : int
         Number of qubits, ``>= 1``; :math:`N = 2^n`.
