@@ -89,6 +89,9 @@ _EXPORTS = {
     "dqnn_gradient": "tnbp.gradients.dqnn",
     "dqnn_matrix_cost": "tnbp.gradients.dqnn_matrix",
     "dqnn_matrix_derivative": "tnbp.gradients.dqnn_matrix",
+    "qntk": "tnbp.gradients.qntk",
+    "qntk_matrix": "tnbp.gradients.qntk",
+    "meta_kernel": "tnbp.gradients.qntk",
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",

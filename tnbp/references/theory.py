@@ -8,10 +8,14 @@ simulation.
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 import numpy as np
 from scipy.special import digamma
 
-from .._checks import check_int
+from .._checks import check_int, check_opt, check_real
+from ..models.operators import as_observable
 
 #: larger side (qubits) beyond which :func:`page_entropy` uses its asymptotic form
 PAGE_ASYMPTOTIC_QUBITS = 40
@@ -270,3 +274,317 @@ def two_design_gradient_variance(n: int) -> float:
     n = check_int(n, "n", minimum=1)
     d = 2.0**n
     return d * d / (2 * (d + 1) * (d * d - 1))
+
+
+# --------------------------------------------------------------------------
+# Quantum neural tangent kernels (Liu, Lin and Jiang, arXiv:2206.09313)
+
+#: conventions of the QNTK functions: the paper's rotations :math:`e^{i\theta X}`
+#: or tnbp's :math:`e^{-i\theta P/2}`
+QNTK_CONVENTIONS = ("paper", "tnbp")
+#: factor from tnbp's convention to the paper's, per quantity
+#: (:math:`\partial_{\rm paper} = -2\,\partial_{\rm tnbp}`)
+_PAPER_FACTORS = {
+    "qntk": 4.0,
+    "qntk_std": 4.0,
+    "meta_kernel": 16.0,
+    "meta_kernel_std": 16.0,
+}
+
+
+def to_paper_convention(value, kind: str) -> float:
+    r"""Convert a QNTK quantity from tnbp's rotation convention to the paper's.
+
+    tnbp's rotations are :math:`e^{-i\theta P/2}`, those of eq. 15 of [1]_
+    :math:`e^{i\theta X}`: :math:`\theta_{\rm paper} = -\theta_{\rm tnbp}/2`,
+    so every derivative is :math:`\partial_{\rm paper} = -2\,\partial_{\rm tnbp}`.
+    :math:`K` (two derivatives) and its spread gain a factor 4, the
+    meta-kernel :math:`\mu` (four derivatives: a Hessian and two gradients)
+    and its spread :math:`\Delta\mu` a factor 16. Divide by the factor to go
+    back.
+
+    Parameters
+    ----------
+    value : float
+        The quantity in tnbp's convention (e.g. from :func:`tnbp.qntk`).
+    kind : {"qntk", "qntk_std", "meta_kernel", "meta_kernel_std"}
+        What ``value`` is: :math:`K`, :math:`\Delta K`, :math:`\mu` or
+        :math:`\Delta\mu`.
+
+    Returns
+    -------
+    float
+        The value in the paper's convention.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If ``value`` is not finite or ``kind`` is not one of the options.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313 (eq. 15).
+    """
+    value = check_real(value, "value")
+    check_opt("kind", kind, _PAPER_FACTORS)
+    return value * _PAPER_FACTORS[kind]
+
+
+def _from_paper(value: float, kind: str, convention: str) -> float:
+    check_opt("convention", convention, QNTK_CONVENTIONS)
+    return value if convention == "paper" else value / _PAPER_FACTORS[kind]
+
+
+def _nonnegative(value, name: str) -> float:
+    value = check_real(value, name)
+    if value < 0:
+        raise ValueError(f"`{name}` must be >= 0, got {value}.")
+    return value
+
+
+def observable_traces(observable, n: int) -> tuple[float, float, float]:
+    r"""The traces of :math:`O`, :math:`O^2` and :math:`O^4` on ``n`` qubits, exactly.
+
+    For :math:`O = \sum_t T_t` (the constant as a term without factors), each
+    trace of a product of terms factorizes over qubits,
+    :math:`\mathrm{Tr}(T_a T_b \cdots) = c_a c_b \cdots \prod_q
+    \mathrm{Tr}(A_q B_q \cdots)` with the identity where a term has no factor,
+    so no :math:`2^n` matrix is formed: :math:`O(T^4 n)` work for :math:`T`
+    terms. These are the inputs of :func:`qntk_mean`, :func:`qntk_std` and
+    :func:`meta_kernel_std`.
+
+    Parameters
+    ----------
+    observable : Observable or list of (coeff, pauli, qubits)
+        :math:`O` (an :class:`~tnbp.Observable`, e.g. from
+        :func:`tnbp.models.operators.pauli_sum`, or its
+        term list).
+    n : int
+        Number of qubits, ``>= 1``; :math:`N = 2^n`.
+
+    Returns
+    -------
+    tuple of float
+        ``(Tr O, Tr O^2, Tr O^4)``, in units of the coefficients to the first,
+        second and fourth power.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer or ``observable`` is not an observable.
+    ValueError
+        If ``n < 1`` or ``observable`` acts outside ``0..n-1``.
+
+    Examples
+    --------
+    >>> from tnbp import theory
+    >>> theory.observable_traces([(1.0, "Z", (0,))], 2)
+    (0.0, 4.0, 4.0)
+    """
+    n = check_int(n, "n", minimum=1)
+    obs = as_observable(observable, n)
+    eye = np.eye(2, dtype=complex)
+    factors = [(obs.constant, {})] if obs.constant else []
+    factors += [(t.coeff, t.as_dict()) for t in obs.terms]
+
+    def trace(k: int) -> float:
+        total = 0.0
+        for combo in itertools.product(factors, repeat=k):
+            coeff = np.prod([c for c, _ in combo])
+            qubits = set().union(*(ops.keys() for _, ops in combo))
+            value = coeff * 2.0 ** (n - len(qubits))
+            for q in qubits:
+                value *= np.trace(
+                    functools.reduce(np.matmul, [ops.get(q, eye) for _, ops in combo])
+                )
+            total += value.real if isinstance(value, complex) else value
+        return float(np.real(total))
+
+    return trace(1), trace(2), trace(4)
+
+
+def qntk_mean(
+    num_parameters: int,
+    n: int,
+    tr_o2,
+    tr_o=0.0,
+    *,
+    large_n: bool = False,
+    convention: str = "paper",
+) -> float:
+    r"""Mean QNTK :math:`\bar K` of a circuit whose halves are 2-designs (eq. 22 of [1]_).
+
+    .. math::
+
+        \bar K = L\,\big(N\,\mathrm{Tr}\,O^2 - \mathrm{Tr}^2 O\big)
+        \frac{2}{N + 1}\frac{1}{N^2 - 1}
+        \;\approx\; \frac{2 L\,\mathrm{Tr}\,O^2}{N^2},
+
+    for :math:`L` parameters and :math:`N = 2^n`, assuming
+    :math:`V_{\pm,\ell}` (eq. 21) independent 2-designs for every
+    :math:`\ell`.
+
+    Parameters
+    ----------
+    num_parameters : int
+        :math:`L`, the number of trainable angles, ``>= 1``.
+    n : int
+        Number of qubits, ``>= 1``.
+    tr_o2 : float
+        :math:`\mathrm{Tr}\,O^2`, ``>= 0`` (e.g. from :func:`observable_traces`).
+    tr_o : float, optional
+        :math:`\mathrm{Tr}\,O` (default 0, traceless).
+    large_n : bool, optional
+        Return the large-:math:`N` limit :math:`2L\,\mathrm{Tr}\,O^2/N^2`
+        instead of the exact finite-:math:`N` form.
+    convention : {"paper", "tnbp"}, optional
+        ``"paper"``: rotations :math:`e^{i\theta X}` as in [1]_; ``"tnbp"``:
+        :math:`e^{-i\theta P/2}` as :func:`tnbp.qntk` reports, a factor 4
+        smaller (:func:`to_paper_convention`).
+
+    Returns
+    -------
+    float
+        :math:`\bar K` in (units of :math:`O`)\ :sup:`2` per radian\ :sup:`2`.
+
+    Raises
+    ------
+    TypeError
+        If ``num_parameters`` or ``n`` is not an integer, or ``tr_o2`` or
+        ``tr_o`` is not a real number.
+    ValueError
+        If ``num_parameters < 1``, ``n < 1``, ``tr_o2`` is negative or not
+        finite, or ``convention`` is not one of the options.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313 (eqs. 21, 22).
+
+    Examples
+    --------
+    One qubit Pauli :math:`O = Z` on two qubits, :math:`L = 75`:
+
+    >>> from tnbp import theory
+    >>> round(theory.qntk_mean(75, 2, 4.0), 12)
+    32.0
+    """
+    big_l = check_int(num_parameters, "num_parameters", minimum=1)
+    n = check_int(n, "n", minimum=1)
+    tr_o2 = _nonnegative(tr_o2, "tr_o2")
+    tr_o = check_real(tr_o, "tr_o")
+    dim = 2.0**n
+    if large_n:
+        value = 2 * big_l * tr_o2 / dim**2
+    else:
+        value = big_l * (dim * tr_o2 - tr_o**2) * 2 / ((dim + 1) * (dim**2 - 1))
+    return _from_paper(value, "qntk", convention)
+
+
+def qntk_std(
+    num_parameters: int, n: int, tr_o2, tr_o4, *, convention: str = "paper"
+) -> float:
+    r"""Spread :math:`\Delta K` of the QNTK, large :math:`N` (eqs. 23, 49 of [1]_).
+
+    .. math::
+
+        \Delta K \approx \frac{\sqrt L}{N^2}
+        \sqrt{8\,\mathrm{Tr}^2(O^2) + 12\,\mathrm{Tr}(O^4)},
+
+    so :math:`\Delta K/\bar K = O(1/\sqrt L)`. Eq. 49 is the same formula,
+    named as :math:`\sqrt{\mathbb E((K - \bar K)^2)}`.
+
+    Parameters
+    ----------
+    num_parameters : int
+        :math:`L`, ``>= 1``.
+    n : int
+        Number of qubits, ``>= 1``; :math:`N = 2^n`.
+    tr_o2, tr_o4 : float
+        :math:`\mathrm{Tr}\,O^2` and :math:`\mathrm{Tr}\,O^4`, ``>= 0``.
+    convention : {"paper", "tnbp"}, optional
+        As in :func:`qntk_mean` (tnbp's is a factor 4 smaller).
+
+    Returns
+    -------
+    float
+        :math:`\Delta K`, in the units of :math:`K`.
+
+    Raises
+    ------
+    TypeError
+        If ``num_parameters`` or ``n`` is not an integer, or ``tr_o2`` or
+        ``tr_o4`` is not a real number.
+    ValueError
+        If ``num_parameters < 1``, ``n < 1``, a trace is negative or not
+        finite, or ``convention`` is not one of the options.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313 (eqs. 23, 49).
+    """
+    big_l = check_int(num_parameters, "num_parameters", minimum=1)
+    n = check_int(n, "n", minimum=1)
+    tr_o2 = _nonnegative(tr_o2, "tr_o2")
+    tr_o4 = _nonnegative(tr_o4, "tr_o4")
+    value = np.sqrt(big_l) / 4.0**n * np.sqrt(8 * tr_o2**2 + 12 * tr_o4)
+    return _from_paper(float(value), "qntk_std", convention)
+
+
+def meta_kernel_std(
+    num_parameters: int, n: int, tr_o2, *, convention: str = "paper"
+) -> float:
+    r"""Spread :math:`\Delta\mu` of the meta-kernel, large :math:`N` (eq. 51 of [1]_).
+
+    .. math::
+
+        \Delta\mu \approx \frac{\sqrt{32}\,L}{N^3}\,\mathrm{Tr}^{3/2}(O^2),
+
+    with :math:`\mathbb E(\mu) = 0`; :math:`\mu` is that of eq. 50
+    (:func:`tnbp.meta_kernel`).
+
+    Parameters
+    ----------
+    num_parameters : int
+        :math:`L`, ``>= 1``.
+    n : int
+        Number of qubits, ``>= 1``; :math:`N = 2^n`.
+    tr_o2 : float
+        :math:`\mathrm{Tr}\,O^2`, ``>= 0``.
+    convention : {"paper", "tnbp"}, optional
+        ``"paper"`` (rotations :math:`e^{i\theta X}`) or ``"tnbp"``
+        (:math:`e^{-i\theta P/2}`, a factor 16 smaller).
+
+    Returns
+    -------
+    float
+        :math:`\Delta\mu`, in (units of :math:`O`)\ :sup:`3` per
+        radian\ :sup:`4`.
+
+    Raises
+    ------
+    TypeError
+        If ``num_parameters`` or ``n`` is not an integer, or ``tr_o2`` is not a
+        real number.
+    ValueError
+        If ``num_parameters < 1``, ``n < 1``, ``tr_o2`` is negative or not
+        finite, or ``convention`` is not one of the options.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313 (eqs. 50, 51).
+    """
+    big_l = check_int(num_parameters, "num_parameters", minimum=1)
+    n = check_int(n, "n", minimum=1)
+    tr_o2 = _nonnegative(tr_o2, "tr_o2")
+    value = np.sqrt(32.0) * big_l / 8.0**n * tr_o2**1.5
+    return _from_paper(float(value), "meta_kernel_std", convention)
