@@ -89,6 +89,8 @@ _EXPORTS = {
     "dqnn_gradient": "tnbp.gradients.dqnn",
     "dqnn_matrix_cost": "tnbp.gradients.dqnn_matrix",
     "dqnn_matrix_derivative": "tnbp.gradients.dqnn_matrix",
+    # training with angle noise (Liu, Lin and Jiang, arXiv:2206.09313)
+    "train": "tnbp.gradients.training",
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",
