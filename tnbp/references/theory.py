@@ -301,7 +301,8 @@ def _check_descent(eta, kernel, sigma=0.0) -> tuple[float, float, float]:
         values.append(value)
     if values[0] * values[1] >= 2:
         raise ValueError(
-            f"`eta` * `kernel` must be < 2 (gradient descent diverges beyond), got {values[0] * values[1]}."
+            "`eta` * `kernel` must be < 2 (gradient descent diverges beyond), "
+            f"got {values[0] * values[1]}."
         )
     return values[0], values[1], values[2]
 
@@ -366,7 +367,7 @@ def frozen_kernel_residual(eps0: float, eta: float, kernel: float, t) -> np.ndar
 
 
 def noise_plateau(eta: float, kernel: float, sigma: float) -> float:
-    r"""Late-time noise average :math:`\overline{\varepsilon^2}(\infty) = \sigma^2/(\eta(2 - \eta K))`.
+    r"""Late-time noise average :math:`\sigma^2/(\eta(2 - \eta K))` of :math:`\varepsilon^2`.
 
     With Gaussian angle noise :math:`\Delta\theta_\ell \sim \mathcal{N}(0,
     \sigma^2)` each step, the residual follows :math:`\varepsilon(t+1) =
@@ -492,7 +493,7 @@ def late_time_mean_abs_residual(eta: float, kernel: float, sigma: float) -> floa
 
 
 def noise_time(eps0: float, eta: float, kernel: float, sigma: float) -> float:
-    r"""Step :math:`T_{\rm noise}` where the noise part of :math:`\varepsilon` matches the decaying part.
+    r"""Step :math:`T_{\rm noise}` where the noise in :math:`\varepsilon` matches its decay.
 
     Solving eq. (67) of [1]_,
     :math:`|1 - \eta K|^{T}|\varepsilon(0)| = \sigma\sqrt{(1 - (1 - \eta
