@@ -52,6 +52,7 @@ DONE_MODULES = (
     "tnbp.ensembles.engine",
     "tnbp.ensembles.fits",
     "tnbp.ensembles.qbm_gradients",
+    "tnbp.ensembles.training",
     "tnbp.ensembles.statistics",
     "tnbp.estimators",
     "tnbp.estimators.budget",
@@ -232,6 +233,7 @@ NEEDS_REFERENCES = frozenset(
         "tnbp.references.theory.two_design_gradient_variance",
         # training with angle noise (Liu, Lin and Jiang, arXiv:2206.09313)
         "tnbp.gradients.training.train",
+        "tnbp.ensembles.training.train_ensemble",
         "tnbp.references.theory.frozen_kernel_residual",
         "tnbp.references.theory.noise_plateau",
         "tnbp.references.theory.noisy_mean_square_residual",

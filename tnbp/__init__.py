@@ -91,6 +91,7 @@ _EXPORTS = {
     "dqnn_matrix_derivative": "tnbp.gradients.dqnn_matrix",
     # training with angle noise (Liu, Lin and Jiang, arXiv:2206.09313)
     "train": "tnbp.gradients.training",
+    "train_ensemble": "tnbp.ensembles.training",
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",

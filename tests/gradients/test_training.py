@@ -166,3 +166,28 @@ def test_theory_rejects_unstable_or_negative_values():
         theory.noise_plateau(0.1, 1.0, -0.01)
     with pytest.raises(ValueError, match="`t`"):
         theory.frozen_kernel_residual(1.0, 0.1, 1.0, -1)
+
+
+def _noisy_build(seed):
+    return _circuit(2, 2, seed=int(seed.integers(2**31)))
+
+
+def test_train_ensemble_is_reproducible_on_every_executor():
+    obs = [(1.0, "ZZ", (0, 1))]
+    kw = dict(target=0.1, eta=0.2, steps=3, sigma=0.02, samples=3, seed=4)
+    serial = tnbp.train_ensemble(
+        _noisy_build, obs, executor="serial", chunk_size=1, **kw
+    )
+    threads = tnbp.train_ensemble(
+        _noisy_build, obs, executor="threads", chunk_size=2, **kw
+    )
+    pd.testing.assert_frame_equal(
+        serial, threads
+    )  # neither executor nor chunking matters
+    assert len(serial) == 3 * 4 and serial["seed"].iloc[0] == "4"
+    # each sample is one tnbp.train run with its own initial angles and noise
+    first = serial[serial["sample"] == 0]["eps"].to_numpy()
+    second = serial[serial["sample"] == 1]["eps"].to_numpy()
+    assert first[0] != second[0]
+    with pytest.raises(TypeError, match="`build`"):
+        tnbp.train_ensemble(lambda seed: None, obs, executor="serial", **kw)
