@@ -92,6 +92,9 @@ _EXPORTS = {
     "qntk": "tnbp.gradients.qntk",
     "qntk_matrix": "tnbp.gradients.qntk",
     "meta_kernel": "tnbp.gradients.qntk",
+    # training with angle noise (Liu, Lin and Jiang, arXiv:2206.09313)
+    "train": "tnbp.gradients.training",
+    "train_ensemble": "tnbp.ensembles.training",
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",

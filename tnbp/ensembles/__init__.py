@@ -12,6 +12,7 @@ from .fits import (
     fit_power_law,
 )
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
+from .training import train_ensemble
 
 __all__ = [
     "Chunk",
@@ -30,4 +31,5 @@ __all__ = [
     "gradient_variance",
     "qbm_gradient_variance",
     "run_tasks",
+    "train_ensemble",
 ]

@@ -588,3 +588,283 @@ def meta_kernel_std(
     tr_o2 = _nonnegative(tr_o2, "tr_o2")
     value = np.sqrt(32.0) * big_l / 8.0**n * tr_o2**1.5
     return _from_paper(float(value), "meta_kernel_std", convention)
+
+
+# --- Training with angle noise: Liu, Lin and Jiang (arXiv:2206.09313), sec. 4, app. D ---
+#
+# Every function below takes K, eta and sigma in tnbp's angles (rotations
+# exp(-i theta P / 2), the convention of tnbp.train). The paper's rotations are
+# exp(i theta_p X), theta_p = -theta / 2, so K_p = 4 K, eta_p = eta / 4 and
+# sigma_p = sigma / 2: the products eta K and sigma^2 / eta these formulas
+# depend on are the same in both conventions, and so are the formulas.
+
+
+def _check_descent(eta, kernel, sigma=0.0) -> tuple[float, float, float]:
+    """``eta > 0``, ``kernel >= 0``, ``sigma >= 0`` and a stable step ``eta * kernel < 2``."""
+    values = []
+    for name, value, positive in (
+        ("eta", eta, True),
+        ("kernel", kernel, False),
+        ("sigma", sigma, False),
+    ):
+        if isinstance(value, bool) or not isinstance(
+            value, (int, float, np.integer, np.floating)
+        ):
+            raise TypeError(f"`{name}` must be a real number, got {value!r}.")
+        value = float(value)
+        if not np.isfinite(value) or value < 0 or (positive and value == 0):
+            raise ValueError(
+                f"`{name}` must be finite and {'> 0' if positive else '>= 0'}, got {value}."
+            )
+        values.append(value)
+    if values[0] * values[1] >= 2:
+        raise ValueError(
+            "`eta` * `kernel` must be < 2 (gradient descent diverges beyond), "
+            f"got {values[0] * values[1]}."
+        )
+    return values[0], values[1], values[2]
+
+
+def _check_steps(t) -> np.ndarray:
+    t = np.asarray(t)
+    if t.dtype.kind not in "iu" or np.any(t < 0):
+        raise ValueError(f"`t` must be non-negative integers, got {t!r}.")
+    return t
+
+
+def _check_eps0(eps0) -> float:
+    if isinstance(eps0, bool) or not isinstance(
+        eps0, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"`eps0` must be a real number, got {eps0!r}.")
+    if not np.isfinite(eps0):
+        raise ValueError(f"`eps0` must be finite, got {eps0}.")
+    return float(eps0)
+
+
+def frozen_kernel_residual(eps0: float, eta: float, kernel: float, t) -> np.ndarray:
+    r"""Residual :math:`\varepsilon(t) = (1 - \eta K)^t\, \varepsilon(0)` of a frozen kernel.
+
+    Noiseless gradient descent on :math:`\tfrac12\varepsilon^2` with the
+    kernel :math:`K` held at its initial value (eq. 19 of [1]_), exact to
+    first order in :math:`\eta` (the lazy regime :math:`\eta K \ll 1`).
+
+    Parameters
+    ----------
+    eps0 : float
+        :math:`\varepsilon(0) = \langle O\rangle - O_0`, units of :math:`O`.
+    eta : float
+        Learning rate, ``> 0``, in tnbp's angles (see :func:`tnbp.train`).
+    kernel : float
+        :math:`K = \sum_\ell (\partial\varepsilon/\partial\theta_\ell)^2`,
+        ``>= 0``, in tnbp's angles, with ``eta * kernel < 2``.
+    t : int or array_like of int
+        Steps, ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape of ``t``
+        :math:`\varepsilon(t)`, units of :math:`O`.
+
+    Raises
+    ------
+    TypeError
+        If ``eps0``, ``eta`` or ``kernel`` is not a real number.
+    ValueError
+        If a value is out of range or ``eta * kernel >= 2``.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       arXiv:2206.09313, eq. (19).
+    """
+    eps0 = _check_eps0(eps0)
+    eta, kernel, _ = _check_descent(eta, kernel)
+    return (1 - eta * kernel) ** _check_steps(t) * eps0
+
+
+def noise_plateau(eta: float, kernel: float, sigma: float) -> float:
+    r"""Late-time noise average :math:`\sigma^2/(\eta(2 - \eta K))` of :math:`\varepsilon^2`.
+
+    With Gaussian angle noise :math:`\Delta\theta_\ell \sim \mathcal{N}(0,
+    \sigma^2)` each step, the residual follows :math:`\varepsilon(t+1) =
+    (1 - \eta K)\varepsilon(t) + \xi(t)` with :math:`\xi \sim \mathcal{N}(0,
+    K\sigma^2)` (eqs. 28-29), whose stationary variance
+    :math:`K\sigma^2/(1 - (1 - \eta K)^2)` is eq. (31)/(66) of [1]_.
+
+    Parameters
+    ----------
+    eta : float
+        Learning rate, ``> 0``, in tnbp's angles.
+    kernel : float
+        :math:`K \ge 0` in tnbp's angles, ``eta * kernel < 2``.
+    sigma : float
+        Angle-noise standard deviation, ``>= 0``, radians of tnbp's angles.
+
+    Returns
+    -------
+    float
+        :math:`\overline{\varepsilon^2}(\infty)`, units of :math:`O^2`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If a value is out of range or ``eta * kernel >= 2``.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       arXiv:2206.09313, eqs. (28)-(31), (66).
+    """
+    eta, kernel, sigma = _check_descent(eta, kernel, sigma)
+    return sigma**2 / (eta * (2 - eta * kernel))
+
+
+def noisy_mean_square_residual(
+    eps0: float, eta: float, kernel: float, sigma: float, t
+) -> np.ndarray:
+    r"""Noise average :math:`\overline{\varepsilon^2}(t)` of noisy gradient descent.
+
+    .. math::
+
+        \overline{\varepsilon^2}(t) = (1 - \eta K)^{2t}\Big(\varepsilon^2(0)
+        - \frac{\sigma^2}{\eta(2 - \eta K)}\Big) + \frac{\sigma^2}{\eta(2 - \eta K)},
+
+    eq. (30)/(65) of [1]_, for a frozen kernel and linear order in the noise.
+
+    Parameters
+    ----------
+    eps0 : float
+        :math:`\varepsilon(0)`, units of :math:`O`.
+    eta : float
+        Learning rate, ``> 0``, in tnbp's angles.
+    kernel : float
+        :math:`K \ge 0` in tnbp's angles, ``eta * kernel < 2``.
+    sigma : float
+        Angle-noise standard deviation, ``>= 0``, radians.
+    t : int or array_like of int
+        Steps, ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape of ``t``
+        :math:`\overline{\varepsilon^2}(t)`, units of :math:`O^2`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If a value is out of range or ``eta * kernel >= 2``.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       arXiv:2206.09313, eqs. (30), (63)-(65).
+    """
+    eps0 = _check_eps0(eps0)
+    plateau = noise_plateau(eta, kernel, sigma)
+    decay = (1 - eta * kernel) ** (2 * _check_steps(t))
+    return decay * (eps0**2 - plateau) + plateau
+
+
+def late_time_mean_abs_residual(eta: float, kernel: float, sigma: float) -> float:
+    r"""Late-time :math:`\overline{|\varepsilon|} = \sqrt{2/\pi}\,\sigma/\sqrt{2\eta - \eta^2 K}`.
+
+    The mean of the half-normal distribution of :math:`|\varepsilon|` when
+    :math:`\varepsilon \sim \mathcal{N}(0, \overline{\varepsilon^2}(\infty))`
+    (eq. 69 of [1]_; the paper takes :math:`K` from the last step).
+
+    Parameters
+    ----------
+    eta : float
+        Learning rate, ``> 0``, in tnbp's angles.
+    kernel : float
+        :math:`K \ge 0` in tnbp's angles, ``eta * kernel < 2``.
+    sigma : float
+        Angle-noise standard deviation, ``>= 0``, radians.
+
+    Returns
+    -------
+    float
+        :math:`\overline{|\varepsilon|}`, units of :math:`O`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If a value is out of range or ``eta * kernel >= 2``.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       arXiv:2206.09313, eq. (69).
+    """
+    return float(np.sqrt(2 / np.pi * noise_plateau(eta, kernel, sigma)))
+
+
+def noise_time(eps0: float, eta: float, kernel: float, sigma: float) -> float:
+    r"""Step :math:`T_{\rm noise}` where the noise in :math:`\varepsilon` matches its decay.
+
+    Solving eq. (67) of [1]_,
+    :math:`|1 - \eta K|^{T}|\varepsilon(0)| = \sigma\sqrt{(1 - (1 - \eta
+    K)^{2T})/(\eta(2 - \eta K))}`, gives eq. (68):
+
+    .. math::
+
+        T_{\rm noise} = \frac{\log\big(\sigma/\sqrt{\varepsilon^2(0)\,\eta(2 -
+        \eta K) + \sigma^2}\big)}{\log|1 - \eta K|}.
+
+    (Eq. 68's companion :math:`\varepsilon(T_{\rm noise})` is
+    :math:`2\sigma\varepsilon(0)/\sqrt{\cdot}`; the printed :math:`\sigma^2`
+    does not have the units of :math:`\varepsilon`.)
+
+    Parameters
+    ----------
+    eps0 : float
+        :math:`\varepsilon(0) \ne 0`, units of :math:`O`.
+    eta : float
+        Learning rate, ``> 0``, in tnbp's angles.
+    kernel : float
+        :math:`K > 0` in tnbp's angles, ``eta * kernel < 2`` and ``!= 1``.
+    sigma : float
+        Angle-noise standard deviation, ``> 0``, radians.
+
+    Returns
+    -------
+    float
+        :math:`T_{\rm noise}` in steps (not rounded), ``>= 0``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If ``eps0``, ``kernel`` or ``sigma`` is zero, ``eta * kernel`` is 1 or
+        ``>= 2``, or a value is out of range.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       arXiv:2206.09313, eqs. (67)-(68).
+    """
+    eps0 = _check_eps0(eps0)
+    eta, kernel, sigma = _check_descent(eta, kernel, sigma)
+    if eps0 == 0 or kernel == 0 or sigma == 0:
+        raise ValueError(
+            "`eps0`, `kernel` and `sigma` must be nonzero for a noise time."
+        )
+    if eta * kernel == 1:
+        raise ValueError(
+            "`eta` * `kernel` must not be 1 (the residual vanishes in one step)."
+        )
+    ratio = sigma / np.sqrt(eps0**2 * eta * (2 - eta * kernel) + sigma**2)
+    return float(np.log(ratio) / np.log(abs(1 - eta * kernel)))

@@ -406,8 +406,44 @@ DQNN_GRADIENT_VARIANCE = TableSchema(
     ),
 )
 
+#: table of :func:`tnbp.train_ensemble` (Liu, Lin and Jiang, arXiv:2206.09313)
+TRAIN_ENSEMBLE = TableSchema(
+    "train_ensemble",
+    "(sample, step)",
+    (
+        Column(
+            "sample", "int64", "1", "training run (its own initial angles and noise)"
+        ),
+        Column(
+            "step", "int64", "1", "gradient-descent step t, before that step's update"
+        ),
+        Column("eps", "float64", "unit of O", "residual eps(t) = <O> - O_0 (eq. 16)"),
+        Column("loss", "float64", "(unit of O)^2", "eps(t)^2 / 2"),
+        Column(
+            "kernel",
+            "float64",
+            "(unit of O)^2 / rad^2",
+            "QNTK K(t) = sum_l (d eps / d theta_l)^2 in tnbp's angles (eq. 18; the "
+            "paper's exp(i theta X) convention gives 4 K)",
+        ),
+        Column("theta_norm", "float64", "rad", "Euclidean norm of the angles at t"),
+        Column(
+            "eta", "float64", "rad^2 / (unit of O)^2", "learning rate, tnbp's angles"
+        ),
+        Column(
+            "sigma", "float64", "rad", "angle-noise standard deviation, tnbp's angles"
+        ),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
 #: every public table, by the name of what writes it
 TABLES = {
     t.name: t
-    for t in (GRADIENT_VARIANCE, QBM_GRADIENT_VARIANCE, DQNN_GRADIENT_VARIANCE)
+    for t in (
+        GRADIENT_VARIANCE,
+        QBM_GRADIENT_VARIANCE,
+        DQNN_GRADIENT_VARIANCE,
+        TRAIN_ENSEMBLE,
+    )
 }

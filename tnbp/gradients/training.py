@@ -1,0 +1,180 @@
+r"""Gradient-descent training on the mean-square loss, with Gaussian angle noise.
+
+The training loop of Liu, Lin and Jiang [1]_: the residual
+:math:`\varepsilon = \langle O\rangle - O_0` of the loss
+:math:`\mathcal{L} = \tfrac12\varepsilon^2` (eq. 16) is driven down by
+gradient descent (eqs. 1 and 12),
+
+.. math::
+
+    \theta_\ell(t+1) = \theta_\ell(t) - \eta\, \varepsilon(t)\,
+    \frac{\partial\varepsilon}{\partial\theta_\ell}(t) + \Delta\theta_\ell(t),
+    \qquad \Delta\theta_\ell(t) \sim \mathcal{N}(0, \sigma^2)
+
+with Markovian Gaussian angle noise, independent across angles and steps
+(eqs. 28 and 59). Along the run the quantum neural tangent kernel
+:math:`K = \sum_\ell (\partial\varepsilon/\partial\theta_\ell)^2` (eq. 18)
+comes for free from the gradient the update uses.
+
+Convention: tnbp's rotations are :math:`e^{-i\theta P/2}`, the paper's are
+:math:`e^{i\theta_{\rm p} X}`, so :math:`\theta_{\rm p} = -\theta/2` and every
+:math:`K`, :math:`\eta` and :math:`\sigma` here is in tnbp's angles. The same
+trajectory in the paper's angles has :math:`K_{\rm p} = 4K`,
+:math:`\eta_{\rm p} = \eta/4` and :math:`\sigma_{\rm p} = \sigma/2`; the
+products :math:`\eta K` and :math:`\sigma^2/\eta` that the predictions of
+:mod:`tnbp.references.theory` depend on are the same in both conventions.
+
+References
+----------
+.. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises in
+   machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+   doi:10.1088/2632-2153/ad35a3, arXiv:2206.09313, eqs. (1), (12), (16),
+   (18), (28), (59).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import as_rng, check_bitstring, check_int, check_real
+from ..estimators.expectation import observable_value
+from ..models.circuit import Circuit
+from ..models.operators import as_observable
+from ..states.simulate import simulate
+from .api import check_method, gradient
+
+#: columns of the table :func:`train` returns, in order
+TRAJECTORY_COLUMNS = ("step", "eps", "loss", "kernel", "theta_norm")
+
+
+def _nonnegative(value, name: str, *, positive: bool) -> float:
+    value = check_real(value, name)
+    if value < 0 or (positive and value == 0):
+        raise ValueError(
+            f"`{name}` must be {'> 0' if positive else '>= 0'}, got {value}."
+        )
+    return value
+
+
+def train(
+    circuit: Circuit,
+    observable,
+    *,
+    target: float,
+    eta: float,
+    steps: int,
+    sigma: float = 0.0,
+    seed=None,
+    backend: str = "dense",
+    method: str | None = None,
+    initial: str | None = None,
+):
+    r"""Train ``circuit`` by gradient descent on :math:`\tfrac12(\langle O\rangle - O_0)^2`.
+
+    Each step computes the residual :math:`\varepsilon` and its gradient
+    with :func:`tnbp.gradient`, moves every trainable angle by
+    :math:`-\eta\,\varepsilon\,\partial_\ell\varepsilon` and, if
+    ``sigma > 0``, adds independent :math:`\mathcal{N}(0, \sigma^2)` noise to
+    every angle (eqs. 1, 12, 28 of [1]_). ``circuit`` itself is not changed.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit at its initial angles :math:`\theta(0)` (radians, rotations
+        :math:`e^{-i\theta P/2}`).
+    observable : Observable or list of (coeff, pauli, qubits)
+        :math:`O`, acting inside ``0..circuit.n - 1``.
+    target : float
+        :math:`O_0`, real and finite, in the units of :math:`O`.
+    eta : float
+        Learning rate :math:`\eta > 0`, in tnbp's angles (the paper's is
+        :math:`\eta/4`); radians squared per unit of :math:`O` squared.
+    steps : int
+        Number of updates :math:`T \ge 1`.
+    sigma : float, optional
+        Standard deviation :math:`\sigma \ge 0` of the angle noise, radians
+        (the paper's :math:`\sigma_\theta` is :math:`\sigma/2`); 0 (default)
+        for noiseless descent.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Seed of the noise (see :func:`tnbp._checks.as_rng`); the same seed
+        gives the same table.
+    backend : {"dense", "mps", "tn"}, optional
+        Where :math:`\langle O\rangle` and its gradient are computed.
+    method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        Gradient method (None: the backend's best, see :func:`tnbp.gradient`).
+    initial : str, optional
+        Initial bitstring, qubit 0 first (default all zeros).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``steps + 1`` rows, one per step ``t = 0..steps`` before the update
+        of that step, with columns ``step`` (int64), ``eps``
+        (:math:`\varepsilon(t)`, float64, units of :math:`O`), ``loss``
+        (:math:`\varepsilon^2/2`), ``kernel`` (:math:`K(t)` in tnbp's angles,
+        units of :math:`O^2` per radian squared; the paper's is :math:`4K`)
+        and ``theta_norm`` (:math:`\lVert\theta(t)\rVert_2`, radians). The
+        final angles are in ``table.attrs["parameters"]``.
+
+    Raises
+    ------
+    TypeError
+        If ``circuit`` is not a Circuit, ``target``, ``eta`` or ``sigma`` is
+        not a real number, ``steps`` is not an int, or ``seed``,
+        ``observable`` or ``initial`` has the wrong type.
+    ValueError
+        If ``eta <= 0``, ``sigma < 0``, ``steps < 1``, ``target``, ``eta``
+        or ``sigma`` is not finite, ``observable`` acts outside the circuit,
+        ``circuit`` has no trainable angle, or ``backend``/``method`` are not
+        valid options.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       doi:10.1088/2632-2153/ad35a3, arXiv:2206.09313, eqs. (1), (12), (16),
+       (18), (28).
+
+    Examples
+    --------
+    >>> import tnbp
+    >>> c = tnbp.Circuit(1); c.ry(0.3, 0)
+    >>> table = tnbp.train(c, [(1.0, "Z", (0,))], target=0.0, eta=0.5, steps=20)
+    >>> bool(abs(table["eps"].iloc[-1]) < 1e-3)
+    True
+    """
+    import pandas as pd
+
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
+    obs = as_observable(observable, circuit.n)
+    target = check_real(target, "target")
+    eta = _nonnegative(eta, "eta", positive=True)
+    sigma = _nonnegative(sigma, "sigma", positive=False)
+    steps = check_int(steps, "steps", minimum=1)
+    method = check_method(method, backend)
+    initial = check_bitstring(initial, circuit.n)
+    rng = as_rng(seed)
+    if circuit.num_parameters == 0:
+        raise ValueError("`circuit` has no trainable angle to train.")
+
+    current = circuit.copy()
+    rows = []
+    for t in range(steps + 1):
+        state = simulate(current, backend=backend, initial=initial)
+        eps = observable_value(state, obs) - target
+        grad = gradient(current, obs, method=method, backend=backend, initial=initial)
+        theta = current.parameters
+        rows.append(
+            (t, eps, eps**2 / 2, float(grad @ grad), float(np.linalg.norm(theta)))
+        )
+        if t == steps:
+            break
+        theta = theta - eta * eps * grad
+        if sigma > 0:
+            theta = theta + rng.normal(0.0, sigma, size=theta.shape)
+        current = current.bind(theta)
+    table = pd.DataFrame(rows, columns=list(TRAJECTORY_COLUMNS))
+    table["step"] = table["step"].astype("int64")
+    table.attrs["parameters"] = current.parameters
+    return table
