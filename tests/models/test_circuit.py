@@ -182,3 +182,18 @@ def test_partition():
     assert q.n_visible == 2 and q.n_hidden == 3
     st = tnbp.simulate(ansatz.hardware_efficient(5, 2, seed=0), backend="dense")
     assert tnbp.purity(st, q) == pytest.approx(tnbp.purity(st, (0, 4)))
+
+
+def test_num_parameters_follows_appends_and_derived_circuits():
+    """The count is cached per gate list and extended on append; new lists recount."""
+    c = tnbp.Circuit(3)
+    c.ry(0.1, 0)
+    assert c.num_parameters == 1
+    c.cz(0, 1)
+    c.rx(0.2, 2)
+    c.pauli_rotation(0.3, "XX", (0, 2), trainable=False)
+    assert c.num_parameters == 2 == len(c.parameters)
+    d = c.compose(c)
+    assert d.num_parameters == 4 and c.num_parameters == 2
+    d.ry(0.5, 1)
+    assert d.num_parameters == 5 and c.bind([1.0, 2.0]).num_parameters == 2

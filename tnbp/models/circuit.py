@@ -56,6 +56,7 @@ class Circuit:
         self._n = check_int(n, "n", minimum=1)
         self._gates: list[Gate] = []
         self._index: tuple[int, list[list[int]]] | None = None  # see _per_qubit
+        self._counted: tuple[list[Gate], int, int] | None = None  # see num_parameters
 
     # ------------------------------------------------------------------ access
     @property
@@ -83,7 +84,16 @@ class Circuit:
     @property
     def num_parameters(self) -> int:
         """Number of trainable angles."""
-        return sum(g.trainable for g in self._gates)
+        # gates are only ever appended to a circuit's list (every other change
+        # makes a new circuit with a new list), so a count of the same list
+        # stays valid for its first gates: count only those appended since
+        gates = self._gates
+        listed, done, count = self._counted or (None, 0, 0)
+        if listed is not gates:
+            done = count = 0
+        count += sum(g.trainable for g in gates[done:])
+        self._counted = (gates, len(gates), count)
+        return count
 
     @property
     def parameters(self) -> np.ndarray:

@@ -451,7 +451,6 @@ class DQNN:
         self._layers = _layout(widths)
         self._kind = perceptron if isinstance(perceptron, str) else "custom"
         self._circuit = Circuit(sum(widths))
-        self._num_parameters = 0
         self._perceptrons: list[Perceptron] = []
         for l in range(1, len(widths)):
             if perceptron == "toy":
@@ -468,11 +467,8 @@ class DQNN:
     def _add(self, l, j, inputs, outputs, label, build) -> None:
         """Run ``build()`` (appending gates) and record the perceptron it made."""
         circ = self._circuit
-        g0, p0 = len(circ), self._num_parameters
+        g0, p0 = len(circ), circ.num_parameters
         build()
-        # Count only the gates ``build`` appended (Circuit.num_parameters sums
-        # over every gate: reading it per perceptron made building quadratic).
-        self._num_parameters += sum(g.trainable for g in circ._gates[g0:])
         if len(circ) > MAX_DQNN_GATES:
             raise ValueError(
                 f"`perceptron` built {len(circ):,} gates by V_{j}^{l} of `widths` = "
@@ -487,7 +483,7 @@ class DQNN:
                 outputs=tuple(outputs),
                 label=label,
                 gates=range(g0, len(circ)),
-                parameters=range(p0, self._num_parameters),
+                parameters=range(p0, circ.num_parameters),
             )
         )
 
