@@ -384,7 +384,7 @@ def test_purified_saturated_bonds_are_flagged_like_the_mps_route():
                 net, method="mps", sim_opts={"bogus": 1}
             ),
             TypeError,
-            r"`sim_opts` has unknown option\(s\) \['bogus'\] for method='mps'",
+            r"`sim_opts` has unknown option\(s\) \['bogus'\] for 'mps'",
         ),
         (
             lambda net: tnbp.dqnn_output_state(net, method="mps", sim_opts=[1]),

@@ -51,7 +51,7 @@ from ..models.dqnn import DQNN
 from .dense import apply_matrix
 from .dqnn_purified import RANK_TOL, dqnn_purified_state, layer_gates
 from .record import TruncationWarning
-from .simulate import SIM_OPTIONS, simulate
+from .simulate import SIM_OPTIONS, check_sim_opts, simulate
 
 __all__ = ["METHODS", "dqnn_output_state"]
 
@@ -141,19 +141,10 @@ def dqnn_output_state(
     if not isinstance(net, DQNN):
         raise TypeError(f"`net` must be a tnbp.DQNN, got {type(net).__name__}.")
     check_opt("method", method, METHODS)
-    if sim_opts is not None and not isinstance(sim_opts, dict):
-        raise TypeError(f"`sim_opts` must be a dict, got {type(sim_opts).__name__}.")
-    if sim_opts is not None and method not in ("mps", "purified"):
+    opts = check_sim_opts(sim_opts, method, valid=SIM_OPTS.get(method, SIM_OPTIONS))
+    if opts and method not in SIM_OPTS:
         raise ValueError(
             f"`sim_opts` is for method='mps' or 'purified', got method={method!r}."
-        )
-    opts = dict(sim_opts or {})
-    valid = SIM_OPTS[method] if method in SIM_OPTS else ()
-    unknown = set(opts) - set(valid)
-    if unknown:
-        raise TypeError(
-            f"`sim_opts` has unknown option(s) {sorted(map(str, unknown))} for "
-            f"method={method!r}; valid: {sorted(valid)}."
         )
     if len(net.output_qubits) > MAX_RDM_QUBITS:
         raise ValueError(

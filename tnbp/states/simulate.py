@@ -159,7 +159,9 @@ SIM_OPTIONS = (
 )
 
 
-def check_sim_opts(sim_opts, backend: str, *, name: str = "sim_opts") -> dict:
+def check_sim_opts(
+    sim_opts, backend: str, *, name: str = "sim_opts", valid=SIM_OPTIONS
+) -> dict:
     """Validate options passed on to :func:`simulate` for ``backend``.
 
     Parameters
@@ -170,6 +172,9 @@ def check_sim_opts(sim_opts, backend: str, *, name: str = "sim_opts") -> dict:
         The backend they go to; ``"tn"`` takes none (it truncates nothing).
     name : str, optional
         The argument's name, for the messages.
+    valid : sequence of str, optional
+        The keys accepted (default :data:`SIM_OPTIONS`; a caller that runs
+        its own engine passes that engine's).
 
     Returns
     -------
@@ -188,11 +193,11 @@ def check_sim_opts(sim_opts, backend: str, *, name: str = "sim_opts") -> dict:
         return {}
     if not isinstance(sim_opts, dict):
         raise TypeError(f"`{name}` must be a dict, got {type(sim_opts).__name__}.")
-    unknown = set(sim_opts) - set(SIM_OPTIONS)
+    unknown = set(sim_opts) - set(valid)
     if unknown:
         raise TypeError(
-            f"`{name}` has unknown option(s) {sorted(map(str, unknown))}; valid: "
-            f"{sorted(SIM_OPTIONS)}."
+            f"`{name}` has unknown option(s) {sorted(map(str, unknown))} for "
+            f"{backend!r}; valid: {sorted(valid)}."
         )
     if sim_opts and backend == "tn":
         raise ValueError(
