@@ -28,9 +28,9 @@ def test_eq22_exact_and_large_n():
     # a Pauli on n qubits: Tr O = 0, Tr O^2 = N
     for n in (1, 2, 5, 12):
         dim = 2.0**n
-        exact = theory.qntk_mean(10, n, dim)
+        exact = theory.qntk_mean(10, n, dim, convention="paper")
         assert exact == pytest.approx(10 * dim * dim * 2 / ((dim + 1) * (dim**2 - 1)))
-        large = theory.qntk_mean(10, n, dim, large_n=True)
+        large = theory.qntk_mean(10, n, dim, large_n=True, convention="paper")
         assert large == pytest.approx(20 / dim)
         # the two agree to O(1/N)
         assert exact / large == pytest.approx(1.0, abs=2 / dim)
@@ -39,20 +39,24 @@ def test_eq22_exact_and_large_n():
 
 
 def test_conventions():
-    assert theory.qntk_mean(8, 2, 4.0, convention="tnbp") == pytest.approx(
-        theory.qntk_mean(8, 2, 4.0) / 4
+    assert theory.qntk_mean(8, 2, 4.0) == pytest.approx(  # tnbp's, the default
+        theory.qntk_mean(8, 2, 4.0, convention="paper") / 4
     )
-    assert theory.qntk_std(8, 2, 4.0, 4.0, convention="tnbp") == pytest.approx(
-        theory.qntk_std(8, 2, 4.0, 4.0) / 4
+    assert theory.qntk_std(8, 2, 4.0, 4.0) == pytest.approx(
+        theory.qntk_std(8, 2, 4.0, 4.0, convention="paper") / 4
     )
-    assert theory.meta_kernel_std(8, 2, 4.0, convention="tnbp") == pytest.approx(
-        theory.meta_kernel_std(8, 2, 4.0) / 16
+    assert theory.meta_kernel_std(8, 2, 4.0) == pytest.approx(
+        theory.meta_kernel_std(8, 2, 4.0, convention="paper") / 16
     )
     assert theory.to_paper_convention(1.5, "qntk") == 6.0
     assert theory.to_paper_convention(1.5, "meta_kernel") == 24.0
     # eq. 23 / 49 and eq. 51 at N = 4, Pauli O (Tr O^2 = Tr O^4 = 4), L = 9
-    assert theory.qntk_std(9, 2, 4.0, 4.0) == pytest.approx(3 / 16 * np.sqrt(176))
-    assert theory.meta_kernel_std(9, 2, 4.0) == pytest.approx(np.sqrt(32) * 9 / 64 * 8)
+    assert theory.qntk_std(9, 2, 4.0, 4.0, convention="paper") == pytest.approx(
+        3 / 16 * np.sqrt(176)
+    )
+    assert theory.meta_kernel_std(9, 2, 4.0, convention="paper") == pytest.approx(
+        np.sqrt(32) * 9 / 64 * 8
+    )
 
 
 def test_mean_qntk_of_deep_random_circuits_near_eq22():

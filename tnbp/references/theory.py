@@ -414,7 +414,7 @@ def qntk_mean(
     tr_o=0.0,
     *,
     large_n: bool = False,
-    convention: str = "paper",
+    convention: str = "tnbp",
 ) -> float:
     r"""Mean QNTK :math:`\bar K` of a circuit whose halves are 2-designs (eq. 22 of [1]_).
 
@@ -441,10 +441,11 @@ def qntk_mean(
     large_n : bool, optional
         Return the large-:math:`N` limit :math:`2L\,\mathrm{Tr}\,O^2/N^2`
         instead of the exact finite-:math:`N` form.
-    convention : {"paper", "tnbp"}, optional
-        ``"paper"``: rotations :math:`e^{i\theta X}` as in [1]_; ``"tnbp"``:
-        :math:`e^{-i\theta P/2}` as :func:`tnbp.qntk` reports, a factor 4
-        smaller (:func:`to_paper_convention`).
+    convention : {"tnbp", "paper"}, optional
+        ``"tnbp"`` (default): rotations :math:`e^{-i\theta P/2}`, as
+        :func:`tnbp.qntk` and every tnbp function report; ``"paper"``:
+        :math:`e^{i\theta X}` as in [1]_, a factor 4 larger
+        (:func:`to_paper_convention`).
 
     Returns
     -------
@@ -487,7 +488,7 @@ def qntk_mean(
 
 
 def qntk_std(
-    num_parameters: int, n: int, tr_o2, tr_o4, *, convention: str = "paper"
+    num_parameters: int, n: int, tr_o2, tr_o4, *, convention: str = "tnbp"
 ) -> float:
     r"""Spread :math:`\Delta K` of the QNTK, large :math:`N` (eqs. 23, 49 of [1]_).
 
@@ -507,8 +508,8 @@ def qntk_std(
         Number of qubits, ``>= 1``; :math:`N = 2^n`.
     tr_o2, tr_o4 : float
         :math:`\mathrm{Tr}\,O^2` and :math:`\mathrm{Tr}\,O^4`, ``>= 0``.
-    convention : {"paper", "tnbp"}, optional
-        As in :func:`qntk_mean` (tnbp's is a factor 4 smaller).
+    convention : {"tnbp", "paper"}, optional
+        As in :func:`qntk_mean` (tnbp's is the default, a factor 4 smaller).
 
     Returns
     -------
@@ -539,7 +540,7 @@ def qntk_std(
 
 
 def meta_kernel_std(
-    num_parameters: int, n: int, tr_o2, *, convention: str = "paper"
+    num_parameters: int, n: int, tr_o2, *, convention: str = "tnbp"
 ) -> float:
     r"""Spread :math:`\Delta\mu` of the meta-kernel, large :math:`N` (eq. 51 of [1]_).
 
@@ -558,9 +559,9 @@ def meta_kernel_std(
         Number of qubits, ``>= 1``; :math:`N = 2^n`.
     tr_o2 : float
         :math:`\mathrm{Tr}\,O^2`, ``>= 0``.
-    convention : {"paper", "tnbp"}, optional
-        ``"paper"`` (rotations :math:`e^{i\theta X}`) or ``"tnbp"``
-        (:math:`e^{-i\theta P/2}`, a factor 16 smaller).
+    convention : {"tnbp", "paper"}, optional
+        ``"tnbp"`` (default, rotations :math:`e^{-i\theta P/2}`) or
+        ``"paper"`` (:math:`e^{i\theta X}`, a factor 16 larger).
 
     Returns
     -------
