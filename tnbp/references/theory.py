@@ -472,7 +472,9 @@ def qntk_mean(
     One qubit Pauli :math:`O = Z` on two qubits, :math:`L = 75`:
 
     >>> from tnbp import theory
-    >>> round(theory.qntk_mean(75, 2, 4.0), 12)
+    >>> round(theory.qntk_mean(75, 2, 4.0), 12)  # tnbp's rotations exp(-i theta P/2)
+    8.0
+    >>> round(theory.qntk_mean(75, 2, 4.0, convention="paper"), 12)
     32.0
     """
     big_l = check_int(num_parameters, "num_parameters", minimum=1)
