@@ -169,3 +169,13 @@ def test_bad_input_names_the_argument():
         tnbp.meta_kernel(circuit, OBS, step=float("nan"))
     with pytest.raises(ValueError, match="`hvp`"):
         tnbp.meta_kernel(circuit, OBS, hvp="exact")
+    with pytest.raises(TypeError, match="`target`"):
+        tnbp.qntk(circuit, OBS, target="0.5")
+    with pytest.raises(ValueError, match="`target`"):
+        tnbp.qntk(circuit, OBS, target=float("nan"))
+
+
+def test_target_does_not_change_the_kernel():
+    # eps = <O> - O_0: the target drops out of every derivative (eq. 17)
+    circuit = ANSATZ_BUILDERS["hea_ladder"](3, 0)
+    assert tnbp.qntk(circuit, OBS, 0.7) == tnbp.qntk(circuit, OBS, target=0.0)

@@ -31,8 +31,8 @@ def test_lazy_noiseless_training_follows_the_frozen_kernel():
     obs = [(1.0, "ZZZ", (0, 1, 2))]
     g = tnbp.gradient(c, obs)
     eta = 0.05 / (g @ g)
-    table = tnbp.train(c, obs, target=_value(c, obs) - 0.01, eta=eta, steps=100)
-    eps, kernel = table["eps"].to_numpy(), table["kernel"].to_numpy()
+    table = tnbp.train(c, obs, _value(c, obs) - 0.01, eta, 100)
+    eps, kernel = table["residual"].to_numpy(), table["qntk"].to_numpy()
     assert kernel[0] == pytest.approx(g @ g, rel=1e-12)  # K = |grad eps|^2, eq. 18
     predicted = theory.frozen_kernel_residual(
         eps[0], eta, kernel[0], table["step"].to_numpy()
@@ -61,12 +61,10 @@ def _late_mean_square(n, layers, steps, late, seeds, sigma, eta_kernel):
     target = _value(c, obs)  # start on target: the plateau is reached at once
     means, predictions = [], []
     for seed in range(seeds):
-        table = tnbp.train(
-            c, obs, target=target, eta=eta, steps=steps, sigma=sigma, seed=seed
-        )
+        table = tnbp.train(c, obs, target, eta, steps, angle_noise=sigma, seed=seed)
         tail = table.iloc[late:]
-        means.append(np.mean(tail["eps"] ** 2))
-        predictions.append(theory.noise_plateau(eta, tail["kernel"].mean(), sigma))
+        means.append(np.mean(tail["residual"] ** 2))
+        predictions.append(theory.noise_plateau(eta, tail["qntk"].mean(), sigma))
     return np.array(means), float(np.mean(predictions))
 
 
@@ -115,35 +113,59 @@ def test_noise_time_solves_eq_67():
 def test_same_seed_same_table():
     c = _circuit(2, 3, seed=1)
     obs = [(1.0, "ZZ", (0, 1))]
-    kw = dict(target=0.2, eta=0.1, steps=5, sigma=0.05)
+    kw = dict(target=0.2, learning_rate=0.1, steps=5, angle_noise=0.05)
     first = tnbp.train(c, obs, seed=11, **kw)
     pd.testing.assert_frame_equal(first, tnbp.train(c, obs, seed=11, **kw))
     assert not first.equals(tnbp.train(c, obs, seed=12, **kw))
-    assert list(first.columns) == ["step", "eps", "loss", "kernel", "theta_norm"]
+    assert list(first.columns) == ["step", "residual", "loss", "qntk", "theta_norm"]
     assert first["step"].tolist() == list(range(6))
-    np.testing.assert_allclose(first["loss"], first["eps"] ** 2 / 2, rtol=1e-15)
+    np.testing.assert_allclose(first["loss"], first["residual"] ** 2 / 2, rtol=1e-15)
     assert np.all(c.parameters == _circuit(2, 3, seed=1).parameters)  # input unchanged
+
+
+def test_qntk_recorded_every_k_steps_and_mps_options_pass_through():
+    c = _circuit(3, 2, seed=2)
+    obs = [(1.0, "ZZ", (0, 1))]
+    every = tnbp.train(c, obs, 0.1, 0.2, 5)
+    sparse = tnbp.train(c, obs, 0.1, 0.2, 5, qntk_every=2)
+    # the same trajectory; K only at t = 0, 2, 4, NaN elsewhere (the DESIGN contract)
+    np.testing.assert_array_equal(sparse["residual"], every["residual"])
+    assert np.isnan(sparse["qntk"]).tolist() == [False, True, False, True, False, True]
+    np.testing.assert_array_equal(sparse["qntk"][::2], every["qntk"][::2])
+    # a bond cap reaches the MPS simulation: at chi = 1 the product-state
+    # trajectory differs from the exact one (dense) by far more than rounding
+    with pytest.warns(tnbp.TruncationWarning, match="sim_opts"):  # and is flagged
+        capped = tnbp.train(
+            c, obs, 0.1, 0.2, 5, backend="mps", sim_opts={"max_bond": 1}
+        )
+    assert np.max(np.abs(capped["residual"] - every["residual"])) > 1e-3
 
 
 def test_backends_agree():
     c = _circuit(3, 2, seed=2)
     obs = [(1.0, "ZZ", (0, 1))]
-    kw = dict(target=0.1, eta=0.2, steps=4, sigma=0.02, seed=5)
+    kw = dict(target=0.1, learning_rate=0.2, steps=4, angle_noise=0.02, seed=5)
     dense = tnbp.train(c, obs, **kw)
     for backend in ("mps", "tn"):
         other = tnbp.train(c, obs, backend=backend, **kw)
         # same noise draws, exact simulations: rounding only
-        np.testing.assert_allclose(other["eps"], dense["eps"], atol=1e-10)
-        np.testing.assert_allclose(other["kernel"], dense["kernel"], atol=1e-10)
+        np.testing.assert_allclose(other["residual"], dense["residual"], atol=1e-10)
+        np.testing.assert_allclose(other["qntk"], dense["qntk"], atol=1e-10)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "name"),
     [
-        (dict(eta=-0.1), ValueError, "`eta`"),
-        (dict(eta=0.0), ValueError, "`eta`"),
-        (dict(sigma=-1e-3), ValueError, "`sigma`"),
+        (dict(learning_rate=-0.1), ValueError, "`learning_rate`"),
+        (dict(learning_rate=0.0), ValueError, "`learning_rate`"),
+        (dict(learning_rate=float("inf")), ValueError, "`learning_rate`"),
+        (dict(angle_noise=-1e-3), ValueError, "`angle_noise`"),
+        (dict(angle_noise="0.1"), TypeError, "`angle_noise`"),
         (dict(steps=0), ValueError, "`steps`"),
+        (dict(steps=2.5), TypeError, "`steps`"),
+        (dict(qntk_every=0), ValueError, "`qntk_every`"),
+        (dict(sim_opts={"max_bond": 4}, backend="tn"), ValueError, "`sim_opts`"),
+        (dict(sim_opts={"bond": 4}), TypeError, "`sim_opts`"),
         (dict(target=float("nan")), ValueError, "`target`"),
         (dict(target=1j), TypeError, "`target`"),
         (dict(target="0.5"), TypeError, "`target`"),
@@ -153,7 +175,7 @@ def test_backends_agree():
 )
 def test_bad_input_names_the_argument(kwargs, error, name):
     args = dict(circuit=_circuit(2, 1, seed=0), observable=[(1.0, "Z", (0,))])
-    args.update(target=0.0, eta=0.1, steps=3)
+    args.update(target=0.0, learning_rate=0.1, steps=3)
     args.update(kwargs)
     with pytest.raises(error, match=name):
         tnbp.train(args.pop("circuit"), args.pop("observable"), **args)
@@ -174,7 +196,9 @@ def _noisy_build(seed):
 
 def test_train_ensemble_is_reproducible_on_every_executor():
     obs = [(1.0, "ZZ", (0, 1))]
-    kw = dict(target=0.1, eta=0.2, steps=3, sigma=0.02, samples=3, seed=4)
+    kw = dict(
+        target=0.1, learning_rate=0.2, steps=3, angle_noise=0.02, samples=3, seed=4
+    )
     serial = tnbp.train_ensemble(
         _noisy_build, obs, executor="serial", chunk_size=1, **kw
     )
@@ -186,8 +210,8 @@ def test_train_ensemble_is_reproducible_on_every_executor():
     )  # neither executor nor chunking matters
     assert len(serial) == 3 * 4 and serial["seed"].iloc[0] == "4"
     # each sample is one tnbp.train run with its own initial angles and noise
-    first = serial[serial["sample"] == 0]["eps"].to_numpy()
-    second = serial[serial["sample"] == 1]["eps"].to_numpy()
+    first = serial[serial["sample"] == 0]["residual"].to_numpy()
+    second = serial[serial["sample"] == 1]["residual"].to_numpy()
     assert first[0] != second[0]
     with pytest.raises(TypeError, match="`build`"):
         tnbp.train_ensemble(lambda seed: None, obs, executor="serial", **kw)

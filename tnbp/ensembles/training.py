@@ -48,15 +48,17 @@ def train_ensemble(
     observable,
     *,
     target: float,
-    eta: float,
+    learning_rate: float,
     steps: int,
-    sigma: float = 0.0,
+    angle_noise: float = 0.0,
     samples: int = 20,
     seed=None,
     executor=None,
     chunk_size: int = 4,
+    qntk_every: int = 1,
     backend: str = "dense",
     method: str | None = None,
+    sim_opts: dict | None = None,
     initial: str | None = None,
 ) -> pd.DataFrame:
     r"""Run :func:`tnbp.train` on ``samples`` instances with independent noise.
@@ -72,12 +74,13 @@ def train_ensemble(
         :math:`O`, as in :func:`tnbp.train`.
     target : float
         :math:`O_0`, as in :func:`tnbp.train`.
-    eta : float
-        Learning rate ``> 0`` in tnbp's angles, as in :func:`tnbp.train`.
+    learning_rate : float
+        :math:`\eta > 0` in tnbp's angles, as in :func:`tnbp.train`.
     steps : int
         Updates per run, ``>= 1``.
-    sigma : float, optional
-        Angle-noise standard deviation ``>= 0`` (radians, tnbp's angles).
+    angle_noise : float, optional
+        Angle-noise standard deviation :math:`\sigma \ge 0` (radians,
+        tnbp's angles).
     samples : int, optional
         Runs, ``>= 1``.
     seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
@@ -87,9 +90,13 @@ def train_ensemble(
         Where runs go (:func:`tnbp.ensembles.engine.run_tasks`).
     chunk_size : int, optional
         Runs per task, ``>= 1``.
+    qntk_every : int, optional
+        As in :func:`tnbp.train`.
     backend : {"dense", "mps", "tn"}, optional
         As in :func:`tnbp.train`.
     method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        As in :func:`tnbp.train`.
+    sim_opts : dict, optional
         As in :func:`tnbp.train`.
     initial : str, optional
         As in :func:`tnbp.train`.
@@ -99,9 +106,9 @@ def train_ensemble(
     pandas.DataFrame
         One row per (sample, step), columns of
         :data:`tnbp.results.schema.TRAIN_ENSEMBLE`: ``sample``, the
-        trajectory columns of :func:`tnbp.train` (``kernel`` in tnbp's
-        angles, the paper's is four times it), ``eta``, ``sigma`` and the
-        root ``seed``.
+        trajectory columns of :func:`tnbp.train` (``qntk`` in tnbp's
+        angles, the paper's is four times it), ``learning_rate``,
+        ``angle_noise`` and the root ``seed``.
 
     Raises
     ------
@@ -124,11 +131,13 @@ def train_ensemble(
     root = as_seed_sequence(seed)
     options = dict(
         target=target,
-        eta=eta,
+        learning_rate=learning_rate,
         steps=steps,
-        sigma=sigma,
+        angle_noise=angle_noise,
+        qntk_every=qntk_every,
         backend=backend,
         method=method,
+        sim_opts=sim_opts,
         initial=initial,
     )
     task = functools.partial(
@@ -146,8 +155,8 @@ def train_ensemble(
         {
             "sample": s,
             **row,
-            "eta": float(eta),
-            "sigma": float(sigma),
+            "learning_rate": float(learning_rate),
+            "angle_noise": float(angle_noise),
             "seed": label,
         }
         for s, table in enumerate(runs)

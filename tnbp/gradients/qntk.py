@@ -59,6 +59,7 @@ def _check_circuit(circuit) -> Circuit:
 def qntk(
     circuit: Circuit,
     observable,
+    target: float = 0.0,
     *,
     backend: str = "dense",
     method: str | None = None,
@@ -80,6 +81,9 @@ def qntk(
         is a parameter :math:`\theta_\ell`.
     observable : Observable or list of (coeff, pauli, qubits)
         :math:`O`, as taken by :func:`tnbp.gradient`.
+    target : float, optional
+        :math:`O_0` (real, finite; default 0). Validated and accepted for the
+        signature of eq. 16; :math:`K` does not depend on it.
     backend : {"dense", "mps", "tn"}, optional
         As in :func:`tnbp.gradient`.
     method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
@@ -98,12 +102,13 @@ def qntk(
     Raises
     ------
     TypeError
-        If ``circuit`` is not a :class:`~tnbp.Circuit`, or an argument passed
-        on to :func:`tnbp.gradient` has the wrong type.
+        If ``circuit`` is not a :class:`~tnbp.Circuit`, ``target`` is not a
+        real number, or an argument passed on to :func:`tnbp.gradient` has the
+        wrong type.
     ValueError
-        If ``circuit`` has no trainable parameters, ``observable`` acts outside
-        the register, or ``backend``, ``method``, ``sim_opts`` or ``initial``
-        is invalid (see :func:`tnbp.gradient`).
+        If ``circuit`` has no trainable parameters, ``target`` is not finite,
+        ``observable`` acts outside the register, or ``backend``, ``method``,
+        ``sim_opts`` or ``initial`` is invalid (see :func:`tnbp.gradient`).
 
     See Also
     --------
@@ -126,6 +131,7 @@ def qntk(
     >>> bool(np.isclose(tnbp.qntk(c, [(1.0, "Z", (0,))]), np.sin(0.3) ** 2))
     True
     """
+    check_real(target, "target")
     g = gradient(
         _check_circuit(circuit),
         observable,

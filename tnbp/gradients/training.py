@@ -40,11 +40,11 @@ from .._checks import as_rng, check_bitstring, check_int, check_real
 from ..estimators.expectation import observable_value
 from ..models.circuit import Circuit
 from ..models.operators import as_observable
-from ..states.simulate import simulate
+from ..states.simulate import check_sim_opts, simulate
 from .api import check_method, gradient
 
 #: columns of the table :func:`train` returns, in order
-TRAJECTORY_COLUMNS = ("step", "eps", "loss", "kernel", "theta_norm")
+TRAJECTORY_COLUMNS = ("step", "residual", "loss", "qntk", "theta_norm")
 
 
 def _nonnegative(value, name: str, *, positive: bool) -> float:
@@ -59,14 +59,16 @@ def _nonnegative(value, name: str, *, positive: bool) -> float:
 def train(
     circuit: Circuit,
     observable,
-    *,
     target: float,
-    eta: float,
+    learning_rate: float,
     steps: int,
-    sigma: float = 0.0,
+    angle_noise: float = 0.0,
     seed=None,
+    *,
+    qntk_every: int = 1,
     backend: str = "dense",
     method: str | None = None,
+    sim_opts: dict | None = None,
     initial: str | None = None,
 ):
     r"""Train ``circuit`` by gradient descent on :math:`\tfrac12(\langle O\rangle - O_0)^2`.
@@ -74,8 +76,9 @@ def train(
     Each step computes the residual :math:`\varepsilon` and its gradient
     with :func:`tnbp.gradient`, moves every trainable angle by
     :math:`-\eta\,\varepsilon\,\partial_\ell\varepsilon` and, if
-    ``sigma > 0``, adds independent :math:`\mathcal{N}(0, \sigma^2)` noise to
-    every angle (eqs. 1, 12, 28 of [1]_). ``circuit`` itself is not changed.
+    ``angle_noise > 0``, adds independent :math:`\mathcal{N}(0, \sigma^2)`
+    noise to every angle (eqs. 1, 12, 28 of [1]_). ``circuit`` itself is not
+    changed.
 
     Parameters
     ----------
@@ -86,22 +89,29 @@ def train(
         :math:`O`, acting inside ``0..circuit.n - 1``.
     target : float
         :math:`O_0`, real and finite, in the units of :math:`O`.
-    eta : float
-        Learning rate :math:`\eta > 0`, in tnbp's angles (the paper's is
-        :math:`\eta/4`); radians squared per unit of :math:`O` squared.
+    learning_rate : float
+        :math:`\eta > 0`, in tnbp's angles (the paper's is :math:`\eta/4`);
+        radians squared per unit of :math:`O` squared.
     steps : int
         Number of updates :math:`T \ge 1`.
-    sigma : float, optional
+    angle_noise : float, optional
         Standard deviation :math:`\sigma \ge 0` of the angle noise, radians
         (the paper's :math:`\sigma_\theta` is :math:`\sigma/2`); 0 (default)
         for noiseless descent.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Seed of the noise (see :func:`tnbp._checks.as_rng`); the same seed
         gives the same table.
+    qntk_every : int, optional
+        Record :math:`K(t)` at the steps ``t`` divisible by ``qntk_every``
+        (``>= 1``; default every step, where it costs nothing: the update
+        needs the gradient anyway), NaN elsewhere.
     backend : {"dense", "mps", "tn"}, optional
         Where :math:`\langle O\rangle` and its gradient are computed.
     method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
         Gradient method (None: the backend's best, see :func:`tnbp.gradient`).
+    sim_opts : dict, optional
+        Simulation options (dense and mps backends), as in
+        :func:`tnbp.gradient`.
     initial : str, optional
         Initial bitstring, qubit 0 first (default all zeros).
 
@@ -109,24 +119,27 @@ def train(
     -------
     pandas.DataFrame
         ``steps + 1`` rows, one per step ``t = 0..steps`` before the update
-        of that step, with columns ``step`` (int64), ``eps``
+        of that step, with columns ``step`` (int64), ``residual``
         (:math:`\varepsilon(t)`, float64, units of :math:`O`), ``loss``
-        (:math:`\varepsilon^2/2`), ``kernel`` (:math:`K(t)` in tnbp's angles,
-        units of :math:`O^2` per radian squared; the paper's is :math:`4K`)
-        and ``theta_norm`` (:math:`\lVert\theta(t)\rVert_2`, radians). The
-        final angles are in ``table.attrs["parameters"]``.
+        (:math:`\varepsilon^2/2`), ``qntk`` (:math:`K(t)` in tnbp's angles,
+        units of :math:`O^2` per radian squared, the paper's is :math:`4K`;
+        NaN at steps not recorded) and ``theta_norm``
+        (:math:`\lVert\theta(t)\rVert_2`, radians). The final angles are in
+        ``table.attrs["parameters"]``.
 
     Raises
     ------
     TypeError
-        If ``circuit`` is not a Circuit, ``target``, ``eta`` or ``sigma`` is
-        not a real number, ``steps`` is not an int, or ``seed``,
-        ``observable`` or ``initial`` has the wrong type.
+        If ``circuit`` is not a Circuit, ``target``, ``learning_rate`` or
+        ``angle_noise`` is not a real number, ``steps`` or ``qntk_every`` is
+        not an int, or ``seed``, ``observable``, ``sim_opts`` or ``initial``
+        has the wrong type.
     ValueError
-        If ``eta <= 0``, ``sigma < 0``, ``steps < 1``, ``target``, ``eta``
-        or ``sigma`` is not finite, ``observable`` acts outside the circuit,
-        ``circuit`` has no trainable angle, or ``backend``/``method`` are not
-        valid options.
+        If ``learning_rate <= 0``, ``angle_noise < 0``, ``steps < 1``,
+        ``qntk_every < 1``, ``target``, ``learning_rate`` or ``angle_noise``
+        is not finite, ``observable`` acts outside the circuit, ``circuit``
+        has no trainable angle, or ``backend``, ``method`` or ``sim_opts``
+        are not valid options.
 
     References
     ----------
@@ -139,8 +152,8 @@ def train(
     --------
     >>> import tnbp
     >>> c = tnbp.Circuit(1); c.ry(0.3, 0)
-    >>> table = tnbp.train(c, [(1.0, "Z", (0,))], target=0.0, eta=0.5, steps=20)
-    >>> bool(abs(table["eps"].iloc[-1]) < 1e-3)
+    >>> table = tnbp.train(c, [(1.0, "Z", (0,))], 0.0, 0.5, 20)
+    >>> bool(abs(table["residual"].iloc[-1]) < 1e-3)
     True
     """
     import pandas as pd
@@ -149,10 +162,12 @@ def train(
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
     obs = as_observable(observable, circuit.n)
     target = check_real(target, "target")
-    eta = _nonnegative(eta, "eta", positive=True)
-    sigma = _nonnegative(sigma, "sigma", positive=False)
+    eta = _nonnegative(learning_rate, "learning_rate", positive=True)
+    sigma = _nonnegative(angle_noise, "angle_noise", positive=False)
     steps = check_int(steps, "steps", minimum=1)
+    qntk_every = check_int(qntk_every, "qntk_every", minimum=1)
     method = check_method(method, backend)
+    sim_opts = check_sim_opts(sim_opts, backend)
     initial = check_bitstring(initial, circuit.n)
     rng = as_rng(seed)
     if circuit.num_parameters == 0:
@@ -161,14 +176,24 @@ def train(
     current = circuit.copy()
     rows = []
     for t in range(steps + 1):
-        state = simulate(current, backend=backend, initial=initial)
+        state = simulate(current, backend=backend, initial=initial, **sim_opts)
         eps = observable_value(state, obs) - target
-        grad = gradient(current, obs, method=method, backend=backend, initial=initial)
+        last = t == steps
+        record = t % qntk_every == 0
+        grad = None
+        if record or not last:
+            grad = gradient(
+                current,
+                obs,
+                method=method,
+                backend=backend,
+                sim_opts=sim_opts,
+                initial=initial,
+            )
         theta = current.parameters
-        rows.append(
-            (t, eps, eps**2 / 2, float(grad @ grad), float(np.linalg.norm(theta)))
-        )
-        if t == steps:
+        kernel = float(grad @ grad) if record else np.nan
+        rows.append((t, eps, eps**2 / 2, kernel, float(np.linalg.norm(theta))))
+        if last:
             break
         theta = theta - eta * eps * grad
         if sigma > 0:

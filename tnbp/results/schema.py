@@ -417,21 +417,29 @@ TRAIN_ENSEMBLE = TableSchema(
         Column(
             "step", "int64", "1", "gradient-descent step t, before that step's update"
         ),
-        Column("eps", "float64", "unit of O", "residual eps(t) = <O> - O_0 (eq. 16)"),
+        Column(
+            "residual", "float64", "unit of O", "residual eps(t) = <O> - O_0 (eq. 16)"
+        ),
         Column("loss", "float64", "(unit of O)^2", "eps(t)^2 / 2"),
         Column(
-            "kernel",
+            "qntk",
             "float64",
             "(unit of O)^2 / rad^2",
             "QNTK K(t) = sum_l (d eps / d theta_l)^2 in tnbp's angles (eq. 18; the "
-            "paper's exp(i theta X) convention gives 4 K)",
+            "paper's exp(i theta X) convention gives 4 K); NaN where not recorded",
         ),
         Column("theta_norm", "float64", "rad", "Euclidean norm of the angles at t"),
         Column(
-            "eta", "float64", "rad^2 / (unit of O)^2", "learning rate, tnbp's angles"
+            "learning_rate",
+            "float64",
+            "rad^2 / (unit of O)^2",
+            "learning rate eta, tnbp's angles",
         ),
         Column(
-            "sigma", "float64", "rad", "angle-noise standard deviation, tnbp's angles"
+            "angle_noise",
+            "float64",
+            "rad",
+            "angle-noise standard deviation sigma, tnbp's angles",
         ),
         Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
     ),
