@@ -17,10 +17,10 @@ demo: $(STAMP)
 	$(PY) studies/entanglement_vs_depth.py --out results/demo
 
 test: $(STAMP)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n auto
 
 test-all: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,bench]"
