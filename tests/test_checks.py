@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tnbp._checks import (
+    as_real_array,
     as_rng,
     check_alpha,
     check_beta,
@@ -424,3 +425,22 @@ def test_check_int_values():
         check_int_values([2, 2], "n_values")
     with pytest.raises(ValueError, match="`n_values` must be >= 1"):
         check_int_values([0], "n_values", minimum=1)
+
+
+@pytest.mark.parametrize(
+    "values", [[1.0, 2], np.arange(3), 0.5, np.float32(2.0), [[1, 2], [3, 4]]]
+)
+def test_as_real_array_keeps_real_numbers(values):
+    arr = as_real_array(values, "v")
+    assert arr.dtype == np.float64
+    np.testing.assert_array_equal(arr, np.asarray(values, dtype=float))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[1.0, 2j], [True, False], np.array([True]), ["1.0"], [1.0, None], [[1], [1, 2]]],
+)
+def test_as_real_array_rejects_what_is_not_real(values):
+    # complex parts, booleans and strings would otherwise be dropped or parsed
+    with pytest.raises(TypeError, match="`v`"):
+        as_real_array(values, "v")

@@ -234,6 +234,48 @@ def check_real(value, name: str) -> float:
     return value
 
 
+def as_real_array(values, name: str) -> np.ndarray:
+    """Return ``values`` as a float64 array, refusing what is not real numbers.
+
+    ``np.asarray(values, dtype=float)`` alone would drop imaginary parts (with
+    only a warning), turn booleans into 0/1 and parse strings; each is a
+    mistake in numerical data.
+
+    Parameters
+    ----------
+    values : array_like of real numbers
+        Any shape (a scalar included).
+    name : str
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The values; finiteness is left to the caller.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` holds complex numbers, booleans, strings or other
+        objects that are not real numbers.
+    """
+    try:
+        arr = np.asarray(values)
+    except ValueError as err:  # ragged nesting
+        raise TypeError(f"`{name}` must be an array of real numbers: {err}") from None
+    if arr.dtype.kind == "O":
+        if not all(
+            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+            for v in arr.reshape(-1)
+        ):
+            raise TypeError(f"`{name}` must hold real numbers, got {values!r}.")
+    elif arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"`{name}` must hold real numbers, got dtype {arr.dtype} ({values!r})."
+        )
+    return arr.astype(float)
+
+
 def check_qubits(
     qubits, n: int, *, name: str = "qubits", allow_empty: bool = False
 ) -> tuple[int, ...]:

@@ -115,6 +115,13 @@ def test_power_law_fit_rejects_bad_input():
         fit_power_law([1, 2, 3], [1, 2, 3], confidence=1.5)
     with pytest.raises(ValueError, match="`variance_err`"):
         fit_power_law([1, 2, 3], [1, 2, 3], variance_err=[1, 0, 1])
+    # complex or boolean data is a mistake, not something to cast silently
+    with pytest.raises(TypeError, match="`variance`"):
+        fit_power_law([1, 2, 3], [1, 2, 3 + 1e-3j])
+    with pytest.raises(TypeError, match="`variance_err`"):
+        fit_power_law([1, 2, 3], [1, 2, 3], variance_err=[True, True, True])
+    with pytest.raises(TypeError, match="`n`"):
+        fit_power_law(["1", "2", "3"], [1, 2, 3])
 
 
 @pytest.mark.parametrize("err", [1e300, 1e-300])

@@ -23,6 +23,8 @@ import dataclasses
 import numpy as np
 from scipy import stats
 
+from .._checks import as_real_array
+
 #: fewest points of a fit: a line has two parameters, and its error needs one
 #: degree of freedom more
 MIN_FIT_POINTS = 3
@@ -182,8 +184,8 @@ class _Line:
 
 def _check_fit_data(n, variance, variance_err):
     """Validate the data of a fit; return ``(x, y, weights)`` as float arrays."""
-    x = np.asarray(n, dtype=float)
-    y = np.asarray(variance, dtype=float)
+    x = as_real_array(n, "n")
+    y = as_real_array(variance, "variance")
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError("`n` and `variance` must be 1-D arrays of equal length.")
     if not np.all(np.isfinite(x)):
@@ -200,7 +202,7 @@ def _check_fit_data(n, variance, variance_err):
         raise ValueError("`variance` must be positive and finite.")
     w = np.ones_like(y)
     if variance_err is not None:
-        err = np.asarray(variance_err, dtype=float)
+        err = as_real_array(variance_err, "variance_err")
         if err.shape != y.shape or not np.all(err > 0) or not np.all(np.isfinite(err)):
             raise ValueError(
                 "`variance_err` must be positive and finite, one per variance."

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_density_matrix, check_real
+from .._checks import as_real_array, check_density_matrix, check_real
 from .._checks import check_method as _check_method
 from ..limits import SPECTRUM_NOISE_FLOOR
 from ..models.operators import as_observable
@@ -663,7 +663,7 @@ def relative_entropy_gradient(qbm: QBM, theta, eta, **state_opts) -> np.ndarray:
             raise ValueError(f"`eta` has {eta.n} qubits, the model {qbm.n}.")
         data = np.array([eta.expectation_pauli(p, q) for p, q in qbm.generators])
     else:
-        data = np.asarray(eta, dtype=float)
+        data = as_real_array(eta, "eta")
         if data.shape != model.shape:
             raise ValueError(
                 f"`eta` must be a State or {model.size} expectation values, got {data.shape}."

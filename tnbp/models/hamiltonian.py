@@ -25,7 +25,7 @@ import itertools
 
 import numpy as np
 
-from .._checks import as_rng, check_int, check_opt, check_real
+from .._checks import as_real_array, as_rng, check_int, check_opt, check_real
 from .pauli_sum import PauliSum
 
 __all__ = [
@@ -41,9 +41,7 @@ __all__ = [
 # ---------------------------------------------------------------- builders
 def _coefficients(value, size: int, name: str) -> np.ndarray:
     """A scalar or length-``size`` sequence of real finite coefficients."""
-    if np.iscomplexobj(value):
-        raise TypeError(f"`{name}` must be real, got {value!r}.")
-    arr = np.asarray(value, dtype=float)
+    arr = as_real_array(value, name)
     if arr.ndim == 0:
         arr = np.full(size, float(arr))
     if arr.shape != (size,):
