@@ -13,6 +13,7 @@ import dataclasses
 
 import numpy as np
 
+from .._checks import check_labels, check_real
 from .paulis import PAULI_MATRICES, PauliTerm, as_pauli_term
 
 
@@ -30,12 +31,44 @@ class Term:
     qubits : tuple of int
         Distinct qubits, one per factor, in the order of ``ops``.
     ops : tuple of numpy.ndarray
-        The factors :math:`O_q`, complex 2x2 matrices.
+        The factors :math:`O_q`, Hermitian 2x2 matrices (to :math:`10^{-12}`
+        of their largest entry).
+
+    Raises
+    ------
+    TypeError
+        If ``coeff`` is not a real number or ``qubits`` not integers.
+    ValueError
+        If ``coeff`` is not finite, ``qubits`` is empty or repeats a qubit, or
+        ``ops`` does not hold one Hermitian 2x2 matrix per qubit.
     """
 
     coeff: float
     qubits: tuple[int, ...]
     ops: tuple[np.ndarray, ...]
+
+    def __post_init__(self):
+        # a hand-built term is checked once here: every bound and estimator
+        # downstream (bounds(), expectation values) assumes these properties
+        object.__setattr__(self, "coeff", check_real(self.coeff, "coeff"))
+        qubits = check_labels(self.qubits, "qubits", allow_empty=False)
+        object.__setattr__(self, "qubits", qubits)
+        ops = tuple(np.asarray(op) for op in self.ops)
+        if len(ops) != len(qubits):
+            raise ValueError(
+                f"`ops` must hold one factor per qubit: {len(ops)} factors for "
+                f"qubits {qubits}."
+            )
+        for k, op in enumerate(ops):
+            if op.shape != (2, 2) or op.dtype.kind not in "iufc":
+                raise ValueError(
+                    f"`ops[{k}]` must be a 2x2 numeric matrix, got shape {op.shape}."
+                )
+            if not np.allclose(
+                op, op.conj().T, rtol=0, atol=1e-12 * max(1.0, np.abs(op).max())
+            ):
+                raise ValueError(f"`ops[{k}]` must be Hermitian.")
+        object.__setattr__(self, "ops", ops)
 
     @classmethod
     def from_pauli(cls, term: PauliTerm) -> Term:
