@@ -521,6 +521,8 @@ def test_training_problems():
         ("00", ["00"], TypeError, "`inputs` must be a sequence"),
         (["00"], "00", TypeError, "`targets` must be a sequence"),
         (["000"], ["00"], ValueError, r"`inputs\[0\]`"),
+        # boolean "kets" ([True, False] looks like |0>) are a type mistake
+        (["00"], [np.array([[True, False]] * 2)], TypeError, r"`targets\[0\]`"),
     ],
 )
 def test_training_problems_bad_input(inputs, targets, error, match):

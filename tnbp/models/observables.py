@@ -85,7 +85,10 @@ def product_state(state, n: int, *, name: str = "target") -> np.ndarray:
             )
         return np.array([_KET[c] for c in state])
     try:
-        kets = np.array(state, dtype=complex)
+        raw = np.asarray(state)
+        if raw.dtype.kind not in "iufc":  # bools, strings, objects
+            raise TypeError(raw.dtype)
+        kets = raw.astype(complex)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"`{name}` must be a string of 0 1 + - or an ({n}, 2) array of kets, "
