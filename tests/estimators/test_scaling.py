@@ -544,7 +544,16 @@ def test_fit_refuses_what_is_not_an_entropy_profile():
     assert tnbp.fit_entanglement_law(ell, m + 1e-12, n=n).law == "volume"
 
 
-@pytest.mark.parametrize(("layers", "seed"), [(10, 2), (12, 3), (14, 2), (14, 3)])
+@pytest.mark.parametrize(
+    ("layers", "seed"),
+    [
+        (12, 3),
+        # ~20 s each on 2 cores (bond 1024 MPS): the rest run with the slow suite
+        pytest.param(10, 2, marks=pytest.mark.slow),
+        pytest.param(14, 2, marks=pytest.mark.slow),
+        pytest.param(14, 3, marks=pytest.mark.slow),
+    ],
+)
 def test_mid_depth_haar_at_n20_is_not_called_log(layers, seed):
     """Haar brickwork at n = 20 and depth 10-14 is no critical state.
 

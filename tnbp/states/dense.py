@@ -96,6 +96,7 @@ class DenseState(State):
         psi = psi.reshape((2,) * n) / np.linalg.norm(psi)
         psi.setflags(write=False)
         self.psi = psi
+        self._cut_spectra: dict[int, np.ndarray] = {}
 
     @property
     def statevector(self) -> np.ndarray:
@@ -113,8 +114,13 @@ class DenseState(State):
     # Spectra come from singular values of the amplitude matrix, not from
     # eigenvalues of rho = M M^dag: squared singular values keep their relative
     # accuracy down to ~1e-32, where eigvalsh(rho) has absolute errors ~1e-16.
+    # psi is read-only, so each cut's SVD (seconds at n = 20) is done once:
+    # the record and an entropy profile of the same state share it.
     def cut_spectrum(self, cut: int) -> np.ndarray:  # noqa: D102
-        return np.linalg.svd(self.psi.reshape(2**cut, -1), compute_uv=False) ** 2
+        if cut not in self._cut_spectra:
+            M = self.psi.reshape(2**cut, -1)
+            self._cut_spectra[cut] = np.linalg.svd(M, compute_uv=False) ** 2
+        return self._cut_spectra[cut].copy()
 
     def subsystem_spectrum(self, qubits: tuple[int, ...]) -> np.ndarray:  # noqa: D102
         check_rdm_size(qubits)
