@@ -28,10 +28,19 @@ def test_methods_and_backends_agree(ansatz_name, obs_name):
         assert np.abs(ref).max() > 1e-3
     ps = tnbp.gradient(circ, obs, method="parameter_shift", initial=initial)
     assert_allclose(ps, ref, atol=1e-10)
+    # the MPS route shifts one parameter per pair of simulations: every 7th of
+    # the 105 angles of unitary_qnn (20 s on 2 cores for all) still covers
+    # every gate kind and position class of the zoo's circuits
+    some = list(range(0, circ.num_parameters, 7 if circ.num_parameters > 40 else 1))
     ps_mps = tnbp.gradient(
-        circ, obs, backend="mps", initial=initial, sim_opts={"cutoff": 0.0}
+        circ,
+        obs,
+        backend="mps",
+        initial=initial,
+        sim_opts={"cutoff": 0.0},
+        parameters=some,
     )
-    assert_allclose(ps_mps, ref, atol=1e-10)
+    assert_allclose(ps_mps, ref[some], atol=1e-10)
     fd = tnbp.gradient(circ, obs, method="finite_difference", initial=initial)
     assert_allclose(fd, ref, atol=1e-6)
 
