@@ -27,8 +27,8 @@ Setting. The paper's: the randomized hardware-efficient ansatz of [28, 29]
 qubits with L = 64 angles (32 layers), eta = 1e-3, sigma_theta = 1e-3. Ours,
 where the paper does not say: O = Z_0 Z_1 (a Pauli string), O_0 = 0 (the middle
 of its spectrum), circuit instance 0 (eps(0) = 0.250, K(0) = 33.2; the
-ansatz's mean K at this size is 28.8 +- 0.6, eq. 22 gives 27.3), 20 noisy
-runs, 600 steps.
+ansatz's mean K at this size is 27.5 +- 0.6 over 200 instances, eq. 22 gives
+27.3), 20 noisy runs, 600 steps.
 
 Convention: eta, sigma_theta and K are the paper's everywhere (parameters,
 table, printout, figure), for rotations exp(i theta X). tnbp's rotations are
@@ -313,8 +313,8 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
             np.abs(g.residual),
             "-",
             color="C3",
-            lw=0.5,
-            alpha=0.25,
+            lw=0.4,
+            alpha=0.2,
             label=f"noisy runs, $|\\varepsilon(t)|$ ({int(c.runs)})"
             if k == 0
             else None,
