@@ -74,8 +74,8 @@ def test_bad_input_names_the_argument():
         tnbp.final_step_statistics(_build, OBS, samples=1, **common)
     with pytest.raises(ValueError, match="`convention`"):
         tnbp.final_step_statistics(_build, OBS, samples=2, convention="mine", **common)
-    with pytest.raises(TypeError, match="`qntk_every`"):
-        tnbp.final_step_statistics(_build, OBS, samples=2, qntk_every=1, **common)
+    with pytest.raises(ValueError, match="`backend`"):
+        tnbp.final_step_statistics(_build, OBS, samples=2, backend="gpu", **common)
     with pytest.raises(ValueError, match="`learning_rate`"):
         tnbp.final_step_statistics(
             _build, OBS, samples=2, **{**common, "learning_rate": -1.0}

@@ -185,12 +185,16 @@ def final_step_statistics(
     seed=None,
     executor=None,
     convention: str = "tnbp",
-    **options,
+    chunk_size: int = 4,
+    backend: str = "dense",
+    method: str | None = None,
+    sim_opts: dict | None = None,
+    initial: str | None = None,
 ) -> dict:
     r"""Statistics over noisy runs of their last step: what eqs. (64)-(69) predict.
 
     Runs :func:`train_ensemble` (recording :math:`K` at steps 0 and ``steps``
-    only) and reduces it to the scalars a results store keeps: over the
+    only: ``qntk_every=steps``) and reduces it to the scalars a results store keeps: over the
     :math:`R` = ``samples`` runs, the mean, standard deviation
     (``ddof=1``), mean absolute value and root mean square of
     :math:`\varepsilon(T)` at :math:`T` = ``steps``, and the mean and spread
@@ -230,9 +234,16 @@ def final_step_statistics(
         (:math:`e^{i\theta X}`: :math:`\eta/4`, :math:`\sigma/2`,
         :math:`4K`; :func:`tnbp.theory.from_paper_convention`). The residuals
         are the same in both.
-    **options
-        Further keywords of :func:`train_ensemble` (``chunk_size``,
-        ``backend``, ``method``, ``sim_opts``, ``initial``).
+    chunk_size : int, optional
+        As in :func:`train_ensemble`.
+    backend : {"dense", "mps", "tn"}, optional
+        As in :func:`tnbp.train`.
+    method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        As in :func:`tnbp.train`.
+    sim_opts : dict, optional
+        As in :func:`tnbp.train`.
+    initial : str, optional
+        As in :func:`tnbp.train`.
 
     Returns
     -------
@@ -247,8 +258,7 @@ def final_step_statistics(
     Raises
     ------
     TypeError
-        As in :func:`train_ensemble`, or if ``options`` holds ``qntk_every``
-        (fixed here) or a keyword :func:`train_ensemble` does not take.
+        As in :func:`train_ensemble`.
     ValueError
         If ``samples < 2`` (no spread), ``convention`` is not one of the
         options, or as in :func:`train_ensemble`.
@@ -269,8 +279,6 @@ def final_step_statistics(
     >>> stats["samples"], bool(stats["residual_std"] < 0.05)
     (4, True)
     """
-    if "qntk_every" in options:
-        raise TypeError("`qntk_every` is fixed to `steps` by final_step_statistics.")
     samples = check_int(samples, "samples", minimum=2)
     check_opt("convention", convention, QNTK_CONVENTIONS)
     if convention == "paper":
@@ -287,8 +295,12 @@ def final_step_statistics(
         samples=samples,
         seed=seed,
         executor=executor,
+        chunk_size=chunk_size,
         qntk_every=steps,
-        **options,
+        backend=backend,
+        method=method,
+        sim_opts=sim_opts,
+        initial=initial,
     )
     first = table[table.step == 0]
     last = table[table.step == table.step.max()]
