@@ -58,7 +58,7 @@ import typer
 
 import tnbp
 from tnbp import ansatz, theory
-from tnbp.plotting.figures import noise_statistic_panel
+from tnbp.plotting import noise_statistic_panel
 from tnbp.results import StudyOptions, point_seed, run_sweep, study_option
 
 #: O = SCALE * Z_0 ... Z_{n-1}: |<O>| ~ 1 is then mid-way to the spectrum's edge

@@ -61,7 +61,7 @@ import typer
 
 import tnbp
 from tnbp import ansatz, theory
-from tnbp.plotting.figures import noise_statistic_panel
+from tnbp.plotting import noise_statistic_panel
 from tnbp.results import StudyOptions, point_seed, run_sweep, study_option
 
 #: the target O_0 (the middle of the spectrum of O = Z...Z)
