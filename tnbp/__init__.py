@@ -95,6 +95,7 @@ _EXPORTS = {
     # training with angle noise (Liu, Lin and Jiang, arXiv:2206.09313)
     "train": "tnbp.gradients.training",
     "train_ensemble": "tnbp.ensembles.training",
+    "final_step_statistics": "tnbp.ensembles.training",
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",

@@ -111,3 +111,77 @@ def test_free_fermion_brick_is_a_jordan_wigner_hopping(seed):
         assert_allclose(
             functools.reduce(np.kron, [*left, XXYY / 2, *right]), hop, atol=1e-15
         )
+
+
+def test_randomized_hardware_efficient_draws_its_circuit():
+    """A fixed RY(pi/4) column, then per layer a random-axis rotation per qubit and a CZ ladder."""
+    n, layers = 4, 3
+    circ = ansatz.randomized_hardware_efficient(n, layers, seed=5)
+    gates = list(circ)
+    head = gates[:n]
+    assert [(g.label, g.qubits, g.trainable) for g in head] == [
+        ("RY", (q,), False) for q in range(n)
+    ]
+    assert all(g.theta == np.pi / 4 for g in head)
+    per_layer = n + (n - 1)
+    for d in range(layers):
+        block = gates[n + d * per_layer : n + (d + 1) * per_layer]
+        rotations, entanglers = block[:n], block[n:]
+        assert [g.qubits for g in rotations] == [(q,) for q in range(n)]
+        assert {g.label for g in rotations} <= {"RX", "RY", "RZ"}
+        assert all(g.trainable for g in rotations)
+        # even bonds, then odd bonds (as the ladder of hardware_efficient)
+        assert [(g.label, g.qubits) for g in entanglers] == [
+            ("CZ", (0, 1)),
+            ("CZ", (2, 3)),
+            ("CZ", (1, 2)),
+        ]
+    assert circ.num_parameters == n * layers == len(gates) - n - layers * (n - 1)
+    theta = circ.parameters
+    assert ((theta >= 0) & (theta < 2 * np.pi)).all()
+    same = ansatz.randomized_hardware_efficient(n, layers, seed=5)
+    assert [g.label for g in same] == [g.label for g in circ]
+    assert_allclose(same.parameters, theta, rtol=0, atol=0)
+    other = ansatz.randomized_hardware_efficient(n, layers, seed=6)
+    assert not np.array_equal(other.parameters, theta)
+    assert ansatz.randomized_hardware_efficient(3, 0, seed=0).num_parameters == 0
+
+
+def test_randomized_hardware_efficient_axes_are_uniform():
+    """Over 3000 rotations each axis has probability 1/3 (chi^2 test, 2 dof)."""
+    circ = ansatz.randomized_hardware_efficient(3, 1000, seed=1)
+    labels = [g.label for g in circ if g.trainable]
+    counts = np.array([labels.count(a) for a in ("RX", "RY", "RZ")])
+    expected = len(labels) / 3
+    chi2 = float(np.sum((counts - expected) ** 2 / expected))
+    # P(chi^2_2 > 13.8) = 1e-3: a biased axis choice (e.g. 40/30/30) gives ~60
+    assert chi2 < 13.8, counts
+
+
+def test_randomized_hardware_efficient_mean_qntk_is_near_eq22():
+    """n = 2, 32 layers (L = 64, the circuit of paper 003's Fig. 2), O = Z0 Z1."""
+    import tnbp
+    from tnbp import theory
+
+    obs = [(1.0, "ZZ", (0, 1))]
+    kernels = np.array(
+        [
+            tnbp.qntk(ansatz.randomized_hardware_efficient(2, 32, seed=s), obs)
+            for s in range(120)
+        ]
+    )
+    eq22 = theory.qntk_mean(64, 2, 4.0)  # tnbp's convention: 27.31 / 4
+    mean, se = kernels.mean(), kernels.std(ddof=1) / np.sqrt(kernels.size)
+    # a sample mean (CLT, 120 draws): 3 SE (measured 27.5 +- 0.7 in the
+    # paper's convention against 27.3; 200 draws: 27.5 +- 0.6)
+    assert abs(mean - eq22) < 3 * se, (mean, se, eq22)
+    assert se / mean < 0.04  # the sample resolves it (SE ~2.7%)
+
+
+def test_randomized_hardware_efficient_rejects_bad_input():
+    with pytest.raises(ValueError, match="`n`"):
+        ansatz.randomized_hardware_efficient(0, 2)
+    with pytest.raises(ValueError, match="`layers`"):
+        ansatz.randomized_hardware_efficient(2, -1)
+    with pytest.raises(TypeError, match="`layers`"):
+        ansatz.randomized_hardware_efficient(2, 1.5)

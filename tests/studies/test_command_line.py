@@ -61,6 +61,49 @@ CASES = {
         dict(n_visible=1, hidden=(1, 2, 4), samples=3, beta=1.0),
         3,  # one row per hidden-unit count
     ),
+    "noisy_training_trajectory": (
+        ["--steps", "8", "--runs", "2"],
+        dict(
+            n=2,
+            layers=32,
+            eta=0.004,
+            sigma=0.001,
+            steps=8,
+            runs=2,
+            every=4,
+            instance=0,
+            seed=0,
+        ),
+        (2 + 1) * 3,  # (noisy runs + the noiseless one) x steps 0, 4, 8
+    ),
+    "noisy_training_noise": (
+        ["--sigmas", "0.001,0.01,0.02", "--steps", "10", "--runs", "2"],
+        dict(
+            n=4,
+            layers=6,
+            eta=0.05,
+            sigmas=(0.001, 0.01, 0.02),
+            steps=10,
+            runs=2,
+            instance=1,
+            seed=0,
+        ),
+        3,  # one row per noise level
+    ),
+    "noisy_training_learning_rate": (
+        ["--etas", "0.001,0.002,0.005", "--steps", "10", "--runs", "2"],
+        dict(
+            n=2,
+            layers=10,
+            etas=(0.001, 0.002, 0.005),
+            sigma=0.005,
+            steps=10,
+            runs=2,
+            instance=54,
+            seed=0,
+        ),
+        3,  # one row per learning rate
+    ),
 }
 
 
@@ -101,6 +144,11 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
     elif name == "dqnn_local_perceptrons":
         assert sorted(set(table[table.route == "exact"].n)) == [4, 6]
         assert set(table[table.route == "sampled"].samples) == {8}
+    elif name == "noisy_training_trajectory":
+        assert sorted(set(table.step)) == [0, 4, 8] and set(table.steps) == {8}
+        assert sorted(set(table.sigma)) == [0.0, 0.001]  # noiseless and noisy
+    elif name.startswith("noisy_training"):
+        assert set(table.runs) == {2} and set(table.steps) == {10}
     else:
         assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
 
@@ -247,6 +295,34 @@ BAD_VALUES = {
         ),
         (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
         (["--sample-n-values", "2,2"], "'--sample-n-values': '2,2' repeats 2: each"),
+    ],
+    "noisy_training_trajectory": [
+        (["--sigma", "0"], "'--sigma': sigma must be > 0, got 0.0."),
+        (["--eta", "-0.001"], "'--eta': eta must be > 0, got -0.001."),
+        (["--runs", "1"], "'--runs': runs must be >= 2, got 1."),
+        (["--every", "0"], "'--every': every must be >= 1, got 0."),
+        (["--every", "500"], "'--every': every must be <= steps (120), got 500."),
+        (["--n", "13"], "'--n': n must be <= 12, got 13."),
+        (["--steps", "1"], "'--steps': steps must be >= 2, got 1."),
+    ],
+    "noisy_training_noise": [
+        (["--sigmas", "0.001,0.001"], "'--sigmas': '0.001,0.001' repeats 0.001"),
+        (
+            ["--sigmas", "0,0.001"],
+            "'--sigmas': each value of sigmas must be > 0, got 0.0.",
+        ),
+        (["--sigmas", "0.001,"], "'--sigmas': '0.001,' has an empty item"),
+        (["--runs", "1"], "'--runs': runs must be >= 2, got 1."),
+        (["--eta", "inf"], "'--eta': 'inf' is not a finite number."),
+    ],
+    "noisy_training_learning_rate": [
+        (
+            ["--etas", "-0.001"],
+            "'--etas': each value of etas must be > 0, got -0.001.",
+        ),
+        (["--etas", "a"], "'--etas': 'a' is not a number."),
+        (["--sigma", "nan"], "'--sigma': 'nan' is not a finite number."),
+        (["--layers", "0"], "'--layers': layers must be >= 1, got 0."),
     ],
     "qbm_hidden_units": [
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),

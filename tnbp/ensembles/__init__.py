@@ -12,7 +12,7 @@ from .fits import (
     fit_power_law,
 )
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
-from .training import train_ensemble
+from .training import final_step_statistics, train_ensemble
 
 __all__ = [
     "Chunk",
@@ -26,6 +26,7 @@ __all__ = [
     "chunks",
     "compare_decay_laws",
     "dqnn_gradient_variance",
+    "final_step_statistics",
     "fit_exponential_decay",
     "fit_power_law",
     "gradient_variance",

@@ -137,6 +137,85 @@ def hardware_efficient(
     return circ
 
 
+def randomized_hardware_efficient(n: int, layers: int, *, seed=None) -> Circuit:
+    r"""The randomized hardware-efficient ansatz of McClean et al. (random Pauli axes).
+
+    A fixed :math:`R_Y(\pi/4)` on every qubit, then ``layers`` layers of a
+    trainable rotation :math:`R_{P}(\theta) = e^{-i\theta P/2}` on every qubit,
+    its axis :math:`P` drawn uniformly from :math:`\{X, Y, Z\}` and its angle
+    uniformly from :math:`[0, 2\pi)`, followed by a CZ on every neighbouring pair
+    (even bonds, then odd bonds; they commute)::
+
+        -RY(pi/4)-R_P-o--------R_P-o-----
+                      |            |
+        -RY(pi/4)-R_P-o-o------R_P-o-o---
+                        |            |
+        -RY(pi/4)-R_P-o-o------R_P-o-o---
+                      |            |
+        -RY(pi/4)-R_P-o--------R_P-o-----
+                     layer 0      layer 1
+
+    This is the circuit of the numerical experiments of the barren-plateau
+    paper [1]_, which the QNTK papers [2]_ [3]_ call the randomized
+    hardware-efficient ansatz and train (paper 003's Figs. 2-4). Deep
+    enough, it approximates a 2-design: at ``n = 2``, 32 layers, the mean
+    QNTK of :math:`O = Z_0 Z_1` over random draws is within 3 standard
+    errors of eq. 22 of [2]_ (27.5 +- 0.6 against 27.3 over 200 draws, the
+    paper's convention; ``tests/models/test_ansatz.py``). Each gate draws
+    its axis, then its angle, from ``seed``.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 1``.
+    layers : int
+        Number of layers, ``>= 0``; the circuit has ``L = n * layers``
+        trainable angles.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the axes and angles (see :func:`tnbp._checks.as_rng`).
+
+    Returns
+    -------
+    Circuit
+        ``n`` fixed ``RY(pi/4)``, then per layer ``n`` trainable rotations
+        (labels ``RX``, ``RY``, ``RZ``) and ``n - 1`` CZ gates.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer, or ``seed`` has an invalid
+        type.
+    ValueError
+        If ``n < 1``, ``layers < 0`` or ``seed`` is negative.
+
+    References
+    ----------
+    .. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
+       "Barren plateaus in quantum neural network training landscapes", Nat.
+       Commun. 9, 4812 (2018), arXiv:1803.11173.
+    .. [2] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313, Figs. 2-4 and eq. 22.
+    .. [3] J. Liu, K. Najafi, K. Sharma, F. Tacchino, L. Jiang and A.
+       Mezzacapo, "Analytic theory for the dynamics of wide quantum neural
+       networks", Phys. Rev. Lett. 130, 150601 (2023), arXiv:2203.16711.
+    """
+    n = check_int(n, "n", minimum=1)
+    layers = check_int(layers, "layers", minimum=0)
+    rng = as_rng(seed)
+    circ = Circuit(n)
+    for q in range(n):
+        circ.ry(np.pi / 4, q, trainable=False)
+    for _ in range(layers):
+        for q in range(n):
+            axis = "XYZ"[rng.integers(3)]
+            circ.pauli_rotation(rng.uniform(0, TWO_PI), axis, q)
+        for parity in (0, 1):
+            for i in _bonds(n, parity):
+                circ.cz(i, i + 1)
+    return circ
+
+
 def toy_perceptron(n: int, *, seed=None) -> Circuit:
     r"""The shallow dissipative perceptron QNN of arXiv:2005.12458, Fig. 3a.
 

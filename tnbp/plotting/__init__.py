@@ -1,6 +1,7 @@
 """Figures for studies (matplotlib, non-interactive backend)."""
 
 from .figures import (
+    noise_statistic_panel,
     plot_dqnn_toy_variances,
     plot_entanglement_vs_depth,
     plot_gradient_variance,
@@ -8,6 +9,7 @@ from .figures import (
 )
 
 __all__ = [
+    "noise_statistic_panel",
     "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
     "plot_gradient_variance",

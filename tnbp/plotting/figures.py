@@ -551,6 +551,70 @@ def plot_qbm_hidden_units(df: pd.DataFrame, path: str | Path, *, fit=None) -> Pa
     return _save(fig, path)
 
 
+def noise_statistic_panel(
+    ax,
+    x,
+    measured,
+    theory,
+    low,
+    high,
+    *,
+    measured_label: str,
+    theory_label: str,
+    band_label: str,
+    extra=None,
+) -> None:
+    """Draw a measured statistic against a control value, log-log, with its theory band.
+
+    Black dots for the measured values, a red line through the theory's values
+    and, shaded, the interval the statistic falls in with the band's
+    probability if the theory holds; points outside it are drawn hollow. The
+    panel of the noisy-training studies (arXiv:2206.09313 Figs. 3 and 4);
+    axis labels and title are the caller's. The legend goes below the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    x : array_like of float
+        Control values (noise level, learning rate), ``> 0``.
+    measured : array_like of float
+        The statistic at each ``x``, ``> 0``.
+    theory : array_like of float
+        The theory's value at each ``x``.
+    low, high : array_like of float
+        The band's ends at each ``x``.
+    measured_label, theory_label, band_label : str
+        Legend entries of the dots, the line and the band.
+    extra : sequence of (array_like, array_like, str), optional
+        Further theory curves ``(x, y, label)``, drawn dashed.
+    """
+    order = np.argsort(np.asarray(x, dtype=float))
+    x, measured, theory, low, high = (
+        np.asarray(v, dtype=float)[order] for v in (x, measured, theory, low, high)
+    )
+    ax.fill_between(x, low, high, color="C3", alpha=0.18, lw=0, label=band_label)
+    ax.plot(x, theory, "-", color="C3", lw=1.5, label=theory_label)
+    for k, (cx, cy, label) in enumerate(extra or ()):
+        ax.plot(cx, cy, ("--", ":", "-.")[k % 3], color="C3", lw=1.2, label=label)
+    inside = (measured >= low) & (measured <= high)
+    ax.plot(x[inside], measured[inside], "o", color="k", ms=5, label=measured_label)
+    if not inside.all():
+        ax.plot(
+            x[~inside],
+            measured[~inside],
+            "o",
+            mfc="none",
+            color="k",
+            ms=6,
+            label="outside the band",
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+
+
 def _standard_error(x: pd.Series) -> float:
     """Standard error of the mean of ``x`` (NaN for fewer than two values)."""
     return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")

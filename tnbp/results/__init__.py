@@ -9,7 +9,14 @@ Ctrl-C; :class:`StudyOptionError` for a bad value).
 """
 
 from .schema import TABLES, Column, TableSchema
-from .store import PROVENANCE_COLUMNS, ResultStore, git_commit, read_table, task_key
+from .store import (
+    PROVENANCE_COLUMNS,
+    ResultStore,
+    git_commit,
+    point_seed,
+    read_table,
+    task_key,
+)
 from .study import StudyOptionError, StudyOptions, study_option
 from .sweep import SweepInterrupted, run_sweep
 
@@ -23,6 +30,7 @@ __all__ = [
     "SweepInterrupted",
     "TableSchema",
     "git_commit",
+    "point_seed",
     "read_table",
     "run_sweep",
     "study_option",

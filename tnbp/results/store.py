@@ -226,15 +226,64 @@ def task_key(task: str, params: Mapping, *, version: str | None = None) -> str:
         raise TypeError(f"`task` must be a str, got {type(task).__name__}.")
     if not task:
         raise ValueError("`task` must be a non-empty name.")
+    params = _finite_scalars(params)
+    version = __version__ if version is None else version
+    doc = {"params": params, "task": task, "tnbp_version": version}
+    return hashlib.sha256(_canonical(doc).encode("ascii")).hexdigest()
+
+
+def _finite_scalars(params) -> dict:
+    """``params`` as JSON scalars, refusing NaN and infinities."""
     params = _scalars(params, "`params`")
     bad = [
         k for k, v in params.items() if isinstance(v, float) and not math.isfinite(v)
     ]
     if bad:
         raise ValueError(f"`params` must be finite, but {bad} are not.")
-    version = __version__ if version is None else version
-    doc = {"params": params, "task": task, "tnbp_version": version}
-    return hashlib.sha256(_canonical(doc).encode("ascii")).hexdigest()
+    return params
+
+
+def point_seed(params: Mapping) -> np.random.SeedSequence:
+    """The random stream of one sweep point, a function of its parameters alone.
+
+    A task of :func:`~tnbp.results.sweep.run_sweep` whose points differ in a
+    float (a noise level, a learning rate) and that needs independent random
+    numbers at each point seeds them here: the same parameters give the same
+    stream on any machine, run, tnbp version or task name, and any change of
+    a parameter gives an unrelated stream. The row's value is then a function
+    of its key, as the store requires.
+
+    Parameters
+    ----------
+    params : dict
+        The parameters that define the stream (typically the point's, the
+        seed included); values None, bool, int, float (not NaN) or str.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        ``SeedSequence(int(SHA-256 of the canonical JSON of params))``, the
+        canonical JSON of :func:`task_key` (``1`` and ``1.0`` differ).
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a dict, a name is not a non-empty string, or a
+        value is not a scalar.
+    ValueError
+        If a value is NaN or infinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.random.default_rng(point_seed({"sigma": 1e-3, "run": 0})).normal()
+    >>> b = np.random.default_rng(point_seed({"run": 0, "sigma": 1e-3})).normal()
+    >>> c = np.random.default_rng(point_seed({"sigma": 2e-3, "run": 0})).normal()
+    >>> bool(a == b), bool(a == c)
+    (True, False)
+    """
+    digest = hashlib.sha256(_canonical(_finite_scalars(params)).encode("ascii"))
+    return np.random.SeedSequence(int.from_bytes(digest.digest(), "big"))
 
 
 class ResultStore:
