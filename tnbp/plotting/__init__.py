@@ -6,10 +6,12 @@ from .figures import (
     plot_gradient_variance,
     plot_qbm_hidden_units,
 )
+from .kernel_scaling import plot_qntk_scaling
 
 __all__ = [
     "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
     "plot_gradient_variance",
     "plot_qbm_hidden_units",
+    "plot_qntk_scaling",
 ]
