@@ -100,6 +100,8 @@ _EXPORTS = {
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",
     "dqnn_gradient_variance": "tnbp.ensembles.dqnn_gradients",
+    "qntk_ensemble": "tnbp.ensembles.qntk",
+    "qntk_summary": "tnbp.ensembles.qntk",
     "SerialExecutor": "tnbp.ensembles.engine",
     "DecayFit": "tnbp.ensembles.fits",
     "fit_exponential_decay": "tnbp.ensembles.fits",

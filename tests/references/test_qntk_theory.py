@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-import tnbp
 from tnbp import theory
 from tnbp.models.operators import pauli_sum
 
@@ -57,24 +56,6 @@ def test_conventions():
     assert theory.meta_kernel_std(9, 2, 4.0, convention="paper") == pytest.approx(
         np.sqrt(32) * 9 / 64 * 8
     )
-
-
-def test_mean_qntk_of_deep_random_circuits_near_eq22():
-    # n = 2, 16 layers of Ry Rz + CZ (64 parameters), O = Z_0, 200 seeds.
-    # Sanity check only: the first layer's Rz act on |0> (zero derivative) and
-    # the first/last layers are not 2-designs, so eq. 22 is approached up to
-    # O(few/L): measured mean 6.39 +- 0.15 against 6.83 (tnbp convention).
-    obs = [(1.0, "Z", (0,))]
-    ks = [
-        tnbp.qntk(tnbp.ansatz.hardware_efficient(2, 16, seed=s), obs)
-        for s in range(200)
-    ]
-    tr_o, tr_o2, tr_o4 = theory.observable_traces(obs, 2)
-    mean = theory.qntk_mean(64, 2, tr_o2, tr_o, convention="tnbp")
-    assert np.mean(ks) == pytest.approx(mean, rel=0.12)
-    # eq. 23 is a large-N form: at N = 4 only the order of magnitude holds
-    spread = theory.qntk_std(64, 2, tr_o2, tr_o4, convention="tnbp")
-    assert 0.5 * spread < np.std(ks) < 2 * spread
 
 
 def test_bad_input_names_the_argument():

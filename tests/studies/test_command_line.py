@@ -104,6 +104,11 @@ CASES = {
         ),
         3,  # one row per learning rate
     ),
+    "qntk_kernel_scaling": (
+        ["--layers-values", "2,4", "--n-values", "2,3", "--samples", "4"],
+        dict(n=3, layers_values=(2, 4), layers=8, n_values=(2, 3), samples=4, seed=0),
+        4,  # (3, 2), (3, 4) of the scan over L; (2, 8), (3, 8) of the scan over n
+    ),
 }
 
 
@@ -149,6 +154,9 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert sorted(set(table.sigma)) == [0.0, 0.001]  # noiseless and noisy
     elif name.startswith("noisy_training"):
         assert set(table.runs) == {2} and set(table.steps) == {10}
+    elif name == "qntk_kernel_scaling":
+        assert sorted(zip(table.n, table.layers)) == [(2, 8), (3, 2), (3, 4), (3, 8)]
+        assert set(table.samples) == {4}
     else:
         assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
 
@@ -323,6 +331,21 @@ BAD_VALUES = {
         (["--etas", "a"], "'--etas': 'a' is not a number."),
         (["--sigma", "nan"], "'--sigma': 'nan' is not a finite number."),
         (["--layers", "0"], "'--layers': layers must be >= 1, got 0."),
+    ],
+    "qntk_kernel_scaling": [
+        (["--n", "11"], "'--n': n must be <= 10, got 11."),
+        (["--layers-values", "2,2"], "'--layers-values': '2,2' repeats 2: each value"),
+        (
+            ["--layers-values", "0,4"],
+            "'--layers-values': each value of layers_values must be >= 1, got 0.",
+        ),
+        (["--layers", "2000"], "'--layers': layers must be <= 1024, got 2000."),
+        (
+            ["--n-values", "2,11"],
+            "'--n-values': each value of n_values must be <= 10, got 11.",
+        ),
+        (["--samples", "2"], "'--samples': samples must be >= 3, got 2."),
+        (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
     ],
     "qbm_hidden_units": [
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),

@@ -12,6 +12,7 @@ from .fits import (
     fit_power_law,
 )
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
+from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .training import final_step_statistics, train_ensemble
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "GradientSample",
     "PowerLawFit",
     "QBMGradientSample",
+    "QNTKSample",
     "SerialExecutor",
     "chunks",
     "compare_decay_laws",
@@ -31,6 +33,8 @@ __all__ = [
     "fit_power_law",
     "gradient_variance",
     "qbm_gradient_variance",
+    "qntk_ensemble",
+    "qntk_summary",
     "run_tasks",
     "train_ensemble",
 ]

@@ -178,3 +178,47 @@ def warn_untrusted_runs(table, *, group: str, what: str, options: str) -> None:
             TruncationWarning,
             stacklevel=3,
         )
+
+
+def mean_interval(x: np.ndarray, confidence: float = 0.95) -> dict:
+    r"""Sample mean, its standard error and Student-t confidence interval.
+
+    Parameters
+    ----------
+    x : numpy.ndarray of float64, shape (m,)
+        The samples (independent).
+    confidence : float, optional
+        Level of the interval, in ``(0, 1)`` (default 0.95).
+
+    Returns
+    -------
+    dict
+        ``mean``; ``se`` :math:`= s/\sqrt m` (``ddof=1``); ``ci_low`` and
+        ``ci_high`` :math:`= \bar x \mp t_{m-1}\,\mathrm{se}` with
+        :math:`t_{m-1}` the two-sided Student-t quantile of ``confidence``:
+        all in the units of ``x``, NaN (but the mean) for one sample.
+
+    Raises
+    ------
+    ValueError
+        If ``confidence`` is not in ``(0, 1)`` or ``x`` is empty.
+
+    Examples
+    --------
+    >>> d = mean_interval(np.array([1.0, 2.0, 3.0]))
+    >>> d["mean"], round(d["se"], 6), round(d["ci_high"] - d["mean"], 4)
+    (2.0, 0.57735, 2.4841)
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"`confidence` must be in (0, 1), got {confidence!r}.")
+    m = x.size
+    if m == 0:
+        raise ValueError("`x` must hold at least one sample.")
+    mean = float(x.mean())
+    if m < 2:
+        return dict(mean=mean, se=np.nan, ci_low=np.nan, ci_high=np.nan)
+    from scipy.stats import t  # scipy.stats is slow to import
+
+    se = float(x.std(ddof=1) / np.sqrt(m))
+    half = float(t.ppf(0.5 + confidence / 2, m - 1)) * se
+    return dict(mean=mean, se=se, ci_low=mean - half, ci_high=mean + half)

@@ -18,6 +18,9 @@ References
    dissipative perceptron-based quantum neural networks", Phys. Rev. Lett.
    128, 180505 (2022), arXiv:2005.12458 (toy perceptrons, Fig. 3a; layered
    hardware-efficient ansatz, Fig. 3b).
+.. [3] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises in
+   machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+   arXiv:2206.09313 (the ansatz of eq. 15 with 2-design blocks).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np
 
 from .._checks import as_rng, check_int, check_opt, deprecated_alias
 from .circuit import Circuit
-from .clifford import random_two_qubit_clifford
+from .clifford import append_random_clifford, random_two_qubit_clifford
 
 #: The distributions of the fixed gate of a two-qubit design block.
 DESIGNS = ("haar", "clifford")
@@ -659,4 +662,108 @@ def free_fermion_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
             theta = rng.uniform(0, TWO_PI)
             circ.pauli_rotation(theta, "XX", (i, i + 1))
             circ.pauli_rotation(theta, "YY", (i, i + 1))
+    return circ
+
+
+def design_rotations(
+    n: int, layers: int, *, local_haar: bool = True, pauli: str = "Z", seed=None
+) -> Circuit:
+    r"""Eq. 15 of Liu, Lin and Jiang with every :math:`W_\ell` an exact unitary 2-design.
+
+    ``layers`` :math:`= L` trainable rotations
+    :math:`e^{-i\theta_\ell P_0/2}` of one Pauli on qubit 0, each between
+    two independent random blocks :math:`W` on all ``n`` qubits::
+
+        q0 -[    ]-R(theta_1)-[    ]-R(theta_2)-  ...  -R(theta_L)-[    ]-
+        q1 -[ W0 ]------------[ W1 ]------------  ...  ------------[ WL ]-
+        q2 -[    ]------------[    ]------------  ...  ------------[    ]-
+
+    Each block is a uniformly random Clifford unitary :math:`C` followed
+    (``local_haar=True``, default) by Haar-random single-qubit unitaries,
+    :math:`W = (u_0 \otimes \cdots \otimes u_{n-1})\,C`
+    (:func:`tnbp.models.clifford.append_random_clifford`). This is the form
+    :math:`U = \prod_\ell W_\ell e^{i\theta_\ell X_\ell}` of eq. 15 of
+    [1]_ (the paper's rotations; here :math:`e^{-i\theta P/2}`) with blocks
+    that are exact 2-designs. For every :math:`\ell` the circuit before the
+    rotation contains :math:`W_0` and the one after it :math:`W_L`; whatever
+    the other gates, the invariance of the design average then makes
+    :math:`V_{+,\ell}` and :math:`V_{-,\ell}` (eq. 21) 2-designs in the
+    sense eq. 22 needs, so the mean QNTK over this ensemble *is* eq. 22's
+    exact finite-:math:`N` form (:func:`tnbp.theory.qntk_mean`) at every
+    ``n`` and ``layers``.
+
+    The spread :math:`\Delta K` (eq. 23) is a fourth moment, and the
+    Clifford group is not a 4-design: with bare Clifford blocks
+    (``local_haar=False``) states between blocks are near stabilizer states
+    and :math:`\Delta K` is about twice eq. 23 at ``n = 4``, ``layers = 8``
+    (random-angle rotations make it Haar-like only after tens of layers).
+    The single-qubit unitaries cost no gates (they are fused into the
+    Clifford's) and bring :math:`\Delta K` to the Haar-block value. Eq. 23
+    also assumes the :math:`V`'s of different rotations independent, which
+    they are not (they share blocks; see :mod:`tnbp.ensembles.qntk`). A
+    rotation between random blocks is one about a random Pauli string, so
+    ``pauli`` is immaterial to the ensemble; the angles are uniform in
+    :math:`[0, 2\pi)`.
+
+    Parameters
+    ----------
+    n : int
+        Number of qubits, ``>= 1``.
+    layers : int
+        :math:`L`, the number of trainable rotations, ``>= 1``.
+    local_haar : bool, optional
+        Follow each Clifford by Haar-random single-qubit unitaries (default
+        True); False gives Clifford blocks (the same mean QNTK, a larger
+        spread at small ``layers``).
+    pauli : {"X", "Y", "Z"}, optional
+        The Pauli of the rotations (default ``"Z"``), on qubit 0.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the blocks and the angles (see
+        :func:`tnbp._checks.as_rng`).
+
+    Returns
+    -------
+    Circuit
+        ``layers`` trainable rotations and ``layers + 1`` blocks of fixed
+        gates labelled ``"CLIFFORD_U"`` (``"CLIFFORD"`` without
+        ``local_haar``); 7.8 two-qubit gates per block on average at
+        ``n = 4``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer, ``local_haar`` is not a
+        bool, or ``seed`` has an invalid type.
+    ValueError
+        If ``n < 1``, ``layers < 1``, ``pauli`` is not one of the options or
+        ``seed`` is negative.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313 (eqs. 15, 21, 22, 23).
+    .. [2] E. van den Berg, "A simple method for sampling random Clifford
+       operators", arXiv:2008.06011 (2021).
+    .. [3] Z. Webb, "The Clifford group forms a unitary 3-design",
+       arXiv:1510.02769 (2016).
+
+    Examples
+    --------
+    >>> from tnbp import ansatz
+    >>> ansatz.design_rotations(3, 8, seed=0).num_parameters
+    8
+    """
+    n = check_int(n, "n", minimum=1)
+    layers = check_int(layers, "layers", minimum=1)
+    if not isinstance(local_haar, (bool, np.bool_)):
+        raise TypeError(f"`local_haar` must be a bool, got {local_haar!r}.")
+    check_opt("pauli", pauli, {"X", "Y", "Z"})
+    rng = as_rng(seed)
+    circ = Circuit(n)
+    everything = tuple(range(n))
+    append_random_clifford(circ, everything, rng, local_haar=local_haar)
+    for _ in range(layers):
+        circ.pauli_rotation(rng.uniform(0, TWO_PI), pauli, 0)
+        append_random_clifford(circ, everything, rng, local_haar=local_haar)
     return circ

@@ -7,6 +7,7 @@ from .figures import (
     plot_gradient_variance,
     plot_qbm_hidden_units,
 )
+from .kernel_scaling import plot_qntk_scaling
 
 __all__ = [
     "noise_statistic_panel",
@@ -14,4 +15,5 @@ __all__ = [
     "plot_entanglement_vs_depth",
     "plot_gradient_variance",
     "plot_qbm_hidden_units",
+    "plot_qntk_scaling",
 ]

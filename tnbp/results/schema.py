@@ -445,6 +445,162 @@ TRAIN_ENSEMBLE = TableSchema(
     ),
 )
 
+_K = "(unit of O)^2 / rad^2"
+_MU = "(unit of O)^3 / rad^4"
+_TNBP_ANGLES = "tnbp's angles (exp(-i theta P / 2); the paper's exp(i theta X) gives "
+
+#: table of :func:`tnbp.qntk_ensemble` (Liu, Lin and Jiang, arXiv:2206.09313)
+QNTK_ENSEMBLE = TableSchema(
+    "qntk_ensemble",
+    "(n, layers, sample)",
+    (
+        Column("n", "int64", "qubits", "number of qubits; N = 2^n"),
+        Column("layers", "int64", "1", "the layers argument of build(n, layers, seed)"),
+        Column("sample", "int64", "1", "random instance, 0..samples-1"),
+        Column(
+            "num_parameters",
+            "int64",
+            "1",
+            "L, the instance's trainable angles (the L of eqs. 22-23, 51)",
+        ),
+        Column(
+            "kernel",
+            "float64",
+            _K,
+            "QNTK K = sum_l (d eps / d theta_l)^2 (eq. 18) in " + _TNBP_ANGLES + "4 K)",
+        ),
+        Column(
+            "meta_kernel",
+            "float64",
+            _MU,
+            "meta-kernel mu = g^T H g (eq. 50) in " + _TNBP_ANGLES + "16 mu); "
+            "NaN unless meta=True",
+        ),
+        Column(
+            "expectation",
+            "float64",
+            "unit of O",
+            "<O> at the instance's angles (eps + O_0 for any target O_0)",
+        ),
+        Column("method", "str", "-", "differentiation method of tnbp.gradient"),
+        Column("backend", "str", "-", "simulation backend"),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
+#: table of :func:`tnbp.qntk_summary`: the ensemble's statistics beside eqs. 22-23, 51
+QNTK_SUMMARY = TableSchema(
+    "qntk_summary",
+    "(n, layers)",
+    (
+        Column("n", "int64", "qubits", "number of qubits; N = 2^n"),
+        Column("layers", "int64", "1", "the layers argument of build"),
+        Column("num_parameters", "int64", "1", "L, trainable angles per instance"),
+        Column("samples", "int64", "1", "random instances behind the row"),
+        Column("kernel_mean", "float64", _K, "sample mean of K (tnbp's angles)"),
+        Column(
+            "kernel_se",
+            "float64",
+            _K,
+            "standard error of kernel_mean, std (ddof=1) / sqrt(samples)",
+        ),
+        Column(
+            "kernel_ci_low",
+            "float64",
+            _K,
+            "lower end of the Student-t confidence interval of the mean",
+        ),
+        Column(
+            "kernel_ci_high",
+            "float64",
+            _K,
+            "upper end of the Student-t confidence interval of the mean",
+        ),
+        Column(
+            "kernel_theory",
+            "float64",
+            _K,
+            "eq. 22, exact finite-N form: 2 L (N Tr O^2 - Tr^2 O) / ((N+1)(N^2-1)), "
+            "divided by 4 (tnbp's angles)",
+        ),
+        Column(
+            "kernel_theory_large_n",
+            "float64",
+            _K,
+            "eq. 22, large-N form 2 L Tr O^2 / N^2 (traceless part of O), divided by 4",
+        ),
+        Column(
+            "kernel_z",
+            "float64",
+            "1",
+            "(kernel_mean - kernel_theory) / kernel_se",
+        ),
+        Column("kernel_std", "float64", _K, "sample standard deviation of K (ddof=1)"),
+        Column(
+            "kernel_std_se",
+            "float64",
+            _K,
+            "its standard error, from the fourth central moment (delta method)",
+        ),
+        Column(
+            "kernel_std_theory",
+            "float64",
+            _K,
+            "eq. 23 (= eq. 49), large N: sqrt(L) / N^2 sqrt(8 Tr^2 O^2 + 12 Tr O^4) "
+            "(traceless part of O), divided by 4",
+        ),
+        Column("kernel_std_ratio", "float64", "1", "kernel_std / kernel_std_theory"),
+        Column(
+            "concentration",
+            "float64",
+            "1",
+            "Delta K / K-bar = kernel_std / kernel_mean",
+        ),
+        Column(
+            "concentration_theory",
+            "float64",
+            "1",
+            "kernel_std_theory / kernel_theory (~ 1 / sqrt(L))",
+        ),
+        Column(
+            "kernel_expectation_correlation",
+            "float64",
+            "1",
+            "Pearson correlation of K with <O>^2 over the instances",
+        ),
+        Column(
+            "meta_mean",
+            "float64",
+            _MU,
+            "sample mean of mu (eq. 50; E mu = 0); NaN without meta",
+        ),
+        Column("meta_se", "float64", _MU, "standard error of meta_mean"),
+        Column(
+            "meta_rms",
+            "float64",
+            _MU,
+            "root mean square of mu, the sample Delta mu = sqrt(E mu^2) of eq. 51",
+        ),
+        Column(
+            "meta_rms_se",
+            "float64",
+            _MU,
+            "standard error of meta_rms (delta method on the mean of mu^2)",
+        ),
+        Column(
+            "meta_rms_theory",
+            "float64",
+            _MU,
+            "eq. 51, large N: sqrt(32) L Tr^(3/2) O^2 / N^3 (traceless part of O), "
+            "divided by 16",
+        ),
+        Column("confidence", "float64", "1", "level of the kernel_ci interval"),
+        Column("method", "str", "-", "differentiation method of tnbp.gradient"),
+        Column("backend", "str", "-", "simulation backend"),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
 #: every public table, by the name of what writes it
 TABLES = {
     t.name: t
@@ -453,5 +609,7 @@ TABLES = {
         QBM_GRADIENT_VARIANCE,
         DQNN_GRADIENT_VARIANCE,
         TRAIN_ENSEMBLE,
+        QNTK_ENSEMBLE,
+        QNTK_SUMMARY,
     )
 }
