@@ -250,7 +250,7 @@ def as_real_array(values, name: str) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray of float64
+    numpy.ndarray of float64, shape of ``values``
         The values; finiteness is left to the caller.
 
     Raises
