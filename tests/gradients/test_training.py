@@ -215,3 +215,11 @@ def test_train_ensemble_is_reproducible_on_every_executor():
     assert first[0] != second[0]
     with pytest.raises(TypeError, match="`build`"):
         tnbp.train_ensemble(lambda seed: None, obs, executor="serial", **kw)
+
+
+def test_overshooting_learning_rate_is_warned():
+    # Ry(0.3) on |0>, O = Z: K(0) = sin^2(0.3) = 0.087; eta K = 2.6 >= 2
+    c = tnbp.Circuit(1)
+    c.ry(0.3, 0)
+    with pytest.warns(RuntimeWarning, match="`learning_rate`"):
+        tnbp.train(c, [(1.0, "Z", (0,))], 0.0, 2.6 / np.sin(0.3) ** 2, 3)

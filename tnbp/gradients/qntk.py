@@ -158,7 +158,8 @@ def qntk_matrix(
     the supervised case after eq. 18 of [1]_: input :math:`x` is prepared
     (a bitstring, or a preparation circuit run on all zeros before
     ``circuit``), :math:`\varepsilon_x = \langle O\rangle_x - y_x`, and only
-    ``circuit``'s parameters are differentiated. With the Jacobian
+    ``circuit``'s parameters are differentiated (the labels :math:`y_x`
+    drop out, so none are taken). With the Jacobian
     :math:`J_{x\ell} = \partial_\ell\varepsilon_x`, :math:`K = J J^{\mathsf T}`:
     symmetric and positive semidefinite, its diagonal :func:`qntk` per input.
     tnbp's convention (rotations :math:`e^{-i\theta P/2}`; the paper's gives

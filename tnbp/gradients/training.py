@@ -34,6 +34,8 @@ References
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._checks import as_rng, check_bitstring, check_int, check_real
@@ -141,6 +143,13 @@ def train(
         has no trainable angle, or ``backend``, ``method`` or ``sim_opts``
         are not valid options.
 
+    Warns
+    -----
+    RuntimeWarning
+        If :math:`\eta K(0) \ge 2`: the linearized dynamics
+        :math:`\varepsilon(t+1) = (1 - \eta K)\varepsilon(t)` (eq. 19) then
+        do not converge, and eqs. 30-31 have no plateau.
+
     References
     ----------
     .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
@@ -191,6 +200,14 @@ def train(
                 initial=initial,
             )
         theta = current.parameters
+        if t == 0 and eta * float(grad @ grad) >= 2:
+            warnings.warn(
+                f"train: learning_rate * K(0) = {eta * float(grad @ grad):.3g} >= 2: "
+                "gradient descent overshoots (eq. 19's factor |1 - eta K| >= 1); "
+                "lower `learning_rate`.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         kernel = float(grad @ grad) if record else np.nan
         rows.append((t, eps, eps**2 / 2, kernel, float(np.linalg.norm(theta))))
         if last:

@@ -405,7 +405,7 @@ def _nonnegative(value, name: str) -> float:
 def observable_traces(observable, n: int) -> tuple[float, float, float]:
     r"""The traces of :math:`O`, :math:`O^2` and :math:`O^4` on ``n`` qubits, exactly.
 
-    For :math:`O = \sum_t T_t` (the constant as a term without factors), each
+    For :math:`O = \sum_t T_t` plus a constant :math:`c_0`, each
     trace of a product of terms factorizes over qubits,
     :math:`\mathrm{Tr}(T_a T_b \cdots) = c_a c_b \cdots \prod_q
     \mathrm{Tr}(A_q B_q \cdots)` with the identity where a term has no factor,
@@ -418,7 +418,8 @@ def observable_traces(observable, n: int) -> tuple[float, float, float]:
     observable : Observable or list of (coeff, pauli, qubits)
         :math:`O` (an :class:`~tnbp.Observable`, e.g. from
         :func:`tnbp.models.operators.pauli_sum`, or its
-        term list).
+        term list). A constant :math:`c_0` is the term ``(c0, "I", (0,))``
+        (or an Observable's ``constant``).
     n : int
         Number of qubits, ``>= 1``; :math:`N = 2^n`.
 
