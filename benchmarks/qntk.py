@@ -6,7 +6,9 @@ What is measured
 (RY then RZ on every qubit, CZ bricks; ``2 n layers`` angles) for ``n`` in
 ``--n-values`` and ``layers`` in ``--layers``, and two observables: one term
 ``Z_{n/2}`` (``term``) and the normalized local cost ``(1/n) sum_i Z_i``
-(``local``, n terms). For each, the wall-clock time (``time.perf_counter``)
+(``local``, n terms); ``--pattern ladder`` gives the ladder ansatz instead (CZ
+on every bond each layer: lightcones twice as wide, where the tree search's
+random-greedy stage matters). For each, the wall-clock time (``time.perf_counter``)
 of one QNTK ``K = sum_l (d<O>/d theta_l)^2``:
 
 * ``tn`` -- ``tnbp.qntk(c, O, backend="tn")`` (adjoint sweep along each term's
@@ -30,6 +32,7 @@ Usage::
 
     python benchmarks/qntk.py                  # n = 40, 64, 100; 2, 4, 6 layers (~2 min)
     python benchmarks/qntk.py --quick          # n = 40, 2 layers
+    python benchmarks/qntk.py --pattern ladder --layers 4,6 --mps-local-layers 0
     python benchmarks/qntk.py --out results/bench/qntk.csv
 """
 
@@ -54,9 +57,17 @@ from _harness import (
 #: |K_tn - K_mps| allowed (both exact up to rounding)
 K_TOL = 1e-10
 FULL = dict(
-    n_values=(40, 64, 100), layers=(2, 4, 6), repeats=3, mps_local_layers=2, seed=0
+    n_values=(40, 64, 100),
+    layers=(2, 4, 6),
+    pattern="brick",
+    repeats=3,
+    mps_local_layers=2,
+    seed=0,
 )
-QUICK = dict(n_values=(40,), layers=(2,), repeats=1, mps_local_layers=2, seed=0)
+QUICK = dict(
+    n_values=(40,), layers=(2,), pattern="brick", repeats=1, mps_local_layers=2, seed=0
+)
+PATTERNS = ("brick", "ladder")
 OBSERVABLES = ("term", "local")
 
 
@@ -106,18 +117,21 @@ def measure(bench, c, obs, *, repeats: int, mps: bool) -> dict:
     )
 
 
-def run(bench, *, n_values, layers, repeats, mps_local_layers, seed) -> list[dict]:
+def run(
+    bench, *, n_values, layers, pattern, repeats, mps_local_layers, seed
+) -> list[dict]:
     """Time every configuration; print and return the table's rows."""
     from tnbp import ansatz
 
     rows = []
     for depth in layers:
         for n in n_values:
-            c = ansatz.hardware_efficient(n, depth, pattern="brick", seed=seed)
+            c = ansatz.hardware_efficient(n, depth, pattern=pattern, seed=seed)
             for kind in OBSERVABLES:
                 r = dict(
                     n=n,
                     layers=depth,
+                    pattern=pattern,
                     observable=kind,
                     **measure(
                         bench,
@@ -152,6 +166,13 @@ def main(
     layers: Annotated[
         str | None, typer.Option(help="Comma-separated brickwork depths.")
     ] = None,
+    pattern: Annotated[
+        str | None,
+        typer.Option(
+            help="Entangler pattern: brick (default) or ladder (CZ on every bond "
+            "each layer: cones twice as wide)."
+        ),
+    ] = None,
     mps_local_layers: Annotated[
         int | None,
         typer.Option(help="Deepest circuit whose local-cost K is also timed on mps."),
@@ -169,10 +190,16 @@ def main(
         quick,
         n_values=numbers(n_values),
         layers=numbers(layers),
+        pattern=pattern,
         mps_local_layers=mps_local_layers,
         repeats=repeats,
     )
-    bench.header("QNTK of local costs on a shallow brickwork: tn vs mps", ("quimb",))
+    if cfg["pattern"] not in PATTERNS:
+        raise typer.BadParameter(f"--pattern must be one of {PATTERNS}")
+    bench.header(
+        f"QNTK of local costs on a shallow {cfg['pattern']} ansatz: tn vs mps",
+        ("quimb", "cotengra"),
+    )
     print(
         f"  K = sum_l (d<O>/d theta_l)^2, tnbp's convention; warm tn: best of "
         f"{cfg['repeats']}; mps: one call, cutoff 0"

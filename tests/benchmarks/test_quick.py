@@ -65,7 +65,7 @@ COLUMNS = {
         n qubits dqnn_layers route method samples best_s median_s first_s max_bond
         example_value {RUN}""",
     "qntk": f"""
-        n layers observable num_parameters nonzero_derivatives k_tn tn_first_s
+        n layers pattern observable num_parameters nonzero_derivatives k_tn tn_first_s
         tn_tree_searches tn_warm_s tn_warm_s_median meta_kernel_tn_s mu_tn mps_s
         k_mps abs_diff_tn_mps ratio_mps_tn repeats seed {RUN}""",
 }
