@@ -33,6 +33,7 @@ bench: $(BENCH_STAMP)
 	$(PY) benchmarks/gibbs.py --out results/bench/gibbs.csv
 	$(PY) benchmarks/import_time.py --out results/bench/import_time.csv
 	$(PY) benchmarks/dqnn.py --out results/bench/dqnn.csv
+	$(PY) benchmarks/qntk.py --out results/bench/qntk.csv
 
 lint: $(STAMP)
 	$(PY) -m ruff check tnbp tests studies benchmarks

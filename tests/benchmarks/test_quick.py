@@ -64,6 +64,10 @@ COLUMNS = {
     "dqnn": f"""
         n qubits dqnn_layers route method samples best_s median_s first_s max_bond
         example_value {RUN}""",
+    "qntk": f"""
+        n layers pattern observable num_parameters nonzero_derivatives k_tn tn_first_s
+        tn_tree_searches tn_warm_s tn_warm_s_median meta_kernel_tn_s mu_tn mps_s
+        k_mps abs_diff_tn_mps ratio_mps_tn repeats seed {RUN}""",
 }
 
 #: per script: rows of the quick preset, a tnbp time column, the peer's
@@ -81,6 +85,7 @@ QUICK = {
     "gibbs": (2, "tnbp_s_best", ("tenpy",), "tenpy_s_best"),
     "import_time": (5, "median_s", (), None),
     "dqnn": (3, "best_s", (), None),  # tn, mps and exact routes
+    "qntk": (2, "tn_warm_s", (), None),  # one term and the local cost at n = 40
 }
 
 

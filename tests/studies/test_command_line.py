@@ -56,6 +56,11 @@ CASES = {
         dict(n_values=(4, 6), instances=2, sampled_n=(4, 6), samples=8, max_bond=1024),
         2 * 2 * 2 + 2 * 2,  # depths x n x (instances exact, one chunk sampled)
     ),
+    "qntk_local_scaling": (
+        ["--n-values", "4,6", "--layers", "2", "--samples", "3"],
+        dict(n_values=(4, 6), layers=(2,), samples=3, dense_max=12, seed=0),
+        3 * 1 * 2,  # observables x layers x n (one chunk each)
+    ),
     "qbm_hidden_units": (
         ["--samples", "3", "--hidden", "1,2,4"],
         dict(n_visible=1, hidden=(1, 2, 4), samples=3, beta=1.0),
@@ -157,6 +162,9 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
     elif name == "qntk_kernel_scaling":
         assert sorted(zip(table.n, table.layers)) == [(2, 8), (3, 2), (3, 4), (3, 8)]
         assert set(table.samples) == {4}
+    elif name == "qntk_local_scaling":
+        assert sorted(set(table.n)) == [4, 6] and set(table.layers) == {2}
+        assert set(table.samples) == {3} and set(table.dense_max) == {12}
     else:
         assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
 
@@ -345,6 +353,21 @@ BAD_VALUES = {
             "'--n-values': each value of n_values must be <= 10, got 11.",
         ),
         (["--samples", "2"], "'--samples': samples must be >= 3, got 2."),
+        (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
+    ],
+    "qntk_local_scaling": [
+        (
+            ["--n-values", "4,1000"],
+            "'--n-values': each value of n_values must be <= 128, got 1000.",
+        ),
+        (
+            ["--n-values", "2,4"],
+            "'--n-values': each value of n_values must be >= 4, got 2.",
+        ),
+        (["--layers", "0"], "'--layers': each value of layers must be >= 1, got 0."),
+        (["--layers", "2,2"], "'--layers': '2,2' repeats 2: each value runs once"),
+        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (["--dense-max", "30"], "'--dense-max': dense_max must be <= 20, got 30."),
         (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
     ],
     "qbm_hidden_units": [

@@ -271,7 +271,8 @@ def meta_kernel(
         is a trigonometric polynomial of frequency at most :math:`\|u\|_1/2`,
         so by Bernstein's inequality the truncation error of :math:`\mu` is at
         most :math:`\tfrac{h^2}{6}|g|^2 \|O\| (\|u\|_1/2)^4 \le
-        h^2 P^2 |g|^2 \|O\|/96` for :math:`P` parameters, plus rounding
+        h^2 P^2 |g|^2 \|O\|/96` for :math:`P` parameters with
+        :math:`g_\ell \ne 0` (the cone's, for a local term), plus rounding
         :math:`\sim 10^{-16}\sqrt P\,\|O\| |g|^2/h`: with the default
         :math:`h = 10^{-4}`, below :math:`10^{-10} P^2 |g|^2\|O\|`
         (:math:`10^{-8}` relative to :math:`|g|^2\|O\|` at :math:`P = 10`,
@@ -284,8 +285,12 @@ def meta_kernel(
         :math:`H_{:\ell} = [\nabla\varepsilon(\theta + \tfrac\pi2 e_\ell) -
         \nabla\varepsilon(\theta - \tfrac\pi2 e_\ell)]/2` and
         :math:`Hg = \sum_\ell g_\ell H_{:\ell}`, accumulated without storing
-        :math:`H`. :math:`2P` gradient evaluations for :math:`P` parameters;
-        needs every trainable angle in one rotation (as tnbp's circuits have).
+        :math:`H`. :math:`2P'` gradient evaluations for the :math:`P'`
+        parameters with :math:`g_\ell \ne 0` (those outside the observable's
+        lightcone have :math:`g_\ell = 0` exactly and are skipped: a local
+        term of a shallow circuit needs its cone's parameters only, whatever
+        :math:`n`); needs every trainable angle in one rotation (as tnbp's
+        circuits have).
 
     Reported in tnbp's convention (rotations :math:`e^{-i\theta P/2}`); the
     paper's :math:`e^{i\theta X}` gives :math:`16\mu`
@@ -371,7 +376,8 @@ def meta_kernel(
         hg = norm * (plus - minus) / (2 * step)
     else:
         hg = np.zeros_like(g)
-        for ell, g_ell in enumerate(g):
+        for ell in np.flatnonzero(g):  # g_ell = 0 adds nothing to Hg
+            g_ell = g[ell]
             shift = np.zeros_like(theta)
             shift[ell] = np.pi / 2
             plus = gradient(circuit.bind(theta + shift), observable, **opts)

@@ -30,6 +30,7 @@ import dataclasses
 
 import numpy as np
 
+from ..limits import MAX_TN_BATCH_ENTRIES
 from ..models.circuit import Circuit
 from ..models.gates import rotation_matrix
 from ..models.operators import Observable
@@ -114,7 +115,10 @@ def buckets(
     Returns
     -------
     list of Bucket
-        One per distinct network structure, each row one term of ``obs``.
+        One per distinct network structure, each row one term of ``obs``; a
+        structure with more rows than fit in
+        :data:`~tnbp.limits.MAX_TN_BATCH_ENTRIES` is split into several buckets
+        of at most that many entries per forward pass (at least one row each).
     """
     param_of = np.full(len(circuit), -1)
     param_of[circuit.parameter_gates] = np.arange(circuit.num_parameters)
@@ -128,19 +132,23 @@ def buckets(
         program = members[0][0].program(cache)
         tally.tree_searches += cache.searches - searches
         rows = [(net, t) for net, terms in members for t in terms]
-        nets = [net for net, _ in rows]
-        ops = [[t.as_dict()[q] for q in net.support] for net, t in rows]
-        gates = np.array([net.gates for net in nets], dtype=int).reshape(len(rows), -1)
-        out.append(
-            Bucket(
-                program,
-                batch_leaves(nets, ops, table, circuit, initial),
-                np.array([t.coeff for _, t in rows]),
-                gates,
-                param_of[gates],
-                nets[0].gate_leaves,
+        size = max(1, MAX_TN_BATCH_ENTRIES // program.footprint)
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            nets = [net for net, _ in chunk]
+            ops = [[t.as_dict()[q] for q in net.support] for net, t in chunk]
+            gates = np.array([net.gates for net in nets], dtype=int)
+            gates = gates.reshape(len(chunk), -1)
+            out.append(
+                Bucket(
+                    program,
+                    batch_leaves(nets, ops, table, circuit, initial),
+                    np.array([t.coeff for _, t in chunk]),
+                    gates,
+                    param_of[gates],
+                    nets[0].gate_leaves,
+                )
             )
-        )
     return out
 
 

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from tnbp.states.tn import contraction
 from tnbp.states.tn.contraction import ContractionProgram, TreeCache, default_cache
 
 RTOL = 1e-12
@@ -290,7 +291,7 @@ def test_tree_cache_searches_once_per_key():
 def test_tree_cache_optimizers(optimize):
     """Every way of choosing the optimizer gives programs that contract correctly."""
     cache = TreeCache(optimize)
-    assert cache.optimize == ("greedy" if optimize is None else optimize)
+    assert cache.optimize == ("adaptive" if optimize is None else optimize)
     rng = np.random.default_rng(4)
     for seed in range(3):  # one optimizer instance serves several structures
         inputs, output, sizes = random_network(seed, num_tensors=5, open_legs=1)
@@ -306,6 +307,47 @@ def test_tree_cache_uses_its_optimizer():
     for path in ([(0, 1), (0, 1)], [(1, 2), (0, 1)]):
         prog = TreeCache(path).program("k", inputs, output, sizes)
         assert sorted(prog.tree.get_ssa_path()[0]) == sorted(path[0])
+
+
+def test_adaptive_search_keeps_greedy_trees_of_cheap_networks():
+    inputs, output, sizes = random_network(3, num_tensors=6, open_legs=1)
+    prog = TreeCache().program("k", inputs, output, sizes)
+    greedy = ctg.array_contract_tree(inputs, output, sizes, optimize="greedy")
+    assert prog.tree.contraction_cost() <= contraction.WIDE_TREE_COST
+    assert prog.tree.get_ssa_path() == greedy.get_ssa_path()
+
+
+def test_adaptive_search_replaces_expensive_greedy_trees(monkeypatch):
+    """Above WIDE_TREE_COST the seeded random-greedy trials run, and their
+    cheaper tree contracts to the same value (a Z term's cone in a 3-layer
+    ladder, 163 tensors: greedy 2^15.2 multiply-adds, random greedy 2^14.4)."""
+    from tnbp import ansatz
+    from tnbp.states.tn.lightcone import LightconeNetwork
+
+    net = LightconeNetwork(ansatz.hardware_efficient(16, 3, seed=0), (8,))
+    sizes = {i: 2 for ix in net.inputs for i in ix}
+    greedy = TreeCache("greedy").program("k", net.inputs, net.output, sizes)
+    cost = greedy.tree.contraction_cost()
+    monkeypatch.setattr(contraction, "WIDE_TREE_COST", cost / 2)
+    first = TreeCache().program("k", net.inputs, net.output, sizes)
+    again = TreeCache().program("k", net.inputs, net.output, sizes)
+    assert first.tree.contraction_cost() < cost
+    assert first.tree.get_ssa_path() == again.tree.get_ssa_path()  # seeded
+    arrays = random_arrays(net.inputs, sizes, np.random.default_rng(0), batch=2)
+    # unit-normal entries, ~160 pairwise contractions: compare to the value's size
+    ref = greedy.forward(arrays)[0]
+    assert_allclose(first.forward(arrays)[0], ref, rtol=1e-10)
+    assert first.footprint < greedy.footprint  # and it holds less memory
+
+
+def test_footprint_counts_the_entries_a_forward_pass_holds():
+    inputs, output, sizes = random_network(5, num_tensors=5, open_legs=2)
+    prog = build(inputs, output, sizes)
+    arrays = random_arrays(inputs, sizes, np.random.default_rng(1))
+    _, nodes = prog.forward(arrays)
+    held = sum(a.size + b.size for a, b in nodes.arranged.values())
+    held += sum(x.size for x in nodes[prog.num_inputs :])
+    assert prog.footprint == held  # batch 1
 
 
 def test_default_cache_is_one_process_wide_cache():

@@ -359,6 +359,34 @@ def test_bulk_terms_share_trees():
     assert st.cache.searches == 2 and st.cache.hits == 12
 
 
+def test_large_buckets_are_split_to_bound_memory(monkeypatch):
+    """A bucket whose batch would exceed MAX_TN_BATCH_ENTRIES is contracted in
+    chunks: with a budget below one network, one term per bucket, and every
+    method gives the gradient of the unsplit batches (rounding only)."""
+    from tnbp.gradients import tn as tn_gradients
+    from tnbp.gradients.diagnostics import DiagnosticsTally
+    from tnbp.models.operators import as_observable
+    from tnbp.states.tn.lightcone import GateTable
+
+    n = 30
+    circ = ansatz.hardware_efficient(n, 2, pattern="brick", seed=2)
+    cost = observables.local_cost(range(n))
+    whole = {
+        m: tnbp.gradient(circ, cost, method=m, backend="tn")
+        for m in ("adjoint", "parameter_shift")
+    }
+    obs = as_observable(cost, n)
+    args = ("0" * n, TreeCache(), DiagnosticsTally(), GateTable(circ))
+    assert len(tn_gradients.buckets(circ, obs, *args)) < n  # bulk terms batched
+    monkeypatch.setattr(tn_gradients, "MAX_TN_BATCH_ENTRIES", 1)
+    split = tn_gradients.buckets(circ, obs, *args)
+    assert len(split) == n and all(len(b.coeffs) == 1 for b in split)
+    for method, ref in whole.items():
+        got = tnbp.gradient(circ, cost, method=method, backend="tn")
+        assert_allclose(got, ref, rtol=0, atol=1e-15)  # sums in another order
+        assert np.abs(ref).max() > 1e-3
+
+
 # --------------------------------------------------------------- gradients
 
 GRAD_N = 7

@@ -27,9 +27,23 @@ import cotengra as ctg
 import numpy as np
 from autoray import get_lib_fn, infer_backend_multi
 
-#: cotengra's greedy search: ~5 ms for a 265-tensor lightcone network (n = 100,
-#: 4 layers), and its trees replay faster here than "auto-hq" ones (1.9 vs 18 ms)
-DEFAULT_OPTIMIZE = "greedy"
+#: the default search, :data:`ADAPTIVE`: cotengra's greedy search (~5 ms for a
+#: 265-tensor lightcone network, n = 100, 4 layers; its trees replay faster here
+#: than "auto-hq" ones, 1.9 vs 18 ms), then a random-greedy search for the
+#: networks where greedy's tree is expensive
+ADAPTIVE = "adaptive"
+DEFAULT_OPTIMIZE = ADAPTIVE
+#: contraction cost (complex multiply-adds per network) above which the adaptive
+#: search runs :data:`WIDE_REPEATS` seeded random-greedy trials and keeps the
+#: cheaper tree. Greedy stays below it for brickwork cones of width <= 16 (e.g.
+#: 2^20 for a Z term of a 4-layer ladder); above it, the replays it saves repay
+#: the search's 1-10 s within a few tens of calls. Measured (one Z term of
+#: hardware_efficient(64, L), ladder): greedy 2^25.1 -> 2^22.7 at L = 5, 2^31.2 ->
+#: 2^26.6 at L = 6 (one gradient 4.7 -> 0.2 s), and largest intermediate 2^26 ->
+#: 2^20 entries for a ZZ term at L = 6.
+WIDE_TREE_COST = 2.0**24
+#: random-greedy trials of the adaptive search (serial, seed 0: reproducible)
+WIDE_REPEATS = 64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +140,12 @@ class ContractionProgram:
         The open indices.
     tree : cotengra.ContractionTree
         The contraction order.
+    footprint : int
+        Entries held per network by a full :meth:`forward` pass: each step's
+        two arranged operands and its result (the inputs not counted); the
+        reverse sweep of :meth:`environments` holds about as many again.
+        Multiply by the batch size and 16 bytes (complex128) for the memory
+        of a batch.
 
     Raises
     ------
@@ -180,6 +200,9 @@ class ContractionProgram:
             inds.append(tuple(fa + fb))
             leaves.append(leaves[a] | leaves[b])
         self._steps = tuple(steps)
+        self.footprint = sum(
+            st.fa * st.s + st.s * st.fb + st.fa * st.fb for st in steps
+        )
         final = inds[-1]
         if sorted(final, key=str) != sorted(self.output, key=str):
             raise ValueError("The tree does not contract to the requested output.")
@@ -298,9 +321,14 @@ class TreeCache:
     Parameters
     ----------
     optimize : str, dict or cotengra optimizer, optional
-        How to search for a tree: a cotengra preset name (e.g. ``"auto-hq"``),
-        an optimizer instance, or keyword arguments of
-        :class:`cotengra.HyperOptimizer` (default ``"greedy"``).
+        How to search for a tree: ``"adaptive"`` (default,
+        :data:`DEFAULT_OPTIMIZE`): cotengra's ``"greedy"``, and where that
+        tree costs more than :data:`WIDE_TREE_COST` multiply-adds also
+        :data:`WIDE_REPEATS` seeded random-greedy trials, the cheaper tree
+        kept (wide lightcones: 5-20x cheaper replays for a 1-10 s search, once
+        per structure); a cotengra preset name (e.g. ``"greedy"``,
+        ``"auto-hq"``), an optimizer instance, or keyword arguments of
+        :class:`cotengra.HyperOptimizer`.
 
     Attributes
     ----------
@@ -322,6 +350,21 @@ class TreeCache:
         if isinstance(self.optimize, dict):
             return ctg.HyperOptimizer(**self.optimize)
         return self.optimize
+
+    def _search(self, inputs, output, size_dict):
+        """The tree of :attr:`optimize` (for :data:`ADAPTIVE`: greedy, or better)."""
+        if not (isinstance(self.optimize, str) and self.optimize == ADAPTIVE):
+            return ctg.array_contract_tree(
+                inputs, output, size_dict, optimize=self._optimizer()
+            )
+        tree = ctg.array_contract_tree(inputs, output, size_dict, optimize="greedy")
+        if tree.contraction_cost() <= WIDE_TREE_COST:
+            return tree
+        wide = ctg.RandomGreedyOptimizer(
+            max_repeats=WIDE_REPEATS, seed=0, parallel=False
+        )
+        other = ctg.array_contract_tree(inputs, output, size_dict, optimize=wide)
+        return other if other.contraction_cost() < tree.contraction_cost() else tree
 
     def program(
         self, key: Hashable, inputs, output, size_dict: dict
@@ -350,10 +393,9 @@ class TreeCache:
             if prog is not None:
                 self.hits += 1
                 return prog
-        tree = ctg.array_contract_tree(
-            inputs, output, size_dict, optimize=self._optimizer()
+        prog = ContractionProgram(
+            inputs, output, size_dict, self._search(inputs, output, size_dict)
         )
-        prog = ContractionProgram(inputs, output, size_dict, tree)
         with self._lock:
             self.searches += 1
             return self._programs.setdefault(key, prog)
