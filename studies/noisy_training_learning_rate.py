@@ -17,7 +17,8 @@ spread falls below the late-time line, as eq. 64 says. (The paper's runs had
 "random initial states", whose different noiseless decays add to the spread at
 small eta; here every run starts from the same angles, so only the noise
 spreads them.) K in the theory is the mean over the runs of K at the last
-step; the drawn curves use its mean over all learning rates.
+step of each learning rate, in the figure as in the summary and the printout:
+both curves are drawn through their values at the points.
 
 Setting. The paper's: sigma_theta = 0.005, K ~ 35, eps(0) ~ 1, T = 100. Ours,
 chosen to give those honestly: the randomized hardware-efficient ansatz of
@@ -31,11 +32,15 @@ plateau is measured. Instance 54 is one of the first 100 seeds with
 start and 34.7 at O_0 (K grows as <O> leaves the edge of the spectrum).
 eta runs from 1e-4 to 0.045, below 2 / K = 0.058 where descent diverges.
 
-Convention: eta, sigma_theta and K are the paper's everywhere (parameters,
-table, printout, figure), for rotations exp(i theta X). tnbp's rotations are
+Convention: eta, sigma_theta and K are the paper's everywhere (options,
+table, printout, figure), for rotations exp(i theta X), and every table column
+that holds one says so by its suffix ``_paper`` (``eta_paper``,
+``sigma_paper``, ``qntk_final_paper``, ...), so that it is not mixed up with
+the ``qntk`` columns of :func:`tnbp.train` (tnbp's K). tnbp's rotations are
 exp(-i theta P / 2), so the runs use eta_tnbp = 4 eta, sigma_tnbp = 2 sigma
-(:func:`tnbp.theory.from_paper_convention`) and report K_paper = 4 K_tnbp;
-eta K and sigma^2 / eta, hence every prediction, are the same in both.
+(:func:`tnbp.theory.from_paper_convention`) and report K_paper = 4 K_tnbp.
+eps, eta K and sigma^2 / eta, hence every prediction (eqs. 31, 64) and every
+column without the suffix, are the same in both.
 
 One row per eta goes to the results store in ``<out>`` (its ``runs`` runs
 through :func:`tnbp.final_step_statistics`, seeded by the row's parameters with
@@ -112,23 +117,25 @@ def measure(
     n: int,
     layers: int,
     instance: int,
-    eta: float,
-    sigma: float,
+    eta_paper: float,
+    sigma_paper: float,
     steps: int,
     runs: int,
     seed: int,
 ) -> dict:
     """``runs`` noisy runs from one instance: statistics of their last step.
 
-    Everything in the paper's convention; the noise is seeded by the row's
-    parameters (independent streams for every row).
+    Everything in the paper's convention (the K columns of
+    :func:`tnbp.final_step_statistics` get the suffix ``_paper``); the noise is
+    seeded by the row's parameters (named ``eta``, ``sigma`` in the seed),
+    independent streams for every row.
     """
     point = dict(
         n=n,
         layers=layers,
         instance=instance,
-        eta=eta,
-        sigma=sigma,
+        eta=eta_paper,
+        sigma=sigma_paper,
         steps=steps,
         runs=runs,
         seed=seed,
@@ -137,16 +144,16 @@ def measure(
         lambda seed: ansatz.randomized_hardware_efficient(n, layers, seed=instance),
         observable(n),
         target=TARGET,
-        learning_rate=eta,
+        learning_rate=eta_paper,
         steps=steps,
-        angle_noise=sigma,
+        angle_noise=sigma_paper,
         samples=runs,
         seed=point_seed(point),
         executor="serial",
         convention="paper",
     )
     del stats["samples"]  # = runs, a parameter of the row
-    return stats
+    return {f"{k}_paper" if k.startswith("qntk") else k: v for k, v in stats.items()}
 
 
 #: every parameter of a row
@@ -154,8 +161,8 @@ SETTINGS = (
     "n",
     "layers",
     "instance",
-    "eta",
-    "sigma",
+    "eta_paper",
+    "sigma_paper",
     "steps",
     "runs",
     "seed",
@@ -169,8 +176,8 @@ def points(*, n, layers, etas, sigma, steps, runs, instance, seed) -> list[dict]
             n=n,
             layers=layers,
             instance=instance,
-            eta=eta,
-            sigma=sigma,
+            eta_paper=eta,
+            sigma_paper=sigma,
             steps=steps,
             runs=runs,
             seed=seed,
@@ -182,14 +189,15 @@ def points(*, n, layers, etas, sigma, steps, runs, instance, seed) -> list[dict]
 def summarize(df: pd.DataFrame) -> pd.DataFrame:
     """Each row's sigma_eps beside eq. 31 (late time) and eq. 64 (finite T), with z.
 
-    The formulas take (eta, K, sigma) in one convention; the paper's is used,
-    with K the mean over the runs of K at the last step. ``z`` is the
+    The formulas take (eta, K, sigma) in one convention; the paper's is used
+    (the columns that hold one of them end in ``_paper``), with K the mean
+    over the runs of K at the last step of each row. ``z`` is the
     deviation from eq. 64 in units of the standard error of a normal sample's
     standard deviation, s / sqrt(2 (R - 1)).
     """
     rows = []
-    for _, r in df.sort_values("eta").iterrows():
-        args = (r.eta, r.qntk_final, r.sigma)
+    for _, r in df.sort_values("eta_paper").iterrows():
+        args = (r.eta_paper, r.qntk_final_paper, r.sigma_paper)
         finite = float(np.sqrt(theory.noisy_residual_variance(*args, int(r.steps))))
         late = float(np.sqrt(theory.noise_plateau(*args)))
         low, high = (
@@ -200,11 +208,11 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
         )
         rows.append(
             dict(
-                eta=r.eta,
+                eta_paper=r.eta_paper,
                 runs=int(r.runs),
                 steps=int(r.steps),
-                qntk_final=r.qntk_final,
-                eta_kernel=r.eta * r.qntk_final,
+                qntk_final_paper=r.qntk_final_paper,
+                eta_kernel=r.eta_paper * r.qntk_final_paper,
                 residual_std=r.residual_std,
                 eq31_std=late,
                 eq64_std=finite,
@@ -220,25 +228,21 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
 def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
     """sigma_eps against eta (log-log): eq. 64 at T with its band, and eq. 31.
 
-    Eq. 64 (and its band) is drawn through its value at each point, with
-    that point's K; the late-time eq. 31, the paper's red line, as a curve in
-    eta at the mean K of all points.
+    Both curves are drawn through their values at the points, each with
+    that point's K (the summary's ``eq64_std`` and ``eq31_std``): eq. 64
+    and its band, and the late-time eq. 31, the paper's red line.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    kernel = float(summary.qntk_final.mean())
     sigma, steps = setting["sigma"], int(summary.steps.iloc[0])
     runs = int(summary.runs.iloc[0])
-    grid = np.geomspace(summary.eta.min(), summary.eta.max(), 200)
-    grid = grid[grid * kernel < 1.98]  # the plateau diverges at eta K = 2
-    late = np.sqrt([theory.noise_plateau(e, kernel, sigma) for e in grid])
     fig, ax = plt.subplots(figsize=(6.4, 5.0), constrained_layout=True)
     noise_statistic_panel(
         ax,
-        summary.eta,
+        summary.eta_paper,
         summary.residual_std,
         summary.eq64_std,
         summary.std_low,
@@ -248,9 +252,10 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
         band_label=f"{LEVEL:.0%} interval over {runs} runs",
         extra=[
             (
-                grid,
-                late,
-                r"eq. 31: $\sigma_\theta/\sqrt{\eta(2-\eta K)}$ (late time, mean K)",
+                summary.eta_paper,
+                summary.eq31_std,
+                r"eq. 31: $\sigma_\theta/\sqrt{\eta(2-\eta K)}$ (late time, K of "
+                "each point)",
             )
         ],
     )
@@ -260,7 +265,8 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
         f"arXiv:2206.09313 Fig. 4: n = {setting['n']}, "
         f"L = {setting['n'] * setting['layers']}, $\\sigma_\\theta$ = {sigma:g}, "
         f"T = {steps},\n"
-        f"K = {summary.qntk_final.min():.3g}..{summary.qntk_final.max():.3g} "
+        f"K = {summary.qntk_final_paper.min():.3g}.."
+        f"{summary.qntk_final_paper.max():.3g} "
         f"(last step), $\\varepsilon(0)$ = {summary.attrs['residual_initial']:.3f} "
         "(paper's convention)",
         fontsize=10,
@@ -273,10 +279,10 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
 def report(summary: pd.DataFrame) -> list[str]:
     """The printout: one line per eta, then how many points are inside the band."""
     lines = [
-        f"eta = {r.eta:.1e}: sigma_eps = {r.residual_std:.4g} (eq. 64 "
+        f"eta = {r.eta_paper:.1e}: sigma_eps = {r.residual_std:.4g} (eq. 64 "
         f"{r.eq64_std:.4g}, {LEVEL:.0%} [{r.std_low:.4g}, {r.std_high:.4g}]"
         f"{'' if r.inside else ' OUTSIDE'}, z = {r.z:+.2f}; late-time eq. 31 "
-        f"{r.eq31_std:.4g}); K = {r.qntk_final:.3g}, eta K = {r.eta_kernel:.3g}"
+        f"{r.eq31_std:.4g}); K = {r.qntk_final_paper:.3g} (paper's), eta K = {r.eta_kernel:.3g}"
         for _, r in summary.iterrows()
     ]
     m = len(summary)
@@ -345,8 +351,8 @@ def cli(
     ),
     quick: bool = typer.Option(
         False,
-        help="seconds-long preset (3 learning rates, 8 runs of 60 steps) in place "
-        "of the defaults; options given explicitly override it",
+        help="seconds-long preset (3 learning rates, 8 runs of 60 steps; the same "
+        "circuit) in place of the defaults; options given explicitly override it",
     ),
 ):
     """Fig. 4: spread of the final residual error against the learning rate."""

@@ -17,7 +17,10 @@ s^2 = sigma^2 / (eta (2 - eta K)) (eqs. 31, 66). Two panels:
     s sqrt(chi^2_{R-1, q} / (R - 1)).
 
 K in the theory is the mean over the runs of K at the last step (as the
-paper takes it for eq. 69).
+paper takes it for eq. 69). The theory assumes the kernel frozen; where the
+runs' K at the last step spreads by more than ``FROZEN_SPREAD`` = 15% of its
+mean (``kernel_spread`` in the summary, ``kernel_frozen`` false) it is not,
+and the figure rings the point with an open blue square ("K not frozen").
 
 Setting. The paper's: the randomized hardware-efficient ansatz of McClean et
 al. (:func:`tnbp.ansatz.randomized_hardware_efficient`) on n = 4 qubits with
@@ -33,11 +36,15 @@ noise (second order in sigma, which eq. 28 drops) damps eps by a further
 ~ L / 2 for this circuit (32 measured at L = 64): 0.16 against eta K = 0.39
 at sigma = 5e-2, which lowers the plateau there by ~10%.
 
-Convention: eta, sigma_theta and K are the paper's everywhere (parameters,
-table, printout, figure), for rotations exp(i theta X). tnbp's rotations are
+Convention: eta, sigma_theta and K are the paper's everywhere (options,
+table, printout, figure), for rotations exp(i theta X), and every table column
+that holds one says so by its suffix ``_paper`` (``eta_paper``,
+``sigma_paper``, ``qntk_final_paper``, ...), so that it is not mixed up with
+the ``qntk`` columns of :func:`tnbp.train` (tnbp's K). tnbp's rotations are
 exp(-i theta P / 2), so the runs use eta_tnbp = 4 eta, sigma_tnbp = 2 sigma
-(:func:`tnbp.theory.from_paper_convention`) and report K_paper = 4 K_tnbp;
-eta K and sigma^2 / eta, hence every prediction, are the same in both.
+(:func:`tnbp.theory.from_paper_convention`) and report K_paper = 4 K_tnbp.
+eps, eta K and sigma^2 / eta, hence every prediction (eqs. 31, 69) and every
+column without the suffix, are the same in both.
 
 One row per sigma goes to the results store in ``<out>`` (its ``runs`` runs
 through :func:`tnbp.final_step_statistics`, seeded by the row's parameters with
@@ -47,7 +54,9 @@ The summary (``<out>/summary.csv``: measured statistics, eq. 69, the bands,
 whether each point is inside) and the figure (``<out>/noisy_training_noise.png``)
 use the rows of the current settings. ``--quick`` is a seconds-long preset
 (n = 4, 6 layers, 3 noise levels, 6 runs of 60 steps); options given explicitly
-override it. Ctrl-C stops the run with one line that says how many rows are
+override it. It is a different setting, not a coarser one: a smaller circuit
+(L = 24, not 64) and another instance (1, not 2), so its K and plateau differ
+from the full run's. Ctrl-C stops the run with one line that says how many rows are
 saved and the command that resumes it (exit status 130).
 """
 
@@ -68,6 +77,8 @@ from tnbp.results import StudyOptions, point_seed, run_sweep, study_option
 TARGET = 0.0
 #: probability inside the theory bands
 LEVEL = 0.9
+#: largest std / mean of K over the runs at the last step for a frozen kernel
+FROZEN_SPREAD = 0.15
 
 DEFAULTS = dict(
     n=4,
@@ -114,23 +125,25 @@ def measure(
     n: int,
     layers: int,
     instance: int,
-    eta: float,
-    sigma: float,
+    eta_paper: float,
+    sigma_paper: float,
     steps: int,
     runs: int,
     seed: int,
 ) -> dict:
     """``runs`` noisy runs from one instance: statistics of their last step.
 
-    Everything in the paper's convention; the noise is seeded by the row's
-    parameters (independent streams for every row).
+    Everything in the paper's convention (the K columns of
+    :func:`tnbp.final_step_statistics` get the suffix ``_paper``); the noise is
+    seeded by the row's parameters (named ``eta``, ``sigma`` in the seed),
+    independent streams for every row.
     """
     point = dict(
         n=n,
         layers=layers,
         instance=instance,
-        eta=eta,
-        sigma=sigma,
+        eta=eta_paper,
+        sigma=sigma_paper,
         steps=steps,
         runs=runs,
         seed=seed,
@@ -139,16 +152,16 @@ def measure(
         lambda seed: ansatz.randomized_hardware_efficient(n, layers, seed=instance),
         observable(n),
         target=TARGET,
-        learning_rate=eta,
+        learning_rate=eta_paper,
         steps=steps,
-        angle_noise=sigma,
+        angle_noise=sigma_paper,
         samples=runs,
         seed=point_seed(point),
         executor="serial",
         convention="paper",
     )
     del stats["samples"]  # = runs, a parameter of the row
-    return stats
+    return {f"{k}_paper" if k.startswith("qntk") else k: v for k, v in stats.items()}
 
 
 #: every parameter of a row
@@ -156,8 +169,8 @@ SETTINGS = (
     "n",
     "layers",
     "instance",
-    "eta",
-    "sigma",
+    "eta_paper",
+    "sigma_paper",
     "steps",
     "runs",
     "seed",
@@ -171,8 +184,8 @@ def points(*, n, layers, eta, sigmas, steps, runs, instance, seed) -> list[dict]
             n=n,
             layers=layers,
             instance=instance,
-            eta=eta,
-            sigma=sigma,
+            eta_paper=eta,
+            sigma_paper=sigma,
             steps=steps,
             runs=runs,
             seed=seed,
@@ -184,12 +197,16 @@ def points(*, n, layers, eta, sigmas, steps, runs, instance, seed) -> list[dict]
 def summarize(df: pd.DataFrame) -> pd.DataFrame:
     """Each row's statistics beside eq. 69, s = sqrt(eq. 31) and their 90% bands.
 
-    The formulas take (eta, K, sigma) in one convention; the paper's is used,
-    with K the mean over the runs of K at the last step.
+    The formulas take (eta, K, sigma) in one convention; the paper's is used
+    (the columns that hold one of them end in ``_paper``), with K the mean
+    over the runs of K at the last step. ``kernel_spread`` is its std / mean
+    over the runs; ``kernel_frozen`` is false where that exceeds
+    ``FROZEN_SPREAD``, i.e. where eqs. 31 and 69 do not apply.
     """
     rows = []
-    for _, r in df.sort_values("sigma").iterrows():
-        args = (r.eta, r.qntk_final, r.sigma)
+    for _, r in df.sort_values("sigma_paper").iterrows():
+        args = (r.eta_paper, r.qntk_final_paper, r.sigma_paper)
+        spread = r.qntk_final_std_paper / r.qntk_final_paper
         mean_low, mean_high = theory.late_time_residual_interval(
             *args, int(r.runs), statistic="mean_abs", level=LEVEL
         )
@@ -198,10 +215,12 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
         )
         rows.append(
             dict(
-                sigma=r.sigma,
+                sigma_paper=r.sigma_paper,
                 runs=int(r.runs),
-                eta_kernel=r.eta * r.qntk_final,
-                qntk_final=r.qntk_final,
+                eta_kernel=r.eta_paper * r.qntk_final_paper,
+                qntk_final_paper=r.qntk_final_paper,
+                kernel_spread=spread,
+                kernel_frozen=bool(spread <= FROZEN_SPREAD),
                 mean_abs_residual=r.mean_abs_residual,
                 eq69=theory.late_time_mean_abs_residual(*args),
                 mean_abs_low=mean_low,
@@ -227,9 +246,13 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
     runs = int(summary.runs.iloc[0])
     band = f"{LEVEL:.0%} interval over {runs} runs"
+    frozen = dict(
+        flagged=~summary.kernel_frozen.to_numpy(bool),
+        flagged_label=f"K not frozen (std/mean of K(T) > {FROZEN_SPREAD:g})",
+    )
     noise_statistic_panel(
         axes[0],
-        summary.sigma,
+        summary.sigma_paper,
         summary.mean_abs_residual,
         summary.eq69,
         summary.mean_abs_low,
@@ -237,12 +260,13 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
         measured_label=rf"mean $|\varepsilon(T)|$ over {runs} runs",
         theory_label=r"eq. 69: $\sqrt{2/\pi}\,\sigma_\theta/\sqrt{2\eta-\eta^2K}$",
         band_label=band,
+        **frozen,
     )
     axes[0].set_ylabel(r"mean $|\varepsilon(T)|$")
     axes[0].set_title(r"(a) mean final residual error")
     noise_statistic_panel(
         axes[1],
-        summary.sigma,
+        summary.sigma_paper,
         summary.residual_std,
         summary.eq31_std,
         summary.std_low,
@@ -250,12 +274,13 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
         measured_label=rf"std of $\varepsilon(T)$ over {runs} runs",
         theory_label=r"eq. 31: $\sigma_\theta/\sqrt{\eta(2-\eta K)}$",
         band_label=band,
+        **frozen,
     )
     axes[1].set_ylabel(r"$\sigma_\varepsilon$")
     axes[1].set_title(r"(b) spread of the final residual error")
     for ax in axes:
         ax.set_xlabel(r"angle noise $\sigma_\theta$ (paper's convention)")
-    kernel = summary.qntk_final
+    kernel = summary.qntk_final_paper
     fig.suptitle(
         f"Noisy training (arXiv:2206.09313 Fig. 3): n = {setting['n']}, "
         f"L = {setting['n'] * setting['layers']}, $\\eta$ = {setting['eta']:g}, "
@@ -273,18 +298,21 @@ def report(summary: pd.DataFrame) -> list[str]:
     lines = []
     for _, r in summary.iterrows():
         lines.append(
-            f"sigma = {r.sigma:.1e}: mean|eps| = {r.mean_abs_residual:.4g} "
+            f"sigma = {r.sigma_paper:.1e}: mean|eps| = {r.mean_abs_residual:.4g} "
             f"(eq. 69 {r.eq69:.4g}, {LEVEL:.0%} [{r.mean_abs_low:.4g}, "
             f"{r.mean_abs_high:.4g}]{'' if r.mean_abs_inside else ' OUTSIDE'}); "
             f"sigma_eps = {r.residual_std:.4g} (s {r.eq31_std:.4g}, "
             f"[{r.std_low:.4g}, {r.std_high:.4g}]{'' if r.std_inside else ' OUTSIDE'}); "
-            f"K = {r.qntk_final:.3g}, eta K = {r.eta_kernel:.3g}"
+            f"K = {r.qntk_final_paper:.3g} (paper's; spread "
+            f"{r.kernel_spread:.0%}{'' if r.kernel_frozen else ', NOT FROZEN'}), "
+            f"eta K = {r.eta_kernel:.3g}"
         )
     m = len(summary)
     lines.append(
         f"inside the {LEVEL:.0%} bands: mean|eps| {int(summary.mean_abs_inside.sum())} "
         f"of {m}, sigma_eps {int(summary.std_inside.sum())} of {m} (by chance alone "
-        f"each point is outside with probability {1 - LEVEL:.0%})"
+        f"each point is outside with probability {1 - LEVEL:.0%}); K not frozen "
+        f"(spread > {FROZEN_SPREAD:.0%}) at {int((~summary.kernel_frozen).sum())} of {m}"
     )
     return lines
 
@@ -346,7 +374,8 @@ def cli(
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n = 4, 6 layers, 3 noise levels, 6 runs of 60 "
-        "steps) in place of the defaults; options given explicitly override it",
+        "steps) in place of the defaults; a different setting (L = 24 and circuit "
+        "instance 1, not L = 64 and instance 2); options given explicitly override it",
     ),
 ):
     """Fig. 3: final residual error against the angle noise, with eq. 69."""

@@ -30,20 +30,25 @@ of its spectrum), circuit instance 0 (eps(0) = 0.250, K(0) = 33.2; the
 ansatz's mean K at this size is 27.5 +- 0.6 over 200 instances, eq. 22 gives
 27.3), 20 noisy runs, 600 steps.
 
-Convention: eta, sigma_theta and K are the paper's everywhere (parameters,
-table, printout, figure), for rotations exp(i theta X). tnbp's rotations are
-exp(-i theta P / 2), so the runs use eta_tnbp = 4 eta, sigma_tnbp = 2 sigma
-(:func:`tnbp.theory.from_paper_convention`) and the table reports K_paper =
-4 K_tnbp; eta K and sigma^2 / eta, hence every prediction, are the same in
-both.
+Convention: eta, sigma_theta and K are the paper's everywhere (options,
+table, printout, figure), for rotations exp(i theta X), and every table column
+that holds one says so by its suffix ``_paper`` (``eta_paper``,
+``sigma_paper``, ``qntk_paper``, ``qntk_late_paper``, ...), so that it is
+not mixed up with the ``qntk`` column of :func:`tnbp.train` (tnbp's K).
+tnbp's rotations are exp(-i theta P / 2), so the runs use eta_tnbp = 4 eta,
+sigma_tnbp = 2 sigma (:func:`tnbp.theory.from_paper_convention`) and the table
+reports K_paper = 4 K_tnbp. eps, eta K and sigma^2 / eta, hence every
+prediction (eqs. 19, 30, 31, 68) and every column without the suffix, are the
+same in both.
 
 One row per (run, recorded step) goes to the results store in ``<out>``: the
-parameters of the run (``sigma = 0`` for the noiseless run), the step, eps
-and K. A run is trained once per process, when its first missing step is
-asked for (its rows then come from that trajectory; the first row's
-``wall_time`` carries the run's cost); its noise is seeded by the run's
-parameters (:func:`tnbp.results.point_seed`). ``<out>/table.csv`` holds every
-row, a rerun computes only what is missing. ``every`` records every k-th step
+parameters of the run (``sigma_paper = 0`` for the noiseless run), the step,
+eps (``residual``) and K (``qntk_paper``). A run is trained once per process,
+when its first missing step is asked for (its rows then come from that
+trajectory; the first row's ``wall_time`` carries the run's cost); its noise
+is seeded by the run's parameters (:func:`tnbp.results.point_seed`).
+``<out>/table.csv`` holds every row, a
+rerun computes only what is missing. ``every`` records every k-th step
 (and the last). The per-step summary (``<out>/summary.csv``), the checks and
 the figure (``<out>/noisy_training_trajectory.png``) use the rows of the
 current settings. ``--quick`` is a seconds-long preset (eta = 4e-3, so that
@@ -124,8 +129,10 @@ def trajectory(
 ) -> pd.DataFrame:
     """One training run (the paper's eta and sigma), from :func:`tnbp.train`.
 
-    Its noise is seeded by these parameters. Cached: the rows of a run are
-    asked for one step after the other.
+    Its noise is seeded by these parameters (under the names ``eta`` and
+    ``sigma``). The table is :func:`tnbp.train`'s, its ``qntk`` in tnbp's
+    convention. Cached: the rows of a run are asked for one step after the
+    other.
     """
     table = tnbp.train(
         ansatz.randomized_hardware_efficient(n, layers, seed=instance),
@@ -147,7 +154,6 @@ def trajectory(
             )
         ),
     )
-    table["qntk"] = [theory.to_paper_convention(k, "qntk") for k in table.qntk]
     return table
 
 
@@ -156,16 +162,21 @@ def measure(
     n: int,
     layers: int,
     instance: int,
-    eta: float,
-    sigma: float,
+    eta_paper: float,
+    sigma_paper: float,
     steps: int,
     run: int,
     seed: int,
     step: int,
 ) -> dict:
-    """eps and K (paper's convention) of one run at one step."""
-    row = trajectory(n, layers, instance, eta, sigma, steps, run, seed).iloc[step]
-    return dict(residual=float(row.residual), qntk=float(row.qntk))
+    """eps and K (``qntk_paper``, the paper's convention) of one run at one step."""
+    row = trajectory(
+        n, layers, instance, eta_paper, sigma_paper, steps, run, seed
+    ).iloc[step]
+    return dict(
+        residual=float(row.residual),
+        qntk_paper=theory.to_paper_convention(float(row.qntk), "qntk"),
+    )
 
 
 #: every parameter of a row
@@ -173,8 +184,8 @@ SETTINGS = (
     "n",
     "layers",
     "instance",
-    "eta",
-    "sigma",
+    "eta_paper",
+    "sigma_paper",
     "steps",
     "run",
     "seed",
@@ -188,15 +199,15 @@ def recorded_steps(steps: int, every: int) -> list[int]:
 
 
 def points(*, n, layers, eta, sigma, steps, runs, every, instance, seed) -> list[dict]:
-    """The noiseless run (sigma = 0), then the noisy runs, step by step."""
+    """The noiseless run (sigma = 0), then the noisy runs, step by step (paper's eta, sigma)."""
     runs_ = [(0.0, 0)] + [(sigma, r) for r in range(runs)]
     return [
         dict(
             n=n,
             layers=layers,
             instance=instance,
-            eta=eta,
-            sigma=s,
+            eta_paper=eta,
+            sigma_paper=s,
             steps=steps,
             run=r,
             seed=seed,
@@ -232,21 +243,22 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     Returns the per-step table and the one-row checks (the plateau against
     eq. 31, T_noise, the noiseless run against eq. 19). The formulas take
-    (eta, K, sigma) in one convention; the paper's is used throughout.
+    (eta, K, sigma) in one convention; the paper's is used throughout, and
+    the columns that hold one of them end in ``_paper``.
     """
-    clean = df[df.sigma == 0].sort_values("step")
-    noisy = df[df.sigma > 0]
-    eta, sigma = float(df.eta.iloc[0]), float(noisy.sigma.iloc[0])
+    clean = df[df.sigma_paper == 0].sort_values("step")
+    noisy = df[df.sigma_paper > 0]
+    eta, sigma = float(df.eta_paper.iloc[0]), float(noisy.sigma_paper.iloc[0])
     steps = int(df.steps.iloc[0])
     eps0 = float(clean.residual.iloc[0])
-    k0 = float(clean.qntk.iloc[0])
+    k0 = float(clean.qntk_paper.iloc[0])
     t = clean.step.to_numpy()
     by_step = noisy.groupby("step")
     summary = pd.DataFrame(
         dict(
             step=t,
             noiseless=clean.residual.to_numpy(),
-            noiseless_qntk=clean.qntk.to_numpy(),
+            noiseless_qntk_paper=clean.qntk_paper.to_numpy(),
             eq19=theory.frozen_kernel_residual(eps0, eta, k0, t),
             noisy_rms=np.sqrt(
                 by_step.residual.apply(lambda e: np.mean(e**2))
@@ -254,7 +266,7 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             noisy_mean_abs=by_step.residual.apply(
                 lambda e: np.mean(np.abs(e))
             ).to_numpy(),
-            noisy_qntk=by_step.qntk.mean().to_numpy(),
+            noisy_qntk_paper=by_step.qntk_paper.mean().to_numpy(),
             eq30_rms=np.sqrt(
                 theory.noisy_mean_square_residual(eps0, eta, k0, sigma, t)
             ),
@@ -263,7 +275,7 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     late = noisy[noisy.step >= steps // 2]
     per_run = late.groupby("run")
     squares = per_run.residual.apply(lambda e: np.mean(e**2)).to_numpy()
-    k_late = float(late.qntk.mean())
+    k_late = float(late.qntk_paper.mean())
     plateau = theory.noise_plateau(eta, k_late, sigma)
     se = float(squares.std(ddof=1) / np.sqrt(squares.size))
     window = int(late.step.nunique())
@@ -275,13 +287,13 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     checks = pd.DataFrame(
         [
             dict(
-                eta=eta,
-                sigma=sigma,
+                eta_paper=eta,
+                sigma_paper=sigma,
                 runs=int(squares.size),
                 residual_initial=eps0,
-                qntk_initial=k0,
-                qntk_final_noiseless=float(clean.qntk.iloc[-1]),
-                qntk_late=k_late,
+                qntk_initial_paper=k0,
+                qntk_final_noiseless_paper=float(clean.qntk_paper.iloc[-1]),
+                qntk_late_paper=k_late,
                 eta_kernel_initial=eta * k0,
                 noise_time=theory.noise_time(eps0, eta, k0, sigma),
                 late_from=steps // 2,
@@ -306,7 +318,7 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
 
     c = checks.iloc[0]
     fig, ax = plt.subplots(figsize=(8.4, 4.8), constrained_layout=True)
-    noisy = df[df.sigma > 0]
+    noisy = df[df.sigma_paper > 0]
     for k, (_, g) in enumerate(noisy.sort_values("step").groupby("run")):
         ax.plot(
             g.step,
@@ -340,7 +352,7 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
         color="darkred",
         ls=":",
         lw=1.2,
-        label=f"plateau, eq. 31 with late K = {c.qntk_late:.3g}",
+        label=f"plateau, eq. 31 with late K = {c.qntk_late_paper:.3g}",
     )
     ax.plot(
         summary.step,
@@ -384,8 +396,8 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
     fig.suptitle(
         f"Noisy and noiseless training (arXiv:2206.09313 Fig. 2)\nn = "
         f"{int(df.n.iloc[0])}, L = {int(df.n.iloc[0] * df.layers.iloc[0])}, "
-        f"$\\eta$ = {c.eta:g}, $\\sigma_\\theta$ = {c.sigma:g}, "
-        f"K(0) = {c.qntk_initial:.3g} (paper's convention)",
+        f"$\\eta$ = {c.eta_paper:g}, $\\sigma_\\theta$ = {c.sigma_paper:g}, "
+        f"K(0) = {c.qntk_initial_paper:.3g} (paper's convention)",
         fontsize=10,
     )
     fig.savefig(path, dpi=150)
@@ -397,16 +409,17 @@ def report(checks: pd.DataFrame) -> list[str]:
     """The printout: the plateau against eq. 31, and the noiseless run against eq. 19."""
     c = checks.iloc[0]
     return [
-        f"eps(0) = {c.residual_initial:.4g}, K(0) = {c.qntk_initial:.4g}, "
+        f"eps(0) = {c.residual_initial:.4g}, K(0) = {c.qntk_initial_paper:.4g}, "
         f"eta K(0) = {c.eta_kernel_initial:.4g}; noiseless K(T) = "
-        f"{c.qntk_final_noiseless:.4g}; noisy late K = {c.qntk_late:.4g}",
+        f"{c.qntk_final_noiseless_paper:.4g}; noisy late K = "
+        f"{c.qntk_late_paper:.4g} (K and eta in the paper's convention)",
         f"plateau (mean eps^2 over steps >= {int(c.late_from)}, {int(c.runs)} runs) = "
         f"{c.plateau:.4g} +- {c.plateau_se:.2g} (spread of the runs); eq. 31: "
         f"{c.eq31:.4g} +- {c.eq31_se:.2g} (its standard error under eq. 28), "
         f"z = {c.z:+.2f}; T_noise (eq. 68) = {c.noise_time:.1f} steps",
         f"noiseless run: max |eps(t) - eq. 19| / |eps(0)| = "
         f"{c.noiseless_max_deviation:.3g} (K is not frozen: "
-        f"{c.qntk_initial:.4g} -> {c.qntk_final_noiseless:.4g})",
+        f"{c.qntk_initial_paper:.4g} -> {c.qntk_final_noiseless_paper:.4g})",
     ]
 
 

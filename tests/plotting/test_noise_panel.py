@@ -70,3 +70,29 @@ def test_panel_without_points_outside_has_no_hollow_entry():
         assert "outside the band" not in [line.get_label() for line in ax.get_lines()]
     finally:
         plt.close(fig)
+
+
+def test_panel_rings_flagged_points_in_order_of_x():
+    x = np.array([1e-3, 1e-4, 1e-2])
+    theory = 3.0 * x
+    fig, ax = plt.subplots()
+    try:
+        noise_statistic_panel(
+            ax,
+            x,
+            theory,
+            theory,
+            0.7 * theory,
+            1.3 * theory,
+            measured_label="measured",
+            theory_label="eq. 31",
+            band_label="band",
+            flagged=[False, True, False],  # the point at x = 1e-4
+            flagged_label="K not frozen",
+        )
+        ring = {line.get_label(): line for line in ax.get_lines()}["K not frozen"]
+        np.testing.assert_allclose(ring.get_xdata(), [1e-4])
+        np.testing.assert_allclose(ring.get_ydata(), [3e-4])
+        assert ring.get_marker() == "s" and ring.get_markerfacecolor() == "none"
+    finally:
+        plt.close(fig)

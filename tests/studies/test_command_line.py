@@ -156,9 +156,12 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert set(table[table.route == "sampled"].samples) == {8}
     elif name == "noisy_training_trajectory":
         assert sorted(set(table.step)) == [0, 4, 8] and set(table.steps) == {8}
-        assert sorted(set(table.sigma)) == [0.0, 0.001]  # noiseless and noisy
+        # --eta and --sigma are the paper's: so are the columns, named so
+        assert sorted(set(table.sigma_paper)) == [0.0, 0.001]  # noiseless, noisy
+        assert set(table.eta_paper) == {0.004}
     elif name.startswith("noisy_training"):
         assert set(table.runs) == {2} and set(table.steps) == {10}
+        assert "qntk_final_paper" in table and "qntk_final" not in table
     elif name == "qntk_kernel_scaling":
         assert sorted(zip(table.n, table.layers)) == [(2, 8), (3, 2), (3, 4), (3, 8)]
         assert set(table.samples) == {4}

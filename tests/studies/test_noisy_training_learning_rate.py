@@ -22,7 +22,10 @@ def test_quick_preset(study, tmp_path):
     assert set(study.SETTINGS) == set(study.points(**q)[0])
     # the paper's setting: eps(0) ~ 1 and K ~ 35 (paper's convention)
     assert table.residual_initial.iloc[0] == pytest.approx(-1.005, abs=1e-3)
-    assert summary.qntk_final.mean() == pytest.approx(35, rel=0.15)
+    assert summary.qntk_final_paper.mean() == pytest.approx(35, rel=0.15)
+    # the paper's convention is in the names of the columns that hold it
+    assert {"eta_paper", "sigma_paper", "qntk_final_paper"} <= set(table)
+    assert not {"eta", "sigma", "qntk_final"} & set(table)
     # Each point falls outside its 90% band (eq. 64) with probability 0.1:
     # at most 1 of 3 outside holds with probability 0.972 (seeded: 0)
     assert (~summary.inside).sum() <= 1, summary

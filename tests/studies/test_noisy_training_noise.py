@@ -37,9 +37,20 @@ def test_quick_preset(study, tmp_path):
     assert abs(ratio - 1) < 3 * se, ratio
     # sigma_eps is linear in sigma (eq. 31) over two decades: the log-log
     # slope is 1 within its error (~0.2 for 6 runs at both ends)
-    slope = np.polyfit(np.log(summary.sigma), np.log(summary.residual_std), 1)[0]
+    slope = np.polyfit(np.log(summary.sigma_paper), np.log(summary.residual_std), 1)[0]
     assert abs(slope - 1) < 0.3, slope
     assert summary.eta_kernel.between(0.1, 1.5).all()  # the plateau's regime
+    # the paper's convention is in the names of the columns that hold it
+    assert {"eta_paper", "sigma_paper", "qntk_final_paper"} <= set(table)
+    assert not {"eta", "sigma", "qntk_final"} & set(table)
+    # K(T) spreads over the runs by std / mean = kernel_spread; the flag
+    # follows FROZEN_SPREAD (seeded: 22% at sigma = 1e-2, the point outside
+    # its band; <= 2% below)
+    spread = table.sort_values("sigma_paper")
+    spread = (spread.qntk_final_std_paper / spread.qntk_final_paper).to_numpy()
+    assert np.allclose(summary.kernel_spread, spread, rtol=1e-12)
+    assert (summary.kernel_frozen == (spread <= study.FROZEN_SPREAD)).all()
+    assert list(summary.kernel_frozen) == [True, True, False]
     # rerunning resumes: nothing recomputed or duplicated
     again, *_ = study.main(**q, out=tmp_path, progbar=False)
     assert again.equals(df) and len(read_table(tmp_path)) == len(table)

@@ -563,6 +563,8 @@ def noise_statistic_panel(
     theory_label: str,
     band_label: str,
     extra=None,
+    flagged=None,
+    flagged_label: str = "flagged",
 ) -> None:
     """Draw a measured statistic against a control value, log-log, with its theory band.
 
@@ -588,10 +590,18 @@ def noise_statistic_panel(
         Legend entries of the dots, the line and the band.
     extra : sequence of (array_like, array_like, str), optional
         Further theory curves ``(x, y, label)``, drawn dashed.
+    flagged : array_like of bool, optional
+        Points where the theory's assumptions fail (e.g. the kernel is not
+        frozen); each is ringed by an open blue square.
+    flagged_label : str, optional
+        Legend entry of the squares (shown only if a point is flagged).
     """
     order = np.argsort(np.asarray(x, dtype=float))
     x, measured, theory, low, high = (
         np.asarray(v, dtype=float)[order] for v in (x, measured, theory, low, high)
+    )
+    flagged = (
+        np.zeros(x.size, bool) if flagged is None else np.asarray(flagged, bool)[order]
     )
     ax.fill_between(x, low, high, color="C3", alpha=0.18, lw=0, label=band_label)
     ax.plot(x, theory, "-", color="C3", lw=1.5, label=theory_label)
@@ -608,6 +618,17 @@ def noise_statistic_panel(
             color="k",
             ms=6,
             label="outside the band",
+        )
+    if flagged.any():
+        ax.plot(
+            x[flagged],
+            measured[flagged],
+            "s",
+            mfc="none",
+            color="C0",
+            ms=11,
+            mew=1.2,
+            label=flagged_label,
         )
     ax.set_xscale("log")
     ax.set_yscale("log")

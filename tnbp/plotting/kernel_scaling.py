@@ -54,22 +54,25 @@ def plot_qntk_scaling(
 
     Six panels, all log-log, in the paper's convention (:math:`4\times` tnbp's
     :math:`K` and :math:`\Delta K`, :math:`16\times` its :math:`\mu`; the
-    axis labels say so). Top: :math:`\bar K` against :math:`L` at ``n`` and
-    against :math:`N = 2^n` at ``layers``, markers with their confidence
-    interval, under eq. 22 exact (solid) and its large-:math:`N` form
-    (dashed); then :math:`\Delta K/\bar K` against :math:`L` with one
+    axis labels say so); every error bar is :math:`\pm 1` standard error.
+    Top: :math:`\bar K` against :math:`L` at ``n`` and against
+    :math:`N = 2^n` at ``layers`` under eq. 22 exact (solid) and its
+    large-:math:`N` form (dashed); then :math:`\Delta K/\bar K` against :math:`L` with one
     standard error, eq. 23 over eq. 22 (solid, :math:`\propto L^{-1/2}`) and,
     given ``fit``, the fitted power law (dotted, its exponent in the legend).
     Bottom: :math:`\Delta K` against :math:`L` and against :math:`N` with one
     standard error under eq. 23, and the root mean square of :math:`\mu`
-    against :math:`L` under eq. 51.
+    against :math:`L` under eq. 51. Eqs. 23 and 51 are large-:math:`N`
+    forms that take the rotations independent; the legends and the title
+    say so, and the title points to ``docs/guide.md`` ("What eqs. 23 and 51
+    leave out") for why the measured spreads depart from them.
 
     Parameters
     ----------
     df : pandas.DataFrame
         Rows of :func:`tnbp.qntk_summary` (columns ``n, layers,
-        num_parameters, kernel_mean, kernel_ci_low, kernel_ci_high,
-        kernel_theory, kernel_theory_large_n, kernel_std, kernel_std_se,
+        num_parameters, kernel_mean, kernel_theory, kernel_theory_large_n,
+        kernel_std, kernel_std_se,
         kernel_std_theory, concentration, concentration_theory, kernel_se,
         meta_rms, meta_rms_se, meta_rms_theory``), in tnbp's convention.
     path : str or Path
@@ -92,26 +95,18 @@ def plot_qntk_scaling(
     by_n = df[df.layers == layers].sort_values("n")
     fig, axes = plt.subplots(2, 3, figsize=(14, 8.2), constrained_layout=True)
     (ka, kn, conc), (sa, sn, mu) = axes
-    ci = "95% CI" if "confidence" not in df else f"{df.confidence.iloc[0]:.0%} CI"
     big_l = by_n.num_parameters.iloc[0] if len(by_n) else layers
     for ax, rows, x in ((ka, by_l, by_l.num_parameters), (kn, by_n, 2.0**by_n.n)):
         if not len(rows):
             continue
-        mean = k * rows.kernel_mean
-        err = k * np.array(
-            [
-                rows.kernel_mean - rows.kernel_ci_low,
-                rows.kernel_ci_high - rows.kernel_mean,
-            ]
-        )
         ax.errorbar(
             x,
-            mean,
-            yerr=err,
+            k * rows.kernel_mean,
+            yerr=k * rows.kernel_se,
             fmt="o",
             color="C0",
             capsize=3,
-            label=f"mean over instances ({ci})",
+            label=r"mean over instances ($\pm 1$ SE)",
         )
         _theory(ax, x, k * rows.kernel_theory, "-", "eq. 22, exact")
         _theory(
@@ -148,7 +143,8 @@ def plot_qntk_scaling(
             x,
             k * rows.kernel_std_theory,
             "-",
-            r"eq. 23: $\frac{\sqrt{L}}{N^2}\sqrt{8\,\mathrm{Tr}^2 O^2 + 12\,\mathrm{Tr}\,O^4}$",
+            r"eq. 23: $\frac{\sqrt{L}}{N^2}\sqrt{8\,\mathrm{Tr}^2 O^2 + 12\,\mathrm{Tr}\,O^4}$"
+            "\n(large $N$, independent rotations)",
         )
         ax.set_yscale("log")
         ax.set_ylabel(r"$\Delta K$ (paper's convention, $4\times$ tnbp)")
@@ -177,7 +173,7 @@ def plot_qntk_scaling(
             x,
             by_l.concentration_theory,
             "-",
-            r"eq. 23 / eq. 22 $\propto L^{-1/2}$",
+            r"eq. 23 / eq. 22 $\propto L^{-1/2}$ (large $N$, indep. rotations)",
         )
         if fit is not None:
             xs = np.geomspace(x.min(), x.max(), 50)
@@ -212,7 +208,8 @@ def plot_qntk_scaling(
                 meta.num_parameters,
                 m * meta.meta_rms_theory,
                 "-",
-                r"eq. 51: $\sqrt{32}\,L\,\mathrm{Tr}^{3/2}O^2/N^3$",
+                r"eq. 51: $\sqrt{32}\,L\,\mathrm{Tr}^{3/2}O^2/N^3$"
+                "\n(large $N$, independent rotations)",
             )
             mu.set_yscale("log")
         mu.set(
@@ -231,4 +228,11 @@ def plot_qntk_scaling(
             _plain_log_labels(ax)
             ax.legend(fontsize=8)
         ax.grid(alpha=0.3, which="major")
+    fig.suptitle(
+        r"QNTK scaling (arXiv:2206.09313 eqs. 22, 23, 51); error bars $\pm 1$ SE. "
+        "Eqs. 23 and 51 take N large and the rotations independent; all derivatives\n"
+        r"share one output state, so $\Delta K$ (at small N) and $\mu$ (at large L) "
+        "depart from them: docs/guide.md, 'What eqs. 23 and 51 leave out'",
+        fontsize=10,
+    )
     return _save(fig, path)
