@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(PY) studies/entanglement_vs_depth.py --out results/demo
 
 test: $(STAMP)
-	$(PY) -m pytest -m "not slow" -n auto
+	$(PY) -m pytest -m "not slow" -n auto --durations=15
 
 test-all: $(STAMP)
 	$(PY) -m pytest -n auto
