@@ -64,6 +64,7 @@ def test_mean_abs_interval_of_one_and_two_runs_is_exact():
     assert low == pytest.approx(scale * norm.ppf(0.525), rel=1e-6)
     assert high == pytest.approx(scale * norm.ppf(0.975), rel=1e-6)
 
+    # eta = K = sigma = 1: the late-time residual is a unit normal (eq. 31 = 1)
     def cdf(s):  # P(|Z1| + |Z2| <= s)
         return integrate.quad(
             lambda x: 2 * norm.pdf(x) * (2 * norm.cdf(s - x) - 1), 0, s
@@ -72,7 +73,7 @@ def test_mean_abs_interval_of_one_and_two_runs_is_exact():
     exact = [
         optimize.brentq(lambda s, q=q: cdf(s) - q, 1e-9, 20) / 2 for q in (0.05, 0.95)
     ]
-    low, high = theory.late_time_residual_interval(0.5, 0.0, 1.0, 2)
+    low, high = theory.late_time_residual_interval(1.0, 1.0, 1.0, 2)
     assert low == pytest.approx(exact[0], rel=1e-6)
     assert high == pytest.approx(exact[1], rel=1e-6)
 
@@ -80,7 +81,7 @@ def test_mean_abs_interval_of_one_and_two_runs_is_exact():
 def test_mean_abs_interval_matches_monte_carlo_and_tends_to_the_clt():
     rng = np.random.default_rng(3)
     draws = np.abs(rng.standard_normal((200_000, 10))).mean(axis=1)
-    low, high = theory.late_time_residual_interval(0.5, 0.0, 1.0, 10, level=0.9)
+    low, high = theory.late_time_residual_interval(1.0, 1.0, 1.0, 10, level=0.9)
     mc = np.quantile(draws, [0.05, 0.95])
     # Monte Carlo quantile error: sqrt(q (1 - q) / M) / density ~ 1.5e-3 here
     np.testing.assert_allclose([low, high], mc, atol=6e-3)
@@ -89,7 +90,7 @@ def test_mean_abs_interval_matches_monte_carlo_and_tends_to_the_clt():
     # large R: normal, mean sqrt(2/pi), sd sqrt((1 - 2/pi) / R); the skew
     # shifts the ends by O(1/R) relative to the spread
     runs = 10_000
-    low, high = theory.late_time_residual_interval(0.5, 0.0, 1.0, runs, level=0.9)
+    low, high = theory.late_time_residual_interval(1.0, 1.0, 1.0, runs, level=0.9)
     mean, sd = np.sqrt(2 / np.pi), np.sqrt((1 - 2 / np.pi) / runs)
     np.testing.assert_allclose(
         [low, high], [mean - 1.6449 * sd, mean + 1.6449 * sd], atol=0.02 * sd
@@ -139,3 +140,39 @@ def test_from_paper_convention_rejects_bad_input():
         theory.from_paper_convention("1", "learning_rate")
     with pytest.raises(ValueError, match="`t`"):
         theory.noisy_residual_variance(0.01, 1.0, 0.1, -1)
+
+
+def test_steps_of_any_integer_type_do_not_wrap():
+    # 2 * t in int8 wrapped to -56 and gave a negative variance; 2 * 2**63 - 2
+    # in int64 wrapped too. Steps are taken as float64 (exact to 2^53).
+    value = theory.noisy_residual_variance(0.01, 1.0, 0.1, np.int8(100))
+    assert value == pytest.approx(theory.noisy_residual_variance(0.01, 1.0, 0.1, 100))
+    assert value > 0
+    late = theory.noisy_mean_square_residual(1.0, 0.1, 1.0, 0.1, 2**63 - 1)
+    assert late == pytest.approx(theory.noise_plateau(0.1, 1.0, 0.1), rel=1e-12)
+    with pytest.raises(TypeError, match="`t`"):
+        theory.frozen_kernel_residual(1.0, 0.1, 1.0, 2.5)
+
+
+def test_noise_time_for_tiny_eta_kernel():
+    # log(1 - eta K) rounded to 0 (nan, -inf); with log1p: T ~ log(...)/(-eta K)
+    T = theory.noise_time(1.0, 1e-17, 1.0, 1e-3)
+    expected = 0.5 * np.log1p(2e-17 / 1e-6) / 1e-17
+    assert T == pytest.approx(expected, rel=1e-6) and T > 0
+
+
+def test_late_time_forms_refuse_a_zero_kernel_the_finite_t_forms_take_it():
+    with pytest.raises(ValueError, match="`kernel`"):
+        theory.noise_plateau(0.1, 0.0, 0.1)
+    with pytest.raises(ValueError, match="`kernel`"):
+        theory.late_time_mean_abs_residual(0.1, 0.0, 0.1)
+    # K = 0: eq. 28 never moves eps, so eq. 30 stays at eps0^2 and eq. 64 at 0
+    assert theory.noisy_mean_square_residual(0.5, 0.1, 0.0, 0.1, 7) == 0.25
+    assert theory.noisy_residual_variance(0.1, 0.0, 0.1, 7) == 0.0
+
+
+def test_qntk_mean_refuses_impossible_traces_and_non_bool_large_n():
+    with pytest.raises(ValueError, match="`tr_o`"):
+        theory.qntk_mean(10, 2, 1.0, tr_o=4.0)  # (Tr O)^2 = 16 > N Tr O^2 = 4
+    with pytest.raises(TypeError, match="`large_n`"):
+        theory.qntk_mean(10, 2, 1.0, large_n="no")

@@ -418,7 +418,8 @@ def _size_row(n: int, layers: int, rows: pd.DataFrame, traces, confidence) -> di
         kernel_ci_high=mean["ci_high"],
         kernel_theory=k_theory,
         kernel_theory_large_n=theory.qntk_mean(big_l, n, c2, large_n=True),
-        kernel_z=(mean["mean"] - k_theory) / mean["se"],
+        # identical K (a build that ignores its rng): no spread, no z-score
+        kernel_z=(mean["mean"] - k_theory) / mean["se"] if mean["se"] > 0 else np.nan,
         kernel_std=std,
         kernel_std_se=std_se,
         kernel_std_theory=std_theory,

@@ -512,11 +512,12 @@ def qntk_mean(
     Raises
     ------
     TypeError
-        If ``num_parameters`` or ``n`` is not an integer, or ``tr_o2`` or
-        ``tr_o`` is not a real number.
+        If ``num_parameters`` or ``n`` is not an integer, ``tr_o2`` or
+        ``tr_o`` is not a real number, or ``large_n`` is not a bool.
     ValueError
         If ``num_parameters < 1``, ``n < 1``, ``tr_o2`` is negative or not
-        finite, or ``convention`` is not one of the options.
+        finite, :math:`(\mathrm{Tr}\,O)^2 > N\,\mathrm{Tr}\,O^2` (no observable
+        has such traces), or ``convention`` is not one of the options.
 
     References
     ----------
@@ -538,7 +539,15 @@ def qntk_mean(
     n = check_int(n, "n", minimum=1)
     tr_o2 = _nonnegative(tr_o2, "tr_o2")
     tr_o = check_real(tr_o, "tr_o")
+    if not isinstance(large_n, (bool, np.bool_)):
+        raise TypeError(f"`large_n` must be True or False, got {large_n!r}.")
     dim = 2.0**n
+    if tr_o**2 > dim * tr_o2 * (1 + 1e-12):
+        # Cauchy-Schwarz over the N eigenvalues: (Tr O)^2 <= N Tr O^2
+        raise ValueError(
+            f"`tr_o`, `tr_o2`: (Tr O)^2 = {tr_o**2:.6g} exceeds N Tr O^2 = "
+            f"{dim * tr_o2:.6g}, which no observable on {n} qubits has."
+        )
     if large_n:
         value = 2 * big_l * tr_o2 / dim**2
     else:
@@ -635,7 +644,8 @@ def meta_kernel_std(
         real number.
     ValueError
         If ``num_parameters < 1``, ``n < 1``, ``tr_o2`` is negative or not
-        finite, or ``convention`` is not one of the options.
+        finite, :math:`(\mathrm{Tr}\,O)^2 > N\,\mathrm{Tr}\,O^2` (no observable
+        has such traces), or ``convention`` is not one of the options.
 
     References
     ----------
@@ -686,10 +696,13 @@ def _check_descent(eta, kernel, sigma=0.0) -> tuple[float, float, float]:
 
 
 def _check_steps(t) -> np.ndarray:
+    """Non-negative integer steps, as float64: ``2 * t`` of an int8 or a huge int wraps."""
     t = np.asarray(t)
-    if t.dtype.kind not in "iu" or np.any(t < 0):
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"`t` must be non-negative integers, got {t!r}.")
+    if np.any(t < 0):
         raise ValueError(f"`t` must be non-negative integers, got {t!r}.")
-    return t
+    return t.astype(np.float64)
 
 
 def _check_eps0(eps0) -> float:
@@ -781,6 +794,14 @@ def noise_plateau(eta: float, kernel: float, sigma: float) -> float:
        arXiv:2206.09313, eqs. (28)-(31), (66).
     """
     eta, kernel, sigma = _check_descent(eta, kernel, sigma)
+    if kernel == 0:
+        # K = 0: eq. 28 never moves the residual (eqs. 30, 64 stay at eps0^2, 0)
+        raise ValueError("`kernel` must be > 0 for a late-time plateau, got 0.0.")
+    return _plateau(eta, kernel, sigma)
+
+
+def _plateau(eta: float, kernel: float, sigma: float) -> float:
+    """Eq. 31 for checked arguments (the finite-t forms also take K = 0)."""
     return sigma**2 / (eta * (2 - eta * kernel))
 
 
@@ -828,7 +849,8 @@ def noisy_mean_square_residual(
        arXiv:2206.09313, eqs. (30), (63)-(65).
     """
     eps0 = _check_eps0(eps0)
-    plateau = noise_plateau(eta, kernel, sigma)
+    eta, kernel, sigma = _check_descent(eta, kernel, sigma)
+    plateau = _plateau(eta, kernel, sigma)
     decay = (1 - eta * kernel) ** (2 * _check_steps(t))
     return decay * (eps0**2 - plateau) + plateau
 
@@ -916,7 +938,8 @@ def noisy_residual_variance(eta: float, kernel: float, sigma: float, t) -> np.nd
        in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
        arXiv:2206.09313, eqs. (62)-(64).
     """
-    plateau = noise_plateau(eta, kernel, sigma)
+    eta, kernel, sigma = _check_descent(eta, kernel, sigma)
+    plateau = _plateau(eta, kernel, sigma)
     return plateau * (1 - (1 - eta * kernel) ** (2 * _check_steps(t)))
 
 
@@ -1107,5 +1130,8 @@ def noise_time(eps0: float, eta: float, kernel: float, sigma: float) -> float:
         raise ValueError(
             "`eta` * `kernel` must not be 1 (the residual vanishes in one step)."
         )
-    ratio = sigma / np.sqrt(eps0**2 * eta * (2 - eta * kernel) + sigma**2)
-    return float(np.log(ratio) / np.log(abs(1 - eta * kernel)))
+    # log1p keeps both logarithms accurate when eta K or the ratio is tiny
+    log_ratio = -0.5 * np.log1p(eps0**2 * eta * (2 - eta * kernel) / sigma**2)
+    step = eta * kernel
+    log_rate = np.log1p(-step) if step < 1 else np.log1p(step - 2)
+    return float(log_ratio / log_rate)

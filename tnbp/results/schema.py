@@ -533,7 +533,7 @@ QNTK_SUMMARY = TableSchema(
             "kernel_z",
             "float64",
             "1",
-            "(kernel_mean - kernel_theory) / kernel_se",
+            "(kernel_mean - kernel_theory) / kernel_se; NaN when kernel_se = 0",
         ),
         Column("kernel_std", "float64", _K, "sample standard deviation of K (ddof=1)"),
         Column(
