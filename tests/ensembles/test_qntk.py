@@ -290,6 +290,13 @@ def test_bad_input_names_the_argument():
     kw = dict(observable=Z0, samples=2, executor="serial")
     cases = [
         (TypeError, "`build`", lambda: tnbp.qntk_ensemble("ansatz", [(2, 2)], **kw)),
+        (
+            ValueError,
+            "`build` returned a circuit with no trainable angle",
+            lambda: tnbp.qntk_ensemble(
+                lambda n, layers, seed: tnbp.Circuit(n), [(2, 2)], **kw
+            ),
+        ),
         (TypeError, "`sizes`", lambda: tnbp.qntk_ensemble(build, 2, **kw)),
         (TypeError, "`sizes`", lambda: tnbp.qntk_ensemble(build, [(2, 2, 2)], **kw)),
         (ValueError, "`sizes`", lambda: tnbp.qntk_ensemble(build, [], **kw)),

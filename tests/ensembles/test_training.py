@@ -80,3 +80,22 @@ def test_bad_input_names_the_argument():
         tnbp.final_step_statistics(
             _build, OBS, samples=2, **{**common, "learning_rate": -1.0}
         )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        (dict(learning_rate="x"), TypeError, "`learning_rate`"),
+        (dict(angle_noise=-1.0), ValueError, r"`angle_noise`.*-1\.0"),
+    ],
+)
+def test_paper_convention_errors_name_the_argument_and_its_value(kwargs, error, name):
+    # converted first, these said `value` or reported -2.0 for -1.0
+    args = dict(target=0.0, learning_rate=0.01, steps=2, angle_noise=0.01, samples=2)
+    args.update(kwargs)
+    c = tnbp.Circuit(1)
+    c.ry(0.3, 0)
+    with pytest.raises(error, match=name):
+        tnbp.final_step_statistics(
+            lambda seed: c, [(1.0, "Z", (0,))], convention="paper", **args
+        )

@@ -142,6 +142,11 @@ def _qntk_task(
                 "`build` must return a tnbp.Circuit on n qubits, got "
                 f"{circuit!r:.80} at n={n}, layers={layers}."
             )
+        if circuit.num_parameters == 0:
+            raise ValueError(
+                f"`build` returned a circuit with no trainable angle at n={n}, "
+                f"layers={layers}: its QNTK is empty."
+            )
         kernel = qntk(circuit, obs, initial=init, **opts)
         mu = (
             meta_kernel(circuit, obs, hvp=hvp, initial=init, **opts)

@@ -24,7 +24,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from .._checks import as_seed_sequence, check_int, check_opt
+from .._checks import as_seed_sequence, check_int, check_opt, check_real
 from ..gradients.training import train
 from ..models.circuit import Circuit
 from ..references.theory import (
@@ -282,6 +282,14 @@ def final_step_statistics(
     samples = check_int(samples, "samples", minimum=2)
     check_opt("convention", convention, QNTK_CONVENTIONS)
     if convention == "paper":
+        # checked as given, so a bad value is named and reported unconverted
+        learning_rate = check_real(learning_rate, "learning_rate")
+        angle_noise = check_real(angle_noise, "angle_noise")
+        if learning_rate <= 0 or angle_noise < 0:
+            raise ValueError(
+                "`learning_rate` must be > 0 and `angle_noise` >= 0, got "
+                f"{learning_rate} and {angle_noise} (paper's convention)."
+            )
         learning_rate = from_paper_convention(learning_rate, "learning_rate")
         angle_noise = from_paper_convention(angle_noise, "angle_noise")
     factor = to_paper_convention(1.0, "qntk") if convention == "paper" else 1.0
