@@ -146,7 +146,7 @@ def train(
     Warns
     -----
     RuntimeWarning
-        If :math:`\eta K(0) \ge 2`: the linearized dynamics
+        Once, at the first step with :math:`\eta K(t) \ge 2`: the linearized dynamics
         :math:`\varepsilon(t+1) = (1 - \eta K)\varepsilon(t)` (eq. 19) then
         do not converge, and eqs. 30-31 have no plateau.
 
@@ -184,6 +184,7 @@ def train(
 
     current = circuit.copy()
     rows = []
+    overshoot = False
     for t in range(steps + 1):
         state = simulate(current, backend=backend, initial=initial, **sim_opts)
         eps = observable_value(state, obs) - target
@@ -200,9 +201,10 @@ def train(
                 initial=initial,
             )
         theta = current.parameters
-        if t == 0 and eta * float(grad @ grad) >= 2:
+        if not overshoot and grad is not None and eta * float(grad @ grad) >= 2:
+            overshoot = True  # warned once, at the first such step
             warnings.warn(
-                f"train: learning_rate * K(0) = {eta * float(grad @ grad):.3g} >= 2: "
+                f"train: learning_rate * K({t}) = {eta * float(grad @ grad):.3g} >= 2: "
                 "gradient descent overshoots (eq. 19's factor |1 - eta K| >= 1); "
                 "lower `learning_rate`.",
                 RuntimeWarning,
