@@ -110,3 +110,7 @@ PAULI_COEFFICIENT_NOISE_FLOOR = 1e-15
 #: drops rounding noise; above it the dropped weight is not tracked, so the
 #: result is flagged as truncated.
 MOMENTS_NOISE_CUTOFF = 1e-12
+#: Range of the step h (radians) of meta_kernel's difference Hessian-vector
+#: product: below, rounding (~1e-16 / h) dominates the central difference;
+#: above, its truncation error (<= h^2 P^2 |g|^2 ||O|| / 96) does.
+HVP_STEP_RANGE = (1e-8, 0.1)

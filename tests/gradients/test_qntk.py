@@ -167,6 +167,10 @@ def test_bad_input_names_the_argument():
         tnbp.meta_kernel(circuit, OBS, step=0.0)
     with pytest.raises(ValueError, match="`step`"):
         tnbp.meta_kernel(circuit, OBS, step=float("nan"))
+    # 1e-300 gave 0.0 (theta +- h u == theta), 1.0 a 16% error: refused
+    for step in (1e-300, 1e-9, 0.5, 2 * np.pi):
+        with pytest.raises(ValueError, match=r"`step` must lie in \[1e-08, 0.1\]"):
+            tnbp.meta_kernel(circuit, OBS, step=step)
     with pytest.raises(ValueError, match="`hvp`"):
         tnbp.meta_kernel(circuit, OBS, hvp="exact")
     with pytest.raises(TypeError, match="`target`"):

@@ -41,6 +41,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_real
+from ..limits import HVP_STEP_RANGE
 from ..models.circuit import Circuit
 from .api import gradient
 
@@ -305,7 +306,8 @@ def meta_kernel(
     hvp : {"difference", "shift"}, optional
         How :math:`Hg` is evaluated (above).
     step : float, optional
-        :math:`h` in radians for ``hvp="difference"``, ``> 0``.
+        :math:`h` in radians for ``hvp="difference"``, within
+        :data:`tnbp.limits.HVP_STEP_RANGE` (``1e-8..0.1``).
     backend : {"dense", "mps", "tn"}, optional
         As in :func:`tnbp.gradient`.
     method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
@@ -329,7 +331,7 @@ def meta_kernel(
         wrong type.
     ValueError
         If ``circuit`` has no trainable parameters, ``hvp`` is not one of the
-        options, ``step`` is not positive and finite, or ``observable``,
+        options, ``step`` is outside :data:`tnbp.limits.HVP_STEP_RANGE`, or ``observable``,
         ``backend``, ``method``, ``sim_opts`` or ``initial`` is invalid (see
         :func:`tnbp.gradient`).
 
@@ -356,8 +358,13 @@ def meta_kernel(
     _check_circuit(circuit)
     check_opt("hvp", hvp, HVP_METHODS)
     step = check_real(step, "step")
-    if step <= 0:
-        raise ValueError(f"`step` must be positive, got {step}.")
+    low, high = HVP_STEP_RANGE
+    if not low <= step <= high:
+        raise ValueError(
+            f"`step` must lie in [{low:g}, {high:g}] radians (below, rounding "
+            "dominates the difference; above, its truncation error does), got "
+            f"{step}; hvp='shift' is exact."
+        )
     opts = {
         "backend": backend,
         "method": method,
