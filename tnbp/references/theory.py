@@ -1048,11 +1048,12 @@ def late_time_residual_interval(
 
     Examples
     --------
-    One run: :math:`|\varepsilon|/s` is half-normal, its 5% and 95% points are
+    One run with :math:`\eta = K = \sigma = 1` (eq. 31: :math:`s = 1`):
+    :math:`|\varepsilon|/s` is half-normal, its 5% and 95% points are
     :math:`\Phi^{-1}(0.525)` and :math:`\Phi^{-1}(0.975)`:
 
     >>> from tnbp import theory
-    >>> low, high = theory.late_time_residual_interval(0.5, 0.0, 1.0, 1)
+    >>> low, high = theory.late_time_residual_interval(1.0, 1.0, 1.0, 1)
     >>> round(low, 4), round(high, 4)
     (0.0627, 1.96)
     """
