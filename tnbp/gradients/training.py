@@ -201,16 +201,17 @@ def train(
                 initial=initial,
             )
         theta = current.parameters
-        if not overshoot and grad is not None and eta * float(grad @ grad) >= 2:
+        k = np.nan if grad is None else float(grad @ grad)
+        if not overshoot and eta * k >= 2:  # NaN compares False
             overshoot = True  # warned once, at the first such step
             warnings.warn(
-                f"train: learning_rate * K({t}) = {eta * float(grad @ grad):.3g} >= 2: "
+                f"train: learning_rate * K({t}) = {eta * k:.3g} >= 2: "
                 "gradient descent overshoots (eq. 19's factor |1 - eta K| >= 1); "
                 "lower `learning_rate`.",
                 RuntimeWarning,
                 stacklevel=2,
             )
-        kernel = float(grad @ grad) if record else np.nan
+        kernel = k if record else np.nan
         rows.append((t, eps, eps**2 / 2, kernel, float(np.linalg.norm(theta))))
         if last:
             break
