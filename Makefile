@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)
-	$(PY) studies/entanglement_vs_depth.py --out results/demo
+	$(VENV)/bin/tnbp run entanglement_vs_depth --out results/demo
 
 test: $(STAMP)
 	$(PY) -m pytest -m "not slow" -n auto --durations=15

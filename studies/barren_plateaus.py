@@ -36,7 +36,11 @@ import tnbp
 from tnbp import ansatz, observables, theory
 from tnbp.ensembles.fits import MIN_FIT_POINTS
 from tnbp.plotting import plot_gradient_variance
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2005.12458"
+FIGURE = "beyond ED"
 
 MODELS = {
     "toy_perceptron": lambda n: ansatz.toy_perceptron(n, seed=0),
@@ -80,7 +84,13 @@ def points(*, n_values) -> list[dict]:
     ]
 
 
-def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progbar=True):
+def main(
+    *,
+    n_values=DEFAULTS["n_values"],
+    out="results/barren_plateaus",
+    executor="serial",
+    progbar=True,
+):
     """Run the sweep; return its rows, the decay fits (from 3 n on) and the figure path."""
     out = Path(out)
     df = run_sweep(
@@ -88,6 +98,7 @@ def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progba
         points(n_values=n_values),
         out=out,
         task="barren_plateaus",
+        executor=executor,
         progbar=progbar,
         desc="variances",
     )
@@ -103,6 +114,7 @@ def main(*, n_values=DEFAULTS["n_values"], out="results/barren_plateaus", progba
 def cli(
     n_values: str = study_option("comma-separated qubit numbers", DEFAULTS["n_values"]),
     out: Path = typer.Option(Path("results/barren_plateaus"), help="output folder"),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n = 2..8) in place of the defaults; "
@@ -122,7 +134,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, fits, fig = opts.run(main, out=out, echo=typer.echo)
+    df, fits, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     shown = [*SETTINGS, "variance", "theory", "max_bond_reached", "truncated"]
     typer.echo(df[shown].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     if not fits:

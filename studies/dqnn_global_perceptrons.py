@@ -55,7 +55,17 @@ import typer
 
 import tnbp
 from tnbp.ensembles.fits import MIN_FIT_POINTS
-from tnbp.results import StudyOptionError, StudyOptions, run_sweep, study_option
+from tnbp.results import (
+    StudyOptionError,
+    StudyOptions,
+    executor_option,
+    run_sweep,
+    study_option,
+)
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2005.12458"
+FIGURE = "Theorems 1-2"
 
 DERIVATIVES = ("angle", "matrix")
 COSTS = ("global", "local")
@@ -286,6 +296,7 @@ def main(
     hidden=DEFAULTS["hidden"],
     seed=DEFAULTS["seed"],
     out="results/dqnn_global_perceptrons",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return its rows, the decay fits and the figure path."""
@@ -295,6 +306,7 @@ def main(
         points(n_values=n_values, samples=samples, hidden=hidden, seed=seed),
         out=out,
         task="dqnn_global_perceptrons",
+        executor=executor,
         progbar=progbar,
         desc="sizes",
     )
@@ -313,6 +325,7 @@ def cli(
     out: Path = typer.Option(
         Path("results/dqnn_global_perceptrons"), help="output folder"
     ),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n = 1,2,3, 8 samples) in place of the "
@@ -337,7 +350,7 @@ def cli(
             "3 minutes per sample).",
             param_hint=["--n-values", "--hidden"],
         )
-    df, fits, fig = opts.run(main, out=out, echo=typer.echo)
+    df, fits, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     shown = [
         *SETTINGS,
         "mean",

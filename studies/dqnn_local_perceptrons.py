@@ -72,8 +72,12 @@ import typer
 import tnbp
 from tnbp import ansatz, observables
 from tnbp.ensembles.fits import MIN_FIT_POINTS, compare_decay_laws
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
 from tnbp.states.record import TruncationWarning
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2005.12458"
+FIGURE = "Fig. 3b"
 
 #: DQNN depth rules: n -> L, the number of ansatz layers (2L DQNN layers)
 DEPTHS = {"log": lambda n: math.ceil(math.log2(n) / 2), "fixed": lambda n: 1}
@@ -408,6 +412,7 @@ def main(
     samples=DEFAULTS["samples"],
     max_bond=DEFAULTS["max_bond"],
     out="results/dqnn_local_perceptrons",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return the rows, the summary, the fits and the figure path."""
@@ -423,6 +428,7 @@ def main(
         ),
         out=out,
         task="dqnn_local_perceptrons",
+        executor=executor,
         progbar=progbar,
         desc="rows",
     )
@@ -452,6 +458,7 @@ def cli(
     out: Path = typer.Option(
         Path("results/dqnn_local_perceptrons"), help="output folder"
     ),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n = 4..10 exact, 4..16 sampled) in place of the defaults; "
@@ -474,7 +481,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, summary, fits, fig = opts.run(main, out=out, echo=typer.echo)
+    df, summary, fits, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     typer.echo(summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     typer.echo("fits (+- one standard error; verdict by AIC):")
     for _, f in fits.iterrows():

@@ -73,7 +73,11 @@ import typer
 import tnbp
 from tnbp import theory
 from tnbp.plotting import plot_dqnn_toy_variances
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2005.12458"
+FIGURE = "Fig. 3a"
 
 COSTS = ("global", "local")
 THEORY = {
@@ -209,6 +213,7 @@ def main(
     samples=DEFAULTS["samples"],
     seed=DEFAULTS["seed"],
     out="results/dqnn_toy_perceptrons",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return its rows and the figure's path."""
@@ -224,6 +229,7 @@ def main(
         ),
         out=out,
         task="dqnn_toy_perceptrons",
+        executor=executor,
         progbar=progbar,
         desc="variances",
     )
@@ -278,6 +284,7 @@ def cli(
     out: Path = typer.Option(
         Path("results/dqnn_toy_perceptrons"), help="output folder"
     ),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (exact n <= 8, sampled n <= 3, 0 and 1 hidden "
@@ -301,7 +308,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, fig = opts.run(main, out=out, echo=typer.echo)
+    df, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     shown = [
         "n",
         "hidden",

@@ -36,7 +36,11 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.plotting import plot_entanglement_vs_depth
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2010.15968"
+FIGURE = "make demo"
 
 BUILDERS = {
     "hardware_efficient": lambda n, depth, seed: ansatz.hardware_efficient(
@@ -130,6 +134,7 @@ def main(
     max_bond: int = DEFAULTS["max_bond"],
     n_visible: int = DEFAULTS["n_visible"],
     out: str | Path = "results/entanglement_vs_depth",
+    executor="serial",
     progbar: bool = True,
 ):
     """Run the sweep; return this setting's rows and the figure path."""
@@ -141,6 +146,7 @@ def main(
         ),
         out=out,
         task="entanglement_vs_depth",
+        executor=executor,
         progbar=progbar,
         desc="circuits",
     )
@@ -159,6 +165,7 @@ def cli(
     out: Path = typer.Option(
         Path("results/entanglement_vs_depth"), help="output folder"
     ),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n=12, 4 depths, 1 sample, max_bond=16) in place "
@@ -184,7 +191,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, fig = opts.run(main, out=out, echo=typer.echo)
+    df, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     summary = summarize(df)
     fixed = [k for k in SETTINGS if k not in ("ansatz", "depth")]  # one value each
     typer.echo(", ".join(f"{k} = {df[k].iloc[0]}" for k in fixed))

@@ -64,7 +64,17 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.plotting import noise_statistic_panel
-from tnbp.results import StudyOptions, point_seed, run_sweep, study_option
+from tnbp.results import (
+    StudyOptions,
+    executor_option,
+    point_seed,
+    run_sweep,
+    study_option,
+)
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2206.09313"
+FIGURE = "Fig. 4"
 
 #: O = SCALE * Z_0 ... Z_{n-1}: |<O>| ~ 1 is then mid-way to the spectrum's edge
 SCALE = 2.0
@@ -306,6 +316,7 @@ def main(
     instance=DEFAULTS["instance"],
     seed=DEFAULTS["seed"],
     out="results/noisy_training_learning_rate",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return the rows, the summary and the figure path."""
@@ -318,6 +329,7 @@ def main(
         points(**setting, etas=etas, seed=seed),
         out=out,
         task="noisy_training_learning_rate",
+        executor=executor,
         progbar=progbar,
         desc="learning rates",
     )
@@ -349,6 +361,7 @@ def cli(
     out: Path = typer.Option(
         Path("results/noisy_training_learning_rate"), help="output folder"
     ),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (3 learning rates, 8 runs of 60 steps; the same "
@@ -374,7 +387,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, summary, fig = opts.run(main, out=out, echo=typer.echo)
+    df, summary, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     for line in report(summary):
         typer.echo(line)
     typer.echo(opts.outputs(df, out, fig))

@@ -71,7 +71,17 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.plotting import noise_statistic_panel
-from tnbp.results import StudyOptions, point_seed, run_sweep, study_option
+from tnbp.results import (
+    StudyOptions,
+    executor_option,
+    point_seed,
+    run_sweep,
+    study_option,
+)
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2206.09313"
+FIGURE = "Fig. 3"
 
 #: the target O_0 (the middle of the spectrum of O = Z...Z)
 TARGET = 0.0
@@ -328,6 +338,7 @@ def main(
     instance=DEFAULTS["instance"],
     seed=DEFAULTS["seed"],
     out="results/noisy_training_noise",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return the rows, the summary and the figure path."""
@@ -340,6 +351,7 @@ def main(
         points(**setting, sigmas=sigmas, seed=seed),
         out=out,
         task="noisy_training_noise",
+        executor=executor,
         progbar=progbar,
         desc="noise levels",
     )
@@ -371,6 +383,7 @@ def cli(
     out: Path = typer.Option(
         Path("results/noisy_training_noise"), help="output folder"
     ),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n = 4, 6 layers, 3 noise levels, 6 runs of 60 "
@@ -397,7 +410,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, summary, fig = opts.run(main, out=out, echo=typer.echo)
+    df, summary, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     for line in report(summary):
         typer.echo(line)
     typer.echo(opts.outputs(df, out, fig))

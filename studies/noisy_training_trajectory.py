@@ -69,7 +69,17 @@ import typer
 
 import tnbp
 from tnbp import ansatz, theory
-from tnbp.results import StudyOptions, point_seed, run_sweep, study_option
+from tnbp.results import (
+    StudyOptions,
+    executor_option,
+    point_seed,
+    run_sweep,
+    study_option,
+)
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2206.09313"
+FIGURE = "Fig. 2"
 
 #: the target O_0 (the middle of the spectrum of O = Z...Z)
 TARGET = 0.0
@@ -435,6 +445,7 @@ def main(
     instance=DEFAULTS["instance"],
     seed=DEFAULTS["seed"],
     out="results/noisy_training_trajectory",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return the rows, the per-step summary, the checks and the figure."""
@@ -454,6 +465,7 @@ def main(
         ),
         out=out,
         task="noisy_training_trajectory",
+        executor=executor,
         progbar=progbar,
         desc="rows (run, step)",
     )
@@ -488,6 +500,7 @@ def cli(
     out: Path = typer.Option(
         Path("results/noisy_training_trajectory"), help="output folder"
     ),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (eta = 4e-3, 120 steps, 4 noisy runs, every 4th "
@@ -514,7 +527,9 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, summary, checks, fig = opts.run(main, out=out, echo=typer.echo)
+    df, summary, checks, fig = opts.run(
+        main, out=out, echo=typer.echo, executor=executor
+    )
     for line in report(checks):
         typer.echo(line)
     typer.echo(opts.outputs(df, out, fig))

@@ -30,7 +30,11 @@ import typer
 import tnbp
 from tnbp.ensembles.fits import MIN_FIT_POINTS
 from tnbp.plotting import plot_qbm_hidden_units
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2010.15968"
+FIGURE = "Fig. 3c variant"
 
 DEFAULTS = dict(n_visible=1, hidden=(1, 2, 3, 4, 5, 6), samples=40, beta=1.0)
 QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0)
@@ -76,6 +80,7 @@ def main(
     beta=DEFAULTS["beta"],
     seed: int = 0,
     out="results/qbm_hidden_units",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return its rows, the hidden-term decay fit (or None) and the figure."""
@@ -87,6 +92,7 @@ def main(
         ),
         out=out,
         task="qbm_hidden_units",
+        executor=executor,
         progbar=progbar,
         desc="sizes",
     )
@@ -110,6 +116,7 @@ def cli(
     samples: int = study_option("Hamiltonians per size", DEFAULTS["samples"]),
     beta: float = study_option("inverse temperature", DEFAULTS["beta"]),
     out: Path = typer.Option(Path("results/qbm_hidden_units"), help="output folder"),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (hidden = 1,2,3, 8 samples) in place of the "
@@ -134,7 +141,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, fit, fig = opts.run(main, out=out, echo=typer.echo)
+    df, fit, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     results = [c for c in df if c.startswith(("variance", "inf_norm", "num_param"))]
     typer.echo(
         df[[*SETTINGS, *results]].to_string(

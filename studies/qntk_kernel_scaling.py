@@ -56,7 +56,11 @@ import typer
 import tnbp
 from tnbp.ensembles.fits import MIN_FIT_POINTS
 from tnbp.plotting import plot_qntk_scaling
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2206.09313"
+FIGURE = "eqs. 22, 23, 51"
 
 #: :math:`O = Z_0`
 OBSERVABLE = [(1.0, "Z", (0,))]
@@ -162,6 +166,7 @@ def main(
     samples=DEFAULTS["samples"],
     seed=DEFAULTS["seed"],
     out="results/qntk_kernel_scaling",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return its rows, the concentration fit (or None) and the figure."""
@@ -178,6 +183,7 @@ def main(
         ),
         out=out,
         task="qntk_kernel_scaling",
+        executor=executor,
         progbar=progbar,
         desc="sizes",
     )
@@ -232,6 +238,7 @@ def cli(
     samples: int = study_option("random circuits per size", DEFAULTS["samples"]),
     seed: int = study_option("root seed", DEFAULTS["seed"]),
     out: Path = typer.Option(Path("results/qntk_kernel_scaling"), help="output folder"),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n = 3 with L = 2,4,8,16; n = 2,3,4 with L = 8; "
@@ -255,7 +262,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, fit, fig = opts.run(main, out=out, echo=typer.echo)
+    df, fit, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     shown = [
         "n",
         "layers",

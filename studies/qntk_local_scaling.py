@@ -71,7 +71,11 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.ensembles.engine import Chunk, run_tasks
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2206.09313"
+FIGURE = "beyond ED"
 
 #: the observables, as term lists (coefficient, Pauli string, qubits)
 OBSERVABLES = {
@@ -378,6 +382,7 @@ def main(
     dense_max=DEFAULTS["dense_max"],
     seed=DEFAULTS["seed"],
     out="results/qntk_local_scaling",
+    executor="serial",
     progbar=True,
 ):
     """Run the sweep; return the rows, the summary and the figure path."""
@@ -393,6 +398,7 @@ def main(
         ),
         out=out,
         task="qntk_local_scaling",
+        executor=executor,
         progbar=progbar,
         desc="rows",
     )
@@ -413,6 +419,7 @@ def cli(
     ),
     seed: int = study_option("root seed of the random angles", DEFAULTS["seed"]),
     out: Path = typer.Option(Path("results/qntk_local_scaling"), help="output folder"),
+    executor: str = executor_option(),
     quick: bool = typer.Option(
         False,
         help="seconds-long preset (n = 4..40, 2 and 4 layers, 8 samples) in place "
@@ -435,7 +442,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, summary, fig = opts.run(main, out=out, echo=typer.echo)
+    df, summary, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     shown = [
         "observable",
         "layers",

@@ -1,10 +1,9 @@
 """Shared fixtures: an ansatz-family parameter; study scripts as modules."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from ansatz_zoo import ANSATZ_BUILDERS
+
+from tnbp.results import catalog
 
 
 @pytest.fixture(params=sorted(ANSATZ_BUILDERS))
@@ -12,15 +11,11 @@ def ansatz_name(request):
     return request.param
 
 
-def _load_study(name: str):
-    path = Path(__file__).parents[1] / "studies" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def load_study():
-    """``load_study(name)`` returns the script ``studies/<name>.py`` as a module."""
-    return _load_study
+    """``load_study(name)`` returns the script ``studies/<name>.py`` as a module.
+
+    The catalog's module (:func:`tnbp.results.catalog.load_study`): the one
+    ``tnbp run`` runs, so a test that patches it patches the command too.
+    """
+    return catalog.load_study

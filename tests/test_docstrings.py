@@ -46,6 +46,7 @@ DONE_MODULES = (
     "tnbp",
     "tnbp._checks",
     "tnbp._threads",
+    "tnbp._executors",
     "tnbp.ensembles",
     "tnbp.ensembles.circuit_gradients",
     "tnbp.ensembles.dqnn_gradients",

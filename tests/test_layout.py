@@ -26,6 +26,7 @@ LAYERS = {
     "limits": 0,
     "_threads": 0,
     "_checks": 1,
+    "_executors": 1,
     "models": 2,
     "references": 3,
     "states": 3,

@@ -102,7 +102,7 @@ _EXPORTS = {
     "dqnn_gradient_variance": "tnbp.ensembles.dqnn_gradients",
     "qntk_ensemble": "tnbp.ensembles.qntk",
     "qntk_summary": "tnbp.ensembles.qntk",
-    "SerialExecutor": "tnbp.ensembles.engine",
+    "SerialExecutor": "tnbp._executors",
     "DecayFit": "tnbp.ensembles.fits",
     "fit_exponential_decay": "tnbp.ensembles.fits",
     "fit_power_law": "tnbp.ensembles.fits",

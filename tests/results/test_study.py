@@ -75,7 +75,7 @@ def test_ctrl_c_ends_with_one_line_and_status_130(tmp_path, where):
     opts, echo = resolve(True, samples=2), Echo()
 
     def main(**kwargs):
-        assert kwargs == dict(opts.params, out=tmp_path)
+        assert kwargs == dict(opts.params, out=tmp_path, executor="serial")
         if where == "sweep":
             raise SweepInterrupted(5, 8, tmp_path)
         raise KeyboardInterrupt

@@ -12,6 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from tnbp import cli
 from tnbp.results import read_table
 
 #: study -> (arguments beside --quick, the parameters they must give, rows)
@@ -203,10 +204,10 @@ def test_ctrl_c_says_what_is_saved_and_how_to_resume(
     assert len(read_table(tmp_path)) == 2
     # the command resumes: only the missing points run, and the table is whole
     words = shlex.split(command)
-    assert words[:2] == ["python", f"studies/{name}.py"] and "--quick" not in words
+    assert words[:3] == ["tnbp", "run", name] and "--quick" not in words
     calls.clear()
     monkeypatch.setattr(study, "measure", lambda **p: calls.append(p) or measure(**p))
-    resumed = invoke(study, words[2:])
+    resumed = CliRunner().invoke(cli.app, words[1:])
     assert resumed.exit_code == 0, resumed.output
     assert len(calls) == rows - 2 and len(read_table(tmp_path)) == rows
 

@@ -1,8 +1,9 @@
 """Ensembles of random instances: one seeded engine, statistics and fits, a module per kind."""
 
+from .._executors import SerialExecutor
 from .circuit_gradients import GradientSample, gradient_variance
 from .dqnn_gradients import DQNNGradientSample, dqnn_gradient_variance
-from .engine import Chunk, SerialExecutor, chunks, run_tasks
+from .engine import Chunk, chunks, run_tasks
 from .fits import (
     DecayComparison,
     DecayFit,

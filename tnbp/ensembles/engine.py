@@ -23,89 +23,23 @@ nor the chunking, nor which other groups are in the run. (A task may still
 choose to batch the samples of its chunk, e.g. one vectorized sweep; the
 floating-point rounding of such a batch may depend on the chunk size.)
 
-Executors (``executor=``):
-
-``None`` or ``"processes"``
-    local worker processes, one per CPU, from loky's reusable executor (as
-    joblib uses it). Task functions and their arguments travel by cloudpickle,
-    so functions defined in a plain script, lambdas and closures work, and no
-    ``if __name__ == "__main__":`` guard is needed. Ctrl-C stops the workers
-    at once (the next call starts new ones) instead of letting them finish
-    every task already sent while the interpreter waits at exit.
-``"threads"``
-    a thread pool of one thread per CPU in this process (no pickling; numpy
-    releases the GIL in BLAS, the pure-Python parts of a task do not).
-``"serial"``
-    this process, one task after the other.
-a ``concurrent.futures.Executor``
-    used as given (and left open). For a standard-library process pool the
-    task must pickle with :mod:`pickle` (module-level functions or
-    ``functools.partial`` of them).
-a ``dask.distributed.Client``
-    (anything with ``submit`` and ``gather``) used as given; tasks travel by
-    cloudpickle.
+Executors (``executor=``): None or ``"processes"`` (loky's local worker
+processes), ``"threads"``, ``"serial"``, any ``concurrent.futures.Executor`` or a
+``dask.distributed.Client``; :mod:`tnbp._executors` says how each behaves.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import contextlib
 import dataclasses
-import functools
 import numbers
-import pickle
 from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from .._checks import as_seed_sequence, check_int
-from .._threads import blas_threads_pinned
+from .._executors import submitter
 from ..limits import MAX_SAMPLES
-from ..results.sweep import is_interrupt
-
-#: executors named by a string
-EXECUTORS = ("processes", "serial", "threads")
-
-
-class SerialExecutor(cf.Executor):
-    """An executor that runs each task in the calling process when it is submitted.
-
-    The ``executor="serial"`` of :func:`run_tasks`; useful for debugging (a task's
-    exception is raised with its traceback in this process) and for tasks that
-    must not leave it.
-
-    Examples
-    --------
-    >>> from tnbp import SerialExecutor
-    >>> SerialExecutor().submit(pow, 2, 10).result()
-    1024
-    """
-
-    def submit(self, fn, /, *args, **kwargs):
-        """Run ``fn(*args, **kwargs)`` now and return its finished future.
-
-        Parameters
-        ----------
-        fn : callable
-            The task.
-        *args
-            Its positional arguments.
-        **kwargs
-            Its keyword arguments.
-
-        Returns
-        -------
-        concurrent.futures.Future
-            Done: holding the task's return value, or the exception it raised (not
-            raised here, but by ``Future.result()``).
-        """
-        future = cf.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to the caller through .result()
-            future.set_exception(exc)
-        return future
 
 
 @dataclasses.dataclass(frozen=True)
@@ -317,7 +251,7 @@ def run_tasks(
         The root seed (turned into a ``SeedSequence`` once: pass the same
         ``SeedSequence`` that was recorded with the results).
     executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
-        Where tasks run (see :mod:`tnbp.ensembles.engine`); None means
+        Where tasks run (see :mod:`tnbp._executors`); None means
         ``"processes"``.
     progbar : bool, optional
         Show a progress bar over samples.
@@ -368,7 +302,7 @@ def run_tasks(
     if len(pairs) != sum(len(c.samples) for c in tasks):
         raise ValueError("`tasks` must not repeat a sample of a group.")
     total = sum(len(c.samples) for c in tasks)
-    with _submitter(executor, task, payload) as (submit, result, stop):
+    with submitter(executor, task, payload) as (submit, result, stop):
         handles: list = []
         try:  # submitting too: a Ctrl-C may land while tasks already run
             for chunk in tasks:
@@ -383,122 +317,3 @@ def run_tasks(
     return {
         g: [by_sample[s] for s in sorted(by_sample)] for g, by_sample in rows.items()
     }
-
-
-def _choices_error(executor, exc_type):
-    return exc_type(
-        f"`executor` must be None, one of {list(EXECUTORS)}, a "
-        "concurrent.futures.Executor or a dask.distributed.Client, "
-        f"got {executor!r}."
-    )
-
-
-def _is_client(executor) -> bool:
-    """Duck-typed dask ``Client``: ``submit`` and ``gather``."""
-    return callable(getattr(executor, "submit", None)) and callable(
-        getattr(executor, "gather", None)
-    )
-
-
-def _dumps_of(pool):
-    """How ``pool`` ships tasks to other processes (None: it does not)."""
-    if isinstance(pool, cf.ProcessPoolExecutor):
-        return pickle.dumps
-    if type(pool).__module__.startswith("loky.") or not isinstance(pool, cf.Executor):
-        import cloudpickle  # loky and dask ship tasks by cloudpickle
-
-        return cloudpickle.dumps
-    return None
-
-
-def _future_result(future):
-    return future.result()
-
-
-def _submit(pool, fn, /, *args):
-    """``pool.submit(fn, *args)``; a pool that was shut down is a bad ``executor``."""
-    try:
-        return pool.submit(fn, *args)
-    except RuntimeError as exc:
-        # Executor.submit after shutdown() raises a plain RuntimeError (documented);
-        # a broken pool (BrokenExecutor, also a RuntimeError) is not our business
-        if isinstance(exc, cf.BrokenExecutor) or "shutdown" not in str(exc):
-            raise
-        raise ValueError(
-            f"`executor` is shut down ({exc}): pass an open executor, or one of "
-            f"{list(EXECUTORS)}."
-        ) from exc
-
-
-@contextlib.contextmanager
-def _submitter(executor, task, payload: str):
-    """``(submit, result, stop)`` for ``executor``; a thread pool made here is closed after."""
-    pool, owned = None, False
-    if isinstance(executor, str):
-        if executor not in EXECUTORS:
-            raise _choices_error(executor, ValueError)
-        if executor == "threads":
-            pool, owned = cf.ThreadPoolExecutor(max_workers=_cpu_count()), True
-        elif executor == "serial":
-            pool = SerialExecutor()
-    elif executor is not None and not (
-        isinstance(executor, cf.Executor) or _is_client(executor)
-    ):
-        raise _choices_error(executor, TypeError)
-    else:
-        pool = executor
-    reusable = pool is None
-    if reusable:  # None or "processes"
-        import loky
-
-        # reusable: the workers stay up for the next call; idle workers exit
-        # after 300 s (joblib's choice; loky's 10 s default often races with
-        # the next submission, which loky survives by restarting the worker)
-        pool = loky.get_reusable_executor(max_workers=_cpu_count(), timeout=300)
-    dumps = _dumps_of(pool)
-    if dumps is not None:
-        try:
-            dumps(task)
-        except Exception as exc:
-            raise TypeError(
-                f"{payload} must be picklable to run in worker processes "
-                "(module-level functions or functools.partial of them), or pass "
-                "executor='processes' (loky: also ships functions defined in a "
-                "script, lambdas and closures), 'threads' or 'serial'."
-            ) from exc
-    result = _future_result if isinstance(pool, cf.Executor) else pool.gather
-    # tasks on threads share the process's BLAS limits: hold them at one thread
-    # per task from here (see tnbp._threads)
-    pin = (
-        blas_threads_pinned(1)
-        if isinstance(pool, cf.ThreadPoolExecutor)
-        else contextlib.nullcontext()
-    )
-
-    def stop(handles, exc: BaseException) -> None:
-        """Stop the work still queued or running once ``exc`` ended the run."""
-        if reusable and is_interrupt(exc):
-            # Ctrl-C: stop loky's workers now (their pending futures fail).
-            # Left running, they finish every task already sent (minutes each)
-            # while the interpreter waits for them at exit, deaf to further
-            # Ctrl-C. The next call starts fresh workers.
-            pool.shutdown(wait=False, kill_workers=True)
-            return
-        for handle in handles:
-            with contextlib.suppress(Exception):
-                handle.cancel()
-
-    with pin:
-        try:
-            yield functools.partial(_submit, pool), result, stop
-        finally:
-            if owned:  # waits for running tasks, drops pending ones after an error
-                pool.shutdown(cancel_futures=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _cpu_count() -> int:
-    """CPUs this process may use (cgroup and affinity aware, as loky counts them)."""
-    import loky
-
-    return loky.cpu_count()

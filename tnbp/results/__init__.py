@@ -17,7 +17,7 @@ from .store import (
     read_table,
     task_key,
 )
-from .study import StudyOptionError, StudyOptions, study_option
+from .study import StudyOptionError, StudyOptions, executor_option, study_option
 from .sweep import SweepInterrupted, run_sweep
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "point_seed",
     "read_table",
     "run_sweep",
+    "executor_option",
     "study_option",
     "task_key",
 ]

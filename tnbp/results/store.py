@@ -78,6 +78,8 @@ from tnbp import __version__
 #: file names inside a store directory
 STORE_FILE = "store.sqlite"
 TABLE_FILE = "table.csv"
+#: the tidy table's file in each format :meth:`ResultStore.write_table` writes
+TABLE_FILES = {"csv": TABLE_FILE, "parquet": "table.parquet"}
 
 #: columns every row carries besides its parameters and results, in table order
 PROVENANCE_COLUMNS = (
@@ -545,33 +547,49 @@ class ResultStore:
                 df[name] = pd.array(values, dtype="Int64")  # float64 would round
         return df
 
-    def write_table(self, path: str | Path | None = None) -> Path:
-        """Write :meth:`table` as CSV atomically (a temporary file, then a rename).
+    def write_table(
+        self, path: str | Path | None = None, *, format: str = "csv"
+    ) -> Path:
+        """Write :meth:`table` as CSV or Parquet atomically (a temporary file, then a rename).
 
         A reader sees the previous table or the new one, never a partial file.
-        Floats are written in shortest round-trip form; :func:`read_table`
-        reads them back bitwise. Temporary tables left by killed processes are
-        removed first.
+        CSV floats are written in shortest round-trip form; :func:`read_table`
+        reads them back bitwise (Parquet keeps the binary values). Temporary
+        tables left by killed processes are removed first.
 
         Parameters
         ----------
         path : str or Path, optional
-            Destination; ``<store>/table.csv`` by default.
+            Destination; ``<store>/table.csv`` (``table.parquet``) by default.
+        format : {"csv", "parquet"}, optional
+            The file format (Parquet through pyarrow).
 
         Returns
         -------
         Path
             The table's path.
+
+        Raises
+        ------
+        ValueError
+            If ``format`` is not one of the choices.
         """
-        path = self.path / TABLE_FILE if path is None else Path(path)
+        if format not in TABLE_FILES:
+            raise ValueError(
+                f"`format` must be one of {sorted(TABLE_FILES)}, got {format!r}."
+            )
+        path = self.path / TABLE_FILES[format] if path is None else Path(path)
         _remove_orphans(path)
         tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
         try:
             # under the write lock, so that tables replace each other in the order
             # they were read: the last one written holds every row committed
-            with self._transaction(), open(tmp, "x", newline="") as f:
-                self.table().to_csv(f, index=False)
-                f.close()
+            with self._transaction():
+                if format == "csv":
+                    with open(tmp, "x", newline="") as f:
+                        self.table().to_csv(f, index=False)
+                else:
+                    self.table().to_parquet(tmp, index=False)
                 os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)

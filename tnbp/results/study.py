@@ -19,25 +19,33 @@ that turns them into a run:
   and the exact command that resumes it, and exit status 130 (128 + SIGINT),
   instead of the traceback of wherever the signal landed. The resume command
   spells out every parameter, so it computes the same points whatever the
-  preset.
+  preset; for a study of the catalog (:mod:`tnbp.results.catalog`) it is a
+  ``tnbp run`` command;
+- ``--executor`` (:func:`executor_option`) says where the points run:
+  ``serial`` (this process), ``processes`` (local worker processes),
+  ``threads``, or ``dask://HOST:PORT`` (a running dask.distributed
+  scheduler); :func:`open_executor` turns the text into the executor.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import operator
 import os
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 import typer
 
+from .._executors import EXECUTORS, is_interrupt
+from .catalog import UnknownStudyError, find_study
 from .store import TABLE_FILE, read_table
-from .sweep import SweepInterrupted, is_interrupt
+from .sweep import SweepInterrupted
 
 #: exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)
 INTERRUPTED_EXIT_CODE = 130
@@ -78,6 +86,77 @@ def study_option(help_text: str, default):
         ", ".join(map(str, default)) if isinstance(default, (tuple, list)) else default
     )
     return typer.Option(None, help=f"{help_text} \\[default: {text}]")
+
+
+#: the scheme of an ``--executor`` that names a dask.distributed scheduler
+DASK_SCHEME = "dask://"
+
+
+def executor_option():
+    """A study's ``--executor`` option: where its points run (default ``serial``).
+
+    Returns
+    -------
+    typer.models.OptionInfo
+        ``typer.Option("serial", help=...)``; :func:`open_executor` reads the
+        value.
+    """
+    return typer.Option(
+        "serial",
+        help="where the points run: serial, processes (local workers), threads, "
+        "or dask://HOST:PORT (a dask.distributed scheduler)",
+    )
+
+
+@contextlib.contextmanager
+def open_executor(text: str) -> Iterator:
+    """The executor an ``--executor`` value names, open for the ``with`` block.
+
+    Parameters
+    ----------
+    text : str
+        ``"serial"``, ``"processes"``, ``"threads"``, or
+        ``"dask://HOST:PORT"``: a client of that dask.distributed scheduler
+        (``tcp://HOST:PORT``), closed after the block (the cluster stays up).
+
+    Yields
+    ------
+    str or distributed.Client
+        The name (:func:`~tnbp.results.sweep.run_sweep` opens named
+        executors itself) or the client.
+
+    Raises
+    ------
+    StudyOptionError
+        If ``text`` is none of these, names no host, or dask.distributed is
+        not installed (``pip install "tnbp[distributed]"``) or cannot reach
+        the scheduler.
+    """
+    if text in EXECUTORS:
+        yield text
+        return
+    if not text.startswith(DASK_SCHEME) or not text[len(DASK_SCHEME) :]:
+        raise StudyOptionError(
+            f"{text!r} is not one of {', '.join(EXECUTORS)} or dask://HOST:PORT.",
+            param_hint=["--executor"],
+        )
+    try:
+        from distributed import Client
+    except ImportError:
+        raise StudyOptionError(
+            'dask.distributed is not installed: pip install "tnbp[distributed]".',
+            param_hint=["--executor"],
+        ) from None
+    address = "tcp://" + text[len(DASK_SCHEME) :]
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise StudyOptionError(
+            f"cannot reach the dask scheduler at {address}: {exc}",
+            param_hint=["--executor"],
+        ) from None
+    with client:
+        yield client
 
 
 class StudyOptionError(typer.BadParameter, ValueError):
@@ -227,18 +306,30 @@ class StudyOptions:
         Returns
         -------
         str
-            ``python <script> --<param> <value> ... --out <out>``, shell-quoted,
-            every parameter spelled out (no ``--quick``), the script's path
-            relative to the working directory when it lies below it.
+            For a study of the catalog (:func:`~tnbp.results.catalog.find_study`
+            finds this script by its name): ``tnbp run <name> --set
+            <param>=<value> ... --out <out>``; for another script ``python
+            <script> --<param> <value> ... --out <out>``, the path relative to
+            the working directory when it lies below it. Shell-quoted, every
+            parameter spelled out (no ``--quick``).
         """
         script = self.script.resolve()
         try:
-            script = script.relative_to(Path.cwd())
-        except ValueError:
-            pass
-        words = ["python", os.fspath(script)]
-        for k, v in self.params.items():
-            words += [f"--{k.replace('_', '-')}", _text(v)]
+            in_catalog = find_study(script.stem).path.resolve() == script
+        except (UnknownStudyError, FileNotFoundError):
+            in_catalog = False
+        if in_catalog:
+            words = ["tnbp", "run", script.stem]
+            for k, v in self.params.items():
+                words += ["--set", f"{k}={_text(v)}"]
+        else:
+            try:
+                script = script.relative_to(Path.cwd())
+            except ValueError:
+                pass
+            words = ["python", os.fspath(script)]
+            for k, v in self.params.items():
+                words += [f"--{k.replace('_', '-')}", _text(v)]
         words += ["--out", os.fspath(out)]
         return shlex.join(words)
 
@@ -280,18 +371,29 @@ class StudyOptions:
         )
         return f"table: {path} ({held})\nfigure: {figure}"
 
-    def run(self, main: Callable, *, out: str | Path, echo: Callable):
-        """Print :meth:`describe`, run ``main(**params, out=out)``, handle Ctrl-C.
+    def run(
+        self,
+        main: Callable,
+        *,
+        out: str | Path,
+        echo: Callable,
+        executor: str = "serial",
+    ):
+        """Print :meth:`describe`, run ``main(**params, out=out, executor=...)``, handle Ctrl-C.
 
         Parameters
         ----------
         main : callable
-            The study's ``main``: keyword parameters and ``out``.
+            The study's ``main``: keyword parameters, ``out`` and ``executor``
+            (which it passes to :func:`~tnbp.results.sweep.run_sweep`).
         out : str or Path
             The output folder.
         echo : callable
             Prints a line, as ``typer.echo`` does: called as ``echo(text)``,
             and as ``echo(text, err=True)`` (stderr) for the interruption line.
+        executor : str, optional
+            The ``--executor`` value (:func:`open_executor`): ``main`` gets
+            the executor it names, open while it runs.
 
         Returns
         -------
@@ -304,10 +406,13 @@ class StudyOptions:
             With status :data:`INTERRUPTED_EXIT_CODE` (130) after Ctrl-C, once
             the line that says how many rows are saved and how to resume is
             printed. Other exceptions of ``main`` propagate unchanged.
+        StudyOptionError
+            If ``executor`` names no executor (:func:`open_executor`).
         """
-        echo(self.describe())
         try:
-            return main(**self.params, out=out)
+            with open_executor(executor) as pool:
+                echo(self.describe())
+                return main(**self.params, out=out, executor=pool)
         except BaseException as exc:
             if not is_interrupt(exc):
                 raise

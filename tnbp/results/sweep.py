@@ -6,22 +6,31 @@ as it is done, refreshing the store's ``table.csv`` as it goes. Re-running a
 sweep into the same store computes only the points it lacks, so an interrupted
 study resumes where it stopped; a point with any parameter changed is a new
 row, never merged with the old one. A sweep runs its points one after the
-other in its own process; to spread the work, run several processes on the
-same sweep (or parts of it) into one store at once: each skips the points
-another has finished.
+other in its own process by default; with ``executor=`` (local processes,
+threads or a dask ``Client``) the points run in parallel and this process
+writes each row as its point finishes. Several processes may also run the same
+sweep (or parts of it) into one store at once: each skips the points another
+has finished, and a row is never written twice.
+
+Inside :func:`stored_only` a sweep computes nothing: it returns the stored
+rows, or raises :class:`MissingRows` if a point has none (``tnbp plot``
+redraws a study's figure this way).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .._executors import as_completed, is_interrupt, submitter
 from .store import ResultStore, task_key
 
 log = logging.getLogger(__name__)
@@ -63,32 +72,72 @@ class SweepInterrupted(KeyboardInterrupt):
         self.saved, self.total, self.out = saved, total, Path(out)
 
 
-def is_interrupt(exc: BaseException) -> bool:
-    """Whether ``exc`` is a Ctrl-C or was raised while handling one.
-
-    A SIGINT that lands inside compiled code (numba's jitted SVDs in quimb)
-    surfaces as ``SystemError: ... returned a result with an exception set``
-    whose cause is the :class:`KeyboardInterrupt`; the chain of causes and
-    contexts is searched for it.
+class MissingRows(LookupError):
+    """A sweep run inside :func:`stored_only` found points without a row.
 
     Parameters
     ----------
-    exc : BaseException
-        The exception caught.
+    missing : int
+        Points of the sweep with no row in the store.
+    total : int
+        Points of the sweep.
+    out : Path
+        The store's directory.
+    task : str
+        The sweep's task name.
 
-    Returns
-    -------
-    bool
-        True if ``exc`` or an exception in its ``__cause__``/``__context__``
-        chain is a :class:`KeyboardInterrupt`.
+    Attributes
+    ----------
+    missing, total, out, task
+        As given.
     """
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, KeyboardInterrupt):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
+
+    def __init__(self, missing: int, total: int, out: Path, task: str):
+        super().__init__(
+            f"{missing} of {total} points of {task!r} have no row in {out}: "
+            f"run the study with these settings to compute them."
+        )
+        self.missing, self.total, self.out, self.task = missing, total, Path(out), task
+
+
+_STORED_ONLY = contextvars.ContextVar("tnbp_sweep_stored_only", default=False)
+
+
+@contextlib.contextmanager
+def stored_only() -> Iterator[None]:
+    """Within this block, sweeps read the store and compute nothing.
+
+    :func:`run_sweep` returns the stored rows of its points as usual, or
+    raises :class:`MissingRows` if any point has no row. A study's ``main``
+    run in this block redraws its figure and summary from the store alone.
+
+    Yields
+    ------
+    None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = tempfile.mkdtemp()
+    >>> def double(x):
+    ...     return {"y": 2 * x}
+    >>> t = run_sweep(double, [{"x": 1}], out=out, progbar=False)
+    >>> with stored_only():
+    ...     list(run_sweep(double, [{"x": 1}], out=out, progbar=False).y)
+    [2]
+    """
+    token = _STORED_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _STORED_ONLY.reset(token)
+
+
+def _timed(fn: Callable, point: Mapping) -> tuple[dict, float]:
+    """``fn(**point)`` and the seconds it took (measured where it runs)."""
+    start = time.perf_counter()
+    results = fn(**point)
+    return results, time.perf_counter() - start
 
 
 def run_sweep(
@@ -97,6 +146,7 @@ def run_sweep(
     *,
     out: str | Path,
     task: str | None = None,
+    executor="serial",
     progbar: bool = True,
     desc: str = "sweep",
 ) -> pd.DataFrame:
@@ -121,6 +171,12 @@ def run_sweep(
         default. Studies pass their own name. Required when ``fn`` has no
         ``__name__`` of its own (a :func:`functools.partial`, a callable
         object): its bound arguments are not part of the key.
+    executor : {"serial", "processes", "threads"}, Executor or dask Client, optional
+        Where the points run (:mod:`tnbp._executors`): ``"serial"`` (default)
+        in this process, one after the other; otherwise all at once, each row
+        written by this process as its point finishes (a process-based
+        executor needs ``fn`` to pickle; loky and dask use cloudpickle, so a
+        function of a script works). Rows and table do not depend on it.
     progbar : bool, optional
         Show a progress bar.
     desc : str, optional
@@ -140,11 +196,15 @@ def run_sweep(
         If ``points`` is empty, repeats a point (it would be one row but
         counted twice), or its points have different keys, a parameter is NaN
         or infinite, ``out`` is a file or a store of another schema
-        version, or a result name repeats a parameter or provenance column.
+        version, a result name repeats a parameter or provenance column, or
+        ``executor`` is an unknown name.
+    MissingRows
+        Inside :func:`stored_only`, if a point has no row in the store.
     TypeError
         If ``points`` is a dict or not an iterable of dicts, a parameter or
-        result value is not a scalar, ``fn`` does not return a dict, or
-        ``task`` is missing for an ``fn`` without a name.
+        result value is not a scalar, ``fn`` does not return a dict,
+        ``task`` is missing for an ``fn`` without a name, ``executor`` is of
+        another type, or ``fn`` does not pickle for a process-based executor.
     PermissionError
         If ``out`` is not writable.
     SweepInterrupted
@@ -213,21 +273,43 @@ def run_sweep(
                 len(points),
                 out,
             )
+        if todo and _STORED_ONLY.get():
+            raise MissingRows(len(todo), len(points), out, task)
         refreshed_at, refresh_cost = 0.0, 0.0
+
+        def record(handle, result) -> None:
+            """Write a finished point's row (unless another process did) and count it."""
+            nonlocal refreshed_at, refresh_cost
+            point, key = pending.pop(handle)
+            results, wall_time = result(handle)
+            store.put(task, point, results, wall_time=wall_time)
+            bar.update(1)
+            now = time.perf_counter()
+            if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
+                store.write_table()
+                refreshed_at = time.perf_counter()
+                refresh_cost = refreshed_at - now
+
+        pending: dict = {}  # handle -> (point, key), until its row is written
         try:
-            with tqdm(todo, desc=desc, disable=not progbar) as bar:  # closed on Ctrl-C
-                for point, key in bar:
-                    if store.finished([key]):  # another process got there first
-                        continue
-                    start = time.perf_counter()
-                    results = fn(**point)
-                    wall_time = time.perf_counter() - start
-                    store.put(task, point, results, wall_time=wall_time)
-                    now = time.perf_counter()
-                    if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
-                        store.write_table()
-                        refreshed_at = time.perf_counter()
-                        refresh_cost = refreshed_at - now
+            with (
+                tqdm(total=len(todo), desc=desc, disable=not (progbar and todo)) as bar,
+                submitter(executor, fn, "`fn`") as (submit, result, stop),
+            ):
+                try:
+                    for point, key in todo:
+                        if store.finished([key]):  # another process got there first
+                            bar.update(1)
+                            continue
+                        pending[submit(_timed, fn, point)] = (point, key)
+                        # a serial executor has finished it already: write it now
+                        for handle in [h for h in pending if h.done()]:
+                            record(handle, result)
+                    for handle in as_completed(list(pending)):
+                        record(handle, result)
+                except BaseException as exc:
+                    stop(list(pending), exc)
+                    raise
         except BaseException as exc:
             if not is_interrupt(exc):
                 raise

@@ -1,0 +1,367 @@
+"""The ``tnbp`` command: list, run, read and redraw the studies; simulate a QASM file.
+
+::
+
+    tnbp studies                               # every study, its paper and figure
+    tnbp run STUDY [--quick] [--set KEY=VALUE ...] [--executor E] [--out DIR]
+    tnbp results STUDY [--out DIR] [--format csv|parquet]
+    tnbp plot STUDY [--quick] [--set KEY=VALUE ...] [--out DIR]
+    tnbp simulate FILE.qasm [--backend mps|dense] [--max-bond N]
+
+A study is a script of the studies folder (:mod:`tnbp.results.catalog` says
+where it is found); ``tnbp run`` runs it as ``python studies/STUDY.py`` would,
+each ``--set key=value`` becoming the script's option ``--key value``, so the
+study checks its own parameters, resumes from its store and prints its own
+summary. ``python -m tnbp`` is the same command. Shell completion:
+``tnbp --install-completion``.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import sys
+from pathlib import Path
+
+import typer
+
+from .results.catalog import (
+    PAPERS,
+    UnknownStudyError,
+    list_studies,
+    load_study,
+    studies_folder,
+)
+from .results.store import STORE_FILE, ResultStore
+from .results.study import executor_option
+from .results.sweep import MissingRows, stored_only
+
+
+class TableFormat(str, enum.Enum):
+    """``tnbp results --format``: the table on stdout, or a Parquet file."""
+
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Backend(str, enum.Enum):
+    """``tnbp simulate --backend``."""
+
+    mps = "mps"
+    dense = "dense"
+
+
+class ProfileFormat(str, enum.Enum):
+    """``tnbp simulate --format``: aligned text, or CSV with the record on stderr."""
+
+    table = "table"
+    csv = "csv"
+
+
+#: click's UsageError, the base of every command-line error (taken from typer's
+#: BadParameter: typer >= 0.29 vendors its own click)
+_UsageError = typer.BadParameter.__mro__[1]
+
+#: options of a study's command line that ``tnbp run`` sets itself
+_RUN_OPTIONS = ("out", "quick", "executor")
+
+app = typer.Typer(
+    name="tnbp",
+    help="Tensor-network barren plateaus: run the studies of the source papers, "
+    "read their tables, simulate OpenQASM circuits.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str, *, code: int = 2):
+    """End the command with one line on stderr and exit status ``code``."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _complete_study(incomplete: str) -> list[str]:
+    """Study names that start with what was typed (shell completion)."""
+    try:
+        return [s.name for s in list_studies() if s.name.startswith(incomplete)]
+    except FileNotFoundError:
+        return []
+
+
+def _study_argument():
+    return typer.Argument(
+        ...,
+        help="the study's name (`tnbp studies` lists them)",
+        autocompletion=_complete_study,
+        show_default=False,
+    )
+
+
+def _load(study: str):
+    """The study's module, or a one-line error naming the argument."""
+    try:
+        return load_study(study)
+    except (UnknownStudyError, FileNotFoundError) as exc:
+        _fail(f"Invalid value for 'STUDY': {exc}")
+
+
+def _default_out(module) -> Path:
+    """The output folder a study uses when ``--out`` is not given."""
+    return Path(inspect.signature(module.main).parameters["out"].default)
+
+
+def _study_keys(module) -> list[str]:
+    """The parameters ``--set`` may give a study (its options, less tnbp's own)."""
+    params = inspect.signature(module.cli).parameters
+    return [name for name in params if name not in _RUN_OPTIONS]
+
+
+def _study_arguments(module, study: str, sets: list[str]) -> list[str]:
+    """``--set key=value`` items as the study's options ``--key value``."""
+    keys = _study_keys(module)
+    args: list[str] = []
+    for item in sets:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key:
+            _fail(f"Invalid value for '--set': {item!r} is not KEY=VALUE.")
+        if key not in keys:
+            _fail(
+                f"Invalid value for '--set': {study} has no parameter {key!r}; "
+                f"its parameters are {', '.join(keys)}."
+            )
+        args += [f"--{key.replace('_', '-')}", value]
+    return args
+
+
+def _invoke(module, study: str, args: list[str]) -> None:
+    """Run the study's own command line with ``args``; its usage errors as ours."""
+    study_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    study_app.command()(module.cli)
+    command = typer.main.get_command(study_app)
+    try:
+        command.main(args=args, prog_name=f"tnbp run {study}", standalone_mode=False)
+    except typer.BadParameter as exc:
+        hints = exc.param_hint or (exc.param.opts[:1] if exc.param else [])
+        names = [hints] if isinstance(hints, str) else list(hints)
+        keys = _study_keys(module)
+        names = [_as_set(h, keys) for h in names] or ["a parameter"]
+        _fail(f"Invalid value for {' / '.join(names)}: {exc.message}")
+    except _UsageError as exc:
+        _fail(exc.format_message())
+
+
+def _as_set(hint: str, keys: list[str]) -> str:
+    """A study option's name (``'--n-visible'``) as ``tnbp run`` spells it (``--set n_visible``)."""
+    name = hint.strip("'\"").lstrip("-").replace("-", "_")
+    return f"--set {name}" if name in keys else hint
+
+
+def _figure_order(info) -> tuple:
+    """The paper's figures first (in their order), then the extensions beyond ED."""
+    beyond = info.figure.startswith("beyond")
+    return (beyond, not info.figure.startswith("Fig"), info.figure, info.name)
+
+
+@app.command()
+def studies():
+    """List every study: its name, paper, figure and what it computes.
+
+    Example: tnbp studies
+    """
+    try:
+        entries = list_studies()
+    except FileNotFoundError as exc:
+        _fail(str(exc), code=1)
+    typer.echo(f"studies in {studies_folder()} (tnbp run NAME --quick runs one):")
+    width = max(len(s.name) for s in entries)
+    label = max(len(s.figure) for s in entries)
+    papers = [*PAPERS, *sorted({s.paper for s in entries} - set(PAPERS))]
+    for paper in papers:
+        of_paper = sorted((s for s in entries if s.paper == paper), key=_figure_order)
+        if of_paper:
+            typer.echo(f"\n{paper or 'other'}  {PAPERS.get(paper, '')}".rstrip())
+        for s in of_paper:
+            typer.echo(f"  {s.figure:<{label}}  {s.name:<{width}}  {s.summary}")
+
+
+@app.command()
+def run(
+    study: str = _study_argument(),
+    quick: bool = typer.Option(False, help="the study's seconds-long preset"),
+    set_: list[str] = typer.Option(
+        [],
+        "--set",
+        help="a parameter of the study as KEY=VALUE (repeatable; lists "
+        "comma-separated: --set depths=1,2,4)",
+        show_default=False,
+    ),
+    executor: str = executor_option(),
+    out: Path = typer.Option(
+        None,
+        help="output folder: the results store, table.csv and the figure "
+        "[default: the study's, results/STUDY]",
+        show_default=False,
+    ),
+):
+    """Run a study (or resume it: finished rows are kept and not recomputed).
+
+    Examples: tnbp run entanglement_vs_depth --quick;
+    tnbp run qbm_hidden_units --set samples=100 --set hidden=1,2,3,4 --executor processes
+    """
+    module = _load(study)
+    args = ["--quick"] if quick else []
+    args += _study_arguments(module, study, set_)
+    args += ["--executor", executor, "--out", str(out or _default_out(module))]
+    _invoke(module, study, args)
+
+
+@app.command()
+def plot(
+    study: str = _study_argument(),
+    quick: bool = typer.Option(False, help="the study's seconds-long preset"),
+    set_: list[str] = typer.Option(
+        [], "--set", help="a parameter as KEY=VALUE (repeatable)", show_default=False
+    ),
+    out: Path = typer.Option(
+        None,
+        help="the run's output folder [default: results/STUDY]",
+        show_default=False,
+    ),
+):
+    """Redraw a study's figure and summary from its stored rows, computing nothing.
+
+    The settings (--quick, --set) select the rows as `tnbp run` would.
+    Example: tnbp plot entanglement_vs_depth --quick
+    """
+    module = _load(study)
+    out = out or _default_out(module)
+    args = ["--quick"] if quick else []
+    args += _study_arguments(module, study, set_) + ["--out", str(out)]
+    try:
+        with stored_only():
+            _invoke(module, study, args)
+    except MissingRows as exc:
+        settings = " --quick" if quick else ""
+        settings += "".join(f" --set {s}" for s in set_)
+        _fail(
+            f"{exc.missing} of {exc.total} points of these settings have no row in "
+            f"{exc.out}; compute them with: tnbp run {study}{settings} --out {out}",
+            code=1,
+        )
+
+
+@app.command()
+def results(
+    study: str = _study_argument(),
+    out: Path = typer.Option(
+        None,
+        help="the study's output folder [default: results/STUDY]",
+        show_default=False,
+    ),
+    format: TableFormat = typer.Option(
+        TableFormat.csv,
+        "--format",
+        help="csv: the table on stdout; parquet: written to OUT/table.parquet",
+    ),
+):
+    """Every stored row of a study as a tidy table (all settings run into OUT).
+
+    Examples: tnbp results qbm_hidden_units > table.csv;
+    tnbp results qbm_hidden_units --format parquet
+    """
+    try:
+        module_out = _default_out(load_study(study)) if out is None else out
+    except (UnknownStudyError, FileNotFoundError) as exc:
+        _fail(f"Invalid value for 'STUDY': {exc}")
+    if not (module_out / STORE_FILE).is_file():
+        _fail(
+            f"no results store in {module_out}: run `tnbp run {study}` first "
+            f"(or give --out)",
+            code=1,
+        )
+    with ResultStore(module_out) as store:
+        if format is TableFormat.csv:
+            store.table().to_csv(sys.stdout, index=False)
+        else:
+            typer.echo(store.write_table(format=format.value))
+
+
+@app.command()
+def simulate(
+    file: Path = typer.Argument(
+        ..., help="an OpenQASM 2 or 3 program", exists=True, dir_okay=False
+    ),
+    backend: Backend = typer.Option(Backend.mps, help="simulator"),
+    max_bond: int = typer.Option(
+        None,
+        min=1,
+        help="MPS bond-dimension cap [default: none, exact up to the cutoff]",
+        show_default=False,
+    ),
+    cutoff: float = typer.Option(
+        1e-12, min=0.0, max=1.0, help="MPS singular-value cutoff (relative)"
+    ),
+    alpha: float = typer.Option(1.0, min=0.0, help="Renyi index (1: von Neumann)"),
+    format: ProfileFormat = typer.Option(
+        ProfileFormat.table,
+        "--format",
+        help="table: aligned text with the bond record below; csv: the table "
+        "only (the record and caveats on stderr)",
+    ),
+):
+    """The entropy profile and bond record of an OpenQASM circuit from |0...0>.
+
+    One row per cut (qubits 0..k-1 | k..n-1): the entropy in bits, its bond
+    dimension and whether it sits at the cap; then the bond record (largest
+    bond, discarded weight, fidelity estimate), the error bound and any caveat.
+    Example: tnbp simulate circuit.qasm --max-bond 64
+    """
+    import pandas as pd
+
+    from .estimators.entropy import entropy_profile
+    from .models.qasm import from_qasm
+    from .states.simulate import simulate as run_circuit
+
+    try:
+        circuit = from_qasm(file)
+        state = run_circuit(
+            circuit, backend=backend.value, max_bond=max_bond, cutoff=cutoff
+        )
+    except (ValueError, TypeError, NotImplementedError) as exc:
+        _fail(f"Invalid value for 'FILE': {exc}", code=1)
+    if circuit.n < 2:
+        _fail("Invalid value for 'FILE': an entropy profile needs at least 2 qubits")
+    profile = entropy_profile(state, alpha=alpha)
+    bonds = list(state.bond_dims)
+    table = pd.DataFrame(
+        {
+            "cut": range(1, circuit.n),
+            "entropy_bits": [float(x) for x in profile],
+            "bond_dim": bonds,
+            "at_max_bond": [max_bond is not None and b >= max_bond for b in bonds],
+        }
+    )
+    record = [
+        f"qubits: {circuit.n}, backend: {backend.value}, max_bond: {max_bond}, "
+        f"cutoff: {cutoff:g}",
+        f"max_bond_reached: {state.max_bond_reached}, discarded_weight: "
+        f"{state.discarded_weight:.3e}, fidelity_estimate: "
+        f"{state.fidelity_estimate:.12g}",
+        f"error_bound (bits): {profile.error_bound:.3e}, trusted: {profile.trusted}",
+        *(f"caveat: {c}" for c in profile.caveats),
+    ]
+    if format is ProfileFormat.csv:
+        table.to_csv(sys.stdout, index=False)
+        for line in record:
+            typer.echo(line, err=True)
+    else:
+        typer.echo(table.to_string(index=False, float_format=lambda x: f"{x:.6f}"))
+        for line in record:
+            typer.echo(line)
+
+
+def main() -> None:
+    """Run the ``tnbp`` command (the console script and ``python -m tnbp``)."""
+    app()
