@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 import inspect
 import sys
+import warnings
 from pathlib import Path
 
 import typer
@@ -35,23 +36,24 @@ from .results.catalog import (
 from .results.store import STORE_FILE, ResultStore
 from .results.study import executor_option
 from .results.sweep import MissingRows, stored_only
+from .states.record import TruncationWarning
 
 
-class TableFormat(str, enum.Enum):
+class _TableFormat(str, enum.Enum):
     """``tnbp results --format``: the table on stdout, or a Parquet file."""
 
     csv = "csv"
     parquet = "parquet"
 
 
-class Backend(str, enum.Enum):
+class _Backend(str, enum.Enum):
     """``tnbp simulate --backend``."""
 
     mps = "mps"
     dense = "dense"
 
 
-class ProfileFormat(str, enum.Enum):
+class _ProfileFormat(str, enum.Enum):
     """``tnbp simulate --format``: aligned text, or CSV with the record on stderr."""
 
     table = "table"
@@ -103,7 +105,7 @@ def _load(study: str):
     try:
         return load_study(study)
     except (UnknownStudyError, FileNotFoundError) as exc:
-        _fail(f"Invalid value for 'STUDY': {exc}")
+        _fail(f"Invalid value for 'study': {exc}")
 
 
 def _default_out(module) -> Path:
@@ -164,8 +166,8 @@ def _figure_order(info) -> tuple:
     return (beyond, not info.figure.startswith("Fig"), info.figure, info.name)
 
 
-@app.command()
-def studies():
+@app.command("studies")
+def _studies():
     """List every study: its name, paper, figure and what it computes.
 
     Example: tnbp studies
@@ -186,8 +188,8 @@ def studies():
             typer.echo(f"  {s.figure:<{label}}  {s.name:<{width}}  {s.summary}")
 
 
-@app.command()
-def run(
+@app.command("run")
+def _run(
     study: str = _study_argument(),
     quick: bool = typer.Option(False, help="the study's seconds-long preset"),
     set_: list[str] = typer.Option(
@@ -217,8 +219,8 @@ def run(
     _invoke(module, study, args)
 
 
-@app.command()
-def plot(
+@app.command("plot")
+def _plot(
     study: str = _study_argument(),
     quick: bool = typer.Option(False, help="the study's seconds-long preset"),
     set_: list[str] = typer.Option(
@@ -252,16 +254,16 @@ def plot(
         )
 
 
-@app.command()
-def results(
+@app.command("results")
+def _results(
     study: str = _study_argument(),
     out: Path = typer.Option(
         None,
         help="the study's output folder [default: results/STUDY]",
         show_default=False,
     ),
-    format: TableFormat = typer.Option(
-        TableFormat.csv,
+    format: _TableFormat = typer.Option(
+        _TableFormat.csv,
         "--format",
         help="csv: the table on stdout; parquet: written to OUT/table.parquet",
     ),
@@ -274,7 +276,7 @@ def results(
     try:
         module_out = _default_out(load_study(study)) if out is None else out
     except (UnknownStudyError, FileNotFoundError) as exc:
-        _fail(f"Invalid value for 'STUDY': {exc}")
+        _fail(f"Invalid value for 'study': {exc}")
     if not (module_out / STORE_FILE).is_file():
         _fail(
             f"no results store in {module_out}: run `tnbp run {study}` first "
@@ -282,18 +284,18 @@ def results(
             code=1,
         )
     with ResultStore(module_out) as store:
-        if format is TableFormat.csv:
+        if format is _TableFormat.csv:
             store.table().to_csv(sys.stdout, index=False)
         else:
             typer.echo(store.write_table(format=format.value))
 
 
-@app.command()
-def simulate(
+@app.command("simulate")
+def _simulate(
     file: Path = typer.Argument(
         ..., help="an OpenQASM 2 or 3 program", exists=True, dir_okay=False
     ),
-    backend: Backend = typer.Option(Backend.mps, help="simulator"),
+    backend: _Backend = typer.Option(_Backend.mps, help="simulator"),
     max_bond: int = typer.Option(
         None,
         min=1,
@@ -304,8 +306,8 @@ def simulate(
         1e-12, min=0.0, max=1.0, help="MPS singular-value cutoff (relative)"
     ),
     alpha: float = typer.Option(1.0, min=0.0, help="Renyi index (1: von Neumann)"),
-    format: ProfileFormat = typer.Option(
-        ProfileFormat.table,
+    format: _ProfileFormat = typer.Option(
+        _ProfileFormat.table,
         "--format",
         help="table: aligned text with the bond record below; csv: the table "
         "only (the record and caveats on stderr)",
@@ -324,16 +326,20 @@ def simulate(
     from .models.qasm import from_qasm
     from .states.simulate import simulate as run_circuit
 
-    try:
-        circuit = from_qasm(file)
-        state = run_circuit(
-            circuit, backend=backend.value, max_bond=max_bond, cutoff=cutoff
-        )
-    except (ValueError, TypeError, NotImplementedError) as exc:
-        _fail(f"Invalid value for 'FILE': {exc}", code=1)
-    if circuit.n < 2:
-        _fail("Invalid value for 'FILE': an entropy profile needs at least 2 qubits")
-    profile = entropy_profile(state, alpha=alpha)
+    # warnings (dropped measurements, truncation) become lines of the record,
+    # whatever the warning filters of the caller
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            circuit = from_qasm(file)
+            state = run_circuit(
+                circuit, backend=backend.value, max_bond=max_bond, cutoff=cutoff
+            )
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            _fail(f"Invalid value for 'file': {exc}", code=1)
+        if circuit.n < 2:
+            _fail("Invalid value for 'file': an entropy profile needs >= 2 qubits")
+        profile = entropy_profile(state, alpha=alpha)
     bonds = list(state.bond_dims)
     table = pd.DataFrame(
         {
@@ -351,8 +357,13 @@ def simulate(
         f"{state.fidelity_estimate:.12g}",
         f"error_bound (bits): {profile.error_bound:.3e}, trusted: {profile.trusted}",
         *(f"caveat: {c}" for c in profile.caveats),
+        *(
+            f"note: {w.message}"
+            for w in caught
+            if not issubclass(w.category, TruncationWarning)  # in the caveats
+        ),
     ]
-    if format is ProfileFormat.csv:
+    if format is _ProfileFormat.csv:
         table.to_csv(sys.stdout, index=False)
         for line in record:
             typer.echo(line, err=True)

@@ -19,7 +19,7 @@ from tnbp.results import (
     read_table,
     run_sweep,
 )
-from tnbp.results.sweep import is_interrupt
+from tnbp.results.sweep import MissingRows, is_interrupt, stored_only
 
 ROOT = Path(__file__).parents[2]
 
@@ -316,3 +316,100 @@ def test_two_workers_at_once(tmp_path, reference):
     assert df.pid.nunique() == 2  # both wrote
     means = df.groupby(["scale"]).value.mean()
     assert means.loc[2.0] == pytest.approx(2 * means.loc[1.0], rel=1e-12)
+
+
+def _slow_square(x, seed):
+    time.sleep(0.05 * (3 - x % 4))  # later points finish first
+    return {"y": x * x, "u": float(np.random.default_rng(seed).random())}
+
+
+@pytest.mark.parametrize("executor", ["threads", "processes"])
+def test_parallel_sweep_gives_the_serial_table(tmp_path, executor):
+    points = [dict(x=x, seed=x) for x in range(6)]
+    serial = run_sweep(_slow_square, points, out=tmp_path / "s", progbar=False)
+    parallel = run_sweep(
+        _slow_square, points, out=tmp_path / "p", executor=executor, progbar=False
+    )
+    # bitwise the same rows, in the order of `points`, whatever order they finished in
+    pd.testing.assert_frame_equal(
+        serial.drop(columns=VOLATILE), parallel.drop(columns=VOLATILE)
+    )
+    assert len(read_table(tmp_path / "p" / "table.csv")) == 6
+
+
+def test_parallel_sweep_resumes_and_never_writes_a_row_twice(tmp_path):
+    points = [dict(x=x, seed=0) for x in range(4)]
+    run_sweep(_slow_square, points[:2], out=tmp_path, executor="threads", progbar=False)
+    calls = []
+
+    def counted(x, seed):
+        calls.append(x)
+        return _slow_square(x, seed)
+
+    df = run_sweep(
+        counted,
+        points,
+        out=tmp_path,
+        task="_slow_square",
+        executor="threads",
+        progbar=False,
+    )
+    assert sorted(calls) == [2, 3] and df.y.tolist() == [0, 1, 4, 9]
+    with ResultStore(tmp_path) as store:
+        assert len(store) == 4
+
+
+def test_a_failing_point_keeps_the_others_rows(tmp_path):
+    def fn(x):
+        if x == 1:
+            raise ValueError("point 1 fails")
+        return {"y": x}
+
+    with pytest.raises(ValueError, match="point 1 fails"):
+        run_sweep(fn, [dict(x=x) for x in range(3)], out=tmp_path, progbar=False)
+    assert read_table(tmp_path / "table.csv").x.tolist() == [0]
+
+
+def test_stored_only_reads_and_never_computes(tmp_path):
+    calls = []
+
+    def fn(x):
+        calls.append(x)
+        return {"y": -x}
+
+    run_sweep(fn, [dict(x=0), dict(x=1)], out=tmp_path, progbar=False)
+    with stored_only():
+        df = run_sweep(fn, [dict(x=1), dict(x=0)], out=tmp_path, progbar=False)
+        assert df.y.tolist() == [-1, 0]
+        with pytest.raises(MissingRows, match="1 of 3 points of 'fn' have no row"):
+            run_sweep(fn, [dict(x=x) for x in range(3)], out=tmp_path, progbar=False)
+    assert calls == [0, 1]
+    run_sweep(fn, [dict(x=2)], out=tmp_path, progbar=False)  # outside: computes again
+    assert calls == [0, 1, 2]
+
+
+def test_bad_executor_is_refused_before_any_work(tmp_path):
+    with pytest.raises(ValueError, match="`executor` must be None, one of"):
+        run_sweep(_slow_square, [dict(x=0, seed=0)], out=tmp_path, executor="gpu")
+    with pytest.raises(TypeError, match="`executor` must be None, one of"):
+        run_sweep(_slow_square, [dict(x=0, seed=0)], out=tmp_path, executor=3)
+    with ResultStore(tmp_path) as store:
+        assert len(store) == 0
+
+
+def test_dask_client_streams_rows_into_the_store(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    points = [dict(x=x, seed=x) for x in range(4)]
+    serial = run_sweep(_slow_square, points, out=tmp_path / "s", progbar=False)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        df = run_sweep(
+            _slow_square, points, out=tmp_path / "d", executor=client, progbar=False
+        )
+    pd.testing.assert_frame_equal(
+        serial.drop(columns=VOLATILE), df.drop(columns=VOLATILE)
+    )

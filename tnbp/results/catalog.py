@@ -195,7 +195,7 @@ def find_study(name: str, folder: str | Path | None = None) -> StudyInfo:
     folder = studies_folder() if folder is None else Path(folder)
     stem = name.removesuffix(".py")
     path = folder / f"{stem}.py"
-    if not (_is_study(path) and path.is_file()):
+    if Path(stem).name != stem or not (_is_study(path) and path.is_file()):
         names = [p.stem for p in sorted(folder.glob("*.py")) if _is_study(p)]
         raise UnknownStudyError(name, folder, names)
     return _info(path)

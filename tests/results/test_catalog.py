@@ -1,0 +1,103 @@
+"""The catalog finds every study, reads what it reproduces without importing it, loads it once."""
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import cloudpickle
+import pytest
+
+from tnbp.results import catalog
+from tnbp.results.catalog import (
+    PAPERS,
+    STUDIES_ENV,
+    UnknownStudyError,
+    find_study,
+    list_studies,
+    load_study,
+    studies_folder,
+)
+
+ROOT = Path(__file__).parents[2]
+SCRIPTS = sorted(p.stem for p in (ROOT / "studies").glob("*.py"))
+
+
+def test_the_repository_studies_are_the_catalog():
+    assert studies_folder() == ROOT / "studies"
+    assert [s.name for s in list_studies()] == SCRIPTS
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_study_says_what_it_reproduces(name):
+    info = find_study(name)
+    assert info.paper in PAPERS, f"{name}: PAPER = {info.paper!r}"
+    assert info.figure and len(info.figure) <= 24, f"{name}: FIGURE = {info.figure!r}"
+    assert info.summary.endswith(".") and len(info.summary) <= 100, info.summary
+
+
+def test_listing_imports_no_study():
+    code = (
+        "import sys; from tnbp.results.catalog import list_studies; list_studies(); "
+        "print(any(m.startswith('tnbp_studies') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_env_var_names_the_folder(tmp_path, monkeypatch):
+    (tmp_path / "my_study.py").write_text(
+        '"""A study of mine.\n\nMore."""\n\nPAPER = "arXiv:2010.15968"\nFIGURE = "Fig. 9"\n'
+    )
+    (tmp_path / "_helpers.py").write_text("")  # not a study
+    monkeypatch.setenv(STUDIES_ENV, str(tmp_path))
+    assert studies_folder() == tmp_path
+    (info,) = list_studies()
+    assert (info.name, info.summary, info.paper, info.figure) == (
+        "my_study",
+        "A study of mine.",
+        "arXiv:2010.15968",
+        "Fig. 9",
+    )
+    monkeypatch.setenv(STUDIES_ENV, str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="TNBP_STUDIES=.*is not a folder"):
+        studies_folder()
+
+
+def test_unknown_study_suggests_close_names():
+    with pytest.raises(UnknownStudyError, match="did you mean qbm_hidden_units"):
+        find_study("qbm_hiden_units")
+    with pytest.raises(UnknownStudyError, match="no study 'zzz'") as info:
+        load_study("zzz")
+    assert "did you mean" not in str(info.value)
+    with pytest.raises(UnknownStudyError):
+        find_study("../studies/barren_plateaus")  # only names, not paths
+
+
+def test_load_study_once_and_its_functions_pickle_by_value():
+    module = load_study("qbm_hidden_units")
+    assert load_study("qbm_hidden_units.py") is module
+    assert module.__name__ == "tnbp_studies.qbm_hidden_units"
+    # a worker process that cannot import the script still gets its functions
+    blob = cloudpickle.dumps(module.points)
+    code = (
+        "import pickle, sys; f = pickle.loads(sys.stdin.buffer.read()); "
+        "print(len(f(n_visible=1, hidden=(1, 2), samples=2, beta=1.0, seed=0)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=blob, capture_output=True, check=True
+    )
+    assert out.stdout.strip() == b"2"
+    with pytest.raises(pickle.PicklingError):  # plain pickle would need the module
+        pickle.dumps(module.points)
+
+
+def test_a_broken_study_is_not_half_loaded(tmp_path, monkeypatch):
+    (tmp_path / "broken.py").write_text('"""Broken."""\nraise RuntimeError("boom")\n')
+    monkeypatch.setenv(STUDIES_ENV, str(tmp_path))
+    with pytest.raises(RuntimeError, match="boom"):
+        load_study("broken")
+    assert "tnbp_studies.broken" not in sys.modules
+    assert catalog._MODULE_PREFIX == "tnbp_studies."

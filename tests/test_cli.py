@@ -1,0 +1,214 @@
+"""The ``tnbp`` command: every study by name, runs that resume, one-line errors, QASM files."""
+
+import io
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import tnbp
+from tnbp.cli import app
+from tnbp.results import catalog, read_table
+
+ROOT = Path(__file__).parents[1]
+QASM = ROOT / "tests" / "models" / "qasm_corpus"
+#: a study that runs in about a second at these settings
+STUDY, SETTINGS = "qbm_hidden_units", ["--set", "samples=2", "--set", "hidden=1,2"]
+#: columns that differ between two runs of the same task
+VOLATILE = ["git_commit", "host", "pid", "wall_time", "finished_at"]
+
+
+def tnbp_command(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_studies_lists_every_study_under_its_paper():
+    result = tnbp_command("studies")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for info in catalog.list_studies():
+        (line,) = [s for s in lines if f" {info.name} " in s]
+        assert info.figure in line and info.summary in line
+    for paper, title in catalog.PAPERS.items():
+        assert f"{paper}  {title}" in lines
+
+
+def test_run_writes_table_and_figure_then_resumes_without_recomputing(
+    tmp_path, monkeypatch
+):
+    result = tnbp_command("run", STUDY, "--quick", *SETTINGS, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(
+        f"{STUDY}: n_visible=1, hidden=1,2, samples=2"
+    )
+    assert len(read_table(tmp_path / "table.csv")) == 2
+    assert (tmp_path / f"{STUDY}.png").stat().st_size > 10_000
+    study, calls = catalog.load_study(STUDY), []
+    monkeypatch.setattr(study, "measure", lambda **p: calls.append(p))
+    again = tnbp_command("run", STUDY, "--quick", *SETTINGS, "--out", tmp_path)
+    assert again.exit_code == 0 and calls == []
+
+
+def test_executors_give_the_serial_table(tmp_path):
+    tables = {}
+    for executor in ("serial", "threads"):
+        out = tmp_path / executor
+        result = tnbp_command(
+            "run", STUDY, "--quick", *SETTINGS, "--executor", executor, "--out", out
+        )
+        assert result.exit_code == 0, result.output
+        tables[executor] = read_table(out / "table.csv").drop(columns=VOLATILE)
+    pd.testing.assert_frame_equal(tables["serial"], tables["threads"])
+
+
+def test_plot_redraws_from_the_store_and_computes_nothing(tmp_path, monkeypatch):
+    assert (
+        tnbp_command("run", STUDY, "--quick", *SETTINGS, "--out", tmp_path).exit_code
+        == 0
+    )
+    figure = tmp_path / f"{STUDY}.png"
+    figure.unlink()
+    study, calls = catalog.load_study(STUDY), []
+    monkeypatch.setattr(study, "measure", lambda **p: calls.append(p))
+    result = tnbp_command("plot", STUDY, "--quick", *SETTINGS, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert figure.is_file() and calls == []
+    # other settings: nothing stored, nothing computed, and the command that would
+    missing = tnbp_command(
+        "plot", STUDY, "--quick", "--set", "samples=3", "--out", tmp_path
+    )
+    assert missing.exit_code == 1 and calls == []
+    assert missing.stderr.strip() == (
+        f"Error: 3 of 3 points of these settings have no row in {tmp_path}; compute "
+        f"them with: tnbp run {STUDY} --quick --set samples=3 --out {tmp_path}"
+    )
+
+
+def test_results_as_csv_and_parquet(tmp_path):
+    assert (
+        tnbp_command("run", STUDY, "--quick", *SETTINGS, "--out", tmp_path).exit_code
+        == 0
+    )
+    stored = read_table(tmp_path / "table.csv")
+    result = tnbp_command("results", STUDY, "--out", tmp_path)
+    assert result.exit_code == 0
+    (tmp_path / "copy.csv").write_text(result.stdout)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "copy.csv"), stored)
+    result = tnbp_command("results", STUDY, "--out", tmp_path, "--format", "parquet")
+    assert result.exit_code == 0 and result.stdout.strip() == str(
+        tmp_path / "table.parquet"
+    )
+    parquet = pd.read_parquet(tmp_path / "table.parquet")
+    pd.testing.assert_frame_equal(parquet, stored, check_dtype=False)
+
+
+def _error_line(result):
+    """The message of a failed command: its last line of output."""
+    return (result.stderr or result.stdout).strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["run", "nope"], 2, "Error: Invalid value for 'study': no study 'nope' in"),
+        (["run", "qbm_hiden_units"], 2, "did you mean qbm_hidden_units?"),
+        (
+            ["run", STUDY, "--set", "foo=1"],
+            2,
+            "qbm_hidden_units has no parameter 'foo'",
+        ),
+        (["run", STUDY, "--set", "samples"], 2, "'samples' is not KEY=VALUE"),
+        (["run", STUDY, "--set", "samples=x"], 2, "Invalid value for --set samples: "),
+        (["run", STUDY, "--set", "samples=1"], 2, "samples must be >= 2, got 1."),
+        (["run", STUDY, "--set", "hidden=1,1"], 2, "--set hidden: '1,1' repeats 1"),
+        (["run", STUDY, "--executor", "gpu"], 2, "--executor: 'gpu' is not one of"),
+        (["run", STUDY, "--executor", "dask://"], 2, "--executor: 'dask://' is not"),
+        (["results", STUDY, "--format", "xls"], 2, "'--format'"),
+        (["simulate", "missing.qasm"], 2, "'file'"),
+        (["simulate", QASM / "qft_n4.qasm", "--max-bond", "0"], 2, "'--max-bond'"),
+        (["simulate", QASM / "qft_n4.qasm", "--backend", "gpu"], 2, "'--backend'"),
+    ],
+)
+def test_bad_input_is_one_line_naming_the_option(tmp_path, args, code, message):
+    result = tnbp_command(*args, *(["--out", tmp_path] if args[0] == "run" else []))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert message in _error_line(result)
+    assert not list(tmp_path.iterdir())  # nothing was run
+
+
+def test_results_without_a_store(tmp_path):
+    result = tnbp_command("results", STUDY, "--out", tmp_path)
+    assert result.exit_code == 1
+    assert _error_line(result) == (
+        f"Error: no results store in {tmp_path}: run `tnbp run {STUDY}` first "
+        "(or give --out)"
+    )
+
+
+def test_simulate_of_a_bad_program(tmp_path):
+    path = tmp_path / "bad.qasm"
+    path.write_text("OPENQASM 2.0;\nqreg q[2];\nfoo q[0];\n")
+    result = tnbp_command("simulate", path)
+    assert result.exit_code == 1
+    assert _error_line(result).startswith("Error: Invalid value for 'file': ")
+
+
+def _profile(result) -> pd.DataFrame:
+    assert result.exit_code == 0, result.output
+    return pd.read_csv(io.StringIO(result.stdout))
+
+
+@pytest.mark.parametrize("backend", ["mps", "dense"])
+def test_simulate_gives_the_python_entropy_profile(backend):
+    path = QASM / "qiskit_custom_n13.qasm"  # exported by qiskit's qasm2.dumps
+    table = _profile(
+        tnbp_command("simulate", path, "--backend", backend, "--format", "csv")
+    )
+    with pytest.warns(UserWarning, match="`measure` instructions were dropped"):
+        circuit = tnbp.from_qasm(path)
+    state = tnbp.simulate(circuit, backend=backend)
+    # the same calculation, written as CSV in shortest round-trip form: bitwise
+    np.testing.assert_array_equal(table.entropy_bits, tnbp.entropy_profile(state))
+    assert table.cut.tolist() == list(range(1, 13))
+    assert table.bond_dim.tolist() == list(state.bond_dims)
+    assert not table.at_max_bond.any()
+
+
+def test_simulate_flags_a_saturated_bond():
+    path = QASM / "qiskit_custom_n13.qasm"
+    result = tnbp_command("simulate", path, "--max-bond", "2")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "trusted: False" in text and "caveat: bond_saturated" in text
+    assert "note: QASM `measure` instructions were dropped" in text
+    table = _profile(
+        tnbp_command("simulate", path, "--max-bond", "2", "--format", "csv")
+    )
+    assert table.at_max_bond.any() and (table.bond_dim <= 2).all()
+    with pytest.warns(UserWarning, match="`measure` instructions were dropped"):
+        circuit = tnbp.from_qasm(path)
+    state = tnbp.simulate(circuit, max_bond=2)
+    with pytest.warns(tnbp.TruncationWarning):
+        profile = tnbp.entropy_profile(state)
+    np.testing.assert_array_equal(table.entropy_bits, profile)
+
+
+@pytest.mark.parametrize("command", ["run", "plot", "results", "simulate", "studies"])
+def test_every_command_has_help_with_an_example(command):
+    result = tnbp_command(command, "--help")
+    assert result.exit_code == 0 and "Example" in result.stdout
+
+
+def test_python_dash_m_and_the_console_script():
+    out = subprocess.run(
+        [sys.executable, "-m", "tnbp", "--help"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and "simulate" in out.stdout
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "tnbp"]
+    assert script.value == "tnbp.cli:main"
