@@ -1,10 +1,11 @@
 """The package's layout: imports point only down the flow, and ``import tnbp`` stays light.
 
 The flow is models -> states -> estimators -> gradients -> ensembles -> results
--> plotting -> cli (run by ``__main__``), on a foundation of ``limits``, ``_threads`` and ``_checks``
-(which may use the limits). ``results`` (the store and the table schemas) is the
-sink that producers write into: ensembles, studies and the CLI import it, and it
-imports none of them, so it sits below the ensembles in the layers;
+-> plotting -> cli (run by ``__main__``), on a foundation of ``limits``,
+``_threads``, ``_checks`` and ``_executors`` (which may use the limits).
+``results`` (the store and the table schemas) is the sink that producers write
+into: ensembles, studies and the CLI import it, and it imports none of them,
+so it sits below the ensembles in the layers;
 ``references`` (independent exact results) sit beside the states and may use
 only the models. A module may import modules of its own subpackage and of
 layers strictly below its own. The check reads every module's source (imports
