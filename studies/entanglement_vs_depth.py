@@ -31,6 +31,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 import typer
 
 import tnbp
@@ -58,6 +59,9 @@ LIMITS = dict(
     n=">= 2", depths=">= 0", samples=">= 1", max_bond=">= 1", n_visible=">= 1 and < n"
 )
 BACKEND = "mps"
+#: circuits up to this many qubits are also simulated exactly (dense), and the
+#: largest deviation of the MPS estimates from the exact values is a column
+DENSE_MAX = 20
 
 #: every parameter of a row but its seed: the summary averages over seeds only
 SETTINGS = ("ansatz", "backend", "n", "depth", "max_bond", "n_visible")
@@ -85,9 +89,26 @@ def measure(
         dist = tnbp.trace_distance_to_maximally_mixed(st, visible)
     record = st.record.to_dict()
     del record["max_bond"]  # the cap is the `max_bond` parameter of the row
+    exact = {"dense_half_chain_entropy": np.nan, "dense_trace_distance": np.nan}
+    if n <= DENSE_MAX:
+        dense = tnbp.simulate(circ, backend="dense")
+        exact = {
+            "dense_half_chain_entropy": float(tnbp.entropy(dense, n // 2)),
+            "dense_trace_distance": float(
+                tnbp.trace_distance_to_maximally_mixed(dense, visible)
+            ),
+        }
     return {
         "half_chain_entropy": float(s_half),
+        "half_chain_entropy_error_bound": s_half.error_bound,
         "trace_distance": float(dist),
+        "trace_distance_error_bound": dist.error_bound,
+        **exact,
+        # NaN above DENSE_MAX qubits
+        "dense_deviation": max(
+            abs(float(s_half) - exact["dense_half_chain_entropy"]),
+            abs(float(dist) - exact["dense_trace_distance"]),
+        ),
         "page_entropy": theory.page_entropy(n // 2, n - n // 2),
         "haar_bound": theory.haar_trace_distance_bound(n_visible, n - n_visible),
         "trusted": st.trusted,
@@ -122,6 +143,7 @@ def summarize(df):
         max_bond_reached=("max_bond_reached", "max"),
         fidelity=("fidelity_estimate", "min"),
         trusted=("trusted", "all"),
+        dense_deviation=("dense_deviation", "max"),
         samples=("seed", "size"),
     )
 
@@ -198,7 +220,19 @@ def cli(
     summary = summary.droplevel(fixed)
     typer.echo(summary.to_string(float_format=lambda x: f"{x:.4g}"))
     typer.echo(f"Page value for the half chain: {df.page_entropy.iloc[0]:.3f} bits")
+    typer.echo(dense_check(df))
     typer.echo(opts.outputs(df, out, fig))
+
+
+def dense_check(df) -> str:
+    """One line: the largest deviation from the dense values, trusted rows and others."""
+    if df.dense_deviation.isna().all():
+        return f"no dense check: n = {df.n.iloc[0]} > {DENSE_MAX} qubits"
+    parts = []
+    for trusted, rows in df.groupby("trusted"):
+        name = "trusted" if trusted else "untrusted (bond cap reached)"
+        parts.append(f"{name} rows {rows.dense_deviation.max():.2e}")
+    return "largest deviation from dense: " + ", ".join(parts)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ def cli_params(monkeypatch):
         result = CliRunner().invoke(app, list(args))
         assert isinstance(result.exception, _Stop), result.output
         seen.pop("out")
+        assert seen.pop("executor") == "serial"  # the default, opened by StudyOptions
         return seen
 
     return run
