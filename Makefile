@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/tnbp run entanglement_vs_depth --out results/demo
 
+# pytest-xdist runs one worker per core: one BLAS thread each (two workers'
+# OpenBLAS threads on two cores busy-wait for each other: a 256 x 256 SVD took
+# 8.5 s instead of 0.1 s on a loaded machine)
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 test: $(STAMP)
-	$(PY) -m pytest -m "not slow" -n auto --durations=15
+	$(TEST_ENV) $(PY) -m pytest -m "not slow" -n auto --durations=15
 
 test-all: $(STAMP)
-	$(PY) -m pytest -n auto
+	$(TEST_ENV) $(PY) -m pytest -n auto
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,bench]"

@@ -61,7 +61,7 @@ LIMITS = dict(
 BACKEND = "mps"
 #: circuits up to this many qubits are also simulated exactly (dense), and the
 #: largest deviation of the MPS estimates from the exact values is a column
-DENSE_MAX = 20
+DENSE_MAX = 16
 
 #: every parameter of a row but its seed: the summary averages over seeds only
 SETTINGS = ("ansatz", "backend", "n", "depth", "max_bond", "n_visible")

@@ -1,8 +1,13 @@
 """The options a study's command line hands to its ``main``."""
 
+from pathlib import Path
+
 import pytest
 import typer
 from typer.testing import CliRunner
+
+from tnbp import cli
+from tnbp.results import read_table
 
 
 class _Stop(Exception):
@@ -32,5 +37,27 @@ def cli_params(monkeypatch):
         seen.pop("out")
         assert seen.pop("executor") == "serial"  # the default, opened by StudyOptions
         return seen
+
+    return run
+
+
+@pytest.fixture
+def tnbp_run_quick():
+    """``tnbp_run_quick(name, out)``: ``tnbp run <name> --quick --out <out>``, checked.
+
+    The study's quick preset through the ``tnbp`` command, as CI's acceptance
+    runs it: exit status 0, a table with rows and a figure. A test then reads
+    the run through ``study.main(**study.QUICK, out=out)``, which resumes from
+    the store and computes nothing.
+    """
+
+    def run(name, out):
+        result = CliRunner().invoke(
+            cli.app, ["run", name, "--quick", "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert len(read_table(Path(out) / "table.csv")) > 0
+        assert any(p.stat().st_size > 10_000 for p in Path(out).glob("*.png"))
+        return result
 
     return run

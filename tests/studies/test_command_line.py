@@ -7,13 +7,14 @@ SystemError. Each study runs here through typer's ``CliRunner`` as
 """
 
 import shlex
+from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from tnbp import cli
-from tnbp.results import read_table
+from tnbp.results import catalog, read_table
 
 #: study -> (arguments beside --quick, the parameters they must give, rows)
 CASES = {
@@ -447,3 +448,16 @@ def test_help_shows_every_default(load_study, name):
         shown = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
         assert f"--{key.replace('_', '-')}" in text
         assert f"[default:{shown}]" in text, (key, shown)
+
+
+def test_every_study_runs_its_quick_preset_through_tnbp_run():
+    """The acceptance: ``tnbp run NAME --quick`` writes a table and a figure, for each.
+
+    Each study's own test file runs it (``tnbp_run_quick``, which checks both)
+    and then reads the run back through ``main``, so CI runs each preset once.
+    """
+    tests = Path(__file__).parent
+    for info in catalog.list_studies():
+        path = tests / f"test_{info.name}.py"
+        assert path.is_file(), f"{info.name} has no test file"
+        assert f'tnbp_run_quick("{info.name}"' in path.read_text(), info.name

@@ -11,7 +11,10 @@ def study(load_study):
     return load_study("dqnn_global_perceptrons")
 
 
-def test_quick_preset(study, tmp_path):
+def test_quick_preset(study, tmp_path, tnbp_run_quick):
+    tnbp_run_quick(
+        "dqnn_global_perceptrons", tmp_path
+    )  # the preset through the tnbp command
     df, fits, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
     table = read_table(tmp_path / "table.csv")

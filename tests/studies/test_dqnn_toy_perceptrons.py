@@ -11,8 +11,11 @@ def study(load_study):
     return load_study("dqnn_toy_perceptrons")
 
 
-def test_quick_preset(study, tmp_path):
+def test_quick_preset(study, tmp_path, tnbp_run_quick):
     q = study.QUICK
+    tnbp_run_quick(
+        "dqnn_toy_perceptrons", tmp_path
+    )  # the preset through the tnbp command
     df, fig = study.main(**q, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
     table = read_table(tmp_path / "table.csv")

@@ -13,8 +13,11 @@ def study(load_study):
     return load_study("qntk_local_scaling")
 
 
-def test_quick_run_resumes_and_shows_lightcone_physics(study, tmp_path):
+def test_quick_run_resumes_and_shows_lightcone_physics(study, tmp_path, tnbp_run_quick):
     q = study.QUICK
+    tnbp_run_quick(
+        "qntk_local_scaling", tmp_path
+    )  # the preset through the tnbp command
     df, summary, fig = study.main(**q, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 50_000
     rows = len(study.OBSERVABLES) * len(q["layers"]) * len(q["n_values"])
