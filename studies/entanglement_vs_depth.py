@@ -28,6 +28,7 @@ says how many rows are saved and the command that resumes it (exit status 130).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -38,11 +39,10 @@ from tnbp import ansatz, theory
 from tnbp.plotting import plot_entanglement_vs_depth
 from tnbp.results import StudyOptions, run_sweep, study_option
 
+#: the families of tnbp.ansatz.layered_circuit this study draws
 BUILDERS = {
-    "hardware_efficient": lambda n, depth, seed: ansatz.hardware_efficient(
-        n, depth, pattern="brick", seed=seed
-    ),
-    "haar_brickwork": lambda n, depth, seed: ansatz.haar_brickwork(n, depth, seed=seed),
+    family: functools.partial(ansatz.layered_circuit, family)
+    for family in ("hardware_efficient", "haar_brickwork")
 }
 
 DEFAULTS = dict(
@@ -70,7 +70,7 @@ def measure(
     n_visible: int,
 ) -> dict:
     """Simulate one circuit instance and read off entanglement and its trust."""
-    circ = BUILDERS[ansatz](n, depth, seed)
+    circ = BUILDERS[ansatz](n, depth, seed=seed)
     st = tnbp.simulate(circ, backend=backend, max_bond=max_bond)
     visible = tnbp.Partition.first(n_visible, n)
     with (

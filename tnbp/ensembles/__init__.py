@@ -14,6 +14,7 @@ from .fits import (
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .training import final_step_statistics, train_ensemble
+from .visible_entanglement import entanglement_law_summary, visible_entanglement
 
 __all__ = [
     "Chunk",
@@ -27,6 +28,7 @@ __all__ = [
     "SerialExecutor",
     "chunks",
     "compare_decay_laws",
+    "entanglement_law_summary",
     "dqnn_gradient_variance",
     "final_step_statistics",
     "fit_exponential_decay",
@@ -37,4 +39,5 @@ __all__ = [
     "qntk_summary",
     "run_tasks",
     "train_ensemble",
+    "visible_entanglement",
 ]
