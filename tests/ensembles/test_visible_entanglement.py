@@ -144,6 +144,9 @@ def test_summary_reads_a_stored_table(tmp_path):
     a = tnbp.entanglement_law_summary(df).drop(columns="reason")
     b = tnbp.entanglement_law_summary(back).drop(columns="reason")
     pd.testing.assert_frame_equal(a, b)
+    # a setting column that is NaN (an uncapped max_bond read back) is a setting
+    c = tnbp.entanglement_law_summary(df.assign(cap=np.nan), by=("n", "cap"))
+    assert len(c) == 1 and np.isnan(c.cap.iloc[0]) and c.law.iloc[0] == a.law.iloc[0]
 
 
 def test_pinsker_ratio_ignores_deficits_at_rounding_level():

@@ -292,7 +292,7 @@ def entanglement_law_summary(
     if table.empty:
         raise ValueError("`table` has no rows.")
     rows, keys = [], []
-    for key, group in table.groupby(by, sort=True):
+    for key, group in table.groupby(by, sort=True, dropna=False):
         keys.append(dict(zip(by, key)))
         rows.append(_summarize(group, dict(zip(by, key)), min_slope))
     summary = ENTANGLEMENT_LAW_SUMMARY.frame(rows)

@@ -49,7 +49,7 @@ def plot_area_volume_law(
 
     Four panels. Top: :math:`S(\rho_v)` against :math:`n_v` at the smaller
     and at the larger size, one line per family (colour) and depth (line
-    style; the deepest solid), the mean over instances with error bars of one
+    style; the deepest solid), the mean over instances with a band of one
     standard error; the legend gives each line's verdict
     (:func:`tnbp.entanglement_law`). Page's curve of the size is dashed black
     (at the larger size it runs out of the panel: a volume law there needs a
@@ -124,20 +124,14 @@ def plot_area_volume_law(
         law = laws.get((family, int(depth), int(size)), "?")
         label = f"{FAMILY_LABELS.get(family, family)}, depth {depth}: {law}"
         ax = profile_axes[size]
-        ax.errorbar(
-            g.n_visible,
-            g.S,
-            yerr=g.S_se,
-            color=color,
-            ls=style,
-            lw=1.3,
-            capsize=2,
-            elinewidth=0.8,
-            label=label,
-        )
+        ax.plot(g.n_visible, g.S, color=color, ls=style, lw=1.3, label=label)
+        if g.S_se.notna().any():  # one standard error of the mean, as a band
+            ax.fill_between(
+                g.n_visible, g.S - g.S_se, g.S + g.S_se, color=color, alpha=0.2, lw=0
+            )
         ok, bad = g[g.trusted], g[~g.trusted]
-        ax.plot(ok.n_visible, ok.S, marker, color=color, ms=3.5)
-        ax.plot(bad.n_visible, bad.S, marker, color=color, ms=3.5, mfc="none")
+        ax.plot(ok.n_visible, ok.S, marker, color=color, ms=3)
+        ax.plot(bad.n_visible, bad.S, marker, color=color, ms=3, mfc="none")
         x = 2 * g.n_visible - size  # n_v - n_h = log2(D_v / D_h)
         ax_dist.plot(x, g["T"], color=color, ls=style, lw=1)
         ax_dist.plot(x[g.trusted], g["T"][g.trusted], marker, color=color, ms=3.5)
@@ -159,19 +153,29 @@ def plot_area_volume_law(
         _profile_panel(ax, means[means.n == size], size)
     _distance_panel(ax_dist, means, sizes)
     _pinsker_panel(ax_pinsker, means)
+    shapes = {"o": "circles", "s": "squares"}
     keys = [  # what the markers and the fill say, in both bottom panels
-        plt.Line2D([], [], ls="none", marker=markers[s], color="gray", label=f"n = {s}")
-        for s in sizes
-    ] + [
-        plt.Line2D([], [], ls="none", marker="o", color="gray", label="trusted"),
         plt.Line2D(
             [],
             [],
             ls="none",
-            marker="o",
+            marker=markers[s],
+            color="gray",
+            label=f"n = {s} ({shapes[markers[s]]})",
+        )
+        for s in sizes
+    ] + [
+        plt.Line2D(
+            [], [], ls="none", marker="D", color="gray", label="filled: trusted"
+        ),
+        plt.Line2D(
+            [],
+            [],
+            ls="none",
+            marker="D",
             color="gray",
             mfc="none",
-            label="untrusted (bond cap)",
+            label="hollow: untrusted (bond cap)",
         ),
     ]
     for ax in (ax_dist, ax_pinsker):
@@ -185,9 +189,10 @@ def plot_area_volume_law(
         )
     counts = sorted(int(c) for c in means.samples.unique())
     spread = (
-        f"mean ± s.e. over {', '.join(map(str, counts))} random circuits per line"
+        f"mean over {', '.join(map(str, counts))} random circuits per line, "
+        "bands ± 1 s.e."
         if max(counts) > 1
-        else "1 random circuit per line (no error bars)"
+        else "1 random circuit per line (no error band)"
     )
     fig.suptitle(
         "Area vs volume law of the visible qubits 0..n_v-1 "
