@@ -234,7 +234,10 @@ def cli(
     df, summary, fig = opts.run(main, out=out, echo=typer.echo)
     typer.echo(
         summary[[*SETTINGS, *SHOWN]].to_string(
-            index=False, float_format=lambda x: f"{x:.4g}"
+            index=False,
+            float_format=lambda x: f"{x:.4g}",
+            # at most 1 by Proposition 1, and as close as 1 - 1e-6: digits to tell
+            formatters={"pinsker_max_ratio": lambda x: f"{x:.6f}"},
         )
     )
     for _, row in summary.iterrows():
