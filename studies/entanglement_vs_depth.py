@@ -28,6 +28,7 @@ says how many rows are saved and the command that resumes it (exit status 130).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -43,11 +44,10 @@ from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
 PAPER = "arXiv:2010.15968"
 FIGURE = "make demo"
 
+#: the families of tnbp.ansatz.layered_circuit this study draws
 BUILDERS = {
-    "hardware_efficient": lambda n, depth, seed: ansatz.hardware_efficient(
-        n, depth, pattern="brick", seed=seed
-    ),
-    "haar_brickwork": lambda n, depth, seed: ansatz.haar_brickwork(n, depth, seed=seed),
+    family: functools.partial(ansatz.layered_circuit, family)
+    for family in ("hardware_efficient", "haar_brickwork")
 }
 
 DEFAULTS = dict(
@@ -78,7 +78,7 @@ def measure(
     n_visible: int,
 ) -> dict:
     """Simulate one circuit instance and read off entanglement and its trust."""
-    circ = BUILDERS[ansatz](n, depth, seed)
+    circ = BUILDERS[ansatz](n, depth, seed=seed)
     st = tnbp.simulate(circ, backend=backend, max_bond=max_bond)
     visible = tnbp.Partition.first(n_visible, n)
     with (

@@ -185,3 +185,35 @@ def test_randomized_hardware_efficient_rejects_bad_input():
         ansatz.randomized_hardware_efficient(2, -1)
     with pytest.raises(TypeError, match="`layers`"):
         ansatz.randomized_hardware_efficient(2, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("family", "build"),
+    [
+        (
+            "hardware_efficient",
+            lambda n, d, s: ansatz.hardware_efficient(n, d, pattern="brick", seed=s),
+        ),
+        ("haar_brickwork", lambda n, d, s: ansatz.haar_brickwork(n, d, seed=s)),
+        (
+            "unitary_qnn",
+            lambda n, d, s: ansatz.unitary_qnn(
+                n, nearest_neighbour=True, layers=d, seed=s
+            ),
+        ),
+    ],
+)
+def test_layered_circuit_is_its_family_builder(family, build):
+    assert family in ansatz.LAYERED_FAMILIES
+    a, b = ansatz.layered_circuit(family, 6, 3, seed=7), build(6, 3, 7)
+    assert [g.label for g in a.gates] == [g.label for g in b.gates]
+    assert [g.qubits for g in a.gates] == [g.qubits for g in b.gates]
+    for g, h in zip(a.gates, b.gates):
+        assert_allclose(g.to_matrix(), h.to_matrix(), atol=0)
+    # nearest neighbours only: a cut is crossed by one gate (run) per layer
+    assert all(len(g.qubits) == 1 or abs(g.qubits[1] - g.qubits[0]) == 1 for g in a)
+
+
+def test_layered_circuit_refuses_unknown_families():
+    with pytest.raises(ValueError, match="`family`.*unitary_qnn"):
+        ansatz.layered_circuit("brickwork", 6, 2)

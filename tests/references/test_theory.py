@@ -59,6 +59,50 @@ def test_trace_distance_bound():
     assert_allclose(theory.haar_trace_distance_bound(2, 10), 0.5 * 2.0**-4)
 
 
+def test_pinsker_bound_is_proposition_1():
+    """Eqs. 2-3 of arXiv:2010.15968: T <= sqrt(Delta ln 2 / 2), Delta in bits."""
+    assert theory.pinsker_trace_distance_bound(0) == 0.0
+    assert_allclose(theory.pinsker_trace_distance_bound(2.0), np.sqrt(np.log(2)))
+    # Pinsker on 2000 random spectra of 1-4 qubits (some rank-deficient)
+    rng = np.random.default_rng(5)
+    worst = 0.0
+    for _ in range(2000):
+        k = int(rng.integers(1, 5))
+        p = rng.dirichlet(np.full(2**k, rng.choice([0.05, 1.0, 50.0])))
+        p[rng.random(p.size) < 0.1] = 0
+        if p.sum() == 0:
+            continue
+        p /= p.sum()
+        T = spectrum.trace_distance_to_maximally_mixed(p, k)
+        # an inequality, tight near I/D: the entropy's rounding (~1e-15 bits)
+        # is allowed for, 1e-14 bits of deficit
+        deficit = max(k - spectrum.renyi_entropy(p), 0.0) + 1e-14
+        worst = max(worst, T / theory.pinsker_trace_distance_bound(deficit))
+    assert worst <= 1
+    # it is tight for one qubit near I/2 (p = 1/2 +- eps: T = eps, Delta ln 2 ~ 2 eps^2)
+    eps = 1e-4
+    p = np.array([0.5 + eps, 0.5 - eps])
+    bound = theory.pinsker_trace_distance_bound(1 - spectrum.renyi_entropy(p))
+    assert_allclose(bound, eps, rtol=1e-7)  # next order: (4/3) eps^2 relative
+
+
+@pytest.mark.parametrize(("nv", "nh"), [(1, 15), (2, 14), (4, 12), (3, 20)])
+def test_pinsker_of_page_deficit_is_the_haar_bound(nv, nh):
+    """Page's deficit (D_v^2 - 1)/(2 D_v D_h) nats gives 1/2 sqrt(D_v/D_h) sqrt(1 - D_v^-2)."""
+    bound = theory.pinsker_trace_distance_bound(nv - theory.page_entropy(nv, nh))
+    expected = theory.haar_trace_distance_bound(nv, nh) * np.sqrt(1 - 4.0**-nv)
+    # the O(D_h^-2) rest of Page's formula: relative 2^-(nh - nv) at most
+    assert_allclose(bound, expected, rtol=2.0 ** -(nh - nv))
+
+
+def test_pinsker_bound_refuses_bad_deficits():
+    for bad in (-1e-3, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="`deficit`"):
+            theory.pinsker_trace_distance_bound(bad)
+    with pytest.raises(TypeError, match="`deficit`"):
+        theory.pinsker_trace_distance_bound("1")
+
+
 def test_spectrum_functions():
     p = np.array([0.5, 0.25, 0.25])
     assert_allclose(spectrum.renyi_entropy(p), 1.5)

@@ -120,6 +120,49 @@ PINNED = {
         "backend",
         "seed",
     ],
+    "visible_entanglement": [
+        "n",
+        "n_visible",
+        "n_hidden",
+        "entropy",
+        "entropy_error",
+        "deficit",
+        "trace_distance",
+        "trace_distance_error",
+        "pinsker_bound",
+        "haar_bound",
+        "page_entropy",
+        "cut_saturated",
+        "trusted",
+        "caveats",
+        "max_bond_reached",
+        "discarded_weight",
+        "fidelity_estimate",
+        "num_truncations",
+        "entropy_dense",
+        "trace_distance_dense",
+        "entropy_dense_deviation",
+        "trace_distance_dense_deviation",
+    ],
+    "entanglement_law_summary": [
+        "samples",
+        "law",
+        "reason",
+        "plateau",
+        "plateau_spread",
+        "half_chain_entropy",
+        "page_half_chain",
+        "page_deficit",
+        "volume_constant",
+        "pinsker_max_ratio",
+        "haar_max_ratio",
+        "trusted",
+        "saturated_blocks",
+        "max_bond_reached",
+        "min_fidelity",
+        "entropy_dense_max_deviation",
+        "trace_distance_dense_max_deviation",
+    ],
 }
 
 
@@ -139,6 +182,9 @@ def _local_cost(n):
 
 def _tables():
     """Each public table, built on a tiny problem."""
+    state = tnbp.simulate(ansatz.haar_brickwork(12, 2, seed=0), backend="mps")
+    dense = tnbp.simulate(ansatz.haar_brickwork(12, 2, seed=0), backend="dense")
+    blocks = tnbp.visible_entanglement(state, dense=dense)
     qntk = tnbp.qntk_ensemble(
         ansatz.design_rotations,
         [(2, 2)],
@@ -176,6 +222,11 @@ def _tables():
         ),
         "qntk_ensemble": qntk,
         "qntk_summary": tnbp.qntk_summary(qntk, [(1.0, "Z", (0,))]),
+        "visible_entanglement": blocks,
+        # the setting columns `by` come first, then the schema's
+        "entanglement_law_summary": tnbp.entanglement_law_summary(blocks).drop(
+            columns="n"
+        ),
     }
 
 

@@ -41,7 +41,7 @@ def cli_params(monkeypatch):
     return run
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tnbp_run_quick():
     """``tnbp_run_quick(name, out)``: ``tnbp run <name> --quick --out <out>``, checked.
 

@@ -18,6 +18,11 @@ from tnbp.results import catalog, read_table
 
 #: study -> (arguments beside --quick, the parameters they must give, rows)
 CASES = {
+    "area_volume_law": (
+        ["--n", "14", "--depths", "1,2"],
+        dict(n_dense=12, n=14, depths=(1, 2), samples=1, max_bond=16, seed=0),
+        3 * 2 * 1 * (11 + 13),  # families x depths x samples x blocks of both sizes
+    ),
     "entanglement_vs_depth": (
         ["--n", "20", "--samples", "2"],
         dict(n=20, depths=(1, 2, 4, 8), samples=2, max_bond=16, n_visible=2),
@@ -148,6 +153,10 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert set(table.max_bond) == {16}  # the preset's, not the default 64
     elif name == "barren_plateaus":
         assert sorted(set(table.n)) == [2, 3, 5]
+    elif name == "area_volume_law":
+        assert sorted(set(table.n)) == [12, 14] and set(table.depth) == {1, 2}
+        # the exact size runs uncapped (2^(n/2)), the other at the preset's cap
+        assert sorted(set(zip(table.n, table.max_bond))) == [(12, 64), (14, 16)]
     elif name == "dqnn_global_perceptrons":
         assert sorted(set(table.n)) == [1, 2, 3] and set(table.samples) == {4}
     elif name == "dqnn_toy_perceptrons":
@@ -219,6 +228,22 @@ def test_ctrl_c_says_what_is_saved_and_how_to_resume(
 #: Partition; numpy's LinAlgError for a fit over n = 2,2,2) or ran a repeated
 #: value twice (--depths 2,2 reported one circuit as 2 samples)
 BAD_VALUES = {
+    "area_volume_law": [
+        (["--n", "12"], "'--n': n must be > n_dense (12), got 12."),
+        (["--n", "500"], "'--n': n must be <= 128, got 500."),
+        (["--n-dense", "10"], "'--n-dense': n_dense must be >= 12, got 10."),
+        (["--n-dense", "21"], "'--n-dense': n_dense must be <= 20, got 21."),
+        (
+            ["--n-dense", "16", "--n", "16"],
+            "'--n' / '--n-dense': n must be > n_dense (16), got 16.",
+        ),
+        (["--depths", "0,2"], "'--depths': each value of depths must be >= 1, got 0."),
+        (["--depths", "2,2"], "'--depths': '2,2' repeats 2: each value runs once"),
+        (["--depths", "1,,2"], "'--depths': '1,,2' has an empty item"),
+        (["--samples", "0"], "'--samples': samples must be >= 1, got 0."),
+        (["--max-bond", "1"], "'--max-bond': max_bond must be >= 2, got 1."),
+        (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
+    ],
     "entanglement_vs_depth": [
         (["--depths", "1,,2"], "'--depths': '1,,2' has an empty item"),
         (["--depths", ""], "'--depths': '' has an empty item"),

@@ -12,9 +12,8 @@ def study(load_study):
 
 
 def test_quick_preset(study, tmp_path, tnbp_run_quick):
-    tnbp_run_quick(
-        "dqnn_global_perceptrons", tmp_path
-    )  # the preset through the tnbp command
+    # the preset through the tnbp command; main below reads it back
+    tnbp_run_quick("dqnn_global_perceptrons", tmp_path)
     df, fits, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
     table = read_table(tmp_path / "table.csv")

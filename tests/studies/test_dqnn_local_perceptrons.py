@@ -16,9 +16,8 @@ def study(load_study):
 
 def test_quick_run_fits_decide_and_resumes(study, tmp_path, tnbp_run_quick):
     q = study.QUICK
-    tnbp_run_quick(
-        "dqnn_local_perceptrons", tmp_path
-    )  # the preset through the tnbp command
+    # the preset through the tnbp command; main below reads it back
+    tnbp_run_quick("dqnn_local_perceptrons", tmp_path)
     df, summary, fits, fig = study.main(**q, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 20_000
     # exact: depths x n x instances; sampled: depths x n x one chunk

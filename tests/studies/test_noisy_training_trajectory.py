@@ -15,9 +15,8 @@ def study(load_study):
 
 def test_quick_preset(study, tmp_path, tnbp_run_quick):
     q = study.QUICK
-    tnbp_run_quick(
-        "noisy_training_trajectory", tmp_path
-    )  # the preset through the tnbp command
+    # the preset through the tnbp command; main below reads it back
+    tnbp_run_quick("noisy_training_trajectory", tmp_path)
     df, summary, checks, fig = study.main(**q, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
     steps = study.recorded_steps(q["steps"], q["every"])

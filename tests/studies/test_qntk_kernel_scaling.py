@@ -13,9 +13,8 @@ def study(load_study):
 
 def test_quick_preset(study, tmp_path, tnbp_run_quick):
     q = study.QUICK
-    tnbp_run_quick(
-        "qntk_kernel_scaling", tmp_path
-    )  # the preset through the tnbp command
+    # the preset through the tnbp command; main below reads it back
+    tnbp_run_quick("qntk_kernel_scaling", tmp_path)
     df, fit, fig = study.main(**q, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 20_000
     table = read_table(tmp_path / "table.csv")

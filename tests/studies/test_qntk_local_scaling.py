@@ -15,9 +15,8 @@ def study(load_study):
 
 def test_quick_run_resumes_and_shows_lightcone_physics(study, tmp_path, tnbp_run_quick):
     q = study.QUICK
-    tnbp_run_quick(
-        "qntk_local_scaling", tmp_path
-    )  # the preset through the tnbp command
+    # the preset through the tnbp command; main below reads it back
+    tnbp_run_quick("qntk_local_scaling", tmp_path)
     df, summary, fig = study.main(**q, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 50_000
     rows = len(study.OBSERVABLES) * len(q["layers"]) * len(q["n_values"])

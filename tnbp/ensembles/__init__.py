@@ -15,6 +15,7 @@ from .fits import (
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .training import final_step_statistics, train_ensemble
+from .visible_entanglement import entanglement_law_summary, visible_entanglement
 
 __all__ = [
     "Chunk",
@@ -28,6 +29,7 @@ __all__ = [
     "SerialExecutor",
     "chunks",
     "compare_decay_laws",
+    "entanglement_law_summary",
     "dqnn_gradient_variance",
     "final_step_statistics",
     "fit_exponential_decay",
@@ -38,4 +40,5 @@ __all__ = [
     "qntk_summary",
     "run_tasks",
     "train_ensemble",
+    "visible_entanglement",
 ]

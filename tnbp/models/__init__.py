@@ -5,6 +5,7 @@ Nothing here simulates; :mod:`tnbp.states` turns models into states.
 
 from .circuit import Circuit
 from .dqnn import DQNN
+from .fusion import fuse_gates
 from .gates import Gate
 from .operators import Observable, Term
 from .partition import Partition
@@ -22,4 +23,5 @@ __all__ = [
     "Partition",
     "Term",
     "from_qasm",
+    "fuse_gates",
 ]

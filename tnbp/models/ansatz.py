@@ -767,3 +767,73 @@ def design_rotations(
         circ.pauli_rotation(rng.uniform(0, TWO_PI), pauli, 0)
         append_random_clifford(circ, everything, rng, local_haar=local_haar)
     return circ
+
+
+#: the nearest-neighbour families with a depth that :func:`layered_circuit` builds
+LAYERED_FAMILIES = ("hardware_efficient", "haar_brickwork", "unitary_qnn")
+
+
+def layered_circuit(family: str, n: int, layers: int, *, seed=None) -> Circuit:
+    r"""A nearest-neighbour circuit of a named family at a given depth.
+
+    The families whose entanglement grows with depth from a product state,
+    one brick (or staircase) of two-qubit gates per layer on neighbouring
+    qubits, so that a cut is crossed by at most one gate per layer and a
+    depth-``layers`` circuit gives an area law with a plateau of at most
+    ``2 layers`` bits (arXiv:2010.15968, Sec. III and Fig. 2), while deep
+    ones approach Page's volume law:
+
+    ``"hardware_efficient"``
+        :func:`hardware_efficient` with ``pattern="brick"`` (RY, RZ on every
+        qubit, CZ on alternating bonds);
+    ``"haar_brickwork"``
+        :func:`haar_brickwork` (Haar-random two-qubit gates);
+    ``"unitary_qnn"``
+        :func:`unitary_qnn` with ``nearest_neighbour=True``: each layer applies
+        the onsite rotations, then the nine two-qubit rotations of each
+        neighbouring pair in turn, angles uniform in :math:`[0, 1)` as in the
+        paper.
+
+    Parameters
+    ----------
+    family : {"hardware_efficient", "haar_brickwork", "unitary_qnn"}
+        The family (:data:`LAYERED_FAMILIES`).
+    n : int
+        Number of qubits (``>= 2``; ``>= 1`` for ``"unitary_qnn"``).
+    layers : int
+        Number of layers (``>= 1`` for ``"unitary_qnn"``, ``>= 0`` otherwise).
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the gates, as the family's builder takes it.
+
+    Returns
+    -------
+    Circuit
+        The family's builder called with these arguments.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``layers`` is not an integer or ``seed`` has an invalid
+        type.
+    ValueError
+        If ``family`` is not one of :data:`LAYERED_FAMILIES`, or ``n``,
+        ``layers`` or ``seed`` is out of the family's range.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       Sec. III, Fig. 2 and Proposition 1 (area versus volume law).
+
+    Examples
+    --------
+    >>> from tnbp import ansatz
+    >>> ansatz.layered_circuit("haar_brickwork", 6, 2, seed=0).depth
+    2
+    """
+    check_opt("family", family, LAYERED_FAMILIES)
+    if family == "hardware_efficient":
+        return hardware_efficient(n, layers, pattern="brick", seed=seed)
+    if family == "haar_brickwork":
+        return haar_brickwork(n, layers, seed=seed)
+    return unitary_qnn(n, nearest_neighbour=True, layers=layers, seed=seed)

@@ -1,5 +1,6 @@
 """Figures for studies (matplotlib, non-interactive backend)."""
 
+from .area_volume import plot_area_volume_law
 from .figures import (
     noise_statistic_panel,
     plot_dqnn_toy_variances,
@@ -11,6 +12,7 @@ from .kernel_scaling import plot_qntk_scaling
 
 __all__ = [
     "noise_statistic_panel",
+    "plot_area_volume_law",
     "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
     "plot_gradient_variance",

@@ -156,6 +156,70 @@ def haar_trace_distance_bound(n_visible: int, n_hidden: int) -> float:
     return 0.5 * 2.0 ** ((n_visible - n_hidden) / 2)
 
 
+def pinsker_trace_distance_bound(deficit) -> float:
+    r"""Proposition 1's bound on :math:`\tfrac12\|\rho_v - I/D_v\|_1` from the entropy deficit.
+
+    Eqs. (2)-(3) of arXiv:2010.15968: Pinsker's inequality
+    :math:`\tfrac12\|\rho - \sigma\|_1^2 \le S(\rho\|\sigma)` (relative
+    entropy in nats) with :math:`\sigma = I/D_v`, for which
+    :math:`S(\rho_v\|I/D_v) = \ln D_v - S(\rho_v)`. With the deficit
+    :math:`\Delta = n_v - S(\rho_v)` in bits,
+
+    .. math::
+
+        T = \tfrac12\|\rho_v - I/D_v\|_1 \le \sqrt{\frac{\Delta \ln 2}{2}}.
+
+    A volume law (the paper's :math:`\Delta \in \Theta(D_v/D_h)`) turns it
+    into :math:`T \in O(\sqrt{D_v/D_h})`: for Haar states, Page's mean
+    deficit :math:`\Delta \ln 2 = (D_v^2 - 1)/(2 D_v D_h) + O(D_h^{-2})`
+    (:func:`page_entropy`, :math:`D_v \le D_h`) gives
+    :math:`\tfrac12\sqrt{D_v/D_h}\,\sqrt{1 - D_v^{-2}}`, the bound of
+    :func:`haar_trace_distance_bound` to leading order in :math:`D_v`. An area
+    law leaves a deficit that grows with :math:`n_v` and a bound above 1,
+    which says nothing.
+
+    Parameters
+    ----------
+    deficit : float
+        :math:`\Delta = n_v - S(\rho_v) \ge 0`, in bits.
+
+    Returns
+    -------
+    float
+        :math:`\sqrt{\Delta \ln 2 / 2}` (dimensionless; above 1 it is no
+        constraint, since :math:`T \le 1`).
+
+    Raises
+    ------
+    TypeError
+        If ``deficit`` is not a real number.
+    ValueError
+        If ``deficit`` is negative or not finite.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968,
+       Proposition 1 and eqs. (2)-(3).
+    .. [2] M. S. Pinsker, *Information and Information Stability of Random
+       Variables and Processes* (Holden-Day, 1964).
+
+    Examples
+    --------
+    Page's deficit of one visible qubit against 15 hidden ones gives
+    :math:`\tfrac12\sqrt{D_v/D_h}\sqrt{1 - D_v^{-2}}`:
+
+    >>> d = 1 - page_entropy(1, 15)
+    >>> bound = pinsker_trace_distance_bound(d)
+    >>> round(bound / haar_trace_distance_bound(1, 15), 4), round((3 / 4) ** 0.5, 4)
+    (0.866, 0.866)
+    """
+    deficit = check_real(deficit, "deficit")
+    if not np.isfinite(deficit) or deficit < 0:
+        raise ValueError(f"`deficit` must be finite and >= 0 (bits), got {deficit}.")
+    return float(np.sqrt(deficit * np.log(2) / 2))
+
+
 def toy_global_cost_gradient_variance(n: int) -> float:
     r"""Gradient variance :math:`\frac18 (\frac38)^{n-1}` of the toy perceptrons' global cost.
 

@@ -601,6 +601,181 @@ QNTK_SUMMARY = TableSchema(
     ),
 )
 
+_PROP1 = "arXiv:2010.15968"
+
+#: table of :func:`tnbp.ensembles.visible_entanglement.visible_entanglement`
+#: (Sec. III, Fig. 2 and Proposition 1 of arXiv:2010.15968)
+VISIBLE_ENTANGLEMENT = TableSchema(
+    "visible_entanglement",
+    "(n_visible,): the visible block is qubits 0..n_visible-1",
+    (
+        Column("n", "int64", "qubits", "number of qubits"),
+        Column("n_visible", "int64", "qubits", "n_v: visible qubits, the first ones"),
+        Column("n_hidden", "int64", "qubits", "n_h = n - n_v: hidden qubits"),
+        Column("entropy", "float64", "bits", "S(rho_v), von Neumann"),
+        Column(
+            "entropy_error",
+            "float64",
+            "bits",
+            "bound on |S - exact| from the truncation (Fannes-Audenaert; 0 if exact)",
+        ),
+        Column(
+            "deficit",
+            "float64",
+            "bits",
+            "n_v - S(rho_v) >= 0: the relative entropy S(rho_v || I/D_v) in bits",
+        ),
+        Column(
+            "trace_distance",
+            "float64",
+            "1",
+            "T = 1/2 ||rho_v - I/D_v||_1",
+        ),
+        Column(
+            "trace_distance_error",
+            "float64",
+            "1",
+            "bound on |T - exact| from the truncation (0 if exact)",
+        ),
+        Column(
+            "pinsker_bound",
+            "float64",
+            "1",
+            f"sqrt(deficit ln 2 / 2) >= T: Proposition 1, eqs. 2-3 of {_PROP1}",
+        ),
+        Column(
+            "haar_bound",
+            "float64",
+            "1",
+            f"1/2 sqrt(D_v / D_h), the volume-law scale of T ({_PROP1}, Fig. 3a)",
+        ),
+        Column(
+            "page_entropy",
+            "float64",
+            "bits",
+            "Page's mean S(rho_v) of a Haar-random state of n qubits",
+        ),
+        Column(
+            "cut_saturated",
+            "bool",
+            "-",
+            "the bond at this cut sat at max_bond with entropy near log2(max_bond)",
+        ),
+        Column("trusted", "bool", "-", "the state has no caveats"),
+        Column("caveats", "str", "-", "the state's caveat codes, ';'-joined"),
+        Column("max_bond_reached", "int64", "1", "largest bond dimension of the run"),
+        Column(
+            "discarded_weight",
+            "float64",
+            "1",
+            "total discarded squared singular values",
+        ),
+        Column("fidelity_estimate", "float64", "1", "product of (1 - discarded)"),
+        Column("num_truncations", "int64", "1", "truncations that discarded weight"),
+        Column(
+            "entropy_dense",
+            "float64",
+            "bits",
+            "S(rho_v) of the dense reference; NaN without one",
+        ),
+        Column(
+            "trace_distance_dense",
+            "float64",
+            "1",
+            "T of the dense reference; NaN without one",
+        ),
+        Column(
+            "entropy_dense_deviation",
+            "float64",
+            "bits",
+            "|entropy - entropy_dense|; NaN without a dense reference",
+        ),
+        Column(
+            "trace_distance_dense_deviation",
+            "float64",
+            "1",
+            "|trace_distance - trace_distance_dense|; NaN without a dense reference",
+        ),
+    ),
+)
+
+#: table of :func:`tnbp.ensembles.visible_entanglement.entanglement_law_summary`
+#: (after the setting columns it groups by)
+ENTANGLEMENT_LAW_SUMMARY = TableSchema(
+    "entanglement_law_summary",
+    "(setting): the columns `by`, then these",
+    (
+        Column("samples", "int64", "1", "random instances averaged"),
+        Column(
+            "law",
+            "str",
+            "-",
+            "area, log, volume or undetermined: tnbp.entanglement_law of the mean "
+            "profile S(n_v)",
+        ),
+        Column("reason", "str", "-", "why, with the numbers that decided it"),
+        Column(
+            "plateau",
+            "float64",
+            "bits",
+            "mean entropy over the bulk cuts (min(n_v, n_h) >= n/4)",
+        ),
+        Column("plateau_spread", "float64", "bits", "std of the bulk entropies"),
+        Column(
+            "half_chain_entropy", "float64", "bits", "mean S(rho_v) at n_v = n // 2"
+        ),
+        Column("page_half_chain", "float64", "bits", "Page's value at n_v = n // 2"),
+        Column(
+            "page_deficit",
+            "float64",
+            "bits",
+            "mean of Page minus S over the bulk (0 for Haar-random states)",
+        ),
+        Column(
+            "volume_constant",
+            "float64",
+            "1",
+            "median over n_v <= n/2 of deficit / (D_v/D_h): Theta(1) for the paper's "
+            "volume law (Page: 0.54-0.72), exponentially large for an area law",
+        ),
+        Column(
+            "pinsker_max_ratio",
+            "float64",
+            "1",
+            "largest T / pinsker_bound of any instance and block (Proposition 1: "
+            "<= 1); NaN if every bound is below PINSKER_FLOOR",
+        ),
+        Column(
+            "haar_max_ratio",
+            "float64",
+            "1",
+            "largest mean T / haar_bound over n_v <= n/2 (volume law: about 1 or "
+            "less; area law: large)",
+        ),
+        Column("trusted", "bool", "-", "every instance's state has no caveats"),
+        Column(
+            "saturated_blocks",
+            "int64",
+            "1",
+            "visible block sizes whose cut saturated the bond cap in some instance",
+        ),
+        Column("max_bond_reached", "int64", "1", "largest bond dimension reached"),
+        Column("min_fidelity", "float64", "1", "smallest fidelity estimate"),
+        Column(
+            "entropy_dense_max_deviation",
+            "float64",
+            "bits",
+            "largest |S - S_dense|; NaN without dense references",
+        ),
+        Column(
+            "trace_distance_dense_max_deviation",
+            "float64",
+            "1",
+            "largest |T - T_dense|; NaN without dense references",
+        ),
+    ),
+)
+
 #: every public table, by the name of what writes it
 TABLES = {
     t.name: t
@@ -611,5 +786,7 @@ TABLES = {
         TRAIN_ENSEMBLE,
         QNTK_ENSEMBLE,
         QNTK_SUMMARY,
+        VISIBLE_ENTANGLEMENT,
+        ENTANGLEMENT_LAW_SUMMARY,
     )
 }
