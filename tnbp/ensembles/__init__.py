@@ -13,6 +13,11 @@ from .fits import (
 )
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
+from .trace_distances import (
+    TraceDistanceSample,
+    trace_distance_ensemble,
+    trace_distance_summary,
+)
 from .training import final_step_statistics, train_ensemble
 
 __all__ = [
@@ -24,6 +29,7 @@ __all__ = [
     "PowerLawFit",
     "QBMGradientSample",
     "QNTKSample",
+    "TraceDistanceSample",
     "SerialExecutor",
     "chunks",
     "compare_decay_laws",
@@ -36,5 +42,7 @@ __all__ = [
     "qntk_ensemble",
     "qntk_summary",
     "run_tasks",
+    "trace_distance_ensemble",
+    "trace_distance_summary",
     "train_ensemble",
 ]
