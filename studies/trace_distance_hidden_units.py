@@ -51,8 +51,9 @@ import typer
 
 import tnbp
 from tnbp.ensembles.trace_distances import MODELS
+from tnbp.limits import MAX_DENSE_GIBBS_QUBITS
 from tnbp.plotting import plot_trace_distance_scaling
-from tnbp.results import StudyOptions, run_sweep, study_option
+from tnbp.results import StudyOptionError, StudyOptions, run_sweep, study_option
 
 #: what `tnbp studies` lists: the source paper and the figure it reproduces
 PAPER = "arXiv:2010.15968"
@@ -77,17 +78,21 @@ QUICK = dict(
     seed=0,
 )
 #: the values each parameter allows (checked before any work; a list: each item).
-#: A summary needs two instances; the dense QBM holds 12 qubits (n_visible +
-#: n_hidden <= 12 is checked by the ensemble); the MPS cross-check can be off (0).
+#: A summary needs two instances; 10^5 instances of the largest size take hours;
+#: the MPS cross-check can be off (0). The register is checked too: at most
+#: MAX_QUBITS qubits in n_visible + n_hidden.
 LIMITS = dict(
     n_visible=">= 1 and <= 4",
     hidden=">= 1 and <= 11",
-    samples=">= 2",
+    samples=">= 2 and <= 100000",
     time=">= 0",
     beta=">= 0",
     mps_samples=">= 0 and <= samples",
     seed=">= 0",
 )
+#: largest register: the dense QBM's (tnbp.limits.MAX_DENSE_GIBBS_QUBITS; the
+#: GUE goes to 13, the QNN further)
+MAX_QUBITS = MAX_DENSE_GIBBS_QUBITS
 
 #: the models of the figure (every model of the ensemble)
 STUDY_MODELS = MODELS
@@ -285,6 +290,13 @@ def cli(
         given=given,
         limits=LIMITS,
     )
+    n = opts.params["n_visible"] + max(opts.params["hidden"])
+    if n > MAX_QUBITS:
+        raise StudyOptionError(
+            f"n_visible + n_hidden = {n} qubits; the dense QBM holds at most "
+            f"{MAX_QUBITS}.",
+            param_hint=["--n-visible", "--hidden"],
+        )
     df, fig = opts.run(main, out=out, echo=typer.echo)
     shown = ["model", "n_hidden", "peak", "peak_se", "mean", "mean_se", "median"]
     shown += ["fraction_under_bound", "bound", "haar_mean", "haar_mode"]

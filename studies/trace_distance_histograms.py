@@ -51,9 +51,14 @@ STUDY_MODELS = ("gue", "unitary_qnn", "qbm")
 DEFAULTS = dict(hidden=(1, 3, 5, 7), samples=1000, time=10.0, beta=1.0, seed=0)
 QUICK = dict(hidden=(1, 3), samples=30, time=10.0, beta=1.0, seed=0)
 #: the values each parameter allows (checked before any work; a list: each item):
-#: a histogram's statistics need two instances; the dense QBM holds 12 qubits
+#: a histogram's statistics need two instances, 10^5 of the largest size take
+#: hours; the dense QBM holds 12 qubits (one visible)
 LIMITS = dict(
-    hidden=">= 1 and <= 11", samples=">= 2", time=">= 0", beta=">= 0", seed=">= 0"
+    hidden=">= 1 and <= 11",
+    samples=">= 2 and <= 100000",
+    time=">= 0",
+    beta=">= 0",
+    seed=">= 0",
 )
 #: one visible qubit, D_v = 2, as in the paper's Fig. 4
 N_VISIBLE = 1

@@ -120,6 +120,48 @@ PINNED = {
         "backend",
         "seed",
     ],
+    "trace_distance_ensemble": [
+        "model",
+        "n_visible",
+        "n_hidden",
+        "sample",
+        "trace_distance",
+        "bound",
+        "under_bound",
+        "truncation_error",
+        "trusted",
+        "max_bond_reached",
+        "backend",
+        "time",
+        "beta",
+        "seed",
+    ],
+    "trace_distance_summary": [
+        "model",
+        "n_visible",
+        "n_hidden",
+        "samples",
+        "mean",
+        "mean_se",
+        "median",
+        "median_se",
+        "peak",
+        "peak_se",
+        "fraction_under_bound",
+        "fraction_under_bound_se",
+        "bound",
+        "haar_mean",
+        "haar_median",
+        "haar_mode",
+        "haar_fraction_under_bound",
+        "max_truncation_error",
+        "untrusted",
+        "max_bond_reached",
+        "backend",
+        "time",
+        "beta",
+        "seed",
+    ],
 }
 
 
@@ -147,6 +189,9 @@ def _tables():
         meta=True,
         executor="serial",
         seed=0,
+    )
+    distances = tnbp.trace_distance_ensemble(
+        "unitary_qnn", 1, [1, 2], samples=3, backend="mps", executor="serial", seed=0
     )
     return {
         "gradient_variance": tnbp.gradient_variance(
@@ -176,6 +221,8 @@ def _tables():
         ),
         "qntk_ensemble": qntk,
         "qntk_summary": tnbp.qntk_summary(qntk, [(1.0, "Z", (0,))]),
+        "trace_distance_ensemble": distances,
+        "trace_distance_summary": tnbp.trace_distance_summary(distances),
     }
 
 

@@ -227,7 +227,7 @@ def evolve(hamiltonian, time: float, *, initial: str | None = None) -> DenseStat
     \sin t|1\rangle`.
 
     >>> import numpy as np, tnbp
-    >>> H = tnbp.PauliSum(1); H.add(1.0, "X", (0,))
+    >>> H = tnbp.PauliSum(1).add(1.0, "X", (0,))
     >>> psi = tnbp.evolve(H, 0.3).statevector
     >>> bool(np.allclose(psi, [np.cos(0.3), -1j * np.sin(0.3)], atol=1e-12))
     True
