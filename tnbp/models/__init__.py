@@ -6,6 +6,7 @@ Nothing here simulates; :mod:`tnbp.states` turns models into states.
 from .circuit import Circuit
 from .dqnn import DQNN
 from .gates import Gate
+from .gue import gue_matrix
 from .operators import Observable, Term
 from .partition import Partition
 from .pauli_sum import PauliSum
@@ -22,4 +23,5 @@ __all__ = [
     "Partition",
     "Term",
     "from_qasm",
+    "gue_matrix",
 ]
