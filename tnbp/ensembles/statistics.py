@@ -255,9 +255,11 @@ def peak_estimate(
     reflected (so a peak at the bound stays there instead of moving inside
     by about :math:`h`). The standard error is the spread of the peak over
     ``resamples`` bootstrap resamples of the binned data (multinomial
-    resampling of the bin counts, bandwidth kept): it is the sampling error
-    of the peak, not the smoothing bias (of order :math:`h^2` times the
-    density's third derivative over its second).
+    resampling of the bin counts, bandwidth kept), combined in quadrature with
+    the grid's resolution :math:`\Delta x/\sqrt{12}` (so a peak that every
+    resample puts in the same bin, e.g. at a bound, still has an error bar):
+    it is the sampling error of the peak, not the smoothing bias (of order
+    :math:`h^2` times the density's third derivative over its second).
 
     Parameters
     ----------
@@ -277,7 +279,7 @@ def peak_estimate(
     -------
     dict
         ``peak`` (units of ``x``) and ``peak_se`` (its bootstrap standard
-        error, ``ddof=1``), as floats.
+        error, ``ddof=1``, with the grid's resolution), as floats.
 
     Raises
     ------
@@ -332,7 +334,9 @@ def peak_estimate(
 
     rng = as_rng(seed)
     boot = [peak(rng.multinomial(x.size, counts / x.size)) for _ in range(resamples)]
-    return dict(peak=peak(counts), peak_se=float(np.std(boot, ddof=1)))
+    # a peak read off a grid is known to its spacing at best (uniform error dx/sqrt 12)
+    spread = np.std(boot, ddof=1)
+    return dict(peak=peak(counts), peak_se=float(np.sqrt(spread**2 + dx**2 / 12)))
 
 
 def median_estimate(x, *, resamples: int = BOOTSTRAP_RESAMPLES, seed=0) -> dict:

@@ -143,7 +143,7 @@ def plot_trace_distance_scaling(
         else:
             ax.set_ylim(-0.03, 1.03)
         _hidden_axis(ax, n_visible, df.n_hidden)
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel("fraction" if col == "fraction_under_bound" else "$T$")
         ax.grid(alpha=0.25, which="both")
     # one legend for all panels: models, the bound, Haar, and hollow markers
     handles = [

@@ -681,7 +681,8 @@ TRACE_DISTANCE_SUMMARY = TableSchema(
             "peak_se",
             "float64",
             "1",
-            "bootstrap standard error of the peak (sampling error only)",
+            "bootstrap standard error of the peak with the grid resolution "
+            "dx/sqrt(12) in quadrature (sampling error, not smoothing bias)",
         ),
         Column(
             "fraction_under_bound",
