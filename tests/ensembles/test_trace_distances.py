@@ -110,6 +110,14 @@ def test_mps_draws_the_same_instances():
     # no bond cap: exact up to SVD rounding
     assert_allclose(mps.trace_distance, dense.trace_distance, rtol=0, atol=1e-12)
     assert mps.trusted.all() and (mps.max_bond_reached >= 2).all()
+    # purified Gibbs states: order-4 Trotter at dtau = 0.05 errs by ~1e-6 here
+    qbm = [
+        tnbp.trace_distance_ensemble(
+            "qbm", 1, [2], samples=2, seed=1, backend=b, executor="serial"
+        ).trace_distance
+        for b in ("dense", "mps")
+    ]
+    assert_allclose(qbm[1], qbm[0], rtol=0, atol=1e-5)
     with pytest.warns(tnbp.TruncationWarning, match="1 of 1 states"):
         capped = tnbp.trace_distance_ensemble(
             "unitary_qnn",

@@ -221,8 +221,8 @@ def trace_distance_ensemble(
         Simulation backend (``"gue"`` runs dense only). The instances do not
         depend on it.
     max_bond : int or None, optional
-        Bond cap of ``"mps"`` states (None: no cap for circuits; the
-        purification's own default of :func:`tnbp.gibbs_state` does not apply).
+        Bond cap of ``"mps"`` states, circuits and purified Gibbs states alike
+        (None: no cap).
     seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
         The root seed (see :mod:`tnbp.ensembles.trace_distances`).
     executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
