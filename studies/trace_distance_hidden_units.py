@@ -113,7 +113,7 @@ RESULTS = (
     "haar_median",
     "haar_mode",
     "haar_fraction_under_bound",
-    "max_truncation_error",
+    "max_error_bound",
     "untrusted",
 )
 

@@ -67,7 +67,7 @@ RESULTS = (
     "trace_distance",
     "bound",
     "under_bound",
-    "truncation_error",
+    "error_bound",
     "trusted",
     "max_bond_reached",
     "backend",

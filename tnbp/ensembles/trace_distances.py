@@ -119,9 +119,10 @@ class TraceDistanceSample:
     ----------
     trace_distance : float
         :math:`T = \tfrac12\|\rho_v - I/D_v\|_1` (dimensionless).
-    truncation_error : float
-        Bound on :math:`|T - T_{\rm exact}|` from truncation (0 for dense
-        states).
+    error_bound : float
+        Bound on :math:`|T - T_{\rm exact}|` from every source tnbp knows
+        (:attr:`tnbp.Estimate.error_bound`: truncation, and the Trotter error
+        of purified Gibbs states; 0 for dense states).
     trusted : bool
         The state had no caveats.
     max_bond_reached : float
@@ -129,7 +130,7 @@ class TraceDistanceSample:
     """
 
     trace_distance: float
-    truncation_error: float
+    error_bound: float
     trusted: bool
     max_bond_reached: float
 
@@ -164,7 +165,7 @@ def _trace_distance_task(chunk: Chunk, seeds, *, model: str, opts: dict):
         rows.append(
             TraceDistanceSample(
                 float(t),
-                float(t.truncation_error),
+                float(t.error_bound),
                 bool(state.trusted),
                 np.nan if opts["backend"] == "dense" else float(state.max_bond_reached),
             )
@@ -241,7 +242,7 @@ def trace_distance_ensemble(
         :data:`tnbp.results.schema.TRACE_DISTANCE_ENSEMBLE` (dtypes, units and
         meanings there): ``model``, ``n_visible``, ``n_hidden``, ``sample``,
         ``trace_distance``, ``bound`` :math:`= \tfrac12\sqrt{D_v/D_h}`,
-        ``under_bound``, ``truncation_error``, ``trusted``,
+        ``under_bound``, ``error_bound``, ``trusted``,
         ``max_bond_reached``, ``backend``, ``time`` and ``beta`` (NaN where
         the model has no such parameter) and ``seed``.
 
@@ -356,7 +357,7 @@ def trace_distance_ensemble(
         warnings.warn(
             f"trace_distance_ensemble: {untrusted} of {len(table)} states had "
             "caveats (truncation beyond tolerance); see the columns trusted and "
-            "truncation_error, and raise max_bond.",
+            "error_bound, and raise max_bond.",
             TruncationWarning,
             stacklevel=2,
         )
@@ -394,7 +395,7 @@ def trace_distance_summary(
         histograms"); ``fraction_under_bound`` with its binomial standard
         error; ``bound``; the exact Haar ``haar_mean``, ``haar_median``,
         ``haar_mode``, ``haar_fraction_under_bound`` (one visible qubit and
-        ``n_hidden >= 1``, else NaN); ``max_truncation_error``,
+        ``n_hidden >= 1``, else NaN); ``max_error_bound``,
         ``untrusted`` and ``max_bond_reached``.
 
     Raises
@@ -460,7 +461,7 @@ def trace_distance_summary(
                 haar_median=_nan(haar["median"]),
                 haar_mode=_nan(haar["mode"]),
                 haar_fraction_under_bound=_nan(haar["fraction_under_bound"]),
-                max_truncation_error=float(rows.truncation_error.max()),
+                max_error_bound=float(rows.error_bound.max()),
                 untrusted=int((~rows.trusted.astype(bool)).sum()),
                 max_bond_reached=float(np.nanmax(bonds))
                 if np.isfinite(bonds).any()

@@ -627,10 +627,11 @@ TRACE_DISTANCE_ENSEMBLE = TableSchema(
         ),
         Column("under_bound", "bool", "-", "trace_distance <= bound"),
         Column(
-            "truncation_error",
+            "error_bound",
             "float64",
             "1",
-            "bound on |T - T_exact| from truncation (0 for dense states)",
+            "bound on |T - T_exact| from every source tnbp knows (truncation; "
+            "Trotter for purified Gibbs states); 0 for dense states",
         ),
         Column("trusted", "bool", "-", "the state had no caveats"),
         Column(
@@ -718,10 +719,10 @@ TRACE_DISTANCE_SUMMARY = TableSchema(
             "large D_h)",
         ),
         Column(
-            "max_truncation_error",
+            "max_error_bound",
             "float64",
             "1",
-            "largest truncation_error of the row's instances",
+            "largest error_bound of the row's instances",
         ),
         Column("untrusted", "int64", "1", "instances whose state had caveats"),
         Column(
