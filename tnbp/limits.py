@@ -50,6 +50,15 @@ MAX_DENSE_GIBBS_QUBITS = 12
 SMALL_DENSE_GIBBS_QUBITS = 9
 #: Largest n for the dense matrix of a :class:`~tnbp.PauliSum`.
 MAX_DENSE_HAMILTONIAN_QUBITS = 14
+#: Largest n of a GUE matrix (:func:`tnbp.gue_matrix`): 4^n complex entries,
+#: 1 GiB at n = 13, about three times that while it is drawn (n = 12: 3 s to draw,
+#: one real-time evolution to t = 10 in ~5 s on a shared core).
+MAX_GUE_QUBITS = 13
+#: Real-time evolutions (:func:`tnbp.evolve`) up to this size run with one BLAS
+#: thread: their matrix-vector products gain nothing from threads on 2 shared
+#: cores (measured, GUE at t = 10: n = 10 in 0.32 s instead of 4.6 s; n = 12 in
+#: 8.0 s instead of 9.6 s).
+SMALL_EVOLUTION_QUBITS = 12
 #: ``PauliSum.norm(method="auto")`` diagonalizes exactly up to this many qubits.
 EXACT_NORM_QUBITS = 12
 #: Largest visible set of a fidelity cost: its gradient operator is expanded in
@@ -110,6 +119,13 @@ PAULI_COEFFICIENT_NOISE_FLOOR = 1e-15
 #: drops rounding noise; above it the dropped weight is not tracked, so the
 #: result is flagged as truncated.
 MOMENTS_NOISE_CUTOFF = 1e-12
+#: Truncation error of the Chebyshev series of exp(-iHt) (:func:`tnbp.evolve`):
+#: terms are kept until twice the sum of the remaining Bessel coefficients,
+#: which bounds the error in the state's norm, falls below this.
+CHEBYSHEV_TOL = 1e-13
+#: Lanczos steps that bound the spectrum of H for :func:`tnbp.evolve` (one
+#: product with H each; matrices of at most this dimension are diagonalized).
+LANCZOS_STEPS = 40
 #: Range of the step h (radians) of meta_kernel's difference Hessian-vector
 #: product: below, rounding (~1e-16 / h) dominates the central difference;
 #: above, its truncation error (<= h^2 P^2 |g|^2 ||O|| / 96) does.

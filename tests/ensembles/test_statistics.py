@@ -7,6 +7,8 @@ from numpy.testing import assert_allclose
 from tnbp.ensembles.statistics import (
     RELIABLE_ESS_FRACTION,
     exact_stats,
+    median_estimate,
+    peak_estimate,
     sample_stats,
     variance_ess,
     variance_standard_error,
@@ -84,3 +86,53 @@ def test_a_nan_variance_is_never_reliable():
     assert np.isnan(one["variance"]) and not one["variance_reliable"]
     assert exact_stats(np.array([2e-3]))["variance_reliable"]
     assert not exact_stats(np.array([np.nan]))["variance_reliable"]
+
+
+def test_peak_of_a_gaussian_and_its_standard_error():
+    """The peak lands on the mode; its bootstrap s.e. is the spread over replicates."""
+    rng = np.random.default_rng(5)
+    peaks, ses = [], []
+    for _ in range(40):
+        d = peak_estimate(rng.normal(1.0, 0.5, size=1000), seed=rng)
+        peaks.append(d["peak"])
+        ses.append(d["peak_se"])
+    peaks = np.array(peaks)
+    # kernel smoothing keeps a symmetric mode in place: the mean over 40
+    # replicates is within 4 of its standard errors of 1
+    assert abs(peaks.mean() - 1.0) < 4 * peaks.std(ddof=1) / np.sqrt(40)
+    # the bootstrap s.e. estimates the replicate spread (within a factor 1.6:
+    # both are noisy, a mode converges slowly)
+    assert 1 / 1.6 < np.mean(ses) / peaks.std(ddof=1) < 1.6
+
+
+def test_peak_at_a_bound_stays_there_by_reflection():
+    """Density 24 T^2 on [0, 1/2] peaks at the bound 1/2."""
+    rng = np.random.default_rng(2)
+    x = 0.5 * rng.uniform(size=3000) ** (1 / 3)  # inverse of the CDF 8 T^3
+    reflected = peak_estimate(x, bounds=(0.0, 0.5))
+    plain = peak_estimate(x)
+    assert abs(reflected["peak"] - 0.5) < 0.02  # within ~h/4 of the bound
+    assert plain["peak"] < reflected["peak"]  # unreflected: pulled inside by ~h
+    same = peak_estimate(x, bounds=(None, 0.5), seed=0)
+    assert same == peak_estimate(x, bounds=(-np.inf, 0.5), seed=0)
+
+
+def test_peak_of_a_point_mass_and_bad_input():
+    assert peak_estimate([0.5, 0.5, 0.5]) == dict(peak=0.5, peak_se=0.0)
+    with pytest.raises(ValueError, match="`x`"):
+        peak_estimate([1.0])
+    with pytest.raises(ValueError, match="`x`"):
+        median_estimate([1.0, np.nan])
+    with pytest.raises(ValueError, match="`resamples`"):
+        peak_estimate([1.0, 2.0], resamples=1)
+
+
+def test_median_standard_error_is_the_asymptotic_one():
+    """Normal data: s.e. of the median = sqrt(pi / 2) sigma / sqrt(m)."""
+    x = np.random.default_rng(8).normal(size=2000)
+    d = median_estimate(x, resamples=400, seed=1)
+    assert d["median"] == np.median(x)
+    expected = np.sqrt(np.pi / 2) / np.sqrt(x.size)
+    # 400 bootstrap resamples know the s.e. to ~4 %; the median's bootstrap is
+    # itself rough (discrete): 25 %
+    assert abs(d["median_se"] / expected - 1) < 0.25

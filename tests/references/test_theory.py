@@ -101,6 +101,82 @@ def test_pinsker_bound_refuses_bad_deficits():
             theory.pinsker_trace_distance_bound(bad)
     with pytest.raises(TypeError, match="`deficit`"):
         theory.pinsker_trace_distance_bound("1")
+def test_trace_distance_bound_holds_for_the_haar_mean():
+    """E T <= 1/2 sqrt(D_v/D_h): Cauchy-Schwarz on the Haar purity, exactly."""
+    for n_v, n_h in ((1, 1), (1, 5), (2, 3), (3, 3)):
+        d_v, d_h = 2**n_v, 2**n_h
+        # E ||rho_v - I/D_v||_2^2 = purity - 1/D_v, and ||X||_1 <= sqrt(D_v) ||X||_2
+        l2 = theory.haar_purity(d_v, d_h) - 1 / d_v
+        assert 0.5 * np.sqrt(d_v * l2) <= theory.haar_trace_distance_bound(n_v, n_h)
+
+
+@pytest.mark.parametrize("n_hidden", [1, 2, 3, 5])
+def test_haar_qubit_trace_distance_law_against_monte_carlo(n_hidden):
+    """(2T)^2 ~ Beta(3/2, D_h - 1) for one visible qubit of a Haar state."""
+    d_h, samples = 2**n_hidden, 4000
+    psi = _haar_vectors(2, d_h, samples, seed=n_hidden)
+    rho = np.einsum("sih,sjh->sij", psi, psi.conj())
+    T = 0.5 * np.abs(np.linalg.eigvalsh(rho - np.eye(2) / 2)).sum(axis=1)
+    stats = theory.haar_qubit_trace_distance_statistics(n_hidden)
+    se = T.std(ddof=1) / np.sqrt(samples)
+    assert abs(T.mean() - stats["mean"]) < 4 * se  # a 4-sigma test
+    # Kolmogorov-Smirnov distance: 1.95 / sqrt(4000) = 0.031 is its 0.1 % level
+    T.sort()
+    cdf = theory.haar_qubit_trace_distance_cdf(T, n_hidden)
+    empirical = np.arange(1, samples + 1) / samples
+    assert np.abs(cdf - empirical).max() < 0.031
+    bound = theory.haar_trace_distance_bound(1, n_hidden)
+    fraction = np.mean(T <= bound)
+    p = stats["fraction_under_bound"]
+    assert abs(fraction - p) < 4 * np.sqrt(max(p * (1 - p), 1e-4) / samples)
+
+
+@pytest.mark.parametrize("n_hidden", [1, 2, 4, 9])
+def test_haar_qubit_statistics_are_those_of_the_density(n_hidden):
+    from scipy.integrate import quad
+
+    def pdf(t):
+        return float(theory.haar_qubit_trace_distance_pdf(t, n_hidden))
+
+    stats = theory.haar_qubit_trace_distance_statistics(n_hidden)
+    # quadrature of a smooth density on [0, 1/2]: 1e-9 is far above its error
+    assert_allclose(quad(pdf, 0, 0.5, limit=200)[0], 1.0, atol=1e-9)
+    mean = quad(lambda t: t * pdf(t), 0, 0.5, limit=200)[0]
+    assert_allclose(stats["mean"], mean, atol=1e-9)
+    assert_allclose(
+        theory.haar_qubit_trace_distance_cdf(stats["median"], n_hidden), 0.5, atol=1e-12
+    )
+    grid = np.linspace(0, 0.5, 200001)
+    mode = grid[np.argmax(theory.haar_qubit_trace_distance_pdf(grid, n_hidden))]
+    assert abs(mode - stats["mode"]) < 1e-5  # the grid's spacing is 2.5e-6
+    bound = theory.haar_trace_distance_bound(1, n_hidden)
+    assert_allclose(
+        theory.haar_qubit_trace_distance_cdf(bound, n_hidden),
+        stats["fraction_under_bound"],
+        rtol=1e-14,
+    )
+    for t in (0.1, 0.3):
+        assert_allclose(
+            theory.haar_qubit_trace_distance_cdf(t, n_hidden),
+            quad(pdf, 0, t, limit=200)[0],
+            atol=1e-9,
+        )
+
+
+def test_haar_qubit_limits_and_input():
+    """Large D_h: the fraction under the bound tends to P(chi_3 <= 2) = 0.7385."""
+    from scipy.stats import chi
+
+    far = theory.haar_qubit_trace_distance_statistics(30)["fraction_under_bound"]
+    assert_allclose(far, chi(3).cdf(2.0), rtol=1e-6)  # corrections O(1/D_h)
+    big = theory.haar_qubit_trace_distance_statistics(30)
+    assert_allclose(big["mean"], 1 / np.sqrt(np.pi * 2**30), rtol=1e-6)
+    assert_allclose(theory.haar_qubit_trace_distance_pdf([-0.1, 0.6], 2), [0, 0])
+    assert_allclose(theory.haar_qubit_trace_distance_cdf([-1.0, 0.7], 2), [0, 1])
+    with pytest.raises(ValueError, match="`n_hidden`"):
+        theory.haar_qubit_trace_distance_pdf(0.1, 0)
+    with pytest.raises(TypeError, match="`tau`"):
+        theory.haar_qubit_trace_distance_cdf("0.1", 1)
 
 
 def test_spectrum_functions():

@@ -163,6 +163,48 @@ PINNED = {
         "entropy_dense_max_deviation",
         "trace_distance_dense_max_deviation",
     ],
+    "trace_distance_ensemble": [
+        "model",
+        "n_visible",
+        "n_hidden",
+        "sample",
+        "trace_distance",
+        "bound",
+        "under_bound",
+        "error_bound",
+        "trusted",
+        "max_bond_reached",
+        "backend",
+        "time",
+        "beta",
+        "seed",
+    ],
+    "trace_distance_summary": [
+        "model",
+        "n_visible",
+        "n_hidden",
+        "samples",
+        "mean",
+        "mean_se",
+        "median",
+        "median_se",
+        "peak",
+        "peak_se",
+        "fraction_under_bound",
+        "fraction_under_bound_se",
+        "bound",
+        "haar_mean",
+        "haar_median",
+        "haar_mode",
+        "haar_fraction_under_bound",
+        "max_error_bound",
+        "untrusted",
+        "max_bond_reached",
+        "backend",
+        "time",
+        "beta",
+        "seed",
+    ],
 }
 
 
@@ -194,6 +236,9 @@ def _tables():
         executor="serial",
         seed=0,
     )
+    distances = tnbp.trace_distance_ensemble(
+        "unitary_qnn", 1, [1, 2], samples=3, backend="mps", executor="serial", seed=0
+    )
     return {
         "gradient_variance": tnbp.gradient_variance(
             ansatz.toy_perceptron,
@@ -222,6 +267,8 @@ def _tables():
         ),
         "qntk_ensemble": qntk,
         "qntk_summary": tnbp.qntk_summary(qntk, [(1.0, "Z", (0,))]),
+        "trace_distance_ensemble": distances,
+        "trace_distance_summary": tnbp.trace_distance_summary(distances),
         "visible_entanglement": blocks,
         # the setting columns `by` come first, then the schema's
         "entanglement_law_summary": tnbp.entanglement_law_summary(blocks).drop(

@@ -116,6 +116,24 @@ CASES = {
         ),
         3,  # one row per learning rate
     ),
+    "trace_distance_hidden_units": (
+        ["--hidden", "1,4", "--samples", "5", "--beta", "2"],
+        dict(
+            n_visible=1,
+            hidden=(1, 4),
+            samples=5,
+            time=10.0,
+            beta=2.0,
+            mps_samples=2,
+            seed=0,
+        ),
+        4 * 2,  # models x hidden-unit counts
+    ),
+    "trace_distance_histograms": (
+        ["--hidden", "2", "--samples", "3"],
+        dict(hidden=(2,), samples=3, time=10.0, beta=1.0, seed=0),
+        3 * 1 * 3,  # models x hidden-unit counts x instances
+    ),
     "qntk_kernel_scaling": (
         ["--layers-values", "2,4", "--n-values", "2,3", "--samples", "4"],
         dict(n=3, layers_values=(2, 4), layers=8, n_values=(2, 3), samples=4, seed=0),
@@ -176,6 +194,13 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
     elif name == "qntk_kernel_scaling":
         assert sorted(zip(table.n, table.layers)) == [(2, 8), (3, 2), (3, 4), (3, 8)]
         assert set(table.samples) == {4}
+    elif name == "trace_distance_hidden_units":
+        assert sorted(set(table.n_hidden)) == [1, 4] and set(table.samples) == {5}
+        # beta acts on the QBM rows only; the others carry no beta
+        assert set(table[table.model == "qbm"].beta) == {2.0}
+        assert table[table.model != "qbm"].beta.isna().all()
+    elif name == "trace_distance_histograms":
+        assert set(table.n_hidden) == {2} and sorted(set(table["sample"])) == [0, 1, 2]
     elif name == "qntk_local_scaling":
         assert sorted(set(table.n)) == [4, 6] and set(table.layers) == {2}
         assert set(table.samples) == {3} and set(table.dense_max) == {12}
@@ -398,6 +423,33 @@ BAD_VALUES = {
         (["--layers", "2,2"], "'--layers': '2,2' repeats 2: each value runs once"),
         (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
         (["--dense-max", "30"], "'--dense-max': dense_max must be <= 20, got 30."),
+        (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
+    ],
+    "trace_distance_hidden_units": [
+        (["--hidden", "0,1"], "'--hidden': each value of hidden must be >= 1, got 0."),
+        (["--hidden", "12"], "'--hidden': each value of hidden must be <= 11, got 12."),
+        (
+            ["--n-visible", "3", "--hidden", "10"],
+            "'--n-visible' / '--hidden': n_visible + n_hidden = 13 qubits; the dense "
+            "QBM holds at most 12.",
+        ),
+        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (
+            ["--samples", "10000000"],
+            "'--samples': samples must be <= 100000, got 10000000.",
+        ),
+        (
+            ["--mps-samples", "50"],
+            "'--mps-samples': mps_samples must be <= samples (40), got 50.",
+        ),
+        (["--time", "-1"], "'--time': time must be >= 0, got -1.0."),
+        (["--beta", "nan"], "'--beta': 'nan' is not a finite number."),
+    ],
+    "trace_distance_histograms": [
+        (["--hidden", "1,1"], "'--hidden': '1,1' repeats 1: each value runs once"),
+        (["--hidden", "12"], "'--hidden': each value of hidden must be <= 11, got 12."),
+        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
         (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
     ],
     "qbm_hidden_units": [

@@ -14,6 +14,11 @@ from .fits import (
 )
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
+from .trace_distances import (
+    TraceDistanceSample,
+    trace_distance_ensemble,
+    trace_distance_summary,
+)
 from .training import final_step_statistics, train_ensemble
 from .visible_entanglement import entanglement_law_summary, visible_entanglement
 
@@ -26,6 +31,7 @@ __all__ = [
     "PowerLawFit",
     "QBMGradientSample",
     "QNTKSample",
+    "TraceDistanceSample",
     "SerialExecutor",
     "chunks",
     "compare_decay_laws",
@@ -39,6 +45,8 @@ __all__ = [
     "qntk_ensemble",
     "qntk_summary",
     "run_tasks",
+    "trace_distance_ensemble",
+    "trace_distance_summary",
     "train_ensemble",
     "visible_entanglement",
 ]

@@ -7,6 +7,7 @@ from .circuit import Circuit
 from .dqnn import DQNN
 from .fusion import fuse_gates
 from .gates import Gate
+from .gue import gue_matrix
 from .operators import Observable, Term
 from .partition import Partition
 from .pauli_sum import PauliSum
@@ -24,4 +25,5 @@ __all__ = [
     "Term",
     "from_qasm",
     "fuse_gates",
+    "gue_matrix",
 ]

@@ -45,6 +45,7 @@ from .._threads import blas_threads_limit
 from ..limits import MAX_PERCEPTRON_MATRIX_QUBITS
 from .dqnn import DQNN, Perceptron
 from .gates import check_unitary
+from .gue import gue_matrix
 from .paulis import PAULI_MATRICES
 
 __all__ = [
@@ -270,8 +271,9 @@ def random_generators(net: DQNN, seed=None) -> tuple[np.ndarray, ...]:
     r"""One random generator per perceptron, each at the norm bound :math:`\mathrm{Tr} H^2 = 2^m`.
 
     :math:`H = \sqrt{2^m}\, G / \|G\|_F` with :math:`G` from the Gaussian
-    unitary ensemble: since the strings :math:`P/\sqrt{2^m}` are an
-    orthonormal basis of the Hermitian matrices, this is
+    unitary ensemble (:func:`tnbp.gue_matrix`): since the strings
+    :math:`P/\sqrt{2^m}` are an orthonormal basis of the Hermitian matrices,
+    this is
     :math:`H = \sum_P h_P P` with :math:`h` uniform on the unit sphere in
     :math:`\mathbb{R}^{4^m}` (the identity string included; it only adds a
     global phase, so the cost does not see it).
@@ -306,10 +308,9 @@ def random_generators(net: DQNN, seed=None) -> tuple[np.ndarray, ...]:
     rng = as_rng(seed)
     out = []
     for p in _check_net(net).perceptrons:
-        d = 2 ** len(perceptron_qubits(p))
-        G = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
-        G = G + G.conj().T
-        out.append(G * np.sqrt(d) / np.linalg.norm(G))
+        m = len(perceptron_qubits(p))
+        G = gue_matrix(m, seed=rng)
+        out.append(G * np.sqrt(2**m) / np.linalg.norm(G))
     return tuple(out)
 
 

@@ -9,6 +9,10 @@ from .figures import (
     plot_qbm_hidden_units,
 )
 from .kernel_scaling import plot_qntk_scaling
+from .trace_distances import (
+    plot_trace_distance_histograms,
+    plot_trace_distance_scaling,
+)
 
 __all__ = [
     "noise_statistic_panel",
@@ -18,4 +22,6 @@ __all__ = [
     "plot_gradient_variance",
     "plot_qbm_hidden_units",
     "plot_qntk_scaling",
+    "plot_trace_distance_histograms",
+    "plot_trace_distance_scaling",
 ]

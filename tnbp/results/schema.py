@@ -776,6 +776,148 @@ ENTANGLEMENT_LAW_SUMMARY = TableSchema(
     ),
 )
 
+_T = "trace distance T = 1/2 ||rho_v - I/D_v||_1 of the visible state"
+
+#: table of :func:`tnbp.trace_distance_ensemble` (arXiv:2010.15968, Figs. 3a and 4)
+TRACE_DISTANCE_ENSEMBLE = TableSchema(
+    "trace_distance_ensemble",
+    "(model, n_hidden, sample)",
+    (
+        Column(
+            "model",
+            "str",
+            "-",
+            "'gue', 'unitary_qnn' (terms in random order), 'unitary_qnn_ordered' or "
+            "'qbm' (tnbp.ensembles.trace_distances.MODELS)",
+        ),
+        Column("n_visible", "int64", "qubits", "visible qubits (the first ones)"),
+        Column("n_hidden", "int64", "qubits", "hidden qubits"),
+        Column("sample", "int64", "1", "random instance, 0..samples-1"),
+        Column("trace_distance", "float64", "1", _T),
+        Column(
+            "bound",
+            "float64",
+            "1",
+            "the Haar bound 1/2 sqrt(D_v/D_h) on the mean of T (Fig. 3a)",
+        ),
+        Column("under_bound", "bool", "-", "trace_distance <= bound"),
+        Column(
+            "error_bound",
+            "float64",
+            "1",
+            "bound on |T - T_exact| from every source tnbp knows (truncation; "
+            "Trotter for purified Gibbs states); 0 for dense states",
+        ),
+        Column("trusted", "bool", "-", "the state had no caveats"),
+        Column(
+            "max_bond_reached",
+            "float64",
+            "1",
+            "largest bond dimension of the MPS state; NaN for dense states",
+        ),
+        Column("backend", "str", "-", "simulation backend"),
+        Column(
+            "time",
+            "float64",
+            "1 / (GUE energy)",
+            "evolution time t of 'gue' (semicircle radius 2); NaN for other models",
+        ),
+        Column(
+            "beta",
+            "float64",
+            "1 / (energy of the normalized H)",
+            "inverse temperature of 'qbm'; NaN for other models",
+        ),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
+#: table of :func:`tnbp.trace_distance_summary`
+TRACE_DISTANCE_SUMMARY = TableSchema(
+    "trace_distance_summary",
+    "(model, n_visible, n_hidden, backend, time, beta, seed)",
+    (
+        Column("model", "str", "-", "as in trace_distance_ensemble"),
+        Column("n_visible", "int64", "qubits", "visible qubits"),
+        Column("n_hidden", "int64", "qubits", "hidden qubits"),
+        Column("samples", "int64", "1", "instances behind the row"),
+        Column("mean", "float64", "1", "sample mean of T"),
+        Column("mean_se", "float64", "1", "its standard error, std (ddof=1) / sqrt"),
+        Column("median", "float64", "1", "sample median of T"),
+        Column("median_se", "float64", "1", "bootstrap standard error of the median"),
+        Column(
+            "peak",
+            "float64",
+            "1",
+            "peak (mode) of the distribution of T: maximum of a Gaussian kernel "
+            "density estimate reflected at 0 and 1 - 1/D_v (the paper's 'maximum "
+            "peak of the data histograms')",
+        ),
+        Column(
+            "peak_se",
+            "float64",
+            "1",
+            "bootstrap standard error of the peak with the grid resolution "
+            "dx/sqrt(12) in quadrature (sampling error, not smoothing bias)",
+        ),
+        Column(
+            "fraction_under_bound",
+            "float64",
+            "1",
+            "fraction of instances with T <= 1/2 sqrt(D_v/D_h)",
+        ),
+        Column(
+            "fraction_under_bound_se",
+            "float64",
+            "1",
+            "binomial standard error sqrt(f (1 - f) / samples)",
+        ),
+        Column("bound", "float64", "1", "1/2 sqrt(D_v/D_h)"),
+        Column(
+            "haar_mean",
+            "float64",
+            "1",
+            "exact mean of T for a Haar state (n_visible = 1, n_hidden >= 1; else NaN)",
+        ),
+        Column("haar_median", "float64", "1", "exact Haar median of T (as haar_mean)"),
+        Column(
+            "haar_mode",
+            "float64",
+            "1",
+            "exact Haar mode 1 / (2 sqrt(D_h - 1)) (as haar_mean)",
+        ),
+        Column(
+            "haar_fraction_under_bound",
+            "float64",
+            "1",
+            "exact Haar probability of T <= the bound (as haar_mean; 0.739 at "
+            "large D_h)",
+        ),
+        Column(
+            "max_error_bound",
+            "float64",
+            "1",
+            "largest error_bound of the row's instances",
+        ),
+        Column("untrusted", "int64", "1", "instances whose state had caveats"),
+        Column(
+            "max_bond_reached",
+            "float64",
+            "1",
+            "largest bond dimension over the instances; NaN for dense states",
+        ),
+        Column("backend", "str", "-", "simulation backend"),
+        Column("time", "float64", "1 / (GUE energy)", "as in trace_distance_ensemble"),
+        Column(
+            "beta",
+            "float64",
+            "1 / (energy of the normalized H)",
+            "as in trace_distance_ensemble",
+        ),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
 #: every public table, by the name of what writes it
 TABLES = {
     t.name: t
@@ -786,6 +928,8 @@ TABLES = {
         TRAIN_ENSEMBLE,
         QNTK_ENSEMBLE,
         QNTK_SUMMARY,
+        TRACE_DISTANCE_ENSEMBLE,
+        TRACE_DISTANCE_SUMMARY,
         VISIBLE_ENTANGLEMENT,
         ENTANGLEMENT_LAW_SUMMARY,
     )
