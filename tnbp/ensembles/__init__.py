@@ -3,6 +3,11 @@
 from .circuit_gradients import GradientSample, gradient_variance
 from .dqnn_gradients import DQNNGradientSample, dqnn_gradient_variance
 from .engine import Chunk, SerialExecutor, chunks, run_tasks
+from .fidelity_gradients import (
+    FidelityGradientSample,
+    fidelity_gradient_variance,
+    random_thermal_target,
+)
 from .fits import (
     DecayComparison,
     DecayFit,
@@ -11,7 +16,12 @@ from .fits import (
     fit_exponential_decay,
     fit_power_law,
 )
-from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
+from .qbm_gradients import (
+    QBMGradientSample,
+    TraceDistanceGradientSample,
+    qbm_gradient_variance,
+    qbm_trace_distance_gradient_variance,
+)
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .training import final_step_statistics, train_ensemble
 
@@ -20,21 +30,26 @@ __all__ = [
     "DQNNGradientSample",
     "DecayComparison",
     "DecayFit",
+    "FidelityGradientSample",
     "GradientSample",
     "PowerLawFit",
     "QBMGradientSample",
     "QNTKSample",
     "SerialExecutor",
+    "TraceDistanceGradientSample",
     "chunks",
     "compare_decay_laws",
     "dqnn_gradient_variance",
+    "fidelity_gradient_variance",
     "final_step_statistics",
     "fit_exponential_decay",
     "fit_power_law",
     "gradient_variance",
     "qbm_gradient_variance",
+    "qbm_trace_distance_gradient_variance",
     "qntk_ensemble",
     "qntk_summary",
+    "random_thermal_target",
     "run_tasks",
     "train_ensemble",
 ]

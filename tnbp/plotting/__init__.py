@@ -5,14 +5,15 @@ from .figures import (
     plot_dqnn_toy_variances,
     plot_entanglement_vs_depth,
     plot_gradient_variance,
-    plot_qbm_hidden_units,
 )
+from .hidden_units import plot_fidelity_hidden_units, plot_qbm_hidden_units
 from .kernel_scaling import plot_qntk_scaling
 
 __all__ = [
     "noise_statistic_panel",
     "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
+    "plot_fidelity_hidden_units",
     "plot_gradient_variance",
     "plot_qbm_hidden_units",
     "plot_qntk_scaling",
