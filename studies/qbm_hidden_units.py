@@ -60,12 +60,13 @@ DEFAULTS = dict(
 )
 QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0, step=1e-3)
 #: the values each parameter allows (checked before any work; a list: each item):
-#: a variance needs two samples, the hidden-term gradient a hidden unit, at
-#: beta = 0 every gradient vanishes, and dense Gibbs states hold 12 qubits
+#: the standard error of a variance (the fits' weights) needs four samples, the
+#: hidden-term gradient a hidden unit, at beta = 0 every gradient vanishes, and
+#: dense Gibbs states hold 12 qubits
 LIMITS = dict(
     n_visible=">= 1 and <= 4",
     hidden=">= 1 and <= 8",
-    samples=">= 2",
+    samples=">= 4",
     beta="> 0",
     step="> 0 and <= 0.1",
 )

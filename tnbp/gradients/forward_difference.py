@@ -156,7 +156,7 @@ def _reduce(states: np.ndarray, qubits: tuple[int, ...]) -> np.ndarray:
     """Reduced density matrices on ``qubits`` of a batch of statevectors (B, 2, ..., 2)."""
     B = states.shape[0]
     x = np.moveaxis(states, [1 + q for q in qubits], range(1, 1 + len(qubits)))
-    x = x.reshape(B, 2 ** len(qubits), -1)
+    x = x.reshape(B, 2 ** len(qubits), 2 ** (states.ndim - 1 - len(qubits)))
     return np.matmul(x, x.conj().transpose(0, 2, 1))
 
 

@@ -31,8 +31,8 @@ def thermal_eigensystem(matrix: np.ndarray, beta: float):
     -------
     energies : numpy.ndarray of float64, shape (D,)
         :math:`E_i`, ascending.
-    vectors : numpy.ndarray, shape (D, D)
-        The eigenvectors :math:`V`, as columns.
+    vectors : numpy.ndarray of complex128, shape (D, D)
+        The eigenvectors :math:`V`, as columns (float64 for a real ``matrix``).
     log_z : float
         :math:`\ln \mathrm{Tr}\, e^{-\beta H}`.
     weights : numpy.ndarray of float64, shape (D,)
