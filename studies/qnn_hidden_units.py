@@ -62,9 +62,10 @@ FIGURE = "Fig. 3b"
 DEFAULTS = dict(n_visible=2, hidden=(2, 3, 4, 5, 6), samples=1000, beta=1.0, step=1e-3)
 QUICK = dict(n_visible=2, hidden=(2, 3, 4), samples=12, beta=1.0, step=1e-3)
 #: the values each parameter allows (checked before any work; a list: each item):
-#: the standard error of a variance (the fits' weights) needs four samples; fewer hidden than visible qubits leave F
-#: without a gradient (rank-deficient rho_v); dense statevectors, and one
-#: shifted state per parameter, keep n_visible + n_hidden small
+#: the standard error of a variance (the fits' weights) needs four samples;
+#: fewer hidden than visible qubits leave F without a gradient (rank-deficient
+#: rho_v); dense statevectors, and one shifted state per parameter, keep
+#: n_visible + n_hidden small
 LIMITS = dict(
     n_visible=">= 1 and <= 4",
     hidden=">= n_visible and <= 10",
