@@ -50,7 +50,7 @@ from tnbp.results import StudyOptions, run_sweep, study_option
 
 #: what `tnbp studies` lists: the source paper and the figure it reproduces
 PAPER = "arXiv:2010.15968"
-FIGURE = "Fig. 3c (and the observable-gradient variant)"
+FIGURE = "Fig. 3c"
 
 #: the full preset: 200 Hamiltonians per point (the paper averaged 1000; the
 #: finite differences diagonalize one 2^n matrix per parameter, 210 of them at

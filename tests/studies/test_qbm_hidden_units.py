@@ -16,7 +16,7 @@ def study(load_study):
 def test_quick_preset(study, tmp_path):
     df, fits, fig = study.main(**study.QUICK, out=tmp_path, progbar=False)
     assert fig.exists() and fig.stat().st_size > 10_000
-    assert study.PAPER == "arXiv:2010.15968" and study.FIGURE.startswith("Fig. 3c")
+    assert (study.PAPER, study.FIGURE) == ("arXiv:2010.15968", "Fig. 3c")
     table = read_table(tmp_path / "table.csv")
     assert len(table) == len(study.QUICK["hidden"])
     assert set(study.SETTINGS) == set(study.points(**study.QUICK, seed=0)[0])

@@ -683,10 +683,14 @@ def _trace_distance_gradient(qbm, theta, *, method, backend, step, gibbs_opts):
     if step <= 0:
         raise ValueError(f"`step` must be > 0, got {step}.")
     tally = DiagnosticsTally()
+    # small eigendecompositions are much slower with threaded BLAS on 2 cores
+    threads = 1 if qbm.n <= SMALL_DENSE_GIBBS_QUBITS else None
     if method == "exact":
         rho = model_state(qbm, theta, backend="dense")
         tally.add_state(rho)
-        return _half_trace_norms(_visible_state_derivatives(rho, qbm)), tally.freeze()
+        with blas_threads_limit(threads):
+            derivatives = _visible_state_derivatives(rho, qbm)
+        return _half_trace_norms(derivatives), tally.freeze()
     if backend == "dense":
         if qbm.n > MAX_DENSE_GIBBS_QUBITS:
             raise ValueError(
@@ -695,8 +699,7 @@ def _trace_distance_gradient(qbm, theta, *, method, backend, step, gibbs_opts):
             )
         H = qbm.hamiltonian(theta).to_dense()
         marginals = []
-        # small eigendecompositions are much slower with threaded BLAS on 2 cores
-        with blas_threads_limit(1 if qbm.n <= SMALL_DENSE_GIBBS_QUBITS else None):
+        with blas_threads_limit(threads):
             for k in range(-1, qbm.num_parameters):  # -1: the unshifted state
                 shifted = H
                 if k >= 0:
