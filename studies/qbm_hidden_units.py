@@ -54,7 +54,8 @@ FIGURE = "Fig. 3c"
 
 #: the full preset: 200 Hamiltonians per point (the paper averaged 1000; the
 #: finite differences diagonalize one 2^n matrix per parameter, 210 of them at
-#: n = 7, so 1000 samples up to 6 hidden qubits take about an hour on one core)
+#: n = 7: 200 samples took 41 min on two loaded shared cores, 32 of them at
+#: n_h = 6; --samples 1000 takes five times as long)
 DEFAULTS = dict(
     n_visible=1, hidden=(1, 2, 3, 4, 5, 6), samples=200, beta=1.0, step=1e-3
 )
