@@ -102,6 +102,9 @@ _EXPORTS = {
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",
+    "qbm_trace_distance_gradient_variance": "tnbp.ensembles.qbm_gradients",
+    "fidelity_gradient_variance": "tnbp.ensembles.fidelity_gradients",
+    "random_thermal_target": "tnbp.ensembles.fidelity_gradients",
     "dqnn_gradient_variance": "tnbp.ensembles.dqnn_gradients",
     "qntk_ensemble": "tnbp.ensembles.qntk",
     "qntk_summary": "tnbp.ensembles.qntk",

@@ -86,3 +86,58 @@ def test_too_many_qubits_for_dense_is_refused_up_front():
     before any work (before: the first task spent minutes building its H)."""
     with pytest.raises(ValueError, match=r"`hidden_values`: backend='dense' holds"):
         tnbp.qbm_gradient_variance(1, [1, 30], samples=2, executor="serial")
+
+
+def test_trace_distance_ensemble_uses_the_variants_hamiltonians():
+    """Fig. 3c and its observable variant see the same instances from one seed.
+
+    By hand: sample s at n_hidden draws H from the spawn key (n_hidden, s),
+    normalized; the table's statistics are those of its two gradients.
+    """
+    import numpy as np
+
+    from tnbp import qbm as Q
+    from tnbp.hamiltonian import random_two_local
+
+    df = tnbp.qbm_trace_distance_gradient_variance(
+        1, [2], samples=3, step=1e-3, seed=9, executor="serial"
+    )
+    fd, exact, obs = [], [], []
+    for s in range(3):
+        rng = np.random.default_rng(np.random.SeedSequence(9, spawn_key=(2, s)))
+        H = random_two_local(3, seed=rng).normalized()
+        qbm, theta = Q.QBM.from_hamiltonian(H, range(1), beta=1.0)
+        fd.append(
+            Q.trace_distance_gradient(qbm, theta, method="finite_difference", step=1e-3)
+        )
+        exact.append(Q.trace_distance_gradient(qbm, theta))
+        obs.append(np.abs(Q.observable_gradient(qbm, theta, [(1.0, "Z", (0,))])).max())
+    fd, exact = np.array(fd), np.array(exact)
+    (row,) = df.to_dict("records")
+    norms = fd.max(axis=1)  # T / h >= 0
+    assert row["inf_norm_mean_fd"] == pytest.approx(norms.mean(), rel=1e-12)
+    assert row["inf_norm_variance_exact"] == pytest.approx(
+        exact.max(axis=1).var(ddof=1), rel=1e-12
+    )
+    assert row["max_deviation"] == pytest.approx(np.abs(fd - exact).max(), rel=1e-12)
+    assert 0 < row["max_deviation"] < 1e-4  # O(h) truncation, h = 1e-3
+    variant = tnbp.qbm_gradient_variance(1, [2], samples=3, seed=9, executor="serial")
+    assert variant.inf_norm_mean.iloc[0] == pytest.approx(np.mean(obs), rel=1e-12)
+
+
+def test_trace_distance_ensemble_executors_and_bad_input():
+    kwargs = dict(samples=4, seed=3)
+    serial = tnbp.qbm_trace_distance_gradient_variance(
+        1, [1, 2], executor="serial", **kwargs
+    )
+    threads = tnbp.qbm_trace_distance_gradient_variance(
+        1, [1, 2], executor="threads", chunk_size=3, **kwargs
+    )
+    assert serial.equals(threads)
+    assert serial.num_parameters.tolist() == [3 * 2 + 9, 3 * 3 + 27]
+    with pytest.raises(ValueError, match="`step`"):
+        tnbp.qbm_trace_distance_gradient_variance(1, [1], step=-1e-3)
+    with pytest.raises(ValueError, match="`hidden_values`: dense"):
+        tnbp.qbm_trace_distance_gradient_variance(2, [11])
+    with pytest.raises(TypeError, match="`hidden_values` must be a sequence"):
+        tnbp.qbm_trace_distance_gradient_variance(1, 2)

@@ -7,6 +7,7 @@ from numpy.testing import assert_allclose
 from tnbp.ensembles.statistics import (
     RELIABLE_ESS_FRACTION,
     exact_stats,
+    inf_norm_comparison,
     median_estimate,
     peak_estimate,
     sample_stats,
@@ -136,3 +137,25 @@ def test_median_standard_error_is_the_asymptotic_one():
     # 400 bootstrap resamples know the s.e. to ~4 %; the median's bootstrap is
     # itself rough (discrete): 25 %
     assert abs(d["median_se"] / expected - 1) < 0.25
+
+
+def test_inf_norm_comparison_columns():
+    rng = np.random.default_rng(0)
+    exact = rng.normal(size=(6, 4))
+    fd = exact + rng.normal(scale=1e-6, size=exact.shape)
+    d = inf_norm_comparison(fd, exact)
+    for route, g in (("fd", fd), ("exact", exact)):
+        norms = np.abs(g).max(axis=1)
+        assert d[f"inf_norm_mean_{route}"] == pytest.approx(norms.mean(), rel=1e-14)
+        assert d[f"inf_norm_variance_{route}"] == pytest.approx(norms.var(ddof=1))
+        assert d[f"inf_norm_variance_se_{route}"] == variance_standard_error(norms)
+    assert d["max_deviation"] == np.abs(fd - exact).max()
+    assert d["variance_relative_deviation"] == pytest.approx(
+        abs(d["inf_norm_variance_fd"] - d["inf_norm_variance_exact"])
+        / d["inf_norm_variance_exact"]
+    )
+    one = inf_norm_comparison(fd[:1], exact[:1])  # one instance: no variance
+    assert np.isnan(one["inf_norm_variance_fd"])
+    assert np.isnan(one["variance_relative_deviation"])
+    with pytest.raises(ValueError, match="`fd` and `exact`"):
+        inf_norm_comparison(fd, exact[:, :2])

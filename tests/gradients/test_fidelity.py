@@ -141,3 +141,18 @@ def test_bad_targets_name_the_argument():
         tnbp.gradient_variance(
             ansatz.toy_perceptron, [2], observable=cost, estimator="exact"
         )
+
+
+def test_values_of_a_stack_are_the_values_one_by_one():
+    """The batched fidelity (forward differences of Fig. 3b) is ``value`` per matrix."""
+    rng = np.random.default_rng(7)
+    sigma = _thermal_target(2, seed=7)
+    cost = observables.fidelity_cost(sigma, [0, 1])
+    psi = rng.normal(size=(5, 4, 2)) + 1j * rng.normal(size=(5, 4, 2))
+    rhos = np.einsum("bih,bjh->bij", psi, psi.conj())  # rank 2 of 4: zeroed eigenvalues
+    rhos /= np.trace(rhos, axis1=1, axis2=2)[:, None, None]
+    F = cost.values(rhos)
+    assert F.shape == (5,)
+    # the same eigendecompositions, batched: rounding only
+    assert_allclose(F, [cost.value(r) for r in rhos], atol=1e-14)
+    assert_allclose(F, [_scipy_fidelity(r, sigma) for r in rhos], atol=1e-7)

@@ -212,3 +212,92 @@ def test_linear_gradient_names_a_bad_backend_before_the_method(model):
     qbm, theta = model
     with pytest.raises(ValueError, match="`backend`"):
         Q.linear_gradient(qbm, theta, np.eye(4), backend="bogus")
+
+
+# ------------------------------------ Fig. 3c: how far the visible state moves
+def test_visible_state_derivatives_against_scipy_differences(model):
+    """Duhamel, Pauli by Pauli, vs central differences (h = 1e-5) of scipy states.
+
+    Visible qubits (0, 2), not contiguous: the expansion must place each Pauli
+    string on the right factors. O(h^2) ~ 1e-10 plus rounding 1e-16/h: 1e-9.
+    """
+    qbm, theta = model
+    d = Q.visible_state_derivatives(qbm, theta)
+    assert d.shape == (qbm.num_parameters, 4, 4)
+    for k in (0, 7, 40, qbm.num_parameters - 1):  # onsite visible/hidden, pairs
+
+        def rho_v(t):
+            return _visible(_dense_rho(qbm, t), 5, (0, 2))
+
+        a, b = theta.copy(), theta.copy()
+        a[k] += 1e-5
+        b[k] -= 1e-5
+        assert_allclose(d[k], (rho_v(a) - rho_v(b)) / 2e-5, atol=1e-9)
+    # Hermitian and traceless (unit trace is kept along every direction)
+    assert_allclose(d, d.conj().transpose(0, 2, 1), atol=1e-14)
+    assert_allclose(np.trace(d, axis1=1, axis2=2), 0, atol=1e-14)
+
+
+def test_trace_distance_gradient_is_the_trace_norm_of_the_derivative(model):
+    """Finite differences T/h converge at first order to 1/2 ||d rho_v||_1."""
+    qbm, theta = model
+    exact = Q.trace_distance_gradient(qbm, theta)
+    d = Q.visible_state_derivatives(qbm, theta)
+    by_hand = [0.5 * np.abs(np.linalg.eigvalsh(m)).sum() for m in d]
+    assert_allclose(exact, by_hand, atol=1e-14)  # the same eigenvalues, summed
+    assert exact.min() >= 0 and exact.max() > 0.1
+    errors = []
+    for h in (1e-2, 1e-3):
+        fd = Q.trace_distance_gradient(qbm, theta, method="finite_difference", step=h)
+        # by hand: T(rho_v(theta), rho_v(theta + h e_k)) / h from scipy states
+        k = 20
+        t = theta.copy()
+        t[k] += h
+        diff = _visible(_dense_rho(qbm, t), 5, (0, 2)) - _visible(
+            _dense_rho(qbm, theta), 5, (0, 2)
+        )
+        # two diagonalizations vs expm: rounding ~1e-15 over h
+        assert fd[k] == pytest.approx(
+            0.5 * np.abs(np.linalg.eigvalsh(diff)).sum() / h, abs=1e-11
+        )
+        errors.append(np.abs(fd - exact).max())
+    # truncation O(h ||d^2 rho_v||_1) dominates: ten times smaller step, ten
+    # times smaller deviation (within 20%: the second-order term)
+    assert errors[0] / errors[1] == pytest.approx(10, rel=0.2)
+
+
+def test_trace_distance_gradient_on_mps_states():
+    """Forward differences of purified-MPS Gibbs states agree with the dense limit.
+
+    Order 4, dtau 0.05, no truncation: the Trotter error is smooth in theta and
+    largely cancels in rho_v(theta + h e_k) - rho_v(theta); h = 1e-3 adds its
+    own O(h) truncation (~1e-4 here).
+    """
+    H = random_two_local(3, pairs="nearest", seed=7).normalized()
+    qbm, theta = Q.QBM.from_hamiltonian(H, visible=(1,), beta=1.0)
+    exact = Q.trace_distance_gradient(qbm, theta)
+    mps = Q.trace_distance_gradient(
+        qbm,
+        theta,
+        backend="mps",
+        step=1e-3,
+        gibbs_opts=dict(dtau=0.05, max_bond=None, cutoff=0.0),
+    )
+    dense = Q.trace_distance_gradient(qbm, theta, method="finite_difference")
+    assert_allclose(mps, dense, atol=1e-5)
+    assert_allclose(mps, exact, atol=1e-3)
+
+
+def test_trace_distance_gradient_bad_input(model):
+    qbm, theta = model
+    with pytest.raises(ValueError, match="`step`"):
+        Q.trace_distance_gradient(qbm, theta, method="finite_difference", step=0.0)
+    with pytest.raises(ValueError, match="`method`='exact' runs on `backend`"):
+        Q.trace_distance_gradient(qbm, theta, method="exact", backend="mps")
+    with pytest.raises(ValueError, match="`backend`"):
+        Q.trace_distance_gradient(qbm, theta, backend="bogus")
+    with pytest.raises(ValueError, match="`theta`"):
+        Q.visible_state_derivatives(qbm, theta[:-1])
+    big = Q.QBM(13, [("ZZ", (0, 12))], [0])
+    with pytest.raises(ValueError, match="dense"):
+        Q.trace_distance_gradient(big, [1.0], method="finite_difference")

@@ -101,6 +101,8 @@ def test_pinsker_bound_refuses_bad_deficits():
             theory.pinsker_trace_distance_bound(bad)
     with pytest.raises(TypeError, match="`deficit`"):
         theory.pinsker_trace_distance_bound("1")
+
+
 def test_trace_distance_bound_holds_for_the_haar_mean():
     """E T <= 1/2 sqrt(D_v/D_h): Cauchy-Schwarz on the Haar purity, exactly."""
     for n_v, n_h in ((1, 1), (1, 5), (2, 3), (3, 3)):

@@ -49,6 +49,40 @@ PINNED = {
         "backend",
         "seed",
     ],
+    "fidelity_gradient_variance": [
+        "n_visible",
+        "n_hidden",
+        "num_parameters",
+        "samples",
+        "step",
+        "fidelity_mean",
+        "inf_norm_mean_fd",
+        "inf_norm_variance_fd",
+        "inf_norm_variance_se_fd",
+        "inf_norm_mean_exact",
+        "inf_norm_variance_exact",
+        "inf_norm_variance_se_exact",
+        "max_deviation",
+        "variance_relative_deviation",
+        "method",
+        "seed",
+    ],
+    "qbm_trace_distance_gradient_variance": [
+        "n_visible",
+        "n_hidden",
+        "num_parameters",
+        "samples",
+        "step",
+        "inf_norm_mean_fd",
+        "inf_norm_variance_fd",
+        "inf_norm_variance_se_fd",
+        "inf_norm_mean_exact",
+        "inf_norm_variance_exact",
+        "inf_norm_variance_se_exact",
+        "max_deviation",
+        "variance_relative_deviation",
+        "seed",
+    ],
     "dqnn_gradient_variance": [
         "n",
         "widths",
@@ -251,6 +285,19 @@ def _tables():
         "qbm_gradient_variance": tnbp.qbm_gradient_variance(
             1, [1, 2], samples=4, executor="serial", seed=0
         ),
+        "fidelity_gradient_variance": tnbp.fidelity_gradient_variance(
+            1,
+            [1, 2],
+            target=tnbp.random_thermal_target(1, seed=0),
+            samples=4,
+            executor="serial",
+            seed=0,
+        ),
+        "qbm_trace_distance_gradient_variance": (
+            tnbp.qbm_trace_distance_gradient_variance(
+                1, [1, 2], samples=4, executor="serial", seed=0
+            )
+        ),
         "dqnn_gradient_variance": tnbp.dqnn_gradient_variance(
             _square, [1, 2], samples=4, parameters=0, executor="serial", seed=0
         ),
@@ -323,11 +370,14 @@ def test_exact_estimator_writes_the_same_columns():
 
 def test_infinity_norm_error_column_is_filled(tables):
     """The column the QBM figure's error bars read (it was renamed once, blindly)."""
+    checked = 0
     for name, df in tables.items():
-        if "inf_norm_variance_se" not in TABLES[name].names:  # no such column
-            continue
-        assert np.isfinite(df.inf_norm_variance_se).all()
-        assert (df.inf_norm_variance_se > 0).all()
+        # also the _fd and _exact columns of the Fig. 3b-c tables
+        for col in TABLES[name].names:
+            if col.startswith("inf_norm_variance_se"):
+                assert np.isfinite(df[col]).all() and (df[col] > 0).all(), col
+                checked += 1
+    assert checked == 1 + 1 + 2 + 2  # circuits, QBM, fidelity, trace distance
 
 
 def test_frame_refuses_unknown_and_missing_columns():

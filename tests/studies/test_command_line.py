@@ -69,8 +69,13 @@ CASES = {
         3 * 1 * 2,  # observables x layers x n (one chunk each)
     ),
     "qbm_hidden_units": (
-        ["--samples", "3", "--hidden", "1,2,4"],
-        dict(n_visible=1, hidden=(1, 2, 4), samples=3, beta=1.0),
+        ["--samples", "4", "--hidden", "1,2,4"],
+        dict(n_visible=1, hidden=(1, 2, 4), samples=4, beta=1.0, step=0.001),
+        3,  # one row per hidden-unit count
+    ),
+    "qnn_hidden_units": (
+        ["--samples", "4", "--hidden", "2,3,5"],
+        dict(n_visible=2, hidden=(2, 3, 5), samples=4, beta=1.0, step=0.001),
         3,  # one row per hidden-unit count
     ),
     "noisy_training_trajectory": (
@@ -204,8 +209,12 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
     elif name == "qntk_local_scaling":
         assert sorted(set(table.n)) == [4, 6] and set(table.layers) == {2}
         assert set(table.samples) == {3} and set(table.dense_max) == {12}
+    elif name == "qnn_hidden_units":
+        assert set(table.samples) == {4} and sorted(table.n_hidden) == [2, 3, 5]
+        assert set(table.n_visible) == {2} and set(table.step) == {0.001}
     else:
-        assert set(table.samples) == {3} and sorted(table.n_hidden) == [1, 2, 4]
+        assert set(table.samples) == {4} and sorted(table.n_hidden) == [1, 2, 4]
+        assert set(table.step) == {0.001}
 
 
 @pytest.mark.parametrize("compiled", [False, True], ids=["python", "numba"])
@@ -455,11 +464,32 @@ BAD_VALUES = {
     "qbm_hidden_units": [
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),
         (["--hidden", "0,1"], "'--hidden': each value of hidden must be >= 1, got 0."),
-        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
         (["--n-visible", "0"], "'--n-visible': n_visible must be >= 1, got 0."),
         (["--beta", "0"], "'--beta': beta must be > 0, got 0.0."),
         (["--beta", "nan"], "'--beta': 'nan' is not a finite number."),
         (["--beta", "inf"], "'--beta': 'inf' is not a finite number."),
+        (["--step", "0"], "'--step': step must be > 0, got 0.0."),
+        (["--step", "0.5"], "'--step': step must be <= 0.1, got 0.5."),
+        (["--hidden", "1,9"], "'--hidden': each value of hidden must be <= 8, got 9."),
+        (["--n-visible", "5"], "'--n-visible': n_visible must be <= 4, got 5."),
+    ],
+    "qnn_hidden_units": [
+        (["--hidden", "2,3,3"], "'--hidden': '2,3,3' repeats 3: each value runs"),
+        (  # fewer hidden than visible qubits: F has no gradient there
+            ["--hidden", "1,2"],
+            "'--hidden': each value of hidden must be >= n_visible (2), got 1.",
+        ),
+        (
+            ["--n-visible", "3"],
+            "'--n-visible': each value of hidden must be >= n_visible (3), got 2 "
+            "(hidden from the --quick preset; give --hidden).",
+        ),
+        (["--hidden", "2,11"], "'--hidden': each value of hidden must be <= 10"),
+        (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
+        (["--step", "-0.001"], "'--step': step must be > 0, got -0.001."),
+        (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
+        (["--n-visible", "0"], "'--n-visible': n_visible must be >= 1, got 0."),
     ],
 }
 

@@ -4,6 +4,11 @@ from .._executors import SerialExecutor
 from .circuit_gradients import GradientSample, gradient_variance
 from .dqnn_gradients import DQNNGradientSample, dqnn_gradient_variance
 from .engine import Chunk, chunks, run_tasks
+from .fidelity_gradients import (
+    FidelityGradientSample,
+    fidelity_gradient_variance,
+    random_thermal_target,
+)
 from .fits import (
     DecayComparison,
     DecayFit,
@@ -12,7 +17,12 @@ from .fits import (
     fit_exponential_decay,
     fit_power_law,
 )
-from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
+from .qbm_gradients import (
+    QBMGradientSample,
+    TraceDistanceGradientSample,
+    qbm_gradient_variance,
+    qbm_trace_distance_gradient_variance,
+)
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .trace_distances import (
     TraceDistanceSample,
@@ -27,23 +37,28 @@ __all__ = [
     "DQNNGradientSample",
     "DecayComparison",
     "DecayFit",
+    "FidelityGradientSample",
     "GradientSample",
     "PowerLawFit",
     "QBMGradientSample",
     "QNTKSample",
     "TraceDistanceSample",
     "SerialExecutor",
+    "TraceDistanceGradientSample",
     "chunks",
     "compare_decay_laws",
     "entanglement_law_summary",
     "dqnn_gradient_variance",
+    "fidelity_gradient_variance",
     "final_step_statistics",
     "fit_exponential_decay",
     "fit_power_law",
     "gradient_variance",
     "qbm_gradient_variance",
+    "qbm_trace_distance_gradient_variance",
     "qntk_ensemble",
     "qntk_summary",
+    "random_thermal_target",
     "run_tasks",
     "trace_distance_ensemble",
     "trace_distance_summary",

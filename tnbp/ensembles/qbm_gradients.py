@@ -6,7 +6,10 @@ a visible objective :math:`\mathrm{Tr}(O_v\rho_v)` with respect to
 coefficients of terms that touch hidden qubits shrink exponentially with the
 number of hidden units, while those of purely visible terms need not.
 :func:`qbm_gradient_variance` measures both groups and the gradient's
-infinity-norm.
+infinity-norm; :func:`qbm_trace_distance_gradient_variance` measures the
+quantity of the paper's Fig. 3c itself, the finite-difference gradient of the
+trace distance between the visible state and its perturbation, beside its
+exact limit. Both draw the same Hamiltonians from the same ``seed``.
 
 Runs on :mod:`tnbp.ensembles.engine`: sample ``s`` at ``n_hidden`` uses
 ``SeedSequence(entropy, spawn_key=(n_hidden, s))``, so results do not depend on
@@ -22,14 +25,28 @@ import functools
 import numpy as np
 import pandas as pd
 
-from .._checks import as_seed_sequence, check_beta, check_int, check_int_values
-from ..gradients.qbm import check_method, observable_gradient_with_diagnostics
+from .._checks import (
+    as_seed_sequence,
+    check_beta,
+    check_int,
+    check_int_values,
+    check_real,
+)
+from ..gradients.qbm import (
+    check_method,
+    observable_gradient_with_diagnostics,
+    trace_distance_gradient,
+)
 from ..limits import MAX_DENSE_GIBBS_QUBITS
 from ..models.hamiltonian import random_two_local
 from ..models.qbm import QBM
-from ..results.schema import QBM_GRADIENT_VARIANCE
+from ..results.schema import QBM_GRADIENT_VARIANCE, QBM_TRACE_DISTANCE_GRADIENT
 from .engine import Chunk, check_samples, chunks, run_tasks, seed_label
-from .statistics import variance_standard_error, warn_untrusted_runs
+from .statistics import (
+    inf_norm_comparison,
+    variance_standard_error,
+    warn_untrusted_runs,
+)
 
 GROUPS = ("visible", "hidden")
 
@@ -58,21 +75,28 @@ class QBMGradientSample:
     untrusted_runs: int
 
 
+def _random_qbm(n_visible: int, n_hidden: int, seed, opts: dict):
+    """The QBM of one sample and its drawn coefficients.
+
+    One place, so that every QBM ensemble of one ``seed`` sees the same instances.
+    """
+    H = random_two_local(
+        n_visible + n_hidden,
+        onsite_std=opts["onsite_std"],
+        offsite_std=opts["offsite_std"],
+        pairs=opts["pairs"],
+        seed=np.random.default_rng(seed),
+    )
+    if opts["normalize"]:
+        H = H.normalized()
+    return QBM.from_hamiltonian(H, range(n_visible), beta=opts["beta"])
+
+
 def _qbm_task(chunk: Chunk, seeds, *, n_visible: int, opts: dict):
     """Gradients of the random QBMs of one chunk (``chunk.group`` hidden qubits)."""
-    n = n_visible + chunk.group
     rows = []
     for seed in seeds:
-        H = random_two_local(
-            n,
-            onsite_std=opts["onsite_std"],
-            offsite_std=opts["offsite_std"],
-            pairs=opts["pairs"],
-            seed=np.random.default_rng(seed),
-        )
-        if opts["normalize"]:
-            H = H.normalized()
-        qbm, theta = QBM.from_hamiltonian(H, range(n_visible), beta=opts["beta"])
+        qbm, theta = _random_qbm(n_visible, chunk.group, seed, opts)
         grad, diagnostics = observable_gradient_with_diagnostics(
             qbm,
             theta,
@@ -303,3 +327,201 @@ def qbm_gradient_variance(
         table, group="n_hidden", what="qbm_gradient_variance", options="gibbs_opts"
     )
     return table
+
+
+@dataclasses.dataclass(frozen=True)
+class TraceDistanceGradientSample:
+    r"""How far one random QBM's visible state moves per unit of each coefficient.
+
+    Attributes
+    ----------
+    fd : numpy.ndarray of float64, shape (K,)
+        :math:`T(\rho_v(\theta), \rho_v(\theta + h e_k))/h`
+        (:func:`tnbp.qbm.trace_distance_gradient`, finite differences), in the
+        order of the Hamiltonian's terms.
+    exact : numpy.ndarray of float64, shape (K,)
+        Its limit :math:`\tfrac12\|\partial_k\rho_v\|_1` (Duhamel formula).
+    """
+
+    fd: np.ndarray
+    exact: np.ndarray
+
+
+def _trace_distance_task(chunk: Chunk, seeds, *, n_visible: int, opts: dict):
+    """Both gradients of the random QBMs of one chunk (``chunk.group`` hidden qubits)."""
+    rows = []
+    for seed in seeds:
+        qbm, theta = _random_qbm(n_visible, chunk.group, seed, opts)
+        fd = trace_distance_gradient(
+            qbm, theta, method="finite_difference", step=opts["step"]
+        )
+        rows.append(
+            TraceDistanceGradientSample(
+                fd, trace_distance_gradient(qbm, theta, method="exact")
+            )
+        )
+    return rows
+
+
+def qbm_trace_distance_gradient_variance(
+    n_visible: int,
+    hidden_values,
+    *,
+    samples: int = 100,
+    beta: float = 1.0,
+    onsite_std: float = 0.1,
+    offsite_std: float = 1.0,
+    pairs: str = "all",
+    normalize: bool = True,
+    step: float = 1e-3,
+    seed=None,
+    executor=None,
+    chunk_size: int = 4,
+    progbar: bool = False,
+) -> pd.DataFrame:
+    r"""Variance of :math:`\|\nabla T\|_\infty` of random QBMs vs hidden units (Fig. 3c).
+
+    The quantity of arXiv:2010.15968, Fig. 3c: for each random Hamiltonian
+    :math:`H(\theta) = \sum_k\theta_k H_k` (eq. C1,
+    :func:`tnbp.hamiltonian.random_two_local`, normalized by its operator norm
+    by default) on ``n_visible + n_hidden`` qubits, the gradient vector of the
+    trace distance between the visible state and its perturbation,
+
+    .. math::
+
+        g_k = \frac{T\big(\rho_v(\theta), \rho_v(\theta + h e_k)\big)}{h},
+        \qquad \rho_v = \mathrm{Tr}_h\, e^{-\beta H(\theta)}/Z,
+
+    by forward finite differences of dense Gibbs states, beside its exact
+    :math:`h \to 0` limit :math:`\tfrac12\|\partial_k\rho_v\|_1`
+    (:func:`tnbp.qbm.trace_distance_gradient`); then the mean and variance
+    over the Hamiltonians of :math:`\max_k g_k` for both.
+
+    Parameters
+    ----------
+    n_visible : int
+        Visible qubits ``0..n_visible-1``, ``>= 1``.
+    hidden_values : sequence of int
+        Distinct numbers of hidden qubits, each ``>= 0``, with ``n_visible +
+        max(hidden_values) <= MAX_DENSE_GIBBS_QUBITS``.
+    samples : int, optional
+        Random Hamiltonians per hidden-unit count, ``>= 1``.
+    beta : float, optional
+        Inverse temperature :math:`\beta \ge 0`, in units of the inverse of
+        the (normalized) Hamiltonian's energy.
+    onsite_std : float, optional
+        Standard deviation of the onsite coefficients of eq. (C1) (default 0.1:
+        variance 0.01, the paper's), before normalization.
+    offsite_std : float, optional
+        Standard deviation of the offsite coefficients (default 1.0).
+    pairs : {"all", "nearest"}, optional
+        The coupled pairs: all ``i < j`` or nearest neighbours of an open chain.
+    normalize : bool, optional
+        Divide :math:`H` by its operator norm (the paper's normalized QBM).
+    step : float, optional
+        The forward step :math:`h > 0`, in units of :math:`\theta`; the
+        finite differences differ from the limit by
+        :math:`O(h\,\|\partial_k^2\rho_v\|_1)` (the table's
+        ``max_deviation``).
+    seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
+        As in :func:`tnbp.qbm_gradient_variance`, which draws the same
+        Hamiltonians from the same seed (sample ``s`` at ``n_hidden`` gets the
+        spawn key ``(n_hidden, s)``).
+    executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
+        As in :func:`tnbp.gradient_variance`.
+    chunk_size : int, optional
+        Samples per task, ``>= 1``.
+    progbar : bool, optional
+        Show a progress bar over samples.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``n_hidden``, with the columns of
+        :data:`tnbp.results.schema.QBM_TRACE_DISTANCE_GRADIENT`:
+        ``inf_norm_mean``, ``inf_norm_variance`` and ``inf_norm_variance_se``
+        of the finite differences (``_fd``) and of the exact limit
+        (``_exact``), ``max_deviation`` between the two, ``num_parameters``,
+        ``samples``, ``step`` and ``seed``.
+
+    Raises
+    ------
+    TypeError
+        If ``hidden_values`` is not a sequence, ``n_visible``, a hidden-unit
+        count, ``samples`` or ``chunk_size`` is not an integer, ``beta`` or
+        ``step`` is not a real number, ``seed`` has the wrong type or
+        ``executor`` is not one of the choices.
+    ValueError
+        If ``hidden_values`` is empty, repeats a value or holds a negative one,
+        ``n_visible``, ``samples`` or ``chunk_size`` is below 1, ``samples``
+        is above :data:`tnbp.limits.MAX_SAMPLES`, the largest model has more
+        than :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS` qubits, ``beta`` is
+        negative or not finite, ``step`` is not positive and finite, ``seed``
+        is negative, or ``executor`` is an unknown name or was shut down.
+        Errors of the model options (``onsite_std``, ``pairs``) are raised by
+        the first task that meets them.
+
+    See Also
+    --------
+    tnbp.qbm_gradient_variance : The gradient of an observable on the same instances.
+    tnbp.fit_exponential_decay : Fit the decay of the variances with ``n_hidden``.
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. VII and Fig. 3c (the trace-distance gradient of the normalized
+       QBM, 1000 instances per point), Theorems 3-4 and eq. (C1).
+
+    Examples
+    --------
+    >>> import tnbp
+    >>> df = tnbp.qbm_trace_distance_gradient_variance(
+    ...     1, [1, 2], samples=4, seed=0, executor="serial")
+    >>> df.num_parameters.tolist(), bool((df.max_deviation < 1e-4).all())
+    ([15, 36], True)
+    """
+    n_visible = check_int(n_visible, "n_visible", minimum=1)
+    hidden_values = check_int_values(hidden_values, "hidden_values", minimum=0)
+    samples = check_samples(samples)
+    chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
+    if n_visible + max(hidden_values) > MAX_DENSE_GIBBS_QUBITS:
+        raise ValueError(
+            f"`hidden_values`: dense Gibbs states hold at most {MAX_DENSE_GIBBS_QUBITS} "
+            f"qubits, got n_visible + {max(hidden_values)} = "
+            f"{n_visible + max(hidden_values)}."
+        )
+    step = check_real(step, "step")
+    if step <= 0:
+        raise ValueError(f"`step` must be > 0, got {step}.")
+    opts = dict(
+        beta=check_beta(beta),
+        onsite_std=onsite_std,
+        offsite_std=offsite_std,
+        pairs=pairs,
+        normalize=bool(normalize),
+        step=step,
+    )
+    root = as_seed_sequence(seed)
+    results = run_tasks(
+        functools.partial(_trace_distance_task, n_visible=n_visible, opts=opts),
+        chunks(hidden_values, samples, chunk_size),
+        seed=root,
+        executor=executor,
+        progbar=progbar,
+        desc="qbm trace-distance gradients",
+    )
+    return QBM_TRACE_DISTANCE_GRADIENT.frame(
+        dict(
+            n_visible=n_visible,
+            n_hidden=h,
+            num_parameters=rows[0].fd.size,
+            samples=len(rows),
+            step=step,
+            **inf_norm_comparison(
+                np.stack([r.fd for r in rows]), np.stack([r.exact for r in rows])
+            ),
+            seed=seed_label(root),
+        )
+        for h, rows in results.items()
+    )

@@ -146,6 +146,70 @@ def variance_standard_error(x: np.ndarray) -> float:
     return float(np.sqrt(max(mu4 - (m - 3) / (m - 1) * var**2, 0.0) / m))
 
 
+def inf_norm_comparison(fd: np.ndarray, exact: np.ndarray) -> dict:
+    r"""Infinity-norm statistics of finite-difference and exact gradients, side by side.
+
+    The columns shared by the tables of :func:`tnbp.fidelity_gradient_variance`
+    and :func:`tnbp.qbm_trace_distance_gradient_variance` (arXiv:2010.15968,
+    Figs. 3b-c: the variance over instances of :math:`\|\nabla C\|_\infty`).
+
+    Parameters
+    ----------
+    fd : numpy.ndarray of float64, shape (m, K)
+        One finite-difference gradient per instance (row).
+    exact : numpy.ndarray of float64, shape (m, K)
+        The exact gradients of the same instances.
+
+    Returns
+    -------
+    dict
+        For ``route`` in ``fd``, ``exact``: ``inf_norm_mean_<route>``,
+        ``inf_norm_variance_<route>`` (``ddof=1``; NaN for one instance) and
+        ``inf_norm_variance_se_<route>`` (:func:`variance_standard_error`);
+        ``max_deviation``, the largest :math:`|\mathrm{fd} - \mathrm{exact}|`
+        over every derivative of every instance; and
+        ``variance_relative_deviation``,
+        :math:`|\mathrm{Var_{fd}} - \mathrm{Var_{exact}}|/\mathrm{Var_{exact}}`
+        (NaN when either variance is NaN or the exact one is 0). Units: those of
+        the gradients (means, deviation), their square (variances), 1 (the
+        relative deviation).
+
+    Raises
+    ------
+    ValueError
+        If ``fd`` and ``exact`` are not 2-D arrays of one shape with at least
+        one row and one column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> exact = np.array([[1.0, -2.0], [0.5, 1.0], [3.0, 1.0]])
+    >>> d = inf_norm_comparison(exact + 1e-3, exact)
+    >>> d["inf_norm_mean_exact"], round(d["max_deviation"], 12)
+    (2.0, 0.001)
+    """
+    fd, exact = np.asarray(fd, dtype=float), np.asarray(exact, dtype=float)
+    if fd.ndim != 2 or fd.shape != exact.shape or 0 in fd.shape:
+        raise ValueError(
+            "`fd` and `exact` must be non-empty (instances, parameters) arrays of "
+            f"one shape, got {fd.shape} and {exact.shape}."
+        )
+    out = {}
+    for route, g in (("fd", fd), ("exact", exact)):
+        norms = np.abs(g).max(axis=1)
+        out[f"inf_norm_mean_{route}"] = float(norms.mean())
+        out[f"inf_norm_variance_{route}"] = (
+            float(norms.var(ddof=1)) if norms.size > 1 else float("nan")
+        )
+        out[f"inf_norm_variance_se_{route}"] = variance_standard_error(norms)
+    out["max_deviation"] = float(np.abs(fd - exact).max())
+    v_fd, v_exact = out["inf_norm_variance_fd"], out["inf_norm_variance_exact"]
+    out["variance_relative_deviation"] = (
+        abs(v_fd - v_exact) / v_exact if v_exact > 0 else float("nan")
+    )
+    return out
+
+
 def warn_untrusted_runs(table, *, group: str, what: str, options: str) -> None:
     """Warn once when any run behind an ensemble table had caveats.
 

@@ -12,7 +12,11 @@ H(\theta)}/Z` and its visible marginal :math:`\rho_v = \mathrm{Tr}_h\rho`
   \mathrm{Tr}\,\eta\ln\rho_v` for a small visible set;
 - :func:`relative_entropy_gradient`, the full-state gradient
   :math:`\partial_k S(\eta\|\rho) = \beta(\langle H_k\rangle_\eta -
-  \langle H_k\rangle_\rho)`.
+  \langle H_k\rangle_\rho)`;
+- :func:`trace_distance_gradient`, how far the visible state moves per unit
+  of each coefficient, :math:`T(\rho_v(\theta), \rho_v(\theta + h e_k))/h
+  \to \tfrac12\|\partial_k\rho_v\|_1` (the paper's Fig. 3c), with
+  :func:`visible_state_derivatives` the exact :math:`\partial_k\rho_v`.
 
 Relative entropies here are in nats (natural log), the QBM-training
 convention that makes the last formula exact; other entropies in tnbp are bits.
@@ -33,17 +37,26 @@ with :math:`p_i = e^{-\beta E_i}/Z` (the ratio is 1 at equal energies).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .._checks import as_real_array, check_density_matrix, check_real
 from .._checks import check_method as _check_method
-from ..limits import SPECTRUM_NOISE_FLOOR
+from .._threads import blas_threads_limit
+from ..limits import (
+    MAX_DENSE_GIBBS_QUBITS,
+    SMALL_DENSE_GIBBS_QUBITS,
+    SPECTRUM_NOISE_FLOOR,
+)
 from ..models.operators import as_observable
+from ..models.pauli_sum import PauliSum
 from ..models.paulis import pauli_matrix
 from ..models.qbm import QBM
 from ..states.base import State
 from ..states.gibbs import DenseGibbsState, GibbsState, gibbs_state, partial_trace
 from ..states.gibbs.api import BACKENDS
+from ..states.gibbs.dense import thermal_eigensystem
 from .diagnostics import DiagnosticsTally, GradientDiagnostics
 
 __all__ = [
@@ -59,6 +72,8 @@ __all__ = [
     "observable_objective",
     "relative_entropy",
     "relative_entropy_gradient",
+    "trace_distance_gradient",
+    "visible_state_derivatives",
 ]
 
 METHODS = ("exact", "finite_difference")
@@ -154,6 +169,15 @@ def _exact_linear_gradient(rho: DenseGibbsState, qbm: QBM, A_full: np.ndarray):
     :math:`M = V[(V^\dagger A V)\circ F]V^\dagger` computed once, so each
     generator costs one partial trace instead of two matrix products.
     """
+    return _exact_linear_gradients(rho, qbm, [A_full])[0]
+
+
+def _exact_linear_gradients(rho: DenseGibbsState, qbm: QBM, A_fulls) -> np.ndarray:
+    """:func:`_exact_linear_gradient` of several matrices, shape (len(A_fulls), K).
+
+    The eigendecomposition of :math:`H` and the generators' expectations are
+    shared by all of them.
+    """
     w, v = np.linalg.eigh(rho.hamiltonian.to_dense())
     beta, n = qbm.beta, qbm.n
     p = np.exp(-beta * w - rho.log_partition)
@@ -161,13 +185,29 @@ def _exact_linear_gradient(rho: DenseGibbsState, qbm: QBM, A_full: np.ndarray):
     with np.errstate(invalid="ignore", divide="ignore"):
         phi = np.where(gap > 1e-12, -np.expm1(-gap) / gap, 1.0)
     F = np.maximum(p[:, None], p[None, :]) * phi
-    M = v @ ((v.conj().T @ A_full @ v) * F) @ v.conj().T
-    mean_A = float(np.real(np.trace(A_full @ rho.rho)))
-    out = np.empty(qbm.num_parameters)
-    for k, (pauli, qubits) in enumerate(qbm.generators):
-        mean_P = _pauli_trace(rho.rho, n, pauli, qubits).real
-        out[k] = -beta * _pauli_trace(M, n, pauli, qubits).real + beta * mean_P * mean_A
+    mean_P = np.array(
+        [
+            _pauli_trace(rho.rho, n, pauli, qubits).real
+            for pauli, qubits in qbm.generators
+        ]
+    )
+    out = np.empty((len(A_fulls), qbm.num_parameters))
+    for a, A_full in enumerate(A_fulls):
+        M = v @ ((v.conj().T @ A_full @ v) * F) @ v.conj().T
+        mean_A = float(np.real(np.trace(A_full @ rho.rho)))
+        for k, (pauli, qubits) in enumerate(qbm.generators):
+            trace_MP = _pauli_trace(M, n, pauli, qubits).real
+            out[a, k] = -beta * trace_MP + beta * mean_P[k] * mean_A
     return out
+
+
+def _on_visible(qbm: QBM, A: np.ndarray) -> np.ndarray:
+    r"""``A`` on the visible qubits (listed order) as :math:`A\otimes I_h` in qubit order."""
+    n = qbm.n
+    order = np.argsort(list(qbm.visible) + list(qbm.hidden))
+    t = np.kron(A, np.eye(2 ** len(qbm.hidden))).reshape((2,) * (2 * n))
+    t = t.transpose(list(order) + [n + o for o in order])
+    return t.reshape(2**n, 2**n)
 
 
 def linear_gradient(
@@ -259,12 +299,7 @@ def _linear_gradient(qbm, theta, A, *, method, backend, step, gibbs_opts):
     if method == "exact":
         rho = model_state(qbm, theta, backend="dense")
         tally.add_state(rho)
-        n = qbm.n
-        # A (x) I has its axes in (visible, hidden) order: move them to qubit order
-        order = np.argsort(list(qbm.visible) + list(qbm.hidden))
-        t = np.kron(A, np.eye(2 ** len(qbm.hidden))).reshape((2,) * (2 * n))
-        t = t.transpose(list(order) + [n + o for o in order])
-        grad = _exact_linear_gradient(rho, qbm, t.reshape(2**n, 2**n))
+        grad = _exact_linear_gradient(rho, qbm, _on_visible(qbm, A))
         return grad, tally.freeze()
     out = np.empty(qbm.num_parameters)
     for k in range(qbm.num_parameters):
@@ -453,6 +488,241 @@ def observable_gradient_with_diagnostics(
         step=step,
         gibbs_opts=gibbs_opts,
     )
+
+
+# ------------------------------------------- how far the visible state moves
+def visible_state_derivatives(qbm: QBM, theta) -> np.ndarray:
+    r"""Exact :math:`\partial_k\rho_v` for every coefficient, by the Duhamel formula.
+
+    Each derivative is expanded in the Pauli strings :math:`P` on the ``v``
+    visible qubits,
+
+    .. math::
+
+        \partial_k\rho_v = 2^{-v}\sum_{P\neq I}
+        \partial_k\mathrm{Tr}\big[(P\otimes I_h)\,\rho\big]\; P,
+
+    each coefficient a :func:`linear_gradient` of the dense Gibbs state (the
+    identity's vanishes: :math:`\mathrm{Tr}\rho_v = 1`). One
+    eigendecomposition of :math:`H` serves all :math:`4^v - 1` strings.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature), at most
+        :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS` qubits.
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy.
+
+    Returns
+    -------
+    numpy.ndarray of complex128, shape (num_parameters, 2^v, 2^v)
+        Row ``k``: :math:`\partial\rho_v/\partial\theta_k`, Hermitian and
+        traceless, visible qubits in the order of ``qbm.visible`` (first most
+        significant), per unit of :math:`\theta`.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, or the model
+        has more than :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS` qubits.
+
+    References
+    ----------
+    .. [1] R. M. Wilcox, "Exponential operators and parameter differentiation
+       in quantum physics", J. Math. Phys. 8, 962 (1967) (the Duhamel formula).
+
+    Examples
+    --------
+    For one qubit, :math:`H = \theta Z` gives :math:`\rho = (I - \tanh(\beta\theta) Z)/2`:
+
+    >>> import numpy as np
+    >>> qbm = QBM(1, [("Z", (0,))], [0], beta=1.0)
+    >>> d = visible_state_derivatives(qbm, [0.5])
+    >>> bool(np.allclose(d[0], -np.diag([1, -1]) / (2 * np.cosh(0.5) ** 2)))
+    True
+    """
+    theta = qbm.check_theta(theta)
+    rho = model_state(qbm, theta, backend="dense")
+    return _visible_state_derivatives(rho, qbm)
+
+
+def _visible_state_derivatives(rho: DenseGibbsState, qbm: QBM) -> np.ndarray:
+    """:func:`visible_state_derivatives` of the dense Gibbs state ``rho``."""
+    v = len(qbm.visible)
+    strings = ["".join(p) for p in itertools.product("IXYZ", repeat=v)][1:]
+    paulis = np.stack([pauli_matrix(p) for p in strings])
+    coeffs = _exact_linear_gradients(rho, qbm, [_on_visible(qbm, P) for P in paulis])
+    return np.einsum("sk,sij->kij", coeffs, paulis) / 2**v
+
+
+def _half_trace_norms(X: np.ndarray) -> np.ndarray:
+    r""":math:`\tfrac12\|X_k\|_1` of a stack of Hermitian matrices (..., d, d)."""
+    return 0.5 * np.abs(np.linalg.eigvalsh(X)).sum(axis=-1)
+
+
+def _visible_marginal(vectors: np.ndarray, weights: np.ndarray, qbm: QBM) -> np.ndarray:
+    r""":math:`\mathrm{Tr}_h \sum_i p_i |v_i\rangle\langle v_i|` without forming the full state.
+
+    :math:`O(D^2 d_v)` operations instead of the :math:`O(D^3)` of
+    :math:`V\mathrm{diag}(p)V^\dagger` followed by a partial trace.
+    """
+    n, v = qbm.n, len(qbm.visible)
+    x = (vectors * np.sqrt(weights)).reshape((2,) * n + (-1,))
+    x = np.moveaxis(x, qbm.visible, range(v)).reshape(2**v, -1)
+    return x @ x.conj().T
+
+
+def trace_distance_gradient(
+    qbm: QBM,
+    theta,
+    *,
+    method: str | None = None,
+    backend: str = "dense",
+    step: float = 1e-3,
+    gibbs_opts: dict | None = None,
+) -> np.ndarray:
+    r"""How far the visible state moves per unit of each coefficient, :math:`T/h`.
+
+    The gradient vector of arXiv:2010.15968, Fig. 3c: "the gradient vector of
+    the trace distance between our model and its perturbation for each
+    parameter, using finite differences". With
+    :math:`T(\rho, \sigma) = \tfrac12\|\rho - \sigma\|_1`,
+
+    .. math::
+
+        \frac{T(\rho_v(\theta), \rho_v(\theta + h e_k))}{h}
+        = \tfrac12\big\|\partial_k\rho_v + \tfrac h2\partial_k^2\rho_v
+        + O(h^2)\big\|_1 \;\xrightarrow{h\to0}\;
+        \tfrac12\|\partial_k\rho_v\|_1,
+
+    so the finite difference differs from its limit by at most
+    :math:`\tfrac h4\|\partial_k^2\rho_v\|_1 + O(h^2)` (triangle
+    inequality). ``method="exact"`` returns the limit, from
+    :func:`visible_state_derivatives`; it bounds the derivative of every
+    visible objective, :math:`|\partial_k\mathrm{Tr}(O_v\rho_v)| \le
+    2\|O_v\|_\infty\cdot\tfrac12\|\partial_k\rho_v\|_1`, the quantity of
+    the paper's Theorems 3 and 4.
+
+    Parameters
+    ----------
+    qbm : QBM
+        The model (generators, visible qubits, inverse temperature).
+    theta : array_like of float
+        The ``qbm.num_parameters`` coefficients :math:`\theta_k`, in units of
+        energy.
+    method : {None, "exact", "finite_difference"}, optional
+        None (default): ``"exact"`` on the dense backend,
+        ``"finite_difference"`` on mps (:data:`DEFAULT_METHODS`).
+    backend : {"dense", "mps"}, optional
+        Backend of the Gibbs states (``"exact"`` needs ``"dense"``). Dense
+        finite differences diagonalize :math:`H(\theta) + hH_k` once per
+        parameter.
+    step : float, optional
+        The forward step :math:`h > 0`, in units of :math:`\theta`
+        (``"finite_difference"`` only).
+    gibbs_opts : dict, optional
+        Options of :func:`tnbp.gibbs_state` for the mps states.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (num_parameters,)
+        :math:`T/h` (or its limit), non-negative, per unit of :math:`\theta`
+        (the trace distance is a pure number).
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` is complex or ``step`` is not a real number.
+    ValueError
+        If ``theta`` has the wrong shape or non-finite entries, ``backend`` or
+        ``method`` is not one of the options (or ``"exact"`` is asked of
+        ``"mps"``), ``step`` is not positive and finite, or the model is too
+        large for the dense backend
+        (:data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS`).
+
+    Warns
+    -----
+    TruncationWarning
+        Once, when any Gibbs state behind the differences had caveats (mps).
+
+    References
+    ----------
+    .. [1] C. Ortiz Marrero, M. Kieferova and N. Wiebe, "Entanglement-induced
+       barren plateaus", PRX Quantum 2, 040316 (2021), arXiv:2010.15968:
+       Sec. VII and Fig. 3c (the finite-difference gradient of the trace
+       distance), Theorems 3 and 4 (its bound :math:`\propto\sqrt{D_v/D_h}`).
+
+    Examples
+    --------
+    For :math:`H = \theta Z` on one qubit, :math:`\tfrac12\|\partial\rho\|_1
+    = \beta/(2\cosh^2\beta\theta)`:
+
+    >>> import numpy as np
+    >>> qbm = QBM(1, [("Z", (0,))], [0], beta=1.0)
+    >>> exact = trace_distance_gradient(qbm, [0.5])
+    >>> fd = trace_distance_gradient(qbm, [0.5], method="finite_difference", step=1e-6)
+    >>> bool(np.isclose(exact[0], 0.5 / np.cosh(0.5) ** 2)), bool(np.isclose(fd[0], exact[0]))
+    (True, True)
+    """
+    grad, diagnostics = _trace_distance_gradient(
+        qbm, theta, method=method, backend=backend, step=step, gibbs_opts=gibbs_opts
+    )
+    diagnostics.warn_if_untrusted("trace_distance_gradient", options="gibbs_opts")
+    return grad
+
+
+def _trace_distance_gradient(qbm, theta, *, method, backend, step, gibbs_opts):
+    """:func:`trace_distance_gradient` and the record of the Gibbs states behind it."""
+    method = check_method(method, backend)
+    theta = qbm.check_theta(theta)
+    step = check_real(step, "step")
+    if step <= 0:
+        raise ValueError(f"`step` must be > 0, got {step}.")
+    tally = DiagnosticsTally()
+    # small eigendecompositions are much slower with threaded BLAS on 2 cores
+    threads = 1 if qbm.n <= SMALL_DENSE_GIBBS_QUBITS else None
+    if method == "exact":
+        rho = model_state(qbm, theta, backend="dense")
+        tally.add_state(rho)
+        with blas_threads_limit(threads):
+            derivatives = _visible_state_derivatives(rho, qbm)
+        return _half_trace_norms(derivatives), tally.freeze()
+    if backend == "dense":
+        if qbm.n > MAX_DENSE_GIBBS_QUBITS:
+            raise ValueError(
+                f"`qbm`: backend='dense' is limited to {MAX_DENSE_GIBBS_QUBITS} "
+                f"qubits, got {qbm.n}; use backend='mps'."
+            )
+        H = qbm.hamiltonian(theta).to_dense()
+        marginals = []
+        with blas_threads_limit(threads):
+            for k in range(-1, qbm.num_parameters):  # -1: the unshifted state
+                shifted = H
+                if k >= 0:
+                    pauli, qubits = qbm.generators[k]
+                    P = PauliSum(qbm.n)
+                    P.add(step, pauli, qubits)
+                    shifted = H + P.to_dense()
+                _, vectors, _, weights = thermal_eigensystem(shifted, qbm.beta)
+                marginals.append(_visible_marginal(vectors, weights, qbm))
+        tally.simulations += len(marginals)  # exact states: nothing else to record
+        rho_v, shifted = marginals[0], np.stack(marginals[1:])
+    else:
+        opts = gibbs_opts or {}
+        states = [_state_to_read(qbm, theta, backend=backend, **opts)]
+        for k in range(qbm.num_parameters):
+            t = theta.copy()
+            t[k] += step
+            states.append(_state_to_read(qbm, t, backend=backend, **opts))
+        for state in states:
+            tally.add_state(state)
+        rho_v = states[0].reduced_density_matrix(qbm.visible)
+        shifted = np.stack([s.reduced_density_matrix(qbm.visible) for s in states[1:]])
+    return _half_trace_norms(shifted - rho_v) / step, tally.freeze()
 
 
 def relative_entropy(eta: np.ndarray, rho: np.ndarray) -> float:

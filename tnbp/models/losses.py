@@ -93,12 +93,13 @@ def mse_loss(observable, target: float, *, n: int | None = None) -> MSELoss:
 
 
 def _psd_eigh(A: np.ndarray):
-    """Eigenpairs of a PSD matrix with rounding-level eigenvalues set to zero.
+    """Eigenpairs of PSD matrices (a stack ``(..., d, d)``), rounding-level eigenvalues zeroed.
 
     (Their square roots, ~1e-8, would otherwise pollute fidelities.)
     """
     w, v = np.linalg.eigh(A)
-    w[w < FIDELITY_RANK_TOL * max(w.max(), 0.0)] = 0.0
+    largest = np.maximum(w.max(axis=-1, keepdims=True), 0.0)
+    w[w < FIDELITY_RANK_TOL * largest] = 0.0
     return w, v
 
 
@@ -174,9 +175,32 @@ class FidelityCost:
             (eigenvalues below :data:`~tnbp.limits.FIDELITY_RANK_TOL` relative are
             set to zero first).
         """
+        return float(self.values(rho))
+
+    def values(self, rhos: np.ndarray) -> np.ndarray:
+        r""":math:`F(\rho_b, \sigma)` for a stack of density matrices, in one batched call.
+
+        Parameters
+        ----------
+        rhos : numpy.ndarray, shape (..., 2^k, 2^k)
+            Density matrices on :attr:`qubits`, first qubit most significant.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (...)
+            The fidelity of each, as :meth:`value` computes it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> cost = fidelity_cost([1.0, 0.0], [0])
+        >>> F = cost.values(np.stack([np.diag([1.0, 0.0]), np.eye(2) / 2]))
+        >>> F.shape, F.round(12).tolist()
+        ((2,), [1.0, 0.5])
+        """
         s = _psd_sqrt(self.target)
-        w, _ = _psd_eigh(s @ rho @ s)
-        return float(np.sum(np.sqrt(w)) ** 2)
+        w, _ = _psd_eigh(s @ rhos @ s)
+        return np.sum(np.sqrt(w), axis=-1) ** 2
 
     def linearized(self, rho: np.ndarray) -> Observable:
         r"""The observable :math:`G` with :math:`dF = \mathrm{Tr}[G\, d\rho]` at ``rho``.

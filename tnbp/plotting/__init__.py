@@ -6,8 +6,8 @@ from .figures import (
     plot_dqnn_toy_variances,
     plot_entanglement_vs_depth,
     plot_gradient_variance,
-    plot_qbm_hidden_units,
 )
+from .hidden_units import plot_fidelity_hidden_units, plot_qbm_hidden_units
 from .kernel_scaling import plot_qntk_scaling
 from .trace_distances import (
     plot_trace_distance_histograms,
@@ -19,6 +19,7 @@ __all__ = [
     "plot_area_volume_law",
     "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
+    "plot_fidelity_hidden_units",
     "plot_gradient_variance",
     "plot_qbm_hidden_units",
     "plot_qntk_scaling",

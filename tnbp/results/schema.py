@@ -334,6 +334,123 @@ QBM_GRADIENT_VARIANCE = TableSchema(
     ),
 )
 
+
+def _inf_norm_comparison(unit: str, gradients: dict) -> tuple[Column, ...]:
+    """The columns of :func:`tnbp.ensembles.statistics.inf_norm_comparison`.
+
+    ``gradients`` says what the gradient ``g`` is for each route (``fd``, ``exact``).
+    """
+    cols = []
+    for route in ("fd", "exact"):
+        what = f"gradient g_k = {gradients[route]}"
+        cols += [
+            Column(
+                f"inf_norm_mean_{route}",
+                "float64",
+                unit,
+                f"mean over instances of max_k |g_k|, {what}",
+            ),
+            Column(
+                f"inf_norm_variance_{route}",
+                "float64",
+                f"({unit})^2",
+                "sample variance (ddof=1) over instances of max_k |g_k| (route "
+                f"{route}); NaN for one instance",
+            ),
+            Column(
+                f"inf_norm_variance_se_{route}",
+                "float64",
+                f"({unit})^2",
+                f"standard error of inf_norm_variance_{route} (fourth central "
+                "moment); NaN below 4 instances",
+            ),
+        ]
+    return (
+        *cols,
+        Column(
+            "max_deviation",
+            "float64",
+            unit,
+            "largest |finite difference - exact| over every derivative of every "
+            "instance of the row",
+        ),
+        Column(
+            "variance_relative_deviation",
+            "float64",
+            "1",
+            "|inf_norm_variance_fd - inf_norm_variance_exact| / "
+            "inf_norm_variance_exact; NaN when undefined",
+        ),
+    )
+
+
+_ROW_SIZES = (
+    Column("n_visible", "int64", "qubits", "number of visible qubits"),
+    Column("n_hidden", "int64", "qubits", "number of hidden qubits"),
+    Column("num_parameters", "int64", "1", "parameters of each instance"),
+    Column("samples", "int64", "1", "random instances behind the row"),
+)
+
+#: table of :func:`tnbp.fidelity_gradient_variance` (arXiv:2010.15968, Fig. 3b)
+FIDELITY_GRADIENT_VARIANCE = TableSchema(
+    "fidelity_gradient_variance",
+    "n_hidden",
+    (
+        *_ROW_SIZES,
+        Column(
+            "step",
+            "float64",
+            "rad",
+            "forward finite-difference step h in the paper's angles theta_k of "
+            "exp(-i theta_k H_k) (tnbp's circuit angles are 2 theta_k)",
+        ),
+        Column(
+            "fidelity_mean",
+            "float64",
+            "1",
+            "mean over instances of F(rho_v, sigma) at the drawn angles",
+        ),
+        *_inf_norm_comparison(
+            "1 / rad",
+            dict(
+                fd="(F(theta + h e_k) - F(theta)) / h",
+                exact="dF/d theta_k (adjoint, chain rule through F)",
+            ),
+        ),
+        Column(
+            "method",
+            "str",
+            "-",
+            "method of the exact gradient (tnbp.gradient; the finite differences "
+            "are tnbp.gradients.forward_difference)",
+        ),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
+#: table of :func:`tnbp.qbm_trace_distance_gradient_variance` (arXiv:2010.15968, Fig. 3c)
+QBM_TRACE_DISTANCE_GRADIENT = TableSchema(
+    "qbm_trace_distance_gradient_variance",
+    "n_hidden",
+    (
+        *_ROW_SIZES,
+        Column(
+            "step",
+            "float64",
+            "unit of theta",
+            "forward finite-difference step h of each Hamiltonian coefficient",
+        ),
+        *_inf_norm_comparison(
+            "1 / unit of theta",
+            dict(
+                fd="T(rho_v(theta), rho_v(theta + h e_k)) / h, T the trace distance",
+                exact="||d rho_v / d theta_k||_1 / 2 (Duhamel), the h -> 0 limit",
+            ),
+        ),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
 #: table of :func:`tnbp.dqnn_gradient_variance`
 DQNN_GRADIENT_VARIANCE = TableSchema(
     "dqnn_gradient_variance",
@@ -924,6 +1041,8 @@ TABLES = {
     for t in (
         GRADIENT_VARIANCE,
         QBM_GRADIENT_VARIANCE,
+        FIDELITY_GRADIENT_VARIANCE,
+        QBM_TRACE_DISTANCE_GRADIENT,
         DQNN_GRADIENT_VARIANCE,
         TRAIN_ENSEMBLE,
         QNTK_ENSEMBLE,

@@ -11,6 +11,45 @@ from ..record import BondRecord
 from .base import GibbsState, partial_trace
 
 
+def thermal_eigensystem(matrix: np.ndarray, beta: float):
+    r"""Energies, eigenvectors, :math:`\ln Z` and Boltzmann weights of a dense Hamiltonian.
+
+    The one place tnbp turns a dense :math:`H` into its Gibbs state:
+    :math:`H = V \mathrm{diag}(E) V^\dagger`, :math:`\ln Z =
+    \mathrm{logsumexp}(-\beta E)` (no overflow at large :math:`\beta`) and
+    :math:`p_i = e^{-\beta E_i - \ln Z}`, so that
+    :math:`e^{-\beta H}/Z = V \mathrm{diag}(p) V^\dagger`.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray, shape (D, D)
+        The Hermitian :math:`H` (not checked), in units of energy.
+    beta : float
+        Inverse temperature, validated by the caller, in units of 1/energy.
+
+    Returns
+    -------
+    energies : numpy.ndarray of float64, shape (D,)
+        :math:`E_i`, ascending.
+    vectors : numpy.ndarray of complex128, shape (D, D)
+        The eigenvectors :math:`V`, as columns (float64 for a real ``matrix``).
+    log_z : float
+        :math:`\ln \mathrm{Tr}\, e^{-\beta H}`.
+    weights : numpy.ndarray of float64, shape (D,)
+        :math:`p_i`, summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> E, V, log_z, p = thermal_eigensystem(np.diag([0.0, 1.0]), 1.0)
+    >>> bool(np.isclose(log_z, np.log(1 + np.exp(-1.0)))), p.round(4).tolist()
+    (True, [0.7311, 0.2689])
+    """
+    w, v = np.linalg.eigh(matrix)
+    log_z = float(logsumexp(-beta * w))
+    return w, v, log_z, np.exp(-beta * w - log_z)
+
+
 class DenseGibbsState(GibbsState):
     r""":math:`e^{-\beta H}/Z` as a dense matrix (exact).
 
@@ -37,10 +76,8 @@ class DenseGibbsState(GibbsState):
     """
 
     def __init__(self, hamiltonian: PauliSum, beta: float):
-        w, v = np.linalg.eigh(hamiltonian.to_dense())
-        log_z = float(logsumexp(-beta * w))
+        w, v, log_z, p = thermal_eigensystem(hamiltonian.to_dense(), beta)
         super().__init__(hamiltonian, beta, log_z)
-        p = np.exp(-beta * w - log_z)
         self.rho = (v * p) @ v.conj().T
         self.spectrum = p
         self._energies = w
