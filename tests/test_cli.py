@@ -18,7 +18,7 @@ from tnbp.results import catalog, read_table
 ROOT = Path(__file__).parents[1]
 QASM = ROOT / "tests" / "models" / "qasm_corpus"
 #: a study that runs in about a second at these settings
-STUDY, SETTINGS = "qbm_hidden_units", ["--set", "samples=2", "--set", "hidden=1,2"]
+STUDY, SETTINGS = "qbm_hidden_units", ["--set", "samples=4", "--set", "hidden=1,2"]
 #: columns that differ between two runs of the same task
 VOLATILE = ["git_commit", "host", "pid", "wall_time", "finished_at"]
 
@@ -44,7 +44,7 @@ def test_run_writes_table_and_figure_then_resumes_without_recomputing(
     result = tnbp_command("run", STUDY, "--quick", *SETTINGS, "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith(
-        f"{STUDY}: n_visible=1, hidden=1,2, samples=2"
+        f"{STUDY}: n_visible=1, hidden=1,2, samples=4"
     )
     assert len(read_table(tmp_path / "table.csv")) == 2
     assert (tmp_path / f"{STUDY}.png").stat().st_size > 10_000
@@ -80,12 +80,12 @@ def test_plot_redraws_from_the_store_and_computes_nothing(tmp_path, monkeypatch)
     assert figure.is_file() and calls == []
     # other settings: nothing stored, nothing computed, and the command that would
     missing = tnbp_command(
-        "plot", STUDY, "--quick", "--set", "samples=3", "--out", tmp_path
+        "plot", STUDY, "--quick", "--set", "samples=5", "--out", tmp_path
     )
     assert missing.exit_code == 1 and calls == []
     assert missing.stderr.strip() == (
         f"Error: 3 of 3 points of these settings have no row in {tmp_path}; compute "
-        f"them with: tnbp run {STUDY} --quick --set samples=3 --out {tmp_path}"
+        f"them with: tnbp run {STUDY} --quick --set samples=5 --out {tmp_path}"
     )
 
 
@@ -116,7 +116,7 @@ def _error_line(result):
     ("args", "code", "message"),
     [
         (["run", "nope"], 2, "Error: Invalid value for 'study': no study 'nope' in"),
-        (["run", "qbm_hiden_units"], 2, "did you mean qbm_hidden_units?"),
+        (["run", "qbm_hiden_units"], 2, "did you mean qbm_hidden_units"),
         (
             ["run", STUDY, "--set", "foo=1"],
             2,
@@ -124,14 +124,29 @@ def _error_line(result):
         ),
         (["run", STUDY, "--set", "samples"], 2, "'samples' is not KEY=VALUE"),
         (["run", STUDY, "--set", "samples=x"], 2, "Invalid value for --set samples: "),
-        (["run", STUDY, "--set", "samples=1"], 2, "samples must be >= 2, got 1."),
+        (["run", STUDY, "--set", "samples=1"], 2, "samples must be >= 4, got 1."),
         (["run", STUDY, "--set", "hidden=1,1"], 2, "--set hidden: '1,1' repeats 1"),
+        (
+            ["run", STUDY, "--set", "beta=2", "--set", "beta=3"],
+            2,
+            "'beta' is given twice",
+        ),
         (["run", STUDY, "--executor", "gpu"], 2, "--executor: 'gpu' is not one of"),
         (["run", STUDY, "--executor", "dask://"], 2, "--executor: 'dask://' is not"),
         (["results", STUDY, "--format", "xls"], 2, "'--format'"),
         (["simulate", "missing.qasm"], 2, "'file'"),
         (["simulate", QASM / "qft_n4.qasm", "--max-bond", "0"], 2, "'--max-bond'"),
         (["simulate", QASM / "qft_n4.qasm", "--backend", "gpu"], 2, "'--backend'"),
+        (
+            ["simulate", QASM / "qft_n4.qasm", "--cutoff", "1"],
+            2,
+            "'--cutoff': `cutoff`",
+        ),
+        (
+            ["simulate", QASM / "qft_n4.qasm", "--backend", "dense", "--max-bond", "4"],
+            2,
+            "'--max-bond': the dense backend is exact, with no cap",
+        ),
     ],
 )
 def test_bad_input_is_one_line_naming_the_option(tmp_path, args, code, message):
@@ -151,12 +166,19 @@ def test_results_without_a_store(tmp_path):
     )
 
 
+def test_an_empty_studies_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(catalog.STUDIES_ENV, str(tmp_path))
+    result = tnbp_command("studies")
+    assert result.exit_code == 1
+    assert _error_line(result) == f"Error: no study scripts (*.py) in {tmp_path}"
+
+
 def test_simulate_of_a_bad_program(tmp_path):
     path = tmp_path / "bad.qasm"
     path.write_text("OPENQASM 2.0;\nqreg q[2];\nfoo q[0];\n")
     result = tnbp_command("simulate", path)
     assert result.exit_code == 1
-    assert _error_line(result).startswith("Error: Invalid value for 'file': ")
+    assert _error_line(result).startswith(f"Error: Invalid value for 'file' ({path}): ")
 
 
 def _profile(result) -> pd.DataFrame:

@@ -36,7 +36,6 @@ from .results.catalog import (
 from .results.store import STORE_FILE, ResultStore
 from .results.study import executor_option
 from .results.sweep import MissingRows, stored_only
-from .states.record import TruncationWarning
 
 
 class _TableFormat(str, enum.Enum):
@@ -123,6 +122,7 @@ def _study_arguments(module, study: str, sets: list[str]) -> list[str]:
     """``--set key=value`` items as the study's options ``--key value``."""
     keys = _study_keys(module)
     args: list[str] = []
+    seen: set[str] = set()
     for item in sets:
         key, sep, value = item.partition("=")
         key = key.strip().replace("-", "_")
@@ -133,6 +133,9 @@ def _study_arguments(module, study: str, sets: list[str]) -> list[str]:
                 f"Invalid value for '--set': {study} has no parameter {key!r}; "
                 f"its parameters are {', '.join(keys)}."
             )
+        if key in seen:
+            _fail(f"Invalid value for '--set': {key!r} is given twice.")
+        seen.add(key)
         args += [f"--{key.replace('_', '-')}", value]
     return args
 
@@ -176,6 +179,8 @@ def _studies():
         entries = list_studies()
     except FileNotFoundError as exc:
         _fail(str(exc), code=1)
+    if not entries:
+        _fail(f"no study scripts (*.py) in {studies_folder()}", code=1)
     typer.echo(f"studies in {studies_folder()} (tnbp run NAME --quick runs one):")
     width = max(len(s.name) for s in entries)
     label = max(len(s.figure) for s in entries)
@@ -247,9 +252,11 @@ def _plot(
     except MissingRows as exc:
         settings = " --quick" if quick else ""
         settings += "".join(f" --set {s}" for s in set_)
+        hint = "" if quick else " (or, for a --quick run, give --quick)"
         _fail(
             f"{exc.missing} of {exc.total} points of these settings have no row in "
-            f"{exc.out}; compute them with: tnbp run {study}{settings} --out {out}",
+            f"{exc.out}; compute them with: tnbp run {study}{settings} --out {out}"
+            f"{hint}",
             code=1,
         )
 
@@ -303,7 +310,7 @@ def _simulate(
         show_default=False,
     ),
     cutoff: float = typer.Option(
-        1e-12, min=0.0, max=1.0, help="MPS singular-value cutoff (relative)"
+        1e-12, min=0.0, max=1.0, help="MPS singular-value cutoff (relative), in [0, 1)"
     ),
     alpha: float = typer.Option(1.0, min=0.0, help="Renyi index (1: von Neumann)"),
     format: _ProfileFormat = typer.Option(
@@ -324,22 +331,28 @@ def _simulate(
 
     from .estimators.entropy import entropy_profile
     from .models.qasm import from_qasm
+    from .states.record import TruncationWarning
     from .states.simulate import simulate as run_circuit
 
+    if backend is _Backend.dense and max_bond is not None:
+        _fail("Invalid value for '--max-bond': the dense backend is exact, with no cap")
     # warnings (dropped measurements, truncation) become lines of the record,
     # whatever the warning filters of the caller
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             circuit = from_qasm(file)
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            _fail(f"Invalid value for 'file' ({file}): {exc}", code=1)
+        if circuit.n < 2:
+            _fail("Invalid value for 'file': an entropy profile needs >= 2 qubits")
+        try:
             state = run_circuit(
                 circuit, backend=backend.value, max_bond=max_bond, cutoff=cutoff
             )
-        except (ValueError, TypeError, NotImplementedError) as exc:
-            _fail(f"Invalid value for 'file': {exc}", code=1)
-        if circuit.n < 2:
-            _fail("Invalid value for 'file': an entropy profile needs >= 2 qubits")
-        profile = entropy_profile(state, alpha=alpha)
+            profile = entropy_profile(state, alpha=alpha)
+        except (ValueError, TypeError, NotImplementedError, MemoryError) as exc:
+            _fail(f"Invalid value for {_blamed_option(str(exc))}: {exc}")
     bonds = list(state.bond_dims)
     table = pd.DataFrame(
         {
@@ -355,7 +368,8 @@ def _simulate(
         f"max_bond_reached: {state.max_bond_reached}, discarded_weight: "
         f"{state.discarded_weight:.3e}, fidelity_estimate: "
         f"{state.fidelity_estimate:.12g}",
-        f"error_bound (bits): {profile.error_bound:.3e}, trusted: {profile.trusted}",
+        f"error_bound (bits, at the worst cut): {profile.error_bound:.3e}, "
+        f"trusted: {profile.trusted}",
         *(f"caveat: {c}" for c in profile.caveats),
         *(
             f"note: {w.message}"
@@ -371,6 +385,23 @@ def _simulate(
         typer.echo(table.to_string(index=False, float_format=lambda x: f"{x:.6f}"))
         for line in record:
             typer.echo(line)
+
+
+#: the options of ``tnbp simulate`` by the argument name tnbp's errors quote
+_SIMULATE_OPTIONS = {
+    "`backend`": "'--backend'",
+    "`max_bond`": "'--max-bond'",
+    "`cutoff`": "'--cutoff'",
+    "`alpha`": "'--alpha'",
+}
+
+
+def _blamed_option(message: str) -> str:
+    """The option an error of the simulation names (tnbp quotes arguments in backquotes)."""
+    for name, option in _SIMULATE_OPTIONS.items():
+        if name in message:
+            return option
+    return "'file'"
 
 
 def main() -> None:

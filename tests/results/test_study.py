@@ -191,7 +191,7 @@ def test_outputs_says_what_else_the_table_holds(tmp_path):
     second = run_sweep(lambda x: {"y": x}, [dict(x=2), dict(x=3)], out=tmp_path,
                        task="t", progbar=False)  # fmt: skip
     assert opts.outputs(second, tmp_path, "f.png") == (
-        f"table: {table} (3 rows: these 2 and 1 of other settings, told apart by "
+        f"table: {table} (3 rows: these 2 and 1 of other points or settings, told apart by "
         "their parameter columns; the summary and figure are of these 2 only)\n"
         "figure: f.png"
     )

@@ -530,7 +530,7 @@ def test_a_rerun_with_other_settings_says_what_the_table_holds(load_study, tmp_p
     second = invoke(study, ["--n-values", "2,5", "--out", str(tmp_path)])
     assert second.exit_code == 0, second.output
     assert (
-        f"table: {table} (16 rows: these 8 and 8 of other settings, told apart by "
+        f"table: {table} (16 rows: these 8 and 8 of other points or settings, told apart by "
         "their parameter columns; the summary and figure are of these 8 only)"
     ) in second.stdout.splitlines()
     # the printed rows are of n = 2, 5 only, and no fit is made from two n

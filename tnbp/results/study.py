@@ -295,13 +295,16 @@ class StudyOptions:
         given = f"; given: {', '.join(self.given)}" if self.given else ""
         return f"{self.script.stem}: {values} ({base}{given})"
 
-    def command(self, out: str | Path) -> str:
+    def command(self, out: str | Path, *, executor: str = "serial") -> str:
         """The command line that runs (or resumes) exactly these points into ``out``.
 
         Parameters
         ----------
         out : str or Path
             The output folder (the results store).
+        executor : str, optional
+            The ``--executor`` value to repeat (not spelled out when
+            ``"serial"``, the default).
 
         Returns
         -------
@@ -330,6 +333,8 @@ class StudyOptions:
             words = ["python", os.fspath(script)]
             for k, v in self.params.items():
                 words += [f"--{k.replace('_', '-')}", _text(v)]
+        if executor != "serial":
+            words += ["--executor", executor]
         words += ["--out", os.fspath(out)]
         return shlex.join(words)
 
@@ -366,8 +371,8 @@ class StudyOptions:
             f"{len(rows)} rows"
             if not others
             else f"{len(keys)} rows: these {len(rows)} and {others} of other "
-            f"settings, told apart by their parameter columns; the summary and "
-            f"figure are of these {len(rows)} only"
+            f"points or settings, told apart by their parameter columns; the "
+            f"summary and figure are of these {len(rows)} only"
         )
         return f"table: {path} ({held})\nfigure: {figure}"
 
@@ -420,7 +425,8 @@ class StudyOptions:
                 saved = f"{exc.saved} of {exc.total} rows saved in {exc.out}"
             else:  # before or after the sweep itself: its rows are all in out
                 saved = f"finished rows are saved in {out}"
-            line = f"interrupted: {saved}; resume with: {self.command(out)}"
+            resume = self.command(out, executor=executor)
+            line = f"interrupted: {saved}; resume with: {resume}"
             echo(line, err=True)
             raise SystemExit(INTERRUPTED_EXIT_CODE) from None
 
