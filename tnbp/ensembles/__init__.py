@@ -12,6 +12,11 @@ from .fits import (
     fit_power_law,
 )
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
+from .qbm_profile import (
+    QBMProfileSample,
+    qbm_gradient_profile,
+    qbm_gradient_profile_summary,
+)
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .training import final_step_statistics, train_ensemble
 
@@ -22,6 +27,7 @@ __all__ = [
     "DecayFit",
     "GradientSample",
     "PowerLawFit",
+    "QBMProfileSample",
     "QBMGradientSample",
     "QNTKSample",
     "SerialExecutor",
@@ -32,6 +38,8 @@ __all__ = [
     "fit_exponential_decay",
     "fit_power_law",
     "gradient_variance",
+    "qbm_gradient_profile",
+    "qbm_gradient_profile_summary",
     "qbm_gradient_variance",
     "qntk_ensemble",
     "qntk_summary",
