@@ -72,6 +72,8 @@ FIGURE = "beyond ED: Fig. 3c to n = 48 (nearest-neighbour QBM, purified MPS)"
 #: per instance, the store keeps the distances d = 0..MAX_DISTANCE (beyond,
 #: the derivatives are below every error bound: at n = 40, ~1e-10 at d = 5)
 MAX_DISTANCE = 6
+#: distances whose variance against n is fitted by both decay laws
+FIT_DISTANCES = (1, 2)
 #: DMRG options of the operator norm beyond 12 qubits (converged to ~3e-9
 #: relative at n = 40 against the default bond dimensions, in half the time)
 NORM_OPTS = dict(bond_dims=(8, 16, 32), tol=1e-6)
@@ -226,7 +228,7 @@ def main(
     out="results/qbm_gradients_beyond_ed",
     progbar=True,
 ):
-    """Run the sweep; return its rows, the per-(n, d) summary and the figure path."""
+    """Run the sweep; return its rows, the per-(n, d) summary, the decay fits, the figure."""
     out = Path(out)
     df = run_sweep(
         measure,
@@ -247,10 +249,33 @@ def main(
     )
     summary = tnbp.qbm_gradient_profile_summary(instances(df))
     summary.to_csv(out / "summary.csv", index=False)
+    fits = decay_fits(summary)
     fig = plot_qbm_gradient_profile(
-        summary, out / "qbm_gradients_beyond_ed.png", beta=beta
+        summary, out / "qbm_gradients_beyond_ed.png", beta=beta, fits=fits
     )
-    return df, summary, fig
+    return df, summary, fits, fig
+
+
+def decay_fits(summary: pd.DataFrame) -> dict:
+    """Exponential and power-law fits of Var at each of FIT_DISTANCES against n.
+
+    Only trusted rows with a positive variance and error enter (weighted by
+    the jackknife errors); a distance with fewer than three such sizes gets no
+    fit.
+    """
+    fits = {}
+    for d in FIT_DISTANCES:
+        g = summary[
+            (summary.distance == d)
+            & summary.trusted
+            & (summary.variance > 0)
+            & (summary.variance_se > 0)
+        ]
+        if g.n.nunique() >= 3:
+            fits[d] = tnbp.compare_decay_laws(
+                g.n, g.variance, variance_err=g.variance_se
+            )
+    return fits
 
 
 def cli(
@@ -294,7 +319,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    df, summary, fig = opts.run(main, out=out, echo=typer.echo)
+    df, summary, fits, fig = opts.run(main, out=out, echo=typer.echo)
     shown = [
         "n",
         "distance",
@@ -313,6 +338,14 @@ def cli(
         ["n", "inf_norm_variance", "hamiltonian_norm", "seconds", "cpu_seconds"]
     ]
     typer.echo(per_n.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    for d, fit in fits.items():
+        p, r = fit.power_law, fit.exponential
+        typer.echo(
+            f"Var at d = {d} against n: n^-p with p = {p.exponent:.2f} +- "
+            f"{p.exponent_err:.2f}, or e^(-r n) with r = {r.rate:.3f} +- "
+            f"{r.rate_err:.3f}; {fit.preferred.replace('_', ' ')} preferred "
+            f"(AIC difference {fit.delta_aic:+.1f} for the power law)"
+        )
     largest = int(summary.n.max())
     top = summary[summary.n == largest]
     trusted = top[top.trusted].distance

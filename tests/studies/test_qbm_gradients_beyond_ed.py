@@ -17,12 +17,12 @@ def study(load_study):
 @pytest.fixture(scope="module")
 def quick(study, tmp_path_factory):
     out = tmp_path_factory.mktemp("qbm_beyond_ed")
-    df, summary, fig = study.main(**study.QUICK, out=out, progbar=False)
-    return out, df, summary, fig
+    df, summary, fits, fig = study.main(**study.QUICK, out=out, progbar=False)
+    return out, df, summary, fits, fig
 
 
 def test_quick_preset(study, quick):
-    out, df, summary, fig = quick
+    out, df, summary, fits, fig = quick
     assert fig.exists() and fig.stat().st_size > 20_000
     assert (out / "summary.csv").exists()
     q = study.QUICK
@@ -38,6 +38,10 @@ def test_quick_preset(study, quick):
     d1 = summary[summary.distance == 1].sort_values("n")
     scaled = d1.rms * d1.hamiltonian_norm  # the first order in beta / ||H||
     assert scaled.max() < 2 * scaled.min()  # measured 0.35-0.45
+    # so the d = 1 variance falls as a power of n, ~ ||H||^-2 (measured p = 3.1
+    # over n = 4..8, where ||H|| ~ 2.4 n + 0.3 is not yet proportional to n)
+    assert set(fits) == set(study.FIT_DISTANCES)
+    assert 1.5 < fits[1].power_law.exponent < 4
     # near the visible qubit the budget is far below the derivatives: trusted
     assert summary[summary.distance <= 3].trusted.all()
     # and a row whose bound exceeds a tenth of its rms is not
@@ -45,7 +49,7 @@ def test_quick_preset(study, quick):
 
 
 def test_dense_agreement(quick):
-    _, df, summary, _ = quick
+    _, df, summary, _, _ = quick
     dense = summary[summary.dense_deviation.notna()]
     assert sorted(dense.n.unique()) == [4, 6]  # n <= dense_max = 6
     # the bound holds: MPS response vs the exact Duhamel gradient (rounding 1e-12)
@@ -56,7 +60,7 @@ def test_dense_agreement(quick):
 
 def test_store_rows_are_the_ensembles_table(study, quick):
     """A store row unflattened gives the rows of tnbp.qbm_gradient_profile."""
-    _, df, _, _ = quick
+    _, df, _, _, _ = quick
     row = df[(df.n == 6) & (df["sample"] == 1)]
     back = study.instances(row)
     direct = tnbp.qbm_gradient_profile(
@@ -74,15 +78,15 @@ def test_store_rows_are_the_ensembles_table(study, quick):
 
 
 def test_a_rerun_computes_nothing(study, quick, monkeypatch):
-    out, df, _, _ = quick
+    out, df, _, _, _ = quick
     calls = []
     monkeypatch.setattr(study, "measure", lambda **p: calls.append(p))
-    again, _, _ = study.main(**study.QUICK, out=out, progbar=False)
+    again, *_ = study.main(**study.QUICK, out=out, progbar=False)
     assert calls == [] and again.equals(df)
 
 
 def test_figure_refuses_a_summary_without_its_columns(quick, tmp_path):
-    _, _, summary, _ = quick
+    _, _, summary, _, _ = quick
     with pytest.raises(ValueError, match="variance_se"):
         plot_qbm_gradient_profile(summary.drop(columns="variance_se"), tmp_path / "f")
     with pytest.raises(ValueError, match="no rows"):
@@ -92,7 +96,7 @@ def test_figure_refuses_a_summary_without_its_columns(quick, tmp_path):
 def test_figure_marks_untrusted_rows_hollow(quick, tmp_path, monkeypatch):
     from tnbp.plotting import figures, qbm_profile
 
-    _, _, summary, _ = quick
+    _, _, summary, _, _ = quick
     monkeypatch.setattr(qbm_profile, "_save", lambda fig, path: fig)  # keep it open
     fig = qbm_profile.plot_qbm_gradient_profile(summary, tmp_path / "f.png")
     ax = fig.axes[0]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from .figures import _integer_ticks, _save, plt
 
@@ -33,7 +35,7 @@ _COLUMNS = (
 )
 
 
-def _errorbar(ax, x, y, err, ok, color, marker, label):
+def _errorbar(ax, x, y, err, ok, color, marker, label=None):
     """Filled markers where ``ok``, hollow elsewhere; bars clipped to stay positive."""
     for mask, face in ((ok, color), (~ok, "none")):
         if mask.any():
@@ -54,23 +56,28 @@ def _errorbar(ax, x, y, err, ok, color, marker, label):
 
 
 def plot_qbm_gradient_profile(
-    summary: pd.DataFrame, path: str | Path, *, n_visible: int = 1, beta=None
+    summary: pd.DataFrame,
+    path: str | Path,
+    *,
+    n_visible: int = 1,
+    beta=None,
+    fits=None,
 ) -> Path:
     r"""Three panels: variances against n, the profile against distance, the dense check.
 
     (a) :math:`\mathrm{Var}[g_k]` of the derivatives by the terms at each
-    distance :math:`d` against ``n`` (semi-log), each with its jackknife
-    standard error; the variance of the gradient's infinity-norm
-    (Fig. 3c's quantity, black); and, dashed, the 2-design scaling of
-    Theorem 4, :math:`\mathrm{Var} \propto D_v/D_h = 2^{n_v - n_h}`, drawn
-    through the first :math:`d = 1` point. (b) The rms derivative against the
-    distance, one line per ``n``, with each row's largest error bound dotted
-    in the same colour: the decay with distance, and where it meets the
-    budget. (c) Largest deviation from the exact (dense, Duhamel) gradient
-    against the largest error bound, per ``(n, d)`` where computed, with the
-    line deviation = bound. Filled markers are trusted rows (every state
-    without caveats, error bound at most a tenth of the rms derivative),
-    hollow ones are not.
+    distance :math:`d` (colour bar) against ``n`` (semi-log), each with its
+    jackknife standard error; the variance of the gradient's infinity-norm
+    (Fig. 3c's quantity, black); dashed, the 2-design scaling of Theorem 4,
+    :math:`\mathrm{Var} \propto D_v/D_h = 2^{n_v - n_h}`, drawn through the
+    first :math:`d = 1` point; dotted, the fits given. (b) The rms derivative
+    against the distance, one line per ``n``, with each row's largest error
+    bound dotted in the same colour: the decay with distance, and where it
+    meets the budget. (c) Largest deviation from the exact (dense, Duhamel)
+    gradient against the largest error bound, per ``(n, d)`` where computed
+    (colour: ``d``), with the line deviation = bound. Filled markers are
+    trusted rows (every state without caveats, error bound at most a tenth of
+    the rms derivative), hollow ones are not.
 
     Parameters
     ----------
@@ -82,6 +89,11 @@ def plot_qbm_gradient_profile(
         Visible qubits, for Theorem 4's :math:`D_v/D_h` and the labels.
     beta : float, optional
         Inverse temperature, for the title.
+    fits : dict of int to DecayComparison, optional
+        Per distance, exponential and power-law fits of its variances against
+        ``n`` (:func:`tnbp.compare_decay_laws`); the preferred law is drawn
+        dotted in the distance's colour, with its exponent or rate and the
+        AIC difference in the legend.
 
     Returns
     -------
@@ -103,7 +115,7 @@ def plot_qbm_gradient_profile(
     sizes = sorted(df.n.unique())
     cmap = plt.get_cmap("viridis")
     dcolor = {d: cmap(i / max(1, len(distances) - 1)) for i, d in enumerate(distances)}
-    fig, axes = plt.subplots(1, 3, figsize=(16, 5.2), constrained_layout=True)
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5.6), constrained_layout=True)
 
     ax = axes[0]
     for d in distances:
@@ -120,9 +132,16 @@ def plot_qbm_gradient_profile(
             g.trusted.to_numpy(bool),
             dcolor[d],
             "o",
-            f"Var$[g_k]$, terms at distance $d$ = {d}"
-            + (" (visible)" if d == 0 else ""),
+            None,
         )
+    ax.plot(
+        [],
+        [],
+        "o-",
+        color="0.3",
+        lw=1,
+        label=r"Var$[g_k]$ of the terms at distance $d$ (colour bar; $d$ = 0: visible)",
+    )
     ax.plot(
         [],
         [],
@@ -131,6 +150,26 @@ def plot_qbm_gradient_profile(
         mfc="none",
         label="hollow: untrusted (bound > rms / 10, or a state with caveats)",
     )
+    for d, fit in (fits or {}).items():
+        x = np.linspace(min(sizes), max(sizes), 100)
+        if fit.preferred == "power_law":
+            law = fit.power_law
+            y = law.prefactor * x**-law.exponent
+            text = (
+                rf"$A n^{{-p}}$, $p$ = {law.exponent:.2f} $\pm$ {law.exponent_err:.2f}"
+            )
+        else:
+            law = fit.exponential
+            y = law.prefactor * np.exp(-law.rate * x)
+            text = rf"$A e^{{-r n}}$, $r$ = {law.rate:.3f} $\pm$ {law.rate_err:.3f}"
+        ax.plot(
+            x,
+            y,
+            ":",
+            color=dcolor.get(d, "k"),
+            lw=2,
+            label=f"fit, d = {d}: {text} ($\\Delta$AIC {fit.delta_aic:+.1f} for $n^{{-p}}$)",
+        )
     per_n = df.drop_duplicates("n").sort_values("n")
     inf = per_n[per_n.inf_norm_variance > 0]
     if not inf.empty:
@@ -166,9 +205,11 @@ def plot_qbm_gradient_profile(
         title="(a) variance of the derivatives against $n$",
     )
     lo = df.variance[df.variance > 0].min()
-    ax.set_ylim(lo / 30, None)
+    hi = df.variance.max()
+    # a quarter of the decades above the data: room for the legend
+    ax.set_ylim(lo / 30, hi * (hi / lo) ** 0.33)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="lower left", framealpha=0.85)
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
 
     ax = axes[1]
     ncolor = {
@@ -222,7 +263,6 @@ def plot_qbm_gradient_profile(
                         mfc=face,
                         ms=5,
                     )
-            ax.plot([], [], "o", color=dcolor[d], label=f"d = {d}")
         dev = np.maximum(dense.dense_deviation.to_numpy(), 1e-17)
         lim = [
             min(dense.error_bound.min(), dev.min()) / 3,
@@ -242,6 +282,16 @@ def plot_qbm_gradient_profile(
         ylabel="largest |g - exact| (floored at 1e-17)",
     )
     ax.grid(True, which="major", alpha=0.3)
+    bar = fig.colorbar(
+        ScalarMappable(
+            norm=BoundaryNorm(np.arange(len(distances) + 1) - 0.5, len(distances)),
+            cmap=ListedColormap([dcolor[d] for d in distances]),
+        ),
+        ax=axes[2],
+        ticks=range(len(distances)),
+    )
+    bar.set_ticklabels([str(d) for d in distances])
+    bar.set_label("distance $d$ of the terms from the visible qubit (panels a, c)")
     temp = "" if beta is None else rf", $\beta$ = {beta:g}"
     fig.suptitle(
         "QBM on a nearest-neighbour random 2-local chain (eq. C1, normalized by "
