@@ -95,6 +95,8 @@ _EXPORTS = {
     "qntk": "tnbp.gradients.qntk",
     "qntk_matrix": "tnbp.gradients.qntk",
     "meta_kernel": "tnbp.gradients.qntk",
+    "qbm_response_gradient": "tnbp.gradients.qbm_response",
+    "QBMResponseGradient": "tnbp.gradients.qbm_response",
     # training with angle noise (Liu, Lin and Jiang, arXiv:2206.09313)
     "train": "tnbp.gradients.training",
     "train_ensemble": "tnbp.ensembles.training",
@@ -102,6 +104,8 @@ _EXPORTS = {
     # ensembles
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",
+    "qbm_gradient_profile": "tnbp.ensembles.qbm_profile",
+    "qbm_gradient_profile_summary": "tnbp.ensembles.qbm_profile",
     "qbm_trace_distance_gradient_variance": "tnbp.ensembles.qbm_gradients",
     "fidelity_gradient_variance": "tnbp.ensembles.fidelity_gradients",
     "random_thermal_target": "tnbp.ensembles.fidelity_gradients",

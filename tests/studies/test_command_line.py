@@ -68,6 +68,20 @@ CASES = {
         dict(n_values=(4, 6), layers=(2,), samples=3, dense_max=12, seed=0),
         3 * 1 * 2,  # observables x layers x n (one chunk each)
     ),
+    "qbm_gradients_beyond_ed": (
+        ["--n-values", "4,5", "--samples", "2"],
+        dict(
+            n_values=(4, 5),
+            samples=2,
+            beta=1.0,
+            step=0.05,
+            cutoff=1e-20,
+            max_bond=64,
+            dense_max=6,
+            seed=0,
+        ),
+        2 * 2,  # one row per (n, sample)
+    ),
     "qbm_hidden_units": (
         ["--samples", "4", "--hidden", "1,2,4"],
         dict(n_visible=1, hidden=(1, 2, 4), samples=4, beta=1.0, step=0.001),
@@ -176,6 +190,9 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert set(table.max_bond) == {16}  # the preset's, not the default 64
     elif name == "barren_plateaus":
         assert sorted(set(table.n)) == [2, 3, 5]
+    elif name == "qbm_gradients_beyond_ed":
+        assert sorted(set(table.n)) == [4, 5] and set(table["sample"]) == {0, 1}
+        assert set(table.cutoff) == {1e-20}  # the preset's, not the default 1e-28
     elif name == "area_volume_law":
         assert sorted(set(table.n)) == [12, 14] and set(table.depth) == {1, 2}
         # the exact size runs uncapped (2^(n/2)), the other at the preset's cap
@@ -460,6 +477,19 @@ BAD_VALUES = {
         (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
         (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
         (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
+    ],
+    "qbm_gradients_beyond_ed": [
+        (
+            ["--n-values", "1,4"],
+            "'--n-values': each value of n_values must be >= 2, got 1.",
+        ),
+        (["--n-values", "4,4"], "'--n-values': '4,4' repeats 4: each value runs"),
+        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (["--beta", "0"], "'--beta': beta must be > 0, got 0.0."),
+        (["--step", "1"], "'--step': step must be <= 0.5, got 1.0."),
+        (["--cutoff", "1"], "'--cutoff': cutoff must be < 1, got 1.0."),
+        (["--dense-max", "13"], "'--dense-max': dense_max must be <= 12, got 13."),
+        (["--max-bond", "1"], "'--max-bond': max_bond must be >= 2, got 1."),
     ],
     "qbm_hidden_units": [
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),

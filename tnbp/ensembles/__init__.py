@@ -23,6 +23,11 @@ from .qbm_gradients import (
     qbm_gradient_variance,
     qbm_trace_distance_gradient_variance,
 )
+from .qbm_profile import (
+    QBMProfileSample,
+    qbm_gradient_profile,
+    qbm_gradient_profile_summary,
+)
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .trace_distances import (
     TraceDistanceSample,
@@ -40,6 +45,7 @@ __all__ = [
     "FidelityGradientSample",
     "GradientSample",
     "PowerLawFit",
+    "QBMProfileSample",
     "QBMGradientSample",
     "QNTKSample",
     "TraceDistanceSample",
@@ -54,6 +60,8 @@ __all__ = [
     "fit_exponential_decay",
     "fit_power_law",
     "gradient_variance",
+    "qbm_gradient_profile",
+    "qbm_gradient_profile_summary",
     "qbm_gradient_variance",
     "qbm_trace_distance_gradient_variance",
     "qntk_ensemble",

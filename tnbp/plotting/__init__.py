@@ -9,6 +9,7 @@ from .figures import (
 )
 from .hidden_units import plot_fidelity_hidden_units, plot_qbm_hidden_units
 from .kernel_scaling import plot_qntk_scaling
+from .qbm_profile import plot_qbm_gradient_profile
 from .trace_distances import (
     plot_trace_distance_histograms,
     plot_trace_distance_scaling,
@@ -21,6 +22,7 @@ __all__ = [
     "plot_entanglement_vs_depth",
     "plot_fidelity_hidden_units",
     "plot_gradient_variance",
+    "plot_qbm_gradient_profile",
     "plot_qbm_hidden_units",
     "plot_qntk_scaling",
     "plot_trace_distance_histograms",

@@ -451,6 +451,200 @@ QBM_TRACE_DISTANCE_GRADIENT = TableSchema(
     ),
 )
 
+_G = "unit of O"
+_QBM_DISTANCE = (
+    "distance of the terms from the visible qubits along the chain: a term on "
+    "qubits q has distance max(0, max(q) - n_visible + 1), so 0 is the terms on "
+    "visible qubits only, d >= 1 the onsite terms of qubit n_visible - 1 + d and "
+    "the bond reaching it"
+)
+
+#: table of :func:`tnbp.qbm_gradient_profile`
+QBM_GRADIENT_PROFILE = TableSchema(
+    "qbm_gradient_profile",
+    "(n, sample, distance)",
+    (
+        Column("n", "int64", "qubits", "number of qubits of the chain"),
+        Column("n_visible", "int64", "qubits", "visible qubits 0..n_visible-1"),
+        Column("sample", "int64", "1", "random Hamiltonian, seeded by (n, sample)"),
+        Column("distance", "int64", "qubits", _QBM_DISTANCE),
+        Column("num_parameters", "int64", "1", "Hamiltonian terms at this distance"),
+        Column(
+            "sum",
+            "float64",
+            _G,
+            "sum over the terms at this distance of g_k = d Tr(O rho) / d theta_k "
+            "(theta: coefficients of the normalized H)",
+        ),
+        Column("sum_squares", "float64", f"({_G})^2", "sum of g_k^2 over the terms"),
+        Column("max_abs", "float64", _G, "largest |g_k| over the terms"),
+        Column(
+            "error_bound",
+            "float64",
+            _G,
+            "largest bound on |g_k - exact| over the terms: step_error + "
+            "truncation_error + trotter_error (tnbp.gradients.qbm_response); NaN "
+            "when a part is unknown",
+        ),
+        Column(
+            "step_error",
+            "float64",
+            _G,
+            "largest finite-difference bound |g_5 - g_3| (five- vs three-point "
+            "stencil) over the terms",
+        ),
+        Column(
+            "truncation_error",
+            "float64",
+            _G,
+            "bound from the Gibbs states' truncation, sum_j |c_j| 2 T_j (the same "
+            "for every term of the sample); 0 for dense states",
+        ),
+        Column(
+            "trotter_error",
+            "float64",
+            _G,
+            "largest Richardson bound f |g - g_companion| over the terms; 0 for "
+            "dense states, NaN without companions",
+        ),
+        Column(
+            "dense_deviation",
+            "float64",
+            _G,
+            "largest |g_k - exact Duhamel gradient| over the terms (dense, same "
+            "Hamiltonian); NaN where n > dense_max",
+        ),
+        Column(
+            "inf_norm",
+            "float64",
+            _G,
+            "max_k |g_k| over all terms of the sample (the paper's Fig. 3c norm)",
+        ),
+        Column(
+            "trusted",
+            "bool",
+            "-",
+            "no Gibbs state of the sample had caveats and every bound is finite "
+            "(the size of the bounds is judged in the summary)",
+        ),
+        Column(
+            "max_bond_reached",
+            "int64",
+            "1",
+            "largest bond dimension of the sample's Gibbs states",
+        ),
+        Column(
+            "truncation_distance",
+            "float64",
+            "1",
+            "largest truncation distance T of the sample's Gibbs states",
+        ),
+        Column(
+            "hamiltonian_norm",
+            "float64",
+            "unit of the raw coefficients",
+            "operator norm ||H|| the raw Hamiltonian was divided by (exact to 12 "
+            "qubits, DMRG beyond); NaN if not normalized",
+        ),
+        Column("seconds", "float64", "s", "wall time of the sample's gradient"),
+        Column(
+            "cpu_seconds",
+            "float64",
+            "s",
+            "CPU time of the sample's gradient (this process, BLAS threads "
+            "included): the cost on a machine shared with other work",
+        ),
+        Column(
+            "norm_seconds",
+            "float64",
+            "s",
+            "wall time of the sample's operator norm (0 if not normalized)",
+        ),
+        Column("step", "float64", "unit of theta", "field step h of the stencil"),
+        Column("beta", "float64", "1 / unit of theta", "inverse temperature"),
+        Column("backend", "str", "-", "Gibbs-state backend of the gradient"),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
+#: table of :func:`tnbp.qbm_gradient_profile_summary`
+QBM_GRADIENT_PROFILE_SUMMARY = TableSchema(
+    "qbm_gradient_profile_summary",
+    "(n, distance)",
+    (
+        Column("n", "int64", "qubits", "number of qubits of the chain"),
+        Column("distance", "int64", "qubits", _QBM_DISTANCE),
+        Column("samples", "int64", "1", "random Hamiltonians behind the row"),
+        Column("num_parameters", "int64", "1", "Hamiltonian terms at this distance"),
+        Column("mean", "float64", _G, "mean of g_k pooled over terms and samples"),
+        Column(
+            "variance",
+            "float64",
+            f"({_G})^2",
+            "pooled sample variance (ddof=1) of g_k over terms and samples",
+        ),
+        Column(
+            "variance_se",
+            "float64",
+            f"({_G})^2",
+            "jackknife standard error of variance over the samples (the "
+            "independent units; the terms of one sample are correlated); NaN "
+            "below 2 samples",
+        ),
+        Column("rms", "float64", _G, "root mean square of g_k over terms and samples"),
+        Column("max_abs", "float64", _G, "largest |g_k|"),
+        Column("error_bound", "float64", _G, "largest error_bound of the samples"),
+        Column("step_error", "float64", _G, "largest step_error of the samples"),
+        Column(
+            "truncation_error", "float64", _G, "largest truncation_error of the samples"
+        ),
+        Column("trotter_error", "float64", _G, "largest trotter_error of the samples"),
+        Column(
+            "relative_error",
+            "float64",
+            "1",
+            "error_bound / rms: the variance is within (2 r + r^2) of itself",
+        ),
+        Column(
+            "trusted",
+            "bool",
+            "-",
+            "every sample trusted and relative_error <= trust_ratio (0.1: the "
+            "variance within 21%)",
+        ),
+        Column(
+            "dense_deviation",
+            "float64",
+            _G,
+            "largest dense_deviation of the samples; NaN where not computed",
+        ),
+        Column("inf_norm_mean", "float64", _G, "mean of the samples' inf_norm"),
+        Column(
+            "inf_norm_variance",
+            "float64",
+            f"({_G})^2",
+            "sample variance (ddof=1) of inf_norm; NaN for one sample",
+        ),
+        Column(
+            "inf_norm_variance_se",
+            "float64",
+            f"({_G})^2",
+            "standard error of inf_norm_variance (fourth central moment); NaN "
+            "below 4 samples",
+        ),
+        Column("max_bond_reached", "int64", "1", "largest bond dimension"),
+        Column("truncation_distance", "float64", "1", "largest truncation distance T"),
+        Column(
+            "hamiltonian_norm",
+            "float64",
+            "unit of the raw coefficients",
+            "mean operator norm of the raw Hamiltonians",
+        ),
+        Column("seconds", "float64", "s", "mean wall time of one sample's gradient"),
+        Column("cpu_seconds", "float64", "s", "mean CPU time of one sample's gradient"),
+    ),
+)
+
 #: table of :func:`tnbp.dqnn_gradient_variance`
 DQNN_GRADIENT_VARIANCE = TableSchema(
     "dqnn_gradient_variance",
@@ -724,6 +918,8 @@ _PROP1 = "arXiv:2010.15968"
 #: (Sec. III, Fig. 2 and Proposition 1 of arXiv:2010.15968)
 VISIBLE_ENTANGLEMENT = TableSchema(
     "visible_entanglement",
+    QBM_GRADIENT_PROFILE,
+    QBM_GRADIENT_PROFILE_SUMMARY,
     "(n_visible,): the visible block is qubits 0..n_visible-1",
     (
         Column("n", "int64", "qubits", "number of qubits"),
