@@ -918,8 +918,6 @@ _PROP1 = "arXiv:2010.15968"
 #: (Sec. III, Fig. 2 and Proposition 1 of arXiv:2010.15968)
 VISIBLE_ENTANGLEMENT = TableSchema(
     "visible_entanglement",
-    QBM_GRADIENT_PROFILE,
-    QBM_GRADIENT_PROFILE_SUMMARY,
     "(n_visible,): the visible block is qubits 0..n_visible-1",
     (
         Column("n", "int64", "qubits", "number of qubits"),
@@ -1247,5 +1245,7 @@ TABLES = {
         TRACE_DISTANCE_SUMMARY,
         VISIBLE_ENTANGLEMENT,
         ENTANGLEMENT_LAW_SUMMARY,
+        QBM_GRADIENT_PROFILE,
+        QBM_GRADIENT_PROFILE_SUMMARY,
     )
 }
