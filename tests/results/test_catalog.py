@@ -84,7 +84,7 @@ def test_load_study_once_and_its_functions_pickle_by_value():
     blob = cloudpickle.dumps(module.points)
     code = (
         "import pickle, sys; f = pickle.loads(sys.stdin.buffer.read()); "
-        "print(len(f(n_visible=1, hidden=(1, 2), samples=2, beta=1.0, seed=0)))"
+        "print(len(f(n_visible=1, hidden=(1, 2), samples=4, beta=1.0, step=1e-3, seed=0)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], input=blob, capture_output=True, check=True
