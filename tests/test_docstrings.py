@@ -73,6 +73,7 @@ DONE_MODULES = (
     "tnbp.gradients.dqnn",
     "tnbp.gradients.dqnn_matrix",
     "tnbp.gradients.moments",
+    "tnbp.gradients.mps_adjoint",
     "tnbp.gradients.qbm",
     "tnbp.gradients.qntk",
     "tnbp.gradients.tn",

@@ -14,6 +14,13 @@ from .fits import (
 from .qbm_gradients import QBMGradientSample, qbm_gradient_variance
 from .qntk import QNTKSample, qntk_ensemble, qntk_summary
 from .training import final_step_statistics, train_ensemble
+from .visible_states import (
+    decay_fits,
+    fidelity_gradient_ensemble,
+    thermal_target,
+    visible_distance_ensemble,
+    visible_summary,
+)
 
 __all__ = [
     "Chunk",
@@ -27,7 +34,9 @@ __all__ = [
     "SerialExecutor",
     "chunks",
     "compare_decay_laws",
+    "decay_fits",
     "dqnn_gradient_variance",
+    "fidelity_gradient_ensemble",
     "final_step_statistics",
     "fit_exponential_decay",
     "fit_power_law",
@@ -36,5 +45,8 @@ __all__ = [
     "qntk_ensemble",
     "qntk_summary",
     "run_tasks",
+    "thermal_target",
     "train_ensemble",
+    "visible_distance_ensemble",
+    "visible_summary",
 ]
