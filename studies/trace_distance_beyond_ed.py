@@ -59,18 +59,18 @@ DEFAULTS = dict(
     max_bond=64,
     n_visible=1,
     qnn_layers=2,
-    deep_factor=1,
+    deep_factor=4,
     dense_max=14,
     exact_width=14,
     seed=0,
 )
 QUICK = dict(
-    n_values=(6, 8, 10, 24),
+    n_values=(6, 8, 10, 20),
     samples=2,
     max_bond=16,
     n_visible=1,
     qnn_layers=2,
-    deep_factor=1,
+    deep_factor=2,
     dense_max=10,
     exact_width=12,
     seed=0,
@@ -246,7 +246,7 @@ def cli(
     ),
     quick: bool = typer.Option(
         False,
-        help="seconds-long preset (n = 6,8,10,24, 2 instances, max_bond = 16) in "
+        help="seconds-long preset (n = 6,8,10,20, deep_factor = 2, 2 instances, max_bond = 16) in "
         "place of the defaults; options given explicitly override it",
     ),
 ):

@@ -10,6 +10,7 @@ import pytest
 
 import tnbp
 from tnbp import ansatz, observables
+from tnbp.ensembles.visible_states import thermal_target
 from tnbp.results.schema import TABLES, Column, TableSchema
 
 PINNED = {
@@ -120,6 +121,81 @@ PINNED = {
         "backend",
         "seed",
     ],
+    "visible_distance_ensemble": [
+        "family",
+        "n",
+        "layers",
+        "sample",
+        "n_visible",
+        "trace_distance",
+        "error_bound",
+        "haar_bound",
+        "max_bond",
+        "max_bond_reached",
+        "discarded_weight",
+        "fidelity_estimate",
+        "num_truncations",
+        "trusted",
+        "caveats",
+        "seconds",
+        "lightcone_width",
+        "dense_value",
+        "dense_deviation",
+        "exact_value",
+        "exact_deviation",
+        "backend",
+        "seed",
+    ],
+    "fidelity_gradient_ensemble": [
+        "family",
+        "n",
+        "layers",
+        "sample",
+        "n_visible",
+        "num_parameters",
+        "fidelity",
+        "inf_norm",
+        "rank_deficient",
+        "max_bond",
+        "max_bond_reached",
+        "discarded_weight",
+        "fidelity_estimate",
+        "num_truncations",
+        "trusted",
+        "caveats",
+        "min_fidelity",
+        "max_discarded_weight",
+        "untrusted_runs",
+        "seconds",
+        "lightcone_width",
+        "dense_inf_norm",
+        "dense_deviation",
+        "exact_inf_norm",
+        "exact_deviation",
+        "method",
+        "backend",
+        "seed",
+    ],
+    "visible_summary": [
+        "family",
+        "n",
+        "layers",
+        "n_visible",
+        "quantity",
+        "samples",
+        "mean",
+        "mean_se",
+        "variance",
+        "variance_se",
+        "trusted",
+        "untrusted",
+        "max_bond",
+        "max_bond_reached",
+        "min_fidelity_estimate",
+        "dense_deviation",
+        "exact_deviation",
+        "max_seconds",
+    ],
 }
 
 
@@ -147,6 +223,9 @@ def _tables():
         meta=True,
         executor="serial",
         seed=0,
+    )
+    distance = tnbp.visible_distance_ensemble(
+        "hea_shallow", [(3, 2)], samples=2, executor="serial", seed=0
     )
     return {
         "gradient_variance": tnbp.gradient_variance(
@@ -176,6 +255,16 @@ def _tables():
         ),
         "qntk_ensemble": qntk,
         "qntk_summary": tnbp.qntk_summary(qntk, [(1.0, "Z", (0,))]),
+        "visible_distance_ensemble": distance,
+        "fidelity_gradient_ensemble": tnbp.fidelity_gradient_ensemble(
+            "hea_shallow",
+            [(3, 2)],
+            target=thermal_target(1, seed=0),
+            samples=2,
+            executor="serial",
+            seed=0,
+        ),
+        "visible_summary": tnbp.visible_summary(distance, "trace_distance"),
     }
 
 

@@ -17,7 +17,14 @@ chain's end:
     the brick hardware-efficient ansatz (:func:`tnbp.ansatz.hardware_efficient`,
     ``pattern="brick"``) with :math:`\lceil\log_2 n\rceil` layers.
 ``"hea_deep"``
-    the same with a number of layers proportional to :math:`n`: volume law.
+    the same with ``deep_factor * n`` layers (default 4n): volume law. A
+    depth of only ``n`` is not enough for the visible qubit at the chain's
+    end to thermalize: measured densely (30 instances, one visible qubit),
+    :math:`T` at ``n = 12`` is 0.196 at depth ``n``, 0.100 at ``2n`` and
+    0.027 at ``4n`` (Haar bound 0.016), and between ``n = 4`` and 12 the
+    variance of the fidelity gradient's infinity-norm (two visible qubits)
+    falls by factors 4, 7 and 85, i.e. :math:`e^{-rn}` with ``r`` about
+    0.18, 0.25 and 0.56 (the Haar value is :math:`\ln 2 = 0.69`).
 
 What to expect (the lightcone argument): the visible state depends only on the
 gates in the reverse lightcone of the visible qubits. With ``L`` layers of
@@ -82,7 +89,7 @@ from .statistics import variance_standard_error
 FAMILIES = ("unitary_qnn_nn", "hea_shallow", "hea_deep")
 
 
-def family_layers(family: str, n: int, *, qnn_layers: int = 1, deep_factor: int = 1):
+def family_layers(family: str, n: int, *, qnn_layers: int = 2, deep_factor: int = 4):
     r"""The number of layers of a family at ``n`` qubits.
 
     Parameters
@@ -92,9 +99,9 @@ def family_layers(family: str, n: int, *, qnn_layers: int = 1, deep_factor: int 
     n : int
         Number of qubits, ``>= 2``.
     qnn_layers : int, optional
-        Layers of ``"unitary_qnn_nn"`` (every ``n``), ``>= 1``.
+        Layers of ``"unitary_qnn_nn"`` (every ``n``), ``>= 1`` (default 2).
     deep_factor : int, optional
-        ``"hea_deep"`` has ``deep_factor * n`` layers, ``>= 1``.
+        ``"hea_deep"`` has ``deep_factor * n`` layers, ``>= 1`` (default 4).
 
     Returns
     -------
@@ -112,7 +119,7 @@ def family_layers(family: str, n: int, *, qnn_layers: int = 1, deep_factor: int 
     Examples
     --------
     >>> [family_layers(f, 64) for f in FAMILIES]
-    [1, 6, 64]
+    [2, 6, 256]
     """
     check_opt("family", family, FAMILIES)
     n = check_int(n, "n", minimum=2)
