@@ -81,6 +81,7 @@ DONE_MODULES = (
     "tnbp.gradients.dqnn_matrix",
     "tnbp.gradients.forward_difference",
     "tnbp.gradients.moments",
+    "tnbp.gradients.mps_adjoint",
     "tnbp.gradients.qbm",
     "tnbp.gradients.qbm_response",
     "tnbp.gradients.qntk",

@@ -102,6 +102,9 @@ _EXPORTS = {
     "train_ensemble": "tnbp.ensembles.training",
     "final_step_statistics": "tnbp.ensembles.training",
     # ensembles
+    "visible_distance_ensemble": "tnbp.ensembles.visible_states",
+    "fidelity_gradient_ensemble": "tnbp.ensembles.visible_states",
+    "visible_summary": "tnbp.ensembles.visible_states",
     "gradient_variance": "tnbp.ensembles.circuit_gradients",
     "qbm_gradient_variance": "tnbp.ensembles.qbm_gradients",
     "qbm_gradient_profile": "tnbp.ensembles.qbm_profile",

@@ -65,6 +65,7 @@ COMBOS = [
     ("finite_difference", "dense"),
     ("finite_difference", "mps"),
     ("adjoint", "dense"),
+    ("adjoint", "mps"),
     ("adjoint", "tn"),
     ("autodiff", "dense"),
     ("autodiff", "tn"),

@@ -10,6 +10,7 @@ import pytest
 
 import tnbp
 from tnbp import ansatz, observables
+from tnbp.ensembles.visible_states import thermal_target
 from tnbp.results.schema import TABLES, Column, TableSchema
 
 PINNED = {
@@ -292,6 +293,81 @@ PINNED = {
         "beta",
         "seed",
     ],
+    "visible_distance_ensemble": [
+        "family",
+        "n",
+        "layers",
+        "sample",
+        "n_visible",
+        "trace_distance",
+        "error_bound",
+        "haar_bound",
+        "max_bond",
+        "max_bond_reached",
+        "discarded_weight",
+        "fidelity_estimate",
+        "num_truncations",
+        "trusted",
+        "caveats",
+        "seconds",
+        "lightcone_width",
+        "dense_value",
+        "dense_deviation",
+        "exact_value",
+        "exact_deviation",
+        "backend",
+        "seed",
+    ],
+    "fidelity_gradient_ensemble": [
+        "family",
+        "n",
+        "layers",
+        "sample",
+        "n_visible",
+        "num_parameters",
+        "fidelity",
+        "inf_norm",
+        "rank_deficient",
+        "max_bond",
+        "max_bond_reached",
+        "discarded_weight",
+        "fidelity_estimate",
+        "num_truncations",
+        "trusted",
+        "caveats",
+        "min_fidelity",
+        "max_discarded_weight",
+        "untrusted_runs",
+        "seconds",
+        "lightcone_width",
+        "dense_inf_norm",
+        "dense_deviation",
+        "exact_inf_norm",
+        "exact_deviation",
+        "method",
+        "backend",
+        "seed",
+    ],
+    "visible_summary": [
+        "family",
+        "n",
+        "layers",
+        "n_visible",
+        "quantity",
+        "samples",
+        "mean",
+        "mean_se",
+        "variance",
+        "variance_se",
+        "trusted",
+        "untrusted",
+        "max_bond",
+        "max_bond_reached",
+        "min_fidelity_estimate",
+        "dense_deviation",
+        "exact_deviation",
+        "max_seconds",
+    ],
 }
 
 
@@ -329,7 +405,20 @@ def _tables():
     profile = tnbp.qbm_gradient_profile(
         [3], samples=4, backend="dense", dense_max=3, executor="serial", seed=0
     )
+    distance = tnbp.visible_distance_ensemble(
+        "hea_shallow", [(3, 2)], samples=2, executor="serial", seed=0
+    )
     return {
+        "visible_distance_ensemble": distance,
+        "fidelity_gradient_ensemble": tnbp.fidelity_gradient_ensemble(
+            "hea_shallow",
+            [(3, 2)],
+            target=thermal_target(1, seed=0),
+            samples=2,
+            executor="serial",
+            seed=0,
+        ),
+        "visible_summary": tnbp.visible_summary(distance, "trace_distance"),
         "qbm_gradient_profile": profile,
         "qbm_gradient_profile_summary": tnbp.qbm_gradient_profile_summary(profile),
         "gradient_variance": tnbp.gradient_variance(

@@ -36,6 +36,13 @@ from .trace_distances import (
 )
 from .training import final_step_statistics, train_ensemble
 from .visible_entanglement import entanglement_law_summary, visible_entanglement
+from .visible_states import (
+    decay_fits,
+    fidelity_gradient_ensemble,
+    thermal_target,
+    visible_distance_ensemble,
+    visible_summary,
+)
 
 __all__ = [
     "Chunk",
@@ -54,7 +61,9 @@ __all__ = [
     "chunks",
     "compare_decay_laws",
     "entanglement_law_summary",
+    "decay_fits",
     "dqnn_gradient_variance",
+    "fidelity_gradient_ensemble",
     "fidelity_gradient_variance",
     "final_step_statistics",
     "fit_exponential_decay",
@@ -70,6 +79,9 @@ __all__ = [
     "run_tasks",
     "trace_distance_ensemble",
     "trace_distance_summary",
+    "thermal_target",
     "train_ensemble",
+    "visible_distance_ensemble",
+    "visible_summary",
     "visible_entanglement",
 ]

@@ -72,7 +72,7 @@ from .tn import tn_gradient
 METHODS = ("parameter_shift", "finite_difference", "adjoint", "autodiff")
 GRADIENT_BACKENDS = ("dense", "mps", "tn")
 #: methods that need a backend other than "mps"
-_BACKENDS_OF = {"adjoint": ("dense", "tn"), "autodiff": ("dense", "tn")}
+_BACKENDS_OF = {"adjoint": ("dense", "mps", "tn"), "autodiff": ("dense", "tn")}
 #: the method of ``method=None``: one adjoint sweep where it runs, else the
 #: exact shift rule (finite differences divide MPS truncation noise by the step)
 DEFAULT_METHODS = {"dense": "adjoint", "tn": "adjoint", "mps": "parameter_shift"}

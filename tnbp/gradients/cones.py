@@ -27,6 +27,7 @@ from ..models.operators import Observable
 from ..states.simulate import simulate
 from .adjoint import adjoint_gradients
 from .autodiff import dense_autodiff
+from .mps_adjoint import mps_adjoint_gradient
 from .tn import support_groups
 
 #: methods that differentiate a cone in one sweep (not one per parameter)
@@ -144,7 +145,11 @@ def cone_gradient(
         tally.add_state(st)
         return observable_value(st, local)
 
-    if method in ("adjoint", "autodiff"):
+    if method == "adjoint" and opts["backend"] == "mps":
+        if where.size:  # the sweep tallies its own three passes
+            sim_opts = {k: v for k, v in opts.items() if k != "backend"}
+            grad[where] = mps_adjoint_gradient(sub, local, start, sim_opts, tally)
+    elif method in ("adjoint", "autodiff"):
         if where.size:
             grad[where] = (
                 adjoint_gradients([sub], local, start)[0]

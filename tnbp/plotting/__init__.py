@@ -14,12 +14,14 @@ from .trace_distances import (
     plot_trace_distance_histograms,
     plot_trace_distance_scaling,
 )
+from .visible_states import plot_fidelity_gradient, plot_visible_distance
 
 __all__ = [
     "noise_statistic_panel",
     "plot_area_volume_law",
     "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
+    "plot_fidelity_gradient",
     "plot_fidelity_hidden_units",
     "plot_gradient_variance",
     "plot_qbm_gradient_profile",
@@ -27,4 +29,5 @@ __all__ = [
     "plot_qntk_scaling",
     "plot_trace_distance_histograms",
     "plot_trace_distance_scaling",
+    "plot_visible_distance",
 ]

@@ -1229,6 +1229,254 @@ TRACE_DISTANCE_SUMMARY = TableSchema(
     ),
 )
 
+_FAMILY = (
+    "circuit family: 'unitary_qnn_nn', 'hea_shallow' or 'hea_deep' "
+    "(tnbp.ensembles.visible_states)"
+)
+_INSTANCE = (
+    Column("family", "str", "-", _FAMILY),
+    Column("n", "int64", "qubits", "number of qubits (visible + hidden)"),
+    Column("layers", "int64", "1", "layers of the instance's circuit"),
+    Column(
+        "sample", "int64", "1", "instance index (its seed's spawn key ends with it)"
+    ),
+    Column("n_visible", "int64", "qubits", "visible qubits 0..n_visible-1"),
+)
+_BOND_RECORD = (
+    Column("max_bond", "int64", "1", "MPS bond-dimension cap of every run"),
+    Column(
+        "max_bond_reached",
+        "int64",
+        "1",
+        "largest bond of the (forward) MPS run; == max_bond: the cap was reached",
+    ),
+    Column(
+        "discarded_weight",
+        "float64",
+        "1",
+        "sum of squared singular values the (forward) run discarded",
+    ),
+    Column(
+        "fidelity_estimate",
+        "float64",
+        "1",
+        "prod_t (1 - eps_t) of the (forward) run: its estimated fidelity with "
+        "the exact state",
+    ),
+    Column("num_truncations", "int64", "1", "truncating gates of the (forward) run"),
+    Column(
+        "trusted",
+        "bool",
+        "-",
+        "no caveat on any MPS run behind the row (bond saturated, or discarded "
+        "weight above the trust policy's tolerance)",
+    ),
+    Column("caveats", "str", "-", "the (forward) run's caveats, ';'-joined"),
+)
+
+#: table of :func:`tnbp.ensembles.visible_states.visible_distance_ensemble`
+VISIBLE_DISTANCE = TableSchema(
+    "visible_distance_ensemble",
+    "(family, n, layers, sample)",
+    (
+        *_INSTANCE,
+        Column(
+            "trace_distance",
+            "float64",
+            "1",
+            "T = 1/2 ||rho_v - I/D_v||_1 of the MPS state's visible qubits",
+        ),
+        Column(
+            "error_bound",
+            "float64",
+            "1",
+            "bound on |T - T_exact| from the run's truncation (sum_t sqrt(eps_t), "
+            "clipped to T's range)",
+        ),
+        Column(
+            "haar_bound",
+            "float64",
+            "1",
+            "1/2 sqrt(D_v/D_h), the volume-law bound of arXiv:2010.15968, Fig. 3a",
+        ),
+        *_BOND_RECORD,
+        Column(
+            "seconds", "float64", "s", "wall time of the MPS simulation and estimate"
+        ),
+        Column(
+            "lightcone_width",
+            "int64",
+            "qubits",
+            "qubits in the reverse lightcone of the visible ones",
+        ),
+        Column(
+            "dense_value", "float64", "1", "T of the dense state (NaN: n > dense_max)"
+        ),
+        Column("dense_deviation", "float64", "1", "|T - dense_value| (NaN: not run)"),
+        Column(
+            "exact_value",
+            "float64",
+            "1",
+            "T by exact lightcone contraction (backend='tn'; NaN: not run, which "
+            "is when n <= dense_max or the cone is wider than exact_width)",
+        ),
+        Column("exact_deviation", "float64", "1", "|T - exact_value| (NaN: not run)"),
+        Column("backend", "str", "-", "simulation backend of trace_distance ('mps')"),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
+_GRAD = "1 / rad"
+
+#: table of :func:`tnbp.ensembles.visible_states.fidelity_gradient_ensemble`
+FIDELITY_GRADIENT = TableSchema(
+    "fidelity_gradient_ensemble",
+    "(family, n, layers, sample)",
+    (
+        *_INSTANCE,
+        Column("num_parameters", "int64", "1", "trainable angles of the instance"),
+        Column(
+            "fidelity",
+            "float64",
+            "1",
+            "F(rho_v, sigma) of the MPS visible state with the target",
+        ),
+        Column(
+            "inf_norm",
+            "float64",
+            _GRAD,
+            "max_k |dF/d theta_k| by the MPS adjoint sweep",
+        ),
+        Column(
+            "rank_deficient",
+            "bool",
+            "-",
+            "sqrt(sigma) rho_v sqrt(sigma) has a smaller rank than sigma: the "
+            "gradient is taken along rho_v's support (it then equals the central "
+            "finite difference, as the paper's)",
+        ),
+        *_BOND_RECORD,
+        Column(
+            "min_fidelity",
+            "float64",
+            "1",
+            "smallest fidelity estimate of every MPS run behind the row (forward, "
+            "and the sweep's forward and backward runs)",
+        ),
+        Column(
+            "max_discarded_weight",
+            "float64",
+            "1",
+            "largest discarded weight of those runs",
+        ),
+        Column("untrusted_runs", "int64", "1", "of those runs, the ones with caveats"),
+        Column(
+            "seconds",
+            "float64",
+            "s",
+            "wall time of the MPS visible state, fidelity and gradient",
+        ),
+        Column(
+            "lightcone_width",
+            "int64",
+            "qubits",
+            "qubits in the reverse lightcone of the visible ones",
+        ),
+        Column(
+            "dense_inf_norm",
+            "float64",
+            _GRAD,
+            "infinity-norm of the dense (adjoint) gradient; NaN: n > dense_max",
+        ),
+        Column(
+            "dense_deviation",
+            "float64",
+            _GRAD,
+            "max_k |dF/d theta_k - dense| (NaN: not run)",
+        ),
+        Column(
+            "exact_inf_norm",
+            "float64",
+            _GRAD,
+            "infinity-norm of the exact lightcone gradient (backend='tn'); NaN: "
+            "not run (n <= dense_max or cone wider than exact_width)",
+        ),
+        Column(
+            "exact_deviation",
+            "float64",
+            _GRAD,
+            "max_k |dF/d theta_k - exact| (NaN: not run)",
+        ),
+        Column("method", "str", "-", "differentiation method ('adjoint')"),
+        Column("backend", "str", "-", "simulation backend ('mps')"),
+        Column("seed", "str", "-", "root seed, as in the gradient_variance table"),
+    ),
+)
+
+#: table of :func:`tnbp.ensembles.visible_states.visible_summary`
+VISIBLE_SUMMARY = TableSchema(
+    "visible_summary",
+    "(family, n, layers)",
+    (
+        Column("family", "str", "-", _FAMILY),
+        Column("n", "int64", "qubits", "number of qubits"),
+        Column("layers", "int64", "1", "layers of the circuits"),
+        Column("n_visible", "int64", "qubits", "visible qubits"),
+        Column(
+            "quantity",
+            "str",
+            "-",
+            "the summarized column (its unit is that of mean; its square that of "
+            "variance)",
+        ),
+        Column("samples", "int64", "1", "instances"),
+        Column("mean", "float64", "quantity", "sample mean over instances"),
+        Column(
+            "mean_se",
+            "float64",
+            "quantity",
+            "standard error of mean (ddof=1); NaN for one instance",
+        ),
+        Column(
+            "variance",
+            "float64",
+            "quantity^2",
+            "sample variance (ddof=1) over instances; NaN for one",
+        ),
+        Column(
+            "variance_se",
+            "float64",
+            "quantity^2",
+            "standard error of variance (fourth central moment); NaN below 4",
+        ),
+        Column("trusted", "bool", "-", "every instance trusted"),
+        Column("untrusted", "int64", "1", "instances not trusted"),
+        Column("max_bond", "int64", "1", "MPS bond-dimension cap"),
+        Column(
+            "max_bond_reached", "int64", "1", "largest bond reached by any instance"
+        ),
+        Column(
+            "min_fidelity_estimate",
+            "float64",
+            "1",
+            "smallest fidelity estimate of any instance's forward run",
+        ),
+        Column(
+            "dense_deviation",
+            "float64",
+            "quantity",
+            "largest deviation from the dense reference (NaN: none run)",
+        ),
+        Column(
+            "exact_deviation",
+            "float64",
+            "quantity",
+            "largest deviation from the exact lightcone reference (NaN: none run)",
+        ),
+        Column("max_seconds", "float64", "s", "longest MPS computation of an instance"),
+    ),
+)
+
 #: every public table, by the name of what writes it
 TABLES = {
     t.name: t
@@ -1239,6 +1487,9 @@ TABLES = {
         QBM_TRACE_DISTANCE_GRADIENT,
         DQNN_GRADIENT_VARIANCE,
         TRAIN_ENSEMBLE,
+        VISIBLE_DISTANCE,
+        FIDELITY_GRADIENT,
+        VISIBLE_SUMMARY,
         QNTK_ENSEMBLE,
         QNTK_SUMMARY,
         TRACE_DISTANCE_ENSEMBLE,

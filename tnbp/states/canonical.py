@@ -560,22 +560,37 @@ def site_arrays(mps) -> list:
     Returns
     -------
     list of arrays
-        One per site, the tensors' data transposed to ``(chi_l, d, chi_r)``
-        (possibly views of ``mps``), edge bonds of size 1 added.
+        One per site (:func:`site_array`), possibly views of ``mps``.
+    """
+    return [site_array(mps, i) for i in range(mps.L)]
+
+
+def site_array(mps, i: int):
+    """Site tensor ``i`` of a quimb ``MatrixProductState`` as a ``(chi_l, d, chi_r)`` array.
+
+    Parameters
+    ----------
+    mps : quimb.tensor.MatrixProductState
+        Any MPS (open boundaries), in any gauge, with at least two sites.
+    i : int
+        The site, ``0 <= i < mps.L``.
+
+    Returns
+    -------
+    array
+        The tensor's data transposed to ``(chi_l, d, chi_r)`` (possibly a view
+        of ``mps``), edge bonds of size 1 added.
     """
     n = mps.L
-    out = []
-    for i in range(n):
-        t = mps[i]
-        inds = [mps.site_ind(i)]
-        if i > 0:
-            inds.insert(0, mps.bond(i - 1, i))
-        if i < n - 1:
-            inds.append(mps.bond(i, i + 1))
-        data = t.transpose(*inds).data
-        if i == 0:
-            data = data[None]
-        if i == n - 1:
-            data = data[..., None]
-        out.append(data)
-    return out
+    t = mps[i]
+    inds = [mps.site_ind(i)]
+    if i > 0:
+        inds.insert(0, mps.bond(i - 1, i))
+    if i < n - 1:
+        inds.append(mps.bond(i, i + 1))
+    data = t.transpose(*inds).data
+    if i == 0:
+        data = data[None]
+    if i == n - 1:
+        data = data[..., None]
+    return data

@@ -204,6 +204,134 @@ def _bond_sizes(mps) -> tuple[int, ...]:
     return tuple(sizes)
 
 
+class Evolution:
+    r"""An MPS under a sequence of gates, with the running record of its truncation.
+
+    The gate application and bookkeeping of :func:`simulate_mps` (see the
+    module docstring), from any starting MPS: :func:`_run` drives one from
+    ``|initial>`` through a circuit; the MPS adjoint gradient
+    (:mod:`tnbp.gradients.mps_adjoint`) drives two backwards through one.
+
+    Parameters
+    ----------
+    psi : quimb.tensor.MatrixProductState
+        The starting state, modified in place by :meth:`apply`.
+    max_bond : int or None
+        Bond-dimension cap of every SVD.
+    cutoff : float
+        Relative discarded weight per SVD (``rsum2``).
+    norm2 : float, optional
+        :math:`\|\psi\|^2` of the starting state; each truncation's weight
+        :math:`\epsilon_t` is relative to the norm at that moment.
+    info : dict, optional
+        The quimb record of the orthogonality centre (key ``"cur_orthog"``) of
+        ``psi``, if known (it is updated as gates are applied).
+
+    Attributes
+    ----------
+    psi : quimb.tensor.MatrixProductState
+        The current state (never renormalized).
+    norm2 : float
+        Its squared norm, tracked from the starting ``norm2`` through every
+        truncation.
+    history : list of tuple of int
+        The bond dimensions at the start and after every :meth:`end_layer`.
+    """
+
+    def __init__(self, psi, max_bond, cutoff: float, *, norm2=1.0, info=None):
+        self.psi = psi
+        self.info = {} if info is None else info
+        self.max_bond, self.cutoff = max_bond, cutoff
+        self.opts = dict(
+            contract="auto-mps",
+            max_bond=max_bond,
+            cutoff=cutoff,
+            cutoff_mode="rsum2",
+            propagate_tags=False,
+            info=self.info,
+        )
+        self.norm2 = self._start_norm2 = float(norm2)
+        self.discarded, self.peak, self.ntrunc = 0.0, 1, 0
+        self.distance = (
+            0.0  # sum of sqrt(eps) over truncations: the trace-distance bound
+        )
+        self.history = [_bond_sizes(psi)]
+
+    def apply(self, matrix, qubits) -> None:
+        """Apply one gate; after a two-qubit gate, fold its truncation into the record.
+
+        Parameters
+        ----------
+        matrix : numpy.ndarray, shape (2^k, 2^k)
+            The gate, first listed qubit most significant.
+        qubits : tuple of int
+            The ``k`` (1 or 2) qubits it acts on.
+        """
+        psi, info = self.psi, self.info
+        psi.gate_(matrix, qubits, **self.opts)
+        if len(qubits) < 2:
+            return
+        centre = info.get("cur_orthog")
+        if centre is not None and centre[0] == centre[1]:
+            t = psi[centre[0]]
+            new = float(do("real", do("vdot", t.data, t.data)))
+            site = psi.site_ind(centre[0])
+            self.peak = max(
+                self.peak, *(d for ix, d in zip(t.inds, t.shape) if ix != site)
+            )
+        else:  # centre unknown: fall back to a full norm
+            new = float(abs(psi.norm()) ** 2)
+        eps = 1.0 - new / self.norm2
+        if eps > 0:
+            self.discarded += eps
+            self.ntrunc += eps > TRUNCATION_NOISE_FLOOR
+            if eps > ROUNDING_WEIGHT:  # below: the norm's rounding, unresolved
+                self.distance += np.sqrt(eps)
+        self.norm2 = new
+
+    @property
+    def kept(self) -> float:
+        r"""Fraction of the starting squared norm kept so far, :math:`\prod_t (1 - \epsilon_t)`."""
+        return min(1.0, self.norm2 / self._start_norm2)
+
+    def end_layer(self) -> tuple[int, ...]:
+        """Append the current bond dimensions to :attr:`history` and return them.
+
+        Returns
+        -------
+        tuple of int
+            The dimension of each of the ``n - 1`` bonds.
+        """
+        self.history.append(_bond_sizes(self.psi))
+        return self.history[-1]
+
+    def record(self) -> BondRecord:
+        r"""The record of everything applied so far.
+
+        Returns
+        -------
+        BondRecord
+            Bonds after the last layer, their history, the largest bond seen,
+            the discarded weight, the fidelity estimate (the final
+            :math:`\|\psi\|^2` relative to the starting one, at most 1), the
+            number of truncations and the trace-distance bound.
+        """
+        hist = np.array(self.history, dtype=int).reshape(
+            len(self.history), self.psi.L - 1
+        )
+        return BondRecord(
+            bond_dims=self.history[-1],
+            history=hist,
+            max_bond_reached=max(self.peak, int(hist.max(initial=1))),
+            discarded_weight=self.discarded,
+            fidelity_estimate=self.kept,
+            num_truncations=self.ntrunc,
+            distance_bound=self.distance,
+            max_bond=self.max_bond,
+            cutoff=self.cutoff,
+        )
+
+
 def _run(
     circuit: Circuit,
     initial: str,
@@ -217,66 +345,24 @@ def _run(
     """Apply the circuit layer by layer, recording bonds and truncation.
 
     Raises :class:`_TimeCapReached` after a gate when ``time.monotonic()``
-    has passed ``deadline``.
+    has passed ``deadline``. Returns the (unnormalized) state and its record.
     """
-    psi = qtn.MPS_computational_state(initial)
-    info: dict = {}
-    opts = dict(
-        contract="auto-mps",
-        max_bond=max_bond,
-        cutoff=cutoff,
-        cutoff_mode="rsum2",
-        propagate_tags=False,
-        info=info,
-    )
+    evo = Evolution(qtn.MPS_computational_state(initial), max_bond, cutoff)
     gates = circuit.gates
-    layers = circuit.layers()
-    history = [_bond_sizes(psi)]
-    norm2, discarded, peak, ntrunc = 1.0, 0.0, 1, 0
-    distance = 0.0  # sum of sqrt(eps) over truncations: the trace-distance bound
-    bar = tqdm(layers, desc=desc, disable=not progbar, leave=False)
+    bar = tqdm(circuit.layers(), desc=desc, disable=not progbar, leave=False)
     for layer in bar:
         for k in layer:
             gate = gates[k]
-            psi.gate_(gate.to_matrix(), gate.qubits, **opts)
+            evo.apply(gate.to_matrix(), gate.qubits)
             if deadline is not None and time.monotonic() > deadline:
                 bar.close()
                 raise _TimeCapReached
-            if len(gate.qubits) < 2:
-                continue
-            centre = info.get("cur_orthog")
-            if centre is not None and centre[0] == centre[1]:
-                t = psi[centre[0]]
-                new = float(do("real", do("vdot", t.data, t.data)))
-                site = psi.site_ind(centre[0])
-                peak = max(peak, *(d for ix, d in zip(t.inds, t.shape) if ix != site))
-            else:  # centre unknown: fall back to a full norm
-                new = float(abs(psi.norm()) ** 2)
-            eps = 1.0 - new / norm2
-            if eps > 0:
-                discarded += eps
-                ntrunc += eps > TRUNCATION_NOISE_FLOOR
-                if eps > ROUNDING_WEIGHT:  # below: the norm's rounding, unresolved
-                    distance += np.sqrt(eps)
-            norm2 = new
-        history.append(_bond_sizes(psi))
+        bonds = evo.end_layer()
         if progbar:
             bar.set_postfix(
-                max_bond=max(history[-1], default=1), error=f"{1 - norm2:.2g}"
+                max_bond=max(bonds, default=1), error=f"{1 - evo.norm2:.2g}"
             )
-    hist = np.array(history, dtype=int).reshape(len(history), circuit.n - 1)
-    record = BondRecord(
-        bond_dims=history[-1],
-        history=hist,
-        max_bond_reached=max(peak, int(hist.max(initial=1))),
-        discarded_weight=discarded,
-        fidelity_estimate=min(1.0, norm2),
-        num_truncations=ntrunc,
-        distance_bound=distance,
-        max_bond=max_bond,
-        cutoff=cutoff,
-    )
-    return psi, record
+    return evo.psi, evo.record()
 
 
 def simulate_mps(

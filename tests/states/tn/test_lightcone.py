@@ -521,10 +521,10 @@ def test_sim_opts_rejected_on_tn():
         tnbp.gradient(circ, [(1.0, "Z", (0,))], backend="tn", sim_opts={"cutoff": 0.0})
 
 
-def test_adjoint_rejected_on_mps():
+def test_autodiff_rejected_on_mps():
     circ = ansatz.hardware_efficient(4, 1, seed=0)
     with pytest.raises(ValueError, match="method"):
-        tnbp.gradient(circ, [(1.0, "Z", (0,))], method="adjoint", backend="mps")
+        tnbp.gradient(circ, [(1.0, "Z", (0,))], method="autodiff", backend="mps")
 
 
 @pytest.mark.parametrize("cache", ["greedy", {}, object()])
