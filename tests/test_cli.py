@@ -234,3 +234,18 @@ def test_python_dash_m_and_the_console_script():
     assert out.returncode == 0 and "simulate" in out.stdout
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "tnbp"]
     assert script.value == "tnbp.cli:main"
+
+
+def test_out_must_be_a_writable_folder_and_plot_needs_a_store(tmp_path):
+    file = tmp_path / "f"
+    file.write_text("")
+    result = tnbp_command("run", STUDY, "--quick", "--out", file)
+    assert result.exit_code == 2
+    assert (
+        _error_line(result)
+        == f"Error: Invalid value for '--out': {file} is a file, not a folder"
+    )
+    result = tnbp_command("run", STUDY, "--quick", "--out", file / "sub")
+    assert result.exit_code == 2 and "cannot create" in _error_line(result)
+    result = tnbp_command("plot", STUDY, "--quick", "--out", tmp_path / "none")
+    assert result.exit_code == 1 and not (tmp_path / "none").exists()  # nothing written

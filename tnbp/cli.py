@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -140,6 +141,21 @@ def _study_arguments(module, study: str, sets: list[str]) -> list[str]:
     return args
 
 
+def _writable_folder(out: Path) -> Path:
+    """``--out``, created if missing, or a one-line error if it cannot hold a store."""
+    if str(out) == "":
+        _fail("Invalid value for '--out': give a folder")
+    if out.exists() and not out.is_dir():
+        _fail(f"Invalid value for '--out': {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"Invalid value for '--out': cannot create {out}: {exc.strerror}")
+    if not os.access(out, os.W_OK | os.X_OK):
+        _fail(f"Invalid value for '--out': {out} is not writable")
+    return out
+
+
 def _invoke(module, study: str, args: list[str]) -> None:
     """Run the study's own command line with ``args``; its usage errors as ours."""
     study_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -218,9 +234,10 @@ def _run(
     tnbp run qbm_hidden_units --set samples=100 --set hidden=1,2,3,4 --executor processes
     """
     module = _load(study)
+    out = _writable_folder(out or _default_out(module))
     args = ["--quick"] if quick else []
     args += _study_arguments(module, study, set_)
-    args += ["--executor", executor, "--out", str(out or _default_out(module))]
+    args += ["--executor", executor, "--out", str(out)]
     _invoke(module, study, args)
 
 
@@ -244,6 +261,8 @@ def _plot(
     """
     module = _load(study)
     out = out or _default_out(module)
+    if not (out / STORE_FILE).is_file():
+        _fail(f"no results store in {out}: run `tnbp run {study}` first", code=1)
     args = ["--quick"] if quick else []
     args += _study_arguments(module, study, set_) + ["--out", str(out)]
     try:

@@ -150,7 +150,7 @@ def open_executor(text: str) -> Iterator:
     address = "tcp://" + text[len(DASK_SCHEME) :]
     try:
         client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a bad address
         raise StudyOptionError(
             f"cannot reach the dask scheduler at {address}: {exc}",
             param_hint=["--executor"],
