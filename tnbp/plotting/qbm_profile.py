@@ -198,7 +198,12 @@ def plot_qbm_gradient_profile(
             rf"2^{{{n_visible} - n_h}}$",
         )
     ax.set_yscale("log")
-    _integer_ticks(ax, sizes)
+    # a tick at each size, but none closer than 1/16 of the range (labels overlap)
+    gap, ticks = (max(sizes) - min(sizes)) / 16, []
+    for n in sizes:
+        if not ticks or n - ticks[-1] >= gap:
+            ticks.append(n)
+    _integer_ticks(ax, ticks)
     ax.set(
         xlabel="qubits $n$ (hidden units $n_h = n - n_v$)",
         ylabel=r"variance over random Hamiltonians",
