@@ -24,8 +24,9 @@ changed site (a brick layer changes every site, a staircase step a few).
 
 Cost: three MPS passes over the circuit (forward; :math:`\psi` and
 :math:`\lambda` backward) against two simulations per parameter for the shift
-rule, e.g. 11 s against 2.7 days for a 64-qubit, 64-layer hardware-efficient
-circuit at ``max_bond=64`` (8192 parameters).
+rule: for a 64-qubit, 64-layer brick hardware-efficient circuit at
+``max_bond=64`` (8192 parameters) one pass takes 12.5 s of one core, the
+sweep about 40 s, the shift rule's 16384 simulations about 57 hours.
 
 Truncation: the backward passes truncate with the forward's ``max_bond`` and
 ``cutoff``, and each is recorded as a simulated state (``tally``). Without
