@@ -239,10 +239,16 @@ def _backward(circuit: Circuit, state: MPSState, operators) -> tuple:
         exact = Evolution(psi.psi.copy(), None, 0.0, info=dict(psi.info))
         for matrix, qubits in product:
             exact.apply(matrix, qubits)
-        norm2 = float(abs(exact.psi.norm()) ** 2)
+        lam = exact.psi
+        # a non-unitary factor (a projector) off the orthogonality centre breaks
+        # the canonical form the truncation record reads its norms from: restore it
+        lam.right_canonicalize_()
+        norm2 = float(abs(lam.norm()) ** 2)
         if norm2 > _ZERO_NORM2:  # O psi = 0 contributes nothing
             lams.append(
-                Evolution(exact.psi, max_bond, cutoff, norm2=norm2, info=exact.info)
+                Evolution(
+                    lam, max_bond, cutoff, norm2=norm2, info={"cur_orthog": (0, 0)}
+                )
             )
     pairings = [_Pairing(circuit.n) for _ in lams]
     gates = circuit.gates
