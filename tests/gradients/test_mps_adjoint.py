@@ -136,3 +136,20 @@ def test_truncated_sweep_is_flagged_and_improves_with_the_bond():
         tnbp.gradient(
             circ, cost, method="adjoint", backend="mps", sim_opts={"max_bond": 4}
         )
+
+
+@pytest.mark.parametrize(
+    ("circ", "cost"),
+    [
+        (ansatz.free_fermion_brickwork(5, 5, seed=11), "local"),
+        (ansatz.unitary_qnn(5, seed=11), "global"),
+    ],
+)
+def test_projector_costs_keep_the_truncation_record_exact(circ, cost):
+    """Projectors off the orthogonality centre used to break the gauge the record
+    reads its norms from: untruncated sweeps reported discarded weights ~1."""
+    obs = getattr(observables, f"{cost}_cost")(range(5), "+-01+")
+    ref = tnbp.gradient(circ, obs, backend="dense", initial="01011")
+    got, diag = _mps_adjoint(circ, obs, initial="01011", sim_opts={"cutoff": 0.0})
+    assert_allclose(got, ref, rtol=0, atol=EXACT)
+    assert diag.trusted and diag.max_discarded_weight < 1e-12

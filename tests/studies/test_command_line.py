@@ -153,6 +153,37 @@ CASES = {
         dict(hidden=(2,), samples=3, time=10.0, beta=1.0, seed=0),
         3 * 1 * 3,  # models x hidden-unit counts x instances
     ),
+    "trace_distance_beyond_ed": (
+        ["--n-values", "6,12", "--samples", "1"],
+        dict(
+            n_values=(6, 12),
+            samples=1,
+            max_bond=16,
+            n_visible=1,
+            qnn_layers=2,
+            deep_factor=2,
+            dense_max=10,
+            exact_width=12,
+            seed=0,
+        ),
+        3 * 2,  # families x n (one instance)
+    ),
+    "fidelity_gradient_beyond_ed": (
+        ["--n-values", "6,8", "--samples", "2"],
+        dict(
+            n_values=(6, 8),
+            samples=2,
+            max_bond=16,
+            n_visible=2,
+            beta=1.0,
+            qnn_layers=2,
+            deep_factor=2,
+            dense_max=10,
+            exact_width=8,
+            seed=0,
+        ),
+        3 * 2 * 2,  # families x n x instances
+    ),
     "qntk_kernel_scaling": (
         ["--layers-values", "2,4", "--n-values", "2,3", "--samples", "4"],
         dict(n=3, layers_values=(2, 4), layers=8, n_values=(2, 3), samples=4, seed=0),
@@ -223,6 +254,11 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert table[table.model != "qbm"].beta.isna().all()
     elif name == "trace_distance_histograms":
         assert set(table.n_hidden) == {2} and sorted(set(table["sample"])) == [0, 1, 2]
+    elif name.endswith("_beyond_ed"):
+        assert sorted(set(table.n)) == sorted(params["n_values"])
+        assert set(table.family) == {"unitary_qnn_nn", "hea_shallow", "hea_deep"}
+        assert set(table["sample"]) == set(range(params["samples"]))
+        assert set(table.max_bond) == {16}  # the preset's, not the default 64
     elif name == "qntk_local_scaling":
         assert sorted(set(table.n)) == [4, 6] and set(table.layers) == {2}
         assert set(table.samples) == {3} and set(table.dense_max) == {12}
@@ -490,6 +526,27 @@ BAD_VALUES = {
         (["--cutoff", "1"], "'--cutoff': cutoff must be < 1, got 1.0."),
         (["--dense-max", "13"], "'--dense-max': dense_max must be <= 12, got 13."),
         (["--max-bond", "1"], "'--max-bond': max_bond must be >= 2, got 1."),
+    ],
+    "trace_distance_beyond_ed": [
+        (
+            ["--n-values", "1,4"],
+            "'--n-values': each value of n_values must be > n_visible (1), got 1.",
+        ),
+        (["--n-values", "6,6"], "'--n-values': '6,6' repeats 6: each value runs"),
+        (["--max-bond", "1"], "'--max-bond': max_bond must be >= 2, got 1."),
+        (["--deep-factor", "5"], "'--deep-factor': deep_factor must be <= 4, got 5."),
+        (["--samples", "0"], "'--samples': samples must be >= 1, got 0."),
+        (["--dense-max", "21"], "'--dense-max': dense_max must be <= 20, got 21."),
+    ],
+    "fidelity_gradient_beyond_ed": [
+        (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
+        (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
+        (["--n-visible", "5"], "'--n-visible': n_visible must be <= 4, got 5."),
+        (
+            ["--n-values", "2,6"],
+            "'--n-values': each value of n_values must be > n_visible (2), got 2.",
+        ),
+        (["--max-bond", "512"], "'--max-bond': max_bond must be <= 256, got 512."),
     ],
     "qbm_hidden_units": [
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),

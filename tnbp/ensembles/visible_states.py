@@ -864,7 +864,7 @@ def decay_fits(
     >>> s = pd.DataFrame(dict(family="hea_deep", n=[4, 6, 8, 10],
     ...     variance=[2.0**-4, 2.0**-6, 2.0**-8, 2.0**-10], trusted=True))
     >>> fit = decay_fits(s, error=None)["hea_deep"].exponential
-    >>> round(fit.rate / np.log(2), 6)
+    >>> round(float(fit.rate / np.log(2)), 6)
     1.0
     """
     need = {"family", "n", "trusted", column} | ({error} if error else set())

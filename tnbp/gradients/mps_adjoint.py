@@ -24,8 +24,9 @@ changed site (a brick layer changes every site, a staircase step a few).
 
 Cost: three MPS passes over the circuit (forward; :math:`\psi` and
 :math:`\lambda` backward) against two simulations per parameter for the shift
-rule, e.g. 11 s against 2.7 days for a 64-qubit, 64-layer hardware-efficient
-circuit at ``max_bond=64`` (8192 parameters).
+rule: for a 64-qubit, 64-layer brick hardware-efficient circuit at
+``max_bond=64`` (8192 parameters) one pass takes 12.5 s of one core, the
+sweep about 40 s, the shift rule's 16384 simulations about 57 hours.
 
 Truncation: the backward passes truncate with the forward's ``max_bond`` and
 ``cutoff``, and each is recorded as a simulated state (``tally``). Without
@@ -238,10 +239,16 @@ def _backward(circuit: Circuit, state: MPSState, operators) -> tuple:
         exact = Evolution(psi.psi.copy(), None, 0.0, info=dict(psi.info))
         for matrix, qubits in product:
             exact.apply(matrix, qubits)
-        norm2 = float(abs(exact.psi.norm()) ** 2)
+        lam = exact.psi
+        # a non-unitary factor (a projector) off the orthogonality centre breaks
+        # the canonical form the truncation record reads its norms from: restore it
+        lam.right_canonicalize_()
+        norm2 = float(abs(lam.norm()) ** 2)
         if norm2 > _ZERO_NORM2:  # O psi = 0 contributes nothing
             lams.append(
-                Evolution(exact.psi, max_bond, cutoff, norm2=norm2, info=exact.info)
+                Evolution(
+                    lam, max_bond, cutoff, norm2=norm2, info={"cur_orthog": (0, 0)}
+                )
             )
     pairings = [_Pairing(circuit.n) for _ in lams]
     gates = circuit.gates
