@@ -166,11 +166,51 @@ def test_results_without_a_store(tmp_path):
     )
 
 
+def test_results_of_another_study_or_a_corrupt_store(tmp_path):
+    assert (
+        tnbp_command("run", STUDY, "--quick", *SETTINGS, "--out", tmp_path).exit_code
+        == 0
+    )
+    other = tnbp_command("results", "barren_plateaus", "--out", tmp_path)
+    assert other.exit_code == 1
+    assert _error_line(other) == (
+        f"Error: no rows of barren_plateaus in {tmp_path / 'store.sqlite'}"
+    )
+    (tmp_path / "store.sqlite").write_bytes(b"not a database" * 100)
+    corrupt = tnbp_command("results", STUDY, "--out", tmp_path)
+    assert corrupt.exit_code == 1 and "Traceback" not in corrupt.output
+    assert _error_line(corrupt).startswith(
+        f"Error: cannot read the results store in {tmp_path}: "
+    )
+
+
 def test_an_empty_studies_folder(tmp_path, monkeypatch):
     monkeypatch.setenv(catalog.STUDIES_ENV, str(tmp_path))
     result = tnbp_command("studies")
     assert result.exit_code == 1
     assert _error_line(result) == f"Error: no study scripts (*.py) in {tmp_path}"
+
+
+def test_a_broken_study_script_is_listed_and_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv(catalog.STUDIES_ENV, str(tmp_path))
+    (tmp_path / "good.py").write_text(
+        '"""A study."""\nPAPER = "x"\nFIGURE = "Fig. 1"\n'
+    )
+    (tmp_path / "broken.py").write_text('"""Half written."""\ndef main(:\n')
+    (tmp_path / "failing.py").write_text(
+        '"""Imports nothing."""\nimport no_such_module\n'
+    )
+    listing = tnbp_command("studies")
+    assert listing.exit_code == 0, listing.output
+    rows = [line.split() for line in listing.stdout.splitlines()]
+    assert ["broken", "[unreadable", "script:", "SyntaxError", "(line", "2)]"] in rows
+    assert ["Fig.", "1", "good", "A", "study."] in rows
+    for name, error in [("broken", "SyntaxError"), ("failing", "ModuleNotFoundError")]:
+        result = tnbp_command("run", name, "--out", tmp_path / "out")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert _error_line(result).startswith(
+            f"Error: the study script {name} cannot be loaded: {error}: "
+        )
 
 
 def test_simulate_of_a_bad_program(tmp_path):
@@ -249,3 +289,24 @@ def test_out_must_be_a_writable_folder_and_plot_needs_a_store(tmp_path):
     assert result.exit_code == 2 and "cannot create" in _error_line(result)
     result = tnbp_command("plot", STUDY, "--quick", "--out", tmp_path / "none")
     assert result.exit_code == 1 and not (tmp_path / "none").exists()  # nothing written
+
+
+def test_simulate_guards_memory(tmp_path):
+    path = tmp_path / "wide.qasm"
+    gates = "".join(f"h q[{k}];\ncx q[{k}],q[{k + 1}];\n" for k in range(0, 40, 2))
+    path.write_text(f'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[40];\n{gates}')
+    # 20 Bell pairs: exact at bond 2, but an exact run of 40 qubits could need
+    # bond 2^20 (TiBs): capped at the largest power of 2 within 2 GiB
+    result = tnbp_command("simulate", path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "max_bond: 512 (memory guard), cutoff: 1e-12" in result.stdout
+    assert any(
+        line.startswith("note: no --max-bond given: capped at 512") for line in lines
+    )
+    assert "trusted: True" in result.stdout
+    refused = tnbp_command("simulate", path, "--max-bond", 2**20)
+    assert refused.exit_code == 2
+    assert _error_line(refused).startswith(
+        "Error: Invalid value for '--max-bond': 40 qubits at max_bond 1048576 could need"
+    )

@@ -21,12 +21,14 @@ from __future__ import annotations
 import enum
 import inspect
 import os
+import sqlite3
 import sys
 import warnings
 from pathlib import Path
 
 import typer
 
+from .limits import AUTO_MEMORY_CAP
 from .results.catalog import (
     PAPERS,
     UnknownStudyError,
@@ -106,6 +108,11 @@ def _load(study: str):
         return load_study(study)
     except (UnknownStudyError, FileNotFoundError) as exc:
         _fail(f"Invalid value for 'study': {exc}")
+    except Exception as exc:  # the script itself is broken: say where
+        _fail(
+            f"the study script {study} cannot be loaded: {type(exc).__name__}: {exc}",
+            code=1,
+        )
 
 
 def _default_out(module) -> Path:
@@ -299,21 +306,24 @@ def _results(
     Examples: tnbp results qbm_hidden_units > table.csv;
     tnbp results qbm_hidden_units --format parquet
     """
-    try:
-        module_out = _default_out(load_study(study)) if out is None else out
-    except (UnknownStudyError, FileNotFoundError) as exc:
-        _fail(f"Invalid value for 'study': {exc}")
+    module_out = _default_out(_load(study)) if out is None else out
     if not (module_out / STORE_FILE).is_file():
         _fail(
             f"no results store in {module_out}: run `tnbp run {study}` first "
             f"(or give --out)",
             code=1,
         )
-    with ResultStore(module_out) as store:
-        if format is _TableFormat.csv:
-            store.table().to_csv(sys.stdout, index=False)
-        else:
-            typer.echo(store.write_table(format=format.value))
+    try:
+        with ResultStore(module_out) as store:
+            table = store.table(task=study)
+            if table.empty:
+                _fail(f"no rows of {study} in {module_out / STORE_FILE}", code=1)
+            if format is _TableFormat.csv:
+                table.to_csv(sys.stdout, index=False)
+            else:
+                typer.echo(store.write_table(format=format.value, task=study))
+    except (sqlite3.Error, OSError, ValueError) as exc:
+        _fail(f"cannot read the results store in {module_out}: {exc}", code=1)
 
 
 @app.command("simulate")
@@ -325,7 +335,9 @@ def _simulate(
     max_bond: int = typer.Option(
         None,
         min=1,
-        help="MPS bond-dimension cap [default: none, exact up to the cutoff]",
+        help="MPS bond-dimension cap [default: none, exact up to the cutoff, "
+        "unless an exact run could exceed 2 GiB: then the largest power of 2 "
+        "that fits, said in the record]",
         show_default=False,
     ),
     cutoff: float = typer.Option(
@@ -365,9 +377,12 @@ def _simulate(
             _fail(f"Invalid value for 'file' ({file}): {exc}", code=1)
         if circuit.n < 2:
             _fail("Invalid value for 'file': an entropy profile needs >= 2 qubits")
+        run_bond, guard_note = max_bond, ""
+        if backend is _Backend.mps:
+            run_bond, guard_note = _bond_within_memory(circuit.n, max_bond)
         try:
             state = run_circuit(
-                circuit, backend=backend.value, max_bond=max_bond, cutoff=cutoff
+                circuit, backend=backend.value, max_bond=run_bond, cutoff=cutoff
             )
             profile = entropy_profile(state, alpha=alpha)
         except (ValueError, TypeError, NotImplementedError, MemoryError) as exc:
@@ -378,18 +393,19 @@ def _simulate(
             "cut": range(1, circuit.n),
             "entropy_bits": [float(x) for x in profile],
             "bond_dim": bonds,
-            "at_max_bond": [max_bond is not None and b >= max_bond for b in bonds],
+            "at_max_bond": [run_bond is not None and b >= run_bond for b in bonds],
         }
     )
     record = [
-        f"qubits: {circuit.n}, backend: {backend.value}, max_bond: {max_bond}, "
-        f"cutoff: {cutoff:g}",
+        f"qubits: {circuit.n}, backend: {backend.value}, max_bond: {run_bond}"
+        f"{' (memory guard)' if guard_note else ''}, cutoff: {cutoff:g}",
         f"max_bond_reached: {state.max_bond_reached}, discarded_weight: "
         f"{state.discarded_weight:.3e}, fidelity_estimate: "
         f"{state.fidelity_estimate:.12g}",
         f"error_bound (bits, at the worst cut): {profile.error_bound:.3e}, "
         f"trusted: {profile.trusted}",
         *(f"caveat: {c}" for c in profile.caveats),
+        *([guard_note] if guard_note else []),
         *(
             f"note: {w.message}"
             for w in caught
@@ -404,6 +420,44 @@ def _simulate(
         typer.echo(table.to_string(index=False, float_format=lambda x: f"{x:.6f}"))
         for line in record:
             typer.echo(line)
+
+
+def _gib(nbytes: float) -> str:
+    return f"{nbytes / 2**30:.3g} GiB"
+
+
+def _bond_within_memory(n: int, max_bond: int | None) -> tuple[int | None, str]:
+    """The MPS cap ``tnbp simulate`` runs at and a note if it chose it (or an error).
+
+    Without ``--max-bond`` the run is exact unless its worst case
+    (:func:`~tnbp.states.mps.auto_run_bytes` at every Schmidt rank) exceeds
+    :data:`~tnbp.limits.AUTO_MEMORY_CAP`; then the largest power of 2 that fits
+    is used, and the note says so. A given ``--max-bond`` whose worst case
+    exceeds the machine's physical memory is refused.
+    """
+    from .states.mps import auto_run_bytes, max_schmidt_rank
+
+    exact = auto_run_bytes(n, max_schmidt_rank(n))
+    if max_bond is None:
+        if exact <= AUTO_MEMORY_CAP:
+            return None, ""
+        chi = 1
+        while auto_run_bytes(n, 2 * chi) <= AUTO_MEMORY_CAP:
+            chi *= 2
+        return chi, (
+            f"note: no --max-bond given: capped at {chi}, the largest power of 2 "
+            f"whose run is predicted to fit in {_gib(AUTO_MEMORY_CAP)} (an exact "
+            f"run could need {_gib(exact)}); give --max-bond to choose"
+        )
+    need = auto_run_bytes(n, min(max_bond, max_schmidt_rank(n)))
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if need > memory:
+        _fail(
+            f"Invalid value for '--max-bond': {n} qubits at max_bond {max_bond} could "
+            f"need {_gib(need)}, more than this machine's {_gib(memory)}; give a "
+            "smaller --max-bond"
+        )
+    return max_bond, ""
 
 
 #: the options of ``tnbp simulate`` by the argument name tnbp's errors quote

@@ -59,6 +59,18 @@ def test_max_bond_caps_every_bond():
     assert 0 < st.fidelity_estimate < 1
 
 
+def test_a_cap_above_every_schmidt_rank_truncates_nothing():
+    circ = ansatz.haar_brickwork(8, 6, seed=2)
+    free = tnbp.simulate(circ)
+    # 10**20 > 2**63: passed on as is, quimb's compiled SVD would overflow
+    for cap in (max_schmidt_rank(8), 10**20):
+        capped = tnbp.simulate(circ, max_bond=cap)
+        assert capped.record.max_bond == cap and capped.record.num_truncations == 0
+        assert_allclose(
+            capped.to_quimb().to_dense(), free.to_quimb().to_dense(), atol=1e-14
+        )
+
+
 @pytest.mark.parametrize("seed", range(2))
 def test_fidelity_estimate_tracks_true_fidelity(seed):
     circ = ansatz.haar_brickwork(14, 10, seed=seed)

@@ -36,3 +36,16 @@ def test_pure_spectra_have_entropy_plus_zero(alpha):
 
     value = renyi_entropy([1.0, 0.0], alpha)
     assert value == 0.0 and np.copysign(1.0, value) == 1.0
+
+
+@pytest.mark.parametrize("alpha", [50.0, 1e3, 1e6, 1e300])
+def test_large_renyi_orders_approach_the_min_entropy(alpha):
+    p = [0.5, 0.25, 0.125, 0.125]
+    # S_alpha decreases to S_inf = -log2 max p = 1 as alpha grows; p_i^alpha
+    # underflows from alpha ~ 1100 on, which must not give log2(0) = -inf
+    s = spectrum.renyi_entropy(p, alpha)
+    exact = (alpha * -1.0 + np.log2(1 + 2.0**-alpha + 2 * 2.0 ** (-2 * alpha))) / (
+        1 - alpha
+    )
+    assert np.isfinite(s) and s >= spectrum.renyi_entropy(p, np.inf)
+    np.testing.assert_allclose(s, exact, rtol=1e-14)  # a few roundings

@@ -122,7 +122,14 @@ def studies_folder() -> Path:
 
 def _info(path: Path) -> StudyInfo:
     """A study's entry, read from its source (nothing is imported)."""
-    tree = ast.parse(path.read_text(), str(path))
+    try:
+        tree = ast.parse(path.read_text(), str(path))
+    except (SyntaxError, ValueError, OSError) as exc:  # listed, marked unreadable
+        where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        summary = f"[unreadable script: {type(exc).__name__}{where}]"
+        return StudyInfo(
+            name=path.stem, path=path, summary=summary, paper="", figure=""
+        )
     doc = ast.get_docstring(tree) or ""
     constants = {}
     for node in tree.body:
@@ -155,6 +162,8 @@ def list_studies(folder: str | Path | None = None) -> list[StudyInfo]:
     -------
     list of StudyInfo
         Sorted by name; scripts whose name starts with ``_`` are not studies.
+        A script that does not parse is listed with the summary
+        ``[unreadable script: SyntaxError (line N)]``, no paper and no figure.
 
     Raises
     ------

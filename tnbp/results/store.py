@@ -548,7 +548,11 @@ class ResultStore:
         return df
 
     def write_table(
-        self, path: str | Path | None = None, *, format: str = "csv"
+        self,
+        path: str | Path | None = None,
+        *,
+        format: str = "csv",
+        task: str | None = None,
     ) -> Path:
         """Write :meth:`table` as CSV or Parquet atomically (a temporary file, then a rename).
 
@@ -563,6 +567,8 @@ class ResultStore:
             Destination; ``<store>/table.csv`` (``table.parquet``) by default.
         format : {"csv", "parquet"}, optional
             The file format (Parquet through pyarrow).
+        task : str, optional
+            Only this task's rows (see :meth:`table`); all rows by default.
 
         Returns
         -------
@@ -587,9 +593,9 @@ class ResultStore:
             with self._transaction():
                 if format == "csv":
                     with open(tmp, "x", newline="") as f:
-                        self.table().to_csv(f, index=False)
+                        self.table(task).to_csv(f, index=False)
                 else:
-                    self.table().to_parquet(tmp, index=False)
+                    self.table(task).to_parquet(tmp, index=False)
                 os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)

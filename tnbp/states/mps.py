@@ -58,7 +58,12 @@ from tqdm.auto import tqdm
 
 from .._checks import check_int, check_real
 from .._threads import blas_threads_limit
-from ..limits import AUTO_MEMORY_CAP, ROUNDING_WEIGHT, TRUNCATION_NOISE_FLOOR
+from ..limits import (
+    AUTO_MEMORY_CAP,
+    MAX_BOUND_EXPONENT,
+    ROUNDING_WEIGHT,
+    TRUNCATION_NOISE_FLOOR,
+)
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
 from .canonical import CanonicalMPS, site_arrays
@@ -244,7 +249,11 @@ class Evolution:
         self.max_bond, self.cutoff = max_bond, cutoff
         self.opts = dict(
             contract="auto-mps",
-            max_bond=max_bond,
+            # a cap at or above every Schmidt rank truncates nothing; clipped
+            # so that quimb's compiled SVD gets a 64-bit integer
+            max_bond=None
+            if max_bond is None
+            else min(max_bond, max_schmidt_rank(psi.L), 2**MAX_BOUND_EXPONENT),
             cutoff=cutoff,
             cutoff_mode="rsum2",
             propagate_tags=False,

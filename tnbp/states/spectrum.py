@@ -94,7 +94,10 @@ def renyi_entropy(p, alpha: float = 1.0) -> float:
     elif np.isinf(alpha):
         value = -np.log2(p.max())
     else:
-        value = np.log2(np.sum(p[p > 0] ** alpha)) / (1.0 - alpha)
+        # factor out max(p)^alpha: no underflow to log(0) at large alpha
+        top = p.max()
+        log_sum = alpha * np.log2(top) + np.log2(np.sum((p[p > 0] / top) ** alpha))
+        value = log_sum / (1.0 - alpha)
     # entropies are >= 0: no -0.0 for pure spectra, no -1e-17 from rounding
     return max(0.0, float(value))
 
