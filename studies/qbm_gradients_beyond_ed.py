@@ -342,13 +342,7 @@ def cli(
     ]
     typer.echo(per_n.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     for d, fit in fits.items():
-        p, r = fit.power_law, fit.exponential
-        typer.echo(
-            f"Var at d = {d} against n: n^-p with p = {p.exponent:.2f} +- "
-            f"{p.exponent_err:.2f}, or e^(-r n) with r = {r.rate:.3f} +- "
-            f"{r.rate_err:.3f}; {fit.preferred.replace('_', ' ')} preferred "
-            f"(AIC difference {fit.delta_aic:+.1f} for the power law)"
-        )
+        typer.echo(f"d = {d}: {fit.describe()}")
     largest = int(summary.n.max())
     top = summary[summary.n == largest]
     trusted = top[top.trusted].distance

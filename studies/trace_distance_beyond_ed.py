@@ -293,12 +293,7 @@ def cli(
         if fit is None:
             typer.echo(f"{family}: fewer than 3 trusted sizes, no fit")
             continue
-        e, p = fit.exponential, fit.power_law
-        typer.echo(
-            f"{family}: mean T ~ exp(-r n), r = {e.rate:.4f} +- {e.rate_err:.4f}; "
-            f"~ n^-p, p = {p.exponent:.3f} +- {p.exponent_err:.3f}; "
-            f"better: {fit.preferred} (trusted points only)"
-        )
+        typer.echo(f"{family}: {fit.describe('mean T')} (trusted points only)")
     typer.echo(opts.outputs(df, out, fig))
 
 

@@ -425,6 +425,36 @@ class DecayComparison:
         out["delta_aic"] = self.delta_aic
         return out
 
+    def describe(self, quantity: str = "Var") -> str:
+        """Both fits and the verdict in one line, for a study's summary.
+
+        Parameters
+        ----------
+        quantity : str, optional
+            What was fitted, as it should read (e.g. ``"mean T"``).
+
+        Returns
+        -------
+        str
+            ``"<quantity> ~ e^(-r n), r = ... +- ...; ~ n^-p, p = ... +- ...;
+            <law> preferred (AIC difference ... for the power law)"``, the
+            errors at the fits' confidence level.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> n = np.array([4, 8, 16, 32])
+        >>> compare_decay_laws(n, 2.0 / n**2).describe()  # doctest: +ELLIPSIS
+        'Var ~ e^(-r n), r = 0.1... +- ...; ~ n^-p, p = 2.000 +- 0.000; power law preferred ...'
+        """
+        e, p = self.exponential, self.power_law
+        return (
+            f"{quantity} ~ e^(-r n), r = {e.rate:.4f} +- {e.rate_err:.4f}; "
+            f"~ n^-p, p = {p.exponent:.3f} +- {p.exponent_err:.3f}; "
+            f"{self.preferred.replace('_', ' ')} preferred "
+            f"(AIC difference {self.delta_aic:+.1f} for the power law)"
+        )
+
 
 def compare_decay_laws(
     n, variance, *, variance_err=None, confidence: float = 0.95
