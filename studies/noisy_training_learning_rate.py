@@ -273,7 +273,7 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
     ax.set_ylabel(r"$\sigma_\varepsilon$, std of the final residual error")
     ax.set_title(
         f"arXiv:2206.09313 Fig. 4: n = {setting['n']}, "
-        f"L = {setting['n'] * setting['layers']}, $\\sigma_\\theta$ = {sigma:g}, "
+        f"L = {setting['n'] * setting['layers']} angles, $\\sigma_\\theta$ = {sigma:g}, "
         f"T = {steps},\n"
         f"K = {summary.qntk_final_paper.min():.3g}.."
         f"{summary.qntk_final_paper.max():.3g} "

@@ -293,7 +293,7 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
     kernel = summary.qntk_final_paper
     fig.suptitle(
         f"Noisy training (arXiv:2206.09313 Fig. 3): n = {setting['n']}, "
-        f"L = {setting['n'] * setting['layers']}, $\\eta$ = {setting['eta']:g}, "
+        f"L = {setting['n'] * setting['layers']} angles, $\\eta$ = {setting['eta']:g}, "
         f"T = {setting['steps']} steps, K = {kernel.min():.3g}..{kernel.max():.3g} "
         "(last step, paper's convention)",
         fontsize=10,

@@ -405,7 +405,7 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.suptitle(
         f"Noisy and noiseless training (arXiv:2206.09313 Fig. 2)\nn = "
-        f"{int(df.n.iloc[0])}, L = {int(df.n.iloc[0] * df.layers.iloc[0])}, "
+        f"{int(df.n.iloc[0])}, L = {int(df.n.iloc[0] * df.layers.iloc[0])} angles, "
         f"$\\eta$ = {c.eta_paper:g}, $\\sigma_\\theta$ = {c.sigma_paper:g}, "
         f"K(0) = {c.qntk_initial_paper:.3g} (paper's convention)",
         fontsize=10,

@@ -206,7 +206,7 @@ def _profile_panel(ax, means: pd.DataFrame, size: int) -> None:
     """Page's curve, the bond cap and its band, axes and the legend of one size."""
     n_v = np.arange(1, size)
     page = [page_entropy(int(k), size - int(k)) for k in n_v]
-    ax.plot(n_v, page, "k--", lw=1.2, label="Page (Haar state): volume law", zorder=1)
+    ax.plot(n_v, page, "k--", lw=1.4, label="Page (Haar state): volume law", zorder=5)
     top = max(float(means.S.max()), 1.0) * 1.25
     caps = sorted(int(c) for c in means.max_bond.unique())
     exact = all(c >= 2 ** (size // 2) for c in caps)
