@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import tnbp
+from tnbp import cli
 from tnbp.cli import app
 from tnbp.results import catalog, read_table
 
@@ -309,4 +310,17 @@ def test_simulate_guards_memory(tmp_path):
     assert refused.exit_code == 2
     assert _error_line(refused).startswith(
         "Error: Invalid value for '--max-bond': 40 qubits at max_bond 1048576 could need"
+    )
+
+
+def test_ctrl_c_outside_a_study_is_one_line(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "app", interrupted)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 130
+    assert capsys.readouterr().err == (
+        "interrupted: nothing was being computed; no result is lost\n"
     )

@@ -37,7 +37,7 @@ from .results.catalog import (
     studies_folder,
 )
 from .results.store import STORE_FILE, ResultStore
-from .results.study import executor_option
+from .results.study import INTERRUPTED_EXIT_CODE, executor_option
 from .results.sweep import MissingRows, stored_only
 
 
@@ -478,5 +478,15 @@ def _blamed_option(message: str) -> str:
 
 
 def main() -> None:
-    """Run the ``tnbp`` command (the console script and ``python -m tnbp``)."""
-    app()
+    """Run the ``tnbp`` command (the console script and ``python -m tnbp``).
+
+    Ctrl-C that no study handled (while a study loads, before its sweep) ends
+    the command with one line and exit status 130, not a traceback.
+    """
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo(
+            "interrupted: nothing was being computed; no result is lost", err=True
+        )
+        sys.exit(INTERRUPTED_EXIT_CODE)
