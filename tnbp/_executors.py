@@ -13,7 +13,9 @@ Executors (``executor=``):
     so functions defined in a plain script, lambdas and closures work, and no
     ``if __name__ == "__main__":`` guard is needed. Ctrl-C stops the workers
     at once (the next call starts new ones) instead of letting them finish
-    every task already sent while the interpreter waits at exit.
+    every task already sent while the interpreter waits at exit. The workers
+    exit within a second of the death of the process that started them
+    (``kill -9`` included), so no orphan computes on.
 ``"threads"``
     a thread pool of one thread per CPU in this process (no pickling; numpy
     releases the GIL in BLAS, the pure-Python parts of a task do not).
@@ -33,7 +35,10 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import functools
+import os
 import pickle
+import threading
+import time
 from collections.abc import Iterable, Iterator
 
 from ._threads import blas_threads_pinned
@@ -227,7 +232,9 @@ def submitter(executor, task, payload: str):
         # reusable: the workers stay up for the next call; idle workers exit
         # after 300 s (joblib's choice; loky's 10 s default often races with
         # the next submission, which loky survives by restarting the worker)
-        pool = loky.get_reusable_executor(max_workers=cpu_count(), timeout=300)
+        pool = loky.get_reusable_executor(
+            max_workers=cpu_count(), timeout=300, initializer=_exit_with_parent
+        )
     dumps = _dumps_of(pool)
     if dumps is not None:
         try:
@@ -267,6 +274,28 @@ def submitter(executor, task, payload: str):
         finally:
             if owned:  # waits for running tasks, drops pending ones after an error
                 pool.shutdown(cancel_futures=True)
+
+
+#: seconds between a worker's checks that the process that started it is alive
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_with_parent() -> None:
+    """Initializer of the local worker processes: exit when their parent dies.
+
+    After ``kill -9`` of the process running a sweep, nothing stops its loky
+    workers: they would go on computing results no one can store. Each worker
+    watches its parent id from a daemon thread and exits once it changes (the
+    orphan is adopted by init or a subreaper).
+    """
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="tnbp-parent-watch", daemon=True).start()
 
 
 @functools.lru_cache(maxsize=1)
