@@ -108,6 +108,20 @@ def test_results_as_csv_and_parquet(tmp_path):
     pd.testing.assert_frame_equal(parquet, stored, check_dtype=False)
 
 
+def test_results_into_a_closed_pipe_is_quiet(tmp_path):
+    assert (
+        tnbp_command("run", STUDY, "--quick", *SETTINGS, "--out", tmp_path).exit_code
+        == 0
+    )
+    command = [sys.executable, "-m", "tnbp", "results", STUDY, "--out", str(tmp_path)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # `| head -0`: gone before the table is written
+    with proc.stderr:
+        stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1  # Python's convention for EPIPE
+    assert stderr == ""  # not "cannot read the results store", not a traceback
+
+
 def _error_line(result):
     """The message of a failed command: its last line of output."""
     return (result.stderr or result.stdout).strip().splitlines()[-1]

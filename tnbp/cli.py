@@ -316,14 +316,20 @@ def _results(
     try:
         with ResultStore(module_out) as store:
             table = store.table(task=study)
-            if table.empty:
-                _fail(f"no rows of {study} in {module_out / STORE_FILE}", code=1)
-            if format is _TableFormat.csv:
-                table.to_csv(sys.stdout, index=False)
-            else:
+            if not table.empty and format is _TableFormat.parquet:
                 typer.echo(store.write_table(format=format.value, task=study))
     except (sqlite3.Error, OSError, ValueError) as exc:
         _fail(f"cannot read the results store in {module_out}: {exc}", code=1)
+    if table.empty:
+        _fail(f"no rows of {study} in {module_out / STORE_FILE}", code=1)
+    if format is _TableFormat.csv:
+        try:
+            table.to_csv(sys.stdout, index=False)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `tnbp results ... | head`: the reader has enough
+            # nothing more can be written; Python's recipe: exit quietly, status 1
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
 
 
 @app.command("simulate")

@@ -106,6 +106,40 @@ def test_compare_decay_laws_tells_the_laws_apart():
     )
 
 
+def test_compare_decay_laws_says_when_the_data_do_not_decide():
+    from tnbp.ensembles.fits import AIC_MARGIN, compare_decay_laws
+
+    n = np.array([6, 8, 10, 12], dtype=float)
+    # flat values with 10% noise: neither law is resolved from no decay
+    flat = np.array([0.31, 0.34, 0.29, 0.33])
+    err = 0.03 * np.ones(4)
+    c = compare_decay_laws(n, flat, variance_err=err)
+    assert c.preferred == "undetermined" and c.smaller_aic in (
+        "exponential",
+        "power_law",
+    )
+    assert c.to_dict()["preferred"] == "undetermined"
+    assert "undetermined (AIC difference" in c.describe()
+    # a clean decay over a narrow range: both laws fit, |dAIC| < 2 decides nothing
+    close = compare_decay_laws(n, np.exp(-0.5 * n), variance_err=0.2 * np.exp(-0.5 * n))
+    assert abs(close.delta_aic) < AIC_MARGIN and close.preferred == "undetermined"
+    # growth is no decay, however well it fits
+    grow = compare_decay_laws(n, np.exp(0.5 * n), variance_err=0.01 * np.exp(0.5 * n))
+    assert grow.preferred == "undetermined"
+
+
+def test_compare_decay_laws_without_errors_uses_the_least_squares_aic():
+    from tnbp.ensembles.fits import compare_decay_laws
+
+    n = np.array([4, 8, 16, 32, 64], dtype=float)
+    noise = np.exp(0.05 * np.random.default_rng(1).standard_normal(n.size))
+    c = compare_decay_laws(n, n**-2.0 * noise)
+    # N ln(RSS_exp / RSS_pow): the residual sums are the unweighted chi2
+    expected = n.size * np.log(c.exponential.chi2 / c.power_law.chi2)
+    assert c.delta_aic == pytest.approx(expected, rel=1e-12)
+    assert c.preferred == "power_law" and c.delta_aic > 10
+
+
 def test_power_law_fit_rejects_bad_input():
     from tnbp.ensembles.fits import fit_power_law
 

@@ -30,6 +30,10 @@ from .._checks import as_real_array
 MIN_FIT_POINTS = 3
 #: the two decay laws :func:`compare_decay_laws` tells apart
 DECAY_LAWS = ("exponential", "power_law")
+#: an AIC difference below this leaves both laws with substantial support
+#: (Burnham and Anderson's rule): :attr:`DecayComparison.preferred` is then
+#: ``"undetermined"``
+AIC_MARGIN = 2.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -387,25 +391,46 @@ class DecayComparison:
         :math:`A e^{-r n}`.
     power_law : PowerLawFit
         :math:`A n^{-p}`.
-    preferred : str
+    smaller_aic : str
         ``"exponential"`` or ``"power_law"``: the smaller :math:`\chi^2` (equal
-        to the smaller AIC: both models have two parameters).
+        to the smaller AIC: both models have two parameters), however small
+        the difference.
+    preferred : str
+        The verdict: :attr:`smaller_aic` if the data decide, else
+        ``"undetermined"``. They decide when :math:`|\Delta\mathrm{AIC}| \ge`
+        :data:`AIC_MARGIN` (below it both laws have substantial support [2]_)
+        and the confidence interval of the law's parameter (:math:`r` or
+        :math:`p`) lies above 0 (a decay, resolved from none).
     delta_aic : float
         :math:`\mathrm{AIC}_{exp} - \mathrm{AIC}_{pow} = \chi^2_{exp} -
         \chi^2_{pow}`; positive favours the power law. Without errors the
-        :math:`\chi^2` are plain residual sums in :math:`\ln\mathrm{Var}`,
-        and this is their difference.
+        scale of the residuals is unknown and the least-squares AIC
+        :math:`N \ln(\mathrm{RSS}/N) + 2k` is used: the difference is
+        :math:`N \ln(\mathrm{RSS}_{exp}/\mathrm{RSS}_{pow})` over the
+        :math:`N` points, with the residual sums in :math:`\ln\mathrm{Var}`
+        (:math:`\pm\infty` when one law fits exactly).
 
     References
     ----------
     .. [1] H. Akaike, "A new look at the statistical model identification",
        IEEE Trans. Autom. Control 19, 716 (1974).
+    .. [2] K. P. Burnham and D. R. Anderson, *Model Selection and Multimodel
+       Inference*, 2nd ed. (Springer, 2002), sec. 2.6 (:math:`\Delta_i \le 2`).
     """
 
     exponential: DecayFit
     power_law: PowerLawFit
-    preferred: str
+    smaller_aic: str
     delta_aic: float
+
+    @property
+    def preferred(self) -> str:
+        """``"exponential"``, ``"power_law"`` or ``"undetermined"`` (see the class)."""
+        if abs(self.delta_aic) < AIC_MARGIN:
+            return "undetermined"
+        law = self.power_law if self.smaller_aic == "power_law" else self.exponential
+        low = law.exponent_ci[0] if self.smaller_aic == "power_law" else law.rate_ci[0]
+        return self.smaller_aic if low > 0 else "undetermined"
 
     def to_dict(self) -> dict:
         """Both fits and the verdict as one flat dict.
@@ -415,12 +440,13 @@ class DecayComparison:
         dict
             ``exp_*`` (:meth:`DecayFit.to_dict` plus ``exp_chi2_per_dof``),
             ``pow_*`` (:meth:`PowerLawFit.to_dict` plus ``pow_chi2_per_dof``),
-            ``preferred`` (str) and ``delta_aic``.
+            ``smaller_aic`` and ``preferred`` (str) and ``delta_aic``.
         """
         out = {f"exp_{k}": v for k, v in self.exponential.to_dict().items()}
         out["exp_chi2_per_dof"] = self.exponential.chi2 / self.exponential.dof
         out.update({f"pow_{k}": v for k, v in self.power_law.to_dict().items()})
         out["pow_chi2_per_dof"] = self.power_law.chi2 / self.power_law.dof
+        out["smaller_aic"] = self.smaller_aic
         out["preferred"] = self.preferred
         out["delta_aic"] = self.delta_aic
         return out
@@ -451,7 +477,8 @@ class DecayComparison:
         return (
             f"{quantity} ~ e^(-r n), r = {e.rate:.4f} +- {e.rate_err:.4f}; "
             f"~ n^-p, p = {p.exponent:.3f} +- {p.exponent_err:.3f}; "
-            f"{self.preferred.replace('_', ' ')} preferred "
+            f"{self.preferred.replace('_', ' ')}"
+            f"{' preferred' if self.preferred != 'undetermined' else ''} "
             f"(AIC difference {self.delta_aic:+.1f} for the power law)"
         )
 
@@ -481,7 +508,8 @@ def compare_decay_laws(
     Returns
     -------
     DecayComparison
-        Both fits, the preferred law and the AIC difference.
+        Both fits, the law of smaller AIC, the verdict (``preferred``, which
+        may be ``"undetermined"``) and the AIC difference.
 
     Raises
     ------
@@ -507,7 +535,12 @@ def compare_decay_laws(
     expo = fit_exponential_decay(
         n, variance, variance_err=variance_err, confidence=confidence
     )
-    delta = expo.chi2 - power.chi2
+    if variance_err is not None:
+        delta = expo.chi2 - power.chi2
+    else:  # least-squares AIC: the residuals' scale is fitted too
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.divide(expo.chi2, power.chi2)
+        delta = 0.0 if expo.chi2 == power.chi2 else len(expo.n) * np.log(ratio)
     return DecayComparison(
         expo, power, "power_law" if delta > 0 else "exponential", float(delta)
     )

@@ -91,9 +91,10 @@ def plot_qbm_gradient_profile(
         Inverse temperature, for the title.
     fits : dict of int to DecayComparison, optional
         Per distance, exponential and power-law fits of its variances against
-        ``n`` (:func:`tnbp.compare_decay_laws`); the preferred law is drawn
-        dotted in the distance's colour, with its exponent or rate and the
-        AIC difference in the legend.
+        ``n`` (:func:`tnbp.compare_decay_laws`); the law of smaller AIC is
+        drawn dotted in the distance's colour, with its exponent or rate and
+        the AIC difference in the legend, which says "undetermined" when the
+        data do not decide between the laws.
 
     Returns
     -------
@@ -152,7 +153,7 @@ def plot_qbm_gradient_profile(
     )
     for d, fit in (fits or {}).items():
         x = np.linspace(min(sizes), max(sizes), 100)
-        if fit.preferred == "power_law":
+        if fit.smaller_aic == "power_law":
             law = fit.power_law
             y = law.prefactor * x**-law.exponent
             text = (
@@ -168,7 +169,8 @@ def plot_qbm_gradient_profile(
             ":",
             color=dcolor.get(d, "k"),
             lw=2,
-            label=f"fit, d = {d}: {text} ($\\Delta$AIC {fit.delta_aic:+.1f} for $n^{{-p}}$)",
+            label=f"fit, d = {d}: {text} ($\\Delta$AIC {fit.delta_aic:+.1f} for "
+            f"$n^{{-p}}${'' if fit.preferred == fit.smaller_aic else ': undetermined'})",
         )
     per_n = df.drop_duplicates("n").sort_values("n")
     inf = per_n[per_n.inf_norm_variance > 0]
