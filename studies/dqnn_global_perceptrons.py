@@ -1,4 +1,4 @@
-"""Deep global perceptrons: Theorems 1 and 2 of arXiv:2005.12458, sampled at n = 1..6.
+"""Deep global perceptrons: Theorems 1 and 2 of arXiv:2005.12458, sampled at n = 1..5.
 
 A DQNN with ``n_in = n_out = n`` (and ``hidden`` hidden layers of width n) of
 deep global perceptrons (``tnbp.DQNN(..., "global")``: a Haar brickwork of

@@ -39,6 +39,21 @@ def test_studies_lists_every_study_under_its_paper():
         assert f"{paper}  {title}" in lines
 
 
+def test_studies_with_a_name_lists_its_parameters():
+    result = tnbp_command("studies", STUDY)
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.stdout.splitlines()]
+    study = catalog.load_study(STUDY)
+    keys = [k for k in study.DEFAULTS]
+    rows = {line[0]: line for line in lines if line and line[0] in keys}
+    assert list(rows) == keys  # every --set key, in the study's order
+    # default (the paper's), the --quick value, the allowed range, what it sets
+    assert rows["hidden"][:3] == ["hidden", "1,2,3,4,5,6", "1,2,3"]
+    assert rows["samples"][:4] == ["samples", "200", "8", ">="]
+    unknown = tnbp_command("studies", "nope")
+    assert unknown.exit_code == 2 and "no study 'nope'" in _error_line(unknown)
+
+
 def test_run_writes_table_and_figure_then_resumes_without_recomputing(
     tmp_path, monkeypatch
 ):

@@ -2,11 +2,11 @@
 
 ::
 
-    tnbp studies                               # every study, its paper and figure
+    tnbp studies [STUDY]                       # every study; one study's parameters
     tnbp run STUDY [--quick] [--set KEY=VALUE ...] [--executor E] [--out DIR]
     tnbp results STUDY [--out DIR] [--format csv|parquet]
     tnbp plot STUDY [--quick] [--set KEY=VALUE ...] [--out DIR]
-    tnbp simulate FILE.qasm [--backend mps|dense] [--max-bond N]
+    tnbp simulate FILE.qasm [--backend mps|dense] [--max-bond N] [--alpha A]
 
 A study is a script of the studies folder (:mod:`tnbp.results.catalog` says
 where it is found); ``tnbp run`` runs it as ``python studies/STUDY.py`` would,
@@ -32,6 +32,7 @@ from .limits import AUTO_MEMORY_CAP
 from .results.catalog import (
     PAPERS,
     UnknownStudyError,
+    find_study,
     list_studies,
     load_study,
     studies_folder,
@@ -193,11 +194,23 @@ def _figure_order(info) -> tuple:
 
 
 @app.command("studies")
-def _studies():
+def _studies(
+    study: str = typer.Argument(
+        None,
+        help="a study: show its parameters (the keys of `tnbp run --set`)",
+        autocompletion=_complete_study,
+        show_default=False,
+    ),
+):
     """List every study: its name, paper, figure and what it computes.
 
-    Example: tnbp studies
+    With a study's name: its parameters, each with its default (the paper's
+    settings), its --quick value, the values it allows and what it sets.
+    Examples: tnbp studies; tnbp studies qbm_hidden_units
     """
+    if study is not None:
+        _describe_study(study)
+        return
     try:
         entries = list_studies()
     except FileNotFoundError as exc:
@@ -216,6 +229,43 @@ def _studies():
             typer.echo(f"  {s.figure:<{label}}  {s.name:<{width}}  {s.summary}")
 
 
+def _describe_study(study: str) -> None:
+    """Print one study's summary and its parameters as a table."""
+    module = _load(study)
+    info = find_study(study)
+    typer.echo(f"{info.name}: {info.summary}")
+    typer.echo(f"{info.paper}  {info.figure}  ({info.path})".strip())
+    defaults, quick = getattr(module, "DEFAULTS", {}), getattr(module, "QUICK", {})
+    limits = getattr(module, "LIMITS", {})
+    params = inspect.signature(module.cli).parameters
+    rows = [("parameter", "default", "--quick", "allowed", "sets")]
+    for key in _study_keys(module):
+        option = params[key].default
+        what = (getattr(option, "help", "") or "").split(" \\[default:")[0]
+        rows.append(
+            (
+                key,
+                _shown(defaults.get(key, getattr(option, "default", ""))),
+                _shown(quick.get(key, "")),
+                str(limits.get(key, "")),
+                what,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    typer.echo("")
+    for row in rows:
+        cells = [c.ljust(w) for c, w in zip(row, widths)]
+        typer.echo("  ".join([*cells, row[4]]).rstrip())
+    typer.echo(f"\nrun with: tnbp run {info.name} [--quick] [--set KEY=VALUE ...]")
+
+
+def _shown(value) -> str:
+    """A parameter's value as ``--set`` takes it (lists comma-separated)."""
+    if isinstance(value, (tuple, list)):
+        return ",".join(map(str, value))
+    return "" if value is None else str(value)
+
+
 @app.command("run")
 def _run(
     study: str = _study_argument(),
@@ -224,7 +274,7 @@ def _run(
         [],
         "--set",
         help="a parameter of the study as KEY=VALUE (repeatable; lists "
-        "comma-separated: --set depths=1,2,4)",
+        "comma-separated: --set depths=1,2,4; `tnbp studies STUDY` lists the keys)",
         show_default=False,
     ),
     executor: str = executor_option(),

@@ -385,6 +385,13 @@ def _check_confidence(confidence) -> None:
 class DecayComparison:
     r"""Exponential and power-law fits of the same variances, and which fits better.
 
+    The verdict is the property ``preferred``: :attr:`smaller_aic` if the
+    data decide, else ``"undetermined"``. They decide when
+    :math:`|\Delta\mathrm{AIC}| \ge` :data:`AIC_MARGIN` (below it both laws
+    have substantial support [2]_) and the confidence interval of the law's
+    parameter (:math:`r` or :math:`p`) lies above 0 (a decay, resolved from
+    none).
+
     Attributes
     ----------
     exponential : DecayFit
@@ -395,12 +402,6 @@ class DecayComparison:
         ``"exponential"`` or ``"power_law"``: the smaller :math:`\chi^2` (equal
         to the smaller AIC: both models have two parameters), however small
         the difference.
-    preferred : str
-        The verdict: :attr:`smaller_aic` if the data decide, else
-        ``"undetermined"``. They decide when :math:`|\Delta\mathrm{AIC}| \ge`
-        :data:`AIC_MARGIN` (below it both laws have substantial support [2]_)
-        and the confidence interval of the law's parameter (:math:`r` or
-        :math:`p`) lies above 0 (a decay, resolved from none).
     delta_aic : float
         :math:`\mathrm{AIC}_{exp} - \mathrm{AIC}_{pow} = \chi^2_{exp} -
         \chi^2_{pow}`; positive favours the power law. Without errors the
