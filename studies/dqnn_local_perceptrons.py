@@ -288,15 +288,16 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
 
     Points with one standard error (the lower bar clipped at 5% of the value
     on the log axis); open markers: a truncated doubled MPS (chi saturated).
-    Each panel draws both fits per depth rule, the preferred law solid.
+    Each panel draws both fits per depth rule, the preferred law solid; the
+    log-depth rule's D at each n is on a top axis, the legends under the panels.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    from matplotlib.ticker import NullFormatter, NullLocator, ScalarFormatter
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), constrained_layout=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 6.4), constrained_layout=True)
     style = {"log": ("C0", "o"), "fixed": ("C1", "s")}
     label = {"log": r"$D = 2\lceil (\log_2 n) / 2\rceil$", "fixed": "$D = 2$"}
     source = {"exact": "exact, Clifford W", "sampled": "sampled DQNN, Haar W"}
@@ -366,19 +367,17 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
         else:
             ax.set_xscale("log", base=2)
             ax.set_title("(b) local cost $C_L$ (eq. 4), log-log")
-        log = data[data.depth == "log"]
-        for n, v, layers in zip(log.n, log.variance, log.layers):
-            ax.annotate(  # the log-depth rule steps D at n = 5, 17, 65, ...
-                f"D={layers}",
-                (n, v),
-                xytext=(0, -11),
-                textcoords="offset points",
-                ha="center",
-                fontsize=6,
-                color=style["log"][0],
-            )
+        # the log-depth rule's D at each n (it steps at n = 5, 17, 65, ...):
+        # ticks of a top axis, clear of the markers and error bars
+        log = data[data.depth == "log"].drop_duplicates("n").sort_values("n")
+        if not log.empty:
+            top = ax.secondary_xaxis("top")
+            top.set_xticks(list(log.n), labels=[str(d) for d in log.layers])
+            top.xaxis.set_minor_locator(NullLocator())
+            top.tick_params(axis="x", labelsize=8, colors=style["log"][0])
+            top.set_xlabel(f"layers {label['log']}", fontsize=8, color=style["log"][0])
         if not data.empty:  # the data's range (a fitted line may leave it)
-            ax.set_ylim(data.variance.min() / 50, data.variance.max() * 20)
+            ax.set_ylim(data.variance.min() / 50, data.variance.max() * 5)
         ticks = sorted(set(data.n))
         ax.set_xticks(ticks)
         ax.xaxis.set_major_formatter(ScalarFormatter())
@@ -388,12 +387,8 @@ def plot(summary: pd.DataFrame, fits: pd.DataFrame, path: Path) -> Path:
         ax.set_xlabel("qubits per layer n")
         ax.set_ylabel(r"Var[$\partial C / \partial\theta$]")
         ax.grid(True, which="major", alpha=0.3)
-        # the corner the decaying data leave empty in each panel
-        ax.legend(
-            fontsize=6.5,
-            loc="lower left" if cost == "global" else "upper right",
-            framealpha=0.85,
-        )
+        # under the panel: clear of the points, bars and fitted lines
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     fig.suptitle(
         "DQNN with local perceptrons (arXiv:2005.12458 Fig. 3b); solid line: "
         "the preferred law (smaller AIC)",

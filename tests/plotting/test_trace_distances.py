@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from figure_checks import legends_clear
 
 import tnbp
 from tnbp.plotting import trace_distances as figs
@@ -52,6 +53,12 @@ def test_histogram_figure_has_a_panel_per_model(ensemble, tmp_path, monkeypatch)
             line.get_xdata()[0] for line in ax.lines if len(set(line.get_xdata())) == 1
         }
         assert {0.5, 0.25} <= {round(x, 12) for x in xs}
+        # the T axis runs past the largest bound and the last bin edge (both
+        # 1/2 at n_h = 1), so neither lies on the frame: 4% of its log width
+        lo, hi = ax.get_xlim()
+        assert hi > 0.5 * (hi / lo) ** 0.03 and max(xs) <= 0.5 + 1e-12
+        assert max(p.get_path().vertices[:, 0].max() for p in ax.patches) < hi
+    assert legends_clear(fig)  # under the panels, clear of every histogram
     figs.plt.close(fig)
 
 

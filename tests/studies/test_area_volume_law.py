@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from figure_checks import legend_entries, legends_clear, markers
 
 from tnbp.results import read_table
 
@@ -124,6 +125,28 @@ def test_figure_marks_laws_trust_and_the_bond_cap(study, quick, monkeypatch):
     # the bounds: Haar's 1/2 sqrt(D_v/D_h), Pinsker's sqrt(Delta ln 2 / 2)
     for ax, text in ((ax_dist, "D_v/D_h"), (ax_pinsker, "Prop. 1")):
         assert any(text in t.get_text() for t in ax.get_legend().get_texts())
+    # the trust keys show the data's own markers (circles n = 12, squares n =
+    # 24), filled or hollow; no legend shows a marker the data do not use
+    drawn = {ln.get_marker() for ax in fig.axes for ln in ax.get_lines()}
+    drawn -= {"None", ""}
+    assert drawn == {"o", "s"}
+    keys = {"filled: trusted", "hollow: untrusted (bond cap)"}
+    for ax, shapes in (
+        (ax_large, ["s"]),  # hollow points: its key
+        (ax_small, None),  # every point trusted: no key
+        (ax_dist, ["o", "s"]),
+        (ax_pinsker, ["o", "s"]),
+    ):
+        entries = legend_entries(ax.get_legend())
+        assert set().union(*map(markers, entries.values())) <= drawn
+        if shapes is None:
+            assert not keys & set(entries)
+            continue
+        filled, hollow = (entries[k] for k in sorted(keys))
+        assert markers(filled) == markers(hollow) == shapes
+        assert all(ln.get_markerfacecolor() == "none" for ln in hollow)
+        assert not any(ln.get_markerfacecolor() == "none" for ln in filled)
+    assert legends_clear(fig)
     area_volume.plt.close(fig)
 
 

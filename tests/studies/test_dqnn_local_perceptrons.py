@@ -1,7 +1,9 @@
 """The Fig. 3b study (DQNN with local perceptrons) runs, resumes and fits; its routes are right."""
 
 import numpy as np
+import pandas as pd
 import pytest
+from figure_checks import legends_clear
 
 import tnbp
 from tnbp import ansatz, observables
@@ -55,6 +57,44 @@ def test_quick_run_fits_decide_and_resumes(study, tmp_path, tnbp_run_quick):
     # rerunning resumes: nothing recomputed or duplicated
     again, *_ = study.main(**q, out=tmp_path, progbar=False)
     assert again.equals(df) and len(read_table(tmp_path)) == rows
+
+
+def test_figure_keeps_labels_off_the_data(study, tmp_path, monkeypatch):
+    """The log-depth rule's D on a top axis, legends under the panels."""
+    import matplotlib.pyplot as plt
+
+    # a summary like the quick preset's (the figure reads these columns)
+    summary = pd.DataFrame(
+        [
+            dict(
+                cost=cost,
+                depth=depth,
+                n=n,
+                layers=layers,
+                saturated=False,
+                variance=v,
+                variance_se=0.3 * v,
+            )
+            for cost, sizes in (("global", (4, 6, 8, 10)), ("local", (4, 8, 16)))
+            for depth in study.DEPTHS
+            for n in sizes
+            for layers in [2 * study.DEPTHS[depth](n)]
+            for v in [2.0**-n if cost == "global" else n**-2.0]
+        ]
+    )
+    kept = []
+    monkeypatch.setattr(plt, "close", kept.append)  # keep the figure open
+    study.plot(summary, summary.iloc[:0], tmp_path / "f.png")
+    (fig,) = kept
+    for ax, sizes in zip(fig.axes, ((4, 6, 8, 10), (4, 8, 16))):
+        assert not ax.texts  # no "D=..." text among the markers and bars
+        (top,) = ax.child_axes
+        labels = [t.get_text() for t in top.get_xticklabels()]
+        assert list(top.get_xticks()) == list(sizes)
+        assert labels == [str(2 * study.DEPTHS["log"](n)) for n in sizes]
+    assert legends_clear(fig)
+    monkeypatch.undo()  # the patched close only recorded the figure
+    plt.close(fig)
 
 
 def test_pooled_chunks_are_the_whole_sample(study):

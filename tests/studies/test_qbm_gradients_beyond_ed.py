@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from figure_checks import legends_clear
+from matplotlib.colors import to_rgb
 
 import tnbp
 from tnbp.plotting import plot_qbm_gradient_profile
@@ -113,6 +115,49 @@ def test_figure_marks_untrusted_rows_hollow(quick, tmp_path, monkeypatch):
     assert any("untrusted" in t for t in labels)
     assert np.all([float(x).is_integer() for x in ax.get_xticks()])
     figures.plt.close(fig)
+
+
+def _contrast_with_white(color) -> float:
+    """WCAG contrast ratio of ``color`` against white (1: invisible, 21: black)."""
+    rgb = np.array(to_rgb(color))
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return 1.05 / (lin @ [0.2126, 0.7152, 0.0722] + 0.05)
+
+
+def test_figure_keys_distance_once_for_both_panels(quick, tmp_path, monkeypatch):
+    """One colour bar under the panels keys (a) and (c); every colour shows on white."""
+    from tnbp.plotting import qbm_profile
+
+    _, _, summary, fits, _ = quick
+    monkeypatch.setattr(qbm_profile, "_save", lambda fig, path: fig)  # keep it open
+    fig = qbm_profile.plot_qbm_gradient_profile(
+        summary, tmp_path / "f.png", beta=1.0, fits=fits
+    )
+    a, b, c, bar = fig.axes
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    box = {k: ax.get_window_extent(renderer) for k, ax in zip("abcz", fig.axes)}
+    # under all three panels, reaching into both (a) and (c), and saying so
+    assert box["z"].y1 < min(box[k].y0 for k in "abc")
+    assert box["z"].x0 < box["a"].x1 and box["z"].x1 > box["c"].x0
+    assert "panels (a) and (c)" in bar.get_xlabel()
+    # the lightest distance colour keeps a contrast of 1.5 with white (viridis'
+    # yellow end, 1.25, was the one the review could not see)
+    colors = {  # of the points drawn in the distance panels
+        to_rgb(ln.get_color())
+        for ax in (a, c)
+        for ln in ax.get_lines()
+        if ln.get_marker() == "o" and len(ln.get_xdata())
+    }
+    assert len(colors) == summary.distance.nunique()
+    assert min(_contrast_with_white(col) for col in colors) > 1.5
+    # legends under their panels, clear of the data; a short, readable title
+    # (one line of at most 150 characters of source text; the review's was 270)
+    assert legends_clear(fig)
+    title = fig._suptitle
+    assert len(title.get_text()) <= 150 and "\n" not in title.get_text()
+    assert title.get_fontsize() >= 11
+    qbm_profile.plt.close(fig)
 
 
 def test_quick_keeps_the_options_given(study, cli_params):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.legend_handler import HandlerTuple
 
 from ..references.theory import page_entropy
 from .figures import _integer_ticks, _save, _standard_error, plt
@@ -60,7 +61,9 @@ def plot_area_volume_law(
     under :math:`\tfrac12\sqrt{D_v/D_h}`; bottom right: :math:`T` against
     the deficit :math:`n_v - S(\rho_v)` under Proposition 1's
     :math:`\sqrt{\Delta\ln 2/2}`, with the region it forbids shaded. Points of
-    untrusted states (bond saturated or truncated) are hollow everywhere.
+    untrusted states (bond saturated or truncated) are hollow everywhere; the
+    legends key filled and hollow with the markers the data use (a top panel's
+    only where it has hollow points).
 
     Parameters
     ----------
@@ -150,38 +153,27 @@ def plot_area_volume_law(
                 mfc=color if trusted else "none",
             )
     for size, ax in profile_axes.items():
-        _profile_panel(ax, means[means.n == size], size)
+        g = means[means.n == size]
+        # the trust key only where something is hollow, in this panel's marker
+        trust = _trust_keys([markers[size]]) if not g.trusted.all() else []
+        _profile_panel(ax, g, size, trust)
     _distance_panel(ax_dist, means, sizes)
     _pinsker_panel(ax_pinsker, means)
     shapes = {"o": "circles", "s": "squares"}
     keys = [  # what the markers and the fill say, in both bottom panels
-        plt.Line2D(
-            [],
-            [],
-            ls="none",
-            marker=markers[s],
-            color="gray",
-            label=f"n = {s} ({shapes[markers[s]]})",
+        (
+            plt.Line2D([], [], ls="none", marker=markers[s], color="gray"),
+            f"n = {s} ({shapes[markers[s]]})",
         )
         for s in sizes
-    ] + [
-        plt.Line2D(
-            [], [], ls="none", marker="D", color="gray", label="filled: trusted"
-        ),
-        plt.Line2D(
-            [],
-            [],
-            ls="none",
-            marker="D",
-            color="gray",
-            mfc="none",
-            label="hollow: untrusted (bond cap)",
-        ),
     ]
+    keys += _trust_keys([markers[s] for s in sizes])
     for ax in (ax_dist, ax_pinsker):
-        handles, _ = ax.get_legend_handles_labels()
+        handles, labels = ax.get_legend_handles_labels()
         ax.legend(
-            handles=handles + keys,
+            handles + [h for h, _ in keys],
+            labels + [t for _, t in keys],
+            handler_map={tuple: HandlerTuple(ndivide=None)},
             fontsize=8,
             loc="upper center",
             bbox_to_anchor=(0.5, -0.12),
@@ -202,8 +194,33 @@ def plot_area_volume_law(
     return _save(fig, path)
 
 
-def _profile_panel(ax, means: pd.DataFrame, size: int) -> None:
-    """Page's curve, the bond cap and its band, axes and the legend of one size."""
+def _trust_keys(marks) -> list[tuple]:
+    """Legend entries of the filled (trusted) and hollow (untrusted) points.
+
+    Each shows the data's own markers ``marks`` side by side, filled or hollow:
+    ``[(handle, label), ...]``, a handle being a tuple of markers (drawn by
+    :class:`~matplotlib.legend_handler.HandlerTuple`).
+    """
+    return [
+        (
+            tuple(
+                plt.Line2D([], [], ls="none", marker=m, color="gray", mfc=face)
+                for m in marks
+            ),
+            text,
+        )
+        for face, text in (
+            (None, "filled: trusted"),
+            ("none", "hollow: untrusted (bond cap)"),
+        )
+    ]
+
+
+def _profile_panel(ax, means: pd.DataFrame, size: int, trust: list) -> None:
+    """Page's curve, the bond cap and its band, axes and the legend of one size.
+
+    ``trust`` holds the extra legend entries of :func:`_trust_keys` (or none).
+    """
     n_v = np.arange(1, size)
     page = [page_entropy(int(k), size - int(k)) for k in n_v]
     ax.plot(n_v, page, "k--", lw=1.4, label="Page (Haar state): volume law", zorder=5)
@@ -229,7 +246,16 @@ def _profile_panel(ax, means: pd.DataFrame, size: int) -> None:
         title=title,
     )
     _integer_ticks(ax, range(0, size + 1, max(1, size // 8)))
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(
+        handles + [h for h, _ in trust],
+        labels + [t for _, t in trust],
+        handler_map={tuple: HandlerTuple(ndivide=None)},
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=2,
+    )
 
 
 def _distance_panel(ax, means: pd.DataFrame, sizes: list[int]) -> None:

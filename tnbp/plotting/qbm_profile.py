@@ -20,6 +20,9 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from .figures import _integer_ticks, _save, plt
 
+#: the part of viridis the distances use: its yellow end is invisible on white
+_DISTANCE_COLORS = (0.0, 0.85)
+
 #: summary columns the figure reads
 _COLUMNS = (
     "n",
@@ -55,6 +58,11 @@ def _errorbar(ax, x, y, err, ok, color, marker, label=None):
     ax.plot(x, y, "-", color=color, lw=1, label=label)
 
 
+def _legend_below(ax, ncol: int = 1) -> None:
+    """The panel's legend under its axes, clear of the data and reference lines."""
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=ncol)
+
+
 def plot_qbm_gradient_profile(
     summary: pd.DataFrame,
     path: str | Path,
@@ -78,6 +86,13 @@ def plot_qbm_gradient_profile(
     (colour: ``d``), with the line deviation = bound. Filled markers are
     trusted rows (every state without caveats, error bound at most a tenth of
     the rms derivative), hollow ones are not.
+
+    The derivatives are :math:`g_k = \partial\langle Z_0\rangle/\partial\theta_k`
+    of the visible observable by every coefficient of the Hamiltonian (the
+    random 2-local chain of eq. (C1), normalized by :math:`\|H\|`), from the
+    field response on purified MPS (:func:`tnbp.qbm_response_gradient`). The
+    distance colours (viridis up to 0.85, dark enough on white) are keyed by
+    one colour bar under the panels; each panel's legend sits under it.
 
     Parameters
     ----------
@@ -114,9 +129,13 @@ def plot_qbm_gradient_profile(
     df = summary.sort_values(["distance", "n"])
     distances = sorted(df.distance.unique())
     sizes = sorted(df.n.unique())
+    lo, hi = _DISTANCE_COLORS
     cmap = plt.get_cmap("viridis")
-    dcolor = {d: cmap(i / max(1, len(distances) - 1)) for i, d in enumerate(distances)}
-    fig, axes = plt.subplots(1, 3, figsize=(17, 5.6), constrained_layout=True)
+    dcolor = {
+        d: cmap(lo + (hi - lo) * i / max(1, len(distances) - 1))
+        for i, d in enumerate(distances)
+    }
+    fig, axes = plt.subplots(1, 3, figsize=(17, 7.4), constrained_layout=True)
 
     ax = axes[0]
     for d in distances:
@@ -141,7 +160,7 @@ def plot_qbm_gradient_profile(
         "o-",
         color="0.3",
         lw=1,
-        label=r"Var$[g_k]$ of the terms at distance $d$ (colour bar; $d$ = 0: visible)",
+        label=r"Var$[g_k]$ of the terms at distance $d$ (colour; $d$ = 0: visible)",
     )
     ax.plot(
         [],
@@ -209,14 +228,11 @@ def plot_qbm_gradient_profile(
     ax.set(
         xlabel="qubits $n$ (hidden units $n_h = n - n_v$)",
         ylabel=r"variance over random Hamiltonians",
-        title="(a) variance of the derivatives against $n$",
+        title=r"(a) Var$[g_k]$, $g_k = \partial\langle Z_0\rangle/\partial\theta_k$, "
+        "against $n$",
     )
-    lo = df.variance[df.variance > 0].min()
-    hi = df.variance.max()
-    # a quarter of the decades above the data: room for the legend
-    ax.set_ylim(lo / 30, hi * (hi / lo) ** 0.33)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+    _legend_below(ax)
 
     ax = axes[1]
     ncolor = {
@@ -244,10 +260,10 @@ def plot_qbm_gradient_profile(
     ax.set(
         xlabel="distance $d$ of the terms from the visible qubit",
         ylabel=r"rms derivative $\sqrt{\langle g_k^2\rangle}$",
-        title="(b) decay with distance; hollow: bound > rms / 10",
+        title="(b) decay with distance (colour: $n$); hollow: bound > rms / 10",
     )
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper right", ncol=2, framealpha=0.85)
+    _legend_below(ax, ncol=2)
 
     ax = axes[2]
     dense = df[df.dense_deviation.notna() & (df.error_bound > 0)]
@@ -278,33 +294,34 @@ def plot_qbm_gradient_profile(
         ax.plot(lim, lim, "-", color="k", lw=1, label="deviation = bound")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.legend(fontsize=7, loc="upper left", framealpha=0.85)
+        _legend_below(ax)
         ns = sorted(dense.n.unique())
-        ax.set_title(
-            f"(c) vs exact Duhamel gradient, n = {', '.join(map(str, ns))}",
-            fontsize=10,
-        )
+        ax.set_title(f"(c) vs exact Duhamel gradient, n = {', '.join(map(str, ns))}")
     ax.set(
         xlabel="largest error bound of the (n, d) row",
         ylabel="largest |g - exact| (floored at 1e-17)",
     )
     ax.grid(True, which="major", alpha=0.3)
+    # one colour bar below the panels, for the two that colour by distance
     bar = fig.colorbar(
         ScalarMappable(
             norm=BoundaryNorm(np.arange(len(distances) + 1) - 0.5, len(distances)),
             cmap=ListedColormap([dcolor[d] for d in distances]),
         ),
-        ax=axes[2],
+        ax=axes,
+        location="bottom",
+        shrink=0.9,
+        aspect=80,
         ticks=range(len(distances)),
     )
     bar.set_ticklabels([str(d) for d in distances])
-    bar.set_label("distance $d$ of the terms from the visible qubit (panels a, c)")
+    bar.set_label(
+        "colour of panels (a) and (c): distance $d$ of the terms from the visible qubit"
+    )
     temp = "" if beta is None else rf", $\beta$ = {beta:g}"
     fig.suptitle(
-        "QBM on a nearest-neighbour random 2-local chain (eq. C1, normalized by "
-        rf"$\|H\|${temp}), $O_v = Z_0$ on {n_visible} visible qubit at the end: "
-        r"$g_k = \partial\langle Z_0\rangle/\partial\theta_k$ by the field response "
-        "on purified MPS",
-        fontsize=10,
+        f"QBM gradients of random nearest-neighbour chains{temp}, {n_visible} "
+        "visible qubit, purified MPS (arXiv:2010.15968 Fig. 3c beyond ED)",
+        fontsize=12,
     )
     return _save(fig, path)

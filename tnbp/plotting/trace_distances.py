@@ -34,6 +34,9 @@ MODEL_STYLES = {
     "qbm": dict(label="normalized QBM (Gibbs state)", color="C2", marker="^"),
 }
 
+#: the histograms' T axis runs this fraction of its (log) width past the last edge
+X_MARGIN = 0.04
+
 _PANELS = (
     ("peak", "peak_se", "histogram peak (mode) of $T$", "haar_mode"),
     ("mean", "mean_se", "mean of $T$", "haar_mean"),
@@ -185,7 +188,10 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
     :math:`n_h`, the bound :math:`\tfrac12\sqrt{D_v/D_h}` as a dashed
     vertical line of the same colour, and, for one visible qubit, the
     fraction a Haar state would put in each bin (exact, dotted). The legend
-    gives each curve's mean and the fraction of its instances under the bound.
+    gives each curve's mean and the fraction of its instances under the bound;
+    it sits under its panel. The :math:`T` axis runs a little (:data:`X_MARGIN`
+    of its width) past the largest possible :math:`T`, so a bound there stays
+    in view.
 
     Parameters
     ----------
@@ -223,7 +229,7 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
     hidden = sorted(df.n_hidden.unique())
     colors = dict(zip(hidden, plt.cm.viridis(np.linspace(0.0, 0.85, len(hidden)))))
     fig, axes = plt.subplots(
-        1, len(models), figsize=(4.6 * len(models), 4.4), constrained_layout=True
+        1, len(models), figsize=(4.6 * len(models), 5.2), constrained_layout=True
     )
     axes = np.atleast_1d(axes)
     for k, (ax, model) in enumerate(zip(axes, models)):
@@ -247,7 +253,9 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
                 cdf = theory.haar_qubit_trace_distance_cdf(edges, int(h))
                 ax.stairs(np.diff(cdf), edges, color=colors[h], ls=":", lw=1.1)
         ax.set_xscale("log")
-        ax.set_xlim(edges[0], edges[-1])
+        # a margin past the last edge: a bound there (n_h = 1 at n_v = 1: 1/2)
+        # and the last bin's step stay visible inside the frame
+        ax.set_xlim(edges[0], edges[-1] * (edges[-1] / edges[0]) ** X_MARGIN)
         # plain numbers at 1, 2 and 5 times powers of ten, no crowded minor labels
         subs = (1.0, 2.0, 5.0) if edges[-1] / edges[0] < 100 else (1.0,)
         ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
@@ -259,7 +267,7 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
         ax.set_title(
             f"({chr(ord('a') + k)}) {MODEL_STYLES[model]['label']}", fontsize=10
         )
-        ax.legend(fontsize=7.5, loc="upper left")
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16))
         ax.grid(alpha=0.25)
     samples = df.groupby(["model", "n_hidden"]).size()
     fig.suptitle(

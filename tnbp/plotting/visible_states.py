@@ -29,6 +29,12 @@ LABELS = {
     "hea_shallow": r"HEA, $\lceil\log_2 n\rceil$ layers",
     "hea_deep": "HEA, depth ∝ n",
 }
+#: short name of each family in the fits' legends
+SHORT = {
+    "unitary_qnn_nn": "QNN",
+    "hea_shallow": "HEA (log n)",
+    "hea_deep": "HEA (deep)",
+}
 
 
 #: up to this many distinct n get a tick each, at the data
@@ -59,8 +65,7 @@ def _family_points(ax, rows: pd.DataFrame, y: str, err: str, *, log: bool) -> No
     color, marker = STYLES[family]
     x = rows.n * _shift(family, log) if log else rows.n + _shift(family, log)
     rows = rows.assign(x=x)
-    label = f"{LABELS[family]} (layers: " + _layers(rows) + ")"
-    ax.plot(rows.x, rows[y], "-", color=color, lw=1, alpha=0.6, label=label)
+    ax.plot(rows.x, rows[y], "-", color=color, lw=1, alpha=0.6)
     yerr = rows[err].to_numpy(dtype=float)
     ax.errorbar(
         rows.x,
@@ -76,15 +81,28 @@ def _family_points(ax, rows: pd.DataFrame, y: str, err: str, *, log: bool) -> No
     ax.plot(bad.x, bad[y], marker, color=color, mfc="white", ms=7, ls="none", mew=1.5)
 
 
-def _references(ax, references, y: str, *, log: bool) -> None:
-    """The references' values as black crosses beside their family's points."""
+def _family_handle(rows: pd.DataFrame) -> plt.Line2D:
+    """A family's legend entry: its colour, line and marker, and its layer counts."""
+    family = rows.family.iloc[0]
+    color, marker = STYLES[family]
+    label = f"{LABELS[family]} (layers: " + _layers(rows) + ")"
+    return plt.Line2D([], [], color=color, marker=marker, ms=6, lw=1, label=label)
+
+
+def _references(ax, references, y: str, *, log: bool) -> list:
+    """The references' values as black crosses beside their family's points.
+
+    Returns the legend handle of the crosses (a one-item list), or ``[]`` when
+    there are none.
+    """
     if references is None or not len(references):
-        return
-    for i, (family, rows) in enumerate(references.groupby("family", sort=False)):
+        return []
+    for family, rows in references.groupby("family", sort=False):
         shift = _shift(family, log)
         x = rows.n * shift if log else rows.n + shift
-        label = None if i else "dense (n <= dense_max) / exact lightcone reference"
-        ax.plot(x, rows[y], "x", color="k", ms=6, label=label, zorder=3)
+        ax.plot(x, rows[y], "x", color="k", ms=6, zorder=3)
+    label = "dense (n <= dense_max) / exact lightcone reference"
+    return [plt.Line2D([], [], color="k", marker="x", ms=6, ls="none", label=label)]
 
 
 def _layers(rows: pd.DataFrame) -> str:
@@ -99,17 +117,21 @@ def _layers(rows: pd.DataFrame) -> str:
     return f"{int(layers.min())}-{int(layers.max())}"
 
 
-def _trust_legend(ax, chi) -> None:
-    ax.plot([], [], "o", color="gray", label="MPS trusted")
-    ax.plot(
-        [],
-        [],
-        "o",
-        color="gray",
-        mfc="white",
-        mew=1.5,
-        label=f"MPS not trusted (χ = {chi} saturated or truncated)",
-    )
+def _trust_handles(chi) -> list:
+    """Legend entries of the filled (trusted) and hollow (not trusted) markers."""
+    return [
+        plt.Line2D([], [], marker="o", color="gray", ls="none", label="MPS trusted"),
+        plt.Line2D(
+            [],
+            [],
+            marker="o",
+            color="gray",
+            mfc="white",
+            mew=1.5,
+            ls="none",
+            label=f"MPS not trusted (χ = {chi} saturated or truncated)",
+        ),
+    ]
 
 
 def plot_visible_distance(
@@ -135,12 +157,14 @@ def plot_visible_distance(
         The figure's path.
     """
     fig, ax = plt.subplots(figsize=(7.5, 5.6), constrained_layout=True)
+    handles = []
     for _, rows in summary.groupby("family", sort=False):
         _family_points(ax, rows.sort_values("n"), "mean", "mean_se", log=True)
-    _references(ax, references, "mean", log=True)
+        handles.append(_family_handle(rows))
+    handles += _references(ax, references, "mean", log=True)
     n_v = int(summary.n_visible.iloc[0])
     grid = np.arange(summary.n.min(), summary.n.max() + 1)
-    ax.plot(
+    (bound,) = ax.plot(
         grid,
         0.5 * np.sqrt(2.0**n_v / 2.0 ** (grid - n_v)),
         "--",
@@ -151,14 +175,20 @@ def plot_visible_distance(
     ax.set_yscale("log")
     _n_axis(ax, summary.n, log=True)
     chi = ", ".join(map(str, sorted(summary.max_bond.unique())))
-    _trust_legend(ax, chi)
+    handles += [bound, *_trust_handles(chi)]
     samples = ", ".join(map(str, sorted(summary.samples.unique())))
     ax.set(
         ylabel=r"trace distance $\frac{1}{2}\|\rho_v - I/D_v\|_1$",
         title=f"visible qubits: {n_v}; MPS χ = {chi}; mean ± s.e. over {samples} "
         "instances",
     )
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax.legend(
+        handles=handles,
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=2,
+    )
     return _save(fig, path)
 
 
@@ -193,11 +223,14 @@ def plot_fidelity_gradient(
         The figure's path.
     """
     fits = fits or {}
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5.4), constrained_layout=True)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.8), constrained_layout=True)
+    handles = []
     for ax, log in zip(axes, (False, True)):
         for family, rows in summary.groupby("family", sort=False):
             rows = rows.sort_values("n")
             _family_points(ax, rows, "variance", "variance_se", log=log)
+            if not log:
+                handles.append(_family_handle(rows))
             fit = fits.get(family)
             if fit is None:
                 continue
@@ -216,18 +249,35 @@ def plot_fidelity_gradient(
                 if fit.preferred == ("power_law" if log else "exponential")
                 else ""
             )
-            ax.plot(grid, y, ":", color=color, lw=1.6, label=text + best)
-        _references(ax, references, "variance", log=log)
+            label = f"{SHORT[family]}: {text}{best}"
+            ax.plot(grid, y, ":", color=color, lw=1.6, label=label)
+        reference = _references(ax, references, "variance", log=log)
         ax.set_yscale("log")
         _n_axis(ax, summary.n, log=log)
-        chi = ", ".join(map(str, sorted(summary.max_bond.unique())))
-        _trust_legend(ax, chi)
         ax.set_ylabel(r"Var$_\theta\,\|\nabla_\theta F\|_\infty$  (rad$^{-2}$)")
-        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
+        if ax.get_legend_handles_labels()[0]:  # the fits, under their panel
+            ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13))
+    chi = ", ".join(map(str, sorted(summary.max_bond.unique())))
+    # the families, the references and the markers: one legend for both panels
+    fig.legend(
+        handles=handles + reference + _trust_handles(chi),
+        fontsize=7.5,
+        loc="outside lower center",
+        ncol=3,
+    )
     n_v = int(summary.n_visible.iloc[0])
     samples = ", ".join(map(str, sorted(summary.samples.unique())))
     axes[0].set_title(
         f"semilog; visible qubits: {n_v}, thermal target; {samples} instances"
     )
-    axes[1].set_title("log-log; error bars: ± 1 s.e. of the variance")
+    # the variance's standard error needs 4 instances (NaN below): say which
+    bars = np.isfinite(summary.variance_se.to_numpy(dtype=float)).any()
+    axes[1].set_title(
+        "log-log; "
+        + (
+            "error bars: ± 1 s.e. of the variance"
+            if bars
+            else "no error bars: fewer than 4 instances"
+        )
+    )
     return _save(fig, path)
