@@ -26,6 +26,19 @@ def legends_clear(fig) -> bool:
     )
 
 
+def legend_outside(fig, ax) -> bool:
+    """The legend of ``ax`` does not cover its plotting area (drawn first)."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)  # final layout
+    legend = ax.get_legend().get_window_extent(renderer)
+    return not legend.overlaps(ax.get_window_extent(renderer))
+
+
+def legend_texts(ax) -> list[str]:
+    """The entries' texts of the legend of ``ax``."""
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
 def legend_entries(legend) -> dict[str, list[Line2D]]:
     """Each entry's text -> the lines drawn in its handle (markers, lines)."""
     areas = legend.findobj(DrawingArea)

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from figure_checks import legend_outside, legend_texts
 
 from tnbp.plotting import figures
 
@@ -35,18 +36,6 @@ def _integer_ticks(ax) -> bool:
     return bool(ticks) and all(float(t).is_integer() for t in ticks)
 
 
-def _legend_texts(ax) -> list[str]:
-    return [t.get_text() for t in ax.get_legend().get_texts()]
-
-
-def _legend_outside(fig, ax) -> bool:
-    """The legend does not cover the plotting area (so no curve or reference line)."""
-    renderer = fig.canvas.get_renderer()
-    fig.draw(renderer)  # final layout
-    legend = ax.get_legend().get_window_extent(renderer)
-    return not legend.overlaps(ax.get_window_extent(renderer))
-
-
 def test_gradient_variance_curves_theory_and_hollow_truncated_points(caught):
     n = np.array([2, 4, 6, 8])
     df = pd.DataFrame(
@@ -69,11 +58,11 @@ def test_gradient_variance_curves_theory_and_hollow_truncated_points(caught):
     np.testing.assert_allclose(dashed[0].get_ydata(), df.theory[:4])
     assert dashed[0].get_zorder() > lines[0].get_zorder()  # drawn over the data
     # the legend names the dashes and the hollow markers, beside the axes
-    assert _legend_texts(ax)[-2:] == [
+    assert legend_texts(ax)[-2:] == [
         "closed form (arXiv:2005.12458)",
         "truncated (max_bond hit)",
     ]
-    assert _legend_outside(caught[0], ax)
+    assert legend_outside(caught[0], ax)
     hollow = [
         x
         for ln in lines
@@ -126,14 +115,14 @@ def test_entanglement_figure_error_bars_legends_and_references(caught):
         half = np.array([np.ptp(seg[:, 1]) / 2 for seg in segments.get_segments()])
         np.testing.assert_allclose(half, se, rtol=1e-12)  # one standard error
         assert _integer_ticks(ax)
-        labels = _legend_texts(ax)
+        labels = legend_texts(ax)
         assert {"haar_brickwork", "hardware_efficient"} <= set(labels)
         assert {"trusted", "untrusted (truncated)"} <= set(labels)
-        assert _legend_outside(fig, ax)  # so never over the Page line or a curve
+        assert legend_outside(fig, ax)  # so never over the Page line or a curve
         hollow = [ln for ln in ax.get_lines() if ln.get_markerfacecolor() == "none"]
         assert sorted({x for ln in hollow for x in ln.get_xdata()}) == [12, 16, 20]
-    assert "Page value (Haar random state)" in _legend_texts(ax_s)
-    assert any(t.startswith("Haar bound") for t in _legend_texts(ax_d))
+    assert "Page value (Haar random state)" in legend_texts(ax_s)
+    assert any(t.startswith("Haar bound") for t in legend_texts(ax_d))
     page = [ln for ln in ax_s.get_lines() if ln.get_label().startswith("Page")]
     assert ax_s.get_ylim()[0] < page[0].get_ydata()[0] < ax_s.get_ylim()[1]  # visible
     assert ax_s.get_title() == "n = 24, max_bond = 64; mean ± s.e. over 3 seeds"
@@ -191,7 +180,7 @@ def test_dqnn_toy_figure_exact_markers_sampled_bars_and_closed_forms(caught):
         for x in xs:
             np.testing.assert_allclose(x, n, rtol=0.02)
         assert "Var" in ax.get_ylabel()
-    texts = _legend_texts(ax_g)
+    texts = legend_texts(ax_g)
     assert texts[:3] == ["closed form", "exact, 0 hidden", "sampled ±1 SE, 0 hidden"]
     assert texts[-2:] == ["sampled, low ESS (unreliable)", "truncated doubled MPS"]
     assert "largest bond 4" in caught[0]._suptitle.get_text()

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from figure_checks import legend_outside, legend_texts
 
 from tnbp import fit_exponential_decay
 from tnbp.plotting import hidden_units
@@ -35,17 +36,6 @@ def caught(monkeypatch, tmp_path):
 def _integer_ticks(ax) -> bool:
     ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
     return bool(ticks) and all(float(t).is_integer() for t in ticks)
-
-
-def _legend_texts(ax) -> list[str]:
-    return [t.get_text() for t in ax.get_legend().get_texts()]
-
-
-def _legend_outside(fig, ax) -> bool:
-    renderer = fig.canvas.get_renderer()
-    fig.draw(renderer)
-    legend = ax.get_legend().get_window_extent(renderer)
-    return not legend.overlaps(ax.get_window_extent(renderer))
 
 
 def _fd_exact(n_hidden):
@@ -91,7 +81,7 @@ def _check_fd_exact_panel(fig, ax, df, fits):
     )
     assert exact_line.get_markerfacecolor() == "none"  # hollow: the exact values
     assert fd_line.get_markerfacecolor() != "none"
-    labels = _legend_texts(ax)
+    labels = legend_texts(ax)
     assert labels[0].startswith("finite differences") and "h$ = 0.001" in labels[0]
     assert labels[1].startswith("exact")
     fd, exact = fits["fd"], fits["exact"]
@@ -107,7 +97,7 @@ def _check_fd_exact_panel(fig, ax, df, fits):
     np.testing.assert_allclose(np.diff(np.log(y)) / np.diff(x), -np.log(2))
     assert y[0] == pytest.approx(fd.prefactor * np.exp(-fd.rate * x[0]))
     assert ax.get_yscale() == "log" and _integer_ticks(ax)
-    assert _legend_outside(fig, ax)
+    assert legend_outside(fig, ax)
 
 
 def test_fig_3b_finite_differences_exact_fit_and_bound(caught):
@@ -162,13 +152,13 @@ def test_fig_3c_the_papers_quantity_beside_the_labelled_variant(caught):
     left, right = fig.axes
     _check_fd_exact_panel(fig, left, df, fits)
     assert left.get_title().startswith("Fig. 3c: trace-distance gradient")
-    assert "T(" in _legend_texts(left)[0] and "Duhamel" in _legend_texts(left)[1]
+    assert "T(" in legend_texts(left)[0] and "Duhamel" in legend_texts(left)[1]
     # the variant: labelled as such, each curve with its error bars, named for
     # what it is (the variance of the norm, not the norm), its fit last
     assert right.get_title().startswith("variant (not the paper's)")
     assert right.get_ylabel().startswith("variance")
     assert len([c for c in right.containers if c.has_yerr]) == 3
-    labels = _legend_texts(right)
+    labels = legend_texts(right)
     assert "visible" in labels[0] and "hidden" in labels[1]
     assert labels[2].startswith(r"Var$[\|\nabla") and labels[2].endswith(
         "variance of the gradient's infinity-norm"
@@ -179,7 +169,7 @@ def test_fig_3c_the_papers_quantity_beside_the_labelled_variant(caught):
         rf"$\pm$ {hidden.rate_err:.2f}"
     )
     assert right.get_yscale() == "log" and _integer_ticks(right)
-    assert _legend_outside(fig, right)
+    assert legend_outside(fig, right)
     title = fig._suptitle.get_text()
     assert "1 visible qubit," in title and "40 Hamiltonians per point" in title
 
