@@ -235,6 +235,15 @@ def test_a_broken_study_script_is_listed_and_refused(tmp_path, monkeypatch):
     rows = [line.split() for line in listing.stdout.splitlines()]
     assert ["broken", "[unreadable", "script:", "SyntaxError", "(line", "2)]"] in rows
     assert ["Fig.", "1", "good", "A", "study."] in rows
+    (tmp_path / "nocli.py").write_text(
+        '"""No command line."""\ndef main():\n    pass\n'
+    )
+    result = tnbp_command("run", "nocli", "--out", tmp_path / "out")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    assert _error_line(result) == (
+        "Error: the study script nocli is not a study: it defines no cli function "
+        "(see tnbp.results.study)"
+    )
     for name, error in [("broken", "SyntaxError"), ("failing", "ModuleNotFoundError")]:
         result = tnbp_command("run", name, "--out", tmp_path / "out")
         assert result.exit_code == 1 and "Traceback" not in result.output
@@ -342,14 +351,18 @@ def test_simulate_guards_memory(tmp_path):
     )
 
 
-def test_ctrl_c_outside_a_study_is_one_line(monkeypatch, capsys):
+def test_ctrl_c_outside_a_sweep_is_one_line(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "app", interrupted)
-    with pytest.raises(SystemExit) as exit_:
-        cli.main()
-    assert exit_.value.code == 130
-    assert capsys.readouterr().err == (
-        "interrupted: nothing was being computed; no result is lost\n"
-    )
+    # while the study loads (typer alone would exit 130 without a word) ...
+    monkeypatch.setattr(cli, "load_study", interrupted)
+    result = tnbp_command("run", STUDY, "--out", tmp_path)
+    line = "interrupted: nothing was being computed; no result is lost"
+    assert result.exit_code == 130 and result.stderr.strip() == line
+    monkeypatch.undo()
+    # ... and in the study's command line before its sweep (exit 0 before)
+    study = catalog.load_study(STUDY)
+    monkeypatch.setattr(study.StudyOptions, "resolve", interrupted)
+    result = tnbp_command("run", STUDY, "--out", tmp_path)
+    assert result.exit_code == 130 and result.stderr.strip() == line

@@ -103,17 +103,35 @@ def _study_argument():
     )
 
 
+def _interrupted():
+    """Ctrl-C before a study's sweep (which reports its own): one line, status 130."""
+    typer.echo("interrupted: nothing was being computed; no result is lost", err=True)
+    raise typer.Exit(INTERRUPTED_EXIT_CODE)
+
+
 def _load(study: str):
     """The study's module, or a one-line error naming the argument."""
     try:
-        return load_study(study)
+        module = load_study(study)
     except (UnknownStudyError, FileNotFoundError) as exc:
         _fail(f"Invalid value for 'study': {exc}")
-    except Exception as exc:  # the script itself is broken: say where
+    except KeyboardInterrupt:
+        _interrupted()
+    except (Exception, SystemExit) as exc:  # the script itself is broken: say so
         _fail(
             f"the study script {study} cannot be loaded: {type(exc).__name__}: {exc}",
             code=1,
         )
+    missing = [
+        name for name in ("main", "cli") if not callable(getattr(module, name, None))
+    ]
+    if missing:
+        _fail(
+            f"the study script {study} is not a study: it defines no "
+            f"{' and no '.join(missing)} function (see tnbp.results.study)",
+            code=1,
+        )
+    return module
 
 
 def _default_out(module) -> Path:
@@ -170,7 +188,11 @@ def _invoke(module, study: str, args: list[str]) -> None:
     study_app.command()(module.cli)
     command = typer.main.get_command(study_app)
     try:
-        command.main(args=args, prog_name=f"tnbp run {study}", standalone_mode=False)
+        # returns the status of an Exit, 130 for a Ctrl-C the study did not
+        # report (one during its sweep ends in its own SystemExit)
+        code = command.main(
+            args=args, prog_name=f"tnbp run {study}", standalone_mode=False
+        )
     except typer.BadParameter as exc:
         hints = exc.param_hint or (exc.param.opts[:1] if exc.param else [])
         names = [hints] if isinstance(hints, str) else list(hints)
@@ -179,6 +201,10 @@ def _invoke(module, study: str, args: list[str]) -> None:
         _fail(f"Invalid value for {' / '.join(names)}: {exc.message}")
     except _UsageError as exc:
         _fail(exc.format_message())
+    if code == INTERRUPTED_EXIT_CODE:
+        _interrupted()
+    if isinstance(code, int) and code:
+        raise typer.Exit(code)
 
 
 def _as_set(hint: str, keys: list[str]) -> str:
@@ -319,7 +345,10 @@ def _plot(
     module = _load(study)
     out = out or _default_out(module)
     if not (out / STORE_FILE).is_file():
-        _fail(f"no results store in {out}: run `tnbp run {study}` first", code=1)
+        _fail(
+            f"no results store in {out}: run `tnbp run {study} --out {out}` first",
+            code=1,
+        )
     args = ["--quick"] if quick else []
     args += _study_arguments(module, study, set_) + ["--out", str(out)]
     try:
@@ -364,28 +393,34 @@ def _results(
             code=1,
         )
     try:
-        with ResultStore(module_out) as store:
-            table = store.table(task=study)
-            if not table.empty and format is _TableFormat.parquet:
-                typer.echo(store.write_table(format=format.value, task=study))
+        store = ResultStore(module_out)
+        table = store.table(task=study)
     except (sqlite3.Error, OSError, ValueError) as exc:
         _fail(f"cannot read the results store in {module_out}: {exc}", code=1)
-    if table.empty:
-        _fail(f"no rows of {study} in {module_out / STORE_FILE}", code=1)
-    if format is _TableFormat.csv:
+    with store:
+        if table.empty:
+            _fail(f"no rows of {study} in {module_out / STORE_FILE}", code=1)
         try:
-            table.to_csv(sys.stdout, index=False)
-            sys.stdout.flush()
+            if format is _TableFormat.parquet:
+                typer.echo(store.write_table(format=format.value, task=study))
+            else:
+                table.to_csv(sys.stdout, index=False)
+                sys.stdout.flush()
         except BrokenPipeError:  # `tnbp results ... | head`: the reader has enough
             # nothing more can be written; Python's recipe: exit quietly, status 1
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:
+            _fail(f"cannot write the table: {exc}", code=1)
 
 
 @app.command("simulate")
 def _simulate(
     file: Path = typer.Argument(
-        ..., help="an OpenQASM 2 or 3 program", exists=True, dir_okay=False
+        ...,
+        help="an OpenQASM 2 or 3 program",
+        exists=True,
+        dir_okay=False,
     ),
     backend: _Backend = typer.Option(_Backend.mps, help="simulator"),
     max_bond: int = typer.Option(
@@ -432,7 +467,11 @@ def _simulate(
         except (ValueError, TypeError, NotImplementedError) as exc:
             _fail(f"Invalid value for 'file' ({file}): {exc}", code=1)
         if circuit.n < 2:
-            _fail("Invalid value for 'file': an entropy profile needs >= 2 qubits")
+            _fail(
+                f"Invalid value for 'file' ({file}): an entropy profile needs >= 2 "
+                f"qubits, the circuit has {circuit.n}",
+                code=1,
+            )
         run_bond, guard_note = max_bond, ""
         if backend is _Backend.mps:
             run_bond, guard_note = _bond_within_memory(circuit.n, max_bond)
@@ -454,7 +493,8 @@ def _simulate(
     )
     record = [
         f"qubits: {circuit.n}, backend: {backend.value}, max_bond: {run_bond}"
-        f"{' (memory guard)' if guard_note else ''}, cutoff: {cutoff:g}",
+        f"{' (memory guard)' if guard_note else ''}, cutoff: {cutoff:g}, "
+        f"alpha: {alpha:g}",
         f"max_bond_reached: {state.max_bond_reached}, discarded_weight: "
         f"{state.discarded_weight:.3e}, fidelity_estimate: "
         f"{state.fidelity_estimate:.12g}",
@@ -478,8 +518,12 @@ def _simulate(
             typer.echo(line)
 
 
-def _gib(nbytes: float) -> str:
-    return f"{nbytes / 2**30:.3g} GiB"
+def _gib(nbytes: int) -> str:
+    """Bytes as GiB for a message (integers beyond a float's range included)."""
+    try:
+        return f"{nbytes / 2**30:.3g} GiB"
+    except OverflowError:
+        return f"2^{nbytes.bit_length() - 31}+ GiB"
 
 
 def _bond_within_memory(n: int, max_bond: int | None) -> tuple[int | None, str]:
@@ -534,15 +578,5 @@ def _blamed_option(message: str) -> str:
 
 
 def main() -> None:
-    """Run the ``tnbp`` command (the console script and ``python -m tnbp``).
-
-    Ctrl-C that no study handled (while a study loads, before its sweep) ends
-    the command with one line and exit status 130, not a traceback.
-    """
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo(
-            "interrupted: nothing was being computed; no result is lost", err=True
-        )
-        sys.exit(INTERRUPTED_EXIT_CODE)
+    """Run the ``tnbp`` command (the console script and ``python -m tnbp``)."""
+    app()

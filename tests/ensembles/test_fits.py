@@ -94,7 +94,9 @@ def test_compare_decay_laws_tells_the_laws_apart():
     rng = np.random.default_rng(0)
     noise = np.exp(0.1 * rng.standard_normal(n.size))
     power = compare_decay_laws(n, 0.01 * n**-1.5 * noise, variance_err=0.001 * n**-1.5)
-    expo = compare_decay_laws(n, np.exp(-0.8 * n) * noise)
+    expo = compare_decay_laws(
+        n, np.exp(-0.8 * n) * noise, variance_err=0.1 * np.exp(-0.8 * n)
+    )
     assert power.preferred == "power_law" and power.delta_aic > 10
     assert power.power_law.exponent == pytest.approx(1.5, abs=0.2)
     assert expo.preferred == "exponential" and expo.delta_aic < -10
@@ -129,15 +131,20 @@ def test_compare_decay_laws_says_when_the_data_do_not_decide():
 
 
 def test_compare_decay_laws_without_errors_uses_the_least_squares_aic():
-    from tnbp.ensembles.fits import compare_decay_laws
+    from tnbp.ensembles.fits import MIN_UNWEIGHTED_VERDICT_POINTS, compare_decay_laws
 
-    n = np.array([4, 8, 16, 32, 64], dtype=float)
+    n = np.array([4, 6, 8, 12, 16, 24, 32], dtype=float)
     noise = np.exp(0.05 * np.random.default_rng(1).standard_normal(n.size))
     c = compare_decay_laws(n, n**-2.0 * noise)
     # N ln(RSS_exp / RSS_pow): the residual sums are the unweighted chi2
     expected = n.size * np.log(c.exponential.chi2 / c.power_law.chi2)
     assert c.delta_aic == pytest.approx(expected, rel=1e-12)
-    assert c.preferred == "power_law" and c.delta_aic > 10
+    assert not c.weighted and c.preferred == "power_law" and c.delta_aic > 10
+    # fewer sizes without errors: the same clear data decide nothing
+    few = compare_decay_laws(
+        n[: MIN_UNWEIGHTED_VERDICT_POINTS - 1], (n**-2.0 * noise)[:-1]
+    )
+    assert few.smaller_aic == "power_law" and few.preferred == "undetermined"
 
 
 def test_power_law_fit_rejects_bad_input():

@@ -101,3 +101,21 @@ def test_a_broken_study_is_not_half_loaded(tmp_path, monkeypatch):
         load_study("broken")
     assert "tnbp_studies.broken" not in sys.modules
     assert catalog._MODULE_PREFIX == "tnbp_studies."
+
+
+def test_listing_reads_scripts_as_python_does(tmp_path):
+    # a BOM and a coding line are Python's to decode; only string constants count
+    (tmp_path / "bom.py").write_bytes('\ufeff"""With a BOM."""\nPAPER = "p"\n'.encode())
+    (tmp_path / "latin.py").write_bytes(
+        b'# -*- coding: latin-1 -*-\n"""Caf\xe9."""\nFIGURE: str = "Fig. 1"\n'
+    )
+    (tmp_path / "odd.py").write_text('"""Odd constants."""\nPAPER = 1\nFIGURE = None\n')
+    (tmp_path / "folder.py").mkdir()  # not a script
+    (tmp_path / "gone.py").symlink_to(tmp_path / "missing.py")  # a broken link
+    info = {s.name: s for s in list_studies(tmp_path)}
+    assert sorted(info) == ["bom", "latin", "odd"]
+    assert info["bom"].summary == "With a BOM." and info["bom"].paper == "p"
+    assert info["latin"].summary == "Café." and info["latin"].figure == "Fig. 1"
+    assert (info["odd"].paper, info["odd"].figure) == ("", "")
+    with pytest.raises(UnknownStudyError, match="no study 'folder'"):
+        find_study("folder", tmp_path)

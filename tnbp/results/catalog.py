@@ -122,8 +122,8 @@ def studies_folder() -> Path:
 
 def _info(path: Path) -> StudyInfo:
     """A study's entry, read from its source (nothing is imported)."""
-    try:
-        tree = ast.parse(path.read_text(), str(path))
+    try:  # bytes: Python's own decoding (a BOM, a coding line), as import reads it
+        tree = ast.parse(path.read_bytes(), str(path))
     except (SyntaxError, ValueError, OSError) as exc:  # listed, marked unreadable
         where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         summary = f"[unreadable script: {type(exc).__name__}{where}]"
@@ -133,10 +133,16 @@ def _info(path: Path) -> StudyInfo:
     doc = ast.get_docstring(tree) or ""
     constants = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-            for target in node.targets:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):  # PAPER: str = "..."
+            targets = [node.target]
+        else:
+            continue
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in targets:
                 if isinstance(target, ast.Name) and target.id in ("PAPER", "FIGURE"):
-                    constants[target.id] = str(node.value.value)
+                    constants[target.id] = node.value.value
     return StudyInfo(
         name=path.stem,
         path=path,
@@ -147,7 +153,10 @@ def _info(path: Path) -> StudyInfo:
 
 
 def _is_study(path: Path) -> bool:
-    return path.suffix == ".py" and not path.name.startswith(("_", "."))
+    """A script of the folder (a file: no directory or broken link named x.py)."""
+    return (
+        path.suffix == ".py" and not path.name.startswith(("_", ".")) and path.is_file()
+    )
 
 
 def list_studies(folder: str | Path | None = None) -> list[StudyInfo]:
@@ -204,7 +213,7 @@ def find_study(name: str, folder: str | Path | None = None) -> StudyInfo:
     folder = studies_folder() if folder is None else Path(folder)
     stem = name.removesuffix(".py")
     path = folder / f"{stem}.py"
-    if Path(stem).name != stem or not (_is_study(path) and path.is_file()):
+    if Path(stem).name != stem or not _is_study(path):
         names = [p.stem for p in sorted(folder.glob("*.py")) if _is_study(p)]
         raise UnknownStudyError(name, folder, names)
     return _info(path)
