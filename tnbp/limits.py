@@ -126,6 +126,12 @@ CHEBYSHEV_TOL = 1e-13
 #: Lanczos steps that bound the spectrum of H for :func:`tnbp.evolve` (one
 #: product with H each; matrices of at most this dimension are diagonalized).
 LANCZOS_STEPS = 40
+#: A QNTK K = sum_l (d<O>/d theta_l)^2 at or below this per angle, relative to
+#: the square of O's half spectral width, is a vanishing gradient's rounding
+#: (:func:`tnbp.nonvanishing_qntk`): a derivative of 1e-12 there, against dense
+#: adjoint rounding of ~1e-17 (measured: K = 2.7e-38 for 2 angles whose
+#: rotations commute with O = Z_0 Z_1).
+QNTK_NOISE_FLOOR = 1e-24
 #: Range of the step h (radians) of meta_kernel's difference Hessian-vector
 #: product: below, rounding (~1e-16 / h) dominates the central difference;
 #: above, its truncation error (<= h^2 P^2 |g|^2 ||O|| / 96) does.

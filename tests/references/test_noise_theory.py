@@ -176,3 +176,22 @@ def test_qntk_mean_refuses_impossible_traces_and_non_bool_large_n():
         theory.qntk_mean(10, 2, 1.0, tr_o=4.0)  # (Tr O)^2 = 16 > N Tr O^2 = 4
     with pytest.raises(TypeError, match="`large_n`"):
         theory.qntk_mean(10, 2, 1.0, large_n="no")
+
+
+def test_descent_diverges_where_the_closed_forms_stop():
+    """eta K >= 2: |1 - eta K| >= 1, and every frozen-kernel form raises there."""
+    assert not theory.descent_diverges(0.05, 35.0)  # eta K = 1.75
+    assert theory.descent_diverges(0.3, 35.0) and theory.descent_diverges(1.0, 2.0)
+    assert not theory.descent_diverges(1.0, 0.0)  # K = 0: no descent, no divergence
+    for eta, kernel in [(0.05, 35.0), (1.0, 2.0)]:
+        diverges = theory.descent_diverges(eta, kernel)
+        try:
+            theory.noise_plateau(eta, kernel, 0.01)
+        except ValueError as exc:
+            assert diverges and "diverges" in str(exc)
+        else:
+            assert not diverges
+    with pytest.raises(ValueError, match="`eta` must be finite and > 0"):
+        theory.descent_diverges(0.0, 1.0)
+    with pytest.raises(TypeError, match="`kernel` must be a real number"):
+        theory.descent_diverges(0.1, "1")
