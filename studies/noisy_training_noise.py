@@ -112,13 +112,20 @@ QUICK = dict(
     seed=0,
 )
 #: the values each parameter allows (checked before any work; a list: each item):
-#: a standard deviation needs two runs; dense simulation to 12 qubits; eta below
-#: the paper's stability bound 2 / K for any K of O = Z...Z in these circuits
+#: a standard deviation needs two runs; dense simulation to 12 qubits;
+#: sigma from 1e-12: below ~1e-15 the noise is lost in the rounding of the
+#: angles and of <O> (measured, Fig. 4's quick preset: sigma_eps = 4e-16 at
+#: sigma = 1e-17 against eq. 64's 6e-17, 0 at 1e-19; sigma = 1e-300 divided by
+#: zero; at 1e-14 it follows eq. 64); eta from 1e-12: below ~1e-16 the update
+#: eta eps d(eps) is lost in the rounding of the angles and descent does not
+#: move (eta = 1e-300 also overflowed eq. 31's plateau, sigma^2 / (2 eta),
+#: squared); eta up to 1: where eta K >= 2 descent
+#: diverges, a result the summary records (``diverged``)
 LIMITS = dict(
     n=">= 1 and <= 12",
     layers=">= 1 and <= 1000",
-    eta="> 0 and <= 1",
-    sigmas="> 0 and <= 1",
+    eta=">= 1e-12 and <= 1",
+    sigmas=">= 1e-12 and <= 1",
     steps=">= 1 and <= 100000",
     runs=">= 2 and <= 10000",
     instance=">= 0",

@@ -443,8 +443,12 @@ BAD_VALUES = {
         (["--sample-n-values", "2,2"], "'--sample-n-values': '2,2' repeats 2: each"),
     ],
     "noisy_training_trajectory": [
-        (["--sigma", "0"], "'--sigma': sigma must be > 0, got 0.0."),
-        (["--eta", "-0.001"], "'--eta': eta must be > 0, got -0.001."),
+        (["--sigma", "0"], "'--sigma': sigma must be >= 1e-12, got 0.0."),
+        # the noise is lost in the rounding of the angles (1e-300: ZeroDivisionError)
+        (["--sigma", "1e-300"], "'--sigma': sigma must be >= 1e-12, got 1e-300."),
+        (["--eta", "-0.001"], "'--eta': eta must be >= 1e-12, got -0.001."),
+        # an update below the angles' rounding (1e-300: OverflowError after the sweep)
+        (["--eta", "1e-300"], "'--eta': eta must be >= 1e-12, got 1e-300."),
         (["--runs", "1"], "'--runs': runs must be >= 2, got 1."),
         (["--every", "0"], "'--every': every must be >= 1, got 0."),
         (["--every", "500"], "'--every': every must be <= steps (120), got 500."),
@@ -470,7 +474,7 @@ BAD_VALUES = {
         (["--sigmas", "0.001,0.001"], "'--sigmas': '0.001,0.001' repeats 0.001"),
         (
             ["--sigmas", "0,0.001"],
-            "'--sigmas': each value of sigmas must be > 0, got 0.0.",
+            "'--sigmas': each value of sigmas must be >= 1e-12, got 0.0.",
         ),
         (["--sigmas", "0.001,"], "'--sigmas': '0.001,' has an empty item"),
         (["--runs", "1"], "'--runs': runs must be >= 2, got 1."),
@@ -484,11 +488,15 @@ BAD_VALUES = {
     "noisy_training_learning_rate": [
         (
             ["--etas", "-0.001"],
-            "'--etas': each value of etas must be > 0, got -0.001.",
+            "'--etas': each value of etas must be >= 1e-12, got -0.001.",
         ),
         (["--etas", "a"], "'--etas': 'a' is not a number."),
         (["--sigma", "nan"], "'--sigma': 'nan' is not a finite number."),
         (["--layers", "0"], "'--layers': layers must be >= 1, got 0."),
+        (  # the adversarial round: ZeroDivisionError in the summary
+            ["--sigma", "1e-300"],
+            "'--sigma': sigma must be >= 1e-12, got 1e-300.",
+        ),
         (
             ["--n", "2", "--layers", "1", "--instance", "4"],
             "'--instance' / '--n' / '--layers': instance 4 (n = 2, layers = 1): "

@@ -1095,6 +1095,18 @@ def _plateau(eta: float, kernel: float, sigma: float) -> float:
     return sigma**2 / (eta * (2 - eta * kernel))
 
 
+def _built_up(eta_kernel: float, t: np.ndarray) -> np.ndarray:
+    """``1 - (1 - eta K) ** (2 t)`` for ``0 <= eta_kernel < 2``, without cancellation.
+
+    As ``-expm1(2t ln|1 - eta K|)``: ``1 - (1 - x) ** (2 * t)`` is 0 once
+    ``x`` is below the rounding of 1 (``eta = 1e-300``), where it is ``2 t x``.
+    """
+    if eta_kernel == 1:  # the residual vanishes in one step
+        return np.where(t > 0, 1.0, 0.0)
+    log_base = np.log1p(-eta_kernel) if eta_kernel < 1 else np.log1p(eta_kernel - 2)
+    return -np.expm1(2 * t * log_base)
+
+
 def noisy_mean_square_residual(
     eps0: float, eta: float, kernel: float, sigma: float, t
 ) -> np.ndarray:
@@ -1141,8 +1153,7 @@ def noisy_mean_square_residual(
     eps0 = _check_eps0(eps0)
     eta, kernel, sigma = _check_descent(eta, kernel, sigma)
     plateau = _plateau(eta, kernel, sigma)
-    decay = (1 - eta * kernel) ** (2 * _check_steps(t))
-    return decay * (eps0**2 - plateau) + plateau
+    return eps0**2 - (eps0**2 - plateau) * _built_up(eta * kernel, _check_steps(t))
 
 
 def late_time_mean_abs_residual(eta: float, kernel: float, sigma: float) -> float:
@@ -1230,7 +1241,7 @@ def noisy_residual_variance(eta: float, kernel: float, sigma: float, t) -> np.nd
     """
     eta, kernel, sigma = _check_descent(eta, kernel, sigma)
     plateau = _plateau(eta, kernel, sigma)
-    return plateau * (1 - (1 - eta * kernel) ** (2 * _check_steps(t)))
+    return plateau * _built_up(eta * kernel, _check_steps(t))
 
 
 #: statistics of late-time residuals over runs that
