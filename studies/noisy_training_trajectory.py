@@ -478,6 +478,11 @@ def report(checks: pd.DataFrame) -> list[str]:
         if "0" not in diverged
         else "T_noise (eq. 68) undefined"
     )
+    if c.late_from < c.noise_time:  # NaN compares False
+        noise_time += (
+            f" (after the late window's start, step {int(c.late_from)}: the runs "
+            "have not reached the plateau, and z tests nothing; give more --steps)"
+        )
     noiseless = (
         f"max |eps(t) - eq. 19| / |eps(0)| = {c.noiseless_max_deviation:.3g}"
         if "0" not in diverged
