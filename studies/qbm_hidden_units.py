@@ -74,11 +74,12 @@ QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0, step=1e-3)
 #: 1e-4: the rounding floor of the finite-difference variance is ~(1e-16 /
 #: step)^2, 1e-24 there, under the smallest beta's variance (measured at beta =
 #: 1e-3: 1.02e-22 against the exact 9.50e-23); at step = 1e-300 every gradient
-#: was 0 and the fit raised
+#: was 0 and the fit raised. At most twice the paper's 1000 samples: at the
+#: largest register (MAX_QUBITS) one takes 42 s, so 2000 about a day
 LIMITS = dict(
     n_visible=">= 1 and <= 4",
     hidden=">= 1 and <= 8",
-    samples=">= 4",
+    samples=">= 4 and <= 2000",
     beta=">= 1e-3 and <= 1e3",
     step=">= 1e-4 and <= 0.1",
 )

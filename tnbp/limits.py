@@ -123,6 +123,11 @@ MOMENTS_NOISE_CUTOFF = 1e-12
 #: terms are kept until twice the sum of the remaining Bessel coefficients,
 #: which bounds the error in the state's norm, falls below this.
 CHEBYSHEV_TOL = 1e-13
+#: Most Chebyshev terms (one product with H each) :func:`tnbp.evolve` takes:
+#: about a t of them, a the spectrum's half width; at D = 2^12 ninety take a
+#: few seconds (GUE, t = 10), so 10^6 take hours (t = 1e300 asked numpy for an
+#: array of 1e300 Bessel values).
+MAX_CHEBYSHEV_TERMS = 10**6
 #: Lanczos steps that bound the spectrum of H for :func:`tnbp.evolve` (one
 #: product with H each; matrices of at most this dimension are diagonalized).
 LANCZOS_STEPS = 40

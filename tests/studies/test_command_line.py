@@ -551,6 +551,8 @@ BAD_VALUES = {
             "'--mps-samples': mps_samples must be <= samples (40), got 50.",
         ),
         (["--time", "-1"], "'--time': time must be >= 0, got -1.0."),
+        # 'Maximum allowed size exceeded' from numpy, in the sweep
+        (["--time", "1e300"], "'--time': time must be <= 1000, got 1e+300."),
         (["--beta", "nan"], "'--beta': 'nan' is not a finite number."),
     ],
     "trace_distance_histograms": [
@@ -559,6 +561,7 @@ BAD_VALUES = {
         (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
         (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
         (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
+        (["--time", "1001"], "'--time': time must be <= 1000, got 1001.0."),
     ],
     "qbm_gradients_beyond_ed": [
         (
@@ -603,6 +606,7 @@ BAD_VALUES = {
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),
         (["--hidden", "0,1"], "'--hidden': each value of hidden must be >= 1, got 0."),
         (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
+        (["--samples", "2001"], "'--samples': samples must be <= 2000, got 2001."),
         (["--n-visible", "0"], "'--n-visible': n_visible must be >= 1, got 0."),
         (["--beta", "0"], "'--beta': beta must be >= 0.001, got 0.0."),
         (["--beta", "nan"], "'--beta': 'nan' is not a finite number."),
@@ -639,6 +643,10 @@ BAD_VALUES = {
         ),
         (["--hidden", "2,11"], "'--hidden': each value of hidden must be <= 10"),
         (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
+        (  # ran for ever
+            ["--samples", "1000000"],
+            "'--samples': samples must be <= 10000, got 1000000.",
+        ),
         (["--step", "-0.001"], "'--step': step must be >= 1e-08, got -0.001."),
         (["--step", "1e-300"], "'--step': step must be >= 1e-08, got 1e-300."),
         (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
