@@ -515,7 +515,9 @@ BAD_VALUES = {
             ["--n-values", "2,11"],
             "'--n-values': each value of n_values must be <= 10, got 11.",
         ),
-        (["--samples", "2"], "'--samples': samples must be >= 3, got 2."),
+        # the fit's weights (the spread's standard error) need four instances:
+        # with three it raised after the sweep
+        (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
         (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
     ],
     "qntk_local_scaling": [
@@ -719,6 +721,12 @@ EDGE_VALUES = {
         ],
         "; diverged (eta K >= 2, no band): 2",
     ),
+    # beta = 0: the QBM's visible state is I/D_v, T = 0 to rounding (some
+    # exactly 0), which the histogram's log axis refused after the sweep
+    "trace_distance_histograms": (
+        ["--beta", "0", "--hidden", "1", "--samples", "3"],
+        "table: ",
+    ),
 }
 
 
@@ -731,6 +739,10 @@ def test_a_value_at_the_edge_runs(load_study, tmp_path, name):
     if name == "dqnn_toy_perceptrons":
         sampled = read_table(tmp_path).query("estimator == 'sample'")
         assert sampled.variance.gt(0).all() and sampled.z.isna().all()
+    elif name == "trace_distance_histograms":
+        qbm = read_table(tmp_path).query("model == 'qbm'")
+        assert len(qbm) == 3 and qbm.trace_distance.max() < 1e-14  # rounding
+        assert (tmp_path / "trace_distance_histograms.png").stat().st_size > 10_000
     elif name == "noisy_training_trajectory":
         checks = pd.read_csv(tmp_path / "checks.csv")
         assert checks.diverged.all() and checks.noise_time.isna().all()
