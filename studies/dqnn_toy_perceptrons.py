@@ -72,6 +72,7 @@ import typer
 
 import tnbp
 from tnbp import theory
+from tnbp.ensembles.statistics import MIN_VARIANCE_SE_SAMPLES
 from tnbp.plotting import plot_dqnn_toy_variances
 from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
 
@@ -257,10 +258,21 @@ def summary(df) -> list[str]:
         ]
     sampled = df[df.estimator == "sample"]
     if len(sampled):
-        w = sampled.loc[sampled.z.abs().idxmax()]
+        z = sampled.z.abs()
+        if z.notna().any():
+            w = sampled.loc[z.idxmax()]
+            deviation = (
+                f"max |z| = {abs(w.z):.2f} standard errors (n={w.n}, "
+                f"hidden={w.hidden}, {w.cost})"
+            )
+        else:  # 2 or 3 samples: a variance (plotted), but no standard error
+            deviation = (
+                f"no z (the standard error of a sample variance, from its fourth "
+                f"moment, needs {MIN_VARIANCE_SE_SAMPLES} samples; these rows have "
+                f"{int(sampled.samples.min())})"
+            )
         lines.append(
-            f"sampled: max |z| = {abs(w.z):.2f} standard errors (n={w.n}, "
-            f"hidden={w.hidden}, {w.cost}) over {len(sampled)} rows; max relative "
+            f"sampled: {deviation} over {len(sampled)} rows; max relative "
             f"error {sampled.relative_error.max():.2e}; unreliable (low ESS) rows "
             f"{int((~sampled.variance_reliable.astype(bool)).sum())}"
         )

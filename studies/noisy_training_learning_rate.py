@@ -31,6 +31,10 @@ plateau is measured. Instance 54 is one of the first 100 seeds with
 |eps(0)| ~ 1 and K ~ 35 at the target: eps(0) = -1.005, K = 24.1 at the
 start and 34.7 at O_0 (K grows as <O> leaves the edge of the spectrum).
 eta runs from 1e-4 to 0.045, below 2 / K = 0.058 where descent diverges.
+A learning rate at or above 2 / K (``--etas`` allows up to 1) runs too: its
+runs overshoot (eta K >= 2, :func:`tnbp.theory.descent_diverges`), eqs. 31 and
+64 are undefined there, and the row is ``diverged`` in the summary (NaN
+predictions), printed as such and drawn as a cross.
 
 Convention: eta, sigma_theta and K are the paper's everywhere (options,
 table, printout, figure), for rotations exp(i theta X), and every table column
@@ -55,6 +59,7 @@ status 130).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -104,12 +109,20 @@ QUICK = dict(
     seed=0,
 )
 #: the values each parameter allows (checked before any work; a list: each item):
-#: a standard deviation needs two runs; dense simulation to 12 qubits
+#: a standard deviation needs two runs; dense simulation to 12 qubits;
+#: sigma from 1e-12: below ~1e-15 the noise is lost in the rounding of the
+#: angles and of <O> (measured, Fig. 4's quick preset: sigma_eps = 4e-16 at
+#: sigma = 1e-17 against eq. 64's 6e-17, 0 at 1e-19; sigma = 1e-300 divided by
+#: zero; at 1e-14 it follows eq. 64); eta from 1e-12: below ~1e-16 the update
+#: eta eps d(eps) is lost in the rounding of the angles and descent does not
+#: move (eta = 1e-300 also overflowed eq. 31's plateau, sigma^2 / (2 eta),
+#: squared); eta up to 1: where eta K >= 2 descent
+#: diverges, a result the summary records (``diverged``)
 LIMITS = dict(
     n=">= 1 and <= 12",
     layers=">= 1 and <= 1000",
-    etas="> 0 and <= 1",
-    sigma="> 0 and <= 1",
+    etas=">= 1e-12 and <= 1",
+    sigma=">= 1e-12 and <= 1",
     steps=">= 1 and <= 100000",
     runs=">= 2 and <= 10000",
     instance=">= 0",
@@ -150,18 +163,21 @@ def measure(
         runs=runs,
         seed=seed,
     )
-    stats = tnbp.final_step_statistics(
-        lambda seed: ansatz.randomized_hardware_efficient(n, layers, seed=instance),
-        observable(n),
-        target=TARGET,
-        learning_rate=eta_paper,
-        steps=steps,
-        angle_noise=sigma_paper,
-        samples=runs,
-        seed=point_seed(point),
-        executor="serial",
-        convention="paper",
-    )
+    with warnings.catch_warnings():
+        # eta K >= 2 is a result, not an error: the row's K says so (summarize)
+        warnings.simplefilter("ignore", tnbp.OvershootWarning)
+        stats = tnbp.final_step_statistics(
+            lambda seed: ansatz.randomized_hardware_efficient(n, layers, seed=instance),
+            observable(n),
+            target=TARGET,
+            learning_rate=eta_paper,
+            steps=steps,
+            angle_noise=sigma_paper,
+            samples=runs,
+            seed=point_seed(point),
+            executor="serial",
+            convention="paper",
+        )
     del stats["samples"]  # = runs, a parameter of the row
     return {f"{k}_paper" if k.startswith("qntk") else k: v for k, v in stats.items()}
 
@@ -203,19 +219,24 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
     (the columns that hold one of them end in ``_paper``), with K the mean
     over the runs of K at the last step of each row. ``z`` is the
     deviation from eq. 64 in units of the standard error of a normal sample's
-    standard deviation, s / sqrt(2 (R - 1)).
+    standard deviation, s / sqrt(2 (R - 1)). A row with eta K >= 2
+    (:func:`tnbp.theory.descent_diverges`) is ``diverged``: descent overshoots,
+    eqs. 31 and 64 are undefined there, and its predictions, band and z are NaN.
     """
     rows = []
     for _, r in df.sort_values("eta_paper").iterrows():
         args = (r.eta_paper, r.qntk_final_paper, r.sigma_paper)
-        finite = float(np.sqrt(theory.noisy_residual_variance(*args, int(r.steps))))
-        late = float(np.sqrt(theory.noise_plateau(*args)))
-        low, high = (
-            finite * f / late
-            for f in theory.late_time_residual_interval(
-                *args, int(r.runs), statistic="std", level=LEVEL
+        diverged = theory.descent_diverges(r.eta_paper, r.qntk_final_paper)
+        finite = late = low = high = np.nan
+        if not diverged:
+            finite = float(np.sqrt(theory.noisy_residual_variance(*args, int(r.steps))))
+            late = float(np.sqrt(theory.noise_plateau(*args)))
+            low, high = (
+                finite * f / late
+                for f in theory.late_time_residual_interval(
+                    *args, int(r.runs), statistic="std", level=LEVEL
+                )
             )
-        )
         rows.append(
             dict(
                 eta_paper=r.eta_paper,
@@ -223,6 +244,7 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
                 steps=int(r.steps),
                 qntk_final_paper=r.qntk_final_paper,
                 eta_kernel=r.eta_paper * r.qntk_final_paper,
+                diverged=diverged,
                 residual_std=r.residual_std,
                 eq31_std=late,
                 eq64_std=finite,
@@ -260,6 +282,7 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
         measured_label=rf"std of $\varepsilon(T)$ over {runs} runs",
         theory_label=rf"eq. 64 at T = {steps} (K of each point)",
         band_label=f"{LEVEL:.0%} interval over {runs} runs",
+        undefined_label=r"diverged: $\eta K \geq 2$ (eqs. 31, 64 undefined)",
         extra=[
             (
                 summary.eta_paper,
@@ -289,18 +312,31 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
 def report(summary: pd.DataFrame) -> list[str]:
     """The printout: one line per eta, then how many points are inside the band."""
     lines = [
-        f"eta = {r.eta_paper:.1e}: sigma_eps = {r.residual_std:.4g} (eq. 64 "
-        f"{r.eq64_std:.4g}, {LEVEL:.0%} [{r.std_low:.4g}, {r.std_high:.4g}]"
-        f"{'' if r.inside else ' OUTSIDE'}, z = {r.z:+.2f}; late-time eq. 31 "
-        f"{r.eq31_std:.4g}); K = {r.qntk_final_paper:.3g} (paper's), eta K = {r.eta_kernel:.3g}"
+        f"eta = {r.eta_paper:.1e}: sigma_eps = {r.residual_std:.4g} "
+        + (
+            f"DIVERGED (eta K >= {theory.DIVERGENT_ETA_KERNEL:g}: descent "
+            "overshoots, eqs. 31 and 64 are undefined)"
+            if r.diverged
+            else f"(eq. 64 {r.eq64_std:.4g}, {LEVEL:.0%} [{r.std_low:.4g}, "
+            f"{r.std_high:.4g}]{'' if r.inside else ' OUTSIDE'}, z = {r.z:+.2f}; "
+            f"late-time eq. 31 {r.eq31_std:.4g})"
+        )
+        + f"; K = {r.qntk_final_paper:.3g} (paper's), eta K = {r.eta_kernel:.3g}"
         for _, r in summary.iterrows()
     ]
-    m = len(summary)
-    lines.append(
-        f"inside the {LEVEL:.0%} band of eq. 64: {int(summary.inside.sum())} of {m} "
-        f"(by chance alone each point is outside with probability {1 - LEVEL:.0%}); "
+    converged = summary[~summary.diverged]
+    m, diverged = len(converged), len(summary) - len(converged)
+    pooled = (
         f"pooled mean of (sigma_eps / eq. 64)^2 = "
-        f"{float(np.mean((summary.residual_std / summary.eq64_std) ** 2)):.3f}"
+        f"{float(np.mean((converged.residual_std / converged.eq64_std) ** 2)):.3f}"
+        if m
+        else "no pooled ratio"
+    )
+    lines.append(
+        f"inside the {LEVEL:.0%} band of eq. 64: {int(converged.inside.sum())} of {m} "
+        f"(by chance alone each point is outside with probability {1 - LEVEL:.0%}); "
+        f"{pooled}"
+        + (f"; diverged (eta K >= 2, no band): {diverged}" if diverged else "")
     )
     return lines
 
@@ -387,6 +423,22 @@ def cli(
         given=given,
         limits=LIMITS,
     )
+    p = opts.params
+    try:  # a circuit that descent cannot move is refused, not run
+        tnbp.nonvanishing_qntk(
+            ansatz.randomized_hardware_efficient(
+                p["n"], p["layers"], seed=p["instance"]
+            ),
+            observable(p["n"]),
+        )
+    except ValueError as exc:
+        opts.refuse(
+            f"instance {p['instance']} (n = {p['n']}, layers = {p['layers']}): "
+            f"{exc} Choose another --instance or more --layers.",
+            "instance",
+            "n",
+            "layers",
+        )
     df, summary, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     for line in report(summary):
         typer.echo(line)

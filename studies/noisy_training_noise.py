@@ -62,6 +62,7 @@ saved and the command that resumes it (exit status 130).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -111,13 +112,20 @@ QUICK = dict(
     seed=0,
 )
 #: the values each parameter allows (checked before any work; a list: each item):
-#: a standard deviation needs two runs; dense simulation to 12 qubits; eta below
-#: the paper's stability bound 2 / K for any K of O = Z...Z in these circuits
+#: a standard deviation needs two runs; dense simulation to 12 qubits;
+#: sigma from 1e-12: below ~1e-15 the noise is lost in the rounding of the
+#: angles and of <O> (measured, Fig. 4's quick preset: sigma_eps = 4e-16 at
+#: sigma = 1e-17 against eq. 64's 6e-17, 0 at 1e-19; sigma = 1e-300 divided by
+#: zero; at 1e-14 it follows eq. 64); eta from 1e-12: below ~1e-16 the update
+#: eta eps d(eps) is lost in the rounding of the angles and descent does not
+#: move (eta = 1e-300 also overflowed eq. 31's plateau, sigma^2 / (2 eta),
+#: squared); eta up to 1: where eta K >= 2 descent
+#: diverges, a result the summary records (``diverged``)
 LIMITS = dict(
     n=">= 1 and <= 12",
     layers=">= 1 and <= 1000",
-    eta="> 0 and <= 1",
-    sigmas="> 0 and <= 1",
+    eta=">= 1e-12 and <= 1",
+    sigmas=">= 1e-12 and <= 1",
     steps=">= 1 and <= 100000",
     runs=">= 2 and <= 10000",
     instance=">= 0",
@@ -158,18 +166,21 @@ def measure(
         runs=runs,
         seed=seed,
     )
-    stats = tnbp.final_step_statistics(
-        lambda seed: ansatz.randomized_hardware_efficient(n, layers, seed=instance),
-        observable(n),
-        target=TARGET,
-        learning_rate=eta_paper,
-        steps=steps,
-        angle_noise=sigma_paper,
-        samples=runs,
-        seed=point_seed(point),
-        executor="serial",
-        convention="paper",
-    )
+    with warnings.catch_warnings():
+        # eta K >= 2 is a result, not an error: the row's K says so (summarize)
+        warnings.simplefilter("ignore", tnbp.OvershootWarning)
+        stats = tnbp.final_step_statistics(
+            lambda seed: ansatz.randomized_hardware_efficient(n, layers, seed=instance),
+            observable(n),
+            target=TARGET,
+            learning_rate=eta_paper,
+            steps=steps,
+            angle_noise=sigma_paper,
+            samples=runs,
+            seed=point_seed(point),
+            executor="serial",
+            convention="paper",
+        )
     del stats["samples"]  # = runs, a parameter of the row
     return {f"{k}_paper" if k.startswith("qntk") else k: v for k, v in stats.items()}
 
@@ -211,33 +222,42 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
     (the columns that hold one of them end in ``_paper``), with K the mean
     over the runs of K at the last step. ``kernel_spread`` is its std / mean
     over the runs; ``kernel_frozen`` is false where that exceeds
-    ``FROZEN_SPREAD``, i.e. where eqs. 31 and 69 do not apply.
+    ``FROZEN_SPREAD``, i.e. where eqs. 31 and 69 do not apply. A row with
+    eta K >= 2 (:func:`tnbp.theory.descent_diverges`) is ``diverged``: descent
+    overshoots, eqs. 31 and 69 are undefined there, and its predictions and
+    bands are NaN.
     """
     rows = []
     for _, r in df.sort_values("sigma_paper").iterrows():
         args = (r.eta_paper, r.qntk_final_paper, r.sigma_paper)
         spread = r.qntk_final_std_paper / r.qntk_final_paper
-        mean_low, mean_high = theory.late_time_residual_interval(
-            *args, int(r.runs), statistic="mean_abs", level=LEVEL
-        )
-        std_low, std_high = theory.late_time_residual_interval(
-            *args, int(r.runs), statistic="std", level=LEVEL
-        )
+        diverged = theory.descent_diverges(r.eta_paper, r.qntk_final_paper)
+        eq69 = eq31 = mean_low = mean_high = std_low = std_high = np.nan
+        if not diverged:
+            eq69 = theory.late_time_mean_abs_residual(*args)
+            eq31 = float(np.sqrt(theory.noise_plateau(*args)))
+            mean_low, mean_high = theory.late_time_residual_interval(
+                *args, int(r.runs), statistic="mean_abs", level=LEVEL
+            )
+            std_low, std_high = theory.late_time_residual_interval(
+                *args, int(r.runs), statistic="std", level=LEVEL
+            )
         rows.append(
             dict(
                 sigma_paper=r.sigma_paper,
                 runs=int(r.runs),
                 eta_kernel=r.eta_paper * r.qntk_final_paper,
+                diverged=diverged,
                 qntk_final_paper=r.qntk_final_paper,
                 kernel_spread=spread,
                 kernel_frozen=bool(spread <= FROZEN_SPREAD),
                 mean_abs_residual=r.mean_abs_residual,
-                eq69=theory.late_time_mean_abs_residual(*args),
+                eq69=eq69,
                 mean_abs_low=mean_low,
                 mean_abs_high=mean_high,
                 mean_abs_inside=bool(mean_low <= r.mean_abs_residual <= mean_high),
                 residual_std=r.residual_std,
-                eq31_std=float(np.sqrt(theory.noise_plateau(*args))),
+                eq31_std=eq31,
                 std_low=std_low,
                 std_high=std_high,
                 std_inside=bool(std_low <= r.residual_std <= std_high),
@@ -259,6 +279,7 @@ def plot(summary: pd.DataFrame, setting: dict, path: Path) -> Path:
     frozen = dict(
         flagged=~summary.kernel_frozen.to_numpy(bool),
         flagged_label=f"K not frozen (std/mean of K(T) > {FROZEN_SPREAD:g})",
+        undefined_label=r"diverged: $\eta K \geq 2$ (eqs. 31, 69 undefined)",
     )
     noise_statistic_panel(
         axes[0],
@@ -307,22 +328,36 @@ def report(summary: pd.DataFrame) -> list[str]:
     """The printout: one line per sigma, then how many points are inside the bands."""
     lines = []
     for _, r in summary.iterrows():
+        kernel = (
+            f"K = {r.qntk_final_paper:.3g} (paper's; spread "
+            f"{r.kernel_spread:.0%}{'' if r.kernel_frozen else ', NOT FROZEN'}), "
+            f"eta K = {r.eta_kernel:.3g}"
+        )
+        if r.diverged:
+            lines.append(
+                f"sigma = {r.sigma_paper:.1e}: mean|eps| = "
+                f"{r.mean_abs_residual:.4g}, sigma_eps = {r.residual_std:.4g}: "
+                f"DIVERGED (eta K >= {theory.DIVERGENT_ETA_KERNEL:g}: descent "
+                f"overshoots, eqs. 31 and 69 are undefined); {kernel}"
+            )
+            continue
         lines.append(
             f"sigma = {r.sigma_paper:.1e}: mean|eps| = {r.mean_abs_residual:.4g} "
             f"(eq. 69 {r.eq69:.4g}, {LEVEL:.0%} [{r.mean_abs_low:.4g}, "
             f"{r.mean_abs_high:.4g}]{'' if r.mean_abs_inside else ' OUTSIDE'}); "
             f"sigma_eps = {r.residual_std:.4g} (s {r.eq31_std:.4g}, "
             f"[{r.std_low:.4g}, {r.std_high:.4g}]{'' if r.std_inside else ' OUTSIDE'}); "
-            f"K = {r.qntk_final_paper:.3g} (paper's; spread "
-            f"{r.kernel_spread:.0%}{'' if r.kernel_frozen else ', NOT FROZEN'}), "
-            f"eta K = {r.eta_kernel:.3g}"
+            f"{kernel}"
         )
-    m = len(summary)
+    converged = summary[~summary.diverged]
+    m, diverged = len(converged), len(summary) - len(converged)
     lines.append(
-        f"inside the {LEVEL:.0%} bands: mean|eps| {int(summary.mean_abs_inside.sum())} "
-        f"of {m}, sigma_eps {int(summary.std_inside.sum())} of {m} (by chance alone "
+        f"inside the {LEVEL:.0%} bands: mean|eps| {int(converged.mean_abs_inside.sum())} "
+        f"of {m}, sigma_eps {int(converged.std_inside.sum())} of {m} (by chance alone "
         f"each point is outside with probability {1 - LEVEL:.0%}); K not frozen "
-        f"(spread > {FROZEN_SPREAD:.0%}) at {int((~summary.kernel_frozen).sum())} of {m}"
+        f"(spread > {FROZEN_SPREAD:.0%}) at {int((~summary.kernel_frozen).sum())} of "
+        f"{len(summary)}"
+        + (f"; diverged (eta K >= 2, no band): {diverged}" if diverged else "")
     )
     return lines
 
@@ -410,6 +445,22 @@ def cli(
         given=given,
         limits=LIMITS,
     )
+    p = opts.params
+    try:  # a circuit that descent cannot move is refused, not run
+        tnbp.nonvanishing_qntk(
+            ansatz.randomized_hardware_efficient(
+                p["n"], p["layers"], seed=p["instance"]
+            ),
+            observable(p["n"]),
+        )
+    except ValueError as exc:
+        opts.refuse(
+            f"instance {p['instance']} (n = {p['n']}, layers = {p['layers']}): "
+            f"{exc} Choose another --instance or more --layers.",
+            "instance",
+            "n",
+            "layers",
+        )
     df, summary, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     for line in report(summary):
         typer.echo(line)

@@ -61,6 +61,7 @@ says how many rows are saved and the command that resumes it (exit status
 from __future__ import annotations
 
 import functools
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -107,12 +108,20 @@ QUICK = dict(
     seed=0,
 )
 #: the values each parameter allows (checked before any work): a standard
-#: error needs two runs; dense simulation to 12 qubits
+#: error needs two runs; dense simulation to 12 qubits;
+#: sigma from 1e-12: below ~1e-15 the noise is lost in the rounding of the
+#: angles and of <O> (measured, Fig. 4's quick preset: sigma_eps = 4e-16 at
+#: sigma = 1e-17 against eq. 64's 6e-17, 0 at 1e-19; sigma = 1e-300 divided by
+#: zero; at 1e-14 it follows eq. 64); eta from 1e-12: below ~1e-16 the update
+#: eta eps d(eps) is lost in the rounding of the angles and descent does not
+#: move (eta = 1e-300 also overflowed eq. 31's plateau, sigma^2 / (2 eta),
+#: squared); eta up to 1: where eta K >= 2 descent
+#: diverges, a result the checks record (``diverged``)
 LIMITS = dict(
     n=">= 1 and <= 12",
     layers=">= 1 and <= 1000",
-    eta="> 0 and <= 1",
-    sigma="> 0 and <= 1",
+    eta=">= 1e-12 and <= 1",
+    sigma=">= 1e-12 and <= 1",
     steps=">= 2 and <= 100000",
     runs=">= 2 and <= 10000",
     every=">= 1 and <= steps",
@@ -144,27 +153,29 @@ def trajectory(
     convention. Cached: the rows of a run are asked for one step after the
     other.
     """
-    table = tnbp.train(
-        ansatz.randomized_hardware_efficient(n, layers, seed=instance),
-        observable(n),
-        TARGET,
-        theory.from_paper_convention(eta, "learning_rate"),
-        steps,
-        angle_noise=theory.from_paper_convention(sigma, "angle_noise"),
-        seed=point_seed(
-            dict(
-                n=n,
-                layers=layers,
-                instance=instance,
-                eta=eta,
-                sigma=sigma,
-                steps=steps,
-                run=run,
-                seed=seed,
-            )
-        ),
-    )
-    return table
+    with warnings.catch_warnings():
+        # eta K >= 2 is a result, not an error: summarize reads it off K
+        warnings.simplefilter("ignore", tnbp.OvershootWarning)
+        return tnbp.train(
+            ansatz.randomized_hardware_efficient(n, layers, seed=instance),
+            observable(n),
+            TARGET,
+            theory.from_paper_convention(eta, "learning_rate"),
+            steps,
+            angle_noise=theory.from_paper_convention(sigma, "angle_noise"),
+            seed=point_seed(
+                dict(
+                    n=n,
+                    layers=layers,
+                    instance=instance,
+                    eta=eta,
+                    sigma=sigma,
+                    steps=steps,
+                    run=run,
+                    seed=seed,
+                )
+            ),
+        )
 
 
 def measure(
@@ -254,7 +265,10 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns the per-step table and the one-row checks (the plateau against
     eq. 31, T_noise, the noiseless run against eq. 19). The formulas take
     (eta, K, sigma) in one convention; the paper's is used throughout, and
-    the columns that hold one of them end in ``_paper``.
+    the columns that hold one of them end in ``_paper``. Where eta K >= 2
+    (:func:`tnbp.theory.descent_diverges`: with K(0), for eqs. 19, 30 and 68;
+    with the late K, for eq. 31) descent overshoots and those closed forms are
+    undefined: they are NaN, and the checks' ``diverged`` is true.
     """
     clean = df[df.sigma_paper == 0].sort_values("step")
     noisy = df[df.sigma_paper > 0]
@@ -264,12 +278,16 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     k0 = float(clean.qntk_paper.iloc[0])
     t = clean.step.to_numpy()
     by_step = noisy.groupby("step")
+    early_diverged = theory.descent_diverges(eta, k0)
+    undefined = np.full(t.shape, np.nan)
     summary = pd.DataFrame(
         dict(
             step=t,
             noiseless=clean.residual.to_numpy(),
             noiseless_qntk_paper=clean.qntk_paper.to_numpy(),
-            eq19=theory.frozen_kernel_residual(eps0, eta, k0, t),
+            eq19=undefined
+            if early_diverged
+            else theory.frozen_kernel_residual(eps0, eta, k0, t),
             noisy_rms=np.sqrt(
                 by_step.residual.apply(lambda e: np.mean(e**2))
             ).to_numpy(),
@@ -277,22 +295,27 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 lambda e: np.mean(np.abs(e))
             ).to_numpy(),
             noisy_qntk_paper=by_step.qntk_paper.mean().to_numpy(),
-            eq30_rms=np.sqrt(
-                theory.noisy_mean_square_residual(eps0, eta, k0, sigma, t)
-            ),
+            eq30_rms=undefined
+            if early_diverged
+            else np.sqrt(theory.noisy_mean_square_residual(eps0, eta, k0, sigma, t)),
         )
     )
     late = noisy[noisy.step >= steps // 2]
     per_run = late.groupby("run")
     squares = per_run.residual.apply(lambda e: np.mean(e**2)).to_numpy()
     k_late = float(late.qntk_paper.mean())
-    plateau = theory.noise_plateau(eta, k_late, sigma)
+    late_diverged = theory.descent_diverges(eta, k_late)
     se = float(squares.std(ddof=1) / np.sqrt(squares.size))
     window = int(late.step.nunique())
     every = int(np.diff(sorted(late.step.unique()))[0]) if window > 1 else 1
-    se_theory = window_mean_square_se(
-        plateau, eta * k_late, window, every, int(squares.size)
-    )
+    plateau = se_theory = noise_time = np.nan
+    if not late_diverged:
+        plateau = theory.noise_plateau(eta, k_late, sigma)
+        se_theory = window_mean_square_se(
+            plateau, eta * k_late, window, every, int(squares.size)
+        )
+    if not early_diverged:
+        noise_time = theory.noise_time(eps0, eta, k0, sigma)
     deviation = np.abs(summary.noiseless - summary.eq19) / abs(eps0)
     checks = pd.DataFrame(
         [
@@ -305,7 +328,9 @@ def summarize(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 qntk_final_noiseless_paper=float(clean.qntk_paper.iloc[-1]),
                 qntk_late_paper=k_late,
                 eta_kernel_initial=eta * k0,
-                noise_time=theory.noise_time(eps0, eta, k0, sigma),
+                eta_kernel_late=eta * k_late,
+                diverged=early_diverged or late_diverged,
+                noise_time=noise_time,
                 late_from=steps // 2,
                 plateau=float(squares.mean()),
                 plateau_se=se,
@@ -349,21 +374,26 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
         lw=2,
         label=r"noisy, $\sqrt{\overline{\varepsilon^2}}$ over the runs",
     )
-    ax.plot(
-        summary.step,
-        summary.eq30_rms,
-        "--",
-        color="darkred",
-        lw=1.2,
-        label=r"eq. 30 with $K(0)$",
-    )
-    ax.axhline(
-        np.sqrt(c.eq31),
-        color="darkred",
-        ls=":",
-        lw=1.2,
-        label=f"plateau, eq. 31 with late K = {c.qntk_late_paper:.3g}",
-    )
+    # eta K >= 2 (summarize): the closed forms are NaN and not drawn; the
+    # legend says why
+    diverged = dict(diverged_parts(c))
+    if "0" not in diverged:
+        ax.plot(
+            summary.step,
+            summary.eq30_rms,
+            "--",
+            color="darkred",
+            lw=1.2,
+            label=r"eq. 30 with $K(0)$",
+        )
+    if "late" not in diverged:
+        ax.axhline(
+            np.sqrt(c.eq31),
+            color="darkred",
+            ls=":",
+            lw=1.2,
+            label=f"plateau, eq. 31 with late K = {c.qntk_late_paper:.3g}",
+        )
     ax.plot(
         summary.step,
         np.abs(summary.noiseless),
@@ -372,21 +402,26 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
         lw=2,
         label=r"noiseless, $|\varepsilon(t)|$",
     )
-    ax.plot(
-        summary.step,
-        np.abs(summary.eq19),
-        "--",
-        color="k",
-        lw=1.2,
-        label=r"eq. 19: $|\varepsilon(0)|(1-\eta K(0))^t$",
-    )
-    ax.axvline(
-        c.noise_time,
-        color="0.4",
-        ls="-.",
-        lw=1,
-        label=f"$T_{{noise}}$ = {c.noise_time:.0f} (eq. 68)",
-    )
+    if "0" not in diverged:
+        ax.plot(
+            summary.step,
+            np.abs(summary.eq19),
+            "--",
+            color="k",
+            lw=1.2,
+            label=r"eq. 19: $|\varepsilon(0)|(1-\eta K(0))^t$",
+        )
+        ax.axvline(
+            c.noise_time,
+            color="0.4",
+            ls="-.",
+            lw=1,
+            label=f"$T_{{noise}}$ = {c.noise_time:.0f} (eq. 68)",
+        )
+    for which, undefined in diverged.items():
+        ax.plot(
+            [], [], " ", label=f"diverged: $\\eta K$({which}) $\\geq$ 2, {undefined}"
+        )
     ax.axvspan(
         c.late_from,
         int(summary.step.max()),
@@ -397,6 +432,8 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
     )
     ax.set_yscale("log")
     floor = max(float(np.abs(summary.noiseless).min()), 1e-14)
+    if "late" not in diverged:  # the plateau stays in view
+        floor = min(floor, float(np.sqrt(c.eq31)))
     ax.set_ylim(floor / 3, 3 * abs(c.residual_initial))
     ax.set_xlim(0, int(summary.step.max()))
     ax.set_xlabel("gradient-descent step t")
@@ -415,21 +452,53 @@ def plot(summary: pd.DataFrame, checks: pd.DataFrame, df: pd.DataFrame, path: Pa
     return path
 
 
+def diverged_parts(c) -> list[tuple[str, str]]:
+    """Where eta K >= 2 in the checks' row ``c``: (which K, the closed forms undefined)."""
+    parts = []
+    if theory.descent_diverges(c.eta_paper, c.qntk_initial_paper):
+        parts.append(("0", "eqs. 19, 30, 68 undefined"))
+    if theory.descent_diverges(c.eta_paper, c.qntk_late_paper):
+        parts.append(("late", "eq. 31 undefined"))
+    return parts
+
+
 def report(checks: pd.DataFrame) -> list[str]:
     """The printout: the plateau against eq. 31, and the noiseless run against eq. 19."""
     c = checks.iloc[0]
+    diverged = dict(diverged_parts(c))
+    plateau = (
+        f"eq. 31: {c.eq31:.4g} +- {c.eq31_se:.2g} (its standard error under eq. 28), "
+        f"z = {c.z:+.2f}"
+        if "late" not in diverged
+        else f"eq. 31 undefined: eta K (late) = {c.eta_kernel_late:.4g} >= 2, "
+        "descent diverges"
+    )
+    noise_time = (
+        f"T_noise (eq. 68) = {c.noise_time:.1f} steps"
+        if "0" not in diverged
+        else "T_noise (eq. 68) undefined"
+    )
+    if c.late_from < c.noise_time:  # NaN compares False
+        noise_time += (
+            f" (after the late window's start, step {int(c.late_from)}: the runs "
+            "have not reached the plateau, and z tests nothing; give more --steps)"
+        )
+    noiseless = (
+        f"max |eps(t) - eq. 19| / |eps(0)| = {c.noiseless_max_deviation:.3g}"
+        if "0" not in diverged
+        else f"eta K(0) = {c.eta_kernel_initial:.4g} >= 2: descent overshoots, "
+        "eq. 19 undefined"
+    )
     return [
         f"eps(0) = {c.residual_initial:.4g}, K(0) = {c.qntk_initial_paper:.4g}, "
         f"eta K(0) = {c.eta_kernel_initial:.4g}; noiseless K(T) = "
         f"{c.qntk_final_noiseless_paper:.4g}; noisy late K = "
         f"{c.qntk_late_paper:.4g} (K and eta in the paper's convention)",
         f"plateau (mean eps^2 over steps >= {int(c.late_from)}, {int(c.runs)} runs) = "
-        f"{c.plateau:.4g} +- {c.plateau_se:.2g} (spread of the runs); eq. 31: "
-        f"{c.eq31:.4g} +- {c.eq31_se:.2g} (its standard error under eq. 28), "
-        f"z = {c.z:+.2f}; T_noise (eq. 68) = {c.noise_time:.1f} steps",
-        f"noiseless run: max |eps(t) - eq. 19| / |eps(0)| = "
-        f"{c.noiseless_max_deviation:.3g} (K is not frozen: "
-        f"{c.qntk_initial_paper:.4g} -> {c.qntk_final_noiseless_paper:.4g})",
+        f"{c.plateau:.4g} +- {c.plateau_se:.2g} (spread of the runs); {plateau}; "
+        f"{noise_time}",
+        f"noiseless run: {noiseless} (K: {c.qntk_initial_paper:.4g} -> "
+        f"{c.qntk_final_noiseless_paper:.4g})",
     ]
 
 
@@ -527,6 +596,22 @@ def cli(
         given=given,
         limits=LIMITS,
     )
+    p = opts.params
+    try:  # a circuit that descent cannot move is refused, not run
+        tnbp.nonvanishing_qntk(
+            ansatz.randomized_hardware_efficient(
+                p["n"], p["layers"], seed=p["instance"]
+            ),
+            observable(p["n"]),
+        )
+    except ValueError as exc:
+        opts.refuse(
+            f"instance {p['instance']} (n = {p['n']}, layers = {p['layers']}): "
+            f"{exc} Choose another --instance or more --layers.",
+            "instance",
+            "n",
+            "layers",
+        )
     df, summary, checks, fig = opts.run(
         main, out=out, echo=typer.echo, executor=executor
     )

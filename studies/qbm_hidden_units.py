@@ -62,15 +62,33 @@ DEFAULTS = dict(
 QUICK = dict(n_visible=1, hidden=(1, 2, 3), samples=8, beta=1.0, step=1e-3)
 #: the values each parameter allows (checked before any work; a list: each item):
 #: the standard error of a variance (the fits' weights) needs four samples, the
-#: hidden-term gradient a hidden unit, at beta = 0 every gradient vanishes, and
-#: dense Gibbs states hold 12 qubits
+#: hidden-term gradient a hidden unit. beta is in units of the inverse norm of
+#: the normalized Hamiltonian (||H|| = 1): the gradients are O(beta) and the
+#: variance of their infinity-norm O(beta^6) (measured at n_visible = 1,
+#: n_h = 1, 8 samples: 9.5e-23 at beta = 1e-3, 9.5e-29 at 1e-4), and below
+#: beta = 1e-3 it sinks under the rounding floor of the finite-difference
+#: variance (~1e-26 at step 1e-3: 7e-27 measured at beta = 1e-4, where the
+#: exact one is 9e-29); above 1e3 the state is the ground state to within
+#: e^(-beta gap) (every variance is unchanged from beta = 100 on, measured to
+#: 1e6), and beta = 1e308 overflows beta * E in the Gibbs weights. The step from
+#: 1e-4: the rounding floor of the finite-difference variance is ~(1e-16 /
+#: step)^2, 1e-24 there, under the smallest beta's variance (measured at beta =
+#: 1e-3: 1.02e-22 against the exact 9.50e-23); at step = 1e-300 every gradient
+#: was 0 and the fit raised. At most twice the paper's 1000 samples: at the
+#: largest register (MAX_QUBITS) one takes 42 s, so 2000 about a day
 LIMITS = dict(
     n_visible=">= 1 and <= 4",
     hidden=">= 1 and <= 8",
-    samples=">= 4",
-    beta="> 0",
-    step="> 0 and <= 0.1",
+    samples=">= 4 and <= 2000",
+    beta=">= 1e-3 and <= 1e3",
+    step=">= 1e-4 and <= 0.1",
 )
+#: most qubits n_visible + n_hidden (checked before any work; as many as
+#: hidden's limit gives at n_visible = 1): the finite differences diagonalize
+#: one 2^n matrix per coefficient, 3n + 9n(n-1)/2 of them (measured, one sample
+#: on a loaded shared core: n = 8 in 5 s, n = 9 in 42 s, n = 10 over 15 min;
+#: n = 12, the dense Gibbs limit, would take hours per sample)
+MAX_QUBITS = 9
 
 
 def measure(
@@ -202,6 +220,15 @@ def cli(
         given=given,
         limits=LIMITS,
     )
+    n = opts.params["n_visible"] + max(opts.params["hidden"])
+    if n > MAX_QUBITS:
+        opts.refuse(
+            f"n_visible + n_hidden = {n} qubits; at most {MAX_QUBITS} run in "
+            "reasonable time (one 2^n diagonalization per coefficient: n = 10 "
+            "takes over 15 minutes per sample).",
+            "n_visible",
+            "hidden",
+        )
     df, fits, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     fmt = dict(index=False, float_format=lambda x: f"{x:.4g}")
     paper = ["inf_norm_mean_fd", "inf_norm_variance_fd", "inf_norm_variance_exact"]

@@ -55,6 +55,7 @@ import typer
 
 import tnbp
 from tnbp.ensembles.fits import MIN_FIT_POINTS
+from tnbp.ensembles.statistics import MIN_VARIANCE_SE_SAMPLES
 from tnbp.plotting import plot_qntk_scaling
 from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
 
@@ -77,13 +78,16 @@ QUICK = dict(
 )
 #: the values each parameter allows (checked before any work; a list: each item).
 #: The upper bounds are what runs: one instance at n = 10, L = 1024 (K and mu)
-#: takes ~30 s on a shared core; a spread needs three instances.
+#: takes ~30 s on a shared core. The concentration fit weighs each point by the
+#: standard error of its spread, which needs four instances
+#: (tnbp.ensembles.statistics.MIN_VARIANCE_SE_SAMPLES; with three the fit
+#: raised after the sweep).
 LIMITS = dict(
     n=">= 1 and <= 10",
     layers_values=">= 1 and <= 1024",
     layers=">= 1 and <= 1024",
     n_values=">= 1 and <= 10",
-    samples=">= 3 and <= 5000",
+    samples=f">= {MIN_VARIANCE_SE_SAMPLES} and <= 5000",
     seed=">= 0",
 )
 #: every parameter of a row

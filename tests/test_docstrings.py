@@ -273,6 +273,7 @@ NEEDS_REFERENCES = frozenset(
         "tnbp.references.theory.noisy_mean_square_residual",
         "tnbp.references.theory.late_time_mean_abs_residual",
         "tnbp.references.theory.noise_time",
+        "tnbp.references.theory.descent_diverges",
         "tnbp.references.theory.noisy_residual_variance",
         "tnbp.references.theory.late_time_residual_interval",
         "tnbp.references.theory.from_paper_convention",

@@ -94,11 +94,13 @@ _EXPORTS = {
     "dqnn_matrix_derivative": "tnbp.gradients.dqnn_matrix",
     "qntk": "tnbp.gradients.qntk",
     "qntk_matrix": "tnbp.gradients.qntk",
+    "nonvanishing_qntk": "tnbp.gradients.qntk",
     "meta_kernel": "tnbp.gradients.qntk",
     "qbm_response_gradient": "tnbp.gradients.qbm_response",
     "QBMResponseGradient": "tnbp.gradients.qbm_response",
     # training with angle noise (Liu, Lin and Jiang, arXiv:2206.09313)
     "train": "tnbp.gradients.training",
+    "OvershootWarning": "tnbp.gradients.training",
     "train_ensemble": "tnbp.ensembles.training",
     "final_step_statistics": "tnbp.ensembles.training",
     # ensembles

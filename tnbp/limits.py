@@ -123,9 +123,20 @@ MOMENTS_NOISE_CUTOFF = 1e-12
 #: terms are kept until twice the sum of the remaining Bessel coefficients,
 #: which bounds the error in the state's norm, falls below this.
 CHEBYSHEV_TOL = 1e-13
+#: Most Chebyshev terms (one product with H each) :func:`tnbp.evolve` takes:
+#: about a t of them, a the spectrum's half width; at D = 2^12 ninety take a
+#: few seconds (GUE, t = 10), so 10^6 take hours (t = 1e300 asked numpy for an
+#: array of 1e300 Bessel values).
+MAX_CHEBYSHEV_TERMS = 10**6
 #: Lanczos steps that bound the spectrum of H for :func:`tnbp.evolve` (one
 #: product with H each; matrices of at most this dimension are diagonalized).
 LANCZOS_STEPS = 40
+#: A QNTK K = sum_l (d<O>/d theta_l)^2 at or below this per angle, relative to
+#: the square of O's half spectral width, is a vanishing gradient's rounding
+#: (:func:`tnbp.nonvanishing_qntk`): a derivative of 1e-12 there, against dense
+#: adjoint rounding of ~1e-17 (measured: K = 2.7e-38 for 2 angles whose
+#: rotations commute with O = Z_0 Z_1).
+QNTK_NOISE_FLOOR = 1e-24
 #: Range of the step h (radians) of meta_kernel's difference Hessian-vector
 #: product: below, rounding (~1e-16 / h) dominates the central difference;
 #: above, its truncation error (<= h^2 P^2 |g|^2 ||O|| / 96) does.

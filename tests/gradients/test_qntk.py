@@ -5,7 +5,7 @@ import pytest
 from ansatz_zoo import ANSATZ_BUILDERS
 
 import tnbp
-from tnbp import theory
+from tnbp import ansatz, theory
 
 #: central-difference step (radians) of the independent references: truncation
 #: h^2/6 |f'''| <= 2e-11, rounding 1e-16/h = 1e-11 per derivative
@@ -183,3 +183,23 @@ def test_target_does_not_change_the_kernel():
     # eps = <O> - O_0: the target drops out of every derivative (eq. 17)
     circuit = ANSATZ_BUILDERS["hea_ladder"](3, 0)
     assert tnbp.qntk(circuit, OBS, 0.7) == tnbp.qntk(circuit, OBS, target=0.0)
+
+
+def test_nonvanishing_qntk_refuses_a_circuit_descent_cannot_move():
+    """Every rotation about Z, O = Z Z: K is rounding (2.7e-38), not a kernel."""
+    obs = [(1.0, "ZZ", (0, 1))]
+    flat = ansatz.randomized_hardware_efficient(2, 1, seed=4)
+    assert {g.pauli for g in flat.gates if g.trainable} == {"Z"}
+    assert 0 < tnbp.qntk(flat, obs) < 1e-30
+    with pytest.raises(ValueError, match=r"K = 2\.7e-38 ~ 0: no angle moves <O>"):
+        tnbp.nonvanishing_qntk(flat, obs)
+    one = tnbp.Circuit(1)
+    one.rz(0.5, 0)
+    with pytest.raises(ValueError, match="K = 0: "):
+        tnbp.nonvanishing_qntk(one, [(3.0, "Z", (0,))])
+    # a small but real kernel passes, and is qntk's value
+    c = tnbp.Circuit(1)
+    c.ry(1e-6, 0)
+    assert tnbp.nonvanishing_qntk(c, [(1.0, "Z", (0,))]) == tnbp.qntk(
+        c, [(1.0, "Z", (0,))]
+    )  # sin^2(1e-6) = 1e-12, far above the floor (1e-24)

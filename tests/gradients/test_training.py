@@ -221,5 +221,8 @@ def test_overshooting_learning_rate_is_warned():
     # Ry(0.3) on |0>, O = Z: K(0) = sin^2(0.3) = 0.087; eta K = 2.6 >= 2
     c = tnbp.Circuit(1)
     c.ry(0.3, 0)
-    with pytest.warns(RuntimeWarning, match="`learning_rate`"):
+    with pytest.warns(RuntimeWarning, match="`learning_rate`") as record:
         tnbp.train(c, [(1.0, "Z", (0,))], 0.0, 2.6 / np.sin(0.3) ** 2, 3)
+    # its own class, so that a study recording the divergence silences it alone
+    assert [w.category for w in record] == [tnbp.OvershootWarning]
+    assert tnbp.theory.descent_diverges(2.6 / np.sin(0.3) ** 2, np.sin(0.3) ** 2)

@@ -176,3 +176,42 @@ def test_qntk_mean_refuses_impossible_traces_and_non_bool_large_n():
         theory.qntk_mean(10, 2, 1.0, tr_o=4.0)  # (Tr O)^2 = 16 > N Tr O^2 = 4
     with pytest.raises(TypeError, match="`large_n`"):
         theory.qntk_mean(10, 2, 1.0, large_n="no")
+
+
+def test_descent_diverges_where_the_closed_forms_stop():
+    """eta K >= 2: |1 - eta K| >= 1, and every frozen-kernel form raises there."""
+    assert not theory.descent_diverges(0.05, 35.0)  # eta K = 1.75
+    assert theory.descent_diverges(0.3, 35.0) and theory.descent_diverges(1.0, 2.0)
+    assert not theory.descent_diverges(1.0, 0.0)  # K = 0: no descent, no divergence
+    for eta, kernel in [(0.05, 35.0), (1.0, 2.0)]:
+        diverges = theory.descent_diverges(eta, kernel)
+        try:
+            theory.noise_plateau(eta, kernel, 0.01)
+        except ValueError as exc:
+            assert diverges and "diverges" in str(exc)
+        else:
+            assert not diverges
+    with pytest.raises(ValueError, match="`eta` must be finite and > 0"):
+        theory.descent_diverges(0.0, 1.0)
+    with pytest.raises(TypeError, match="`kernel` must be a real number"):
+        theory.descent_diverges(0.1, "1")
+
+
+def test_finite_t_forms_keep_a_tiny_eta_kernel():
+    """1 - (1 - eta K)^(2t) was 0 below the rounding of 1 (eta = 1e-300): the
+    noise part of eq. 30 is then sigma^2 K t (a random walk), not 0."""
+    t = np.arange(4)
+    variance = theory.noisy_residual_variance(1e-300, 35.0, 1e-3, t)
+    # 2 t x (1 - x (2t - 1) / 2 + ...) with x = 1e-298: exact to rounding
+    assert np.allclose(variance, 1e-6 * 35.0 * t, rtol=1e-14, atol=0)
+    mean_square = theory.noisy_mean_square_residual(0.5, 1e-300, 35.0, 1e-3, t)
+    assert np.allclose(mean_square, 0.25 + 1e-6 * 35.0 * t, rtol=1e-14, atol=0)
+    # both branches of |1 - eta K| against the direct power (no cancellation there)
+    for eta_kernel in (0.3, 1.0, 1.75):
+        direct = 1e-6 / (0.05 * (2 - eta_kernel)) * (1 - (1 - eta_kernel) ** (2 * t))
+        assert np.allclose(
+            theory.noisy_residual_variance(0.05, eta_kernel / 0.05, 1e-3, t),
+            direct,
+            rtol=1e-12,
+            atol=0,
+        )

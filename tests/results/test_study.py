@@ -195,3 +195,52 @@ def test_outputs_says_what_else_the_table_holds(tmp_path):
         "their parameter columns; the summary and figure are of these 2 only)\n"
         "figure: f.png"
     )
+
+
+def test_an_integer_option_refuses_a_float_text():
+    """typer's own int parsing took '3.0' for 3: the text now reaches resolve."""
+    import typer
+    from typer.testing import CliRunner
+
+    from tnbp.results import study_option
+
+    def cli(
+        n: int = study_option("qubits", 24),
+        depths: str = study_option("depths", (1, 2)),
+        beta: float = study_option("inverse temperature", 1.0),
+    ):
+        opts = StudyOptions.resolve(
+            "s.py",
+            defaults=dict(n=24, depths=(1, 2), beta=1.0),
+            preset={},
+            quick=False,
+            given=dict(n=n, depths=depths, beta=beta),
+        )
+        typer.echo(repr(opts.params))
+
+    app = typer.Typer()
+    app.command()(cli)
+    for args, message in [
+        (["--n", "3.0"], "'3.0' is not an integer."),
+        (["--n", "1e3"], "'1e3' is not an integer."),
+        (["--depths", "1,2.0"], "'2.0' is not an integer (in '1,2.0')."),
+    ]:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2 and message in result.output, result.output
+    result = CliRunner().invoke(app, ["--n", "3", "--depths", "4,5", "--beta", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "{'n': 3, 'depths': (4, 5), 'beta': 2.0}"
+
+
+def test_refuse_blames_the_options_given():
+    opts = resolve(True, n=20)
+    with pytest.raises(StudyOptionError) as info:
+        opts.refuse("n + samples is too large.", "samples", "n")
+    assert info.value.format_message() == (
+        "Invalid value for '--n': n + samples is too large."
+    )
+    with pytest.raises(StudyOptionError) as info:  # none given: all of them
+        resolve(True).refuse("too large.", "samples", "n")
+    assert info.value.format_message().startswith(
+        "Invalid value for '--samples' / '--n': "
+    )

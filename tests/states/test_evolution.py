@@ -105,5 +105,8 @@ def test_bad_input_is_refused():
         evolve(H, np.inf)
     with pytest.raises(TypeError, match="`time`"):
         evolve(H, 1j)
+    # a|t| products with H: 1e300 asked numpy for 1e300 Bessel values
+    with pytest.raises(ValueError, match=r"`time` = 1e\+300: .* at most 1e\+06\."):
+        evolve(H, 1e300)
     with pytest.raises(ValueError, match="`initial`"):
         evolve(H, 1.0, initial="010")

@@ -9,6 +9,7 @@ SystemError. Each study runs here through typer's ``CliRunner`` as
 import shlex
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -356,13 +357,25 @@ BAD_VALUES = {
         ),
         (["--max-bond", "0"], "'--max-bond': max_bond must be >= 1, got 0."),
         (["--samples", "0"], "'--samples': samples must be >= 1, got 0."),
-        (["--n", "a"], "'--n': Input should be a valid integer"),  # typer's own
+        (["--n", "a"], "'--n': 'a' is not an integer."),
+        # typer's own parsing took 3.0 for 3 (and tnbp run --set n=3.0 with it)
+        (["--n", "3.0"], "'--n': '3.0' is not an integer."),
+        (["--samples", "1e2"], "'--samples': '1e2' is not an integer."),
+        # upper ends a laptop reaches (the MPS's memory, the run's time)
+        (["--n", "257"], "'--n': n must be <= 256, got 257."),
+        (["--depths", "1,257"], "'--depths': each value of depths must be <= 256"),
+        (["--samples", "21"], "'--samples': samples must be <= 20, got 21."),
+        (["--max-bond", "257"], "'--max-bond': max_bond must be <= 256, got 257."),
     ],
     "barren_plateaus": [
         (["--n-values", "2,2,2"], "'--n-values': '2,2,2' repeats 2: each value"),
         (["--n-values", "2,4,4"], "'--n-values': '2,4,4' repeats 4: each value"),
         (["--n-values", "0,2"], "'--n-values': each value of n_values must be >= 1"),
         (["--n-values", "2,,4"], "'--n-values': '2,,4' has an empty item"),
+        (  # ran for ever (the sweep's first row at n = 10^6)
+            ["--n-values", "1000000"],
+            "'--n-values': each value of n_values must be <= 200, got 1000000.",
+        ),
     ],
     "dqnn_local_perceptrons": [
         # the adversarial tester's (round 2): each started the sweep
@@ -430,32 +443,65 @@ BAD_VALUES = {
         (["--sample-n-values", "2,2"], "'--sample-n-values': '2,2' repeats 2: each"),
     ],
     "noisy_training_trajectory": [
-        (["--sigma", "0"], "'--sigma': sigma must be > 0, got 0.0."),
-        (["--eta", "-0.001"], "'--eta': eta must be > 0, got -0.001."),
+        (["--sigma", "0"], "'--sigma': sigma must be >= 1e-12, got 0.0."),
+        # the noise is lost in the rounding of the angles (1e-300: ZeroDivisionError)
+        (["--sigma", "1e-300"], "'--sigma': sigma must be >= 1e-12, got 1e-300."),
+        (["--eta", "-0.001"], "'--eta': eta must be >= 1e-12, got -0.001."),
+        # an update below the angles' rounding (1e-300: OverflowError after the sweep)
+        (["--eta", "1e-300"], "'--eta': eta must be >= 1e-12, got 1e-300."),
         (["--runs", "1"], "'--runs': runs must be >= 2, got 1."),
         (["--every", "0"], "'--every': every must be >= 1, got 0."),
         (["--every", "500"], "'--every': every must be <= steps (120), got 500."),
         (["--n", "13"], "'--n': n must be <= 12, got 13."),
         (["--steps", "1"], "'--steps': steps must be >= 2, got 1."),
+        # the adversarial tester's --n 1 (at 1 layer: the one rotation is about
+        # Z, which commutes with O = Z_0), and its kind at n = 2 (K = 2.7e-38):
+        # K = 0, eq. 31's plateau divided by it after the sweep
+        (
+            ["--n", "1", "--layers", "1"],
+            "'--n' / '--layers': instance 0 (n = 1, layers = 1): K = 0: no angle "
+            "moves <O> (e.g. every trainable rotation commutes with O), so "
+            "gradient descent cannot train this circuit. Choose another "
+            "--instance or more --layers.",
+        ),
+        (
+            ["--n", "2", "--layers", "1", "--instance", "4"],
+            "'--instance' / '--n' / '--layers': instance 4 (n = 2, layers = 1): "
+            "K = 2.7e-38 ~ 0: no angle moves <O>",
+        ),
     ],
     "noisy_training_noise": [
         (["--sigmas", "0.001,0.001"], "'--sigmas': '0.001,0.001' repeats 0.001"),
         (
             ["--sigmas", "0,0.001"],
-            "'--sigmas': each value of sigmas must be > 0, got 0.0.",
+            "'--sigmas': each value of sigmas must be >= 1e-12, got 0.0.",
         ),
         (["--sigmas", "0.001,"], "'--sigmas': '0.001,' has an empty item"),
         (["--runs", "1"], "'--runs': runs must be >= 2, got 1."),
         (["--eta", "inf"], "'--eta': 'inf' is not a finite number."),
+        (
+            ["--n", "2", "--layers", "1", "--instance", "4"],
+            "'--instance' / '--n' / '--layers': instance 4 (n = 2, layers = 1): "
+            "K = 2.7e-38 ~ 0: no angle moves <O>",
+        ),
     ],
     "noisy_training_learning_rate": [
         (
             ["--etas", "-0.001"],
-            "'--etas': each value of etas must be > 0, got -0.001.",
+            "'--etas': each value of etas must be >= 1e-12, got -0.001.",
         ),
         (["--etas", "a"], "'--etas': 'a' is not a number."),
         (["--sigma", "nan"], "'--sigma': 'nan' is not a finite number."),
         (["--layers", "0"], "'--layers': layers must be >= 1, got 0."),
+        (  # the adversarial round: ZeroDivisionError in the summary
+            ["--sigma", "1e-300"],
+            "'--sigma': sigma must be >= 1e-12, got 1e-300.",
+        ),
+        (
+            ["--n", "2", "--layers", "1", "--instance", "4"],
+            "'--instance' / '--n' / '--layers': instance 4 (n = 2, layers = 1): "
+            "K = 1.1e-37 ~ 0: no angle moves <O>",
+        ),
     ],
     "qntk_kernel_scaling": [
         (["--n", "11"], "'--n': n must be <= 10, got 11."),
@@ -469,7 +515,9 @@ BAD_VALUES = {
             ["--n-values", "2,11"],
             "'--n-values': each value of n_values must be <= 10, got 11.",
         ),
-        (["--samples", "2"], "'--samples': samples must be >= 3, got 2."),
+        # the fit's weights (the spread's standard error) need four instances:
+        # with three it raised after the sweep
+        (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
         (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
     ],
     "qntk_local_scaling": [
@@ -505,6 +553,8 @@ BAD_VALUES = {
             "'--mps-samples': mps_samples must be <= samples (40), got 50.",
         ),
         (["--time", "-1"], "'--time': time must be >= 0, got -1.0."),
+        # 'Maximum allowed size exceeded' from numpy, in the sweep
+        (["--time", "1e300"], "'--time': time must be <= 1000, got 1e+300."),
         (["--beta", "nan"], "'--beta': 'nan' is not a finite number."),
     ],
     "trace_distance_histograms": [
@@ -513,6 +563,7 @@ BAD_VALUES = {
         (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
         (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
         (["--seed", "-1"], "'--seed': seed must be >= 0, got -1."),
+        (["--time", "1001"], "'--time': time must be <= 1000, got 1001.0."),
     ],
     "qbm_gradients_beyond_ed": [
         (
@@ -521,8 +572,13 @@ BAD_VALUES = {
         ),
         (["--n-values", "4,4"], "'--n-values': '4,4' repeats 4: each value runs"),
         (["--samples", "1"], "'--samples': samples must be >= 2, got 1."),
-        (["--beta", "0"], "'--beta': beta must be > 0, got 0.0."),
+        (["--beta", "0"], "'--beta': beta must be >= 0.001, got 0.0."),
+        (  # the sweep's variances underflowed to 0: the figure's log axis failed
+            ["--beta", "1e-300"],
+            "'--beta': beta must be >= 0.001, got 1e-300.",
+        ),
         (["--step", "1"], "'--step': step must be <= 0.5, got 1.0."),
+        (["--step", "1e-300"], "'--step': step must be >= 0.001, got 1e-300."),
         (["--cutoff", "1"], "'--cutoff': cutoff must be < 1, got 1.0."),
         (["--dense-max", "13"], "'--dense-max': dense_max must be <= 12, got 13."),
         (["--max-bond", "1"], "'--max-bond': max_bond must be >= 2, got 1."),
@@ -552,11 +608,26 @@ BAD_VALUES = {
         (["--hidden", "1,2,2"], "'--hidden': '1,2,2' repeats 2: each value runs"),
         (["--hidden", "0,1"], "'--hidden': each value of hidden must be >= 1, got 0."),
         (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
+        (["--samples", "2001"], "'--samples': samples must be <= 2000, got 2001."),
         (["--n-visible", "0"], "'--n-visible': n_visible must be >= 1, got 0."),
-        (["--beta", "0"], "'--beta': beta must be > 0, got 0.0."),
+        (["--beta", "0"], "'--beta': beta must be >= 0.001, got 0.0."),
         (["--beta", "nan"], "'--beta': 'nan' is not a finite number."),
         (["--beta", "inf"], "'--beta': 'inf' is not a finite number."),
-        (["--step", "0"], "'--step': step must be > 0, got 0.0."),
+        # the adversarial tester's: the fit of all-zero variances raised, and
+        # beta * E overflowed in the Gibbs weights
+        (["--beta", "1e-320"], "'--beta': beta must be >= 0.001, got 1e-320."),
+        (["--beta", "1e308"], "'--beta': beta must be <= 1000.0, got 1e+308."),
+        (
+            ["--n-visible", "4", "--hidden", "8"],
+            "'--n-visible' / '--hidden': n_visible + n_hidden = 12 qubits; at most "
+            "9 run in reasonable time",
+        ),
+        (
+            ["--n-visible", "2", "--hidden", "1,2,8"],
+            "'--n-visible' / '--hidden': n_visible + n_hidden = 10 qubits",
+        ),
+        (["--step", "0"], "'--step': step must be >= 0.0001, got 0.0."),
+        (["--step", "1e-300"], "'--step': step must be >= 0.0001, got 1e-300."),
         (["--step", "0.5"], "'--step': step must be <= 0.1, got 0.5."),
         (["--hidden", "1,9"], "'--hidden': each value of hidden must be <= 8, got 9."),
         (["--n-visible", "5"], "'--n-visible': n_visible must be <= 4, got 5."),
@@ -574,7 +645,12 @@ BAD_VALUES = {
         ),
         (["--hidden", "2,11"], "'--hidden': each value of hidden must be <= 10"),
         (["--samples", "3"], "'--samples': samples must be >= 4, got 3."),
-        (["--step", "-0.001"], "'--step': step must be > 0, got -0.001."),
+        (  # ran for ever
+            ["--samples", "1000000"],
+            "'--samples': samples must be <= 10000, got 1000000.",
+        ),
+        (["--step", "-0.001"], "'--step': step must be >= 1e-08, got -0.001."),
+        (["--step", "1e-300"], "'--step': step must be >= 1e-08, got 1e-300."),
         (["--beta", "-1"], "'--beta': beta must be >= 0, got -1.0."),
         (["--n-visible", "0"], "'--n-visible': n_visible must be >= 1, got 0."),
     ],
@@ -605,6 +681,113 @@ def test_a_bad_value_is_a_usage_error_before_any_work(
     assert "Traceback" not in result.output and result.exception is not None
     assert f"Invalid value for {message}" in _message(result.output)
     assert not (tmp_path / "out").exists()  # nothing computed, nothing written
+
+
+#: study -> (arguments beside --quick, a line the printout must hold): values
+#: their limits allow that ended in a traceback after the sweep (the
+#: adversarial tester's), and now run
+EDGE_VALUES = {
+    # the variance of 2 samples is defined (and plotted); its standard error,
+    # hence z, is not: summary() took idxmax over an all-NaN z
+    "dqnn_toy_perceptrons": (
+        [
+            "--samples",
+            "2",
+            "--n-values",
+            "2",
+            "--hidden",
+            "0",
+            "--sample-n-values",
+            "2",
+        ],
+        "sampled: no z (the standard error of a sample variance, from its fourth "
+        "moment, needs 4 samples; these rows have 2) over 2 rows;",
+    ),
+    # eta K >= 2: the runs overshoot, a result; eq. 64 raised after the sweep
+    "noisy_training_learning_rate": (
+        ["--etas", "0.02,0.3", "--runs", "2", "--steps", "5"],
+        "; diverged (eta K >= 2, no band): 1",
+    ),
+    "noisy_training_trajectory": (
+        ["--eta", "1", "--runs", "2", "--steps", "8"],
+        "noiseless run: eta K(0) = 33.24 >= 2: descent overshoots, eq. 19 undefined "
+        "(K: 33.24 -> ",
+    ),
+    # the learning-rate study's circuit (K ~ 7 for O = Z_0 Z_1), at eta = 1
+    "noisy_training_noise": (
+        [
+            *("--n", "2", "--layers", "10", "--instance", "54", "--eta", "1"),
+            *("--sigmas", "0.001,0.01", "--runs", "2", "--steps", "10"),
+        ],
+        "; diverged (eta K >= 2, no band): 2",
+    ),
+    # beta = 0: the QBM's visible state is I/D_v, T = 0 to rounding (some
+    # exactly 0), which the histogram's log axis refused after the sweep
+    "trace_distance_histograms": (
+        ["--beta", "0", "--hidden", "1", "--samples", "3"],
+        "table: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_VALUES))
+def test_a_value_at_the_edge_runs(load_study, tmp_path, name):
+    args, said = EDGE_VALUES[name]
+    result = invoke(load_study(name), ["--quick", *args, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert any(said in line for line in result.stdout.splitlines()), result.stdout
+    if name == "dqnn_toy_perceptrons":
+        sampled = read_table(tmp_path).query("estimator == 'sample'")
+        assert sampled.variance.gt(0).all() and sampled.z.isna().all()
+    elif name == "trace_distance_histograms":
+        qbm = read_table(tmp_path).query("model == 'qbm'")
+        assert len(qbm) == 3 and qbm.trace_distance.max() < 1e-14  # rounding
+        assert (tmp_path / "trace_distance_histograms.png").stat().st_size > 10_000
+    elif name == "noisy_training_trajectory":
+        checks = pd.read_csv(tmp_path / "checks.csv")
+        assert checks.diverged.all() and checks.noise_time.isna().all()
+    elif name.startswith("noisy_training"):
+        # the diverged rows have no prediction, the others theirs
+        summary = pd.read_csv(tmp_path / "summary.csv")
+        theory = "eq64_std" if name.endswith("learning_rate") else "eq31_std"
+        assert summary.diverged.any()
+        assert summary[theory].isna().eq(summary.diverged).all(), summary
+
+
+def test_tnbp_run_refuses_a_float_for_an_int(tmp_path):
+    """``tnbp run ... --set n=3.0`` ran n = 3 (typer read '3.0' as an int)."""
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "run",
+            "entanglement_vs_depth",
+            "--quick",
+            "--set",
+            "n=3.0",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "'3.0' is not an integer." in _message(result.output)
+    assert not any(tmp_path.iterdir())
+    # a list of integers still reads as one
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "run",
+            "entanglement_vs_depth",
+            "--quick",
+            "--set",
+            "depths=1,2",
+            "--set",
+            "n=4",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert set(read_table(tmp_path).depth) == {1, 2}
 
 
 def test_a_rerun_with_other_settings_says_what_the_table_holds(load_study, tmp_path):

@@ -30,6 +30,11 @@ from ..states.record import TruncationWarning
 #: A variance is flagged unreliable when its effective sample size
 #: (:func:`variance_ess`) is below this fraction of the samples (Gaussian: 1/3).
 RELIABLE_ESS_FRACTION = 0.1
+#: Fewest samples whose variance gets a standard error
+#: (:func:`variance_standard_error`, NaN below): the estimate of
+#: :math:`\mathrm{Var}(s^2)` above divides by :math:`m - 1` and needs the
+#: fourth moment of at least four deviations to be positive in general.
+MIN_VARIANCE_SE_SAMPLES = 4
 
 
 def sample_stats(g: np.ndarray) -> dict:
@@ -136,10 +141,10 @@ def variance_standard_error(x: np.ndarray) -> float:
     float
         :math:`\sqrt{(\hat\mu_4 - \frac{m-3}{m-1}s^4)/m}` (see
         :mod:`tnbp.ensembles.statistics`), in the units of ``x`` squared; NaN
-        below 4 samples.
+        below :data:`MIN_VARIANCE_SE_SAMPLES` (4) samples.
     """
     m = x.size
-    if m < 4:
+    if m < MIN_VARIANCE_SE_SAMPLES:
         return float("nan")
     d = x - x.mean()
     var, mu4 = d.var(ddof=1), np.mean(d**4)

@@ -41,8 +41,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_bitstring, check_opt, check_real
-from ..limits import HVP_STEP_RANGE
+from ..limits import HVP_STEP_RANGE, QNTK_NOISE_FLOOR
 from ..models.circuit import Circuit
+from ..models.operators import as_observable
 from .api import gradient
 
 #: ways :func:`meta_kernel` evaluates the Hessian-vector product :math:`Hg`
@@ -142,6 +143,93 @@ def qntk(
         initial=initial,
     )
     return float(g @ g)
+
+
+def nonvanishing_qntk(
+    circuit: Circuit,
+    observable,
+    *,
+    backend: str = "dense",
+    method: str | None = None,
+    sim_opts: dict | None = None,
+    initial: str | None = None,
+) -> float:
+    r"""The QNTK :math:`K` (:func:`qntk`), refused where it vanishes: a circuit descent can train.
+
+    :math:`K = |\nabla\varepsilon|^2 = 0` means that no angle moves
+    :math:`\langle O\rangle` to first order, e.g. when every trainable
+    rotation commutes with :math:`O` (a randomized hardware-efficient circuit
+    whose axes all came out :math:`Z`, measured with :math:`Z\cdots Z`): then
+    gradient descent never moves, and the lazy-training predictions (eqs. 19,
+    30, 31 of [1]_) have no decay and no plateau. Rounding leaves
+    :math:`K \sim 10^{-37}` there rather than 0, so :math:`K` counts as zero
+    at or below :data:`~tnbp.limits.QNTK_NOISE_FLOOR` per angle, relative to
+    the square of :math:`O`'s half spectral width.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit at its initial angles (radians).
+    observable : Observable or list of (coeff, pauli, qubits)
+        :math:`O`, as taken by :func:`tnbp.gradient`.
+    backend : {"dense", "mps", "tn"}, optional
+        As in :func:`qntk`.
+    method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
+        As in :func:`qntk`.
+    sim_opts : dict, optional
+        As in :func:`qntk`.
+    initial : str, optional
+        As in :func:`qntk`.
+
+    Returns
+    -------
+    float
+        :math:`K > 0` in tnbp's convention, (units of :math:`O`)\ :sup:`2`
+        per radian\ :sup:`2` (the paper's is :math:`4K`).
+
+    Raises
+    ------
+    TypeError
+        As in :func:`qntk`.
+    ValueError
+        If :math:`K` vanishes (the message gives it), or as in :func:`qntk`.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313 (eqs. 18, 19, 30, 31).
+
+    Examples
+    --------
+    :math:`\langle Z\rangle` does not depend on the angle of an
+    :math:`R_z`:
+
+    >>> import tnbp
+    >>> c = tnbp.Circuit(1); c.rz(0.5, 0)
+    >>> tnbp.nonvanishing_qntk(c, [(1.0, "Z", (0,))])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: K = 0: no angle moves <O> ...
+    """
+    circuit = _check_circuit(circuit)
+    lower, upper = as_observable(observable, circuit.n).bounds()
+    kernel = qntk(
+        circuit,
+        observable,
+        backend=backend,
+        method=method,
+        sim_opts=sim_opts,
+        initial=initial,
+    )
+    scale = ((upper - lower) / 2) ** 2 * circuit.num_parameters
+    if kernel <= QNTK_NOISE_FLOOR * scale:
+        shown = "0" if kernel == 0 else f"{kernel:.2g} ~ 0"
+        raise ValueError(
+            f"K = {shown}: no angle moves <O> (e.g. every trainable rotation "
+            "commutes with O), so gradient descent cannot train this circuit."
+        )
+    return kernel
 
 
 def qntk_matrix(

@@ -42,11 +42,21 @@ from .._checks import as_rng, check_bitstring, check_int, check_real
 from ..estimators.expectation import observable_value
 from ..models.circuit import Circuit
 from ..models.operators import as_observable
+from ..references.theory import DIVERGENT_ETA_KERNEL
 from ..states.simulate import check_sim_opts, simulate
 from .api import check_method, gradient
 
 #: columns of the table :func:`train` returns, in order
 TRAJECTORY_COLUMNS = ("step", "residual", "loss", "qntk", "theta_norm")
+
+
+class OvershootWarning(RuntimeWarning):
+    r"""A training run reached :math:`\eta K(t) \ge 2`: gradient descent overshoots.
+
+    Warned by :func:`train` once per run. Its own class, so that a study that
+    records the divergence (:func:`tnbp.theory.descent_diverges` on the run's
+    :math:`\eta` and :math:`K`) can silence it and nothing else.
+    """
 
 
 def _nonnegative(value, name: str, *, positive: bool) -> float:
@@ -145,8 +155,9 @@ def train(
 
     Warns
     -----
-    RuntimeWarning
-        Once, at the first step with :math:`\eta K(t) \ge 2`: the linearized dynamics
+    OvershootWarning
+        (a RuntimeWarning) Once, at the first step with :math:`\eta K(t) \ge 2`
+        (:func:`tnbp.theory.descent_diverges`): the linearized dynamics
         :math:`\varepsilon(t+1) = (1 - \eta K)\varepsilon(t)` (eq. 19) then
         do not converge, and eqs. 30-31 have no plateau.
 
@@ -202,13 +213,13 @@ def train(
             )
         theta = current.parameters
         k = np.nan if grad is None else float(grad @ grad)
-        if not overshoot and eta * k >= 2:  # NaN compares False
+        if not overshoot and eta * k >= DIVERGENT_ETA_KERNEL:  # NaN compares False
             overshoot = True  # warned once, at the first such step
             warnings.warn(
                 f"train: learning_rate * K({t}) = {eta * k:.3g} >= 2: "
                 "gradient descent overshoots (eq. 19's factor |1 - eta K| >= 1); "
                 "lower `learning_rate`.",
-                RuntimeWarning,
+                OvershootWarning,
                 stacklevel=2,
             )
         kernel = k if record else np.nan

@@ -456,14 +456,17 @@ def noise_statistic_panel(
     extra=None,
     flagged=None,
     flagged_label: str = "flagged",
+    undefined_label: str = "no theory value",
 ) -> None:
     """Draw a measured statistic against a control value, log-log, with its theory band.
 
     Black dots for the measured values, a red line through the theory's values
     and, shaded, the interval the statistic falls in with the band's
-    probability if the theory holds; points outside it are drawn hollow. The
-    panel of the noisy-training studies (arXiv:2206.09313 Figs. 3 and 4);
-    axis labels and title are the caller's. The legend goes below the axes.
+    probability if the theory holds; points outside it are drawn hollow, and
+    points where the theory has no value (NaN band, e.g. a diverged run) as
+    crosses, neither inside nor outside. The panel of the noisy-training
+    studies (arXiv:2206.09313 Figs. 3 and 4); axis labels and title are the
+    caller's. The legend goes below the axes.
 
     Parameters
     ----------
@@ -476,7 +479,8 @@ def noise_statistic_panel(
     theory : array_like of float
         The theory's value at each ``x``.
     low, high : array_like of float
-        The band's ends at each ``x``.
+        The band's ends at each ``x``; NaN where the theory has no value (the
+        point is then a cross, and the line and band have a gap).
     measured_label, theory_label, band_label : str
         Legend entries of the dots, the line and the band.
     extra : sequence of (array_like, array_like, str), optional
@@ -486,6 +490,8 @@ def noise_statistic_panel(
         frozen); each is ringed by an open blue square.
     flagged_label : str, optional
         Legend entry of the squares (shown only if a point is flagged).
+    undefined_label : str, optional
+        Legend entry of the crosses (shown only if a band is NaN).
     """
     order = np.argsort(np.asarray(x, dtype=float))
     x, measured, theory, low, high = (
@@ -498,17 +504,29 @@ def noise_statistic_panel(
     ax.plot(x, theory, "-", color="C3", lw=1.5, label=theory_label)
     for k, (cx, cy, label) in enumerate(extra or ()):
         ax.plot(cx, cy, ("--", ":", "-.")[k % 3], color="C3", lw=1.2, label=label)
-    inside = (measured >= low) & (measured <= high)
+    defined = np.isfinite(low) & np.isfinite(high)
+    inside = defined & (measured >= low) & (measured <= high)
+    outside = defined & ~inside
     ax.plot(x[inside], measured[inside], "o", color="k", ms=5, label=measured_label)
-    if not inside.all():
+    if outside.any():
         ax.plot(
-            x[~inside],
-            measured[~inside],
+            x[outside],
+            measured[outside],
             "o",
             mfc="none",
             color="k",
             ms=6,
             label="outside the band",
+        )
+    if not defined.all():
+        ax.plot(
+            x[~defined],
+            measured[~defined],
+            "x",
+            color="k",
+            ms=7,
+            mew=1.5,
+            label=undefined_label,
         )
     if flagged.any():
         ax.plot(

@@ -188,10 +188,12 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
     :math:`n_h`, the bound :math:`\tfrac12\sqrt{D_v/D_h}` as a dashed
     vertical line of the same colour, and, for one visible qubit, the
     fraction a Haar state would put in each bin (exact, dotted). The legend
-    gives each curve's mean and the fraction of its instances under the bound;
-    it sits under its panel. The :math:`T` axis runs a little (:data:`X_MARGIN`
-    of its width) past the largest possible :math:`T`, so a bound there stays
-    in view.
+    gives each curve's mean, the fraction of its instances under the bound
+    and how many have :math:`T = 0` (exactly :math:`I/D_v`, e.g. a QBM at
+    :math:`\beta = 0`), which a logarithmic axis cannot show; it sits under
+    its panel. The :math:`T` axis runs a little (:data:`X_MARGIN` of its
+    width) past the largest possible :math:`T`, so a bound there stays in
+    view.
 
     Parameters
     ----------
@@ -211,7 +213,7 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
     ------
     ValueError
         If a needed column is missing, ``df`` holds several ``n_visible``, or a
-        trace distance is not positive (the axis is logarithmic).
+        trace distance is negative or NaN.
     """
     needed = ["model", "n_visible", "n_hidden", "trace_distance", "bound"]
     missing = [c for c in [*needed, "under_bound"] if c not in df]
@@ -221,8 +223,8 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
         raise ValueError(
             f"`df` must hold one n_visible, got {sorted(df.n_visible.unique())}."
         )
-    if not (df.trace_distance > 0).all():
-        raise ValueError("`df`: every trace_distance must be > 0 (log axis).")
+    if not (df.trace_distance >= 0).all():
+        raise ValueError("`df`: every trace_distance must be >= 0.")
     n_visible = int(df.n_visible.iloc[0])
     top = 1.0 - 2.0**-n_visible
     models = _models(df)
@@ -234,8 +236,9 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
     axes = np.atleast_1d(axes)
     for k, (ax, model) in enumerate(zip(axes, models)):
         rows = df[df.model == model]
-        low = min(rows.trace_distance.min(), rows.bound.min()) / 1.5
-        edges = np.geomspace(low, top, 41)
+        positive = rows.trace_distance[rows.trace_distance > 0]
+        low = min(positive.min() if len(positive) else np.inf, rows.bound.min())
+        edges = np.geomspace(low / 1.5, top, 41)
         for h in hidden:
             sel = rows[rows.n_hidden == h]
             if sel.empty:
@@ -243,9 +246,11 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
             x = sel.trace_distance.to_numpy()
             counts, _ = np.histogram(x, bins=edges)
             bound = float(sel.bound.iloc[0])
+            zero = int((x == 0).sum())  # off the log axis: counted in the label
             label = (
                 rf"$n_h = {h}$: mean {x.mean():.3g}; "
                 f"{sel.under_bound.mean():.0%} under the bound {bound:.3g}"
+                + (f"; {zero} at T = 0" if zero else "")
             )
             ax.stairs(counts / x.size, edges, color=colors[h], lw=1.6, label=label)
             ax.axvline(bound, color=colors[h], ls="--", lw=1.1)
@@ -258,7 +263,8 @@ def plot_trace_distance_histograms(df: pd.DataFrame, path: str | Path) -> Path:
         ax.set_xlim(edges[0], edges[-1] * (edges[-1] / edges[0]) ** X_MARGIN)
         # plain numbers at 1, 2 and 5 times powers of ten, no crowded minor labels
         subs = (1.0, 2.0, 5.0) if edges[-1] / edges[0] < 100 else (1.0,)
-        ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
+        # at most 7 labels: a QBM at beta = 0 spans 16 decades (rounding to 0.5)
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs, numticks=7))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(r"$T = \frac{1}{2}\|\rho_v - I/D_v\|_1$")

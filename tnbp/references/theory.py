@@ -903,8 +903,69 @@ def meta_kernel_std(
 # depend on are the same in both conventions, and so are the formulas.
 
 
+#: Gradient descent with a frozen kernel diverges at :math:`\eta K` at or above
+#: this: eq. 19's factor :math:`|1 - \eta K|` reaches 1, and eqs. 30-31, 64-69
+#: have no plateau (the same in both conventions).
+DIVERGENT_ETA_KERNEL = 2.0
+
+
+def descent_diverges(eta, kernel) -> bool:
+    r"""Whether gradient descent with learning rate ``eta`` and kernel ``kernel`` diverges.
+
+    The criterion of the frozen-kernel dynamics
+    :math:`\varepsilon(t+1) = (1 - \eta K)\,\varepsilon(t)` (eq. 19 of
+    [1]_): :math:`\eta K \ge 2` (:data:`DIVERGENT_ETA_KERNEL`), where
+    :math:`|1 - \eta K| \ge 1` and the closed forms of this section
+    (:func:`frozen_kernel_residual`, :func:`noise_plateau`,
+    :func:`noisy_residual_variance`, ...) are undefined; they raise there.
+
+    Parameters
+    ----------
+    eta : float
+        Learning rate, ``> 0``, in either convention.
+    kernel : float
+        :math:`K \ge 0` in the same convention as ``eta``.
+
+    Returns
+    -------
+    bool
+        ``eta * kernel >= 2``.
+
+    Raises
+    ------
+    TypeError
+        If ``eta`` or ``kernel`` is not a real number.
+    ValueError
+        If ``eta <= 0``, ``kernel < 0`` or either is not finite.
+
+    References
+    ----------
+    .. [1] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5 (2024),
+       arXiv:2206.09313, eqs. (19), (31).
+
+    Examples
+    --------
+    >>> descent_diverges(0.05, 35.0), descent_diverges(0.3, 35.0)
+    (False, True)
+    """
+    eta, kernel, _ = _check_rates(eta, kernel)
+    return eta * kernel >= DIVERGENT_ETA_KERNEL
+
+
 def _check_descent(eta, kernel, sigma=0.0) -> tuple[float, float, float]:
     """``eta > 0``, ``kernel >= 0``, ``sigma >= 0`` and a stable step ``eta * kernel < 2``."""
+    eta, kernel, sigma = _check_rates(eta, kernel, sigma)
+    if eta * kernel >= DIVERGENT_ETA_KERNEL:
+        raise ValueError(
+            "`eta` * `kernel` must be < 2 (gradient descent diverges beyond), "
+            f"got {eta * kernel}."
+        )
+    return eta, kernel, sigma
+
+
+def _check_rates(eta, kernel, sigma=0.0) -> tuple[float, float, float]:
+    """``eta > 0``, ``kernel >= 0`` and ``sigma >= 0``, finite real numbers."""
     values = []
     for name, value, positive in (
         ("eta", eta, True),
@@ -921,11 +982,6 @@ def _check_descent(eta, kernel, sigma=0.0) -> tuple[float, float, float]:
                 f"`{name}` must be finite and {'> 0' if positive else '>= 0'}, got {value}."
             )
         values.append(value)
-    if values[0] * values[1] >= 2:
-        raise ValueError(
-            "`eta` * `kernel` must be < 2 (gradient descent diverges beyond), "
-            f"got {values[0] * values[1]}."
-        )
     return values[0], values[1], values[2]
 
 
@@ -1039,6 +1095,18 @@ def _plateau(eta: float, kernel: float, sigma: float) -> float:
     return sigma**2 / (eta * (2 - eta * kernel))
 
 
+def _built_up(eta_kernel: float, t: np.ndarray) -> np.ndarray:
+    """``1 - (1 - eta K) ** (2 t)`` for ``0 <= eta_kernel < 2``, without cancellation.
+
+    As ``-expm1(2t ln|1 - eta K|)``: ``1 - (1 - x) ** (2 * t)`` is 0 once
+    ``x`` is below the rounding of 1 (``eta = 1e-300``), where it is ``2 t x``.
+    """
+    if eta_kernel == 1:  # the residual vanishes in one step
+        return np.where(t > 0, 1.0, 0.0)
+    log_base = np.log1p(-eta_kernel) if eta_kernel < 1 else np.log1p(eta_kernel - 2)
+    return -np.expm1(2 * t * log_base)
+
+
 def noisy_mean_square_residual(
     eps0: float, eta: float, kernel: float, sigma: float, t
 ) -> np.ndarray:
@@ -1085,8 +1153,7 @@ def noisy_mean_square_residual(
     eps0 = _check_eps0(eps0)
     eta, kernel, sigma = _check_descent(eta, kernel, sigma)
     plateau = _plateau(eta, kernel, sigma)
-    decay = (1 - eta * kernel) ** (2 * _check_steps(t))
-    return decay * (eps0**2 - plateau) + plateau
+    return eps0**2 - (eps0**2 - plateau) * _built_up(eta * kernel, _check_steps(t))
 
 
 def late_time_mean_abs_residual(eta: float, kernel: float, sigma: float) -> float:
@@ -1174,7 +1241,7 @@ def noisy_residual_variance(eta: float, kernel: float, sigma: float, t) -> np.nd
     """
     eta, kernel, sigma = _check_descent(eta, kernel, sigma)
     plateau = _plateau(eta, kernel, sigma)
-    return plateau * (1 - (1 - eta * kernel) ** (2 * _check_steps(t)))
+    return plateau * _built_up(eta * kernel, _check_steps(t))
 
 
 #: statistics of late-time residuals over runs that

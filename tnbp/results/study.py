@@ -38,6 +38,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import typer
@@ -85,7 +86,10 @@ def study_option(help_text: str, default):
     text = (
         ", ".join(map(str, default)) if isinstance(default, (tuple, list)) else default
     )
-    return typer.Option(None, help=f"{help_text} \\[default: {text}]")
+    # parser=str: the text reaches StudyOptions.resolve as typed, which reads it
+    # by the default's type; typer's own int parsing (pydantic's, lax) took
+    # "3.0" for 3 and would run a study at a value nobody typed
+    return typer.Option(None, help=f"{help_text} \\[default: {text}]", parser=str)
 
 
 #: the scheme of an ``--executor`` that names a dask.distributed scheduler
@@ -280,6 +284,29 @@ class StudyOptions:
         return cls(
             Path(script), params, bool(quick), tuple(k for k in params if k in given)
         )
+
+    def refuse(self, message: str, *names: str) -> NoReturn:
+        """Refuse the run: a usage error about parameters ``names``, before any work.
+
+        For a check :meth:`resolve`'s limits cannot state (a register that
+        ``n_visible + max(hidden)`` fills, a circuit that cannot be trained).
+
+        Parameters
+        ----------
+        message : str
+            What is wrong and what to give instead.
+        *names : str
+            The parameters the check is about; the error blames those given on
+            the command line, or all of them when none was.
+
+        Raises
+        ------
+        StudyOptionError
+            Always (a :class:`ValueError`; on the command line typer's usage
+            error, exit status 2).
+        """
+        blamed = [k for k in names if k in self.given] or list(names)
+        raise StudyOptionError(message, param_hint=[_option(k)[0] for k in blamed])
 
     def describe(self) -> str:
         """One line: the study's name, every parameter, and where they came from.

@@ -51,6 +51,7 @@ from .._threads import blas_threads_limit
 from ..limits import (
     CHEBYSHEV_TOL,
     LANCZOS_STEPS,
+    MAX_CHEBYSHEV_TERMS,
     MAX_DENSE_HAMILTONIAN_QUBITS,
     NORMALIZATION_ATOL,
     SMALL_EVOLUTION_QUBITS,
@@ -209,7 +210,9 @@ def evolve(hamiltonian, time: float, *, initial: str | None = None) -> DenseStat
         If the array is not square of a power-of-two dimension (at least 2) or
         not finite or not Hermitian, acts on more than
         :data:`~tnbp.limits.MAX_DENSE_HAMILTONIAN_QUBITS` qubits, ``time`` is
-        not finite, or ``initial`` is not a bitstring of ``n`` bits.
+        not finite or so long that the series needs more than
+        :data:`~tnbp.limits.MAX_CHEBYSHEV_TERMS` terms (:math:`at` of them), or
+        ``initial`` is not a bitstring of ``n`` bits.
     RuntimeError
         If the result's norm is off by more than
         :data:`~tnbp.limits.NORMALIZATION_ATOL` (the spectral interval missed
@@ -254,6 +257,12 @@ def _propagate(H: np.ndarray, psi: np.ndarray, time: float):
     """``exp(-iHt) psi`` by the Chebyshev series, and the interval it used."""
     low, high = spectral_interval(H)
     center, half = (high + low) / 2, (high - low) / 2
+    if half * abs(time) > MAX_CHEBYSHEV_TERMS:
+        raise ValueError(
+            f"`time` = {time:g}: exp(-iHt) needs about a|t| = {half * abs(time):.3g} "
+            f"Chebyshev terms (a = {half:.3g}, half the spectrum's width), one "
+            f"product with H each; at most {MAX_CHEBYSHEV_TERMS:.0e}."
+        )
     coeffs = chebyshev_terms(half * abs(time))
     phases = (-1j * np.sign(time)) ** np.arange(coeffs.size)  # e^{-iHt}, t < 0 too
 
