@@ -68,6 +68,7 @@ import typer
 
 import tnbp
 from tnbp import ansatz, theory
+from tnbp.ensembles.training import refuse_untrainable
 from tnbp.plotting import noise_statistic_panel
 from tnbp.results import (
     StudyOptions,
@@ -423,22 +424,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    p = opts.params
-    try:  # a circuit that descent cannot move is refused, not run
-        tnbp.nonvanishing_qntk(
-            ansatz.randomized_hardware_efficient(
-                p["n"], p["layers"], seed=p["instance"]
-            ),
-            observable(p["n"]),
-        )
-    except ValueError as exc:
-        opts.refuse(
-            f"instance {p['instance']} (n = {p['n']}, layers = {p['layers']}): "
-            f"{exc} Choose another --instance or more --layers.",
-            "instance",
-            "n",
-            "layers",
-        )
+    refuse_untrainable(opts, observable)  # a circuit descent cannot move
     df, summary, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
     for line in report(summary):
         typer.echo(line)

@@ -70,6 +70,7 @@ import typer
 
 import tnbp
 from tnbp import ansatz, theory
+from tnbp.ensembles.training import refuse_untrainable
 from tnbp.results import (
     StudyOptions,
     executor_option,
@@ -596,22 +597,7 @@ def cli(
         given=given,
         limits=LIMITS,
     )
-    p = opts.params
-    try:  # a circuit that descent cannot move is refused, not run
-        tnbp.nonvanishing_qntk(
-            ansatz.randomized_hardware_efficient(
-                p["n"], p["layers"], seed=p["instance"]
-            ),
-            observable(p["n"]),
-        )
-    except ValueError as exc:
-        opts.refuse(
-            f"instance {p['instance']} (n = {p['n']}, layers = {p['layers']}): "
-            f"{exc} Choose another --instance or more --layers.",
-            "instance",
-            "n",
-            "layers",
-        )
+    refuse_untrainable(opts, observable)  # a circuit descent cannot move
     df, summary, checks, fig = opts.run(
         main, out=out, echo=typer.echo, executor=executor
     )

@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_seed_sequence, check_int, check_opt, check_real
+from ..gradients.qntk import nonvanishing_qntk
 from ..gradients.training import train
+from ..models.ansatz import randomized_hardware_efficient
 from ..models.circuit import Circuit
 from ..references.theory import (
     QNTK_CONVENTIONS,
@@ -324,3 +326,38 @@ def final_step_statistics(
         qntk_final_std=factor * float(last.qntk.std(ddof=1)),
         samples=samples,
     )
+
+
+def refuse_untrainable(opts, observable) -> None:
+    """Refuse a noisy-training study's circuit that gradient descent cannot move.
+
+    The studies of arXiv:2206.09313 Figs. 2-4 train instance ``instance`` of
+    :func:`~tnbp.models.ansatz.randomized_hardware_efficient` with ``n`` qubits
+    and ``layers`` layers; if its QNTK vanishes (:func:`tnbp.nonvanishing_qntk`)
+    no angle moves the cost, so the study stops before any work, blaming the
+    three options.
+
+    Parameters
+    ----------
+    opts : tnbp.results.StudyOptions
+        The study's resolved options, with ``n``, ``layers`` and ``instance``.
+    observable : callable
+        ``observable(n)``: the study's observable on ``n`` qubits.
+
+    Raises
+    ------
+    tnbp.results.StudyOptionError
+        If the circuit's QNTK vanishes (through ``opts.refuse``).
+    """
+    p = opts.params
+    circuit = randomized_hardware_efficient(p["n"], p["layers"], seed=p["instance"])
+    try:
+        nonvanishing_qntk(circuit, observable(p["n"]))
+    except ValueError as exc:
+        opts.refuse(
+            f"instance {p['instance']} (n = {p['n']}, layers = {p['layers']}): "
+            f"{exc} Choose another --instance or more --layers.",
+            "instance",
+            "n",
+            "layers",
+        )
