@@ -803,3 +803,52 @@ def as_seed_sequence(seed, *, name: str = "seed") -> np.random.SeedSequence:
     if seed < 0:
         raise ValueError(f"`{name}` must be a non-negative int, got {seed}.")
     return np.random.SeedSequence(int(seed))
+
+
+def check_size_pairs(sizes, *, min_n: int = 1) -> list[tuple[int, int]]:
+    """``sizes`` as a list of distinct ``(n, layers)`` pairs of ints.
+
+    Parameters
+    ----------
+    sizes : iterable of (int, int)
+        The pairs; ``n >= min_n`` and ``layers >= 1``.
+    min_n : int, optional
+        The smallest qubit number allowed.
+
+    Returns
+    -------
+    list of tuple of int
+        The pairs, in order.
+
+    Raises
+    ------
+    TypeError
+        If ``sizes`` is not a sequence of pairs of integers.
+    ValueError
+        If it is empty, repeats a pair or holds a value below its minimum.
+    """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise TypeError(
+            f"`sizes` must be a sequence of (n, layers) pairs, got {sizes!r:.80}."
+        )
+    out = []
+    for pair in sizes:
+        if (
+            isinstance(pair, (str, bytes))
+            or not hasattr(pair, "__len__")
+            or len(pair) != 2
+        ):
+            raise TypeError(
+                f"`sizes` must hold (n, layers) pairs of ints, got {pair!r:.80}."
+            )
+        out.append(
+            (
+                check_int(pair[0], "sizes: n", minimum=min_n),
+                check_int(pair[1], "sizes: layers", minimum=1),
+            )
+        )
+    if not out:
+        raise ValueError("`sizes` must hold at least one (n, layers) pair.")
+    if len(set(out)) != len(out):
+        raise ValueError(f"`sizes` must be distinct, got {out!r}.")
+    return out

@@ -464,7 +464,7 @@ def _simulate(
         warnings.simplefilter("always")
         try:
             circuit = from_qasm(file)
-        except (ValueError, TypeError, NotImplementedError) as exc:
+        except (ValueError, TypeError) as exc:
             _fail(f"Invalid value for 'file' ({file}): {exc}", code=1)
         if circuit.n < 2:
             _fail(
@@ -480,7 +480,7 @@ def _simulate(
                 circuit, backend=backend.value, max_bond=run_bond, cutoff=cutoff
             )
             profile = entropy_profile(state, alpha=alpha)
-        except (ValueError, TypeError, NotImplementedError, MemoryError) as exc:
+        except (ValueError, TypeError, MemoryError) as exc:
             _fail(f"Invalid value for {_blamed_option(str(exc))}: {exc}")
     bonds = list(state.bond_dims)
     table = pd.DataFrame(

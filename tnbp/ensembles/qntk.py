@@ -86,7 +86,13 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .._checks import as_seed_sequence, check_bitstring, check_int, check_opt
+from .._checks import (
+    as_seed_sequence,
+    check_bitstring,
+    check_int,
+    check_opt,
+    check_size_pairs,
+)
 from ..estimators.expectation import expectation_value
 from ..gradients.api import check_method
 from ..gradients.qntk import HVP_METHODS, meta_kernel, qntk
@@ -165,35 +171,6 @@ def _qntk_task(
             )
         )
     return rows
-
-
-def _check_sizes(sizes) -> list[tuple[int, int]]:
-    """``sizes`` as a list of distinct ``(n, layers)`` pairs, each entry ``>= 1``."""
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
-        raise TypeError(
-            f"`sizes` must be a sequence of (n, layers) pairs, got {sizes!r:.80}."
-        )
-    out = []
-    for pair in sizes:
-        if (
-            isinstance(pair, (str, bytes))
-            or not hasattr(pair, "__len__")
-            or len(pair) != 2
-        ):
-            raise TypeError(
-                f"`sizes` must hold (n, layers) pairs of ints, got {pair!r:.80}."
-            )
-        out.append(
-            (
-                check_int(pair[0], "sizes: n", minimum=1),
-                check_int(pair[1], "sizes: layers", minimum=1),
-            )
-        )
-    if not out:
-        raise ValueError("`sizes` must hold at least one (n, layers) pair.")
-    if len(set(out)) != len(out):
-        raise ValueError(f"`sizes` must be distinct, got {out!r}.")
-    return out
 
 
 def qntk_ensemble(
@@ -310,7 +287,7 @@ def qntk_ensemble(
         raise TypeError(
             "`build` must be a callable build(n, layers, seed=rng) -> Circuit."
         )
-    sizes = _check_sizes(sizes)
+    sizes = check_size_pairs(sizes)
     samples = check_samples(samples)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     if not isinstance(meta, (bool, np.bool_)):

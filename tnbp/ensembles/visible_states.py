@@ -69,7 +69,13 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._checks import as_seed_sequence, check_int, check_opt, check_real
+from .._checks import (
+    as_seed_sequence,
+    check_int,
+    check_opt,
+    check_real,
+    check_size_pairs,
+)
 from ..estimators.distance import fidelity, trace_distance_to_maximally_mixed
 from ..gradients.api import gradient_with_diagnostics
 from ..models import ansatz
@@ -405,38 +411,9 @@ def _compare(grad: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
     )
 
 
-def _check_sizes(sizes) -> list[tuple[int, int]]:
-    """``sizes`` as distinct ``(n, layers)`` pairs, ``n >= 2``, ``layers >= 1``."""
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
-        raise TypeError(
-            f"`sizes` must be a sequence of (n, layers) pairs, got {sizes!r:.80}."
-        )
-    out = []
-    for pair in sizes:
-        if (
-            isinstance(pair, (str, bytes))
-            or not hasattr(pair, "__len__")
-            or len(pair) != 2
-        ):
-            raise TypeError(
-                f"`sizes` must hold (n, layers) pairs of ints, got {pair!r:.80}."
-            )
-        out.append(
-            (
-                check_int(pair[0], "sizes: n", minimum=2),
-                check_int(pair[1], "sizes: layers", minimum=1),
-            )
-        )
-    if not out:
-        raise ValueError("`sizes` must hold at least one (n, layers) pair.")
-    if len(set(out)) != len(out):
-        raise ValueError(f"`sizes` must be distinct, got {out!r}.")
-    return out
-
-
 def _run(task, family, sizes, samples, first_sample, seed, executor, progbar, desc):
     """Run ``task`` over the samples of every size; the rows, and the seed label."""
-    sizes = _check_sizes(sizes)
+    sizes = check_size_pairs(sizes, min_n=2)
     samples = check_samples(samples)
     first_sample = check_int(first_sample, "first_sample", minimum=0)
     f = FAMILIES.index(family)
@@ -476,7 +453,7 @@ def _options(
         check_int(dense_max, "dense_max", minimum=0),
         check_int(exact_width, "exact_width", minimum=0),
     )
-    small = [n for n, _ in _check_sizes(sizes) if n <= n_visible]
+    small = [n for n, _ in check_size_pairs(sizes, min_n=2) if n <= n_visible]
     if small:
         raise ValueError(
             f"`sizes`: every n must exceed n_visible = {n_visible} (a hidden qubit), got {small}."
