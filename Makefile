@@ -4,8 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+DOCS_STAMP  := $(VENV)/.installed-docs
 
-.PHONY: demo test test-all bench lint clean
+.PHONY: demo test test-all bench docs lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +41,18 @@ bench: $(BENCH_STAMP)
 	$(PY) benchmarks/dqnn.py --out results/bench/dqnn.csv
 	$(PY) benchmarks/qntk.py --out results/bench/qntk.csv
 
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,jax,docs]"
+	touch $@
+
+# the site, warnings as errors; the notebooks in docs/notebooks run as it builds
+# (outputs cached in docs/_build/.jupyter_cache, rerun when a notebook changes)
+docs: $(DOCS_STAMP)
+	$(TEST_ENV) $(VENV)/bin/sphinx-build -W --keep-going -b html -j 1 docs docs/_build/html
+	@echo "site: docs/_build/html/index.html"
+
 lint: $(STAMP)
 	$(PY) -m ruff check tnbp tests studies benchmarks
 
 clean:
-	rm -rf $(VENV) results .pytest_cache
+	rm -rf $(VENV) results .pytest_cache docs/_build docs/generated

@@ -93,7 +93,7 @@ SPECTRUM_NOISE_FLOOR = 1e-14
 #: counted as truncations.
 TRUNCATION_NOISE_FLOOR = 1e-13
 #: Relative squared-norm losses of one two-site update at or below this are
-#: indistinguishable from rounding (measured: |loss| <= 2.2e-15 over exact
+#: indistinguishable from rounding (measured: ``|loss| <= 2.2e-15`` over exact
 #: Haar and hardware-efficient runs at n = 10), so the trace-distance bound
 #: (:attr:`tnbp.BondRecord.distance_bound`) of the MPS backend, which measures
 #: each loss as a difference of norms, does not count them. Known gap: many
@@ -102,12 +102,12 @@ TRUNCATION_NOISE_FLOOR = 1e-13
 #: the purified routes sum the dropped singular values themselves and count
 #: every cut.
 ROUNDING_WEIGHT = 1e-14
-#: Largest max |U^dag U - I| accepted for a user-supplied unitary.
+#: Largest ``max |U^dag U - I|`` accepted for a user-supplied unitary.
 UNITARY_ATOL = 1e-10
-#: Largest max |rho - rho^dag|, and largest negative eigenvalue, accepted for a
+#: Largest ``max |rho - rho^dag|``, and largest negative eigenvalue, accepted for a
 #: user-supplied density matrix.
 DENSITY_MATRIX_ATOL = 1e-10
-#: Largest |Tr rho - 1| (or | <psi|psi> - 1 |) accepted for a user-supplied
+#: Largest ``|Tr rho - 1|`` (or ``|<psi|psi> - 1|``) accepted for a user-supplied
 #: density matrix (or state vector).
 NORMALIZATION_ATOL = 1e-8
 #: Eigenvalues of sqrt(sigma) rho sqrt(sigma) below this (relative) count as zero.
@@ -139,5 +139,5 @@ LANCZOS_STEPS = 40
 QNTK_NOISE_FLOOR = 1e-24
 #: Range of the step h (radians) of meta_kernel's difference Hessian-vector
 #: product: below, rounding (~1e-16 / h) dominates the central difference;
-#: above, its truncation error (<= h^2 P^2 |g|^2 ||O|| / 96) does.
+#: above, its truncation error (``<= h^2 P^2 |g|^2 ||O|| / 96``) does.
 HVP_STEP_RANGE = (1e-8, 0.1)

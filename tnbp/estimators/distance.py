@@ -132,7 +132,7 @@ def fidelity(state, target, qubits=None) -> Estimate:
     References
     ----------
     .. [1] A. Uhlmann, "The 'transition probability' in the state space of a
-       *-algebra", Rep. Math. Phys. 9, 273 (1976).
+       \*-algebra", Rep. Math. Phys. 9, 273 (1976).
     .. [2] C. Ortiz Marrero, M. Kieferova and N. Wiebe, arXiv:2010.15968, Sec. VII
        and Fig. 3b (the fidelity cost of the unitary QNN).
     """
