@@ -37,7 +37,8 @@ autosummary_generate = True
 autosummary_imported_members = True
 autodoc_typehints = "none"  # the numpydoc sections give the types
 autodoc_member_order = "bysource"
-numpydoc_show_class_members = False  # autosummary's class template lists them
+numpydoc_show_class_members = True  # method and attribute tables, linked to the members below
+numpydoc_show_inherited_class_members = False  # inherited ones: on the base class page (":show-inheritance:")
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
