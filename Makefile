@@ -52,7 +52,7 @@ docs: $(DOCS_STAMP)
 	@echo "site: docs/_build/html/index.html"
 
 lint: $(STAMP)
-	$(PY) -m ruff check tnbp tests studies benchmarks
+	$(PY) -m ruff check tnbp tests studies benchmarks docs
 
 clean:
 	rm -rf $(VENV) results .pytest_cache docs/_build docs/generated

@@ -19,7 +19,11 @@ import tnbp
 
 #: the role subpackages, in the order of the flow, and the public modules each holds
 ROLES = {
-    "models": ["tnbp.models.ansatz", "tnbp.models.observables", "tnbp.models.hamiltonian"],
+    "models": [
+        "tnbp.models.ansatz",
+        "tnbp.models.observables",
+        "tnbp.models.hamiltonian",
+    ],
     "states": [],
     "estimators": [],
     "gradients": ["tnbp.gradients.qbm"],
@@ -121,8 +125,16 @@ def _section(lines, title, module_path, entries, *, note=""):
     for kind in ("functions", "classes", "constants"):
         if kind not in by_kind:
             continue
-        lines += [f"{kind.capitalize()}:", "", "```{eval-rst}", f".. currentmodule:: {module_path}", "",
-                  ".. autosummary::", "   :toctree: generated", ""]
+        lines += [
+            f"{kind.capitalize()}:",
+            "",
+            "```{eval-rst}",
+            f".. currentmodule:: {module_path}",
+            "",
+            ".. autosummary::",
+            "   :toctree: generated",
+            "",
+        ]
         lines += [f"   {path.rpartition('.')[2]}" for path in by_kind[kind]]
         lines += ["```", ""]
 
@@ -166,9 +178,7 @@ def write(path: Path) -> int:
         for entry in entries:
             sections.setdefault(entry[0], []).append(entry)
         for section, items in sections.items():
-            module_path = next(
-                (t for t, a in aliases.items() if a == section), section
-            )
+            module_path = next((t for t, a in aliases.items() if a == section), section)
             note = ""
             if section in aliases.values():
                 note = f"The module `{module_path}`, importable as `{section}`."

@@ -37,8 +37,11 @@ autosummary_generate = True
 autosummary_imported_members = True
 autodoc_typehints = "none"  # the numpydoc sections give the types
 autodoc_member_order = "bysource"
-numpydoc_show_class_members = True  # method and attribute tables, linked to the members below
-numpydoc_show_inherited_class_members = False  # inherited ones: on the base class page (":show-inheritance:")
+numpydoc_show_class_members = (
+    True  # method and attribute tables, linked to the members below
+)
+# inherited members are documented on the base class page (":show-inheritance:")
+numpydoc_show_inherited_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
@@ -49,7 +52,9 @@ intersphinx_mapping = {}
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 nb_execution_mode = os.environ.get("TNBP_DOCS_EXECUTE", "cache")
-nb_execution_cache_path = os.path.join(os.path.dirname(__file__), "_build", ".jupyter_cache")
+nb_execution_cache_path = os.path.join(
+    os.path.dirname(__file__), "_build", ".jupyter_cache"
+)
 nb_execution_timeout = 900
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
