@@ -35,7 +35,7 @@ Trotter part (``trotter_error``)
         \mathrm{trotter\_error} = f\,|v - v_c|,
 
     with :math:`f` = ``state.trotter_factor``
-    (:func:`~tnbp.states.gibbs.purified.richardson_factor`: at most 1/7 at
+    (:func:`~tnbp.states.gibbs.purified.richardson_factor`: at most 1/3 at
     order 4 and 1 at order 2 for the default companion with half the steps).
     For an array the largest difference over its entries is used. Exact
     states (dense, or no Trotter splitting) have ``trotter_error = 0``; a
@@ -46,7 +46,7 @@ errors :math:`\tau, \tau_c` of the two values, so the Trotter error is at
 most :math:`f(|v - v_c| + |\tau| + |\tau_c|)`, and the whole error at most
 :math:`|\tau| + f(|v - v_c| + |\tau| + |\tau_c|)`. ``error_bound`` :math:`=
 t + f|v - v_c|` covers it whenever the truncation bound :math:`t` exceeds
-:math:`(1 + 2f)` times the true truncation errors (9/7 at order 4, 3 at order
+:math:`(1 + 2f)` times the true truncation errors (5/3 at order 4, 3 at order
 2); on random XX chains (``tests/states/gibbs/test_error_budget.py``) it
 exceeds them 50 to a few hundred times.
 

@@ -7,8 +7,10 @@ with rotations :math:`e^{-i\theta_k P_k/2}` (angles in radians):
     :math:`\partial_k f = \tfrac12[f(\theta_k + \tfrac\pi2) - f(\theta_k - \tfrac\pi2)]`,
     exact for Pauli generators; two simulations per parameter.
 ``"finite_difference"``
-    central differences :math:`[f(\theta_k + h) - f(\theta_k - h)]/2h`, error
-    :math:`O(h^2)` plus rounding :math:`O(\epsilon/h)`; default :math:`h = 10^{-4}`.
+    central differences :math:`[f(\theta_k + h) - f(\theta_k - h)]/2h`, which for
+    a Pauli rotation (:math:`f` of degree one in :math:`\cos\theta_k,
+    \sin\theta_k`) is exactly :math:`\tfrac{\sin h}{h}\partial_k f` (relative error
+    :math:`h^2/6`), plus rounding :math:`O(\epsilon/h)`; default :math:`h = 10^{-4}`.
     On a truncating MPS the truncation noise is divided by :math:`h` as well:
     use ``cutoff=0`` there.
 ``"adjoint"``
@@ -16,7 +18,8 @@ with rotations :math:`e^{-i\theta_k P_k/2}` (angles in radians):
     :math:`\partial_k f = \mathrm{Im}\,\langle\lambda_k|P_k|\psi_k\rangle`
     with :math:`|\psi_k\rangle` the state after gate ``k`` and
     :math:`\langle\lambda_k| = \langle\psi_0|U^\dagger O U_N \cdots U_{k+1}`
-    (:mod:`tnbp.gradients.adjoint`); tn: a reverse sweep along the
+    (:mod:`tnbp.gradients.adjoint`); mps: the same pairing moment by moment
+    (:mod:`tnbp.gradients.mps_adjoint`); tn: a reverse sweep along the
     contraction tree (:mod:`tnbp.gradients.tn`).
 ``"autodiff"``
     reverse-mode automatic differentiation with jax through the same
@@ -29,8 +32,10 @@ shallow circuits at any ``n``.
 
 Without a ``method`` (None), each backend uses its best one
 (:data:`DEFAULT_METHODS`): ``"adjoint"`` on dense and tn, ``"parameter_shift"``
-on mps, where the adjoint sweep does not run; :func:`check_method` resolves it,
-so tables that record the method record the one that ran.
+on mps, whose only error is then the forward runs' truncation (the MPS adjoint
+sweep, :mod:`tnbp.gradients.mps_adjoint`, also truncates its backward passes);
+:func:`check_method` resolves it, so tables that record the method record the one
+that ran.
 
 Only gates in the reverse lightcone of the observable are simulated
 (:mod:`tnbp.gradients.cones`), so dense and MPS gradients of local observables
@@ -71,7 +76,7 @@ from .tn import tn_gradient
 
 METHODS = ("parameter_shift", "finite_difference", "adjoint", "autodiff")
 GRADIENT_BACKENDS = ("dense", "mps", "tn")
-#: methods that need a backend other than "mps"
+#: the backends each method runs on (the others run on all three)
 _BACKENDS_OF = {"adjoint": ("dense", "mps", "tn"), "autodiff": ("dense", "tn")}
 #: the method of ``method=None``: one adjoint sweep where it runs, else the
 #: exact shift rule (finite differences divide MPS truncation noise by the step)
@@ -99,8 +104,7 @@ def check_method(method: str | None, backend: str) -> str:
     ------
     ValueError
         If ``method`` or ``backend`` is not one of the options, or ``method`` does
-        not run on ``backend`` (``"adjoint"`` and ``"autodiff"`` need ``"dense"``
-        or ``"tn"``).
+        not run on ``backend`` (``"autodiff"`` needs ``"dense"`` or ``"tn"``).
     """
     return _check_method(
         method,
@@ -146,8 +150,8 @@ def gradient(
     method : {None, "adjoint", "parameter_shift", "finite_difference", "autodiff"}, optional
         None (default): the best method of ``backend``, ``"adjoint"`` on dense
         and tn (one sweep for the whole gradient), ``"parameter_shift"`` on mps
-        (:data:`DEFAULT_METHODS`). ``"adjoint"`` and ``"autodiff"`` run on the
-        dense and tn backends; ``"autodiff"`` needs jax
+        (:data:`DEFAULT_METHODS`). ``"adjoint"`` runs on every backend,
+        ``"autodiff"`` on dense and tn only and needs jax
         (``pip install 'tnbp[jax]'``). All methods but finite differences are
         exact up to rounding and the simulation's own error.
     backend : {"dense", "mps", "tn"}, optional

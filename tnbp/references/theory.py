@@ -878,8 +878,7 @@ def meta_kernel_std(
         real number.
     ValueError
         If ``num_parameters < 1``, ``n < 1``, ``tr_o2`` is negative or not
-        finite, :math:`(\mathrm{Tr}\,O)^2 > N\,\mathrm{Tr}\,O^2` (no observable
-        has such traces), or ``convention`` is not one of the options.
+        finite, or ``convention`` is not one of the options.
 
     References
     ----------
