@@ -565,3 +565,20 @@ def test_mid_depth_haar_at_n20_is_not_called_log(layers, seed):
     fit = tnbp.entanglement_law(st)
     assert fit.law == "undetermined"
     assert "cannot be told apart" in fit.reason
+
+
+def test_a_bulk_drift_below_min_slope_is_not_called_free_of_log_growth():
+    """Flat edges and a Calabrese-Cardy rise (c = 1.8) in the bulk only: an area
+    law by rule 4 (the bulk rises by less than ``min_slope`` bits per qubit and
+    the edges do not follow a log law), but the reason once said "no log law
+    (c = 1.80 in the bulk)"; it now names the drift."""
+    n = 48
+    ell = np.arange(1, n)
+    chord = np.minimum(ell, n - ell)
+    bulk = chord >= (n // 2) // 2
+    S = np.where(bulk, 1.0 + 1.8 / 6 * np.log2(chord / chord[bulk].min()), 1.0)
+    fit = tnbp.fit_entanglement_law(ell, S, n=n)
+    assert fit.law == "area", fit.reason
+    assert "a drift that is not a log law" in fit.reason
+    flat = tnbp.fit_entanglement_law(ell, np.ones(n - 1), n=n)
+    assert flat.law == "area" and "no log law" in flat.reason

@@ -525,11 +525,18 @@ def _verdict(bulk, edge, n, min_slope, factor) -> tuple[str, str]:
                 f"than near the edges (c = {c_e}): a correlation length comparable "
                 "to n/4, neither a plateau nor a log law at this size (try larger n)"
             )
+    if _grows(bulk.log_slope, bulk.log_slope_err, min_slope):
+        log_part = (
+            f"a drift that is not a log law: c = {c_b} in the bulk, {c_e} near the "
+            "edges, where a log law has the same c"
+        )
+    else:
+        log_part = f"no log law (c = {c_b} in the bulk, {c_e} near the edges)"
     return "area", (
         f"S saturates: the bulk ({window}) is a plateau of {bulk.mean:.3f} bits "
         f"(spread {bulk.spread:.3f}) with slope v = {v_b} bits/qubit (below "
         f"min_slope = {min_slope} or within {SIGNIFICANCE:g} standard errors) "
-        f"and no log law (c = {c_b} in the bulk, {c_e} near the edges)"
+        f"and {log_part}"
     )
 
 
