@@ -46,6 +46,7 @@ DONE_MODULES = (
     "tnbp",
     "tnbp._checks",
     "tnbp._threads",
+    "tnbp._progress",
     "tnbp._executors",
     "tnbp.__main__",
     "tnbp.cli",

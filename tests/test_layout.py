@@ -2,7 +2,7 @@
 
 The flow is models -> states -> estimators -> gradients -> ensembles -> results
 -> plotting -> cli (run by ``__main__``), on a foundation of ``limits``,
-``_threads``, ``_checks`` and ``_executors`` (which may use the limits).
+``_threads``, ``_progress``, ``_checks`` and ``_executors`` (which may use the limits).
 ``results`` (the store and the table schemas) is the sink that producers write
 into: ensembles, studies and the CLI import it, and it imports none of them,
 so it sits below the ensembles in the layers;
@@ -26,6 +26,7 @@ PACKAGE = Path(__file__).parents[1] / "tnbp"
 LAYERS = {
     "limits": 0,
     "_threads": 0,
+    "_progress": 0,
     "_checks": 1,
     "_executors": 1,
     "models": 2,

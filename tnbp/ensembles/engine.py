@@ -35,10 +35,10 @@ import numbers
 from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .._checks import as_seed_sequence, check_int
 from .._executors import submitter
+from .._progress import tqdm
 from ..limits import MAX_SAMPLES
 
 

@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from .._executors import as_completed, is_interrupt, submitter
+from .._progress import tqdm
 from .store import ResultStore, task_key
 
 log = logging.getLogger(__name__)

@@ -54,9 +54,9 @@ import warnings
 import numpy as np
 import quimb.tensor as qtn
 from autoray import do
-from tqdm.auto import tqdm
 
 from .._checks import check_int, check_real
+from .._progress import tqdm
 from .._threads import blas_threads_limit
 from ..limits import (
     AUTO_MEMORY_CAP,

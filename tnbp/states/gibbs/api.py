@@ -73,9 +73,8 @@ from __future__ import annotations
 
 import math
 
-from tqdm.auto import tqdm
-
 from ..._checks import check_beta, check_cutoff, check_max_bond, check_opt, check_real
+from ..._progress import tqdm
 from ..._threads import blas_threads_limit
 from ...limits import MAX_DENSE_GIBBS_QUBITS, SMALL_DENSE_GIBBS_QUBITS
 from ...models.pauli_sum import PauliSum
