@@ -4,7 +4,9 @@ import pickle
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+from numpy.testing import assert_allclose
 
 import tnbp
 from tnbp import ansatz, free_fermion
@@ -207,3 +209,21 @@ def test_fidelity_error_bounds_the_change_of_any_fidelity():
     assert change > 0.01 and change <= fidelity_error(0.01, pure_target=False)
     assert fidelity_error(0.0, pure_target=False) == 0.0
     assert fidelity_error(0.9, pure_target=False) == 1.0  # capped
+
+
+def test_derived_values_of_estimate_arrays_claim_no_bound():
+    """A per-entry bound is not one for a sum (k entries: k times it); reductions
+    and arithmetic gave 0-d EstimateArrays with the per-entry bound, which pandas
+    stored as objects. They now give plain numbers, as Estimate's arithmetic does;
+    slices, views and sorting keep the caveats and the bound."""
+    a = EstimateArray([1.0, 2.0, 3.0], ("bond_saturated",), 0.5)
+    for derived in (a.sum(), a.max(), np.abs(a - 1.0).max(), a.mean()):
+        assert type(derived) is np.float64
+    assert type(a + a) is np.ndarray and type(np.log2(a)) is np.ndarray
+    out = np.zeros(3)
+    np.add(a, 1.0, out=out)
+    assert_allclose(out, [2.0, 3.0, 4.0])
+    for view in (a[1:], a.reshape(3, 1), np.sort(a)):
+        assert isinstance(view, EstimateArray)
+        assert view.caveats == ("bond_saturated",) and view.truncation_error == 0.5
+    assert pd.Series([a.max()]).dtype == np.float64

@@ -148,7 +148,10 @@ class EstimateArray(np.ndarray):
     """An ndarray with caveats and one truncation-error bound valid for every entry.
 
     Returned by estimators of many values at once (:func:`tnbp.entropy_profile`);
-    slices and views keep the caveats and the bound.
+    slices and views keep the caveats and the bound. Arithmetic, ufuncs and
+    reductions give plain arrays and floats, as :class:`Estimate` gives plain
+    floats: a bound valid for each entry is not one for a derived value (the
+    sum of ``k`` entries can be off by ``k`` times it), so none is claimed.
 
     Parameters
     ----------
@@ -175,6 +178,8 @@ class EstimateArray(np.ndarray):
     >>> a = EstimateArray([1.0, 2.0, 3.0], ("bond_saturated",), 0.5)
     >>> a[1:].caveats, a[1:].truncation_error
     (('bond_saturated',), 0.5)
+    >>> type(a.sum()), type(a - 1.0)
+    (<class 'numpy.float64'>, <class 'numpy.ndarray'>)
     """
 
     def __new__(cls, values, caveats=(), truncation_error=0.0, trotter_error=0.0):
@@ -189,6 +194,18 @@ class EstimateArray(np.ndarray):
         self.caveats = getattr(obj, "caveats", ())
         self.truncation_error = getattr(obj, "truncation_error", 0.0)
         self.trotter_error = getattr(obj, "trotter_error", 0.0)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """Compute on the plain values: derived numbers carry no bound."""
+        inputs = [
+            x.view(np.ndarray) if isinstance(x, EstimateArray) else x for x in inputs
+        ]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(
+                x.view(np.ndarray) if isinstance(x, EstimateArray) else x
+                for x in kwargs["out"]
+            )
+        return getattr(ufunc, method)(*inputs, **kwargs)
 
     @property
     def trusted(self) -> bool:
