@@ -184,3 +184,97 @@ def test_dqnn_toy_figure_exact_markers_sampled_bars_and_closed_forms(caught):
     assert texts[:3] == ["closed form", "exact, 0 hidden", "sampled ±1 SE, 0 hidden"]
     assert texts[-2:] == ["sampled, low ESS (unreliable)", "truncated doubled MPS"]
     assert "largest bond 4" in caught[0]._suptitle.get_text()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # the Fig. 3a study's sizes: 2, 3, 4, 6 would overlap on an axis to 100
+        (
+            [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 100],
+            [2, 8, 16, 24, 32, 48, 64, 100],
+        ),
+        ([0, 20, 40, 60, 80, 97, 100], [0, 20, 40, 60, 80, 100]),  # max replaces 97
+        ([1, 2, 3], [1, 2, 3]),  # evenly spread: every value keeps its tick
+        ([5], [5]),
+    ],
+)
+def test_integer_ticks_thin_crowded_data_ticks_and_keep_the_ends(values, expected):
+    fig, ax = plt.subplots()
+    try:
+        ax.plot(values, np.ones(len(values)))
+        figures._integer_ticks(ax, values)
+        assert [int(t) for t in ax.get_xticks()] == expected
+    finally:
+        plt.close(fig)
+
+
+def test_dqnn_toy_figure_inset_clear_of_the_data_and_legend_of_drawn_rows(caught):
+    """The study's sizes to n = 100, sampled to n = 6 with no hidden layer only."""
+    n_exact = np.array([2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 100])
+    rows = []
+    for cost in ("global", "local"):
+        ref = {
+            "global": lambda k: 0.125 * 0.375 ** (k - 1),
+            "local": lambda k: 1 / 8 / k**2,
+        }
+        for h in (0, 1):
+            rows += [
+                dict(
+                    n=k,
+                    hidden=h,
+                    cost=cost,
+                    estimator="exact",
+                    variance=ref[cost](k),
+                    variance_se=np.nan,
+                    theory=ref[cost](k),
+                )
+                for k in n_exact
+            ]
+        rows += [
+            dict(
+                n=k,
+                hidden=0,
+                cost=cost,
+                estimator="sample",
+                variance=ref[cost](k),
+                variance_se=0.1 * ref[cost](k),
+                theory=ref[cost](k),
+            )
+            for k in (2, 3, 4, 6)
+        ]
+    figures.plot_dqnn_toy_variances(pd.DataFrame(rows), "unused.png")
+    fig = caught[0]
+    ax_g = fig.axes[0]
+    (inset,) = ax_g.child_axes
+    fig.canvas.draw()
+    box = inset.get_tightbbox(fig.canvas.get_renderer())  # tick labels included
+    exact = [ln for ln in ax_g.get_lines() if ln.get_markerfacecolor() == "none"]
+    for ln in exact:  # no data marker of the main panel under the inset
+        xy = ax_g.transData.transform(np.column_stack(ln.get_data()))
+        assert not any(box.contains(x, y) for x, y in xy)
+    texts = legend_texts(ax_g)
+    assert "sampled ±1 SE, 0 hidden" in texts
+    assert "sampled ±1 SE, 1 hidden" not in texts  # no sampled rows with 1 hidden
+    assert [int(t) for t in ax_g.get_xticks()] == [2, 8, 16, 24, 32, 48, 64, 100]
+
+
+@pytest.mark.parametrize(("env", "backend"), [(None, "agg"), ("svg", "svg")])
+def test_import_selects_agg_unless_mplbackend_names_a_backend(env, backend):
+    """A Jupyter kernel sets MPLBACKEND (inline): importing tnbp.plotting keeps it."""
+    import os
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    if env is not None:
+        environ["MPLBACKEND"] = env
+    code = "import matplotlib, tnbp.plotting; print(matplotlib.get_backend().lower())"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == backend

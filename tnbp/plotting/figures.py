@@ -1,17 +1,24 @@
 """Figures for studies (matplotlib, non-interactive backend).
 
 Each function draws one study's table (the columns it expects are listed in
-its docstring), writes a PNG and closes the figure; nothing is shown.
+its docstring), writes a PNG and closes the figure; nothing is shown. Importing
+this module selects matplotlib's Agg backend unless ``MPLBACKEND`` names one
+(as in a Jupyter kernel, whose inline figures keep working).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 
-matplotlib.use("Agg")
+if not os.environ.get("MPLBACKEND"):
+    # figures go to files: the non-interactive backend, unless a backend was
+    # chosen through MPLBACKEND (Jupyter kernels set it: notebooks keep their
+    # inline figures after importing tnbp.plotting)
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import (  # noqa: E402
@@ -23,15 +30,31 @@ from matplotlib.ticker import (  # noqa: E402
 
 #: Up to this many distinct x values get a tick each, exactly at the data.
 MAX_DATA_TICKS = 12
+#: Data ticks on a linear axis closer than this fraction of the data's range to
+#: the previous tick are dropped (their labels would overlap: 2, 3, 4, 6 on an
+#: axis to 100).
+MIN_TICK_GAP = 1 / 20
 
 
-def _integer_ticks(ax, values) -> None:
-    """Integer x ticks: at the data's values when few, else integer multiples."""
+def _integer_ticks(ax, values, min_gap: float = MIN_TICK_GAP) -> None:
+    """Integer x ticks: at the data's values when few, else integer multiples.
+
+    Data ticks are thinned from the left so that neighbours are at least
+    ``min_gap`` of the range apart; the largest value always keeps its tick
+    (replacing the previous one if that is too close).
+    """
     values = sorted({int(v) for v in values})
-    if len(values) <= MAX_DATA_TICKS:
-        ax.xaxis.set_major_locator(FixedLocator(values))
-    else:
+    if len(values) > MAX_DATA_TICKS:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        return
+    gap = min_gap * (values[-1] - values[0])
+    ticks = values[:1]
+    for v in values[1:]:
+        if v - ticks[-1] >= gap:
+            ticks.append(v)
+    if ticks[-1] != values[-1]:  # too close to the last tick kept: it replaces it
+        ticks[-1] = values[-1]  # (never the first: max - min >= the gap)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
 
 
 def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
@@ -284,7 +307,8 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
     sampled_n = df.n[df.estimator == "sample"]
     if len(sampled_n) and df.n.max() > 2 * sampled_n.max():
         # the sampled range, magnified: on the full axis it is a few pixels wide
-        inset = ax_g.inset_axes([0.52, 0.46, 0.45, 0.44])
+        # upper right: the closed form runs from the upper left to the lower right
+        inset = ax_g.inset_axes([0.58, 0.56, 0.39, 0.38])
         near = df[(df.cost == "global") & (df.n <= sampled_n.max())]
         _dqnn_panel(inset, near, hidden, style, False, flags)
         _integer_ticks(inset, near.n)
@@ -322,7 +346,7 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
                 label=f"exact, {h} hidden",
             )
         )
-        if (df.estimator == "sample").any():
+        if ((df.estimator == "sample") & (df.hidden == h)).any():
             handles.append(
                 plt.Line2D(
                     [],

@@ -62,7 +62,9 @@ def plot_qntk_scaling(
     given ``fit``, the fitted power law (dotted, its exponent in the legend).
     Bottom: :math:`\Delta K` against :math:`L` and against :math:`N` with one
     standard error under eq. 23, and the root mean square of :math:`\mu`
-    against :math:`L` under eq. 51. Eqs. 23 and 51 are large-:math:`N`
+    against :math:`L` under eq. 51 (a table without the meta-kernel, from
+    ``qntk_ensemble(..., meta=False)``, gets a note in that panel instead of
+    empty axes). Eqs. 23 and 51 are large-:math:`N`
     forms that take the rotations independent; the legends and the title
     say so, and the title points to ``docs/guide/qntks.md`` ("What eqs. 23 and 51
     leave out") for why the measured spreads depart from them.
@@ -212,13 +214,23 @@ def plot_qntk_scaling(
                 "\n(large $N$, independent rotations)",
             )
             mu.set_yscale("log")
+        else:  # a table of qntk_ensemble(..., meta=False): say so, no empty axes
+            mu.text(
+                0.5,
+                0.5,
+                "no meta-kernel in this table\n(qntk_ensemble(..., meta=True))",
+                ha="center",
+                va="center",
+                transform=mu.transAxes,
+            )
+            mu.set_axis_off()
         mu.set(
             xlabel="trainable angles $L$",
             ylabel=r"$\Delta\mu$ (paper's convention, $16\times$ tnbp)",
             title=rf"meta-kernel spread against $L$ ($n = {n}$)",
         )
     for ax in (ka, sa, conc, mu):
-        if len(by_l):
+        if len(by_l) and ax.axison:
             _powers_of_two(ax, by_l.num_parameters)
     for ax in (kn, sn):
         if len(by_n):

@@ -219,12 +219,7 @@ def plot_qbm_gradient_profile(
             rf"2^{{{n_visible} - n_h}}$",
         )
     ax.set_yscale("log")
-    # a tick at each size, but none closer than 1/16 of the range (labels overlap)
-    gap, ticks = (max(sizes) - min(sizes)) / 16, []
-    for n in sizes:
-        if not ticks or n - ticks[-1] >= gap:
-            ticks.append(n)
-    _integer_ticks(ax, ticks)
+    _integer_ticks(ax, sizes, min_gap=1 / 16)  # three panels: wider gaps
     ax.set(
         xlabel="qubits $n$ (hidden units $n_h = n - n_v$)",
         ylabel=r"variance over random Hamiltonians",
