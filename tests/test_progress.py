@@ -6,12 +6,14 @@ import sys
 import pytest
 
 #: what a Jupyter kernel without ipywidgets looks like to tqdm.autonotebook: the
-#: kernel's shell module loaded, IPython imported, ``import ipywidgets`` failing.
+#: kernel's shell module loaded, an IPython shell, ``import ipywidgets`` failing.
 #: The import under test runs with every warning recorded (not raised: tqdm
 #: catches its own warning when it is an error) and printed, and a bar is used.
 SCRIPT = """
 import sys, types, warnings
-import IPython
+ipython = types.ModuleType("IPython")  # a stand-in: the test extra has no IPython
+ipython.get_ipython = lambda: types.SimpleNamespace()
+sys.modules["IPython"] = ipython
 sys.modules["ipykernel.zmqshell"] = types.ModuleType("ipykernel.zmqshell")
 sys.modules["ipywidgets"] = None
 with warnings.catch_warnings(record=True) as caught:
