@@ -1,9 +1,9 @@
 """Task functions of tests/test_scale_out.py, importable by dask workers.
 
-A module of its own, importing numpy only: a worker process unpickles a task by
-importing the module of its function, and a worker restarted after a kill
-should not import the test module (tnbp.cli, typer, every ensemble) to run a
-sweep point.
+A module of its own, importing numpy and tnbp's models only: a worker process
+unpickles a task by importing the module of its function, and a worker
+restarted after a kill should not import the test module (tnbp.cli, typer,
+every ensemble) to run a sweep point.
 """
 
 import os
@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from tnbp import ansatz, observables
 
 
 def draw(x, seed, *, delay):
@@ -45,3 +47,18 @@ def marked_draw(chunk, seeds, *, marks):
 def qualified_name(fn):
     """``fn``'s module and name, as the process that runs this sees them."""
     return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def local_cost(n):
+    """The local cost on every qubit of ``n`` (an ensemble's observable)."""
+    return observables.local_cost(range(n))
+
+
+def square(n):
+    """DQNN widths ``(n, n)``."""
+    return (n, n)
+
+
+def small_hea(seed):
+    """A 2-qubit, 3-layer hardware-efficient circuit at random angles."""
+    return ansatz.randomized_hardware_efficient(2, 3, seed=seed)

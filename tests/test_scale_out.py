@@ -1,13 +1,21 @@
 """Scale-out on dask.distributed: worker processes give the serial tables.
 
-Issue 14, item 3. On one LocalCluster of 2 worker processes (the session's
-``dask_client`` fixture, tests/conftest.py): a sweep's rows stream into the
-store as points finish, each written once, and its table is bitwise the serial
-one; a worker killed mid-run has its tasks rerun (sweep and ensemble engine);
-a point that kills every worker that runs it ends the run with a clear error,
-and the rerun resumes; every function of tnbp with an ``executor`` runs on the
-client and gives the serial result bitwise; studies run through
-``tnbp run STUDY --executor dask://HOST:PORT``.
+Issue 14, item 3, on one LocalCluster of 2 worker processes (the session's
+``dask_client`` fixture, tests/conftest.py), in this order:
+
+- every function of tnbp with an ``executor`` (the list is found, not kept)
+  gives the serial result bitwise on the client;
+- three studies run through ``tnbp run STUDY --executor dask://HOST:PORT`` give
+  the serial table, and the point function of every study reaches a worker;
+- a worker killed mid-run has its tasks rerun (ensemble engine, then sweep);
+- a sweep's rows stream into the store as points finish, each written once;
+- a point that kills every worker that runs it ends the run with an error that
+  names it, and the rerun resumes.
+
+The kills come last: a worker restarted after one imports what the tests after
+it need, which for the sweeps is little. The task functions live in
+tests/scale_out_tasks.py, which the workers import. The guide's SLURM cluster
+(docs/guide/scaling_out.md) renders the job script the guide describes.
 """
 
 import concurrent.futures as cf
@@ -25,11 +33,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from scale_out_tasks import draw, marked_draw, poisoned, qualified_name
+from scale_out_tasks import (
+    draw,
+    local_cost,
+    marked_draw,
+    poisoned,
+    qualified_name,
+    small_hea,
+    square,
+)
 from typer.testing import CliRunner
 
 import tnbp
-from tnbp import ansatz, observables
+from tnbp import ansatz
 from tnbp.cli import app
 from tnbp.ensembles import chunks, run_tasks
 from tnbp.results import ResultStore, catalog, read_table, run_sweep
@@ -125,18 +141,6 @@ def _restored(client, victim: int) -> None:
 # ---- every function with an `executor`, on the client ----------------------
 
 
-def _local_cost(n):
-    return observables.local_cost(range(n))
-
-
-def _square(n):
-    return (n, n)
-
-
-def _hea(seed):
-    return ansatz.randomized_hardware_efficient(2, 3, seed=seed)
-
-
 _TRAINING = dict(target=0.1, learning_rate=0.3, steps=4, angle_noise=0.02, samples=3)
 
 #: each function at a tiny size, as ``call(executor)``; the ensembles spread
@@ -145,14 +149,14 @@ ENSEMBLES = {
     "gradient_variance": lambda ex: tnbp.gradient_variance(
         ansatz.toy_perceptron,
         [2, 3],
-        observable=_local_cost,
+        observable=local_cost,
         samples=3,
         seed=1,
         chunk_size=1,
         executor=ex,
     ),
     "dqnn_gradient_variance": lambda ex: tnbp.dqnn_gradient_variance(
-        _square, [1, 2], cost="local", samples=3, seed=3, chunk_size=1, executor=ex
+        square, [1, 2], cost="local", samples=3, seed=3, chunk_size=1, executor=ex
     ),
     "fidelity_gradient_variance": lambda ex: tnbp.fidelity_gradient_variance(
         1,
@@ -187,11 +191,16 @@ ENSEMBLES = {
         "qbm", 1, [1, 2], samples=3, seed=3, chunk_size=1, executor=ex
     ),
     "train_ensemble": lambda ex: tnbp.train_ensemble(
-        _hea, [(1.0, "ZZ", (0, 1))], seed=7, chunk_size=1, executor=ex, **_TRAINING
+        small_hea, [(1.0, "ZZ", (0, 1))], seed=7, chunk_size=1, executor=ex, **_TRAINING
     ),
     "final_step_statistics": lambda ex: pd.Series(
         tnbp.final_step_statistics(
-            _hea, [(1.0, "ZZ", (0, 1))], seed=7, chunk_size=1, executor=ex, **_TRAINING
+            small_hea,
+            [(1.0, "ZZ", (0, 1))],
+            seed=7,
+            chunk_size=1,
+            executor=ex,
+            **_TRAINING,
         )
     ),
     "visible_distance_ensemble": lambda ex: tnbp.visible_distance_ensemble(
@@ -328,11 +337,12 @@ def test_a_worker_killed_mid_ensemble_has_its_chunks_rerun(tmp_path, dask_client
     victim = min(dask_client.run(os.getpid).values())
     done = threading.Event()
     with cf.ThreadPoolExecutor(1) as pool:
-        # late in the run (8 of 12 chunks of 0.3 s done): the other worker
-        # finishes before the restarted one has imported the ensembles, which
-        # only the sweeps below, which import less, then use
+        # after 5 of 12 chunks of 0.3 s: the other 7 take the surviving worker
+        # about 2 s, time enough for the kill to land mid-run on a loaded
+        # machine; the restarted worker may take one, once it has imported
+        # the ensembles (a few seconds)
         kill = pool.submit(
-            _progress_when, lambda: len(list(tmp_path.iterdir())), 8, done, kill=victim
+            _progress_when, lambda: len(list(tmp_path.iterdir())), 5, done, kill=victim
         )
         try:
             got = run_tasks(
@@ -365,7 +375,7 @@ def test_rows_stream_into_the_store_once_each_and_give_the_serial_table(
         # sweep runs: fewer than all of them if rows stream in as points finish
         first = pool.submit(_progress_when, lambda: _rows(out), 1, done)
         try:
-            df = _sweep(out, points, dask_client, delay=0.15)
+            df = _sweep(out, points, dask_client, delay=0.2)
         finally:
             done.set()
     assert 0 < first.result() < len(points)
