@@ -21,12 +21,15 @@ demo: $(STAMP)
 # OpenBLAS threads on two cores busy-wait for each other: a 256 x 256 SVD took
 # 8.5 s instead of 0.1 s on a loaded machine)
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+# loadgroup: the tests marked xdist_group("dask") share one pytest worker (and
+# its one dask LocalCluster); the others are spread as by default
+XDIST := -n auto --dist loadgroup
 
 test: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest -m "not slow" -n auto --durations=15
+	$(TEST_ENV) $(PY) -m pytest -m "not slow" $(XDIST) --durations=15
 
 test-all: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest -n auto
+	$(TEST_ENV) $(PY) -m pytest $(XDIST)
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,bench]"

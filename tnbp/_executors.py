@@ -27,7 +27,11 @@ a ``concurrent.futures.Executor``
     ``functools.partial`` of them).
 a ``dask.distributed.Client``
     (anything with ``submit`` and ``gather``) used as given; tasks travel by
-    cloudpickle.
+    cloudpickle. A worker that dies (killed, out of memory) is restarted by
+    its nanny and the scheduler runs its tasks again elsewhere; a task during
+    which ``distributed.scheduler.allowed-failures + 1`` workers died (dask's
+    ``KilledWorker``) ends the run with a :class:`RuntimeError` that names the
+    task's point or samples.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import contextlib
 import functools
 import os
 import pickle
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -167,6 +172,27 @@ def _future_result(future):
     return future.result()
 
 
+def _killed_worker(exc: BaseException) -> bool:
+    """Whether ``exc`` is dask's ``KilledWorker`` (only a dask client raises it)."""
+    scheduler = sys.modules.get("distributed.scheduler")
+    return scheduler is not None and isinstance(exc, scheduler.KilledWorker)
+
+
+def _result(get, handle, what: str):
+    """``get(handle)``; dask's ``KilledWorker`` becomes a RuntimeError naming ``what``."""
+    try:
+        return get(handle)
+    except Exception as exc:
+        if not _killed_worker(exc):
+            raise
+        raise RuntimeError(
+            f"{what}: every dask worker that ran it died. A worker dies when its "
+            "nanny kills it for exceeding its memory limit, when its batch job "
+            "ends or is killed, or when compiled code crashes; its log says which. "
+            f"The other tasks were cancelled. (dask: {exc})"
+        ) from exc
+
+
 def _submit(pool, fn, /, *args):
     """``pool.submit(fn, *args)``; a pool that was shut down is a bad ``executor``."""
     try:
@@ -199,9 +225,11 @@ def submitter(executor, task, payload: str):
     Yields
     ------
     tuple of callable
-        ``submit(fn, *args) -> handle``, ``result(handle) -> value`` and
-        ``stop(handles, exc)``, which stops the queued and running work once
-        ``exc`` ended the run (Ctrl-C kills loky's workers at once).
+        ``submit(fn, *args) -> handle``, ``result(handle, what) -> value``
+        (``what`` names the task in the :class:`RuntimeError` raised when
+        every dask worker that ran it died) and ``stop(handles, exc)``, which
+        stops the queued and running work once ``exc`` ended the run (Ctrl-C
+        kills loky's workers at once).
 
     Raises
     ------
@@ -246,7 +274,9 @@ def submitter(executor, task, payload: str):
                 "executor='processes' (loky: also ships functions defined in a "
                 "script, lambdas and closures), 'threads' or 'serial'."
             ) from exc
-    result = _future_result if isinstance(pool, cf.Executor) else pool.gather
+    result = functools.partial(
+        _result, _future_result if isinstance(pool, cf.Executor) else pool.gather
+    )
     # tasks on threads share the process's BLAS limits: hold them at one thread
     # per task from here (see tnbp._threads)
     pin = (

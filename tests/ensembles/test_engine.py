@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -125,11 +126,33 @@ def test_a_dask_like_client_is_driven_by_submit_and_gather():
     assert values(got) == reference and client.gathered == 4  # one per chunk
 
 
+def test_a_chunk_that_killed_every_dask_worker_is_named():
+    scheduler = pytest.importorskip("distributed.scheduler")
+
+    class LostWorkers(DuckClient):
+        """Every task ran on workers that all died (dask's KilledWorker)."""
+
+        def gather(self, future):
+            worker = types.SimpleNamespace(address="tcp://10.0.0.1:4242")
+            raise scheduler.KilledWorker("_run_chunk-1", worker, 3)
+
+    with (
+        cf.ThreadPoolExecutor(1) as pool,
+        pytest.raises(
+            RuntimeError,
+            match=r"samples \[0, 1\] of group 2: every dask worker that ran it died",
+        ) as info,
+    ):
+        run_tasks(draw_task, chunks([2], 2, 2), seed=0, executor=LostWorkers(pool))
+    assert isinstance(info.value.__cause__, scheduler.KilledWorker)
+    assert "on 4 different workers" in str(info.value)  # dask's own account
+
+
 def test_dask_distributed_client():
     distributed = pytest.importorskip("distributed")
     task = functools.partial(draw_task, scale=1.0)
     reference = values(run_tasks(task, chunks([1, 2], 3, 1), seed=5, executor="serial"))
-    with distributed.Client(processes=False, n_workers=1, dashboard_address=None) as c:
+    with distributed.Client(processes=False, n_workers=1, dashboard_address=":0") as c:
         assert values(run_tasks(task, chunks([1, 2], 3, 2), seed=5, executor=c)) == (
             reference
         )

@@ -94,6 +94,47 @@ def test_load_study_once_and_its_functions_pickle_by_value():
         pickle.dumps(module.points)
 
 
+CACHED_STUDY = '''"""Caches a helper."""
+
+import functools
+
+
+@functools.lru_cache(maxsize=2)
+def table(n):
+    return [n] * n
+
+
+def measure(n):
+    return len(table(n))
+'''
+
+
+def test_lru_cache_functions_of_a_study_pickle_by_value_too(tmp_path):
+    """They travel as the function they wrap, also after a copy made by pickling.
+
+    cloudpickle pickles an lru_cache function by name, which a worker cannot
+    import (four studies failed on loky and dask); dask pickles a task and
+    unpickles the copy in the submitting process (to tokenize it) first.
+    """
+    (tmp_path / "cached.py").write_text(CACHED_STUDY)
+    module = load_study("cached", tmp_path)
+    copy = cloudpickle.loads(cloudpickle.dumps(module.measure))
+    assert copy(3) == module.measure(3) == 3
+    blob = cloudpickle.dumps(copy)
+    code = (
+        "import pickle, sys; f = pickle.loads(sys.stdin.buffer.read()); "
+        "print(f(4), f(4), f.__globals__['table'].cache_info())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=blob, capture_output=True, check=True
+    )
+    # a fresh cache of the same size in the worker: one miss, then one hit
+    assert out.stdout.strip() == (
+        b"4 4 CacheInfo(hits=1, misses=1, maxsize=2, currsize=1)"
+    )
+    assert module.table.cache_info().currsize == 1  # the driver's cache is its own
+
+
 def test_a_broken_study_is_not_half_loaded(tmp_path, monkeypatch):
     (tmp_path / "broken.py").write_text('"""Broken."""\nraise RuntimeError("boom")\n')
     monkeypatch.setenv(STUDIES_ENV, str(tmp_path))

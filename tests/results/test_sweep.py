@@ -403,7 +403,7 @@ def test_dask_client_streams_rows_into_the_store(tmp_path):
     serial = run_sweep(_slow_square, points, out=tmp_path / "s", progbar=False)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -278,7 +278,9 @@ def run_tasks(
         If ``executor`` is an unknown name or an executor that was shut down,
         ``seed`` is a negative int, or ``tasks`` repeat a sample.
     RuntimeError
-        If ``task`` returns other than one row per sample.
+        If ``task`` returns other than one row per sample, or every dask
+        worker that ran a chunk died (dask's ``KilledWorker``; the other
+        chunks are cancelled).
 
     Examples
     --------
@@ -309,7 +311,8 @@ def run_tasks(
                 handles.append(submit(_run_chunk, task, chunk, root))
             with tqdm(total=total, disable=not progbar, desc=desc) as bar:
                 for chunk, handle in zip(tasks, handles):
-                    rows[chunk.group].update(zip(chunk.samples, result(handle)))
+                    what = f"samples {list(chunk.samples)} of group {chunk.group!r}"
+                    rows[chunk.group].update(zip(chunk.samples, result(handle, what)))
                     bar.update(len(chunk.samples))
         except BaseException as exc:
             stop(handles, exc)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
+import functools
 import importlib.util
 import os
 import sys
@@ -224,7 +225,9 @@ def load_study(name: str, folder: str | Path | None = None) -> ModuleType:
 
     The module is registered as ``tnbp_studies.<name>`` and pickled by value
     (cloudpickle), so its functions run in worker processes (loky, dask)
-    that cannot import the script.
+    that cannot import the script. Its ``functools.lru_cache`` functions,
+    which cloudpickle would pickle by name, travel as the function they
+    wrap: each worker process gets an empty cache of the same size.
 
     Parameters
     ----------
@@ -261,4 +264,31 @@ def load_study(name: str, folder: str | Path | None = None) -> ModuleType:
     import cloudpickle
 
     cloudpickle.register_pickle_by_value(module)
+    for value in vars(module).values():
+        if (
+            isinstance(value, functools._lru_cache_wrapper)
+            and value.__module__ == module_name
+        ):
+            _pickled_as_wrapped(value)
     return module
+
+
+def _pickled_as_wrapped(cached):
+    """Make the lru_cache function ``cached`` pickle as the function it wraps."""
+    # pickle reads __reduce_ex__ from the instance before its type's
+    cached.__reduce_ex__ = functools.partial(_reduce_cache, cached)
+    return cached
+
+
+def _reduce_cache(cached, protocol):
+    """The reduction of :func:`_pickled_as_wrapped`: the function, the cache's size."""
+    return _new_cache, (cached.__wrapped__, cached.cache_parameters())
+
+
+def _new_cache(fn, parameters):
+    """``fn`` under a new, empty ``functools.lru_cache`` with ``parameters``.
+
+    Pickled as the function it wraps again: dask copies a task by pickling it
+    in the process that submits it (to tokenize it) before sending it on.
+    """
+    return _pickled_as_wrapped(functools.lru_cache(**parameters)(fn))

@@ -207,6 +207,11 @@ def run_sweep(
         another type, or ``fn`` does not pickle for a process-based executor.
     PermissionError
         If ``out`` is not writable.
+    RuntimeError
+        If every dask worker that ran a point died (dask's ``KilledWorker``,
+        after ``distributed.scheduler.allowed-failures`` retries): the other
+        points are cancelled, the finished rows stay in the store, and a rerun
+        resumes from them.
     SweepInterrupted
         On Ctrl-C (a :class:`KeyboardInterrupt`, also one that surfaced as
         another exception from compiled code): every finished row is in the
@@ -281,7 +286,7 @@ def run_sweep(
             """Write a finished point's row (unless another process did) and count it."""
             nonlocal refreshed_at, refresh_cost
             point, key = pending.pop(handle)
-            results, wall_time = result(handle)
+            results, wall_time = result(handle, f"point {dict(point)} of {task!r}")
             store.put(task, point, results, wall_time=wall_time)
             bar.update(1)
             now = time.perf_counter()
