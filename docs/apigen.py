@@ -178,11 +178,11 @@ def write(path: Path) -> int:
         for entry in entries:
             sections.setdefault(entry[0], []).append(entry)
         for section, items in sections.items():
-            module_path = next((t for t, a in aliases.items() if a == section), section)
-            note = ""
-            if section in aliases.values():
-                note = f"The module `{module_path}`, importable as `{section}`."
-            _section(lines, section, module_path, items, note=note)
+            # an aliased module is documented under its public name
+            # (tnbp.theory.page_entropy), which cross-references use
+            real_path = next((t for t, a in aliases.items() if a == section), None)
+            note = f"The module `{real_path}`." if real_path else ""
+            _section(lines, section, section, items, note=note)
             count += len(items)
     path.write_text("\n".join(lines).rstrip() + "\n")
     return count

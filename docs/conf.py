@@ -13,6 +13,7 @@ import tnbp
 
 sys.path.insert(0, str(Path(__file__).parent))
 import apigen  # noqa: E402  (docs/apigen.py: the API reference pages)
+from sphinx.ext import autosummary  # noqa: E402
 
 project = "tnbp"
 author = "the tnbp developers"
@@ -32,6 +33,10 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 templates_path = ["_templates"]
 
 # -- API reference --------------------------------------------------------------
+# one-line summaries end at the first sentence: not at "Fig. 3b" or "eq. 22"
+autosummary.WELL_KNOWN_ABBREVIATIONS += tuple(
+    f"{word}." for word in ("Fig", "Figs", "eq", "eqs", "Eq", "Eqs", "App", "Sec", "Prop")
+)
 apigen.write(Path(__file__).parent / "api.md")  # every public name, generated
 autosummary_generate = True
 autosummary_imported_members = True
