@@ -335,6 +335,9 @@ def test_parallel_sweep_gives_the_serial_table(tmp_path, executor):
         serial.drop(columns=VOLATILE), parallel.drop(columns=VOLATILE)
     )
     assert len(read_table(tmp_path / "p" / "table.csv")) == 6
+    # provenance names the process that computed each row, not the one writing it
+    assert (serial.pid == os.getpid()).all()
+    assert (parallel.pid != os.getpid()).all() == (executor == "processes")
 
 
 def test_parallel_sweep_resumes_and_never_writes_a_row_twice(tmp_path):

@@ -66,7 +66,7 @@ def plot_qntk_scaling(
     ``qntk_ensemble(..., meta=False)``, gets a note in that panel instead of
     empty axes). Eqs. 23 and 51 are large-:math:`N`
     forms that take the rotations independent; the legends and the title
-    say so, and the title points to ``docs/guide/qntks.md`` ("What eqs. 23 and 51
+    say so, and the title points to the guide's QNTK page ("What eqs. 23 and 51
     leave out") for why the measured spreads depart from them.
 
     Parameters
@@ -244,7 +244,7 @@ def plot_qntk_scaling(
         r"QNTK scaling (arXiv:2206.09313 eqs. 22, 23, 51); error bars $\pm 1$ SE. "
         "Eqs. 23 and 51 take N large and the rotations independent; all derivatives\n"
         r"share one output state, so $\Delta K$ (at small N) and $\mu$ (at large L) "
-        "depart from them: docs/guide/qntks.md, 'What eqs. 23 and 51 leave out'",
+        "depart from them: the guide's QNTK page, 'What eqs. 23 and 51 leave out'",
         fontsize=10,
     )
     return _save(fig, path)

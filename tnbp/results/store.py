@@ -13,9 +13,11 @@ value:
 where :math:`\mathrm{JSON}_c` is canonical JSON (keys sorted, no spaces, ASCII,
 no NaN): the task's name, every parameter passed to it (the random seed is the
 parameter named ``seed``), and the tnbp version. Values are compared by their
-JSON form, so ``1`` and ``1.0`` are different keys. The git commit, host, wall
-time and finish time are provenance, not part of the key: rerunning the same
-task on another machine or commit of the same version finds it done.
+JSON form, so ``1`` and ``1.0`` are different keys. The git commit, host and
+pid (of the process that computed the row: a worker's, for a sweep on
+processes or dask), wall time and finish time are provenance, not part of the
+key: rerunning the same task on another machine or commit of the same version
+finds it done.
 
 Why SQLite rather than Parquet fragments: it is in the standard library, a
 row is one ``INSERT`` (atomic by construction, no fragment files to compact or
@@ -441,6 +443,8 @@ class ResultStore:
         results: Mapping,
         *,
         wall_time: float,
+        host: str | None = None,
+        pid: int | None = None,
     ) -> bool:
         """Write one finished task, atomically, unless its key is already there.
 
@@ -456,6 +460,9 @@ class ResultStore:
             record, truncation, backend) belong here when the task reports them.
         wall_time : float
             Seconds the task took, ``>= 0``.
+        host, pid : str and int, optional
+            The machine and process that computed the row (a worker's, when it
+            ran elsewhere); this process's by default.
 
         Returns
         -------
@@ -493,8 +500,8 @@ class ResultStore:
             json.dumps(results, separators=(",", ":")),
             __version__,
             git_commit(),
-            socket.gethostname(),
-            os.getpid(),
+            socket.gethostname() if host is None else str(host),
+            os.getpid() if pid is None else int(pid),
             wall_time,
             datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         )

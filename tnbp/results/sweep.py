@@ -23,6 +23,8 @@ import contextlib
 import contextvars
 import functools
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -133,11 +135,11 @@ def stored_only() -> Iterator[None]:
         _STORED_ONLY.reset(token)
 
 
-def _timed(fn: Callable, point: Mapping) -> tuple[dict, float]:
-    """``fn(**point)`` and the seconds it took (measured where it runs)."""
+def _timed(fn: Callable, point: Mapping) -> tuple[dict, float, str, int]:
+    """``fn(**point)``, the seconds it took, and the host and pid that ran it."""
     start = time.perf_counter()
     results = fn(**point)
-    return results, time.perf_counter() - start
+    return results, time.perf_counter() - start, socket.gethostname(), os.getpid()
 
 
 def run_sweep(
@@ -286,8 +288,10 @@ def run_sweep(
             """Write a finished point's row (unless another process did) and count it."""
             nonlocal refreshed_at, refresh_cost
             point, key = pending.pop(handle)
-            results, wall_time = result(handle, f"point {dict(point)} of {task!r}")
-            store.put(task, point, results, wall_time=wall_time)
+            results, wall_time, host, pid = result(
+                handle, f"point {dict(point)} of {task!r}"
+            )
+            store.put(task, point, results, wall_time=wall_time, host=host, pid=pid)
             bar.update(1)
             now = time.perf_counter()
             if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
