@@ -10,7 +10,7 @@ into a table (:func:`tnbp.gradient_variance`, :func:`tnbp.qbm_gradient_variance`
 
 Seeds. ``seed`` (None, int, ``numpy.random.Generator`` or
 ``numpy.random.SeedSequence``) becomes one root ``SeedSequence``
-(:func:`tnbp._checks.as_seed_sequence`). Sample ``s`` of group ``g`` always
+(``tnbp._checks.as_seed_sequence``). Sample ``s`` of group ``g`` always
 gets the child
 
 .. code-block:: python
@@ -25,7 +25,7 @@ floating-point rounding of such a batch may depend on the chunk size.)
 
 Executors (``executor=``): None or ``"processes"`` (loky's local worker
 processes), ``"threads"``, ``"serial"``, any ``concurrent.futures.Executor`` or a
-``dask.distributed.Client``; :mod:`tnbp._executors` says how each behaves.
+``dask.distributed.Client``; ``tnbp._executors`` says how each behaves.
 """
 
 from __future__ import annotations
@@ -251,7 +251,7 @@ def run_tasks(
         The root seed (turned into a ``SeedSequence`` once: pass the same
         ``SeedSequence`` that was recorded with the results).
     executor : None, {"processes", "threads", "serial"}, Executor or dask Client, optional
-        Where tasks run (see :mod:`tnbp._executors`); None means
+        Where tasks run (see ``tnbp._executors``); None means
         ``"processes"``.
     progbar : bool, optional
         Show a progress bar over samples.

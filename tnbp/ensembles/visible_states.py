@@ -38,7 +38,7 @@ Cross-checks per instance: the dense value up to ``dense_max`` qubits, and
 the exact lightcone contraction (``backend="tn"``) where the visible cone is at
 most ``exact_width`` qubits wide, at any ``n``; their largest deviation from
 the MPS value is in the table. An MPS run whose bond saturated or that
-discarded weight beyond its trust policy (:class:`tnbp.TrustPolicy`) is not
+discarded weight beyond its trust policy (:class:`~tnbp.states.TrustPolicy`) is not
 ``trusted``.
 
 Seeds run on :mod:`tnbp.ensembles.engine`: sample ``s`` of family ``f`` (its

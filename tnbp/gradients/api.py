@@ -74,7 +74,9 @@ from .cones import cone_gradient, plan_cones
 from .diagnostics import DiagnosticsTally, GradientDiagnostics
 from .tn import tn_gradient
 
+#: the differentiation methods of :func:`~tnbp.gradient`
 METHODS = ("parameter_shift", "finite_difference", "adjoint", "autodiff")
+#: the backends :func:`~tnbp.gradient` differentiates on
 GRADIENT_BACKENDS = ("dense", "mps", "tn")
 #: the backends each method runs on (the others run on all three)
 _BACKENDS_OF = {"adjoint": ("dense", "mps", "tn"), "autodiff": ("dense", "tn")}

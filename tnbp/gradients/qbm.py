@@ -76,6 +76,7 @@ __all__ = [
     "visible_state_derivatives",
 ]
 
+#: the derivative methods of the QBM objectives
 METHODS = ("exact", "finite_difference")
 #: the method of ``method=None`` on each backend: the Duhamel formula where
 #: the dense Hamiltonian is at hand, else central differences of Gibbs states

@@ -111,7 +111,7 @@ def train(
         (the paper's :math:`\sigma_\theta` is :math:`\sigma/2`); 0 (default)
         for noiseless descent.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Seed of the noise (see :func:`tnbp._checks.as_rng`); the same seed
+        Seed of the noise (see ``tnbp._checks.as_rng``); the same seed
         gives the same table.
     qntk_every : int, optional
         Record :math:`K(t)` at the steps ``t`` divisible by ``qntk_every``

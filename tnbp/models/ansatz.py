@@ -91,7 +91,7 @@ def hardware_efficient(
     pattern : {"ladder", "brick"}, optional
         Which bonds each layer entangles (default ``"ladder"``).
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Randomness of the angles (see :func:`tnbp._checks.as_rng`).
+        Randomness of the angles (see ``tnbp._checks.as_rng``).
 
     Returns
     -------
@@ -175,7 +175,7 @@ def randomized_hardware_efficient(n: int, layers: int, *, seed=None) -> Circuit:
         Number of layers, ``>= 0``; the circuit has ``L = n * layers``
         trainable angles.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Randomness of the axes and angles (see :func:`tnbp._checks.as_rng`).
+        Randomness of the axes and angles (see ``tnbp._checks.as_rng``).
 
     Returns
     -------
@@ -240,7 +240,7 @@ def toy_perceptron(n: int, *, seed=None) -> Circuit:
     n : int
         Number of qubits, ``>= 1``.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Randomness of the angles (see :func:`tnbp._checks.as_rng`).
+        Randomness of the angles (see ``tnbp._checks.as_rng``).
 
     Returns
     -------
@@ -368,7 +368,7 @@ def alternating_layered(
     layers : int
         Number of layers (each two half-layers of blocks), ``>= 0``.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Randomness of the blocks (see :func:`tnbp._checks.as_rng`).
+        Randomness of the blocks (see ``tnbp._checks.as_rng``).
     design : {"haar", "clifford"}, optional
         The fixed gates of the blocks (:func:`append_design_block`): Haar
         (default; the mapping to the DQNN is gate for gate) or random
@@ -630,7 +630,7 @@ def free_fermion_brickwork(n: int, layers: int, *, seed=None) -> Circuit:
     layers : int
         Number of layers, ``>= 0`` (``depth=`` is a deprecated alias).
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Randomness of the angles (see :func:`tnbp._checks.as_rng`).
+        Randomness of the angles (see ``tnbp._checks.as_rng``).
 
     Returns
     -------
@@ -719,7 +719,7 @@ def design_rotations(
         The Pauli of the rotations (default ``"Z"``), on qubit 0.
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness of the blocks and the angles (see
-        :func:`tnbp._checks.as_rng`).
+        ``tnbp._checks.as_rng``).
 
     Returns
     -------

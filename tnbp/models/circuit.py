@@ -1,4 +1,4 @@
-r"""The :class:`Circuit` model: an ordered list of gates on ``n`` qubits.
+r"""The :class:`~tnbp.Circuit` model: an ordered list of gates on ``n`` qubits.
 
 A circuit is pure data. Backends (:func:`tnbp.simulate`) turn it into states;
 nothing here simulates anything.
@@ -22,7 +22,7 @@ from .paulis import PAULI_MATRICES, check_pauli
 
 
 class Circuit:
-    """A quantum circuit on ``n`` qubits: an ordered list of :class:`~tnbp.Gate`.
+    """A quantum circuit on ``n`` qubits: an ordered list of :class:`~tnbp.models.Gate`.
 
     Gates are appended by the builder methods (:meth:`apply`,
     :meth:`pauli_rotation`, :meth:`rx`, :meth:`cz`, ...); rotations are
@@ -66,7 +66,7 @@ class Circuit:
 
     @property
     def gates(self) -> tuple[Gate, ...]:
-        """The gates in application order (a tuple of :class:`~tnbp.Gate`)."""
+        """The gates in application order (a tuple of :class:`~tnbp.models.Gate`)."""
         return tuple(self._gates)
 
     def __len__(self) -> int:

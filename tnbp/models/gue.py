@@ -52,7 +52,7 @@ def gue_matrix(n: int, *, seed=None) -> np.ndarray:
         Number of qubits, ``1 <= n <= MAX_GUE_QUBITS``
         (:data:`~tnbp.limits.MAX_GUE_QUBITS`).
     seed : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Randomness (:func:`tnbp._checks.as_rng`).
+        Randomness (``tnbp._checks.as_rng``).
 
     Returns
     -------

@@ -1,4 +1,4 @@
-r"""The :class:`PauliSum`: a Hamiltonian :math:`H = c_0 + \sum_t c_t P_t` as pure data.
+r"""The :class:`~tnbp.PauliSum`: a Hamiltonian :math:`H = c_0 + \sum_t c_t P_t` as pure data.
 
 Real coefficients, Pauli strings on listed qubits, kept in canonical form
 (:class:`~tnbp.models.paulis.PauliTerm`). Conversions to a dense matrix, an

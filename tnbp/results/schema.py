@@ -57,7 +57,7 @@ class Column:
             )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class TableSchema:
     """The ordered columns of one public table.
 
@@ -142,6 +142,10 @@ class TableSchema:
             unit, meaning`` (all strings).
         """
         return pd.DataFrame([dataclasses.asdict(c) for c in self.columns])
+
+    def __repr__(self) -> str:
+        # short: the columns are what str() and describe() show
+        return f"<TableSchema {self.name!r}: {len(self.columns)} columns>"
 
     def __str__(self) -> str:
         lines = [f"{self.name}: one row per {self.rows}"]

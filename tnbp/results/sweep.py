@@ -174,7 +174,7 @@ def run_sweep(
         ``__name__`` of its own (a :func:`functools.partial`, a callable
         object): its bound arguments are not part of the key.
     executor : {"serial", "processes", "threads"}, Executor or dask Client, optional
-        Where the points run (:mod:`tnbp._executors`): ``"serial"`` (default)
+        Where the points run (``tnbp._executors``): ``"serial"`` (default)
         in this process, one after the other; otherwise all at once, each row
         written by this process as its point finishes (a process-based
         executor needs ``fn`` to pickle; loky and dask use cloudpickle, so a

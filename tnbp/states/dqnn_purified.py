@@ -435,7 +435,7 @@ def dqnn_purified_state(
     TypeError
         If ``net`` is not a :class:`~tnbp.DQNN`, ``state`` is not an accepted
         input, ``max_bond`` / ``cutoff`` has the wrong type, or ``trust`` is
-        not a :class:`~tnbp.TrustPolicy`.
+        not a :class:`~tnbp.states.TrustPolicy`.
     ValueError
         If ``state`` does not fit the input layer, ``max_bond < 1`` or
         ``cutoff`` is not in ``[0, 1)``.

@@ -213,7 +213,7 @@ class Evolution:
     r"""An MPS under a sequence of gates, with the running record of its truncation.
 
     The gate application and bookkeeping of :func:`simulate_mps` (see the
-    module docstring), from any starting MPS: :func:`_run` drives one from
+    module docstring), from any starting MPS: ``_run`` drives one from
     ``|initial>`` through a circuit; the MPS adjoint gradient
     (:mod:`tnbp.gradients.mps_adjoint`) drives two backwards through one.
 

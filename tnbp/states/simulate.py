@@ -26,6 +26,7 @@ __all__ = [
     "simulate",
 ]
 
+#: the backends of :func:`~tnbp.simulate`
 BACKENDS = ("dense", "mps", "tn")
 
 

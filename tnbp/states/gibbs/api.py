@@ -90,6 +90,7 @@ from .trotter import (
     split_terms,
 )
 
+#: the backends of :func:`~tnbp.gibbs_state`
 BACKENDS = ("dense", "mps")
 ORDERS = (2, 4)
 #: Truncation distance sum_l sqrt(eps_l) the default cutoff may spend over a run:

@@ -62,7 +62,7 @@ class DenseGibbsState(GibbsState):
     ----------
     hamiltonian : PauliSum
         :math:`H`, at most :data:`~tnbp.limits.MAX_DENSE_HAMILTONIAN_QUBITS`
-        qubits (:func:`gibbs_state` limits it to
+        qubits (:func:`~tnbp.gibbs_state` limits it to
         :data:`~tnbp.limits.MAX_DENSE_GIBBS_QUBITS`).
     beta : float
         Inverse temperature, validated.

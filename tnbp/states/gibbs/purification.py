@@ -37,7 +37,7 @@ class Purification:
         Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``.
     log_norm2 : float
         :math:`\sum \ln \|\psi\|^2` over the normalizations so far (natural
-        log; :math:`\ln Z - n \ln 2` at the end of :func:`gibbs_state`).
+        log; :math:`\ln Z - n \ln 2` at the end of :func:`~tnbp.gibbs_state`).
     discarded : float
         Sum of the discarded weights :math:`\epsilon_t` of all truncations.
     discarded_amplitude : float

@@ -32,6 +32,7 @@ from autoray import get_lib_fn, infer_backend_multi
 #: than "auto-hq" ones, 1.9 vs 18 ms), then a random-greedy search for the
 #: networks where greedy's tree is expensive
 ADAPTIVE = "adaptive"
+#: what ``optimize=None`` means: :data:`ADAPTIVE`
 DEFAULT_OPTIMIZE = ADAPTIVE
 #: contraction cost (complex multiply-adds per network) above which the adaptive
 #: search runs :data:`WIDE_REPEATS` seeded random-greedy trials and keeps the
