@@ -377,7 +377,7 @@ def test_purified_saturated_bonds_are_flagged_like_the_mps_route():
         (
             lambda net: tnbp.dqnn_purified_state(net, trust="bogus"),
             TypeError,
-            "`trust` must be a tnbp.TrustPolicy",
+            "`trust` must be a tnbp.states.TrustPolicy",
         ),
         (
             lambda net: tnbp.dqnn_output_state(

@@ -466,7 +466,7 @@ def dqnn_purified_state(
     cutoff = check_cutoff(cutoff)
     if trust is not None and not isinstance(trust, TrustPolicy):
         raise TypeError(
-            f"`trust` must be a tnbp.TrustPolicy or None, got {type(trust).__name__}."
+            f"`trust` must be a tnbp.states.TrustPolicy or None, got {type(trust).__name__}."
         )
     prep = net.preparation(state)
     with blas_threads_limit(1):  # small SVDs and QRs: threads only cost
