@@ -30,6 +30,13 @@ def poisoned(x, seed, *, delay):
     return draw(x, seed, delay=delay)
 
 
+def failing(x, seed, *, delay):
+    """``draw``, except that point 2 raises."""
+    if x == 2:
+        raise ArithmeticError("point 2 cannot be computed")
+    return draw(x, seed, delay=delay)
+
+
 def marked_draw(chunk, seeds, *, marks):
     """An ensemble chunk's rows from its seeds.
 

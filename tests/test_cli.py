@@ -165,6 +165,32 @@ def _error_line(result):
         ),
         (["run", STUDY, "--executor", "gpu"], 2, "--executor: 'gpu' is not one of"),
         (["run", STUDY, "--executor", "dask://"], 2, "--executor: 'dask://' is not"),
+        # a malformed scheduler address is refused before any connection
+        (
+            ["run", STUDY, "--executor", "dask://tcp://10.1.2.3:8786"],
+            2,
+            "or dask://HOST:PORT. Did you mean dask://10.1.2.3:8786?",
+        ),
+        (
+            ["run", STUDY, "--executor", "dask://10.1.2.3:8786/"],
+            2,
+            "Did you mean dask://10.1.2.3:8786?",
+        ),
+        (
+            ["run", STUDY, "--executor", "dask://node7"],
+            2,
+            "The port is missing, as in dask://node7:8786.",
+        ),
+        (
+            ["run", STUDY, "--executor", "dask://node7:87860"],
+            2,
+            "The port must be in 1..65535, got 87860.",
+        ),
+        (
+            ["run", STUDY, "--executor", "dask://fe80::1:8786"],
+            2,
+            "An IPv6 host goes in brackets: dask://[::1]:8786.",
+        ),
         (["results", STUDY, "--format", "xls"], 2, "'--format'"),
         (["simulate", "missing.qasm"], 2, "'file'"),
         (["simulate", QASM / "qft_n4.qasm", "--max-bond", "0"], 2, "'--max-bond'"),

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from tnbp import _executors
+from tnbp.ensembles import chunks, run_tasks
 
 #: a sweep whose one point sleeps: its worker writes its pid, then sleeps on
 SCRIPT = textwrap.dedent(
@@ -63,3 +64,60 @@ def test_workers_exit_after_kill_9_of_their_parent(tmp_path):
         assert not _alive(worker)
     finally:
         parent.kill()
+
+
+class _FakeClient:
+    """A dask client as :func:`tnbp._executors.check_client` sees it."""
+
+    class scheduler:  # noqa: N801 (an attribute of the client, as in dask)
+        address = "tcp://10.0.0.1:8786"
+
+    def __init__(self, *, status="running", scheduler="0.1.0", workers=("0.1.0",)):
+        self.status = status
+        self.versions = {
+            "client": {"packages": {"tnbp": "0.1.0"}},
+            "scheduler": {"packages": {"tnbp": scheduler}},
+            "workers": {
+                f"tcp://10.0.0.{i + 2}:40000": {"packages": {"tnbp": v}}
+                for i, v in enumerate(workers)
+            },
+        }
+
+    def submit(self, fn, *args):
+        raise AssertionError("a refused client runs nothing")
+
+    gather = submit
+
+    def get_versions(self, packages):
+        assert packages == ["tnbp"]
+        return self.versions
+
+
+def test_a_cluster_of_this_tnbp_is_accepted():
+    _executors.check_client(_FakeClient(workers=()))  # no worker yet: nothing to say
+    _executors.check_client(_FakeClient(workers=("0.1.0", "0.1.0")))
+
+
+@pytest.mark.parametrize(
+    ("client", "message"),
+    [
+        (_FakeClient(status="closed"), "`executor` is a closed dask client"),
+        (
+            _FakeClient(workers=("0.1.0", None)),
+            r"at tcp://10\.0\.0\.1:8786 must run tnbp 0\.1\.0, as this process does "
+            r"\(worker tcp://10\.0\.0\.3:40000: not installed\)",
+        ),
+        (
+            _FakeClient(scheduler="0.0.9"),
+            r"must run tnbp 0\.1\.0, as this process does \(the scheduler: 0\.0\.9\)",
+        ),
+    ],
+)
+def test_a_closed_client_or_a_cluster_without_this_tnbp_is_refused(client, message):
+    """Refused before any task: a worker without tnbp dies on its first task."""
+    with pytest.raises(ValueError, match=message):
+        run_tasks(_rows, chunks([1], 1, 1), executor=client)
+
+
+def _rows(chunk, seeds):
+    return [0] * len(seeds)

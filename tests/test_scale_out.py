@@ -8,7 +8,10 @@ Issue 14, item 3, on one LocalCluster of 2 worker processes (the session's
 - three studies run through ``tnbp run STUDY --executor dask://HOST:PORT`` give
   the serial table, and the point function of every study reaches a worker;
 - a worker killed mid-run has its tasks rerun (ensemble engine, then sweep);
-- a sweep's rows stream into the store as points finish, each written once;
+- a point that raises on a worker is named by the exception; a closed client
+  is refused;
+- a sweep's rows stream into the store as points finish, each written once,
+  with the pid of the worker that computed them;
 - a point that kills every worker that runs it ends the run with an error that
   names it, and the rerun resumes.
 
@@ -35,6 +38,7 @@ import pandas as pd
 import pytest
 from scale_out_tasks import (
     draw,
+    failing,
     local_cost,
     marked_draw,
     poisoned,
@@ -359,6 +363,37 @@ def test_a_worker_killed_mid_ensemble_has_its_chunks_rerun(tmp_path, dask_client
     _restored(dask_client, victim)
 
 
+# ---- errors: a failing point, a closed client ----------------------------
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes")
+def test_an_error_on_a_worker_names_its_point_and_keeps_the_rows(
+    tmp_path, dask_client, puts
+):
+    points = [dict(x=x, seed=x) for x in range(4)]
+    with pytest.raises(ArithmeticError, match="point 2 cannot be computed") as info:
+        _sweep(tmp_path, points, dask_client, fn=failing, task="draw")
+    assert info.value.__notes__ == [
+        "(tnbp: raised for point {'x': 2, 'seed': 2} of 'draw')"
+    ]
+    assert 2 not in {x for x, _ in puts}
+    assert _rows(tmp_path) == len(puts)  # what finished before is kept
+
+
+def test_a_closed_client_is_refused(tmp_path, dask_client):
+    distributed = pytest.importorskip("distributed")
+    client = distributed.Client(dask_client.scheduler.address)
+    client.close()
+    with pytest.raises(ValueError, match="`executor` is a closed dask client"):
+        _sweep(tmp_path, [dict(x=0, seed=0)], client)
+    with pytest.raises(ValueError, match="`executor` is a closed dask client"):
+        run_tasks(
+            functools.partial(marked_draw, marks=None),
+            chunks([1], 1, 1),
+            executor=client,
+        )
+
+
 # ---- sweeps: rows stream in once each; killed workers ---------------------
 
 
@@ -380,6 +415,8 @@ def test_rows_stream_into_the_store_once_each_and_give_the_serial_table(
             done.set()
     assert 0 < first.result() < len(points)
     _assert_same_table(df, serial)
+    # the provenance names the worker processes that computed the rows
+    assert set(df.pid) <= set(dask_client.run(os.getpid).values())
     # every point written once, by this process
     assert sorted(puts) == [(p["x"], True) for p in points]
     assert _rows(out) == len(points) and df.key.is_unique

@@ -31,7 +31,12 @@ a ``dask.distributed.Client``
     its nanny and the scheduler runs its tasks again elsewhere; a task during
     which ``distributed.scheduler.allowed-failures + 1`` workers died (dask's
     ``KilledWorker``) ends the run with a :class:`RuntimeError` that names the
-    task's point or samples.
+    task's point or samples. The client is checked first
+    (:func:`check_client`): it must be open, and its scheduler and workers
+    must have this process's version of tnbp installed.
+
+An exception raised by a task on any executor reaches the caller with a note
+naming the task's point or samples.
 """
 
 from __future__ import annotations
@@ -178,12 +183,27 @@ def _killed_worker(exc: BaseException) -> bool:
     return scheduler is not None and isinstance(exc, scheduler.KilledWorker)
 
 
+def add_note(exc: BaseException, what: str) -> None:
+    """Note on ``exc`` that it was raised for ``what`` (Python >= 3.11).
+
+    Parameters
+    ----------
+    exc : BaseException
+        The exception, about to propagate.
+    what : str
+        The task, e.g. ``"point {'n': 4} of 'barren_plateaus'"``.
+    """
+    if hasattr(exc, "add_note"):  # Python 3.11+; 3.10 shows the bare exception
+        exc.add_note(f"(tnbp: raised for {what})")
+
+
 def _result(get, handle, what: str):
-    """``get(handle)``; dask's ``KilledWorker`` becomes a RuntimeError naming ``what``."""
+    """``get(handle)``, its exception noting ``what``; ``KilledWorker`` a RuntimeError."""
     try:
         return get(handle)
     except Exception as exc:
         if not _killed_worker(exc):
+            add_note(exc, what)
             raise
         raise RuntimeError(
             f"{what}: every dask worker that ran it died. A worker dies when its "
@@ -191,6 +211,66 @@ def _result(get, handle, what: str):
             "ends or is killed, or when compiled code crashes; its log says which. "
             f"The other tasks were cancelled. (dask: {exc})"
         ) from exc
+
+
+def check_client(client) -> None:
+    """Refuse a dask client that is closed or whose cluster lacks this tnbp.
+
+    A dask worker that cannot import tnbp dies when it receives a task (the
+    task does not even fail), and the run then waits for ever for workers; a
+    worker or scheduler with another version of tnbp computes with other code
+    than the one the rows' provenance names. Both are refused here, before any
+    task is sent. Only the workers connected now are checked, by the version
+    their Python environment has installed (``importlib.metadata``, as
+    :meth:`distributed.Client.get_versions` reports it); nothing is checked
+    when this process runs a tnbp that is not installed (a source tree on
+    ``PYTHONPATH``).
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The executor (a duck-typed client without ``status`` or
+        ``get_versions`` is not checked for what it lacks).
+
+    Raises
+    ------
+    ValueError
+        If ``client`` is closed, or its scheduler or a worker has no tnbp
+        installed or another version than this process.
+    """
+    status = str(getattr(client, "status", ""))
+    if status in ("closing", "closed"):
+        raise ValueError(
+            f"`executor` is a {status} dask client: pass an open Client, or one "
+            f"of {list(EXECUTORS)}."
+        )
+    get_versions = getattr(client, "get_versions", None)
+    if not callable(get_versions):
+        return
+    versions = get_versions(packages=["tnbp"])
+    ours = versions["client"]["packages"].get("tnbp")
+    if ours is None:
+        return
+    nodes = {"the scheduler": versions["scheduler"]}
+    nodes.update({f"worker {w}": info for w, info in versions["workers"].items()})
+    wrong = {
+        where: info["packages"].get("tnbp")
+        for where, info in nodes.items()
+        if info["packages"].get("tnbp") != ours
+    }
+    if wrong:
+        found = ", ".join(
+            f"{where}: {'not installed' if v is None else v}"
+            for where, v in wrong.items()
+        )
+        address = getattr(getattr(client, "scheduler", None), "address", None)
+        cluster = "the dask cluster" + (f" at {address}" if address else "")
+        raise ValueError(
+            f"`executor`: {cluster} must run tnbp {ours}, as this process "
+            f"does ({found}). Install it in the Python environment of the "
+            "scheduler and of every worker (a worker without tnbp dies when it "
+            "receives a task, and the run then waits for ever)."
+        )
 
 
 def _submit(pool, fn, /, *args):
@@ -226,15 +306,16 @@ def submitter(executor, task, payload: str):
     ------
     tuple of callable
         ``submit(fn, *args) -> handle``, ``result(handle, what) -> value``
-        (``what`` names the task in the :class:`RuntimeError` raised when
-        every dask worker that ran it died) and ``stop(handles, exc)``, which
-        stops the queued and running work once ``exc`` ended the run (Ctrl-C
-        kills loky's workers at once).
+        (``what`` names the task in a note on the task's exception, and in
+        the :class:`RuntimeError` raised when every dask worker that ran it
+        died) and ``stop(handles, exc)``, which stops the queued and running
+        work once ``exc`` ended the run (Ctrl-C kills loky's workers at once).
 
     Raises
     ------
     ValueError
-        If ``executor`` is an unknown name or an executor that was shut down.
+        If ``executor`` is an unknown name, an executor that was shut down, or
+        a dask client refused by :func:`check_client`.
     TypeError
         If ``executor`` is of another type, or ``task`` does not pickle for a
         process-based executor.
@@ -253,6 +334,8 @@ def submitter(executor, task, payload: str):
         raise _choices_error(executor, TypeError)
     else:
         pool = executor
+        if pool is not None and not isinstance(pool, cf.Executor):
+            check_client(pool)
     reusable = pool is None
     if reusable:  # None or "processes"
         import loky

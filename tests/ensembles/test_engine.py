@@ -253,6 +253,19 @@ def test_threads_hold_blas_at_one_thread_and_restore_it():
     assert inside == {(1,) * len(before)}
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes")
+@pytest.mark.parametrize("executor", ["serial", "threads"])
+def test_a_failing_task_names_its_samples(executor):
+    def task(chunk, seeds):
+        if chunk.group == 3 and 2 in chunk.samples:
+            raise ZeroDivisionError("sample 2 of n = 3")
+        return [0.0] * len(seeds)
+
+    with pytest.raises(ZeroDivisionError, match="sample 2 of n = 3") as info:
+        run_tasks(task, chunks([2, 3], 4, 2), seed=0, executor=executor)
+    assert info.value.__notes__ == ["(tnbp: raised for samples [2, 3] of group 3)"]
+
+
 @pytest.mark.parametrize("pool", [cf.ThreadPoolExecutor, cf.ProcessPoolExecutor])
 def test_shut_down_executors_are_refused(pool):
     executor = pool(1)

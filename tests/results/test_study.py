@@ -5,7 +5,7 @@ import shlex
 import pytest
 
 from tnbp.results import StudyOptions, SweepInterrupted, run_sweep
-from tnbp.results.study import StudyOptionError
+from tnbp.results.study import StudyOptionError, _dask_address
 
 DEFAULTS = dict(n=24, depths=(1, 2, 4), samples=3, max_bond=64)
 QUICK = dict(n=12, depths=(1, 2), samples=1, max_bond=16)
@@ -244,3 +244,9 @@ def test_refuse_blames_the_options_given():
     assert info.value.format_message().startswith(
         "Invalid value for '--samples' / '--n': "
     )
+
+
+def test_a_dask_address_is_read_as_the_scheduler_s():
+    assert _dask_address("dask://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
+    assert _dask_address("dask://[::1]:8786") == "tcp://[::1]:8786"
+    assert _dask_address("dask://node-7.cluster:1") == "tcp://node-7.cluster:1"

@@ -368,9 +368,21 @@ def test_a_failing_point_keeps_the_others_rows(tmp_path):
             raise ValueError("point 1 fails")
         return {"y": x}
 
-    with pytest.raises(ValueError, match="point 1 fails"):
+    with pytest.raises(ValueError, match="point 1 fails") as info:
         run_sweep(fn, [dict(x=x) for x in range(3)], out=tmp_path, progbar=False)
     assert read_table(tmp_path / "table.csv").x.tolist() == [0]
+    if sys.version_info >= (3, 11):  # exception notes
+        assert info.value.__notes__ == ["(tnbp: raised for point {'x': 1} of 'fn')"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes")
+def test_a_result_of_the_wrong_kind_names_its_point(tmp_path):
+    def fn(x):
+        return {"y": [x]}
+
+    with pytest.raises(TypeError, match="must be None, bool, int") as info:
+        run_sweep(fn, [dict(x=7)], out=tmp_path, progbar=False)
+    assert info.value.__notes__ == ["(tnbp: raised for point {'x': 7} of 'fn')"]
 
 
 def test_stored_only_reads_and_never_computes(tmp_path):

@@ -43,7 +43,7 @@ from typing import NoReturn
 import pandas as pd
 import typer
 
-from .._executors import EXECUTORS, is_interrupt
+from .._executors import EXECUTORS, check_client, is_interrupt
 from .catalog import UnknownStudyError, find_study
 from .store import TABLE_FILE, read_table
 from .sweep import SweepInterrupted
@@ -131,19 +131,17 @@ def open_executor(text: str) -> Iterator:
 
     Raises
     ------
-    StudyOptionError
-        If ``text`` is none of these, names no host, or dask.distributed is
-        not installed (``pip install "tnbp[distributed]"``) or cannot reach
-        the scheduler.
+    StudyOptionError (a ValueError)
+        If ``text`` is none of these (a malformed ``HOST:PORT`` included), or
+        dask.distributed is not installed (``pip install
+        "tnbp[distributed]"``), cannot reach the scheduler, or finds a cluster
+        without this version of tnbp (the ValueError of
+        :func:`tnbp._executors.check_client`, reworded).
     """
     if text in EXECUTORS:
         yield text
         return
-    if not text.startswith(DASK_SCHEME) or not text[len(DASK_SCHEME) :]:
-        raise StudyOptionError(
-            f"{text!r} is not one of {', '.join(EXECUTORS)} or dask://HOST:PORT.",
-            param_hint=["--executor"],
-        )
+    address = _dask_address(text)
     try:
         from distributed import Client
     except ImportError:
@@ -151,7 +149,6 @@ def open_executor(text: str) -> Iterator:
             'dask.distributed is not installed: pip install "tnbp[distributed]".',
             param_hint=["--executor"],
         ) from None
-    address = "tcp://" + text[len(DASK_SCHEME) :]
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a bad address
@@ -160,7 +157,40 @@ def open_executor(text: str) -> Iterator:
             param_hint=["--executor"],
         ) from None
     with client:
+        try:
+            check_client(client)
+        except ValueError as exc:
+            raise StudyOptionError(
+                str(exc).removeprefix("`executor`: "), param_hint=["--executor"]
+            ) from None
         yield client
+
+
+#: ``HOST:PORT`` of a ``dask://`` executor: a host name, IPv4 or [IPv6] address
+_HOST_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):([0-9]+)")
+
+
+def _dask_address(text: str) -> str:
+    """The scheduler address ``tcp://HOST:PORT`` of ``text`` = ``dask://HOST:PORT``."""
+    rest = text[len(DASK_SCHEME) :] if text.startswith(DASK_SCHEME) else None
+    match = _HOST_PORT.fullmatch(rest or "")
+    if match and 1 <= int(match[2]) <= 65535:
+        return "tcp://" + rest
+    hint = ""
+    if rest and "://" in rest:  # dask://tcp://HOST:PORT, a scheduler's address pasted
+        hint = f" Did you mean {DASK_SCHEME}{rest.split('://', 1)[1]}?"
+    elif rest and rest.endswith("/") and _HOST_PORT.fullmatch(rest.rstrip("/")):
+        hint = f" Did you mean {DASK_SCHEME}{rest.rstrip('/')}?"
+    elif match:
+        hint = f" The port must be in 1..65535, got {match[2]}."
+    elif rest and rest.count(":") > 1 and not rest.startswith("["):
+        hint = " An IPv6 host goes in brackets: dask://[::1]:8786."
+    elif rest and rest.isprintable() and not re.search(r"[\s:/]", rest):
+        hint = f" The port is missing, as in {text}:8786."
+    raise StudyOptionError(
+        f"{text!r} is not one of {', '.join(EXECUTORS)} or dask://HOST:PORT.{hint}",
+        param_hint=["--executor"],
+    )
 
 
 class StudyOptionError(typer.BadParameter, ValueError):

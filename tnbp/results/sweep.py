@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._executors import as_completed, is_interrupt, submitter
+from .._executors import add_note, as_completed, is_interrupt, submitter
 from .._progress import tqdm
 from .store import ResultStore, task_key
 
@@ -159,6 +159,8 @@ def run_sweep(
     fn : callable
         Takes a point's parameters as keyword arguments and returns a dict of
         scalar results, diagnostics included (bond record, truncation, ...).
+        An exception it raises ends the sweep with a note naming the point
+        (Python >= 3.11); the rows of the points finished before stay.
     points : iterable of dict
         Parameter points (a list, a generator, ...; read once), all with the
         same keys, scalar values (None, bool, int, float, str); the random
@@ -288,10 +290,13 @@ def run_sweep(
             """Write a finished point's row (unless another process did) and count it."""
             nonlocal refreshed_at, refresh_cost
             point, key = pending.pop(handle)
-            results, wall_time, host, pid = result(
-                handle, f"point {dict(point)} of {task!r}"
-            )
-            store.put(task, point, results, wall_time=wall_time, host=host, pid=pid)
+            what = f"point {dict(point)} of {task!r}"
+            results, wall_time, host, pid = result(handle, what)
+            try:
+                store.put(task, point, results, wall_time=wall_time, host=host, pid=pid)
+            except (TypeError, ValueError) as exc:  # results of the wrong kind
+                add_note(exc, what)
+                raise
             bar.update(1)
             now = time.perf_counter()
             if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
