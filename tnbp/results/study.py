@@ -136,7 +136,7 @@ def open_executor(text: str) -> Iterator:
         dask.distributed is not installed (``pip install
         "tnbp[distributed]"``), cannot reach the scheduler, or finds a cluster
         without this version of tnbp (the ValueError of
-        :func:`tnbp._executors.check_client`, reworded).
+        ``tnbp._executors.check_client``, reworded).
     """
     if text in EXECUTORS:
         yield text
