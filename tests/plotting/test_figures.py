@@ -15,20 +15,9 @@ from tnbp.plotting import figures
 
 
 @pytest.fixture
-def caught(monkeypatch, tmp_path):
-    """Figures handed to ``_save``, still open; the PNG is written as usual."""
-    figs = []
-
-    def keep(fig, path):
-        figs.append(fig)
-        out = tmp_path / "f.png"
-        fig.savefig(out)
-        return out
-
-    monkeypatch.setattr(figures, "_save", keep)
-    yield figs
-    for fig in figs:
-        plt.close(fig)
+def caught(catch_figures):
+    """Figures handed to ``figures._save``, still open (tests/plotting/conftest.py)."""
+    return catch_figures(figures)
 
 
 def _integer_ticks(ax) -> bool:

@@ -6,7 +6,6 @@ differences and hollow exact values, the fit with its rate, the bound's slope,
 integer ticks, the deviation in the title and legends outside the axes.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,20 +16,9 @@ from tnbp.plotting import hidden_units
 
 
 @pytest.fixture
-def caught(monkeypatch, tmp_path):
-    """Figures handed to ``_save``, still open; the PNG is written as usual."""
-    figs = []
-
-    def keep(fig, path):
-        figs.append(fig)
-        out = tmp_path / "f.png"
-        fig.savefig(out)
-        return out
-
-    monkeypatch.setattr(hidden_units, "_save", keep)
-    yield figs
-    for fig in figs:
-        plt.close(fig)
+def caught(catch_figures):
+    """Figures handed to ``hidden_units._save``, still open (tests/plotting/conftest.py)."""
+    return catch_figures(hidden_units)
 
 
 def _integer_ticks(ax) -> bool:

@@ -5,7 +5,6 @@ from ``qntk_ensemble(..., meta=False)`` has no meta-kernel column values, and
 its sixth panel says so instead of showing empty axes.
 """
 
-import matplotlib.pyplot as plt
 import pytest
 
 import tnbp
@@ -15,20 +14,9 @@ OBS = [(1.0, "Z", (0,))]
 
 
 @pytest.fixture
-def caught(monkeypatch, tmp_path):
-    """Figures handed to ``_save``, still open; the PNG is written as usual."""
-    figs = []
-
-    def keep(fig, path):
-        figs.append(fig)
-        out = tmp_path / "f.png"
-        fig.savefig(out)
-        return out
-
-    monkeypatch.setattr(kernel_scaling, "_save", keep)
-    yield figs
-    for fig in figs:
-        plt.close(fig)
+def caught(catch_figures):
+    """Figures handed to ``kernel_scaling._save``, still open (tests/plotting/conftest.py)."""
+    return catch_figures(kernel_scaling)
 
 
 @pytest.mark.parametrize("meta", [False, True])
