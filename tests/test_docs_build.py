@@ -1,4 +1,4 @@
-"""What a second ``make docs`` and ``make clean`` find: no stale page, nothing left.
+"""The docs build's bookkeeping: no stale page, every subpackage, a clean ``make clean``.
 
 Cheap checks, without a Sphinx build, of what an incremental build and the
 Makefile's ``clean`` target do with the files the build writes.
@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+import tnbp
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -50,3 +52,12 @@ def test_make_clean_removes_every_file_the_docs_build_writes():
         ["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     assert [path for path in ignored if path not in recipe] == []
+
+
+def test_every_subpackage_is_a_section_of_the_api_reference():
+    """Else its names are left out of the reference without a word.
+
+    (A top-level name from a subpackage missing in ``apigen.ROLES`` stops
+    ``apigen.collect`` with a bare KeyError.)
+    """
+    assert list(_apigen().ROLES) == list(tnbp._SUBPACKAGES)
