@@ -58,4 +58,4 @@ lint: $(STAMP)
 	$(PY) -m ruff check tnbp tests studies benchmarks docs
 
 clean:
-	rm -rf $(VENV) results .pytest_cache docs/_build docs/generated
+	rm -rf $(VENV) results .pytest_cache docs/_build docs/generated docs/api.md

@@ -352,6 +352,30 @@ def _first_line(obj) -> str:
     return (inspect.getdoc(obj) or "").strip().splitlines()[0]
 
 
+def prune_object_pages(folder: Path) -> list[str]:
+    """Remove the pages in ``folder`` of names the API reference no longer lists.
+
+    autosummary writes ``<path>.rst`` per listed object into ``folder`` and never
+    removes one: after a public name is renamed or removed, its old page would
+    be in no toctree, a warning (so an error) until ``make clean``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        autosummary's folder (``docs/generated``); its subfolders are left alone.
+
+    Returns
+    -------
+    list of str
+        The stems of the pages removed, sorted.
+    """
+    listed = {path for entries in collect().values() for _, path in entries}
+    stale = sorted(p for p in folder.glob("*.rst") if p.stem not in listed)
+    for page in stale:
+        page.unlink()
+    return [page.stem for page in stale]
+
+
 def _section(lines, title, module_path, entries, *, note=""):
     lines += [f"### In `{title}`", ""]
     if note:

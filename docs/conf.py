@@ -45,6 +45,7 @@ autosummary_generate = True
 autosummary_imported_members = True
 autodoc_typehints = "none"  # the numpydoc sections give the types
 autodoc_member_order = "bysource"
+apigen.prune_object_pages(Path(__file__).parent / "generated")  # renamed names' pages
 numpydoc_show_class_members = (
     True  # method and attribute tables, linked to the members below
 )

@@ -250,3 +250,20 @@ def test_a_dask_address_is_read_as_the_scheduler_s():
     assert _dask_address("dask://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
     assert _dask_address("dask://[::1]:8786") == "tcp://[::1]:8786"
     assert _dask_address("dask://node-7.cluster:1") == "tcp://node-7.cluster:1"
+
+
+def test_a_dask_scheduler_without_workers_is_said_so(tmp_path):
+    """Else the run waits at 0 % for workers that may never come, silently."""
+    distributed = pytest.importorskip("distributed")
+    opts, echo = resolve(True, samples=2), Echo()
+    with distributed.LocalCluster(
+        n_workers=0, processes=True, dashboard_address=":0"
+    ) as cluster:
+        address = cluster.scheduler_address
+        executor = "dask://" + address.removeprefix("tcp://")
+        assert opts.run(lambda **kw: 42, out=tmp_path, echo=echo, executor=executor)
+    assert echo.out == [
+        opts.describe(),
+        f"the dask scheduler at {address} has no workers yet: the points wait "
+        "for them (Ctrl-C stops)",
+    ]

@@ -455,7 +455,8 @@ class StudyOptions:
             and as ``echo(text, err=True)`` (stderr) for the interruption line.
         executor : str, optional
             The ``--executor`` value (:func:`open_executor`): ``main`` gets
-            the executor it names, open while it runs.
+            the executor it names, open while it runs. A dask scheduler with
+            no worker yet is said so in one line (the points wait for one).
 
         Returns
         -------
@@ -474,6 +475,11 @@ class StudyOptions:
         try:
             with open_executor(executor) as pool:
                 echo(self.describe())
+                if _idle_cluster(pool):
+                    echo(
+                        f"the dask scheduler at {pool.scheduler.address} has no "
+                        "workers yet: the points wait for them (Ctrl-C stops)"
+                    )
                 return main(**self.params, out=out, executor=pool)
         except BaseException as exc:
             if not is_interrupt(exc):
@@ -486,6 +492,12 @@ class StudyOptions:
             line = f"interrupted: {saved}; resume with: {resume}"
             echo(line, err=True)
             raise SystemExit(INTERRUPTED_EXIT_CODE) from None
+
+
+def _idle_cluster(pool) -> bool:
+    """Whether ``pool`` is a dask client whose scheduler has no worker now."""
+    info = getattr(pool, "scheduler_info", None)
+    return callable(info) and not info()["workers"]
 
 
 def _option(name: str) -> list[str]:
