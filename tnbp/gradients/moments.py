@@ -461,8 +461,8 @@ def exact_gradient_variance(
     A deep hardware-efficient circuit (the Pauli-transfer chain) approaches
     the 2-design value :math:`d^2/(2(d+1)(d^2-1))`, :math:`d = 2^n`:
 
-    >>> circ = tnbp.ansatz.hardware_efficient(4, 24, seed=0)
-    >>> m = exact_gradient_variance(circ, [(1.0, "ZZ", (1, 2))], parameters=96)
+    >>> circ = tnbp.ansatz.hardware_efficient(4, 24, seed=0)  # RY of qubit 2, layer 12:
+    >>> m = exact_gradient_variance(circ, [(1.0, "ZZ", (1, 2))], parameters=100)
     >>> m.engine, round(float(m.variance[0] / tnbp.theory.two_design_gradient_variance(4)), 2)
     ('pauli', 1.0)
     """
@@ -483,7 +483,9 @@ def exact_gradient_variance(
     selection = check_parameters(parameters, num)
     wanted = list(range(num)) if selection is None else list(selection)
     if engine == "auto":
-        engine = "doubled" if pauli_transfer_reason(circuit, obs, haar=haar) else "pauli"
+        engine = (
+            "doubled" if pauli_transfer_reason(circuit, obs, haar=haar) else "pauli"
+        )
     run = functools.partial(_run_engine, engine, circuit, obs, wanted, initial)
     variance, bonds, discarded, bound, capped = run(max_bond, cutoff, haar)
     error = np.full(len(wanted), np.nan)
@@ -500,12 +502,12 @@ def exact_gradient_variance(
             else f"cutoff={cutoff:g} drops more than rounding noise"
         )
         what = (
-            "bounded by `variance_bound`"
+            "their error is bounded by `variance_bound`"
             if engine == "pauli"
-            else "untracked error (pass `error_cutoff` to estimate it)"
+            else "their error is not tracked (pass `error_cutoff` to estimate it)"
         )
         warnings.warn(
-            f"{why}: the variances are truncated approximations of {what}.",
+            f"{why}: the variances are truncated approximations; {what}.",
             TruncationWarning,
             stacklevel=2,
         )

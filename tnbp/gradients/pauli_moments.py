@@ -205,7 +205,9 @@ _PHASE = np.array(
         [
             int(
                 np.rint(
-                    np.angle(np.trace(_PAULIS[_MUL[a, b]] @ _PAULIS[a] @ _PAULIS[b]) / 2)
+                    np.angle(
+                        np.trace(_PAULIS[_MUL[a, b]] @ _PAULIS[a] @ _PAULIS[b]) / 2
+                    )
                     / (np.pi / 2)
                 )
             )
@@ -275,6 +277,7 @@ def _letters(index: int, m: int) -> tuple[int, ...]:
     return tuple((index >> (2 * (m - 1 - k))) & 3 for k in range(m))
 
 
+@functools.lru_cache(maxsize=2)
 def _local_matrices(m: int) -> np.ndarray:
     """The ``4^m`` Pauli strings on ``m`` qubits as matrices, in index order."""
     mats = []
@@ -283,7 +286,9 @@ def _local_matrices(m: int) -> np.ndarray:
         for a in letters:
             M = np.kron(M, _PAULIS[a])
         mats.append(M)
-    return np.array(mats)
+    out = np.array(mats)
+    out.setflags(write=False)
+    return out
 
 
 @functools.lru_cache(maxsize=64)
@@ -479,10 +484,10 @@ def pauli_strings(observable, n: int, *, max_strings: int = PAULI_MAX_STRINGS):
 
 
 def pauli_transfer_reason(circuit: Circuit, observable, *, haar: str = "fixed") -> str:
-    """Why the Pauli-transfer chain cannot run a circuit and observable ('' if it can).
+    r"""Why the Pauli-transfer chain cannot run a circuit and observable ('' if it can).
 
     It runs when every fixed gate is Clifford (checked numerically: each
-    conjugated Pauli string is :math:`\\pm` a Pauli string, to 1e-9) or is a
+    conjugated Pauli string is :math:`\pm` a Pauli string, to 1e-9) or is a
     ``"HAAR"`` gate averaged with ``haar="average"``, and the observable
     expands into at most :data:`~tnbp.limits.PAULI_MAX_STRINGS` Pauli strings
     (:func:`pauli_strings`). Trainable gates are Pauli rotations in every
@@ -518,8 +523,7 @@ def pauli_transfer_reason(circuit: Circuit, observable, *, haar: str = "fixed") 
     strings, _ = pauli_strings(observable, circuit.n)
     if strings is None:
         return (
-            f"the observable expands into more than {PAULI_MAX_STRINGS} Pauli "
-            "strings"
+            f"the observable expands into more than {PAULI_MAX_STRINGS} Pauli strings"
         )
     return _specs(circuit, haar)[1]
 
@@ -741,9 +745,7 @@ def _sparse_chain(strings, weights, *, cutoff: float, max_bond) -> _Chain:
     decomposition and its truncation is recorded like a sweep's.
     """
     m, n = strings.shape
-    chain = _Chain(
-        [np.zeros((1, 4, 1))] * n, n - 1, cutoff=cutoff, max_bond=max_bond
-    )
+    chain = _Chain([np.zeros((1, 4, 1))] * n, n - 1, cutoff=cutoff, max_bond=max_bond)
     C = weights.reshape(1, m)  # bond x current suffixes
     suffix = np.arange(m)  # the suffix id of each string
     for q in range(n):
@@ -874,9 +876,12 @@ def _pair_two(u: _Chain, h: _Chain, spec: _Spec) -> float:
 
 # ------------------------------------------------------------------------ sweeps
 def _blocks(specs):
-    """The gates in blocks: ``("column", {site: gates})`` for a run of single-qubit
-    gates, ``("group", [specs])`` for a run of fixed two-qubit gates on disjoint
-    qubits (they commute), ``("two", spec)`` for a two-qubit rotation."""
+    """The gates in blocks, in order.
+
+    ``("column", {site: gates})`` for a run of single-qubit gates,
+    ``("group", [specs])`` for a run of fixed two-qubit gates on disjoint qubits
+    (they commute), ``("two", spec)`` for a two-qubit rotation.
+    """
     blocks = []
     for spec in specs:
         kind = blocks[-1][0] if blocks else None
@@ -886,8 +891,8 @@ def _blocks(specs):
             blocks[-1][1].setdefault(spec.qubits[0], []).append(spec)
         elif spec.param is not None:
             blocks.append(("two", spec))
-        elif kind == "group" and not set(spec.qubits).intersection(
-            *(g.qubits for g in blocks[-1][1])
+        elif kind == "group" and set(spec.qubits).isdisjoint(
+            q for g in blocks[-1][1] for q in g.qubits
         ):
             blocks[-1][1].append(spec)
         else:
@@ -1087,8 +1092,12 @@ def pauli_transfer_variance(
     k = len(wanted)
     if not len(strings):  # a constant: no derivative
         return PauliTransferResult(
-            np.zeros(k), np.zeros(k), np.ones((2, n - 1), np.int64), np.zeros(2),
-            False, 0,
+            np.zeros(k),
+            np.zeros(k),
+            np.ones((2, n - 1), np.int64),
+            np.zeros(2),
+            False,
+            0,
         )
     opts = dict(cutoff=cutoff, max_bond=max_bond)
     with blas_threads_limit(1):
