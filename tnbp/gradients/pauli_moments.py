@@ -542,13 +542,13 @@ def _start_weights(strings, coeffs, specs, initial: str):
         return weights, 0
     a_idx, b_idx = np.triu_indices(m, 1)
     sa, sb = strings[a_idx], strings[b_idx]
-    anti = _ANTI[sa, sb].sum(axis=1) % 2
+    anti = _ANTI[sa, sb].sum(axis=1, dtype=np.int64) % 2
     keep = anti == 0
     a_idx, b_idx, sa, sb = a_idx[keep], b_idx[keep], sa[keep], sb[keep]
     if not len(a_idx):
         return weights, 0
     tau = _MUL[sa, sb]
-    phase = 1 - (_PHASE[sa, sb].astype(np.int64).sum(axis=1) % 4)  # i^0 or i^2
+    phase = 1 - (_PHASE[sa, sb].sum(axis=1, dtype=np.int64) % 4)  # i^0 or i^2
     taus, pair_sector = np.unique(tau, axis=0, return_inverse=True)
     pair_sector = pair_sector.reshape(-1)
     sign = np.ones(len(taus), dtype=np.int64)
@@ -583,8 +583,7 @@ def _start_weights(strings, coeffs, specs, initial: str):
     contrib = coeffs[a_idx] * coeffs[b_idx] * e
     np.add.at(weights, a_idx, contrib)
     np.add.at(weights, b_idx, contrib)
-    identity = ~taus.any(axis=1)  # equal strings were merged: never, but be safe
-    return weights, int((eps != 0)[~identity].sum())
+    return weights, int(np.count_nonzero(eps))  # distinct strings: tau != I
 
 
 # ------------------------------------------------------------------ the MPS chain
@@ -622,9 +621,6 @@ class _Chain:
     def norm(self) -> float:
         """2-norm of the stored MPS (the pending maps are contractions on top)."""
         return float(np.linalg.norm(self.arrays[self.center]))
-
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in self.arrays)
 
     def apply1(self, q: int, M: np.ndarray) -> None:
         """Hold back the single-site map ``M`` on site ``q``."""
