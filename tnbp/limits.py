@@ -127,9 +127,10 @@ MOMENTS_NOISE_CUTOFF = 1e-12
 PAULI_MAX_STRINGS = 1024
 #: Memory the Pauli-transfer chain keeps for forward vectors between its two sweeps
 #: (bytes); beyond it they are kept at every second, fourth, ... parameter block
-#: and the others recomputed (about one more forward sweep). 1 GiB holds all 50
-#: rotation layers of n = 50 at bond ~100.
-MOMENTS_SNAPSHOT_BYTES = 2**30
+#: and the others recomputed: one more forward sweep, whatever the stride, so a
+#: larger budget only helps when everything fits (n = 20, 20 layers: ~100 MB;
+#: n = 50, 50 layers at bond ~150-220: ~1.5 GB).
+MOMENTS_SNAPSHOT_BYTES = 2**29
 #: Truncation error of the Chebyshev series of exp(-iHt) (:func:`tnbp.evolve`):
 #: terms are kept until twice the sum of the remaining Bessel coefficients,
 #: which bounds the error in the state's norm, falls below this.

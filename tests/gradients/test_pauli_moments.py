@@ -155,6 +155,7 @@ MIXED_OBSERVABLE = [
 @pytest.mark.parametrize(
     "make, obs, initial",
     [
+        (_mixed_circuit, [(1.0, "ZX", (0, 2))], "010"),  # a single Pauli string
         (_mixed_circuit, MIXED_OBSERVABLE, "000"),
         (_mixed_circuit, MIXED_OBSERVABLE, "101"),
         (_parity_circuit, PARITY_OBSERVABLE, "0000"),

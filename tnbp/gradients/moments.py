@@ -42,13 +42,24 @@ e^{-2.77n}` (:math:`\mathbb{E}\ln\cos^4(\theta/2) = -4\ln 2`), so the sample
 variance is dominated by rare events (``variance_reliable=False`` in
 :func:`~tnbp.gradient_variance`).
 
+This engine runs on any circuit (``engine="doubled"``), but its bond dimension
+grows like :math:`9^{\rm layers}` for brick layers. Circuits of Pauli
+rotations and Clifford gates with Pauli-sum costs run instead, at any depth,
+on the Pauli-transfer chain of :mod:`tnbp.gradients.pauli_moments` (4-dimensional
+sites), which :func:`exact_gradient_variance` chooses where it applies
+(``engine="auto"``). With ``haar="average"`` both engines also average every
+fixed gate labelled ``"HAAR"`` over the Haar measure: here by its Weingarten
+form :math:`\Phi(X) = \alpha I + \beta F` on the two replicas (:math:`F`
+their swap, :math:`\alpha, \beta` fixed by :math:`\mathrm{Tr}\,X` and
+:math:`\mathrm{Tr}\,XF`).
+
 Accuracy: singular values below ``cutoff`` times the largest are dropped at
 each split; these are at floating-point noise level for the default
 ``1e-14``. The result is flagged ``truncated`` (and a warning says so) when a
 finite ``max_bond`` is reached, or when ``cutoff`` exceeds
 :data:`~tnbp.limits.MOMENTS_NOISE_CUTOFF` (1e-12): the weight such a cutoff
-drops is not tracked, so the variances are then approximations of unknown
-error.
+drops is not tracked here (``error_cutoff`` estimates it by a second run),
+so the variances are then approximations of unknown error.
 
 References
 ----------
