@@ -675,7 +675,7 @@ def observable_traces(observable, n: int) -> tuple[float, float, float]:
     Parameters
     ----------
     observable : Observable or list of (coeff, pauli, qubits)
-        :math:`O` (an :class:`~tnbp.Observable`, e.g. from
+        :math:`O` (an :class:`~tnbp.models.Observable`, e.g. from
         :func:`tnbp.models.operators.pauli_sum`, or its
         term list). A constant :math:`c_0` is the term ``(c0, "I", (0,))``
         (or an Observable's ``constant``).
