@@ -134,6 +134,10 @@ layer) are paired through one pass of left and right environments. Forward
 vectors are kept at the parameter blocks while they fit
 :data:`~tnbp.limits.MOMENTS_SNAPSHOT_BYTES`, beyond which they are kept at
 every second, fourth, ... block and the rest recomputed from there.
+Measured on one thread: all 5000 parameters of a 50-qubit, 50-layer
+hardware-efficient brick circuit for :math:`Z_{24}Z_{25}` in 80-140 s at
+``cutoff=1e-12`` (bonds up to 222, 1.6 GB), 6.5 min at 1e-14 (bonds up to
+351); one parameter at 100 qubits and 100 layers in 136 s at 1e-12.
 
 References
 ----------
