@@ -227,7 +227,6 @@ NEEDS_REFERENCES = frozenset(
         "tnbp.gradients.api.gradient_batch",
         "tnbp.gradients.moments.exact_gradient_variance",
         "tnbp.gradients.pauli_moments.pauli_transfer_variance",
-        "tnbp.references.theory.two_design_gradient_variance",
         "tnbp.gradients.qntk.qntk",
         "tnbp.gradients.qntk.qntk_matrix",
         "tnbp.gradients.qntk.meta_kernel",
