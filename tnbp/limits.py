@@ -119,6 +119,18 @@ PAULI_COEFFICIENT_NOISE_FLOOR = 1e-15
 #: drops rounding noise; above it the dropped weight is not tracked, so the
 #: result is flagged as truncated.
 MOMENTS_NOISE_CUTOFF = 1e-12
+#: Most Pauli strings an observable may expand into for the Pauli-transfer chain
+#: (:mod:`tnbp.gradients.pauli_moments`); its cross sectors are found among the
+#: m (m - 1) / 2 pairs of strings (about 0.5 M pairs, a few seconds, at the limit).
+#: A global cost on n qubits has 2^n - 1 strings, so from n = 11 it goes to the
+#: doubled-circuit engine.
+PAULI_MAX_STRINGS = 1024
+#: Memory the Pauli-transfer chain keeps for forward vectors between its two sweeps
+#: (bytes); beyond it they are kept at every second, fourth, ... parameter block
+#: and the others recomputed: one more forward sweep, whatever the stride, so a
+#: larger budget only helps when everything fits (n = 20, 20 layers: ~100 MB;
+#: n = 50, 50 layers at bond ~150-220: ~1.5 GB).
+MOMENTS_SNAPSHOT_BYTES = 2**29
 #: Truncation error of the Chebyshev series of exp(-iHt) (:func:`tnbp.evolve`):
 #: terms are kept until twice the sum of the remaining Bessel coefficients,
 #: which bounds the error in the state's norm, falls below this.

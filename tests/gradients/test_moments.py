@@ -83,7 +83,12 @@ def test_toy_model_closed_forms(n):
     assert_allclose(
         loc.variance, theory.toy_local_cost_gradient_variance(n), rtol=1e-10
     )
-    assert g.max_bond_reached == 1
+    # the doubled engine keeps the toy circuit's product state a product (bond
+    # 1); the Pauli-transfer chain (auto up to n = 10) agrees with it
+    doubled = exact_gradient_variance(circ, global_cost_all(n), engine="doubled")
+    assert doubled.max_bond_reached == 1 and doubled.engine == "doubled"
+    assert_allclose(g.variance, doubled.variance, rtol=1e-12)
+    assert g.engine == ("pauli" if n <= 10 else "doubled")
 
 
 def test_toy_global_cost_typical_sample_decays_faster_than_the_variance():
@@ -200,16 +205,21 @@ def test_max_bond_cap_is_flagged():
 
 
 def test_coarse_cutoff_is_flagged():
-    """A cutoff above rounding drops untracked weight: 5.6% off here, so flagged."""
+    """A cutoff above rounding drops untracked weight: 5.6% off here, so flagged.
+
+    The doubled engine's (the Pauli-transfer chain's coarse cutoffs are tested
+    with their bound in test_pauli_moments.py).
+    """
     circ = ansatz.hardware_efficient(6, 3, seed=0, pattern="brick")
-    exact = exact_gradient_variance(circ, global_cost_all(6))
+    kw = dict(engine="doubled")
+    exact = exact_gradient_variance(circ, global_cost_all(6), **kw)
     with pytest.warns(tnbp.TruncationWarning, match="cutoff=0.5"):
-        coarse = exact_gradient_variance(circ, global_cost_all(6), cutoff=0.5)
+        coarse = exact_gradient_variance(circ, global_cost_all(6), cutoff=0.5, **kw)
     assert coarse.truncated and not exact.truncated
     assert np.abs(coarse.variance / exact.variance - 1).max() > 0.01  # a real error
     with warnings.catch_warnings():  # rounding-level cutoffs stay exact and quiet
         warnings.simplefilter("error")
-        fine = exact_gradient_variance(circ, global_cost_all(6), cutoff=1e-12)
+        fine = exact_gradient_variance(circ, global_cost_all(6), cutoff=1e-12, **kw)
     assert not fine.truncated
     assert_allclose(fine.variance, exact.variance, rtol=1e-8)
 

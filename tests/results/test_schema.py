@@ -29,6 +29,7 @@ PINNED = {
         "min_fidelity",
         "max_discarded_weight",
         "untrusted_runs",
+        "engine",
         "method",
         "backend",
         "estimator",
@@ -513,6 +514,9 @@ def test_exact_estimator_writes_the_same_columns():
     assert list(df.columns) == PINNED["gradient_variance"]
     # not tracked by the exact moments: NaN, as the schema says
     assert df.min_fidelity.isna().all() and df.inf_norm_mean.isna().all()
+    # a Pauli sum on a rotation circuit: the Pauli-transfer chain, which tracks
+    # its discarded weight (none here: a product of one-qubit rotations)
+    assert (df.engine == "pauli").all() and (df.max_discarded_weight == 0).all()
 
 
 def test_infinity_norm_error_column_is_filled(tables):

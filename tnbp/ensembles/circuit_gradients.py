@@ -86,6 +86,10 @@ class GradientSample:
         per radian; NaN if not computed.
     diagnostics : GradientDiagnostics
         Cost and truncation of the computation.
+    engine : str
+        The exact engine that computed ``values`` (``"pauli"`` or
+        ``"doubled"``, :func:`~tnbp.gradients.moments.exact_gradient_variance`),
+        ``"none"`` for ``estimator="sample"``.
     """
 
     parameters: np.ndarray
@@ -93,6 +97,7 @@ class GradientSample:
     values: np.ndarray
     inf_norm: float
     diagnostics: GradientDiagnostics
+    engine: str = "none"
 
 
 def _problem(build, observable, initial, n: int, seed):
@@ -197,13 +202,15 @@ def _exact_task(
                 num_parameters=circuit.num_parameters,
                 values=m.variance,
                 inf_norm=float("nan"),
-                # one doubled-MPS computation; its truncation is only flagged
+                # one exact computation: the Pauli-transfer chain tracks what its
+                # two sweeps discard, the doubled engine only flags truncation
                 diagnostics=GradientDiagnostics(
                     simulations=1,
                     min_fidelity=float("nan"),
-                    max_discarded_weight=float("nan"),
+                    max_discarded_weight=float(m.discarded_weight.sum()),
                     untrusted_runs=int(m.truncated),
                 ),
+                engine=m.engine,
             )
         )
     return rows
@@ -215,8 +222,10 @@ def _records(n: int, rows: list[GradientSample], *, exact: bool, labels: dict):
     values = np.array([r.values for r in rows])
     norms = np.array([r.inf_norm for r in rows])
     diag = GradientDiagnostics.combine(r.diagnostics for r in rows)
+    engines = {r.engine for r in rows}
     common = dict(
         n=n,
+        engine=engines.pop() if len(engines) == 1 else "mixed",
         samples=len(rows),
         inf_norm_mean=float(norms.mean()),
         inf_norm_variance=float(norms.var(ddof=1)) if len(rows) > 1 else float("nan"),
@@ -287,8 +296,11 @@ def gradient_variance(
         returns it.
     sim_opts : dict, optional
         Passed to :func:`tnbp.simulate` through :func:`tnbp.gradient`; with
-        ``estimator="exact"``, ``max_bond`` and ``cutoff`` of
-        :func:`~tnbp.gradients.moments.exact_gradient_variance`.
+        ``estimator="exact"``, the options ``max_bond``, ``cutoff``,
+        ``engine``, ``haar`` and ``error_cutoff`` of
+        :func:`~tnbp.gradients.moments.exact_gradient_variance` (e.g.
+        ``{"haar": "average"}``: exact averages over the Haar gates of
+        each structure too, so ``samples=1`` gives the ensemble's variance).
     seed : None, int, numpy.random.Generator or numpy.random.SeedSequence, optional
         Root of all random draws (None: fresh entropy; the table's ``seed``
         column records what reproduces the run). Instance ``s`` at ``n`` gets
@@ -317,8 +329,10 @@ def gradient_variance(
         ``variance`` is the mean over the ``samples`` structures and
         ``variance_se`` its standard error (NaN for one structure: use
         ``samples=1`` when ``build`` only randomizes angles). ``mean`` is
-        exactly 0, ``method`` is ``"exact"``, and ``inf_norm_*``,
-        ``min_fidelity`` and ``max_discarded_weight`` are NaN.
+        exactly 0, ``method`` is ``"exact"``, ``engine`` names the engine
+        that ran, ``max_discarded_weight`` is the Pauli-transfer chain's
+        discarded weight (NaN for the doubled engine), and ``inf_norm_*``
+        and ``min_fidelity`` are NaN.
     progbar : bool, optional
         Show a progress bar over samples.
 
@@ -333,8 +347,9 @@ def gradient_variance(
         infinity-norm ``inf_norm_mean, inf_norm_variance, inf_norm_variance_se``
         and the truncation diagnostics over every simulation behind the row
         (:class:`tnbp.GradientDiagnostics` combined over the samples)
-        ``min_fidelity, max_discarded_weight, untrusted_runs``; and the labels
-        ``method, backend, estimator, seed``. Derivatives are in units of
+        ``min_fidelity, max_discarded_weight, untrusted_runs``; the exact
+        engine ``engine``; and the labels ``method, backend, estimator,
+        seed``. Derivatives are in units of
         :math:`C` per radian, variances in their square.
 
     Raises

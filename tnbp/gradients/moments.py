@@ -42,13 +42,24 @@ e^{-2.77n}` (:math:`\mathbb{E}\ln\cos^4(\theta/2) = -4\ln 2`), so the sample
 variance is dominated by rare events (``variance_reliable=False`` in
 :func:`~tnbp.gradient_variance`).
 
+This engine runs on any circuit (``engine="doubled"``), but its bond dimension
+grows like :math:`9^{\rm layers}` for brick layers. Circuits of Pauli
+rotations and Clifford gates with Pauli-sum costs run instead, at any depth,
+on the Pauli-transfer chain of :mod:`tnbp.gradients.pauli_moments` (4-dimensional
+sites), which :func:`exact_gradient_variance` chooses where it applies
+(``engine="auto"``). With ``haar="average"`` both engines also average every
+fixed gate labelled ``"HAAR"`` over the Haar measure: here by its Weingarten
+form :math:`\Phi(X) = \alpha I + \beta F` on the two replicas (:math:`F`
+their swap, :math:`\alpha, \beta` fixed by :math:`\mathrm{Tr}\,X` and
+:math:`\mathrm{Tr}\,XF`).
+
 Accuracy: singular values below ``cutoff`` times the largest are dropped at
 each split; these are at floating-point noise level for the default
 ``1e-14``. The result is flagged ``truncated`` (and a warning says so) when a
 finite ``max_bond`` is reached, or when ``cutoff`` exceeds
 :data:`~tnbp.limits.MOMENTS_NOISE_CUTOFF` (1e-12): the weight such a cutoff
-drops is not tracked, so the variances are then approximations of unknown
-error.
+drops is not tracked here (``error_cutoff`` estimates it by a second run),
+so the variances are then approximations of unknown error.
 
 References
 ----------
@@ -77,6 +88,7 @@ from .._checks import (
     check_bitstring,
     check_cutoff,
     check_max_bond,
+    check_opt,
     check_parameters,
 )
 from .._threads import blas_threads_limit
@@ -87,9 +99,16 @@ from ..models.operators import as_observable
 from ..models.paulis import pauli_matrix
 from ..states.canonical import pair, site_arrays
 from ..states.record import TruncationWarning
+from .pauli_moments import (
+    HAAR_OPTIONS,
+    pauli_transfer_reason,
+    pauli_transfer_variance,
+)
 
 #: Quadrature points per rotation; exact for trigonometric degree < 8 (ours: 2).
 QUADRATURE_POINTS = 8
+#: The engines of :func:`exact_gradient_variance`.
+ENGINES = ("auto", "pauli", "doubled")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,16 +124,42 @@ class GradientMoments:
         per entry of ``parameters``, in (units of :math:`O`)² per radian²; the
         mean is exactly zero.
     max_bond_reached : int
-        Largest bond dimension of the doubled MPS in either sweep.
+        Largest bond dimension of the MPS in either sweep.
     truncated : bool
         Whether ``max_bond`` capped a bond or ``cutoff`` was above rounding
         level (the variances are then approximate).
+    engine : str
+        The engine that computed them: ``"pauli"`` (the Pauli-transfer chain,
+        :mod:`tnbp.gradients.pauli_moments`) or ``"doubled"`` (the twirled
+        doubled circuit).
+    bond_dims : numpy.ndarray of int64, shape (2, n - 1)
+        Largest dimension each bond reached in the forward (row 0) and the
+        Heisenberg (row 1) sweep.
+    discarded_weight : numpy.ndarray of float64, shape (2,)
+        Sum over the truncations of the forward and of the Heisenberg sweep of
+        the discarded squared singular values, each relative to the squared
+        norm at that moment (dimensionless); NaN where not tracked (the
+        doubled engine).
+    variance_bound : numpy.ndarray of float64, shape (k,)
+        Bound on :math:`|\text{variance} - \text{exact}|` from the
+        truncations, in the units of ``variance``; NaN where not tracked (the
+        doubled engine). Rigorous but loose for shallow circuits (see
+        :mod:`tnbp.gradients.pauli_moments`).
+    variance_error : numpy.ndarray of float64, shape (k,)
+        :math:`|\text{variance} - \text{variance at error\_cutoff}|`, the
+        change of each variance when rerun at the second cutoff, in the units
+        of ``variance``; NaN when ``error_cutoff`` was not given.
     """
 
     parameters: np.ndarray
     variance: np.ndarray
     max_bond_reached: int
     truncated: bool
+    engine: str
+    bond_dims: np.ndarray
+    discarded_weight: np.ndarray
+    variance_bound: np.ndarray
+    variance_error: np.ndarray
 
 
 def _replica_map(U: np.ndarray, dU: np.ndarray | None = None) -> np.ndarray:
@@ -173,9 +218,32 @@ def _twirl(pauli: str, derivative: bool) -> np.ndarray:
     return acc
 
 
-def _gate_map(gate) -> np.ndarray:
+@functools.lru_cache(maxsize=2)
+def _haar_doubled(m: int) -> np.ndarray:
+    r"""Haar average of the doubled map of an ``m``-qubit gate (symmetric).
+
+    :math:`\mathbb E_U[(U\otimes U)X(U\otimes U)^\dagger] = \alpha I +
+    \beta F` with :math:`F` the swap of the replicas,
+    :math:`\alpha = (\mathrm{Tr}X - \mathrm{Tr}XF/d)/(d^2-1)` and
+    :math:`\beta = (\mathrm{Tr}XF - \mathrm{Tr}X/d)/(d^2-1)`, :math:`d = 2^m`.
+    """
+    d = 2**m
+    delta = np.eye(2)
+    e_i = np.einsum("ab,cd->acbd", delta, delta).reshape(16)  # d(k1 b1) d(k2 b2)
+    e_f = np.einsum("ad,cb->acbd", delta, delta).reshape(16)  # d(k1 b2) d(k2 b1)
+    eye, swap = np.ones(1), np.ones(1)
+    for _ in range(m):
+        eye, swap = np.kron(eye, e_i), np.kron(swap, e_f)
+    H = (np.outer(eye, eye - swap / d) + np.outer(swap, swap - eye / d)) / (d * d - 1)
+    H.setflags(write=False)
+    return H
+
+
+def _gate_map(gate, haar: str) -> np.ndarray:
     if gate.trainable:
         return _twirl(gate.pauli, False)
+    if haar == "average" and gate.label == "HAAR":
+        return _haar_doubled(len(gate.qubits))
     return _doubled(_replica_map(gate.to_matrix()), len(gate.qubits))
 
 
@@ -216,6 +284,71 @@ def _observable_mps(obs, n: int, cutoff: float) -> qtn.MatrixProductState:
     return qtn.MatrixProductState(doubled, shape="lpr")
 
 
+def _doubled_variance(
+    circuit: Circuit, obs, positions, initial: str, max_bond, cutoff: float, haar: str
+):
+    """The doubled engine: variances at the gate ``positions`` and the bond record."""
+    n = circuit.n
+    gates = circuit.gates
+    opts = dict(
+        contract="auto-mps", max_bond=max_bond, cutoff=cutoff, cutoff_mode="rel"
+    )
+    bonds = np.ones((2, n - 1), dtype=np.int64)
+
+    def record(mps, row):
+        if n > 1:
+            np.maximum(bonds[row], mps.bond_sizes(), out=bonds[row])
+
+    with blas_threads_limit(1):
+        start = [np.eye(16)[15 * int(c)] for c in initial]
+        sigma = qtn.MPS_product_state(start)
+        before = {}
+        at = set(positions)
+        for j, g in enumerate(gates[: max(positions)]):
+            if j in at:
+                before[j] = sigma.copy()
+            sigma.gate_(_gate_map(g, haar), g.qubits, **opts)
+            record(sigma, 0)
+        before[max(positions)] = sigma
+        del sigma
+        w = _observable_mps(obs, n, cutoff)
+        record(w, 1)
+        variance = {}
+        for j in range(len(gates) - 1, min(positions) - 1, -1):
+            g = gates[j]
+            if j in before:
+                s = before.pop(j)
+                s.gate_(_twirl(g.pauli, True), g.qubits, **opts)
+                record(s, 0)
+                variance[j] = pair(site_arrays(w), site_arrays(s), conjugate=False).real
+            if j > min(positions):
+                w.gate_(_gate_map(g, haar).T, g.qubits, **opts)
+                record(w, 1)
+    return np.array([variance[j] for j in positions]), bonds
+
+
+def _run_engine(engine, circuit, obs, wanted, initial, max_bond, cutoff, haar):
+    """``(variance, bond_dims, discarded_weight, variance_bound, capped)`` of one run."""
+    if engine == "pauli":
+        r = pauli_transfer_variance(
+            circuit,
+            obs,
+            parameters=wanted,
+            initial=initial,
+            max_bond=max_bond,
+            cutoff=cutoff,
+            haar=haar,
+        )
+        return r.variance, r.bond_dims, r.discarded_weight, r.variance_bound, r.capped
+    positions = [circuit.parameter_gates[k] for k in wanted]
+    variance, bonds = _doubled_variance(
+        circuit, obs, positions, initial, max_bond, cutoff, haar
+    )
+    nan = np.full(len(wanted), np.nan)
+    capped = max_bond is not None and int(bonds.max(initial=1)) >= max_bond
+    return variance, bonds, np.full(2, np.nan), nan, capped
+
+
 def exact_gradient_variance(
     circuit: Circuit,
     observable,
@@ -224,11 +357,22 @@ def exact_gradient_variance(
     initial: str | None = None,
     max_bond: int | None = None,
     cutoff: float = 1e-14,
+    engine: str = "auto",
+    haar: str = "fixed",
+    error_cutoff: float | None = None,
 ) -> GradientMoments:
     r"""Exact :math:`\mathrm{Var}[\partial_k C]` over i.i.d. uniform trainable angles.
 
-    The method (a twirled doubled circuit held as an MPS) is described in
-    :mod:`tnbp.gradients.moments`.
+    Two engines compute the same average. ``"pauli"``, the Pauli-transfer
+    chain of :mod:`tnbp.gradients.pauli_moments` (4-dimensional sites, any
+    depth), runs when every fixed gate is Clifford (or a ``"HAAR"`` gate
+    averaged with ``haar="average"``) and the observable is a sum of at most
+    :data:`~tnbp.limits.PAULI_MAX_STRINGS` Pauli strings (a local cost; a
+    global cost only on up to 10 qubits); ``"doubled"``, the twirled doubled
+    circuit described in :mod:`tnbp.gradients.moments` (16-dimensional sites,
+    bond dimension growing like :math:`9^{\rm layers}`), runs on everything.
+    ``engine="auto"`` takes the first that applies and reports which in
+    ``engine``.
 
     Parameters
     ----------
@@ -245,35 +389,54 @@ def exact_gradient_variance(
     initial : str, optional
         Computational basis start state, qubit 0 first (default all zeros).
     max_bond : int, optional
-        Cap on the doubled MPS bond dimension (None: exact).
+        Cap on the MPS bond dimension (None: exact).
     cutoff : float, optional
-        Relative singular value cutoff (``cutoff_mode="rel"``) at each split,
-        in ``[0, 1)``; above :data:`~tnbp.limits.MOMENTS_NOISE_CUTOFF` the
-        result is flagged ``truncated``.
+        Relative singular value cutoff (to the largest, quimb's
+        ``cutoff_mode="rel"``) at each split, in ``[0, 1)``; above
+        :data:`~tnbp.limits.MOMENTS_NOISE_CUTOFF` the result is flagged
+        ``truncated``.
+    engine : {"auto", "pauli", "doubled"}, optional
+        Which engine to run (default: the Pauli-transfer chain where the
+        circuit and observable qualify, else the doubled circuit).
+    haar : {"fixed", "average"}, optional
+        ``"average"``: every fixed gate labelled ``"HAAR"``
+        (:func:`tnbp.ansatz.haar_brickwork`,
+        :func:`tnbp.ansatz.append_design_block`) is averaged over the Haar
+        measure too, so the variance is the ensemble's, exactly, from one
+        instance of the structure; ``"fixed"`` (default): fixed gates stay as
+        drawn. Random Cliffords stay fixed either way (see
+        :mod:`tnbp.gradients.pauli_moments`).
+    error_cutoff : float, optional
+        Rerun at this second cutoff and report the change of every variance
+        as ``variance_error`` (an estimate of the truncation error, at twice
+        the cost); in ``[0, 1)``.
 
     Returns
     -------
     GradientMoments
         ``variance[i]`` belongs to parameter ``parameters[i]``, in units of
-        :math:`O` squared per radian squared.
+        :math:`O` squared per radian squared, with the engine and its
+        truncation record.
 
     Raises
     ------
     TypeError
         If ``circuit`` is not a :class:`~tnbp.Circuit`, ``observable`` is not an
-        observable, ``initial`` is not a string, or ``parameters``, ``max_bond``
-        or ``cutoff`` has the wrong type.
+        observable, ``initial`` is not a string, or ``parameters``, ``max_bond``,
+        ``cutoff`` or ``error_cutoff`` has the wrong type.
     ValueError
         If the circuit has no trainable parameters, ``parameters`` is empty,
         out of range or repeats an index, ``initial`` has the wrong length or
-        characters, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, or
-        ``observable`` acts outside the register.
+        characters, ``max_bond < 1``, ``cutoff`` or ``error_cutoff`` is outside
+        ``[0, 1)``, ``engine`` or ``haar`` is not one of the options,
+        ``engine="pauli"`` is asked of a circuit or observable it cannot run,
+        or ``observable`` acts outside the register.
 
     Warns
     -----
     TruncationWarning
-        When the doubled MPS reaches ``max_bond``, or ``cutoff`` is above
-        rounding level (``truncated`` is then True).
+        When a bond reaches ``max_bond``, or ``cutoff`` is above rounding
+        level (``truncated`` is then True).
 
     References
     ----------
@@ -290,16 +453,29 @@ def exact_gradient_variance(
        128, 180505 (2022), arXiv:2005.12458, eq. (6) and, for the toy
        perceptrons, :math:`\mathrm{Var}[\partial_\nu C_G] =
        \tfrac18(\tfrac38)^{n-1}` after Theorem 1.
+    .. [4] V. Heyraud, Z. Li, K. Donatella, A. Le Boite and C. Ciuti,
+       "Efficient estimation of trainability for variational quantum
+       circuits", PRX Quantum 4, 040335 (2023), arXiv:2302.04649 (Clifford
+       circuits with Pauli rotations as Markov chains).
 
     Examples
     --------
-    The toy model of arXiv:2001.00550 with its global cost, at 30 qubits:
+    The toy model of arXiv:2001.00550 with its global cost, at 30 qubits
+    (2^30 Pauli strings: the doubled engine):
 
     >>> import tnbp
     >>> circ = tnbp.ansatz.toy_perceptron(30, seed=1)
     >>> m = exact_gradient_variance(circ, tnbp.observables.global_cost(range(30)), parameters=0)
-    >>> bool(abs(m.variance[0] / ((1 / 8) * (3 / 8) ** 29) - 1) < 1e-10)
-    True
+    >>> bool(abs(m.variance[0] / ((1 / 8) * (3 / 8) ** 29) - 1) < 1e-10), m.engine
+    (True, 'doubled')
+
+    A deep hardware-efficient circuit (the Pauli-transfer chain) approaches
+    the 2-design value :math:`d^2/(2(d+1)(d^2-1))`, :math:`d = 2^n`:
+
+    >>> circ = tnbp.ansatz.hardware_efficient(4, 24, seed=0)  # RY of qubit 2, layer 12:
+    >>> m = exact_gradient_variance(circ, [(1.0, "ZZ", (1, 2))], parameters=100)
+    >>> m.engine, round(float(m.variance[0] / tnbp.theory.two_design_gradient_variance(4)), 2)
+    ('pauli', 1.0)
     """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
@@ -307,62 +483,53 @@ def exact_gradient_variance(
     obs = as_observable(observable, n)
     initial = check_bitstring(initial, n)
     cutoff = check_cutoff(cutoff)
+    if error_cutoff is not None:
+        error_cutoff = check_cutoff(error_cutoff, name="error_cutoff")
     max_bond = check_max_bond(max_bond)
+    check_opt("engine", engine, ENGINES)
+    check_opt("haar", haar, HAAR_OPTIONS)
     num = circuit.num_parameters
     if num == 0:
         raise ValueError("`circuit` has no trainable parameters.")
     selection = check_parameters(parameters, num)
-    wanted = np.arange(num) if selection is None else np.array(selection)
-    gates = circuit.gates
-    positions = [circuit.parameter_gates[k] for k in wanted]
-    opts = dict(
-        contract="auto-mps", max_bond=max_bond, cutoff=cutoff, cutoff_mode="rel"
-    )
-    peak = 1
-
-    def bond(mps):
-        nonlocal peak
-        peak = max(peak, mps.max_bond() or 1)
-
-    with blas_threads_limit(1):
-        start = [np.eye(16)[15 * int(c)] for c in initial]
-        sigma = qtn.MPS_product_state(start)
-        before = {}
-        at = set(positions)
-        for j, g in enumerate(gates):
-            if j in at:
-                before[j] = sigma.copy()
-            sigma.gate_(_gate_map(g), g.qubits, **opts)
-            bond(sigma)
-        del sigma
-        w = _observable_mps(obs, n, cutoff)
-        variance = {}
-        for j in range(len(gates) - 1, min(positions) - 1, -1):
-            g = gates[j]
-            if j in before:
-                s = before.pop(j)
-                s.gate_(_twirl(g.pauli, True), g.qubits, **opts)
-                bond(s)
-                variance[j] = pair(site_arrays(w), site_arrays(s), conjugate=False).real
-            w.gate_(_gate_map(g).T, g.qubits, **opts)
-            bond(w)
-    capped = max_bond is not None and peak >= max_bond
+    wanted = list(range(num)) if selection is None else list(selection)
+    if engine == "auto":
+        engine = (
+            "doubled" if pauli_transfer_reason(circuit, obs, haar=haar) else "pauli"
+        )
+    run = functools.partial(_run_engine, engine, circuit, obs, wanted, initial)
+    variance, bonds, discarded, bound, capped = run(max_bond, cutoff, haar)
+    error = np.full(len(wanted), np.nan)
+    if error_cutoff is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TruncationWarning)
+            error = np.abs(variance - run(max_bond, error_cutoff, haar)[0])
     coarse = cutoff > MOMENTS_NOISE_CUTOFF
     truncated = capped or coarse
     if truncated:
         why = (
-            f"doubled MPS reached max_bond={max_bond}"
+            f"{engine} MPS reached max_bond={max_bond}"
             if capped
             else f"cutoff={cutoff:g} drops more than rounding noise"
         )
+        what = (
+            "their error is bounded by `variance_bound`"
+            if engine == "pauli"
+            else "their error is not tracked (pass `error_cutoff` to estimate it)"
+        )
         warnings.warn(
-            f"{why}: the variances are truncated approximations of untracked error.",
+            f"{why}: the variances are truncated approximations; {what}.",
             TruncationWarning,
             stacklevel=2,
         )
     return GradientMoments(
-        parameters=wanted,
-        variance=np.array([variance[j] for j in positions]),
-        max_bond_reached=int(peak),
+        parameters=np.array(wanted, dtype=np.int64),
+        variance=variance,
+        max_bond_reached=int(bonds.max(initial=1)),
         truncated=bool(truncated),
+        engine=engine,
+        bond_dims=bonds,
+        discarded_weight=discarded,
+        variance_bound=bound,
+        variance_error=error,
     )

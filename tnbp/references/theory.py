@@ -468,46 +468,71 @@ def toy_local_cost_gradient_variance(n: int) -> float:
     return 1.0 / (8 * n * n)
 
 
-def two_design_gradient_variance(n: int) -> float:
+def two_design_gradient_variance(n: int, observable=None) -> float:
     r"""Gradient variance, :math:`\approx 2^{-(n+1)}`, of a circuit whose halves are 2-designs.
 
     The variance of :math:`\partial_k \langle O\rangle` when the circuits before
     and after the rotation :math:`e^{-i\theta_k V/2}` are unitary 2-designs on
-    ``n`` qubits. For Pauli strings :math:`O` and :math:`V` (traceless, squaring to 1) and
+    ``n`` qubits, for a Pauli string :math:`V` and a pure initial state. With
     :math:`d = 2^n`, Haar averages over both halves give
 
     .. math::
 
-        \mathrm{Var}[\partial_k f] = \frac{d^2}{2 (d + 1)(d^2 - 1)} \approx 2^{-(n+1)},
+        \mathrm{Var}[\partial_k f] = \frac{d\,\mathrm{Tr}\,O^2 - (\mathrm{Tr}\,O)^2}
+        {2 (d + 1)(d^2 - 1)},
 
-    the barren plateau of McClean et al. (arXiv:1803.11173).
+    which for a Pauli string :math:`O` (:math:`\mathrm{Tr}\,O = 0`,
+    :math:`\mathrm{Tr}\,O^2 = d`) is
+    :math:`d^2/(2 (d + 1)(d^2 - 1)) \approx 2^{-(n+1)}`, the barren plateau of
+    McClean et al.; the general form is eq. 22 of Liu, Lin and Jiang for one
+    parameter (:func:`qntk_mean`), in tnbp's rotation convention.
 
     Parameters
     ----------
     n : int
         Number of qubits, ``>= 1``.
+    observable : Observable or list of (coeff, pauli, qubits), optional
+        :math:`O` (default: a Pauli string); its traces are computed term by
+        term, without :math:`2^n` matrices.
 
     Returns
     -------
     float
-        The variance (the observable is dimensionless; angles in radians).
+        The variance, in (units of :math:`O`)\ :sup:`2` per radian\ :sup:`2`.
 
     Raises
     ------
     TypeError
-        If ``n`` is not an integer.
+        If ``n`` is not an integer or ``observable`` is not an observable.
     ValueError
-        If ``n < 1``.
+        If ``n < 1`` or ``observable`` acts outside ``0..n-1``.
 
     References
     ----------
     .. [1] J. R. McClean, S. Boixo, V. N. Smelyanskiy, R. Babbush and H. Neven,
        "Barren plateaus in quantum neural network training landscapes",
        Nat. Commun. 9, 4812 (2018), arXiv:1803.11173.
+    .. [2] J. Liu, Z. Lin and L. Jiang, "Laziness, barren plateau, and noises
+       in machine learning", Mach. Learn.: Sci. Technol. 5, 015058 (2024),
+       arXiv:2206.09313, eq. 22.
+
+    Examples
+    --------
+    The local cost of arXiv:2005.12458 (eq. 4) on 4 qubits,
+    :math:`\tfrac12 - \tfrac18\sum_j Z_j`, has
+    :math:`d\,\mathrm{Tr}\,O^2 - (\mathrm{Tr}\,O)^2 = d^2/16`:
+
+    >>> from tnbp import observables, theory
+    >>> v = theory.two_design_gradient_variance(4, observables.local_cost(range(4)))
+    >>> round(v / theory.two_design_gradient_variance(4), 6)
+    0.0625
     """
     n = check_int(n, "n", minimum=1)
     d = 2.0**n
-    return d * d / (2 * (d + 1) * (d * d - 1))
+    if observable is None:
+        return d * d / (2 * (d + 1) * (d * d - 1))
+    tr_o, tr_o2 = _power_traces(as_observable(observable, n), n, (1, 2))
+    return (d * tr_o2 - tr_o**2) / (2 * (d + 1) * (d * d - 1))
 
 
 # --------------------------------------------------------------------------
@@ -677,7 +702,11 @@ def observable_traces(observable, n: int) -> tuple[float, float, float]:
     (0.0, 4.0, 4.0)
     """
     n = check_int(n, "n", minimum=1)
-    obs = as_observable(observable, n)
+    return _power_traces(as_observable(observable, n), n, (1, 2, 4))
+
+
+def _power_traces(obs, n: int, powers) -> tuple[float, ...]:
+    r""":math:`\mathrm{Tr}\,O^k` for each ``k`` of ``powers``, term by term."""
     eye = np.eye(2, dtype=complex)
     factors = [(obs.constant, {})] if obs.constant else []
     factors += [(t.coeff, t.as_dict()) for t in obs.terms]
@@ -695,7 +724,7 @@ def observable_traces(observable, n: int) -> tuple[float, float, float]:
             total += value.real if isinstance(value, complex) else value
         return float(np.real(total))
 
-    return trace(1), trace(2), trace(4)
+    return tuple(trace(k) for k in powers)
 
 
 def qntk_mean(

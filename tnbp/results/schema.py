@@ -235,7 +235,8 @@ GRADIENT_VARIANCE = TableSchema(
             "float64",
             "1",
             "largest discarded weight (sum of squared discarded singular values) of "
-            "any state simulated for the row; NaN when not tracked",
+            "any state simulated for the row (exact, Pauli-transfer chain: both "
+            "sweeps, relative); NaN when not tracked (doubled engine)",
         ),
         Column(
             "untrusted_runs",
@@ -243,6 +244,14 @@ GRADIENT_VARIANCE = TableSchema(
             "1",
             "simulations for the row whose state was not trusted (exact: truncated "
             "structures)",
+        ),
+        Column(
+            "engine",
+            "str",
+            "-",
+            "exact engine of the row's structures: 'pauli' (Pauli-transfer chain), "
+            "'doubled' (twirled doubled circuit), 'mixed' if both ran; 'none' for "
+            "estimator='sample'",
         ),
         Column("method", "str", "-", "differentiation method, or 'exact'"),
         Column("backend", "str", "-", "simulation backend"),
