@@ -111,6 +111,7 @@ DONE_MODULES = (
     "tnbp.models.qasm_gates",
     "tnbp.models.qbm",
     "tnbp.plotting.area_volume",
+    "tnbp.plotting.depth_crossover",
     "tnbp.plotting.qbm_profile",
     "tnbp.plotting",
     "tnbp.plotting.figures",

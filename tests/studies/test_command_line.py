@@ -34,6 +34,11 @@ CASES = {
         dict(n_values=(2, 3, 5)),
         2 * 2 * 3,  # models x costs x n
     ),
+    "barren_plateaus_depth": (
+        ["--n-values", "4,5", "--fractions", "1"],
+        dict(n_values=(4, 5), fractions=(1.0,), fixed_layers=(2,)),
+        2 * 2,  # depth rules x n
+    ),
     "dqnn_global_perceptrons": (
         ["--n-values", "1,2,3", "--samples", "4"],
         dict(n_values=(1, 2, 3), samples=4, hidden=0, seed=0),
@@ -222,6 +227,13 @@ def test_quick_with_explicit_options_runs_what_was_asked(load_study, tmp_path, n
         assert set(table.max_bond) == {16}  # the preset's, not the default 64
     elif name == "barren_plateaus":
         assert sorted(set(table.n)) == [2, 3, 5]
+    elif name == "barren_plateaus_depth":
+        assert sorted(zip(table.depth, table.n, table.layers)) == [
+            ("1n", 4, 4),
+            ("1n", 5, 5),
+            ("2", 4, 2),
+            ("2", 5, 2),
+        ]
     elif name == "qbm_gradients_beyond_ed":
         assert sorted(set(table.n)) == [4, 5] and set(table["sample"]) == {0, 1}
         assert set(table.cutoff) == {1e-20}  # the preset's, not the default 1e-28
@@ -375,6 +387,18 @@ BAD_VALUES = {
         (  # ran for ever (the sweep's first row at n = 10^6)
             ["--n-values", "1000000"],
             "'--n-values': each value of n_values must be <= 200, got 1000000.",
+        ),
+    ],
+    "barren_plateaus_depth": [
+        (["--n-values", "1,4"], "'--n-values': each value of n_values must be >= 2"),
+        (
+            ["--n-values", "1000"],
+            "'--n-values': each value of n_values must be <= 128, got 1000.",
+        ),
+        (["--fractions", "0,1"], "'--fractions': each value of fractions must be > 0"),
+        (
+            ["--fixed-layers", "0"],
+            "'--fixed-layers': each value of fixed_layers must be >= 1",
         ),
     ],
     "dqnn_local_perceptrons": [

@@ -1,6 +1,7 @@
 """Figures for studies (matplotlib, non-interactive backend)."""
 
 from .area_volume import plot_area_volume_law
+from .depth_crossover import plot_depth_crossover
 from .figures import (
     noise_statistic_panel,
     plot_dqnn_toy_variances,
@@ -19,6 +20,7 @@ from .visible_states import plot_fidelity_gradient, plot_visible_distance
 __all__ = [
     "noise_statistic_panel",
     "plot_area_volume_law",
+    "plot_depth_crossover",
     "plot_dqnn_toy_variances",
     "plot_entanglement_vs_depth",
     "plot_fidelity_gradient",

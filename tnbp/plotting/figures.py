@@ -57,6 +57,18 @@ def _integer_ticks(ax, values, min_gap: float = MIN_TICK_GAP) -> None:
     ax.xaxis.set_major_locator(FixedLocator(ticks))
 
 
+def _log_integer_ticks(ax, values) -> None:
+    """Log-scale x axis with plain integer ticks: at the data when few, else 1-2-3-5."""
+    ax.set_xscale("log")
+    shown = sorted({int(v) for v in values})
+    if len(shown) > MAX_DATA_TICKS:  # a 1-2-3-5 ladder over the range
+        ladder = (1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000)
+        shown = [t for t in ladder if shown[0] <= t <= shown[-1]]
+    ax.xaxis.set_major_locator(FixedLocator(shown))
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_entanglement_vs_depth(df: pd.DataFrame, path: str | Path) -> Path:
     """Half-chain entropy and visible-state trace distance against depth.
 
@@ -315,14 +327,7 @@ def plot_dqnn_toy_variances(df: pd.DataFrame, path: str | Path) -> Path:
         inset.tick_params(labelsize=7)
         inset.set_title("sampled range", fontsize=8)
     _integer_ticks(ax_g, df["n"])
-    ax_l.set_xscale("log")
-    shown = sorted({int(v) for v in df["n"]})
-    if len(shown) > MAX_DATA_TICKS:  # a 1-2-3-5 ladder over the range
-        ladder = (1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000)
-        shown = [t for t in ladder if shown[0] <= t <= shown[-1]]
-    ax_l.xaxis.set_major_locator(FixedLocator(shown))
-    ax_l.xaxis.set_major_formatter(ScalarFormatter())
-    ax_l.xaxis.set_minor_formatter(NullFormatter())
+    _log_integer_ticks(ax_l, df["n"])
     ax_g.set(
         ylabel=r"Var$[\partial C/\partial\theta]$ over uniform angles",
         title=r"global cost $C_G$ (eq. 3): $\frac{1}{8}(\frac{3}{8})^{n-1}$",

@@ -1,0 +1,254 @@
+"""Barren plateaus against depth: a local cost from shallow to deep circuits, exactly, to n = 100.
+
+For the hardware-efficient brick ansatz (RY and RZ on every qubit, then CZ on
+alternating bonds; :func:`tnbp.ansatz.hardware_efficient` with
+``pattern="brick"``), the local cost of arXiv:2005.12458 (its eq. 4,
+:func:`tnbp.observables.local_cost`) and the first-layer RY of the middle
+qubit, the exact variance of the cost derivative over uniformly random angles,
+against ``n``, at depths that grow with ``n`` (``L = n/4, n/2, n``) and at a
+fixed shallow depth. The variances are exact, with no sampling: the
+Pauli-transfer chain of :mod:`tnbp.gradients.pauli_moments`
+(:func:`tnbp.exact_gradient_variance`, ``engine="auto"``).
+
+Expected (Cerezo et al., arXiv:2001.00550): at fixed depth the local cost
+decays polynomially, the first-layer parameter seeing O(L) terms of weight
+:math:`1/(2n)` each; with ``L`` growing like ``n`` the backward lightcone of
+every term spreads over ``O(L)`` qubits and the variance decays
+exponentially, faster for deeper circuits; at ``L = n`` it approaches the
+2-design value :func:`tnbp.theory.two_design_gradient_variance` of the whole
+register (drawn dashed).
+
+Trust: each row carries the rigorous truncation bound of the chain
+(``variance_bound``: loose in shallow circuits) and the change of the
+variance when rerun at a coarser cutoff (``variance_error``, ``ERROR_CUTOFF``),
+and is ``trusted`` when the bound or that change is at most ``TRUST_TOLERANCE``
+of the variance. Where the doubled-circuit engine still runs (``n <=
+REFERENCE_MAX_N`` and ``layers <= REFERENCE_MAX_LAYERS``) the row also holds
+its independent exact value and the relative deviation.
+
+Each (depth, n) is one row of the results store in ``<out>``, and
+``<out>/table.csv`` holds every row there, refreshed as rows finish; a rerun
+computes only what is missing. Fits, printout and figure
+(``<out>/barren_plateaus_depth.png``) use only the rows of the requested
+settings. ``--quick`` is a seconds-long preset: it replaces the defaults, and
+any option given explicitly overrides it. The run prints the parameters it
+used on one line; Ctrl-C stops it with one line that says how many rows are
+saved and the command that resumes it (exit status 130).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import typer
+
+import tnbp
+from tnbp import ansatz, observables, theory
+from tnbp.ensembles.fits import MIN_FIT_POINTS
+from tnbp.plotting import plot_depth_crossover
+from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+
+#: what `tnbp studies` lists: the source paper and what of it this reproduces
+PAPER = "arXiv:2005.12458"
+FIGURE = "beyond ED (local cost against depth, to n = 100)"
+
+DEFAULTS = dict(
+    n_values=(10, 20, 30, 40, 50, 60, 80, 100),
+    fractions=(0.25, 0.5, 1.0),
+    fixed_layers=(2,),
+)
+QUICK = dict(n_values=(4, 6, 8), fractions=(0.5, 1.0), fixed_layers=(2,))
+#: the values each parameter allows (checked before any work; a list: each item).
+#: The upper end of n is what runs in minutes per row at L = n (measured:
+#: n = 100, L = 100, one parameter of <Z Z>: 136 s at cutoff 1e-12).
+LIMITS = dict(n_values=">= 2 and <= 128", fractions="> 0 and <= 2", fixed_layers=">= 1")
+
+#: relative singular-value cutoff of the chain, and the coarser one of the rerun
+#: whose change estimates the error (variance_error)
+CUTOFF = 1e-13
+ERROR_CUTOFF = 1e-11
+#: a row is trusted when its bound or its rerun change is within this fraction
+TRUST_TOLERANCE = 1e-3
+#: where the doubled-circuit engine is run as an independent reference
+REFERENCE_MAX_N = 12
+REFERENCE_MAX_LAYERS = 4
+
+
+def layers_for(depth: str, n: int) -> int:
+    """Layers of the depth rule ``depth`` (``"0.25n"``, ``"2"``) at ``n`` qubits.
+
+    A growing rule gives ``f n`` rounded half up, and at least one layer.
+    """
+    if depth.endswith("n"):
+        return max(1, math.floor(float(depth[:-1]) * n + 0.5))
+    return int(depth)
+
+
+def depth_rule(fraction: float) -> str:
+    """The row label of a depth growing like ``fraction * n`` (``0.25 -> "0.25n"``)."""
+    return f"{fraction:g}n"
+
+
+def measure(*, depth: str, n: int) -> dict:
+    """Exact Var of the cost derivative by the middle qubit's first-layer RY."""
+    layers = layers_for(depth, n)
+    circ = ansatz.hardware_efficient(n, layers, pattern="brick", seed=0)
+    cost = observables.local_cost(range(n))
+    parameter = 2 * (n // 2)  # layer 0, qubit n // 2, its RY (RY, RZ per qubit)
+    start = time.perf_counter()
+    with warnings.catch_warnings():  # truncation is recorded in the row
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        m = tnbp.exact_gradient_variance(
+            circ,
+            cost,
+            parameters=parameter,
+            cutoff=CUTOFF,
+            error_cutoff=ERROR_CUTOFF,
+        )
+    seconds = time.perf_counter() - start
+    variance = float(m.variance[0])
+    bound, error = float(m.variance_bound[0]), float(m.variance_error[0])
+    reference = np.nan
+    if n <= REFERENCE_MAX_N and layers <= REFERENCE_MAX_LAYERS:
+        reference = float(
+            tnbp.exact_gradient_variance(
+                circ, cost, parameters=parameter, engine="doubled"
+            ).variance[0]
+        )
+    return {
+        "layers": layers,
+        "parameter": parameter,
+        "variance": variance,
+        "two_design": theory.two_design_gradient_variance(n, cost),
+        "variance_bound": bound,
+        "variance_error": error,
+        "trusted": bool(
+            not m.truncated and min(bound, error) <= TRUST_TOLERANCE * variance
+        ),
+        "engine": m.engine,
+        "max_bond_reached": m.max_bond_reached,
+        "discarded_weight": float(np.max(m.discarded_weight)),
+        "seconds": seconds,
+        "reference": reference,
+        "reference_deviation": abs(variance - reference) / reference,
+    }
+
+
+#: every parameter of a row (there is no seed: the variances are exact)
+SETTINGS = ("depth", "n")
+
+
+def points(*, n_values, fractions, fixed_layers) -> list[dict]:
+    """The sweep's parameter points: every depth rule and qubit number."""
+    depths = [depth_rule(f) for f in fractions] + [str(L) for L in fixed_layers]
+    return [dict(depth=d, n=n) for d in depths for n in n_values]
+
+
+def fit_decays(df) -> dict:
+    """Per depth rule: the exponential rate and the power-law exponent in ``n``.
+
+    Returns ``{depth: (DecayFit, power)}`` for rules with at least
+    :data:`~tnbp.ensembles.fits.MIN_FIT_POINTS` qubit numbers; ``power`` is
+    the least-squares slope of ``log Var`` against ``log n``.
+    """
+    fits = {}
+    for depth, g in df.groupby("depth"):
+        if len(g) >= MIN_FIT_POINTS:
+            power = float(np.polyfit(np.log(g.n), np.log(g.variance), 1)[0])
+            fits[depth] = (tnbp.fit_exponential_decay(g.n, g.variance), power)
+    return fits
+
+
+def main(
+    *,
+    n_values=DEFAULTS["n_values"],
+    fractions=DEFAULTS["fractions"],
+    fixed_layers=DEFAULTS["fixed_layers"],
+    out="results/barren_plateaus_depth",
+    executor="serial",
+    progbar=True,
+):
+    """Run the sweep; return its rows, the decay fits and the figure path."""
+    out = Path(out)
+    df = run_sweep(
+        measure,
+        points(n_values=n_values, fractions=fractions, fixed_layers=fixed_layers),
+        out=out,
+        task="barren_plateaus_depth",
+        executor=executor,
+        progbar=progbar,
+        desc="variances",
+    )
+    fig = plot_depth_crossover(df, out / "barren_plateaus_depth.png")
+    return df, fit_decays(df), fig
+
+
+def cli(
+    n_values: str = study_option("comma-separated qubit numbers", DEFAULTS["n_values"]),
+    fractions: str = study_option(
+        "comma-separated depths as fractions of n (L = f n rounded half up)",
+        DEFAULTS["fractions"],
+    ),
+    fixed_layers: str = study_option(
+        "comma-separated fixed depths (layers)", DEFAULTS["fixed_layers"]
+    ),
+    out: Path = typer.Option(
+        Path("results/barren_plateaus_depth"), help="output folder"
+    ),
+    executor: str = executor_option(),
+    quick: bool = typer.Option(
+        False,
+        help="seconds-long preset (n = 4..8) in place of the defaults; "
+        "options given explicitly override it",
+    ),
+):
+    """Exact local-cost gradient variances against n at depths n/4, n/2, n and fixed."""
+    given = dict(n_values=n_values, fractions=fractions, fixed_layers=fixed_layers)
+    opts = StudyOptions.resolve(
+        __file__,
+        defaults=DEFAULTS,
+        preset=QUICK,
+        quick=quick,
+        given=given,
+        limits=LIMITS,
+    )
+    df, fits, fig = opts.run(main, out=out, echo=typer.echo, executor=executor)
+    shown = [
+        "depth",
+        "n",
+        "layers",
+        "variance",
+        "two_design",
+        "variance_bound",
+        "variance_error",
+        "max_bond_reached",
+        "trusted",
+        "seconds",
+    ]
+    typer.echo(
+        df.sort_values(["depth", "n"])[shown].to_string(
+            index=False, float_format=lambda x: f"{x:.4g}"
+        )
+    )
+    checked = df.reference_deviation.dropna()
+    if len(checked):
+        typer.echo(
+            f"doubled-circuit engine, {len(checked)} rows: largest relative "
+            f"deviation {checked.max():.1e}"
+        )
+    if not fits:
+        typer.echo(f"no decay fits: they need at least {MIN_FIT_POINTS} qubit numbers")
+    for depth, (fit, power) in fits.items():
+        typer.echo(
+            f"L = {depth:>6}: Var ~ e^(-{fit.rate:.3f} n) (+- {fit.rate_err:.3f}), "
+            f"power-law fit n^{power:.2f}"
+        )
+    typer.echo(opts.outputs(df, out, fig))
+
+
+if __name__ == "__main__":
+    typer.run(cli)
