@@ -552,8 +552,24 @@ def test_forward_vectors_recomputed_beyond_the_memory_budget(monkeypatch):
     cost = pauli_sum(6)
     ref = pauli_transfer_variance(circ, cost)
     monkeypatch.setattr(pauli_moments, "MOMENTS_SNAPSHOT_BYTES", 1)
-    got = pauli_transfer_variance(circ, cost, parameters=[-1, 3, 40, 0])
-    assert_allclose(got.variance, ref.variance[[-1, 3, 40, 0]], rtol=1e-13, atol=0)
+    for threads in (1, 2):
+        got = pauli_transfer_variance(
+            circ, cost, parameters=[-1, 3, 40, 0], threads=threads
+        )
+        assert_allclose(got.variance, ref.variance[[-1, 3, 40, 0]], rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("parameters", ["all", [0], [-1], [5, 6]])
+def test_two_threads_give_bitwise_the_serial_sweeps(parameters):
+    """The sweeps run side by side do the same arithmetic as one after the other."""
+    circ = ansatz.hardware_efficient(6, 4, pattern="brick", seed=1)
+    cost = pauli_sum(6)
+    one = pauli_transfer_variance(circ, cost, parameters=parameters, threads=1)
+    two = pauli_transfer_variance(circ, cost, parameters=parameters, threads=2)
+    assert np.array_equal(one.variance, two.variance)
+    assert np.array_equal(one.variance_bound, two.variance_bound)
+    assert np.array_equal(one.bond_dims, two.bond_dims)
+    assert np.array_equal(one.discarded_weight, two.discarded_weight)
 
 
 def test_one_qubit():
@@ -585,6 +601,10 @@ def test_bad_input_names_the_argument():
         pauli_transfer_variance(circ, [(1.0, "Z", (3,))])
     with pytest.raises(ValueError, match="haar"):
         pauli_transfer_reason(circ, obs, haar="maybe")
+    with pytest.raises(ValueError, match="threads"):
+        pauli_transfer_variance(circ, obs, threads=0)
+    with pytest.raises(TypeError, match="threads"):
+        pauli_transfer_variance(circ, obs, threads=1.5)
 
 
 # ------------------------------------------------------------------------ scale

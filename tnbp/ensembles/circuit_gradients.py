@@ -297,7 +297,8 @@ def gradient_variance(
     sim_opts : dict, optional
         Passed to :func:`tnbp.simulate` through :func:`tnbp.gradient`; with
         ``estimator="exact"``, the options ``max_bond``, ``cutoff``,
-        ``engine``, ``haar`` and ``error_cutoff`` of
+        ``engine``, ``haar``, ``error_cutoff`` and ``threads`` (default: 2
+        with ``executor="serial"``, else 1: the workers fill the cores) of
         :func:`~tnbp.gradients.moments.exact_gradient_variance` (e.g.
         ``{"haar": "average"}``: exact averages over the Haar gates of
         each structure too, so ``samples=1`` gives the ensemble's variance).
@@ -435,6 +436,8 @@ def gradient_variance(
                 "`observable`: estimator='exact' needs a linear cost (an Observable)."
             )
         method, backend = "exact", "mps"
+        if executor != "serial":  # the workers fill the cores already
+            sim_opts = {"threads": 1, **(sim_opts or {})}
         task = functools.partial(
             _exact_task, **problem, sim_opts=sim_opts, parameters=parameters
         )

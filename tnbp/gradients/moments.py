@@ -87,6 +87,7 @@ import quimb.tensor as qtn
 from .._checks import (
     check_bitstring,
     check_cutoff,
+    check_int,
     check_max_bond,
     check_opt,
     check_parameters,
@@ -327,7 +328,7 @@ def _doubled_variance(
     return np.array([variance[j] for j in positions]), bonds
 
 
-def _run_engine(engine, circuit, obs, wanted, initial, max_bond, cutoff, haar):
+def _run_engine(engine, circuit, obs, wanted, initial, threads, max_bond, cutoff, haar):
     """``(variance, bond_dims, discarded_weight, variance_bound, capped)`` of one run."""
     if engine == "pauli":
         r = pauli_transfer_variance(
@@ -338,6 +339,7 @@ def _run_engine(engine, circuit, obs, wanted, initial, max_bond, cutoff, haar):
             max_bond=max_bond,
             cutoff=cutoff,
             haar=haar,
+            threads=threads,
         )
         return r.variance, r.bond_dims, r.discarded_weight, r.variance_bound, r.capped
     positions = [circuit.parameter_gates[k] for k in wanted]
@@ -360,6 +362,7 @@ def exact_gradient_variance(
     engine: str = "auto",
     haar: str = "fixed",
     error_cutoff: float | None = None,
+    threads: int = 2,
 ) -> GradientMoments:
     r"""Exact :math:`\mathrm{Var}[\partial_k C]` over i.i.d. uniform trainable angles.
 
@@ -410,6 +413,11 @@ def exact_gradient_variance(
         Rerun at this second cutoff and report the change of every variance
         as ``variance_error`` (an estimate of the truncation error, at twice
         the cost); in ``[0, 1)``.
+    threads : int, optional
+        Threads of the Pauli-transfer chain (its forward and Heisenberg sweeps
+        run side by side with 2, the default; 1 under an executor that already
+        fills the cores); the doubled engine runs in one. The numbers do not
+        depend on it.
 
     Returns
     -------
@@ -423,9 +431,9 @@ def exact_gradient_variance(
     TypeError
         If ``circuit`` is not a :class:`~tnbp.Circuit`, ``observable`` is not an
         observable, ``initial`` is not a string, or ``parameters``, ``max_bond``,
-        ``cutoff`` or ``error_cutoff`` has the wrong type.
+        ``cutoff``, ``error_cutoff`` or ``threads`` has the wrong type.
     ValueError
-        If the circuit has no trainable parameters, ``parameters`` is empty,
+        If ``threads < 1``, the circuit has no trainable parameters, ``parameters`` is empty,
         out of range or repeats an index, ``initial`` has the wrong length or
         characters, ``max_bond < 1``, ``cutoff`` or ``error_cutoff`` is outside
         ``[0, 1)``, ``engine`` or ``haar`` is not one of the options,
@@ -486,6 +494,7 @@ def exact_gradient_variance(
     if error_cutoff is not None:
         error_cutoff = check_cutoff(error_cutoff, name="error_cutoff")
     max_bond = check_max_bond(max_bond)
+    threads = check_int(threads, "threads", minimum=1)
     check_opt("engine", engine, ENGINES)
     check_opt("haar", haar, HAAR_OPTIONS)
     num = circuit.num_parameters
@@ -497,7 +506,7 @@ def exact_gradient_variance(
         engine = (
             "doubled" if pauli_transfer_reason(circuit, obs, haar=haar) else "pauli"
         )
-    run = functools.partial(_run_engine, engine, circuit, obs, wanted, initial)
+    run = functools.partial(_run_engine, engine, circuit, obs, wanted, initial, threads)
     variance, bonds, discarded, bound, capped = run(max_bond, cutoff, haar)
     error = np.full(len(wanted), np.nan)
     if error_cutoff is not None:

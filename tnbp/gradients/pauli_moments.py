@@ -158,6 +158,7 @@ References
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import functools
 import itertools
@@ -168,6 +169,7 @@ import scipy.linalg
 from .._checks import (
     check_bitstring,
     check_cutoff,
+    check_int,
     check_max_bond,
     check_opt,
     check_parameters,
@@ -937,12 +939,80 @@ def _snapshot_bytes(snaps: dict) -> int:
     return sum(seen.values())
 
 
-def _sweeps(blocks, u: _Chain, h: _Chain, wanted: set, budget: int):
+class _Snapshots:
+    """One sweep's vectors at the parameter blocks, kept within a memory budget.
+
+    ``order`` lists the blocks in the order the sweep meets them (ascending for
+    the forward vector, descending for the Heisenberg one). Past ``budget``
+    bytes only every second, fourth, ... of them is kept (the checkpoints),
+    and :meth:`take` recomputes a dropped one from the checkpoint before it in
+    the sweep's direction, keeping the blocks on the way.
+    """
+
+    def __init__(self, blocks, order, *, forward: bool, budget: int):
+        self.blocks, self.forward, self.budget = blocks, forward, budget
+        self.rank = {b: i for i, b in enumerate(order)}
+        self.snaps, self.stride = {}, 1
+
+    def put(self, b: int, chain: _Chain) -> None:
+        """Keep a copy of ``chain``, the vector at block ``b``, if ``b`` is a checkpoint."""
+        if self.rank[b] % self.stride:
+            return
+        self.snaps[b] = chain.copy()
+        while len(self.snaps) > 1 and _snapshot_bytes(self.snaps) > self.budget:
+            self.stride *= 2  # keep every other checkpoint, recompute the rest
+            self.snaps = {
+                c: v for c, v in self.snaps.items() if self.rank[c] % self.stride == 0
+            }
+
+    def take(self, b: int) -> _Chain:
+        """The vector at block ``b``, removed from the store (recomputed if dropped)."""
+        if b not in self.snaps:
+            step = 1 if self.forward else -1
+            before = [c for c in self.snaps if (c - b) * step < 0]
+            c = max(before) if self.forward else min(before)
+            w = self.snaps[c].copy()
+            for bb in range(c, b, step):
+                _apply(w, self.blocks[bb], forward=self.forward)
+                if bb + step in self.rank:
+                    self.snaps[bb + step] = w.copy()
+        return self.snaps.pop(b)
+
+
+def _advance(chain: _Chain, blocks, start: int, stop: int, *, forward: bool) -> None:
+    """Apply the blocks from ``start`` on, up to but not including ``stop``."""
+    step = 1 if forward else -1
+    for b in range(start, stop, step):
+        _apply(chain, blocks[b], forward=forward)
+
+
+def _pair(u: _Chain, h: _Chain, block, found) -> dict:
+    """``{param: (variance, bound)}`` of the parameters ``found`` in ``block``."""
+    kind, data = block
+    if kind == "column":
+        values = _pair_column(u, h, data, found)
+    else:
+        values = {data.param: _pair_two(u, h, data)}
+    du, dh = u.error, h.error
+    bound = u.norm() * dh + du * h.norm() + du * dh
+    return {k: (value, bound) for k, value in values.items()}
+
+
+def _sweeps(blocks, u: _Chain, h: _Chain, wanted: set, budget: int, threads: int):
     """Pair the forward and Heisenberg vectors at every block holding a wanted parameter.
+
+    The parameter blocks are split in two halves. First the forward vector
+    sweeps through the lower half, keeping its value at each of its blocks,
+    while the Heisenberg vector sweeps down through the upper half, keeping
+    its own; then each goes on through the other half, pairing at each block
+    with what the other kept. The two sweeps are independent, so with
+    ``threads=2`` each runs in its own thread (LAPACK releases the GIL): the
+    work of one sweep in wall time. Each half keeps its vectors within half
+    of ``budget``.
 
     Returns ``{param: (variance, bound)}`` and the two chains at the end.
     """
-    params = {}  # block -> [(param, site, position)] or [param] for a two-qubit one
+    params = {}  # block -> [(param, site, position)] or [(param, None, None)]
     for b, (kind, data) in enumerate(blocks):
         if kind == "column":
             found = [
@@ -958,39 +1028,62 @@ def _sweeps(blocks, u: _Chain, h: _Chain, wanted: set, budget: int):
         if found:
             params[b] = found
     needed = sorted(params)
-    snaps, stride = {}, 1
-    rank = {b: i for i, b in enumerate(needed)}
-    for b in range(needed[-1] + 1):
-        if b in rank and rank[b] % stride == 0:
-            snaps[b] = u.copy()
-            while len(snaps) > 1 and _snapshot_bytes(snaps) > budget:
-                stride *= 2  # keep every other checkpoint, recompute the rest
-                snaps = {c: s for c, s in snaps.items() if rank[c] % stride == 0}
-        if b < needed[-1]:
-            _apply(u, blocks[b], forward=True)
+    half = len(needed) // 2
+    lower, upper = needed[:half], needed[half:]
+    us = _Snapshots(blocks, lower, forward=True, budget=budget // 2)
+    hs = _Snapshots(blocks, upper[::-1], forward=False, budget=budget // 2)
     results = {}
-    for b in range(len(blocks) - 1, needed[0] - 1, -1):
-        if b in rank:
-            if b not in snaps:  # recompute from the last checkpoint before b
-                c = max(s for s in snaps if s < b)
-                w = snaps[c].copy()
-                for bb in range(c, b):
-                    _apply(w, blocks[bb], forward=True)
-                    if bb + 1 in rank:
-                        snaps[bb + 1] = w.copy()
-            ub = snaps.pop(b)
-            kind, data = blocks[b]
-            if kind == "column":
-                values = _pair_column(ub, h, data, params[b])
-            else:
-                values = {data.param: _pair_two(ub, h, data)}
-            du, dh = ub.error, h.error
-            bound = ub.norm() * dh + du * h.norm() + du * dh
-            for k, value in values.items():
-                results[k] = (value, bound)
-        if b > needed[0]:
-            _apply(h, blocks[b], forward=False)
+    # where each sweep stands between blocks: u before block `at[0]`, h before
+    # block `at[1]` (its blocks above applied)
+    at = [0, len(blocks) - 1]
+
+    def forward_lower():
+        for b in lower:
+            _advance(u, blocks, at[0], b, forward=True)
+            at[0] = b
+            us.put(b, u)
+        _advance(u, blocks, at[0], upper[0], forward=True)
+        at[0] = upper[0]
+
+    def backward_upper():
+        for b in upper[::-1]:
+            _advance(h, blocks, at[1], b, forward=False)
+            at[1] = b
+            hs.put(b, h)
+        stop = lower[-1] if lower else upper[0]
+        _advance(h, blocks, at[1], stop, forward=False)
+        at[1] = stop
+
+    def forward_upper():
+        for b in upper:
+            _advance(u, blocks, at[0], b, forward=True)
+            at[0] = b
+            results.update(_pair(u, hs.take(b), blocks[b], params[b]))
+
+    def backward_lower():
+        for b in lower[::-1]:
+            _advance(h, blocks, at[1], b, forward=False)
+            at[1] = b
+            results.update(_pair(us.take(b), h, blocks[b], params[b]))
+
+    for first, second in (
+        (forward_lower, backward_upper),
+        (forward_upper, backward_lower),
+    ):
+        _run_pair(first, second, threads)
     return results, u, h
+
+
+def _run_pair(first, second, threads: int) -> None:
+    """Run two independent sweeps, in two threads when ``threads >= 2``."""
+    if threads < 2:
+        first()
+        second()
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(first), pool.submit(second)]
+        for future in futures:
+            future.result()  # re-raises a sweep's exception here
 
 
 def pauli_transfer_variance(
@@ -1002,6 +1095,7 @@ def pauli_transfer_variance(
     max_bond: int | None = None,
     cutoff: float = 1e-14,
     haar: str = "fixed",
+    threads: int = 2,
 ) -> PauliTransferResult:
     r"""Exact :math:`\mathrm{Var}[\partial_k C]` by the Pauli-transfer chain.
 
@@ -1030,6 +1124,11 @@ def pauli_transfer_variance(
         ``"average"``: average every fixed gate labelled ``"HAAR"`` over the
         Haar measure; ``"fixed"`` (default): it must be Clifford like every
         other fixed gate.
+    threads : int, optional
+        Threads for the two sweeps (the forward and the Heisenberg vector are
+        independent until they are paired): 2 (default) runs them side by
+        side, 1 one after the other; more than 2 is the same as 2. Each
+        thread uses one BLAS thread. The numbers do not depend on it.
 
     Returns
     -------
@@ -1041,9 +1140,10 @@ def pauli_transfer_variance(
     TypeError
         If ``circuit`` is not a :class:`~tnbp.Circuit`, ``observable`` is not an
         observable, ``initial`` is not a string, or ``parameters``,
-        ``max_bond`` or ``cutoff`` has the wrong type.
+        ``max_bond``, ``cutoff`` or ``threads`` has the wrong type.
     ValueError
-        If the circuit does not qualify (:func:`pauli_transfer_reason`) or has
+        If ``threads < 1``, the circuit does not qualify
+        (:func:`pauli_transfer_reason`) or has
         no trainable parameters, ``parameters`` is empty, out of range or
         repeats an index, ``initial`` has the wrong length or characters,
         ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, ``haar`` is not
@@ -1076,6 +1176,7 @@ def pauli_transfer_variance(
     initial = check_bitstring(initial, n)
     cutoff = check_cutoff(cutoff)
     max_bond = check_max_bond(max_bond)
+    threads = check_int(threads, "threads", minimum=1)
     num = circuit.num_parameters
     if num == 0:
         raise ValueError("`circuit` has no trainable parameters.")
@@ -1105,7 +1206,7 @@ def pauli_transfer_variance(
         h = _sparse_chain(strings, weights, **opts)
         u = _product_chain(n, **opts)
         results, u, h = _sweeps(
-            _blocks(specs), u, h, set(wanted), MOMENTS_SNAPSHOT_BYTES
+            _blocks(specs), u, h, set(wanted), MOMENTS_SNAPSHOT_BYTES, threads
         )
     return PauliTransferResult(
         variance=np.array([results[j][0] for j in wanted]),
