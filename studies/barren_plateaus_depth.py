@@ -54,7 +54,7 @@ from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
 
 #: what `tnbp studies` lists: the source paper and what of it this reproduces
 PAPER = "arXiv:2005.12458"
-FIGURE = "beyond ED (local cost against depth, to n = 100)"
+FIGURE = "beyond ED (depth)"
 
 DEFAULTS = dict(
     n_values=(10, 20, 30, 40, 50, 60, 80, 100),

@@ -415,7 +415,9 @@ def test_the_dense_limit_is_stated_once():
 
     limit = MAX_DENSE_QUBITS
     guide = (Path(__file__).parents[1] / "docs" / "guide" / "index.md").read_text()
-    stated = re.findall(r"≤ (\d+) qubits: (?:\{py:obj\})?`tnbp.limits.MAX_DENSE_QUBITS`", guide)
+    stated = re.findall(
+        r"≤ (\d+) qubits: (?:\{py:obj\})?`tnbp.limits.MAX_DENSE_QUBITS`", guide
+    )
     assert stated == [str(limit)]
     for doc in (dense_backend.__doc__, simulate.__doc__):
         assert f"MAX_DENSE_QUBITS` ({limit})" in doc

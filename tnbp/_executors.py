@@ -49,6 +49,7 @@ import pickle
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 
 from ._threads import blas_threads_pinned
@@ -346,6 +347,13 @@ def submitter(executor, task, payload: str):
         pool = loky.get_reusable_executor(
             max_workers=cpu_count(), timeout=300, initializer=_exit_with_parent
         )
+        # loky restarts a worker between tasks once it holds 300 MB more than
+        # at its start and warns of a "memory leak"; tnbp's tasks hold large
+        # arrays by design (the exact-variance snapshots: GBs), the restart
+        # frees them, and the warning would only alarm
+        warnings.filterwarnings(
+            "ignore", message=_LOKY_RESTART_WARNING, category=UserWarning
+        )
     dumps = _dumps_of(pool)
     if dumps is not None:
         try:
@@ -388,6 +396,9 @@ def submitter(executor, task, payload: str):
             if owned:  # waits for running tasks, drops pending ones after an error
                 pool.shutdown(cancel_futures=True)
 
+
+#: the start of loky's warning that it restarted a worker whose memory grew
+_LOKY_RESTART_WARNING = "A worker was restarted while some jobs were given"
 
 #: seconds between a worker's checks that the process that started it is alive
 PARENT_POLL_SECONDS = 1.0

@@ -125,12 +125,13 @@ MOMENTS_NOISE_CUTOFF = 1e-12
 #: A global cost on n qubits has 2^n - 1 strings, so from n = 11 it goes to the
 #: doubled-circuit engine.
 PAULI_MAX_STRINGS = 1024
-#: Memory the Pauli-transfer chain keeps for forward vectors between its two sweeps
-#: (bytes); beyond it they are kept at every second, fourth, ... parameter block
-#: and the others recomputed: one more forward sweep, whatever the stride, so a
-#: larger budget only helps when everything fits (n = 20, 20 layers: ~100 MB;
-#: n = 50, 50 layers at bond ~150-220: ~1.5 GB).
-MOMENTS_SNAPSHOT_BYTES = 2**29
+#: Memory the Pauli-transfer chain keeps for its vectors between its sweeps
+#: (bytes; half for each sweep's half of the parameter blocks); beyond it they
+#: are kept at every second, fourth, ... parameter block and the others
+#: recomputed: one more sweep over that half, whatever the stride, so a larger
+#: budget only helps when everything fits (n = 20, 20 layers: ~100 MB; n = 50,
+#: 50 layers at bond ~240-350 and the default cutoff: ~1.5 GB, which fits).
+MOMENTS_SNAPSHOT_BYTES = 2**31
 #: Truncation error of the Chebyshev series of exp(-iHt) (:func:`tnbp.evolve`):
 #: terms are kept until twice the sum of the remaining Bessel coefficients,
 #: which bounds the error in the state's norm, falls below this.

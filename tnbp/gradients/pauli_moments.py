@@ -130,14 +130,16 @@ A rerun at a second cutoff (``error_cutoff`` of
 Cost: the sweeps are run on raw real arrays (QR to move the centre, one SVD
 per two-site gate, single-site maps held back and merged into the next
 two-site update); all parameters of a run of single-qubit gates (a rotation
-layer) are paired through one pass of left and right environments. Forward
-vectors are kept at the parameter blocks while they fit
-:data:`~tnbp.limits.MOMENTS_SNAPSHOT_BYTES`, beyond which they are kept at
-every second, fourth, ... block and the rest recomputed from there.
-Measured on one thread: all 5000 parameters of a 50-qubit, 50-layer
-hardware-efficient brick circuit for :math:`Z_{24}Z_{25}` in 80-140 s at
-``cutoff=1e-12`` (bonds up to 222, 1.6 GB), 6.5 min at 1e-14 (bonds up to
-351); one parameter at 100 qubits and 100 layers in 136 s at 1e-12.
+layer) are paired through one pass of left and right environments. The
+parameter blocks are split in two halves: the forward vector first sweeps
+through the lower half and the Heisenberg vector down through the upper half,
+each keeping its values at the blocks of its half, then each sweeps on through
+the other half and pairs with what the other kept. The two sweeps never wait
+for each other, so with ``threads=2`` (the default) they run side by side in
+two threads (LAPACK releases the GIL), with bitwise the same numbers as one
+after the other. Each half keeps its vectors while they fit half of
+:data:`~tnbp.limits.MOMENTS_SNAPSHOT_BYTES`, beyond which only every second,
+fourth, ... one is kept and the rest recomputed from there.
 
 References
 ----------
