@@ -54,7 +54,7 @@ buy. No peer: every engine is tnbp's own.
 
 Usage::
 
-    python benchmarks/pauli_moments.py                 # n = 12..20, L = 4, n/2, n (~25 min)
+    python benchmarks/pauli_moments.py                 # n = 12..20, L = 4, n/2, n (~20 min)
     python benchmarks/pauli_moments.py --quick         # n = 12, L = 2, 200 samples
     python benchmarks/pauli_moments.py --n-values 12,16 --depths 4,n --cap-s 30
     python benchmarks/pauli_moments.py --out results/bench/pauli_moments.csv
