@@ -43,6 +43,7 @@ bench: $(BENCH_STAMP)
 	$(PY) benchmarks/import_time.py --out results/bench/import_time.csv
 	$(PY) benchmarks/dqnn.py --out results/bench/dqnn.csv
 	$(PY) benchmarks/qntk.py --out results/bench/qntk.csv
+	$(PY) benchmarks/pauli_moments.py --out results/bench/pauli_moments.csv
 
 $(DOCS_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,jax,docs]"

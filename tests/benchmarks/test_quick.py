@@ -68,6 +68,13 @@ COLUMNS = {
         n layers pattern observable num_parameters nonzero_derivatives k_tn tn_first_s
         tn_tree_searches tn_warm_s tn_warm_s_median meta_kernel_tn_s mu_tn mps_s
         k_mps abs_diff_tn_mps ratio_mps_tn repeats seed {RUN}""",
+    "pauli_moments": f"""
+        n layers depth_rule observable num_parameters middle_parameter
+        variance_middle pauli_s pauli_s_median pauli_max_bond pauli_discarded_weight
+        doubled_status doubled_s doubled_max_bond dense_samples dense_s dense_s_1000
+        dense_extrapolated ratio_doubled_pauli ratio_dense_pauli rel_diff_doubled
+        rel_diff_doubled_middle live_parameters unreliable_parameters z_middle z_rms
+        z_max rel_se_middle_1000 samples cap_s dense_cap_s repeats seed {RUN}""",
 }
 
 #: per script: rows of the quick preset, a tnbp time column, the peer's
@@ -86,6 +93,7 @@ QUICK = {
     "import_time": (5, "median_s", (), None),
     "dqnn": (3, "best_s", (), None),  # tn, mps and exact routes
     "qntk": (2, "tn_warm_s", (), None),  # one term and the local cost at n = 40
+    "pauli_moments": (2, "pauli_s", (), None),  # one term and the local cost
 }
 
 
