@@ -18,13 +18,16 @@ exponentially, faster for deeper circuits; at ``L = n`` it approaches the
 2-design value :func:`tnbp.theory.two_design_gradient_variance` of the whole
 register (drawn dashed).
 
-Trust: each row carries the rigorous truncation bound of the chain
-(``variance_bound``: loose in shallow circuits) and the change of the
-variance when rerun at a coarser cutoff (``variance_error``, ``ERROR_CUTOFF``),
-and is ``trusted`` when the bound or that change is at most ``TRUST_TOLERANCE``
-of the variance. Where the doubled-circuit engine still runs (``n <=
-REFERENCE_MAX_N`` and ``layers <= REFERENCE_MAX_LAYERS``) the row also holds
-its independent exact value and the relative deviation.
+Trust: the chain drops singular values below ``cutoff`` times the largest
+(a study parameter, part of each row's key). Each row carries the rigorous
+truncation bound of the chain (``variance_bound``: loose in shallow circuits)
+and the change of the variance when rerun at a cutoff ``ERROR_CUTOFF_FACTOR``
+times coarser (``variance_error``: the error of the coarser run, an estimate
+that errs high for this one), and is ``trusted`` when the bound or that
+change is at most ``TRUST_TOLERANCE`` of the variance. Where the
+doubled-circuit engine still runs (``n <= REFERENCE_MAX_N`` and ``layers <=
+REFERENCE_MAX_LAYERS``) the row also holds its independent exact value and
+the relative deviation.
 
 Each (depth, n) is one row of the results store in ``<out>``, and
 ``<out>/table.csv`` holds every row there, refreshed as rows finish; a rerun
@@ -60,17 +63,22 @@ DEFAULTS = dict(
     n_values=(10, 20, 30, 40, 50, 60, 80, 100),
     fractions=(0.25, 0.5, 1.0),
     fixed_layers=(2,),
+    cutoff=1e-12,
 )
-QUICK = dict(n_values=(4, 6, 8), fractions=(0.5, 1.0), fixed_layers=(2,))
+QUICK = dict(n_values=(4, 6, 8), fractions=(0.5, 1.0), fixed_layers=(2,), cutoff=1e-12)
 #: the values each parameter allows (checked before any work; a list: each item).
 #: The upper end of n is what runs in minutes per row at L = n (measured:
 #: n = 100, L = 100, one parameter of <Z Z>: 136 s at cutoff 1e-12).
-LIMITS = dict(n_values=">= 2 and <= 128", fractions="> 0 and <= 2", fixed_layers=">= 1")
+LIMITS = dict(
+    n_values=">= 2 and <= 128",
+    fractions="> 0 and <= 2",
+    fixed_layers=">= 1",
+    cutoff=">= 0 and <= 1e-6",
+)
 
-#: relative singular-value cutoff of the chain, and the coarser one of the rerun
-#: whose change estimates the error (variance_error)
-CUTOFF = 1e-13
-ERROR_CUTOFF = 1e-11
+#: the rerun whose change estimates the error (variance_error) is at this
+#: many times the cutoff
+ERROR_CUTOFF_FACTOR = 100
 #: a row is trusted when its bound or its rerun change is within this fraction
 TRUST_TOLERANCE = 1e-3
 #: where the doubled-circuit engine is run as an independent reference
@@ -93,7 +101,7 @@ def depth_rule(fraction: float) -> str:
     return f"{fraction:g}n"
 
 
-def measure(*, depth: str, n: int) -> dict:
+def measure(*, depth: str, n: int, cutoff: float) -> dict:
     """Exact Var of the cost derivative by the middle qubit's first-layer RY."""
     layers = layers_for(depth, n)
     circ = ansatz.hardware_efficient(n, layers, pattern="brick", seed=0)
@@ -106,8 +114,9 @@ def measure(*, depth: str, n: int) -> dict:
             circ,
             cost,
             parameters=parameter,
-            cutoff=CUTOFF,
-            error_cutoff=ERROR_CUTOFF,
+            cutoff=cutoff,
+            # cutoff 0 (nothing dropped) is checked against the noise level
+            error_cutoff=max(ERROR_CUTOFF_FACTOR * cutoff, 1e-14),
         )
     seconds = time.perf_counter() - start
     variance = float(m.variance[0])
@@ -139,13 +148,13 @@ def measure(*, depth: str, n: int) -> dict:
 
 
 #: every parameter of a row (there is no seed: the variances are exact)
-SETTINGS = ("depth", "n")
+SETTINGS = ("depth", "n", "cutoff")
 
 
-def points(*, n_values, fractions, fixed_layers) -> list[dict]:
+def points(*, n_values, fractions, fixed_layers, cutoff) -> list[dict]:
     """The sweep's parameter points: every depth rule and qubit number."""
     depths = [depth_rule(f) for f in fractions] + [str(L) for L in fixed_layers]
-    return [dict(depth=d, n=n) for d in depths for n in n_values]
+    return [dict(depth=d, n=n, cutoff=cutoff) for d in depths for n in n_values]
 
 
 def fit_decays(df) -> dict:
@@ -168,6 +177,7 @@ def main(
     n_values=DEFAULTS["n_values"],
     fractions=DEFAULTS["fractions"],
     fixed_layers=DEFAULTS["fixed_layers"],
+    cutoff=DEFAULTS["cutoff"],
     out="results/barren_plateaus_depth",
     executor="serial",
     progbar=True,
@@ -176,7 +186,12 @@ def main(
     out = Path(out)
     df = run_sweep(
         measure,
-        points(n_values=n_values, fractions=fractions, fixed_layers=fixed_layers),
+        points(
+            n_values=n_values,
+            fractions=fractions,
+            fixed_layers=fixed_layers,
+            cutoff=cutoff,
+        ),
         out=out,
         task="barren_plateaus_depth",
         executor=executor,
@@ -196,6 +211,9 @@ def cli(
     fixed_layers: str = study_option(
         "comma-separated fixed depths (layers)", DEFAULTS["fixed_layers"]
     ),
+    cutoff: float = study_option(
+        "relative singular-value cutoff of the Pauli chain", DEFAULTS["cutoff"]
+    ),
     out: Path = typer.Option(
         Path("results/barren_plateaus_depth"), help="output folder"
     ),
@@ -207,7 +225,9 @@ def cli(
     ),
 ):
     """Exact local-cost gradient variances against n at depths n/4, n/2, n and fixed."""
-    given = dict(n_values=n_values, fractions=fractions, fixed_layers=fixed_layers)
+    given = dict(
+        n_values=n_values, fractions=fractions, fixed_layers=fixed_layers, cutoff=cutoff
+    )
     opts = StudyOptions.resolve(
         __file__,
         defaults=DEFAULTS,

@@ -36,7 +36,7 @@ CASES = {
     ),
     "barren_plateaus_depth": (
         ["--n-values", "4,5", "--fractions", "1"],
-        dict(n_values=(4, 5), fractions=(1.0,), fixed_layers=(2,)),
+        dict(n_values=(4, 5), fractions=(1.0,), fixed_layers=(2,), cutoff=1e-12),
         2 * 2,  # depth rules x n
     ),
     "dqnn_global_perceptrons": (
