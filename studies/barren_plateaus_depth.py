@@ -3,15 +3,15 @@
 For the hardware-efficient brick ansatz (RY and RZ on every qubit, then CZ on
 alternating bonds; :func:`tnbp.ansatz.hardware_efficient` with
 ``pattern="brick"``), the local cost of arXiv:2005.12458 (its eq. 4,
-:func:`tnbp.observables.local_cost`) and the first-layer RY of the middle
-qubit, the exact variance of the cost derivative over uniformly random angles,
+:func:`tnbp.observables.local_cost`) and the RY of the middle qubit in the
+middle layer (layer ``L // 2``, counted from 0), the exact variance of the cost derivative over uniformly random angles,
 against ``n``, at depths that grow with ``n`` (``L = n/4, n/2, n``) and at a
 fixed shallow depth. The variances are exact, with no sampling: the
 Pauli-transfer chain of :mod:`tnbp.gradients.pauli_moments`
 (:func:`tnbp.exact_gradient_variance`, ``engine="auto"``).
 
 Expected (Cerezo et al., arXiv:2001.00550): at fixed depth the local cost
-decays polynomially, the first-layer parameter seeing O(L) terms of weight
+decays polynomially, the parameter seeing O(L) terms of weight
 :math:`1/(2n)` each; with ``L`` growing like ``n`` the backward lightcone of
 every term spreads over ``O(L)`` qubits and the variance decays
 exponentially, faster for deeper circuits; at ``L = n`` it approaches the
@@ -102,11 +102,13 @@ def depth_rule(fraction: float) -> str:
 
 
 def measure(*, depth: str, n: int, cutoff: float) -> dict:
-    """Exact Var of the cost derivative by the middle qubit's first-layer RY."""
+    """Exact Var of the cost derivative by the middle qubit's RY in the middle layer."""
     layers = layers_for(depth, n)
     circ = ansatz.hardware_efficient(n, layers, pattern="brick", seed=0)
     cost = observables.local_cost(range(n))
-    parameter = 2 * (n // 2)  # layer 0, qubit n // 2, its RY (RY, RZ per qubit)
+    # layer L // 2, qubit n // 2, its RY (each layer: RY, RZ on every qubit): the
+    # two sweeps of the chain, forward and Heisenberg, run side by side
+    parameter = 2 * n * (layers // 2) + 2 * (n // 2)
     start = time.perf_counter()
     with warnings.catch_warnings():  # truncation is recorded in the row
         warnings.simplefilter("ignore", tnbp.TruncationWarning)

@@ -92,7 +92,7 @@ def plot_depth_crossover(df: pd.DataFrame, path: str | Path) -> Path:
         bbox_to_anchor=(1.01, 1.0),
     )
     fig.suptitle(
-        "local cost, hardware-efficient brick circuits, first-layer parameter (exact)",
+        "local cost, hardware-efficient brick circuits, middle-layer parameter (exact)",
         fontsize=10,
     )
     return _save(fig, path)
