@@ -295,6 +295,8 @@ def _doubled_variance(
         contract="auto-mps", max_bond=max_bond, cutoff=cutoff, cutoff_mode="rel"
     )
     bonds = np.ones((2, n - 1), dtype=np.int64)
+    if not obs.terms:  # a constant: no derivative (and no MPS to build)
+        return np.zeros(len(positions)), bonds
 
     def record(mps, row):
         if n > 1:
