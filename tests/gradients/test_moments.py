@@ -250,6 +250,18 @@ def test_bad_input_names_the_argument():
             observable=observables.mse_loss(obs, 0.5),
             estimator="exact",
         )
+    # before any task runs, not as "exact_gradient_variance() got an unexpected
+    # keyword argument" (or "multiple values for 'initial'") from the first one
+    for opts in ({"foo": 1}, {"initial": "00"}, {"parameters": [0]}):
+        with pytest.raises(TypeError, match="`sim_opts`"):
+            tnbp.gradient_variance(
+                ansatz.toy_perceptron,
+                [2],
+                observable=obs,
+                estimator="exact",
+                sim_opts=opts,
+                executor="serial",
+            )
 
 
 @pytest.mark.parametrize("engine", ["auto", "pauli", "doubled"])

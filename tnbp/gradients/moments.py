@@ -110,6 +110,9 @@ from .pauli_moments import (
 QUADRATURE_POINTS = 8
 #: The engines of :func:`exact_gradient_variance`.
 ENGINES = ("auto", "pauli", "doubled")
+#: The options of :func:`exact_gradient_variance` that
+#: :func:`tnbp.gradient_variance` passes on from its ``sim_opts``.
+EXACT_OPTIONS = ("max_bond", "cutoff", "engine", "haar", "error_cutoff", "threads")
 
 
 @dataclasses.dataclass(frozen=True)
