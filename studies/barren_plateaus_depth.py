@@ -97,8 +97,12 @@ def layers_for(depth: str, n: int) -> int:
 
 
 def depth_rule(fraction: float) -> str:
-    """The row label of a depth growing like ``fraction * n`` (``0.25 -> "0.25n"``)."""
-    return f"{fraction:g}n"
+    """The row label of a depth growing like ``fraction * n`` (``0.25 -> "0.25n"``).
+
+    The shortest form that reads back as ``fraction`` (distinct fractions,
+    distinct rules; :func:`layers_for` reads it).
+    """
+    return f"{float(fraction)!r}".removesuffix(".0") + "n"
 
 
 def measure(*, depth: str, n: int, cutoff: float) -> dict:

@@ -164,3 +164,41 @@ def test_loky_restarting_a_big_worker_is_not_reported_as_a_leak(tmp_path):
     # some (each worker's second task grows it past loky's 300 MB)
     assert int(run.stdout.split()[-1]) > workers or workers >= 4
     assert "memory leak" not in run.stderr
+
+
+#: after a process pool ran: loky's restart notices as loky < 3.7 (which
+#: pyproject allows) and >= 3.7 word them, then 3.7's notice of a worker killed
+#: by the OOM killer, which starts with the words of the old one
+LOKY_NOTICES_SCRIPT = textwrap.dedent(
+    """
+    import warnings
+    from tnbp.ensembles import chunks, run_tasks
+
+    def rows(chunk, seeds):
+        return [0] * len(seeds)
+
+    run_tasks(rows, chunks([1], 1, 1), seed=0, executor="processes")
+    start = "A worker stopped while some jobs were given to the executor. "
+    old = start + "This can be caused by a too short worker timeout or by a memory leak."
+    for message in (
+        old,
+        "A worker was restarted while some jobs were given to the executor "
+        "because it was using more than 300 MB more memory than when it started, "
+        "which usually indicates a memory leak.",
+        old[:-1] + " triggered by the OS-level out-of-memory (OOM) process killer.",
+    ):
+        warnings.warn(message, UserWarning)
+    """
+)
+
+
+def test_loky_restart_notices_of_every_supported_loky_are_not_passed_on():
+    run = subprocess.run(
+        [sys.executable, "-c", LOKY_NOTICES_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("UserWarning") == 1, run.stderr
+    assert "out-of-memory (OOM)" in run.stderr

@@ -397,8 +397,14 @@ def submitter(executor, task, payload: str):
                 pool.shutdown(cancel_futures=True)
 
 
-#: the start of loky's warning that it restarted a worker whose memory grew
-_LOKY_RESTART_WARNING = "A worker was restarted while some jobs were given"
+#: loky's warning that it restarted a worker whose memory grew: the start of
+#: loky >= 3.7's, and the whole of older ones' (also for a worker that timed
+#: out), not 3.7's warning of a worker killed by the OOM killer that extends it
+_LOKY_RESTART_WARNING = (
+    r"A worker was restarted while some jobs were given"
+    r"|A worker stopped while some jobs were given to the executor\. This can be "
+    r"caused by a too short worker timeout or by a memory leak\.$"
+)
 
 #: seconds between a worker's checks that the process that started it is alive
 PARENT_POLL_SECONDS = 1.0

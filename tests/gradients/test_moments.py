@@ -250,3 +250,33 @@ def test_bad_input_names_the_argument():
             observable=observables.mse_loss(obs, 0.5),
             estimator="exact",
         )
+    # before any task runs, not as "exact_gradient_variance() got an unexpected
+    # keyword argument" (or "multiple values for 'initial'") from the first one
+    for opts in ({"foo": 1}, {"initial": "00"}, {"parameters": [0]}):
+        with pytest.raises(TypeError, match="`sim_opts`"):
+            tnbp.gradient_variance(
+                ansatz.toy_perceptron,
+                [2],
+                observable=obs,
+                estimator="exact",
+                sim_opts=opts,
+                executor="serial",
+            )
+
+
+@pytest.mark.parametrize("engine", ["auto", "pauli", "doubled"])
+def test_a_constant_observable_has_zero_variance(engine):
+    """A constant has no derivative on either engine (the doubled one raised).
+
+    The circuit is Clifford for the Pauli chain; "auto" on a circuit with a
+    Haar-random gate takes the doubled engine.
+    """
+    circ = ansatz.hardware_efficient(3, 1, seed=0)
+    obs = [(1.5, "II", (0, 2))]  # the identity: a constant
+    m = exact_gradient_variance(circ, obs, engine=engine, parameters=[0, -1])
+    assert np.array_equal(m.variance, np.zeros(2))
+    circ.apply(unitary_group.rvs(4, random_state=0), 0, 2)
+    if engine != "pauli":
+        m = exact_gradient_variance(circ, obs, engine=engine)
+        assert m.engine == "doubled"
+        assert np.array_equal(m.variance, np.zeros(circ.num_parameters))

@@ -447,6 +447,26 @@ def test_clifford_gates_are_recognized():
     assert "not a Clifford" in pauli_transfer_reason(c, [(1.0, "Z", (0,))])
 
 
+@pytest.mark.parametrize("miss", [1e-7, 1e-5, 4e-5])
+def test_nearly_clifford_gates_are_not_taken_for_cliffords(miss):
+    """A rotation ``miss`` radians off pi/2 is not Clifford: its variance is not 0.
+
+    RX(theta)|0> then a fixed RY(pi/2 + miss): d<Z>/d theta is
+    sin(miss) sin(theta), variance sin(miss)^2 / 2 (5e-15 to 8e-10). The test
+    of the largest conjugated coefficient only (|cos(miss)| within 1e-9 of 1)
+    took gates up to 4.5e-5 off for Cliffords and returned 0.
+    """
+    c = tnbp.Circuit(1)
+    c.rx(0.3, 0)
+    c.pauli_rotation(np.pi / 2 + miss, "Y", 0, trainable=False)
+    obs = [(1.0, "Z", (0,))]
+    assert "not a Clifford" in pauli_transfer_reason(c, obs)
+    m = exact_gradient_variance(c, obs)
+    assert m.engine == "doubled"
+    # the doubled engine's rounding is ~1e-17 of the O(1) weights it sums
+    assert_allclose(m.variance, [np.sin(miss) ** 2 / 2], rtol=1e-3, atol=1e-16)
+
+
 def test_pauli_strings_of_costs_and_sums():
     s, c = pauli_strings(observables.global_cost(range(3)), 3)
     # 1 - |000><000| = 7/8 - (1/8) sum over the 7 non-empty Z strings

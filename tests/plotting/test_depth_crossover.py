@@ -70,3 +70,14 @@ def test_no_untrusted_rows_no_legend_entry(caught):
     df = _table().assign(trusted=True)
     depth_crossover.plot_depth_crossover(df, "unused.png")
     assert "not trusted (truncation)" not in legend_texts(caught[0].axes[1])
+
+
+def test_one_qubit_number_still_shows_the_limit(caught):
+    """With one n the dashed 2-design "line" is one point: drawn with a marker."""
+    df = _table()
+    depth_crossover.plot_depth_crossover(df[df.n == 20], "unused.png")
+    for ax in caught[0].axes:
+        dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+        limit = [ln for ln in dashed if len(ln.get_xdata())]
+        assert len(limit) == 1 and list(limit[0].get_xdata()) == [20]
+        assert limit[0].get_marker() not in (None, "", "None", " ")

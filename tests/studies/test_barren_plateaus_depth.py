@@ -1,5 +1,7 @@
 """The depth-crossover study's --quick preset runs end to end; its variances are exact."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -50,6 +52,15 @@ def test_depth_rules(study):
         2,
     ]
     assert study.layers_for("0.25n", 2) == 1
+
+
+def test_close_fractions_keep_their_own_rules(study):
+    """Labels rounded to 6 digits merged 0.5 and 0.5000001 (the sweep then
+    refused its repeated points with a traceback) and ran 0.04999999 as 0.05."""
+    points = study.points(n_values=(4,), fractions=(0.5, 0.5000001), fixed_layers=(2,))
+    assert len({p["depth"] for p in points}) == 3
+    for f, n in ((0.04999999, 50), (0.5000001, 4), (1 / 3, 9), (0.25, 10)):
+        assert study.layers_for(study.depth_rule(f), n) == math.floor(f * n + 0.5)
 
 
 def test_quick_keeps_the_options_given(study, cli_params):

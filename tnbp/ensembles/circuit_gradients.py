@@ -49,11 +49,12 @@ from .._checks import (
 from ..gradients.adjoint import skeleton
 from ..gradients.api import check_method, gradient_batch, gradient_with_diagnostics
 from ..gradients.diagnostics import GradientDiagnostics
-from ..gradients.moments import exact_gradient_variance
+from ..gradients.moments import EXACT_OPTIONS, exact_gradient_variance
 from ..models.circuit import Circuit
 from ..models.losses import FidelityCost, MSELoss
 from ..results.schema import GRADIENT_VARIANCE
 from ..states.record import TruncationWarning
+from ..states.simulate import check_sim_opts
 from .engine import Chunk, check_samples, chunks, run_tasks, seed_label
 from .statistics import (
     exact_stats,
@@ -360,8 +361,10 @@ def gradient_variance(
         :class:`~tnbp.Circuit`, ``n_values`` is not a sequence (e.g. a single
         int), ``n_values``, ``samples`` or ``chunk_size`` holds a non-integer,
         ``parameters`` (or what it returns for an ``n``) or ``seed`` has the
-        wrong type, ``executor`` is not one of the choices, or a process pool
-        cannot pickle ``build``, ``observable``, ``initial`` and ``parameters``.
+        wrong type, ``executor`` is not one of the choices, ``sim_opts`` is
+        not a dict or with ``estimator="exact"`` has an option other than
+        those listed above, or a process pool cannot pickle ``build``,
+        ``observable``, ``initial`` and ``parameters``.
     ValueError
         If ``n_values`` is empty, repeats a value or holds one below 1,
         ``samples`` or ``chunk_size`` is below 1, ``samples`` is above
@@ -436,8 +439,9 @@ def gradient_variance(
                 "`observable`: estimator='exact' needs a linear cost (an Observable)."
             )
         method, backend = "exact", "mps"
+        sim_opts = check_sim_opts(sim_opts, estimator, valid=EXACT_OPTIONS)
         if executor != "serial":  # the workers fill the cores already
-            sim_opts = {"threads": 1, **(sim_opts or {})}
+            sim_opts = {"threads": 1, **sim_opts}
         task = functools.partial(
             _exact_task, **problem, sim_opts=sim_opts, parameters=parameters
         )

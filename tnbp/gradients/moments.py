@@ -110,6 +110,9 @@ from .pauli_moments import (
 QUADRATURE_POINTS = 8
 #: The engines of :func:`exact_gradient_variance`.
 ENGINES = ("auto", "pauli", "doubled")
+#: The options of :func:`exact_gradient_variance` that
+#: :func:`tnbp.gradient_variance` passes on from its ``sim_opts``.
+EXACT_OPTIONS = ("max_bond", "cutoff", "engine", "haar", "error_cutoff", "threads")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -295,6 +298,8 @@ def _doubled_variance(
         contract="auto-mps", max_bond=max_bond, cutoff=cutoff, cutoff_mode="rel"
     )
     bonds = np.ones((2, n - 1), dtype=np.int64)
+    if not obs.terms:  # a constant: no derivative (and no MPS to build)
+        return np.zeros(len(positions)), bonds
 
     def record(mps, row):
         if n > 1:

@@ -69,8 +69,10 @@ def plot_depth_crossover(df: pd.DataFrame, path: str | Path) -> Path:
                 group.n, group.variance, "o-", ms=4, label=_depth_label(depth)
             )
             ax.plot(bad.n, bad.variance, "o", ms=6, mfc="white", color=line.get_color())
+    # one n: a dashed line of one point is invisible, so mark it
+    mark = dict(marker="_", ms=14) if len(design) == 1 else {}
     for ax in axes:
-        ax.plot(design.index, design.values, "--", color="k", lw=1.2, zorder=3)
+        ax.plot(design.index, design.values, "--", color="k", lw=1.2, zorder=3, **mark)
         ax.set_yscale("log")
         ax.set(xlabel="qubits n")
     axes[0].set_ylabel(r"Var$[\partial C_L/\partial\theta]$ over uniform angles")
