@@ -131,6 +131,8 @@ PAULI_MAX_STRINGS = 1024
 #: recomputed: one more sweep over that half, whatever the stride, so a larger
 #: budget only helps when everything fits (n = 20, 20 layers: ~100 MB; n = 50,
 #: 50 layers at bond ~240-350 and the default cutoff: ~1.5 GB, which fits).
+#: While a dropped vector is recomputed, the ones between it and its checkpoint
+#: are held too: up to a stride's worth more than the budget.
 MOMENTS_SNAPSHOT_BYTES = 2**31
 #: Truncation error of the Chebyshev series of exp(-iHt) (:func:`tnbp.evolve`):
 #: terms are kept until twice the sum of the remaining Bessel coefficients,

@@ -57,7 +57,9 @@ def test_depth_rules(study):
 def test_close_fractions_keep_their_own_rules(study):
     """Labels rounded to 6 digits merged 0.5 and 0.5000001 (the sweep then
     refused its repeated points with a traceback) and ran 0.04999999 as 0.05."""
-    points = study.points(n_values=(4,), fractions=(0.5, 0.5000001), fixed_layers=(2,))
+    points = study.points(
+        n_values=(4,), fractions=(0.5, 0.5000001), fixed_layers=(2,), cutoff=1e-12
+    )
     assert len({p["depth"] for p in points}) == 3
     for f, n in ((0.04999999, 50), (0.5000001, 4), (1 / 3, 9), (0.25, 10)):
         assert study.layers_for(study.depth_rule(f), n) == math.floor(f * n + 0.5)
