@@ -38,8 +38,10 @@ def plot_depth_crossover(df: pd.DataFrame, path: str | Path) -> Path:
 
     Left panel semilog (exponential decay is a straight line), right panel
     log-log (a power law is). The 2-design value of the whole register
-    (the rows' ``two_design``) is drawn dashed in black: the deep limit.
-    Untrusted rows (``trusted`` False: truncation matters) are hollow markers,
+    (the rows' ``two_design``) is drawn dashed in black: the deep limit. The
+    vertical range is the data's (down to a thousandth of the smallest
+    variance): where the 2-design value falls below it, its line leaves the
+    axes at the bottom. Untrusted rows (``trusted`` False: truncation matters) are hollow markers,
     named in the legend.
 
     Parameters
@@ -75,6 +77,8 @@ def plot_depth_crossover(df: pd.DataFrame, path: str | Path) -> Path:
         ax.plot(design.index, design.values, "--", color="k", lw=1.2, zorder=3, **mark)
         ax.set_yscale("log")
         ax.set(xlabel="qubits n")
+        low = min(df.variance.min(), design.max()) / 1e3
+        ax.set_ylim(bottom=max(low, 1e-300))
     axes[0].set_ylabel(r"Var$[\partial C_L/\partial\theta]$ over uniform angles")
     axes[0].set_title("semilog: exponential decay is straight")
     _log_integer_ticks(axes[1], df["n"])
