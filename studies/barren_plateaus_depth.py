@@ -14,9 +14,18 @@ Expected (Cerezo et al., arXiv:2001.00550): at fixed depth the local cost
 decays polynomially, the parameter seeing O(L) terms of weight
 :math:`1/(2n)` each; with ``L`` growing like ``n`` the backward lightcone of
 every term spreads over ``O(L)`` qubits and the variance decays
-exponentially, faster for deeper circuits; at ``L = n`` it approaches the
-2-design value :func:`tnbp.theory.two_design_gradient_variance` of the whole
-register (drawn dashed).
+exponentially, faster for deeper circuits, towards the 2-design value
+:func:`tnbp.theory.two_design_gradient_variance` of the whole register (drawn
+dashed: the deep limit). ``L = n`` is still far above it and decays more slowly
+(measured: 13 times the 2-design value at n = 10, 8e6 times at n = 40, e^(-0.29
+n) against ~2^(-n)); the limit needs ``L`` of about ``6n`` (1.05 times it at n =
+10, L = 60; 1.001 at L = 160).
+
+Measured (n = 10, 16, 20, 24, 30, 40, the default fractions, 6.6 min on a loaded
+2-core machine, 191 s of it for n = L = 40 alone): every row trusted, bonds up
+to 264; L = 2 decays as n^-2.000, L = n/4, n/2, n as e^(-0.146 n), e^(-0.191 n),
+e^(-0.291 n) (the power law fits L = n/4 better, by AIC 8.2; the exponential
+L = n, by 6.7).
 
 Trust: the chain drops singular values below ``cutoff`` times the largest
 (a study parameter, part of each row's key). Each row carries the rigorous
@@ -263,8 +272,8 @@ def cli(
     checked = df.reference_deviation.dropna()
     if len(checked):
         typer.echo(
-            f"doubled-circuit engine, {len(checked)} rows: largest relative "
-            f"deviation {checked.max():.1e}"
+            f"checked against the doubled-circuit engine in {len(checked)} of "
+            f"{len(df)} rows: largest relative deviation {checked.max():.1e}"
         )
     if not fits:
         typer.echo(f"no decay fits: they need at least {MIN_FIT_POINTS} qubit numbers")

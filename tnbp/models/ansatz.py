@@ -97,7 +97,10 @@ def hardware_efficient(
     -------
     Circuit
         ``layers * n * len(rotations)`` trainable rotations, angles uniform in
-        ``[0, 2 pi)``, and fixed entangling gates.
+        ``[0, 2 pi)``, and fixed entangling gates. Parameters run layer by
+        layer, qubit by qubit, letter by letter: rotation ``r`` of qubit ``q``
+        in layer ``l`` is parameter ``(l * n + q) * len(rotations) + r`` (the
+        default ``RY`` of qubit ``q`` in layer ``l``: ``2 * (l * n + q)``).
 
     Raises
     ------
