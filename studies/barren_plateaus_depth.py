@@ -4,28 +4,32 @@ For the hardware-efficient brick ansatz (RY and RZ on every qubit, then CZ on
 alternating bonds; :func:`tnbp.ansatz.hardware_efficient` with
 ``pattern="brick"``), the local cost of arXiv:2005.12458 (its eq. 4,
 :func:`tnbp.observables.local_cost`) and the RY of the middle qubit in the
-middle layer (layer ``L // 2``, counted from 0), the exact variance of the cost derivative over uniformly random angles,
-against ``n``, at depths that grow with ``n`` (``L = n/4, n/2, n``) and at a
-fixed shallow depth. The variances are exact, with no sampling: the
-Pauli-transfer chain of :mod:`tnbp.gradients.pauli_moments`
-(:func:`tnbp.exact_gradient_variance`, ``engine="auto"``).
+middle layer (layer ``L // 2``, counted from 0), the exact variance of the
+cost derivative over uniformly random angles, against ``n``, at depths that
+grow with ``n`` (``L = n/4, n/2, n``) and at a fixed shallow depth. The
+variances are exact, with no sampling: the Pauli-transfer chain of
+:mod:`tnbp.gradients.pauli_moments` (:func:`tnbp.exact_gradient_variance`,
+``engine="auto"``).
 
 Expected (Cerezo et al., arXiv:2001.00550): at fixed depth the local cost
 decays polynomially, the parameter seeing O(L) terms of weight
-:math:`1/(2n)` each; with ``L`` growing like ``n`` the backward lightcone of
-every term spreads over ``O(L)`` qubits and the variance decays
-exponentially, faster for deeper circuits, towards the 2-design value
+:math:`1/(2n)` each; with ``L`` growing like ``n`` the lightcone of every
+term spreads over ``O(L)`` qubits and the variance decays exponentially,
+faster for deeper circuits, towards the 2-design value
 :func:`tnbp.theory.two_design_gradient_variance` of the whole register (drawn
-dashed: the deep limit). ``L = n`` is still far above it and decays more slowly
-(measured: 13 times the 2-design value at n = 10, 8e6 times at n = 40, e^(-0.29
-n) against ~2^(-n)); the limit needs ``L`` of about ``6n`` (1.05 times it at n =
-10, L = 60; 1.001 at L = 160).
+dashed: the deep limit). ``L = n`` is still far above it and decays more
+slowly: that limit needs ``L`` of about ``6n`` (validated at n = 4..10 in
+``tests/gradients/test_pauli_moments.py``).
 
-Measured (n = 10, 16, 20, 24, 30, 40, the default fractions, 6.6 min on a loaded
-2-core machine, 191 s of it for n = L = 40 alone): every row trusted, bonds up
-to 264; L = 2 decays as n^-2.000, L = n/4, n/2, n as e^(-0.146 n), e^(-0.191 n),
-e^(-0.291 n) (the power law fits L = n/4 better, by AIC 8.2; the exponential
-L = n, by 6.7).
+Measured (the defaults, n = 10..100, cutoff 1e-12, 24 min on a loaded 2-core
+machine, 8.6 min of it for n = L = 100): every row trusted (``variance_error``
+at most 1.4e-7 of the variance), bonds up to 209, the doubled engine within
+4.2e-15 where it ran. L = 2: exactly :math:`0.078125/n^2`
+(delta AIC 509 for the power law); L = n/4: n^-3.96 or
+e^(-0.098 n), the power law weakly preferred (delta AIC 2.8);
+L = n/2: e^(-0.146 n) (8.2 for the exponential); L = n: e^(-0.243 n) (20.0),
+from 9.6 times the 2-design value at n = 10 to 2.5e19 times it at n = 100
+(Var = 2.5e-14).
 
 Trust: the chain drops singular values below ``cutoff`` times the largest
 (a study parameter, part of each row's key). Each row carries the rigorous
@@ -173,18 +177,17 @@ def points(*, n_values, fractions, fixed_layers, cutoff) -> list[dict]:
 
 
 def fit_decays(df) -> dict:
-    """Per depth rule: the exponential rate and the power-law exponent in ``n``.
+    """Per depth rule: both decay laws in ``n`` and the AIC's verdict between them.
 
-    Returns ``{depth: (DecayFit, power)}`` for rules with at least
-    :data:`~tnbp.ensembles.fits.MIN_FIT_POINTS` qubit numbers; ``power`` is
-    the least-squares slope of ``log Var`` against ``log n``.
+    Returns ``{depth: DecayComparison}`` (:func:`tnbp.compare_decay_laws`)
+    for rules with at least :data:`~tnbp.ensembles.fits.MIN_FIT_POINTS`
+    qubit numbers.
     """
-    fits = {}
-    for depth, g in df.groupby("depth"):
-        if len(g) >= MIN_FIT_POINTS:
-            power = float(np.polyfit(np.log(g.n), np.log(g.variance), 1)[0])
-            fits[depth] = (tnbp.fit_exponential_decay(g.n, g.variance), power)
-    return fits
+    return {
+        depth: tnbp.compare_decay_laws(g.n, g.variance)
+        for depth, g in df.groupby("depth")
+        if len(g) >= MIN_FIT_POINTS
+    }
 
 
 def main(
@@ -277,10 +280,12 @@ def cli(
         )
     if not fits:
         typer.echo(f"no decay fits: they need at least {MIN_FIT_POINTS} qubit numbers")
-    for depth, (fit, power) in fits.items():
+    for depth, laws in fits.items():
+        exp, power = laws.exponential, laws.power_law
         typer.echo(
-            f"L = {depth:>6}: Var ~ e^(-{fit.rate:.3f} n) (+- {fit.rate_err:.3f}), "
-            f"power-law fit n^{power:.2f}"
+            f"L = {depth:>6}: Var ~ e^(-{exp.rate:.3f} n) (+- {exp.rate_err:.3f}) or "
+            f"n^-{power.exponent:.2f} (+- {power.exponent_err:.2f}); preferred: "
+            f"{laws.preferred} (delta AIC {laws.delta_aic:+.1f})"
         )
     typer.echo(opts.outputs(df, out, fig))
 

@@ -32,7 +32,7 @@ def test_quick_preset(study, tmp_path, tnbp_run_quick):
     fixed = t.loc["2"]
     n2_var = fixed * fixed.index**2
     np.testing.assert_allclose(n2_var, n2_var.iloc[0], rtol=1e-12)
-    assert fits["2"][1] == pytest.approx(-2.0, abs=1e-9)
+    assert fits["2"].power_law.exponent == pytest.approx(2.0, abs=1e-9)
     # deeper circuits have flatter landscapes, once the depths differ (n >= 6)
     for n in (6, 8):
         assert t.loc[("1n", n)] < t.loc[("0.5n", n)] < t.loc[("2", n)]

@@ -136,7 +136,7 @@ through the lower half and the Heisenberg vector down through the upper half,
 each keeping its values at the blocks of its half, then each sweeps on through
 the other half and pairs with what the other kept. The two sweeps never wait
 for each other, so with ``threads=2`` (the default) they run side by side in
-two threads (LAPACK releases the GIL), with bitwise the same numbers as one
+two threads (numpy's LAPACK calls release the GIL), with bitwise the same numbers as one
 after the other. Each half keeps its vectors while they fit half of
 :data:`~tnbp.limits.MOMENTS_SNAPSHOT_BYTES`, beyond which only every second,
 fourth, ... one is kept and the rest recomputed from there.
@@ -668,10 +668,8 @@ class _Chain:
         """Write ``theta`` (``(l, 4, 4, r)``) back to sites ``i, i + 1``, truncated."""
         l, _, _, r = theta.shape
         mat = theta.reshape(4 * l, 4 * r)
-        try:
-            U, s, Vh = scipy.linalg.svd(
-                mat, full_matrices=False, check_finite=False, lapack_driver="gesdd"
-            )
+        try:  # numpy's gesdd releases the GIL (scipy's does not): the sweeps' threads
+            U, s, Vh = np.linalg.svd(mat, full_matrices=False)
         except np.linalg.LinAlgError:  # gesdd rarely fails to converge
             U, s, Vh = scipy.linalg.svd(
                 mat, full_matrices=False, check_finite=False, lapack_driver="gesvd"
@@ -1011,7 +1009,7 @@ def _sweeps(blocks, u: _Chain, h: _Chain, wanted: set, budget: int, threads: int
     while the Heisenberg vector sweeps down through the upper half, keeping
     its own; then each goes on through the other half, pairing at each block
     with what the other kept. The two sweeps are independent, so with
-    ``threads=2`` each runs in its own thread (LAPACK releases the GIL): the
+    ``threads=2`` each runs in its own thread (numpy's LAPACK calls release the GIL): the
     work of one sweep in wall time. Each half keeps its vectors within half
     of ``budget``.
 
