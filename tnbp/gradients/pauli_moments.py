@@ -139,7 +139,12 @@ for each other, so with ``threads=2`` (the default) they run side by side in
 two threads (numpy's LAPACK calls release the GIL), with bitwise the same numbers as one
 after the other. Each half keeps its vectors while they fit half of
 :data:`~tnbp.limits.MOMENTS_SNAPSHOT_BYTES`, beyond which only every second,
-fourth, ... one is kept and the rest recomputed from there.
+fourth, ... one is kept and the rest recomputed from there. Measured on 2
+cores: all 5000 parameters of a 50-qubit, 50-layer hardware-efficient brick
+circuit for :math:`Z_{24}Z_{25}` at the default ``cutoff=1e-14`` in 152 s
+(bonds up to 351, 3.2 GB, 256 s of CPU time; 6.5 min one sweep after the
+other with a 512 MiB budget, before); one
+parameter at 100 qubits and 100 layers with a rerun at 1e-12 in 528 s.
 
 References
 ----------
