@@ -656,3 +656,14 @@ def test_fifty_qubits_fifty_layers_every_parameter():
     # holds variances down to 1e-32)
     assert np.count_nonzero(m.variance[live] > 1e-12) > 0.7 * np.count_nonzero(live)
     assert seconds < 600, seconds  # twice the target, for a loaded machine
+
+
+@pytest.mark.parametrize("n", [48, 64, 100])
+def test_a_global_cost_beyond_the_string_limit_is_refused_at_once(n):
+    """2^n strings counted in int64 wrapped to 0 from n = 64: the expansion then
+    tried all 2^n products (the n = 100 global cost hung in engine="auto")."""
+    start = time.perf_counter()
+    assert pauli_strings(observables.global_cost(range(n)), n) == (None, None)
+    circ = ansatz.hardware_efficient(n, 1, seed=0)
+    assert "strings" in pauli_transfer_reason(circ, observables.global_cost(range(n)))
+    assert time.perf_counter() - start < 5  # measured ~0.01 s; the bug: for ever

@@ -169,6 +169,7 @@ import concurrent.futures
 import dataclasses
 import functools
 import itertools
+import math
 
 import numpy as np
 import scipy.linalg
@@ -476,7 +477,7 @@ def pauli_strings(observable, n: int, *, max_strings: int = PAULI_MAX_STRINGS):
             a = np.einsum("pji,ij->p", _PAULIS, op).real / 2
             keep = np.abs(a) > 1e-15 * np.abs(a).max()
             factors.append((q, np.flatnonzero(keep), a[keep]))
-        count = int(np.prod([len(f[1]) for f in factors]))
+        count = math.prod(len(f[1]) for f in factors)  # exact: 2^100 overflows int64
         total += count
         if total > max_strings:
             return None, None
