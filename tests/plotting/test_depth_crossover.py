@@ -81,3 +81,12 @@ def test_one_qubit_number_still_shows_the_limit(caught):
         limit = [ln for ln in dashed if len(ln.get_xdata())]
         assert len(limit) == 1 and list(limit[0].get_xdata()) == [20]
         assert limit[0].get_marker() not in (None, "", "None", " ")
+
+
+def test_an_exact_zero_does_not_stretch_the_axis(caught):
+    df = _table()
+    df.loc[0, "variance"] = 0.0  # a parameter outside every cone
+    depth_crossover.plot_depth_crossover(df, "unused.png")
+    positive = df.variance[df.variance > 0].min()
+    for ax in caught[0].axes:
+        assert ax.get_ylim()[0] == pytest.approx(positive / 1e3)

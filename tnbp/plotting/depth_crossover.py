@@ -77,8 +77,10 @@ def plot_depth_crossover(df: pd.DataFrame, path: str | Path) -> Path:
         ax.plot(design.index, design.values, "--", color="k", lw=1.2, zorder=3, **mark)
         ax.set_yscale("log")
         ax.set(xlabel="qubits n")
-        low = min(df.variance.min(), design.max()) / 1e3
-        ax.set_ylim(bottom=max(low, 1e-300))
+        # exact zeros have no place on a log axis: the smallest positive value
+        shown = df.variance[df.variance > 0]
+        if len(shown):
+            ax.set_ylim(bottom=min(shown.min(), design.max()) / 1e3)
     axes[0].set_ylabel(r"Var$[\partial C_L/\partial\theta]$ over uniform angles")
     axes[0].set_title("semilog: exponential decay is straight")
     _log_integer_ticks(axes[1], df["n"])
