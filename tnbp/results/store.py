@@ -67,6 +67,7 @@ import os
 import socket
 import sqlite3
 import subprocess
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -350,7 +351,7 @@ class ResultStore:
             self._db = sqlite3.connect(
                 path / STORE_FILE, timeout=timeout, isolation_level=None
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._wal_mode(timeout)
             self._db.execute("PRAGMA synchronous=NORMAL")
             with self._transaction():
                 found = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -386,6 +387,23 @@ class ResultStore:
         except BaseException:
             self.close()
             raise
+
+    def _wal_mode(self, timeout: float) -> None:
+        """Switch the file to WAL, waiting while another process holds it.
+
+        Two processes opening a new store at once both change the journal
+        mode; SQLite may refuse the second at once (SQLITE_BUSY without its
+        busy handler), so the switch is retried for up to ``timeout`` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     @contextlib.contextmanager
     def _transaction(self):
