@@ -57,9 +57,10 @@ $(BENCH_STAMP): $(BENCH_LOCK) pyproject.toml
 # every script runs, even after one fails; the failures are listed at the end
 bench: $(BENCH_STAMP)
 	@failed=""; for b in $(BENCHMARKS); do \
-	  echo "== benchmarks/$$b.py $(BENCH_ARGS)"; \
+	  echo "== benchmarks/$$b.py $(BENCH_ARGS)"; start=$$(date +%s); \
 	  $(BENCH_PY) benchmarks/$$b.py $(BENCH_ARGS) --out $(BENCH_OUT)/$$b.csv \
 	    || failed="$$failed $$b"; \
+	  echo "== benchmarks/$$b.py took $$(( $$(date +%s) - start )) s"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "benchmarks failed:$$failed"; exit 1; fi
 
