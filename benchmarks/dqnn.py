@@ -169,7 +169,7 @@ def main(
     keep_gc: KeepGC = False,
     out: Out = None,
 ) -> list[dict]:
-    """Time a DQNN local-cost gradient ensemble at n = 64 on tn, mps and exact."""
+    """Time a DQNN local-cost gradient ensemble at n = 64: tn, mps, exact, quimb."""
     bench = start(threads, keep_gc)
     cfg = settings(FULL, QUICK, quick)
     bench.header(
