@@ -208,8 +208,8 @@ class Bench:
         used = "".join(f", {pkg} {version(pkg)}" for pkg in packages)
         print(title)
         print(
-            f"  python {platform.python_version()}, numpy {np.__version__} ({blas}), "
-            f"tnbp {tnbp.__version__}{used}"
+            f"  python {platform.python_version()} ({sys.prefix}), numpy "
+            f"{np.__version__} ({blas}), tnbp {tnbp.__version__}{used}"
         )
         for peer in peers:
             print(f"  peer: {peer}")

@@ -49,7 +49,7 @@ bond each layer: 80 parameters in a bulk term's cone instead of 40.)
   ``local_expectation`` call is timed; building the shifted circuit (~0.2 s
   at n = 100) is not, which favours quimb. quimb is a dependency of tnbp,
   so the anchor always runs; its optional ``cotengrust`` (cotengra's
-  compiled optimal search, in the ``bench`` extra) and ``kahypar`` change
+  compiled optimal search, in benchmarks/requirements.lock) and ``kahypar`` change
   its search time a lot, and the header says whether they are installed.
 
   A full anchor ensemble is out of reach (7,872 shifted evaluations per

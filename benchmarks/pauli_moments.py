@@ -391,6 +391,12 @@ def main(
         ("quimb",),
     )
     print(
+        "  anchor: dense sampling, what a study does without an exact engine "
+        "(tnbp.gradient_variance: batched statevector adjoint gradients; "
+        "benchmarks/gradients_dense.py times it against PennyLane lightning); "
+        "ratios: engine / pauli"
+    )
+    print(
         f"  pauli: best of {cfg['repeats']}; doubled: one call, stopped after "
         f"{cfg['cap_s']:g} s; dense: {cfg['samples']} samples, or (*) as many as fit "
         f"in {cfg['dense_cap_s']:g} s and the time scaled to 1000"

@@ -63,11 +63,13 @@ COLUMNS = {
         statement code median_s best_s ratio_median_quimb_tensor repeats {RUN}""",
     "dqnn": f"""
         n qubits dqnn_layers route method samples best_s median_s first_s max_bond
-        example_value {RUN}""",
+        example_value ratio_median_tn abs_diff_tn {RUN}""",
     "qntk": f"""
         n layers pattern observable num_parameters nonzero_derivatives k_tn tn_first_s
         tn_tree_searches tn_warm_s tn_warm_s_median meta_kernel_tn_s mu_tn mps_s
-        k_mps abs_diff_tn_mps ratio_mps_tn repeats seed {RUN}""",
+        k_mps abs_diff_tn_mps ratio_mps_tn quimb_parameters_timed
+        quimb_cone_parameters quimb_call_s quimb_s quimb_extrapolated
+        max_abs_diff_quimb ratio_quimb_tn repeats seed {RUN}""",
     "pauli_moments": f"""
         n layers depth_rule observable num_parameters middle_parameter
         variance_middle pauli_s pauli_s_median pauli_max_bond pauli_discarded_weight
@@ -91,7 +93,7 @@ QUICK = {
     "mps_simulation": (4, "tnbp_s", ("qiskit_aer",), "aer_s"),
     "gibbs": (2, "tnbp_s_best", ("tenpy",), "tenpy_s_best"),
     "import_time": (5, "median_s", (), None),
-    "dqnn": (3, "best_s", (), None),  # tn, mps and exact routes
+    "dqnn": (4, "best_s", (), None),  # tn, mps, exact and quimb routes
     "qntk": (2, "tn_warm_s", (), None),  # one term and the local cost at n = 40
     "pauli_moments": (2, "pauli_s", (), None),  # one term and the local cost
 }
