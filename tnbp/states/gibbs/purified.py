@@ -134,6 +134,9 @@ class PurifiedGibbsState(GibbsState):
         :math:`\sqrt{\sum_t \epsilon_t}` grew by :math:`\sqrt 2` (measured).
     companion : PurifiedGibbsState or None
         The Richardson companion, set by :func:`~tnbp.gibbs_state`.
+    conserve : {"U1", "Z2", "none"}
+        The charge whose blocks the evolution used (the purification's
+        ``symmetry``; ``"none"``: full matrices).
     """
 
     def __init__(
@@ -160,6 +163,7 @@ class PurifiedGibbsState(GibbsState):
         self.discarded_amplitude = purification.discarded_amplitude
         self.trotterized = trotterized and steps > 0
         self.companion = None
+        self.conserve = purification.symmetry or "none"
         hist = np.array(history, dtype=int).reshape(len(history), n - 1)
         self._record = BondRecord(
             bond_dims=purification.bond_dims(),
