@@ -18,7 +18,11 @@ r"""Gibbs states :math:`\rho = e^{-\beta H}/Z` of 2-local Hamiltonians.
     steps merged. Any other pair structure goes through an odd-even
     transposition swap network, forwards then backwards, each gate fused with
     its SWAP (:func:`tnbp.states.gibbs.trotter.evolve_swap_network`). Both are second
-    order; ``order=4`` composes five of them (Suzuki). The number of steps is
+    order; ``order=4`` composes five of them (Suzuki), except on two layers (a
+    chain), where it is Blanes and Moan's six-stage splitting, ~18x more
+    accurate at the same step (:mod:`tnbp.states.gibbs.trotter`). With a
+    conserved charge (``conserve``) every SVD and QR runs block by block
+    (:mod:`tnbp.states.gibbs.purification`). The number of steps is
     :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`, so the last step lands on
     :math:`\beta` exactly; the error of an observable is
     :math:`O(\beta\,\mathrm{dtau}^{\mathrm{order}})`.
@@ -165,8 +169,8 @@ def gibbs_state(
         ``"Z2"`` if with the parity :math:`\prod_i Z_i`, e.g. the
         transverse-field Ising chain), else none; ``"U1"``/``"Z2"`` require
         that charge; ``"none"`` keeps full matrices. The charge used is
-        ``state.conserve``. On the XX chain at chi = 64 the U(1) blocks make
-        the evolution ~6x faster.
+        ``state.conserve``. On the XX chain at chi = 64 (n = 32) the U(1)
+        blocks make the evolution ~3.5x faster.
     progbar : bool, optional
         Show a progress bar over the Trotter layers (``"mps"``).
 
