@@ -41,6 +41,17 @@ def long_range_hopping(n):
     return H
 
 
+def dm_chain(n):
+    """XX + YY with a Dzyaloshinskii-Moriya term XY - YX: complex, conserves sum Z."""
+    H = tnbp.PauliSum(n)
+    for i in range(n - 1):
+        H.add(1.0, "XX", (i, i + 1)).add(1.0, "YY", (i, i + 1))
+        H.add(0.3, "XY", (i, i + 1)).add(-0.3, "YX", (i, i + 1))
+    for q in range(n):
+        H.add(0.2 * q, "Z", q)
+    return H
+
+
 def charge_violation(state: Purification) -> float:
     """Largest entry of a site outside its charge blocks (0 when the rule holds)."""
     worst = 0.0
@@ -78,9 +89,10 @@ def test_conserved_charge_is_detected(H, charge):
     [
         (lambda: hm.xxz_chain(7, delta=0.4, h=np.linspace(-0.5, 0.5, 7)), "U1"),
         (lambda: long_range_hopping(6), "U1"),
+        (lambda: dm_chain(6), "U1"),
         (lambda: hm.tfim_chain(7, g=0.8), "Z2"),
     ],
-    ids=["xxz_fields", "long_range", "tfim"],
+    ids=["xxz_fields", "long_range", "complex_dm", "tfim"],
 )
 @pytest.mark.parametrize("order", [2, 4])
 def test_conserving_path_equals_the_dense_path(make, charge, order):
