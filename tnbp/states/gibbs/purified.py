@@ -42,6 +42,7 @@ import math
 import numpy as np
 
 from ..._threads import blas_threads_limit
+from ...limits import SQUARE_MPO_CUTOFF
 from ...models.paulis import PAULI_MATRICES
 from ..base import check_rdm_size
 from ..canonical import CanonicalMPS
@@ -191,8 +192,8 @@ class PurifiedGibbsState(GibbsState):
 
         :math:`H` as an MPO (:meth:`~tnbp.PauliSum.to_mpo`, acting on the
         physical index of every site) and :math:`H^2` as the product MPO,
-        compressed (relative cutoff 1e-13 per bond: bond 8 instead of 16 on
-        the XX chain), are each contracted between the normalized
+        compressed (:data:`~tnbp.limits.SQUARE_MPO_CUTOFF` per bond: bond 8
+        instead of 16 on the XX chain), are each contracted between the normalized
         purification and itself, site by site: cost :math:`O(n\chi^3 D)`
         for MPO bond dimension :math:`D`. With a conserved charge
         (:attr:`conserve`) only the nonzero charge blocks of the sites enter
@@ -206,7 +207,7 @@ class PurifiedGibbsState(GibbsState):
         """
         mpo = self.hamiltonian.traceless().to_mpo()
         mpo2 = mpo.apply(mpo)
-        mpo2.compress(cutoff=1e-13, cutoff_mode="rel")
+        mpo2.compress(cutoff=SQUARE_MPO_CUTOFF, cutoff_mode="rel")
         square, mean = np.ones((1, 1, 1)), np.ones((1, 1, 1))
         with blas_threads_limit(1):  # small contractions: threads only cost
             for i, (A, W, WW) in enumerate(

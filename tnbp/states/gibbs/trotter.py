@@ -45,6 +45,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
+from ...limits import CONSERVATION_ATOL
 from ...models.pauli_sum import PauliSum
 from .purification import Purification
 
@@ -178,14 +179,16 @@ def conserved_charge(pairs: dict, lone: dict) -> str | None:
     Returns
     -------
     {"U1", "Z2", None}
-        The conserved charge (commutators below 1e-12 times the largest
-        entry of ``h`` count as zero).
+        The conserved charge (commutators below
+        :data:`~tnbp.limits.CONSERVATION_ATOL` times the largest entry of ``h``
+        count as zero).
     """
     z = np.diag([1.0, -1.0])
     eye = np.eye(2)
 
     def commutes(h, op):
-        return np.abs(h @ op - op @ h).max() <= 1e-12 * max(1.0, np.abs(h).max())
+        scale = max(1.0, np.abs(h).max())
+        return np.abs(h @ op - op @ h).max() <= CONSERVATION_ATOL * scale
 
     if not all(commutes(h, z) for h in lone.values()):
         return None
