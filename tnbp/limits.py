@@ -112,6 +112,12 @@ DENSITY_MATRIX_ATOL = 1e-10
 NORMALIZATION_ATOL = 1e-8
 #: Eigenvalues of sqrt(sigma) rho sqrt(sigma) below this (relative) count as zero.
 FIDELITY_RANK_TOL = 1e-12
+#: A term of a Gibbs Hamiltonian conserves a charge (total Z, Z parity) when its
+#: commutator with it is below this times its largest entry (rounding of O(1) sums).
+CONSERVATION_ATOL = 1e-12
+#: Relative singular-value cutoff per bond of the compressed H^2 MPO behind a
+#: purified Gibbs state's energy variance (bond 8 instead of 16 on the XX chain).
+SQUARE_MPO_CUTOFF = 1e-13
 #: Coefficients Tr(G P)/2^k below this are dropped when a Hermitian matrix is
 #: expanded in Pauli strings (rounding of entries of order one).
 PAULI_COEFFICIENT_NOISE_FLOOR = 1e-15

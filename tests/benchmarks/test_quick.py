@@ -58,7 +58,7 @@ COLUMNS = {
         tenpy_evolved tenpy_dt tenpy_svd_min tenpy_conserve tnbp_s_best tnbp_s_median
         tnbp_energy_per_site tnbp_error_per_site tnbp_max_bond tnbp_discarded
         tnbp_log_partition_error tnbp_order tnbp_dtau tnbp_steps tnbp_cutoff
-        tnbp_caveats ratio target_met accuracy_matched repeats {RUN}""",
+        tnbp_conserve tnbp_caveats ratio target_met accuracy_matched repeats {RUN}""",
     "import_time": f"""
         statement code median_s best_s ratio_median_quimb_tensor repeats {RUN}""",
     "dqnn": f"""
@@ -91,7 +91,7 @@ QUICK = {
     ),
     "gradients_tn": (1, "tnbp_adjoint_ensemble_s", ("jax",), "tnbp_autodiff_warm_s"),
     "mps_simulation": (4, "tnbp_s", ("qiskit_aer",), "aer_s"),
-    "gibbs": (2, "tnbp_s_best", ("tenpy",), "tenpy_s_best"),
+    "gibbs": (4, "tnbp_s_best", ("tenpy",), "tenpy_s_best"),  # 2 models x 2 charges
     "import_time": (5, "median_s", (), None),
     "dqnn": (4, "best_s", (), None),  # tn, mps, exact and quimb routes
     "qntk": (2, "tn_warm_s", (), None),  # one term and the local cost at n = 40

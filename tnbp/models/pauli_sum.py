@@ -15,6 +15,10 @@ from ..limits import EXACT_NORM_QUBITS, MAX_DENSE_HAMILTONIAN_QUBITS
 from .operators import Observable, pauli_sum
 from .paulis import PAULI_MATRICES, PauliTerm, pauli_matrix, pauli_term
 
+#: phase of the operator an open two-qubit term carries along the MPO's bonds
+#: (:meth:`PauliSum.to_mpo`): iY is real
+_CHANNEL_PHASE = {"X": 1.0, "Y": 1j, "Z": 1.0}
+
 __all__ = ["PauliSum"]
 
 
@@ -286,7 +290,9 @@ class PauliSum:
         Returns
         -------
         quimb.tensor.MatrixProductOperator
-            ``n`` sites of physical dimension 2.
+            ``n`` sites of physical dimension 2; float64 when :math:`H` is a
+            real matrix (every term with an even number of Y's and a real
+            coefficient), else complex128.
 
         Raises
         ------
@@ -326,18 +332,22 @@ class PauliSum:
             W[1, 1] = eye
             W[0, 1] = onsite[k]
             rpos = {ch: 2 + r for r, ch in enumerate(channels_right)}
+            # an open Y travels as the real iY and its partner absorbs -i times its
+            # operator, (iY) (x) (-i B) = Y (x) B: a real H gets a real MPO
             for ch in channels_right:
                 if ch[0] == k:
-                    W[0, rpos[ch]] = PAULI_MATRICES[ch[1]]
+                    W[0, rpos[ch]] = PAULI_MATRICES[ch[1]] * _CHANNEL_PHASE[ch[1]]
             for lpos, ch in enumerate(channels_left, start=2):
                 if k in pairs[ch]:
-                    W[lpos, 1] = pairs[ch][k]
+                    W[lpos, 1] = pairs[ch][k] / _CHANNEL_PHASE[ch[1]]
                 if ch in rpos:
                     W[lpos, rpos[ch]] = eye
             arrays.append(W)
             channels_left = channels_right
         arrays[0] = arrays[0][0]  # start in "nothing placed"
         arrays[-1] = arrays[-1][:, 1]  # end in "complete"
+        if not any(np.any(W.imag) for W in arrays):
+            arrays = [W.real.copy() for W in arrays]
         mpo = qtn.MatrixProductOperator(arrays, shape="lrud")
         mpo.compress(cutoff=cutoff, cutoff_mode="rel")
         return mpo

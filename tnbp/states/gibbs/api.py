@@ -18,7 +18,11 @@ r"""Gibbs states :math:`\rho = e^{-\beta H}/Z` of 2-local Hamiltonians.
     steps merged. Any other pair structure goes through an odd-even
     transposition swap network, forwards then backwards, each gate fused with
     its SWAP (:func:`tnbp.states.gibbs.trotter.evolve_swap_network`). Both are second
-    order; ``order=4`` composes five of them (Suzuki). The number of steps is
+    order; ``order=4`` composes five of them (Suzuki), except on two layers (a
+    chain), where it is Blanes and Moan's six-stage splitting, ~18x more
+    accurate at the same step (:mod:`tnbp.states.gibbs.trotter`). With a
+    conserved charge (``conserve``) every SVD and QR runs block by block
+    (:mod:`tnbp.states.gibbs.purification`). The number of steps is
     :math:`\lceil \beta/(2\,\mathrm{dtau})\rceil`, so the last step lands on
     :math:`\beta` exactly; the error of an observable is
     :math:`O(\beta\,\mathrm{dtau}^{\mathrm{order}})`.
@@ -83,6 +87,7 @@ from .dense import DenseGibbsState
 from .purification import Purification
 from .purified import PurifiedGibbsState
 from .trotter import (
+    conserved_charge,
     evolve_layers,
     evolve_swap_network,
     layer_sizes,
@@ -93,6 +98,8 @@ from .trotter import (
 #: the backends of :func:`~tnbp.gibbs_state`
 BACKENDS = ("dense", "mps")
 ORDERS = (2, 4)
+#: the values of `conserve`: detect, force a charge, or dense blocks
+CONSERVE = ("auto", "U1", "Z2", "none")
 #: Truncation distance sum_l sqrt(eps_l) the default cutoff may spend over a run:
 #: the per-SVD cutoff is (AMPLITUDE_BUDGET / sum_l sqrt(m_l))^2 for layers of m_l
 #: gates (1.3e-19 for the 200 layers of 7-8 gates of a 16-qubit chain at beta = 2,
@@ -111,6 +118,7 @@ def gibbs_state(
     cutoff: float | None = None,
     order: int = 4,
     richardson: bool = True,
+    conserve: str = "auto",
     progbar: bool = False,
 ) -> GibbsState:
     r"""The thermal state :math:`\rho = e^{-\beta H}/Z` of a 2-local Hamiltonian.
@@ -150,6 +158,19 @@ def gibbs_state(
         estimators bound the Trotter error (``"mps"``; dense states are
         exact). With False, the Trotter part of every estimate is NaN
         (unknown).
+    conserve : {"auto", "U1", "Z2", "none"}, optional
+        Charge conservation of the purification (``"mps"``): its SVDs and QRs
+        run block by block over the sectors of a conserved charge (see
+        :mod:`tnbp.states.gibbs.purification`); the state is the same up to
+        rounding and to ties between equal singular values at a truncation.
+        ``"auto"`` (default) uses the finest charge the terms conserve
+        (:func:`~tnbp.states.gibbs.trotter.conserved_charge`: ``"U1"`` if every
+        term commutes with the total :math:`\sum_i Z_i`, e.g. the XX chain;
+        ``"Z2"`` if with the parity :math:`\prod_i Z_i`, e.g. the
+        transverse-field Ising chain), else none; ``"U1"``/``"Z2"`` require
+        that charge; ``"none"`` keeps full matrices. The charge used is
+        ``state.conserve``. On the XX chain at chi = 64 (n = 32) the U(1)
+        blocks make the evolution ~3.5x faster.
     progbar : bool, optional
         Show a progress bar over the Trotter layers (``"mps"``).
 
@@ -172,8 +193,9 @@ def gibbs_state(
     ValueError
         If ``H`` has no terms or (``"mps"``) terms on more than two qubits or
         fewer than 2 qubits, ``beta`` is negative or not finite, ``dtau <= 0``,
-        ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, ``order`` or
-        ``backend`` is unknown, or ``H`` is too large for ``"dense"``.
+        ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, ``order``,
+        ``conserve`` or ``backend`` is unknown, ``conserve`` names a charge
+        ``H`` does not conserve, or ``H`` is too large for ``"dense"``.
 
     References
     ----------
@@ -223,13 +245,21 @@ def gibbs_state(
     check_opt("order", order, ORDERS)
     if not isinstance(richardson, bool):
         raise TypeError(f"`richardson` must be True or False, got {richardson!r}.")
+    check_opt("conserve", conserve, CONSERVE)
     if H.locality > 2:
         raise ValueError(f"`H` has {H.locality}-local terms; gibbs_state takes <= 2.")
     if H.n < 2:
         raise ValueError("`H`: backend='mps' needs at least 2 qubits; use 'dense'.")
     steps = math.ceil(beta / (2 * dtau) - 1e-12) if beta > 0 else 0
     pairs, lone = split_terms(H.traceless())
-    opts = dict(max_bond=max_bond, cutoff=cutoff, order=order, progbar=progbar)
+    symmetry = _symmetry(conserve, pairs, lone)
+    opts = dict(
+        max_bond=max_bond,
+        cutoff=cutoff,
+        order=order,
+        symmetry=symmetry,
+        progbar=progbar,
+    )
     state = _purify(H, beta, pairs, lone, steps=steps, **opts)
     if richardson and state.trotterized:
         state.companion = _purify(
@@ -238,7 +268,22 @@ def gibbs_state(
     return state
 
 
-def _purify(H, beta, pairs, lone, *, steps, max_bond, cutoff, order, progbar):
+def _symmetry(conserve: str, pairs: dict, lone: dict) -> str | None:
+    """The charge of ``conserve`` ("auto": detected), checked against the terms."""
+    if conserve == "none":
+        return None
+    found = conserved_charge(pairs, lone)
+    if conserve == "auto":
+        return found
+    if found is None or (conserve == "U1" and found != "U1"):
+        raise ValueError(
+            f"`conserve`={conserve!r}: `H` does not conserve that charge "
+            f"(it conserves {found or 'none'}); use conserve='auto' or 'none'."
+        )
+    return conserve
+
+
+def _purify(H, beta, pairs, lone, *, steps, max_bond, cutoff, order, symmetry, progbar):
     """Evolve the purification in ``steps`` Trotter steps (see the module docstring)."""
     delta = beta / (2 * steps) if steps else 0.0
     if cutoff is None:
@@ -246,7 +291,9 @@ def _purify(H, beta, pairs, lone, *, steps, max_bond, cutoff, order, progbar):
         cutoff = (AMPLITUDE_BUDGET / max(1.0, sum(map(math.sqrt, sizes)))) ** 2
     nearest = all(j == i + 1 for i, j in pairs)
     evolve = evolve_layers if nearest else evolve_swap_network
-    psi = Purification.infinite_temperature(H.n, max_bond=max_bond, cutoff=cutoff)
+    psi = Purification.infinite_temperature(
+        H.n, max_bond=max_bond, cutoff=cutoff, symmetry=symmetry
+    )
     history = [psi.bond_dims()]
     with (
         blas_threads_limit(1),

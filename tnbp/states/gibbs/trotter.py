@@ -12,13 +12,32 @@ by Suzuki's composition
 
 whose weights satisfy :math:`4p + (1 - 4p) = 1` and
 :math:`4p^3 + (1 - 4p)^3 = 0` (the third-order error of the symmetric
-:math:`S_2` cancels). See :mod:`tnbp.states.gibbs.api` for the error model.
+:math:`S_2` cancels). Where the pairs fall into exactly two layers
+:math:`A` and :math:`B` (a chain), fourth order is instead Blanes and Moan's
+six-stage splitting [2]_
+
+.. math::
+
+    S_4(\delta) = e^{a_1\delta A} e^{b_1\delta B} e^{a_2\delta A}
+    e^{b_2\delta B} e^{a_3\delta A} e^{b_3\delta B} e^{a_4\delta A}
+    e^{b_3\delta B} e^{a_3\delta A} e^{b_2\delta B} e^{a_2\delta A}
+    e^{b_1\delta B} e^{a_1\delta A}
+
+(:data:`BLANES_MOAN_A`, :data:`BLANES_MOAN_B`; :math:`\sum a = \sum b = 1`),
+12 layers per step against Suzuki's 10 but with an error ~18 times smaller
+at the same step (measured on random 8 x 8 matrices; on the XX chain at
+n = 32 the energy error at dtau = 0.5 is 13x smaller), so a ~2x larger step
+gives the same accuracy. See :mod:`tnbp.states.gibbs.api` for the error
+model.
 
 References
 ----------
 .. [1] M. Suzuki, "Fractal decomposition of exponential operators with
    applications to many-body theories and Monte Carlo simulations", Phys.
    Lett. A 146, 319 (1990).
+.. [2] S. Blanes and P. C. Moan, "Practical symplectic partitioned
+   Runge-Kutta and Runge-Kutta-Nystrom methods", J. Comput. Appl. Math.
+   142, 313 (2002), Table 2 (method S6 of order 4).
 """
 
 from __future__ import annotations
@@ -26,11 +45,20 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
+from ...limits import CONSERVATION_ATOL
 from ...models.pauli_sum import PauliSum
 from .purification import Purification
 
 #: Suzuki's fourth-order weight: S4(d) = S2(p d)^2 S2((1 - 4p) d) S2(p d)^2.
 SUZUKI_P = 1.0 / (4.0 - 4.0 ** (1.0 / 3.0))
+
+#: Blanes and Moan's S6 (order 4): the A-layer fractions a_1..a_4..a_1 of one step
+BLANES_MOAN_A = (0.0792036964311957, 0.353172906049774, -0.0420650803577195)
+BLANES_MOAN_A = (*BLANES_MOAN_A, 1 - 2 * sum(BLANES_MOAN_A), *BLANES_MOAN_A[::-1])
+#: Blanes and Moan's S6 (order 4): the B-layer fractions b_1..b_3, b_3..b_1
+BLANES_MOAN_B = (0.209515106613362, -0.143851773179818)
+BLANES_MOAN_B = (*BLANES_MOAN_B, 0.5 - sum(BLANES_MOAN_B))
+BLANES_MOAN_B = (*BLANES_MOAN_B, *BLANES_MOAN_B[::-1])
 
 _SWAP4 = np.eye(16).reshape(4, 4, 4, 4).transpose(1, 0, 2, 3).copy()
 
@@ -130,6 +158,49 @@ def split_terms(H: PauliSum) -> tuple[dict, dict]:
     return pairs, lone
 
 
+def conserved_charge(pairs: dict, lone: dict) -> str | None:
+    r"""The charge every gate of ``pairs`` and ``lone`` conserves, if any.
+
+    "U1" when every pair Hamiltonian commutes with :math:`Z_i + Z_j` and every
+    lone one with :math:`Z_i` (the total :math:`\sum_i Z_i` is conserved),
+    else "Z2" when every pair commutes with :math:`Z_i Z_j` and every lone one
+    with :math:`Z_i` (the parity :math:`\prod_i Z_i`), else None. U(1)
+    implies Z2; the finer charge is returned. See
+    :mod:`tnbp.states.gibbs.purification` for the purification's charge.
+
+    Parameters
+    ----------
+    pairs : dict of (int, int) to numpy.ndarray
+        Pair Hamiltonians ``{(i, j): h}``, ``h`` of shape ``(4, 4)`` (from
+        :func:`split_terms`).
+    lone : dict of int to numpy.ndarray
+        One-qubit Hamiltonians ``{i: h}``, ``h`` of shape ``(2, 2)``.
+
+    Returns
+    -------
+    {"U1", "Z2", None}
+        The conserved charge (commutators below
+        :data:`~tnbp.limits.CONSERVATION_ATOL` times the largest entry of ``h``
+        count as zero).
+    """
+    z = np.diag([1.0, -1.0])
+    eye = np.eye(2)
+
+    def commutes(h, op):
+        scale = max(1.0, np.abs(h).max())
+        return np.abs(h @ op - op @ h).max() <= CONSERVATION_ATOL * scale
+
+    if not all(commutes(h, z) for h in lone.values()):
+        return None
+    for name, op in (
+        ("U1", np.kron(z, eye) + np.kron(eye, z)),
+        ("Z2", np.kron(z, z)),
+    ):
+        if all(commutes(h, op) for h in pairs.values()):
+            return name
+    return None
+
+
 def _weights(order: int) -> list[float]:
     """Step fractions of one Trotter step: Strang (2) or Suzuki's S4 (4)."""
     if order == 2:
@@ -139,20 +210,30 @@ def _weights(order: int) -> list[float]:
 
 
 def _layer_sequence(num_layers: int, steps: int, delta: float, order: int):
-    """``(layer, tau)`` pairs of ``steps`` symmetric Trotter steps, half-steps merged."""
+    """``(layer, tau)`` pairs of ``steps`` symmetric Trotter steps, half-steps merged.
+
+    Order 4 on two layers is Blanes and Moan's splitting, else Suzuki's
+    composition of Strang steps (module docstring).
+    """
     m = num_layers
     seq: list[list] = []
     for _ in range(steps):
-        for w in _weights(order):
-            d = w * delta
-            sweep = [(k, d / 2) for k in range(m - 1)]
-            sweep.append((m - 1, d))
-            sweep += [(k, d / 2) for k in range(m - 2, -1, -1)]
-            for k, tau in sweep:
-                if seq and seq[-1][0] == k:
-                    seq[-1][1] += tau
-                else:
-                    seq.append([k, tau])
+        if order == 4 and m == 2:
+            sweep = [(0, BLANES_MOAN_A[0] * delta)]
+            for b, a in zip(BLANES_MOAN_B, BLANES_MOAN_A[1:], strict=True):
+                sweep += [(1, b * delta), (0, a * delta)]
+        else:
+            sweep = []
+            for w in _weights(order):
+                d = w * delta
+                sweep += [(k, d / 2) for k in range(m - 1)]
+                sweep.append((m - 1, d))
+                sweep += [(k, d / 2) for k in range(m - 2, -1, -1)]
+        for k, tau in sweep:
+            if seq and seq[-1][0] == k:
+                seq[-1][1] += tau
+            else:
+                seq.append([k, tau])
     return [(k, tau) for k, tau in seq]
 
 
@@ -208,7 +289,9 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
     r"""Nearest-neighbour pairs: layers of disjoint bonds (even/odd), Strang-symmetric.
 
     Bonds are coloured greedily in term order into layers of disjoint bonds
-    (two for a chain); each step applies the layers as
+    (two for a chain), each applied in one sweep from the end nearer the
+    orthogonality centre (alternately left to right and right to left on a
+    chain); each step applies the layers as
     :math:`L_1(\delta/2) \cdots L_{m-1}(\delta/2) L_m(\delta) L_{m-1}(\delta/2)
     \cdots L_1(\delta/2)`, with the half-steps of consecutive steps merged.
 
@@ -239,7 +322,11 @@ def evolve_layers(psi: Purification, pairs: dict, *, steps, delta, order, bar):
     sequence = _layer_sequence(len(layers), steps, delta, order)
     bar.reset(total=len(sequence))
     for k, tau in sequence:
-        for i, j in layers[k]:
+        # sweep from the end nearer the centre: one QR step between gates
+        layer = layers[k]
+        if abs(psi.centre - layer[-1][1]) < abs(psi.centre - layer[0][0]):
+            layer = layer[::-1]
+        for i, j in layer:
             if (i, j, tau) not in gates:
                 gates[(i, j, tau)] = lift_two(pairs[(i, j)], tau)
             psi.apply_two(gates[(i, j, tau)], i)  # nearest neighbours: j = i + 1
