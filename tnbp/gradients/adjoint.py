@@ -23,7 +23,9 @@ import numpy as np
 from .._threads import blas_threads_limit
 from ..models.circuit import Circuit
 from ..models.operators import Observable
+from ..models.gates import rotation_matrix
 from ..models.paulis import pauli_matrix
+from ..states import dense_kernels as K
 
 #: Amplitudes per sweep (B * 2^n): enough samples to amortize Python overhead
 #: at small n, few enough that the stack stays in cache.
@@ -46,68 +48,6 @@ def skeleton(circuit: Circuit) -> tuple:
         differ).
     """
     return tuple((g.qubits, g.pauli, g.trainable) for g in circuit.gates)
-
-
-def _apply(psi: np.ndarray, G: np.ndarray, qubits: tuple[int, ...]) -> np.ndarray:
-    """Apply per-sample matrices ``G`` (B, d, d) (or one (d, d)) to ``psi`` (B, 2, ..., 2)."""
-    B = psi.shape[0]
-    G = np.broadcast_to(G, (B,) + G.shape[-2:])
-    if len(qubits) == 1:
-        q = qubits[0]
-        if (
-            q == psi.ndim - 2
-        ):  # last qubit: rows of (B, L, 2) times G^T, one GEMM per sample
-            x = psi.reshape(B, -1, 2)
-            return np.matmul(x, G.transpose(0, 2, 1)).reshape(psi.shape)
-        x = psi.reshape(B, 2**q, 2, -1)  # (2 x 2) @ (2 x R) blocks
-        return np.matmul(G[:, None], x).reshape(psi.shape)
-    axes = tuple(1 + q for q in qubits)
-    x = np.moveaxis(psi, axes, (1, 2)).reshape(B, 4, -1)
-    out = np.matmul(G, x).reshape((B, 2, 2) + tuple(np.delete(psi.shape[1:], qubits)))
-    return np.moveaxis(out, (1, 2), axes)
-
-
-def _apply_diagonal(
-    psi: np.ndarray, d: np.ndarray, qubits: tuple[int, ...]
-) -> np.ndarray:
-    """Multiply ``psi`` (B, 2, ..., 2) by per-sample diagonals ``d`` (B, 2^k)."""
-    B, n = psi.shape[0], psi.ndim - 1
-    shape = [B] + [1] * n
-    for q in qubits:
-        shape[1 + q] = 2
-    order = np.argsort(qubits)  # d is indexed in the gate's qubit order
-    factor = d.reshape((B,) + (2,) * len(qubits)).transpose((0, *(1 + order)))
-    return psi * factor.reshape(shape)
-
-
-def _pauli_overlap(lam: np.ndarray, psi: np.ndarray, pauli: str, qubits) -> np.ndarray:
-    r""":math:`\langle\lambda|P|\psi\rangle` per sample (one-qubit P without forming P psi)."""
-    B = psi.shape[0]
-    if len(qubits) == 1:
-        q = qubits[0]
-        l0, l1 = (
-            lam.reshape(B, 2**q, 2, -1)[:, :, i].reshape(B, -1).conj() for i in (0, 1)
-        )
-        p0, p1 = (psi.reshape(B, 2**q, 2, -1)[:, :, i].reshape(B, -1) for i in (0, 1))
-        dot = lambda a, b: np.einsum("bi,bi->b", a, b)  # noqa: E731
-        if pauli == "Z":
-            return dot(l0, p0) - dot(l1, p1)
-        if pauli == "X":
-            return dot(l0, p1) + dot(l1, p0)
-        return -1j * dot(l0, p1) + 1j * dot(l1, p0)  # Y
-    p_psi = _apply(psi, pauli_matrix(pauli), qubits)
-    return np.einsum("bi,bi->b", lam.reshape(B, -1).conj(), p_psi.reshape(B, -1))
-
-
-def _apply_observable(obs: Observable, psi: np.ndarray) -> np.ndarray:
-    r""":math:`O|\psi\rangle` for a batch of statevectors (B, 2, ..., 2)."""
-    out = obs.constant * psi
-    for term in obs.terms:
-        phi = psi
-        for q, op in zip(term.qubits, term.ops):
-            phi = _apply(phi, op, (q,))
-        out = out + term.coeff * phi
-    return out
 
 
 def adjoint_gradients(circuits, obs: Observable, initial: str) -> np.ndarray:
@@ -150,50 +90,69 @@ def adjoint_gradients(circuits, obs: Observable, initial: str) -> np.ndarray:
     return np.concatenate(out, axis=0)
 
 
+def _matrices(circuits) -> list[np.ndarray]:
+    """Per gate, the matrices of every circuit stacked, shape (B, d, d)."""
+    gates = [c.gates for c in circuits]
+    mats = []
+    for k, g in enumerate(gates[0]):
+        if g.pauli is not None:  # one broadcast formula for the whole batch
+            theta = np.array([gs[k].theta for gs in gates])
+            mats.append(rotation_matrix(g.pauli, theta[:, None, None]))
+        else:
+            mats.append(np.stack([gs[k].matrix for gs in gates]))
+    return mats
+
+
+def _apply_observable(obs: Observable, re, im, n: int):
+    r""":math:`O|\psi\rangle` for a split batch, as a new split batch."""
+    lam = obs.constant * (re + 1j * im)
+    for term in obs.terms:
+        pr, pi = re.copy(), im.copy()
+        for q, op in zip(term.qubits, term.ops):
+            u = K.pack(np.broadcast_to(op, (re.shape[0], 2, 2)))
+            K.apply_1q(pr, pi, u, K.stride(n, q))
+        lam += term.coeff * (pr + 1j * pi)
+    return K.split(lam)
+
+
 def _adjoint_chunk(circuits, obs: Observable, initial: str) -> np.ndarray:
     first = circuits[0]
     n, B = first.n, len(circuits)
-    gates = [c.gates for c in circuits]
-    mats = [np.stack([gs[k].to_matrix() for gs in gates]) for k in range(len(first))]
-    blocks = _blocks(first, mats)
-    psi = np.zeros((B, 2**n), dtype=complex)
-    psi[:, int(initial, 2)] = 1.0
-    psi = psi.reshape((B,) + (2,) * n)
+    blocks = _blocks(first, _matrices(circuits))
+    re, im = np.zeros((B, 2**n)), np.zeros((B, 2**n))
+    re[:, int(initial, 2)] = 1.0
     for block in blocks:
-        psi = block.forward(psi)
-    lam = _apply_observable(obs, psi)
+        block.forward(re, im)
+    lre, lim = _apply_observable(obs, re, im, n)
     grads = np.zeros((B, first.num_parameters))
     column = {k: i for i, k in enumerate(first.parameter_gates)}
     for block in reversed(blocks):
-        for k, value in block.derivatives(lam, psi, first.gates, mats):
+        for k, value in block.backward(re, im, lre, lim):
             grads[:, column[k]] = value
-        psi, lam = block.backward(psi), block.backward(lam)
     return grads
 
 
 class _Gate:
-    """One gate applied on its own (per-sample matrices)."""
+    """One two-qubit gate (per-sample matrices), applied on its own."""
 
-    def __init__(self, k, qubits, m):
-        self.k, self.qubits = k, qubits
-        off = m - np.einsum("bii->bi", m)[:, :, None] * np.eye(m.shape[-1])
-        self.diag = None if np.any(off) else np.einsum("bii->bi", m)
-        self.m = m
+    def __init__(self, k, gate, m, n):
+        self.k, self.pauli = k, gate.pauli if gate.trainable else None
+        self.s = tuple(K.stride(n, q) for q in gate.qubits)
+        self.u, self.u_dag = K.pack(m), K.pack(m.conj().transpose(0, 2, 1))
+        if self.pauli is not None:  # P = i^nY X^x Z^z (see dense_kernels)
+            self.x = sum(s for s, p in zip(self.s, self.pauli) if p in "XY")
+            self.z = sum(s for s, p in zip(self.s, self.pauli) if p in "ZY")
 
-    def forward(self, psi):
-        if self.diag is not None:
-            return _apply_diagonal(psi, self.diag, self.qubits)
-        return _apply(psi, self.m, self.qubits)
+    def forward(self, re, im):
+        K.apply_2q(re, im, self.u, *self.s)
 
-    def backward(self, psi):
-        if self.diag is not None:
-            return _apply_diagonal(psi, self.diag.conj(), self.qubits)
-        return _apply(psi, self.m.conj().transpose(0, 2, 1), self.qubits)
-
-    def derivatives(self, lam, psi, gates, mats):
-        g = gates[self.k]
-        if g.trainable:
-            yield self.k, _pauli_overlap(lam, psi, g.pauli, g.qubits).imag
+    def backward(self, re, im, lre, lim):
+        if self.pauli is not None:
+            out = np.empty((re.shape[0], 2))
+            K.pauli_overlap(lre, lim, re, im, self.x, self.z, out)
+            yield self.k, (1j ** self.pauli.count("Y") * out.view(complex)[:, 0]).imag
+        for r, i in ((re, im), (lre, lim)):
+            K.apply_2q(r, i, self.u_dag, *self.s)
 
 
 class _FixedDiagonal:
@@ -207,15 +166,16 @@ class _FixedDiagonal:
                 shape[q] = 2
             order = np.argsort(qubits)
             v = v * d.reshape((2,) * len(qubits)).transpose(order).reshape(shape)
-        self.v = v
+        self.vr = np.ascontiguousarray(v.real.reshape(-1))
+        self.vi = np.ascontiguousarray(v.imag.reshape(-1))
+        self.vi_conj = -self.vi
 
-    def forward(self, psi):
-        return psi * self.v
+    def forward(self, re, im):
+        K.multiply(re, im, self.vr, self.vi)
 
-    def backward(self, psi):
-        return psi * self.v.conj()
-
-    def derivatives(self, lam, psi, gates, mats):
+    def backward(self, re, im, lre, lim):
+        K.multiply(re, im, self.vr, self.vi_conj)
+        K.multiply(lre, lim, self.vr, self.vi_conj)
         return ()
 
 
@@ -226,40 +186,37 @@ class _SingleQubitRun:
     :math:`\langle\lambda_i|P|\psi_i\rangle = \mathrm{Tr}[Q_i D]` with
     :math:`Q_i = A_i P A_i^\dagger`, :math:`A_i` the product of the later gates
     of the run, and :math:`D_{ji} = \langle\lambda|_i |\psi\rangle_j` the 2x2
-    reduced overlap on the qubit (4 dot products for the whole run).
+    reduced overlap on the qubit, computed in the same pass that undoes the
+    run on both states (:func:`~tnbp.states.dense_kernels.overlap_apply_1q`).
     """
 
-    def __init__(self, ks, q, mats):
-        self.ks, self.q = ks, q
+    def __init__(self, ks, q, gates, mats, n):
+        self.s = K.stride(n, q)
         U = mats[ks[0]]
         for k in ks[1:]:
             U = np.matmul(mats[k], U)
-        self.U, self.U_dag = U, U.conj().transpose(0, 2, 1)
-
-    def forward(self, psi):
-        return _apply(psi, self.U, (self.q,))
-
-    def backward(self, psi):
-        return _apply(psi, self.U_dag, (self.q,))
-
-    def derivatives(self, lam, psi, gates, mats):
-        if not any(gates[k].trainable for k in self.ks):
-            return
-        B = psi.shape[0]
-        lv = lam.reshape(B, 2**self.q, 2, -1)
-        pv = psi.reshape(B, 2**self.q, 2, -1)
-        # D[b, i, j] = <lam_i | psi_j>, as GEMMs (einsum is 10x slower here)
-        if lv.shape[-1] == 1:
-            D = np.matmul(lv[..., 0].conj().transpose(0, 2, 1), pv[..., 0])
-        else:
-            D = np.matmul(lv.conj(), pv.transpose(0, 1, 3, 2)).sum(axis=1)
-        A = np.broadcast_to(np.eye(2, dtype=complex), (B, 2, 2))
-        for k in reversed(self.ks):
-            g = gates[k]
-            if g.trainable:
-                Q = A @ pauli_matrix(g.pauli) @ A.conj().transpose(0, 2, 1)
-                yield k, np.einsum("bij,bij->b", Q, D).imag
+        self.u, self.u_dag = K.pack(U), K.pack(U.conj().transpose(0, 2, 1))
+        self.trainable, Qs = [], []
+        A, B = np.eye(2, dtype=complex), U.shape[0]
+        for k in reversed(ks):
+            if gates[k].trainable:
+                self.trainable.append(k)
+                Q = A @ pauli_matrix(gates[k].pauli) @ np.conj(A).swapaxes(-1, -2)
+                Qs.append(np.broadcast_to(Q, (B, 2, 2)))
             A = A @ mats[k]
+        if Qs:  # (B, t, 2, 2): Q of each trainable gate, per sample
+            self.Q = np.stack(Qs, axis=1)
+
+    def forward(self, re, im):
+        K.apply_1q(re, im, self.u, self.s)
+
+    def backward(self, re, im, lre, lim):
+        d = np.empty((re.shape[0], 8))
+        K.overlap_apply_1q(re, im, lre, lim, self.u_dag, self.s, d)
+        if not self.trainable:
+            return ()
+        values = np.einsum("btij,bij->bt", self.Q, d.view(complex).reshape(-1, 2, 2))
+        return zip(self.trainable, values.imag.T)
 
 
 def _blocks(circuit: Circuit, mats) -> list:
@@ -271,23 +228,19 @@ def _blocks(circuit: Circuit, mats) -> list:
             run = [k]
             while k + len(run) < len(gates) and gates[k + len(run)].qubits == g.qubits:
                 run.append(k + len(run))
-            blocks.append(_SingleQubitRun(run, g.qubits[0], mats))
+            blocks.append(_SingleQubitRun(run, g.qubits[0], gates, mats, n))
             k += len(run)
             continue
         items = []  # a run of fixed diagonal gates shared by the batch
-        while k < len(gates):
-            gate = _Gate(k, gates[k].qubits, mats[k])
-            if (
-                gates[k].trainable
-                or gate.diag is None
-                or not np.all(mats[k] == mats[k][0])
-            ):
+        while k < len(gates) and not gates[k].trainable:
+            m = mats[k][0]
+            if np.any(m - np.diag(np.diag(m))) or not np.all(mats[k] == m):
                 break
-            items.append((gates[k].qubits, gate.diag[0]))
+            items.append((gates[k].qubits, np.diag(m)))
             k += 1
-        if not items:
-            blocks.append(gate)
+        if items:
+            blocks.append(_FixedDiagonal(n, items))
+        else:
+            blocks.append(_Gate(k, g, mats[k], n))
             k += 1
-            continue
-        blocks.append(_FixedDiagonal(n, items))
     return blocks
