@@ -18,6 +18,8 @@ statevector sweeps below ~14 qubits.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .._threads import blas_threads_limit
@@ -29,7 +31,7 @@ from ..states import dense_kernels as K
 
 #: Amplitudes per sweep (B * 2^n): enough samples to amortize Python overhead
 #: at small n, few enough that the stack stays in cache.
-BATCH_AMPLITUDES = 2**16
+BATCH_AMPLITUDES = 2**18
 
 
 def skeleton(circuit: Circuit) -> tuple:
@@ -82,9 +84,10 @@ def adjoint_gradients(circuits, obs: Observable, initial: str) -> np.ndarray:
     """
     circuits = list(circuits)
     batch = max(1, BATCH_AMPLITUDES >> circuits[0].n)
+    diagonals = {}  # fixed diagonal runs, shared by the chunks
     with blas_threads_limit(1):  # small GEMMs: one thread is fastest (see backends.mps)
         out = [
-            _adjoint_chunk(circuits[i : i + batch], obs, initial)
+            _adjoint_chunk(circuits[i : i + batch], obs, initial, diagonals)
             for i in range(0, len(circuits), batch)
         ]
     return np.concatenate(out, axis=0)
@@ -93,13 +96,18 @@ def adjoint_gradients(circuits, obs: Observable, initial: str) -> np.ndarray:
 def _matrices(circuits) -> list[np.ndarray]:
     """Per gate, the matrices of every circuit stacked, shape (B, d, d)."""
     gates = [c.gates for c in circuits]
-    mats = []
+    mats = [None] * len(gates[0])
+    by_pauli = {}
     for k, g in enumerate(gates[0]):
-        if g.pauli is not None:  # one broadcast formula for the whole batch
-            theta = np.array([gs[k].theta for gs in gates])
-            mats.append(rotation_matrix(g.pauli, theta[:, None, None]))
+        if g.pauli is None:
+            mats[k] = np.stack([gs[k].matrix for gs in gates])
         else:
-            mats.append(np.stack([gs[k].matrix for gs in gates]))
+            by_pauli.setdefault(g.pauli, []).append(k)
+    for pauli, ks in by_pauli.items():  # one broadcast formula per generator
+        theta = np.array([[gs[k].theta for k in ks] for gs in gates])
+        U = rotation_matrix(pauli, theta.T[:, :, None, None])
+        for k, u in zip(ks, U):
+            mats[k] = u
     return mats
 
 
@@ -115,10 +123,10 @@ def _apply_observable(obs: Observable, re, im, n: int):
     return K.split(lam)
 
 
-def _adjoint_chunk(circuits, obs: Observable, initial: str) -> np.ndarray:
+def _adjoint_chunk(circuits, obs: Observable, initial: str, diagonals) -> np.ndarray:
     first = circuits[0]
     n, B = first.n, len(circuits)
-    blocks = _blocks(first, _matrices(circuits))
+    blocks = _blocks(first, _matrices(circuits), diagonals)
     re, im = np.zeros((B, 2**n)), np.zeros((B, 2**n))
     re[:, int(initial, 2)] = 1.0
     for block in blocks:
@@ -160,12 +168,13 @@ class _FixedDiagonal:
 
     def __init__(self, n, items):
         v = np.ones((2,) * n, dtype=complex)
-        for qubits, d in items:
-            shape = [1] * n
-            for q in qubits:
-                shape[q] = 2
-            order = np.argsort(qubits)
-            v = v * d.reshape((2,) * len(qubits)).transpose(order).reshape(shape)
+        for qubits, d in items:  # in place on the entries each phase touches
+            for bits, phase in zip(itertools.product((0, 1), repeat=len(qubits)), d):
+                if phase != 1:
+                    where = [slice(None)] * n
+                    for q, bit in zip(qubits, bits):
+                        where[q] = bit
+                    v[tuple(where)] *= phase
         self.vr = np.ascontiguousarray(v.real.reshape(-1))
         self.vi = np.ascontiguousarray(v.imag.reshape(-1))
         self.vi_conj = -self.vi
@@ -219,8 +228,12 @@ class _SingleQubitRun:
         return zip(self.trainable, values.imag.T)
 
 
-def _blocks(circuit: Circuit, mats) -> list:
-    """Group gates into fused runs (see the classes above), in order."""
+def _blocks(circuit: Circuit, mats, diagonals: dict) -> list:
+    """Group gates into fused runs (see the classes above), in order.
+
+    ``diagonals`` maps the gates of a fixed diagonal run to its block, so that
+    equal runs (every layer of an ansatz, every chunk of a batch) are built once.
+    """
     blocks, k, gates, n = [], 0, circuit.gates, circuit.n
     while k < len(gates):
         g = gates[k]
@@ -239,7 +252,10 @@ def _blocks(circuit: Circuit, mats) -> list:
             items.append((gates[k].qubits, np.diag(m)))
             k += 1
         if items:
-            blocks.append(_FixedDiagonal(n, items))
+            key = tuple((q, d.tobytes()) for q, d in items)
+            if key not in diagonals:
+                diagonals[key] = _FixedDiagonal(n, items)
+            blocks.append(diagonals[key])
         else:
             blocks.append(_Gate(k, g, mats[k], n))
             k += 1

@@ -88,9 +88,51 @@ def stride(n: int, q: int) -> int:
     return 1 << (n - 1 - q)
 
 
+@njit(inline="always", **_JIT)
+def _mix(w, x0, x1, y0, y1):  # pragma: no cover (compiled)
+    """``w`` (a packed 2x2) times the pair ``(x0 + i x1, y0 + i y1)``."""
+    ar, ai, br, bi, cr, ci, dr, di = w
+    return (
+        ar * x0 - ai * x1 + br * y0 - bi * y1,
+        ar * x1 + ai * x0 + br * y1 + bi * y0,
+        cr * x0 - ci * x1 + dr * y0 - di * y1,
+        cr * x1 + ci * x0 + dr * y1 + di * y0,
+    )
+
+
+@njit(inline="always", **_JIT)
+def _pair(r, m, i, k, w):  # pragma: no cover (compiled)
+    """Apply ``w`` to amplitudes ``i`` and ``k`` of one statevector."""
+    r[i], m[i], r[k], m[k] = _mix(w, r[i], m[i], r[k], m[k])
+
+
+@njit(inline="always", **_JIT)
+def _pair_overlap(r, m, lr, li, i, k, w):  # pragma: no cover (compiled)
+    """Terms of the reduced overlap at amplitudes ``i, k``; then ``w`` on both states."""
+    x0, x1, y0, y1 = r[i], m[i], r[k], m[k]
+    p0, p1, q0, q1 = lr[i], li[i], lr[k], li[k]
+    r[i], m[i], r[k], m[k] = _mix(w, x0, x1, y0, y1)
+    lr[i], li[i], lr[k], li[k] = _mix(w, p0, p1, q0, q1)
+    return (
+        p0 * x0 + p1 * x1,
+        p0 * x1 - p1 * x0,
+        p0 * y0 + p1 * y1,
+        p0 * y1 - p1 * y0,
+        q0 * x0 + q1 * x1,
+        q0 * x1 - q1 * x0,
+        q0 * y0 + q1 * y1,
+        q0 * y1 - q1 * y0,
+    )
+
+
 @njit(**_JIT)
 def apply_1q(re, im, u, s):  # pragma: no cover (compiled)
     """Apply per-sample 2x2 matrices ``u`` (B, 8) to the qubit of stride ``s``.
+
+    Strides 1 and 2 run as unit-step loops over interleaved pairs, larger
+    strides over contiguous runs of ``s`` pairs: the forms that vectorize
+    (measured at ``n = 16``: 29, 44, 76 and 20-40 us for ``s = 1, 2, 4`` and
+    ``s >= 8``, against 124, 91, 76 and 20-40 us with runs only).
 
     Parameters
     ----------
@@ -103,18 +145,26 @@ def apply_1q(re, im, u, s):  # pragma: no cover (compiled)
     """
     B, N = re.shape
     for b in range(B):
-        ar, ai, br, bi = u[b, 0], u[b, 1], u[b, 2], u[b, 3]
-        cr, ci, dr, di = u[b, 4], u[b, 5], u[b, 6], u[b, 7]
+        w = (u[b, 0], u[b, 1], u[b, 2], u[b, 3], u[b, 4], u[b, 5], u[b, 6], u[b, 7])
+        ar, ai, br, bi, cr, ci, dr, di = w
         r, m = re[b], im[b]
-        for h in range(0, N, 2 * s):
-            xr, xi = r[h : h + s], m[h : h + s]
-            yr, yi = r[h + s : h + 2 * s], m[h + s : h + 2 * s]
-            for j in range(s):
-                x0, x1, y0, y1 = xr[j], xi[j], yr[j], yi[j]
-                xr[j] = ar * x0 - ai * x1 + br * y0 - bi * y1
-                xi[j] = ar * x1 + ai * x0 + br * y1 + bi * y0
-                yr[j] = cr * x0 - ci * x1 + dr * y0 - di * y1
-                yi[j] = cr * x1 + ci * x0 + dr * y1 + di * y0
+        if s == 1:
+            for i in range(N // 2):
+                _pair(r, m, 2 * i, 2 * i + 1, w)
+        elif s == 2:
+            for i in range(N // 4):
+                _pair(r, m, 4 * i, 4 * i + 2, w)
+                _pair(r, m, 4 * i + 1, 4 * i + 3, w)
+        else:
+            for h in range(0, N, 2 * s):
+                xr, xi = r[h : h + s], m[h : h + s]
+                yr, yi = r[h + s : h + 2 * s], m[h + s : h + 2 * s]
+                for j in range(s):  # written out: through _mix it does not vectorize
+                    x0, x1, y0, y1 = xr[j], xi[j], yr[j], yi[j]
+                    xr[j] = ar * x0 - ai * x1 + br * y0 - bi * y1
+                    xi[j] = ar * x1 + ai * x0 + br * y1 + bi * y0
+                    yr[j] = cr * x0 - ci * x1 + dr * y0 - di * y1
+                    yi[j] = cr * x1 + ci * x0 + dr * y1 + di * y0
 
 
 @njit(**_JIT)
@@ -125,7 +175,8 @@ def overlap_apply_1q(re, im, lre, lim, u, s, d):  # pragma: no cover (compiled)
     the two statevectors with the qubit of stride ``s`` fixed to ``i`` in
     :math:`\lambda` and ``j`` in :math:`\psi`, summed over the other qubits)
     as it was before the update, then applies ``u`` to :math:`\psi` and
-    :math:`\lambda`: one pass for one step of the adjoint sweep.
+    :math:`\lambda`: one pass for one step of the adjoint sweep. Loops as in
+    :func:`apply_1q`.
 
     Parameters
     ----------
@@ -142,34 +193,54 @@ def overlap_apply_1q(re, im, lre, lim, u, s, d):  # pragma: no cover (compiled)
     """
     B, N = re.shape
     for b in range(B):
-        ar, ai, br, bi = u[b, 0], u[b, 1], u[b, 2], u[b, 3]
-        cr, ci, dr, di = u[b, 4], u[b, 5], u[b, 6], u[b, 7]
+        w = (u[b, 0], u[b, 1], u[b, 2], u[b, 3], u[b, 4], u[b, 5], u[b, 6], u[b, 7])
+        ar, ai, br, bi, cr, ci, dr, di = w
         r, m, lr, li = re[b], im[b], lre[b], lim[b]
         k0 = k1 = k2 = k3 = k4 = k5 = k6 = k7 = 0.0
-        for h in range(0, N, 2 * s):
-            xr, xi = r[h : h + s], m[h : h + s]
-            yr, yi = r[h + s : h + 2 * s], m[h + s : h + 2 * s]
-            pr, pi = lr[h : h + s], li[h : h + s]
-            qr, qi = lr[h + s : h + 2 * s], li[h + s : h + 2 * s]
-            for j in range(s):
-                x0, x1, y0, y1 = xr[j], xi[j], yr[j], yi[j]
-                p0, p1, q0, q1 = pr[j], pi[j], qr[j], qi[j]
-                k0 += p0 * x0 + p1 * x1
-                k1 += p0 * x1 - p1 * x0
-                k2 += p0 * y0 + p1 * y1
-                k3 += p0 * y1 - p1 * y0
-                k4 += q0 * x0 + q1 * x1
-                k5 += q0 * x1 - q1 * x0
-                k6 += q0 * y0 + q1 * y1
-                k7 += q0 * y1 - q1 * y0
-                xr[j] = ar * x0 - ai * x1 + br * y0 - bi * y1
-                xi[j] = ar * x1 + ai * x0 + br * y1 + bi * y0
-                yr[j] = cr * x0 - ci * x1 + dr * y0 - di * y1
-                yi[j] = cr * x1 + ci * x0 + dr * y1 + di * y0
-                pr[j] = ar * p0 - ai * p1 + br * q0 - bi * q1
-                pi[j] = ar * p1 + ai * p0 + br * q1 + bi * q0
-                qr[j] = cr * p0 - ci * p1 + dr * q0 - di * q1
-                qi[j] = cr * p1 + ci * p0 + dr * q1 + di * q0
+        if s == 1:
+            for i in range(N // 2):
+                c = _pair_overlap(r, m, lr, li, 2 * i, 2 * i + 1, w)
+                k0, k1, k2, k3 = k0 + c[0], k1 + c[1], k2 + c[2], k3 + c[3]
+                k4, k5, k6, k7 = k4 + c[4], k5 + c[5], k6 + c[6], k7 + c[7]
+        elif s == 2:
+            for i in range(N // 4):
+                c = _pair_overlap(r, m, lr, li, 4 * i, 4 * i + 2, w)
+                k0, k1, k2, k3 = k0 + c[0], k1 + c[1], k2 + c[2], k3 + c[3]
+                k4, k5, k6, k7 = k4 + c[4], k5 + c[5], k6 + c[6], k7 + c[7]
+                c = _pair_overlap(r, m, lr, li, 4 * i + 1, 4 * i + 3, w)
+                k0, k1, k2, k3 = k0 + c[0], k1 + c[1], k2 + c[2], k3 + c[3]
+                k4, k5, k6, k7 = k4 + c[4], k5 + c[5], k6 + c[6], k7 + c[7]
+        elif s == 4:
+            for i in range(N // 8):
+                for t in range(4):
+                    c = _pair_overlap(r, m, lr, li, 8 * i + t, 8 * i + t + 4, w)
+                    k0, k1, k2, k3 = k0 + c[0], k1 + c[1], k2 + c[2], k3 + c[3]
+                    k4, k5, k6, k7 = k4 + c[4], k5 + c[5], k6 + c[6], k7 + c[7]
+        else:
+            for h in range(0, N, 2 * s):
+                xr, xi = r[h : h + s], m[h : h + s]
+                yr, yi = r[h + s : h + 2 * s], m[h + s : h + 2 * s]
+                pr, pi = lr[h : h + s], li[h : h + s]
+                qr, qi = lr[h + s : h + 2 * s], li[h + s : h + 2 * s]
+                for j in range(s):  # written out: through _mix it does not vectorize
+                    x0, x1, y0, y1 = xr[j], xi[j], yr[j], yi[j]
+                    p0, p1, q0, q1 = pr[j], pi[j], qr[j], qi[j]
+                    k0 += p0 * x0 + p1 * x1
+                    k1 += p0 * x1 - p1 * x0
+                    k2 += p0 * y0 + p1 * y1
+                    k3 += p0 * y1 - p1 * y0
+                    k4 += q0 * x0 + q1 * x1
+                    k5 += q0 * x1 - q1 * x0
+                    k6 += q0 * y0 + q1 * y1
+                    k7 += q0 * y1 - q1 * y0
+                    xr[j] = ar * x0 - ai * x1 + br * y0 - bi * y1
+                    xi[j] = ar * x1 + ai * x0 + br * y1 + bi * y0
+                    yr[j] = cr * x0 - ci * x1 + dr * y0 - di * y1
+                    yi[j] = cr * x1 + ci * x0 + dr * y1 + di * y0
+                    pr[j] = ar * p0 - ai * p1 + br * q0 - bi * q1
+                    pi[j] = ar * p1 + ai * p0 + br * q1 + bi * q0
+                    qr[j] = cr * p0 - ci * p1 + dr * q0 - di * q1
+                    qi[j] = cr * p1 + ci * p0 + dr * q1 + di * q0
         d[b, 0], d[b, 1], d[b, 2], d[b, 3] = k0, k1, k2, k3
         d[b, 4], d[b, 5], d[b, 6], d[b, 7] = k4, k5, k6, k7
 
@@ -199,41 +270,92 @@ def apply_2q(re, im, u, s0, s1):  # pragma: no cover (compiled)
                 ar, ai = r[c : c + lo], m[c : c + lo]
                 br, bi = r[c + s1 : c + s1 + lo], m[c + s1 : c + s1 + lo]
                 cr, ci = r[c + s0 : c + s0 + lo], m[c + s0 : c + s0 + lo]
-                dr, di = r[c + s0 + s1 : c + s0 + s1 + lo], m[c + s0 + s1 : c + s0 + s1 + lo]
+                dr, di = (
+                    r[c + s0 + s1 : c + s0 + s1 + lo],
+                    m[c + s0 + s1 : c + s0 + s1 + lo],
+                )
                 for j in range(lo):
                     x0r, x0i, x1r, x1i = ar[j], ai[j], br[j], bi[j]
                     x2r, x2i, x3r, x3i = cr[j], ci[j], dr[j], di[j]
                     ar[j] = (
-                        w[0] * x0r - w[1] * x0i + w[2] * x1r - w[3] * x1i
-                        + w[4] * x2r - w[5] * x2i + w[6] * x3r - w[7] * x3i
+                        w[0] * x0r
+                        - w[1] * x0i
+                        + w[2] * x1r
+                        - w[3] * x1i
+                        + w[4] * x2r
+                        - w[5] * x2i
+                        + w[6] * x3r
+                        - w[7] * x3i
                     )
                     ai[j] = (
-                        w[0] * x0i + w[1] * x0r + w[2] * x1i + w[3] * x1r
-                        + w[4] * x2i + w[5] * x2r + w[6] * x3i + w[7] * x3r
+                        w[0] * x0i
+                        + w[1] * x0r
+                        + w[2] * x1i
+                        + w[3] * x1r
+                        + w[4] * x2i
+                        + w[5] * x2r
+                        + w[6] * x3i
+                        + w[7] * x3r
                     )
                     br[j] = (
-                        w[8] * x0r - w[9] * x0i + w[10] * x1r - w[11] * x1i
-                        + w[12] * x2r - w[13] * x2i + w[14] * x3r - w[15] * x3i
+                        w[8] * x0r
+                        - w[9] * x0i
+                        + w[10] * x1r
+                        - w[11] * x1i
+                        + w[12] * x2r
+                        - w[13] * x2i
+                        + w[14] * x3r
+                        - w[15] * x3i
                     )
                     bi[j] = (
-                        w[8] * x0i + w[9] * x0r + w[10] * x1i + w[11] * x1r
-                        + w[12] * x2i + w[13] * x2r + w[14] * x3i + w[15] * x3r
+                        w[8] * x0i
+                        + w[9] * x0r
+                        + w[10] * x1i
+                        + w[11] * x1r
+                        + w[12] * x2i
+                        + w[13] * x2r
+                        + w[14] * x3i
+                        + w[15] * x3r
                     )
                     cr[j] = (
-                        w[16] * x0r - w[17] * x0i + w[18] * x1r - w[19] * x1i
-                        + w[20] * x2r - w[21] * x2i + w[22] * x3r - w[23] * x3i
+                        w[16] * x0r
+                        - w[17] * x0i
+                        + w[18] * x1r
+                        - w[19] * x1i
+                        + w[20] * x2r
+                        - w[21] * x2i
+                        + w[22] * x3r
+                        - w[23] * x3i
                     )
                     ci[j] = (
-                        w[16] * x0i + w[17] * x0r + w[18] * x1i + w[19] * x1r
-                        + w[20] * x2i + w[21] * x2r + w[22] * x3i + w[23] * x3r
+                        w[16] * x0i
+                        + w[17] * x0r
+                        + w[18] * x1i
+                        + w[19] * x1r
+                        + w[20] * x2i
+                        + w[21] * x2r
+                        + w[22] * x3i
+                        + w[23] * x3r
                     )
                     dr[j] = (
-                        w[24] * x0r - w[25] * x0i + w[26] * x1r - w[27] * x1i
-                        + w[28] * x2r - w[29] * x2i + w[30] * x3r - w[31] * x3i
+                        w[24] * x0r
+                        - w[25] * x0i
+                        + w[26] * x1r
+                        - w[27] * x1i
+                        + w[28] * x2r
+                        - w[29] * x2i
+                        + w[30] * x3r
+                        - w[31] * x3i
                     )
                     di[j] = (
-                        w[24] * x0i + w[25] * x0r + w[26] * x1i + w[27] * x1r
-                        + w[28] * x2i + w[29] * x2r + w[30] * x3i + w[31] * x3r
+                        w[24] * x0i
+                        + w[25] * x0r
+                        + w[26] * x1i
+                        + w[27] * x1r
+                        + w[28] * x2i
+                        + w[29] * x2r
+                        + w[30] * x3i
+                        + w[31] * x3r
                     )
 
 
