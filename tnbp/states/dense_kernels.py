@@ -43,8 +43,10 @@ def split(psi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Returns
     -------
-    re, im : numpy.ndarray of float64, shape (B, 2^n)
-        New C-contiguous arrays, the kernels' layout.
+    re : numpy.ndarray of float64, shape (B, 2^n)
+        The real parts, a new C-contiguous array (the kernels' layout).
+    im : numpy.ndarray of float64, shape (B, 2^n)
+        The imaginary parts, likewise.
     """
     return np.ascontiguousarray(psi.real), np.ascontiguousarray(psi.imag)
 
