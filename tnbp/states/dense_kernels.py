@@ -7,9 +7,14 @@ updates them in place, one pass over the register per call, without
 temporaries. The split layout is what lets the compiler vectorize: the two
 amplitudes a one-qubit gate mixes are the entries ``j`` and ``j + s`` of
 contiguous runs of length ``s``, and the loops over such runs compile to
-packed SIMD arithmetic (numba/LLVM) for ``s >= 8``; interleaved complex128
-arrays did not vectorize and ran 2-4x slower (measured at ``n = 16``: 75 us per
-one-qubit gate interleaved or scalar, 20 us split and vectorized).
+packed SIMD arithmetic (numba/LLVM) for ``s >= 8`` (strides 1 and 2 have
+loops of their own). Interleaved complex128 arrays did not vectorize: at
+``n = 16`` the backward step of one qubit (:func:`overlap_apply_1q`) took
+420 us on complex128, 230 us split but scalar and 63 us split and vectorized;
+one gate (:func:`apply_1q`) 75 us scalar against 20 us vectorized. Compiled
+with ``fastmath``: sums may be reassociated (so that the reductions
+vectorize), which changes results by rounding only (1e-15 against tensordot,
+``tests/states/test_dense_kernels.py``).
 
 Gate matrices are passed packed as float64 rows, real and imaginary parts
 interleaved in row-major order (:func:`pack`): ``(B, 8)`` for a 2x2, ``(B,
@@ -125,7 +130,7 @@ def apply_1q(re, im, u, s):  # pragma: no cover (compiled)
 
     Strides 1 and 2 run as unit-step loops over interleaved pairs, larger
     strides over contiguous runs of ``s`` pairs: the forms that vectorize
-    (measured at ``n = 16``: 29, 44, 76 and 20-40 us for ``s = 1, 2, 4`` and
+    (measured at ``n = 16``: 29, 44, 78 and 20-40 us for ``s = 1, 2, 4`` and
     ``s >= 8``, against 124, 91, 76 and 20-40 us with runs only).
 
     Parameters
@@ -175,7 +180,9 @@ def overlap_apply_1q(re, im, lre, lim, u, s, d):  # pragma: no cover (compiled)
     :math:`Q`, namely :math:`Q_{00} d_0 + Q_{11} d_1 + \mathrm{Re}\,Q_{01}\, d_2
     + \mathrm{Im}\,Q_{01}\, d_3`. They are taken before the update; then ``u``
     is applied to :math:`\psi` and :math:`\lambda`: one pass for one step of
-    the adjoint sweep. Loops as in :func:`apply_1q`.
+    the adjoint sweep. Loops as in :func:`apply_1q`, stride 4 unit-step too
+    (measured at ``n = 16``: 67, 106, 220 and 63-110 us for ``s = 1, 2, 4`` and
+    ``s >= 8``; 280, 228 and 630 us for ``s = 1, 2, 4`` with runs only).
 
     Parameters
     ----------
