@@ -86,7 +86,7 @@ def test_two_qubit_kernels_match_tensordot(n):
         phases[:, 0] = 1.0
         phases[0] = [1, 1, 1, -1]
         re, im = K.split(psi)
-        K.phase_2q(re, im, K.pack(phases[..., None]), *strides)
+        K.phase_2q(re, im, K.pack(phases), *strides)
         diag = np.stack([np.diag(p) for p in phases])
         assert_allclose(_joined(re, im), _reference(psi, diag, (a, b)), atol=1e-12)
 

@@ -182,10 +182,7 @@ class _Gate:
             self.u, self.u_dag = K.pack(m), K.pack(m.conj().transpose(0, 2, 1))
         else:  # rescales only the amplitudes whose phase is not 1
             self.kernel = K.phase_2q
-            self.u, self.u_dag = (
-                K.pack(diagonal[..., None]),
-                K.pack(diagonal.conj()[..., None]),
-            )
+            self.u, self.u_dag = K.pack(diagonal), K.pack(diagonal.conj())
         if self.pauli is not None:  # P = i^nY X^x Z^z (see dense_kernels)
             self.x = sum(s for s, p in zip(self.s, self.pauli) if p in "XY")
             self.z = sum(s for s, p in zip(self.s, self.pauli) if p in "ZY")

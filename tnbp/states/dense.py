@@ -237,7 +237,7 @@ def _simulate_kernels(circuit: Circuit, initial: str) -> np.ndarray:
         if not np.any(U - np.diag(diagonal)):
             flush(a)
             flush(b)
-            K.phase_2q(re, im, K.pack(diagonal[None, :, None]), *strides)
+            K.phase_2q(re, im, K.pack(diagonal[None]), *strides)
             continue
         if a in pending or b in pending:
             eye = np.eye(2)

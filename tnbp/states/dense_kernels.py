@@ -57,16 +57,17 @@ def split(psi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pack(U: np.ndarray) -> np.ndarray:
-    """Gate matrices in the kernels' packed layout.
+    """Gate matrices (or diagonals) in the kernels' packed layout.
 
     Parameters
     ----------
-    U : numpy.ndarray of complex, shape (B, d, d)
-        Per-sample matrices, ``d = 2`` or ``4``.
+    U : numpy.ndarray of complex, shape (B, d, d) or (B, d)
+        Per-sample matrices, ``d = 2`` or ``4``, or the diagonals of
+        :func:`phase_2q`.
 
     Returns
     -------
-    numpy.ndarray of float64, shape (B, 2 d^2)
+    numpy.ndarray of float64, shape (B, 2 d^2) or (B, 2 d)
         Row ``b`` holds ``U[b]`` row-major, real and imaginary parts interleaved.
     """
     U = np.asarray(U, dtype=complex)
@@ -384,7 +385,7 @@ def phase_2q(re, im, d, s0, s1):  # pragma: no cover (compiled)
         The batch, updated in place.
     d : numpy.ndarray of float64, shape (B, 8)
         The four diagonal entries per sample, real and imaginary parts
-        interleaved; entry ``2 i0 + i1`` multiplies the amplitudes with bit
+        interleaved (:func:`pack`); entry ``2 i0 + i1`` multiplies the amplitudes with bit
         ``i0`` at stride ``s0`` and ``i1`` at stride ``s1``.
     s0, s1 : int
         Strides of the two (distinct) qubits.
