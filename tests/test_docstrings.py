@@ -132,6 +132,7 @@ DONE_MODULES = (
     "tnbp.states.base",
     "tnbp.states.canonical",
     "tnbp.states.dense",
+    "tnbp.states.dense_kernels",
     "tnbp.states.dqnn",
     "tnbp.states.dqnn_purified",
     "tnbp.states.evolution",
