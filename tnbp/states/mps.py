@@ -55,18 +55,14 @@ import numpy as np
 import quimb.tensor as qtn
 from autoray import do
 
-from .._checks import check_int, check_real
+from .._checks import check_int, check_opt, check_real
 from .._progress import tqdm
 from .._threads import blas_threads_limit
-from ..limits import (
-    AUTO_MEMORY_CAP,
-    MAX_BOUND_EXPONENT,
-    ROUNDING_WEIGHT,
-    TRUNCATION_NOISE_FLOOR,
-)
+from ..limits import AUTO_MEMORY_CAP, MAX_BOUND_EXPONENT
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
 from .canonical import CanonicalMPS, site_arrays
+from .mps_engine import compile_plan, run_plan
 from .record import AutoReport, BondRecord, TruncationWarning, TrustPolicy
 from .spectrum import renyi_entropy
 
@@ -83,6 +79,12 @@ AUTO_DEFAULTS = {
     "memory_cap": AUTO_MEMORY_CAP,
     "time_cap": None,
 }
+
+#: The MPS gate engines of :func:`simulate_mps` (``engine=``).
+ENGINES = ("auto", "lean", "quimb")
+#: Largest ``max_bond`` for which ``engine="auto"`` takes the lean engine
+#: (None: every cap, and no cap).
+LEAN_MAX_BOND = None
 
 #: Bytes of one complex128 entry.
 _COMPLEX_BYTES = 16
@@ -103,8 +105,11 @@ class MPSState(State):
 
     Parameters
     ----------
-    mps : quimb.tensor.MatrixProductState
-        The (possibly unnormalized) state as left by the gates.
+    mps : quimb.tensor.MatrixProductState or list of numpy.ndarray
+        The (possibly unnormalized) state as left by the gates: a quimb MPS,
+        or its site arrays ``(chi_l, 2, chi_r)`` (the lean engine's, see
+        :mod:`tnbp.states.mps_engine`; :meth:`to_quimb` builds the quimb
+        MPS when asked).
     record : BondRecord
         Bond dimensions and truncation of the run.
     trust : TrustPolicy, optional
@@ -114,19 +119,24 @@ class MPSState(State):
         BLAS threads for the canonical sweep and contractions (see module docstring).
     canonical : CanonicalMPS, optional
         The canonical form of ``mps``, if already computed.
+    centre : int, optional
+        The orthogonality centre of ``mps``, if known (sites right of it are
+        right-orthonormal): the canonical sweep then starts there.
     """
 
     def __init__(
         self,
-        mps: qtn.MatrixProductState,
+        mps,
         record: BondRecord,
         *,
         trust: TrustPolicy | None = None,
         blas_threads: int | None = 1,
         canonical: CanonicalMPS | None = None,
+        centre: int | None = None,
     ):
-        super().__init__(mps.L)
+        super().__init__(len(mps) if isinstance(mps, list) else mps.L)
         self._mps = mps
+        self._centre = centre
         self._record = record
         self._blas_threads = blas_threads
         if trust is not None:
@@ -150,8 +160,9 @@ class MPSState(State):
     @functools.cached_property
     def canonical(self) -> CanonicalMPS:
         """Right-canonical normalized form with all Schmidt values (computed once)."""
+        arrays = self._mps if isinstance(self._mps, list) else site_arrays(self._mps)
         return CanonicalMPS.from_arrays(
-            site_arrays(self._mps), blas_threads=self._blas_threads
+            arrays, centre=self._centre, blas_threads=self._blas_threads
         )
 
     def to_quimb(self) -> qtn.MatrixProductState:
@@ -249,21 +260,15 @@ class Evolution:
         self.max_bond, self.cutoff = max_bond, cutoff
         self.opts = dict(
             contract="auto-mps",
-            # a cap at or above every Schmidt rank truncates nothing; clipped
-            # so that quimb's compiled SVD gets a 64-bit integer
-            max_bond=None
-            if max_bond is None
-            else min(max_bond, max_schmidt_rank(psi.L), 2**MAX_BOUND_EXPONENT),
+            max_bond=_effective_cap(max_bond, psi.L),
             cutoff=cutoff,
             cutoff_mode="rsum2",
             propagate_tags=False,
             info=self.info,
         )
         self.norm2 = self._start_norm2 = float(norm2)
-        self.discarded, self.peak, self.ntrunc = 0.0, 1, 0
-        self.distance = (
-            0.0  # sum of sqrt(eps) over truncations: the trace-distance bound
-        )
+        self.peak = 1
+        self.losses: list[float] = []  # eps_t of every multi-qubit gate
         self.history = [_bond_sizes(psi)]
 
     def apply(self, matrix, qubits) -> None:
@@ -290,12 +295,7 @@ class Evolution:
             )
         else:  # centre unknown: fall back to a full norm
             new = float(abs(psi.norm()) ** 2)
-        eps = 1.0 - new / self.norm2
-        if eps > 0:
-            self.discarded += eps
-            self.ntrunc += eps > TRUNCATION_NOISE_FLOOR
-            if eps > ROUNDING_WEIGHT:  # below: the norm's rounding, unresolved
-                self.distance += np.sqrt(eps)
+        self.losses.append(1.0 - new / self.norm2)
         self.norm2 = new
 
     @property
@@ -328,14 +328,11 @@ class Evolution:
         hist = np.array(self.history, dtype=int).reshape(
             len(self.history), self.psi.L - 1
         )
-        return BondRecord(
-            bond_dims=self.history[-1],
-            history=hist,
-            max_bond_reached=max(self.peak, int(hist.max(initial=1))),
-            discarded_weight=self.discarded,
-            fidelity_estimate=self.kept,
-            num_truncations=self.ntrunc,
-            distance_bound=self.distance,
+        return BondRecord.from_run(
+            hist,
+            self.peak,
+            self.losses,
+            self.kept,
             max_bond=self.max_bond,
             cutoff=self.cutoff,
         )
@@ -350,15 +347,37 @@ def _run(
     *,
     deadline: float | None = None,
     desc: str = "mps",
+    engine: str = "auto",
 ):
     """Apply the circuit layer by layer, recording bonds and truncation.
 
-    Raises :class:`_TimeCapReached` after a gate when ``time.monotonic()``
-    has passed ``deadline``. Returns the (unnormalized) state and its record.
+    ``engine`` picks the lean engine (:mod:`tnbp.states.mps_engine`) or
+    quimb's gates (:class:`Evolution`); ``"auto"`` takes the lean one unless
+    the cap is above :data:`LEAN_MAX_BOND`. Raises :class:`_TimeCapReached`
+    when ``time.monotonic()`` has passed ``deadline`` (read after every gate).
+    Returns the (unnormalized) state (a quimb MPS or site arrays), its record
+    and its orthogonality centre (None if unknown).
     """
+    plan = _lean_plan(circuit, max_bond, engine)
+    bar = tqdm(circuit.layers(), desc=desc, disable=not progbar, leave=False)
+    if plan is not None:
+        with bar:
+            try:
+                run = run_plan(
+                    plan,
+                    initial,
+                    _effective_cap(max_bond, circuit.n),
+                    cutoff,
+                    deadline=deadline,
+                    clock=lambda: time.monotonic(),
+                    progress=None if not progbar else _layer_postfix(bar),
+                )
+            except TimeoutError:
+                raise _TimeCapReached from None
+        record = dataclasses.replace(run.records[0], max_bond=max_bond)
+        return [s[0] for s in run.sites], record, run.centre
     evo = Evolution(qtn.MPS_computational_state(initial), max_bond, cutoff)
     gates = circuit.gates
-    bar = tqdm(circuit.layers(), desc=desc, disable=not progbar, leave=False)
     for layer in bar:
         for k in layer:
             gate = gates[k]
@@ -371,7 +390,38 @@ def _run(
             bar.set_postfix(
                 max_bond=max(bonds, default=1), error=f"{1 - evo.norm2:.2g}"
             )
-    return evo.psi, evo.record()
+    return evo.psi, evo.record(), None
+
+
+def _layer_postfix(bar):
+    """Progress callback of the lean engine: advance ``bar`` by one layer."""
+
+    def update(bonds, norm2):
+        bar.update(1)
+        bar.set_postfix(max_bond=int(bonds.max(initial=1)), error=f"{1 - norm2:.2g}")
+
+    return update
+
+
+def _effective_cap(max_bond, n: int):
+    """The cap handed to the SVDs: a cap at or above every Schmidt rank truncates nothing.
+
+    Clipped so that it fits a 64-bit integer (quimb's compiled SVD, the lean
+    engine's loop).
+    """
+    if max_bond is None:
+        return None
+    return min(max_bond, max_schmidt_rank(n), 2**MAX_BOUND_EXPONENT)
+
+
+def _lean_plan(circuit: Circuit, max_bond, engine: str):
+    """The lean engine's plan of ``circuit``, or None where quimb's path runs it."""
+    if engine == "quimb":
+        return None
+    if engine == "auto" and LEAN_MAX_BOND is not None:
+        if max_bond is None or max_bond > LEAN_MAX_BOND:
+            return None
+    return compile_plan([circuit])
 
 
 def simulate_mps(
@@ -384,6 +434,7 @@ def simulate_mps(
     auto_opts: dict | None = None,
     trust: TrustPolicy | None = None,
     blas_threads: int | None = 1,
+    engine: str = "auto",
 ) -> MPSState:
     r"""Simulate ``circuit`` from ``|initial>`` as an MPS (see module docstring).
 
@@ -410,6 +461,11 @@ def simulate_mps(
         When the state's estimates are flagged.
     blas_threads : int or None, optional
         BLAS threads during the run (None: leave BLAS alone).
+    engine : {"auto", "lean", "quimb"}, optional
+        Gate engine: the lean compiled one (:mod:`tnbp.states.mps_engine`),
+        quimb's ``gate_`` (:class:`Evolution`), or ``"auto"`` (lean, unless
+        the cap exceeds :data:`LEAN_MAX_BOND`). Both give the same state and
+        record (to rounding).
 
     Returns
     -------
@@ -446,16 +502,25 @@ def simulate_mps(
             "`backend`='mps' needs at least 2 qubits; use backend='dense'."
         )
     opts = check_auto_opts(auto_opts)
+    check_opt("engine", engine, ENGINES)
     with blas_threads_limit(blas_threads):
         if max_bond == "auto":
             psi, record, canon = _run_auto(
-                circuit, initial, cutoff, progbar, opts, blas_threads
+                circuit, initial, cutoff, progbar, opts, blas_threads, engine
             )
+            centre = None
         else:
-            psi, record = _run(circuit, initial, max_bond, cutoff, progbar)
+            psi, record, centre = _run(
+                circuit, initial, max_bond, cutoff, progbar, engine=engine
+            )
             canon = None
     state = MPSState(
-        psi, record, trust=trust, blas_threads=blas_threads, canonical=canon
+        psi,
+        record,
+        trust=trust,
+        blas_threads=blas_threads,
+        canonical=canon,
+        centre=centre,
     )
     if record.auto is not None and record.auto.status != "converged":
         warnings.warn(state.caveat_message(), TruncationWarning, stacklevel=3)
@@ -612,6 +677,7 @@ def _run_auto(
     progbar: bool,
     opts: dict,
     blas_threads: int | None,
+    engine: str = "auto",
 ):
     """Double ``max_bond`` from ``opts["start"]`` until the cap stops mattering.
 
@@ -645,7 +711,7 @@ def _run_auto(
     with tqdm(total=steps, desc="max_bond='auto'", disable=not progbar) as outer:
         while True:
             try:
-                psi, record = _run(
+                psi, record, centre = _run(
                     circuit,
                     initial,
                     chi,
@@ -653,6 +719,7 @@ def _run_auto(
                     progbar,
                     deadline=deadline if tried else None,
                     desc=f"max_bond={chi}",
+                    engine=engine,
                 )
             except _TimeCapReached:
                 status = "time_cap"
@@ -662,7 +729,9 @@ def _run_auto(
                 )
                 break
             canon = CanonicalMPS.from_arrays(
-                site_arrays(psi), blas_threads=blas_threads
+                psi if isinstance(psi, list) else site_arrays(psi),
+                centre=centre,
+                blas_threads=blas_threads,
             )
             del psi  # the canonical form holds the state from here on
             profile = np.array([renyi_entropy(s**2) for s in canon.schmidt])

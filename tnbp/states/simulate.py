@@ -12,7 +12,7 @@ from .._checks import check_bitstring, check_cutoff, check_max_bond, check_opt
 from ..models.circuit import Circuit
 from .base import State
 from .dense import DenseState, simulate_dense
-from .mps import MPSState, check_auto_opts, simulate_mps
+from .mps import ENGINES, MPSState, check_auto_opts, simulate_mps
 from .record import TrustPolicy
 from .tn.lightcone import TNState, simulate_tn
 
@@ -41,6 +41,7 @@ def simulate(
     auto_opts: dict | None = None,
     trust_opts: dict | None = None,
     blas_threads: int | None = 1,
+    engine: str = "auto",
 ) -> State:
     r"""Apply ``circuit`` to a computational basis state.
 
@@ -87,6 +88,11 @@ def simulate(
     blas_threads : int or None, optional
         BLAS threads during an MPS run (default 1, fastest for chi <~ 256;
         None leaves the BLAS setting alone).
+    engine : {"auto", "lean", "quimb"}, optional
+        MPS gate engine: ``"lean"``, compiled loops on raw arrays
+        (:mod:`tnbp.states.mps_engine`; fastest at every bond dimension
+        measured), ``"quimb"``, quimb's ``gate_`` per gate, or ``"auto"``
+        (default: lean). Both give the same state and record to rounding.
 
     Returns
     -------
@@ -100,7 +106,7 @@ def simulate(
         If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``initial``,
         ``max_bond``, ``cutoff`` or ``auto_opts`` has the wrong type.
     ValueError
-        If ``backend`` is unknown, ``initial`` is not a bitstring of length
+        If ``backend`` or ``engine`` is unknown, ``initial`` is not a bitstring of length
         ``n``, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, an option
         dict has an unknown key or bad value, the register is too large
         for the dense backend (or, for ``"mps"``, smaller than 2 qubits), or
@@ -125,6 +131,7 @@ def simulate(
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
     check_opt("backend", backend, BACKENDS)
+    check_opt("engine", engine, ENGINES)
     initial = check_bitstring(initial, circuit.n)
     max_bond = check_max_bond(max_bond, allow_auto=True)
     cutoff = check_cutoff(cutoff)
@@ -146,6 +153,7 @@ def simulate(
         auto_opts=auto_opts,
         trust=trust,
         blas_threads=blas_threads,
+        engine=engine,
     )
 
 
@@ -157,6 +165,7 @@ SIM_OPTIONS = (
     "auto_opts",
     "trust_opts",
     "blas_threads",
+    "engine",
 )
 
 
