@@ -47,7 +47,8 @@ COLUMNS = {
         anchor_ensemble_s_extrapolated ratio_ensemble ratio_per_evaluation
         ratio_ensemble_without_search warm_gradient_in_anchor_calls {RUN}""",
     "mps_simulation": f"""
-        n depth chi tnbp_s quimb_s ratio_tnbp_quimb aer_s ratio_tnbp_aer aer_lapack_s
+        n depth chi tnbp_s quimb_s ratio_tnbp_quimb aer_s ratio_tnbp_aer
+        target_quimb_met target_aer_met aer_lapack_s
         ratio_tnbp_aer_lapack max_bond_reached quimb_final_max_bond aer_max_bond
         fidelity_tnbp fidelity_quimb fidelity_match discarded_weight
         aer_lapack_max_bond aer_lapack_crashed aer_internal_s tnbp_s_median

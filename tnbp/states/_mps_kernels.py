@@ -246,3 +246,35 @@ def run_steps(sites, steps, gate_end, start, stop, c, mats, cutoff, max_bond, st
                 peak[b] = max(peak[b], pk)
                 norms[b, g + 1] = norm2[b]
     return c
+
+
+@_jit
+def pack(sites):
+    """All site arrays in one flat array, with their shapes.
+
+    Parameters
+    ----------
+    sites : numba.typed.List of numpy.ndarray
+        Arrays ``(B, chi_l, 2, chi_r)``.
+
+    Returns
+    -------
+    flat : numpy.ndarray of complex128
+        The arrays, raveled and concatenated in order.
+    shapes : numpy.ndarray of int64, shape (n, 4)
+        Their shapes.
+    """
+    n = len(sites)
+    shapes = np.empty((n, 4), dtype=np.int64)
+    total = 0
+    for i in range(n):
+        for a in range(4):
+            shapes[i, a] = sites[i].shape[a]
+        total += sites[i].size
+    flat = np.empty(total, dtype=np.complex128)
+    start = 0
+    for i in range(n):
+        size = sites[i].size
+        flat[start : start + size] = sites[i].ravel()
+        start += size
+    return flat, shapes

@@ -359,23 +359,28 @@ def _run(
     and its orthogonality centre (None if unknown).
     """
     plan = _lean_plan(circuit, max_bond, engine)
-    bar = tqdm(circuit.layers(), desc=desc, disable=not progbar, leave=False)
     if plan is not None:
-        with bar:
-            try:
-                run = run_plan(
-                    plan,
-                    initial,
-                    _effective_cap(max_bond, circuit.n),
-                    cutoff,
-                    deadline=deadline,
-                    clock=lambda: time.monotonic(),
-                    progress=None if not progbar else _layer_postfix(bar),
-                )
-            except TimeoutError:
-                raise _TimeCapReached from None
+        bar = None
+        if progbar:
+            bar = tqdm(total=len(plan.layer_after), desc=desc, leave=False)
+        try:
+            run = run_plan(
+                plan,
+                initial,
+                _effective_cap(max_bond, circuit.n),
+                cutoff,
+                deadline=deadline,
+                clock=lambda: time.monotonic(),
+                progress=None if bar is None else _layer_postfix(bar),
+            )
+        except TimeoutError:
+            raise _TimeCapReached from None
+        finally:
+            if bar is not None:
+                bar.close()
         record = dataclasses.replace(run.records[0], max_bond=max_bond)
         return [s[0] for s in run.sites], record, run.centre
+    bar = tqdm(circuit.layers(), desc=desc, disable=not progbar, leave=False)
     evo = Evolution(qtn.MPS_computational_state(initial), max_bond, cutoff)
     gates = circuit.gates
     for layer in bar:
