@@ -125,3 +125,97 @@ def test_plan_fuses_one_qubit_gates():
     n = circ.n
     expected = circ.gates[-1].to_matrix() @ circ.gates[0].to_matrix()
     assert_allclose(plan.initial_ops[0, n - 1], expected, atol=1e-15)
+
+
+# ------------------------------------------------------------------ batches
+
+
+def bound_instances(seed, count):
+    """One hardware-efficient structure at ``count`` random angle sets."""
+    base = ansatz.hardware_efficient(8, 4, seed=seed)
+    rng = np.random.default_rng(seed)
+    return [
+        base.bind(rng.uniform(0, 2 * np.pi, base.num_parameters)) for _ in range(count)
+    ]
+
+
+BATCHES = {
+    "haar": lambda: [ansatz.haar_brickwork(9, 6, seed=s) for s in range(5)],
+    "hea_bound": lambda: bound_instances(4, 4),
+    "scattered": lambda: [scattered(8, 25, seed=3)] * 2 + [scattered(8, 25, seed=3)],
+}
+
+
+@pytest.mark.parametrize("name", BATCHES)
+@pytest.mark.parametrize(("max_bond", "cutoff"), TRUNCATIONS)
+def test_batch_equals_one_at_a_time(name, max_bond, cutoff):
+    """Every instance of a batch is its own run: record, state and Schmidt values."""
+    circuits = BATCHES[name]()
+    batch = tnbp.simulate_batch(circuits, max_bond=max_bond, cutoff=cutoff)
+    assert len(batch) == len(circuits)
+    for circ, st in zip(circuits, batch):
+        single = tnbp.simulate(circ, max_bond=max_bond, cutoff=cutoff)
+        assert_same_run(st, single)
+        assert st.bond_dims == [len(s) for s in st.canonical.schmidt]
+        for a, b in zip(st.canonical.schmidt, single.canonical.schmidt):
+            assert_allclose(a, b, atol=TOL)
+
+
+def test_batch_with_different_truncations_per_instance():
+    """Instances that keep different bonds in one batch (the arrays carry the
+    largest): each record and bond list is the instance's own."""
+    circuits = [ansatz.haar_brickwork(8, 6, seed=s) for s in range(4)]
+    circuits[2] = ansatz.haar_brickwork(8, 6, seed=0)
+    # instance 1: identity gates keep the product state (bond 1 everywhere)
+    ident = tnbp.Circuit(8)
+    for g in circuits[0].gates:
+        ident.apply(np.eye(4), *g.qubits)
+    circuits[1] = ident
+    batch = tnbp.simulate_batch(circuits, max_bond=6, cutoff=1e-3)
+    assert batch[1].bond_dims == [1] * 7 and batch[1].fidelity_estimate == 1
+    assert max(batch[0].bond_dims) == 6
+    for circ, st in zip(circuits, batch):
+        assert_same_run(st, tnbp.simulate(circ, max_bond=6, cutoff=1e-3))
+    assert batch.records[3] is batch[3].record
+
+
+def test_batch_entropies_need_no_sweep():
+    circuits = [ansatz.haar_brickwork(10, 4, seed=s) for s in range(3)]
+    batch = tnbp.simulate_batch(circuits)
+    for circ, st in zip(circuits, batch):
+        assert "schmidt" in st.canonical.__dict__  # handed over by the batched sweep
+        assert_allclose(
+            tnbp.entropy_profile(st),
+            tnbp.entropy_profile(tnbp.simulate(circ, backend="dense")),
+            atol=1e-9,  # entropies: -p log p of rounding-level p ~ 1e-15 * 50
+        )
+
+
+def test_batch_bad_inputs():
+    good = [ansatz.haar_brickwork(6, 2, seed=s) for s in range(2)]
+    with pytest.raises(TypeError, match="`circuits`"):
+        tnbp.simulate_batch(good[0])
+    with pytest.raises(TypeError, match="`circuits`: element 1"):
+        tnbp.simulate_batch([good[0], "x"])
+    with pytest.raises(ValueError, match="`circuits` must hold at least one"):
+        tnbp.simulate_batch([])
+    with pytest.raises(ValueError, match="circuit 1 has 7 qubits"):
+        tnbp.simulate_batch([good[0], ansatz.haar_brickwork(7, 2, seed=0)])
+    other = ansatz.haar_brickwork(6, 3, seed=0)
+    with pytest.raises(ValueError, match="circuit 1 differs from circuit 0 at gate 5"):
+        tnbp.simulate_batch([good[0], other])
+    shifted = tnbp.Circuit(6)
+    for g in good[0].gates:
+        shifted.apply(g.matrix, *g.qubits[::-1])
+    with pytest.raises(
+        ValueError, match=r"at gate 0 \(qubits \(1, 0\) against \(0, 1\)\)"
+    ):
+        tnbp.simulate_batch([good[0], shifted])
+    with pytest.raises(ValueError, match="`backend`"):
+        tnbp.simulate_batch(good, backend="dense")
+    with pytest.raises(ValueError, match="`max_bond`='auto'"):
+        tnbp.simulate_batch(good, max_bond="auto")
+    with pytest.raises(ValueError, match="`initial`"):
+        tnbp.simulate_batch(good, initial="01")
+    with pytest.raises(ValueError, match="at least 2 qubits"):
+        tnbp.simulate_batch([tnbp.Circuit(1)])

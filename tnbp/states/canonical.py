@@ -95,6 +95,9 @@ class CanonicalMPS:
         significant) factor of every site; it must divide ``d``.
     blas_threads : int or None, optional
         BLAS threads for the engine's contractions (None: leave BLAS alone).
+    schmidt : list of numpy.ndarray, optional
+        The Schmidt values of every bond (:attr:`schmidt`), if already known;
+        otherwise computed on first use.
 
     Attributes
     ----------
@@ -137,7 +140,9 @@ class CanonicalMPS:
     1.0
     """
 
-    def __init__(self, B, norm: float, *, traced_dim: int = 1, blas_threads=1):
+    def __init__(
+        self, B, norm: float, *, traced_dim: int = 1, blas_threads=1, schmidt=None
+    ):
         B = list(B)
         d = B[0].shape[1]
         if traced_dim < 1 or d % traced_dim:
@@ -155,6 +160,8 @@ class CanonicalMPS:
         self.kept_dim = d // self.traced_dim
         self.blas_threads = blas_threads
         self._R = [do("ones", (1, 1), like=B[0])]
+        if schmidt is not None:  # known already (a batched sweep computed them)
+            self.__dict__["schmidt"] = list(schmidt)
 
     @classmethod
     def from_arrays(

@@ -350,3 +350,48 @@ def _kernels():
     from . import _mps_kernels
 
     return _mps_kernels
+
+
+def canonical_sweep(run: Run):
+    """Right-canonical form and Schmidt values of every instance of a batch.
+
+    One batched sweep (numpy's QR and SVD on stacks): QR steps move the
+    centre from ``run.centre`` to the last site, then an SVD sweep from the
+    right makes every site right-orthonormal and yields the singular values
+    of every bond.
+
+    Parameters
+    ----------
+    run : Run
+        A finished run.
+
+    Returns
+    -------
+    sites : list of numpy.ndarray of complex128, shape (B, chi_l, 2, chi_r)
+        Right-orthonormal sites; site 0 carries unit norm.
+    schmidt : list of numpy.ndarray of float64, shape (B, chi)
+        Normalized Schmidt values of bond ``(i, i + 1)`` at element ``i``,
+        largest first (their squares sum to 1 per instance).
+    norms : numpy.ndarray of float64, shape (B,)
+        Each instance's norm before normalization.
+    """
+    sites = list(run.sites)
+    n, B = len(sites), sites[0].shape[0]
+    for i in range(run.centre, n - 1):
+        _, l, d, r = sites[i].shape
+        Q, R = np.linalg.qr(sites[i].reshape(B, l * d, r))
+        k = Q.shape[-1]
+        sites[i] = Q.reshape(B, l, d, k)
+        sites[i + 1] = (R @ sites[i + 1].reshape(B, r, -1)).reshape(B, k, d, -1)
+    schmidt = [None] * (n - 1)
+    for i in range(n - 1, 0, -1):
+        _, l, d, r = sites[i].shape
+        U, S, Vh = np.linalg.svd(sites[i].reshape(B, l, d * r), full_matrices=False)
+        k = S.shape[-1]
+        sites[i] = Vh.reshape(B, k, d, r)
+        left = sites[i - 1].reshape(B, -1, l) @ (U * S[:, None, :])
+        sites[i - 1] = left.reshape(B, -1, d, k)
+        schmidt[i - 1] = S
+    norms = np.linalg.norm(sites[0].reshape(B, -1), axis=1)
+    sites[0] = sites[0] / norms[:, None, None, None]
+    return sites, [S / norms[:, None] for S in schmidt], norms
