@@ -37,6 +37,7 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(PY) benchmarks/mps_simulation.py --out results/bench/mps_simulation.csv
+	$(PY) benchmarks/mps_ensemble.py --out results/bench/mps_ensemble.csv
 	$(PY) benchmarks/gradients_dense.py --out results/bench/gradients_dense.csv
 	$(PY) benchmarks/gradients_tn.py --out results/bench/gradients_tn.csv
 	$(PY) benchmarks/gibbs.py --out results/bench/gibbs.csv

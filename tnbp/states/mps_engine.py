@@ -356,9 +356,10 @@ def canonical_sweep(run: Run):
     """Right-canonical form and Schmidt values of every instance of a batch.
 
     One batched sweep (numpy's QR and SVD on stacks): QR steps move the
-    centre from ``run.centre`` to the last site, then an SVD sweep from the
-    right makes every site right-orthonormal and yields the singular values
-    of every bond.
+    centre from ``run.centre`` to the last site, then LQ steps from the right
+    make every site right-orthonormal; the singular values of each step's
+    ``L`` factor are the Schmidt values of its bond (everything to its left
+    is still left-orthonormal).
 
     Parameters
     ----------
@@ -368,7 +369,8 @@ def canonical_sweep(run: Run):
     Returns
     -------
     sites : list of numpy.ndarray of complex128, shape (B, chi_l, 2, chi_r)
-        Right-orthonormal sites; site 0 carries unit norm.
+        Right-orthonormal sites; site 0 carries unit norm. Bonds are the
+        batch's (an instance that keeps fewer has zero-weight directions).
     schmidt : list of numpy.ndarray of float64, shape (B, chi)
         Normalized Schmidt values of bond ``(i, i + 1)`` at element ``i``,
         largest first (their squares sum to 1 per instance).
@@ -386,12 +388,13 @@ def canonical_sweep(run: Run):
     schmidt = [None] * (n - 1)
     for i in range(n - 1, 0, -1):
         _, l, d, r = sites[i].shape
-        U, S, Vh = np.linalg.svd(sites[i].reshape(B, l, d * r), full_matrices=False)
-        k = S.shape[-1]
-        sites[i] = Vh.reshape(B, k, d, r)
-        left = sites[i - 1].reshape(B, -1, l) @ (U * S[:, None, :])
-        sites[i - 1] = left.reshape(B, -1, d, k)
-        schmidt[i - 1] = S
+        # site = L Q^T from the QR of its transpose
+        Q, R = np.linalg.qr(sites[i].reshape(B, l, d * r).transpose(0, 2, 1))
+        k = Q.shape[-1]
+        L = R.transpose(0, 2, 1)
+        sites[i] = Q.transpose(0, 2, 1).reshape(B, k, d, r)
+        sites[i - 1] = (sites[i - 1].reshape(B, -1, l) @ L).reshape(B, -1, d, k)
+        schmidt[i - 1] = np.linalg.svd(L, compute_uv=False)
     norms = np.linalg.norm(sites[0].reshape(B, -1), axis=1)
     sites[0] = sites[0] / norms[:, None, None, None]
     return sites, [S / norms[:, None] for S in schmidt], norms
