@@ -16,6 +16,7 @@ from tnbp.results import (
     PROVENANCE_COLUMNS,
     ResultStore,
     SweepInterrupted,
+    batched,
     read_table,
     run_sweep,
 )
@@ -428,3 +429,121 @@ def test_dask_client_streams_rows_into_the_store(tmp_path):
     pd.testing.assert_frame_equal(
         serial.drop(columns=VOLATILE), df.drop(columns=VOLATILE)
     )
+
+
+# ----------------------------------------------------------------- batched sweeps
+
+
+def _squares_many(points):
+    """The rows of `_slow_square` for a group of points, in one call."""
+    return [
+        {"y": p["x"] * p["x"], "u": float(np.random.default_rng(p["seed"]).random())}
+        for p in points
+    ]
+
+
+def _group_points():
+    return [dict(x=x, seed=s) for x in range(3) for s in range(5)]
+
+
+@pytest.mark.parametrize("executor", ["serial", "threads", "processes"])
+def test_a_batched_sweep_gives_the_point_by_point_table(tmp_path, executor):
+    points = _group_points()
+    single = run_sweep(
+        _slow_square, points, out=tmp_path / "s", task="sq", progbar=False
+    )
+    grouped = run_sweep(
+        batched(_squares_many, size=2),
+        points,
+        out=tmp_path / "b",
+        task="sq",
+        executor=executor,
+        progbar=False,
+    )
+    # the same keys and values, in the order of `points`: a group is only how
+    # the rows were computed
+    pd.testing.assert_frame_equal(
+        single.drop(columns=VOLATILE), grouped.drop(columns=VOLATILE)
+    )
+
+
+def test_batched_groups_share_every_parameter_but_one(tmp_path):
+    seen = []
+
+    def many(points):
+        seen.append([(p["x"], p["seed"]) for p in points])
+        return _squares_many(points)
+
+    # points of two settings interleaved: grouped by setting, in order, size 3
+    points = [dict(x=x, seed=s) for s in range(4) for x in (1, 2)]
+    run_sweep(batched(many, size=3), points, out=tmp_path, task="sq", progbar=False)
+    assert seen == [
+        [(1, 0), (1, 1), (1, 2)],
+        [(1, 3)],
+        [(2, 0), (2, 1), (2, 2)],
+        [(2, 3)],
+    ]
+    # grouped over another parameter
+    seen.clear()
+    run_sweep(
+        batched(many, over="x", size=8),
+        [dict(x=x, seed=9) for x in range(3)],
+        out=tmp_path / "x",
+        task="sq",
+        progbar=False,
+    )
+    assert seen == [[(0, 9), (1, 9), (2, 9)]]
+
+
+def test_a_batched_sweep_resumes_with_only_the_missing_points(tmp_path):
+    points = _group_points()
+    run_sweep(_slow_square, points[::2], out=tmp_path, task="sq", progbar=False)
+    seen = []
+
+    def many(points):
+        seen.extend((p["x"], p["seed"]) for p in points)
+        return _squares_many(points)
+
+    df = run_sweep(batched(many), points, out=tmp_path, task="sq", progbar=False)
+    assert sorted(seen) == sorted((p["x"], p["seed"]) for p in points[1::2])
+    assert df.y.tolist() == [p["x"] ** 2 for p in points]
+    with ResultStore(tmp_path) as store:
+        assert len(store) == len(points)
+
+
+def test_a_batched_task_runs_one_point_as_a_group_of_one():
+    task = batched(_squares_many)
+    assert task(x=3, seed=1) == _squares_many([dict(x=3, seed=1)])[0]
+    assert task.__name__ == "_squares_many" and "over='seed'" in repr(task)
+
+
+def test_batched_input_errors(tmp_path):
+    with pytest.raises(TypeError, match="`many` must be callable"):
+        batched(3)
+    with pytest.raises(TypeError, match="`over`"):
+        batched(_squares_many, over=1)
+    with pytest.raises(ValueError, match="`size`"):
+        batched(_squares_many, size=0)
+    with pytest.raises(TypeError, match="`size`"):
+        batched(_squares_many, size=2.5)
+    with pytest.raises(ValueError, match="the parameter 'seed'"):
+        run_sweep(batched(_squares_many), [dict(x=1)], out=tmp_path, progbar=False)
+    # a group function that returns the wrong number of rows, or not dicts
+    with pytest.raises(ValueError, match="one result dict per point: 2 points, got 1"):
+        run_sweep(
+            batched(lambda pts: _squares_many(pts[:1]), size=2),
+            [dict(x=1, seed=0), dict(x=1, seed=1)],
+            out=tmp_path / "a",
+            task="sq",
+            progbar=False,
+        )
+    with pytest.raises(TypeError, match="must return dicts of results, got a int"):
+        run_sweep(
+            batched(lambda pts: [1 for _ in pts]),
+            [dict(x=1, seed=0)],
+            out=tmp_path / "b",
+            task="sq",
+            progbar=False,
+        )
+    with ResultStore(tmp_path / "a") as store:  # a refused group writes no row
+        assert len(store) == 0

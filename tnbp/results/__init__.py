@@ -2,7 +2,8 @@
 
 :class:`ResultStore` keeps one row per finished task in SQLite, keyed by every
 parameter, with provenance; :func:`run_sweep` evaluates a function over
-parameter points into a store, resuming where it stopped; :data:`TABLES`
+parameter points into a store, resuming where it stopped (:func:`batched`: in
+groups of points computed together); :data:`TABLES`
 defines the columns of every public table once; :class:`StudyOptions` is the
 command line of a study script (preset, options given and checked, resume after
 Ctrl-C; :class:`StudyOptionError` for a bad value).
@@ -18,9 +19,10 @@ from .store import (
     task_key,
 )
 from .study import StudyOptionError, StudyOptions, executor_option, study_option
-from .sweep import SweepInterrupted, run_sweep
+from .sweep import BatchedTask, SweepInterrupted, batched, run_sweep
 
 __all__ = [
+    "BatchedTask",
     "PROVENANCE_COLUMNS",
     "TABLES",
     "Column",
@@ -29,6 +31,7 @@ __all__ = [
     "StudyOptions",
     "SweepInterrupted",
     "TableSchema",
+    "batched",
     "git_commit",
     "point_seed",
     "read_table",

@@ -12,6 +12,12 @@ writes each row as its point finishes. Several processes may also run the same
 sweep (or parts of it) into one store at once: each skips the points another
 has finished, and a row is never written twice.
 
+A function wrapped by :func:`batched` computes many points in one call (many
+random instances of one circuit structure, simulated together along a batch
+axis): the sweep groups the points that differ only in one parameter (the
+seed, by default) and hands each group to it; each row is still written, and
+kept, as its own.
+
 Inside :func:`stored_only` a sweep computes nothing: it returns the stored
 rows, or raises :class:`MissingRows` if a point has none (``tnbp plot``
 redraws a study's figure this way).
@@ -31,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._checks import check_int
 from .._executors import add_note, as_completed, is_interrupt, submitter
 from .._progress import tqdm
 from .store import ResultStore, task_key
@@ -135,11 +142,142 @@ def stored_only() -> Iterator[None]:
         _STORED_ONLY.reset(token)
 
 
+class BatchedTask:
+    """A sweep function that computes a group of points in one call.
+
+    Made by :func:`batched`; called on one point (``task(**point)``) it
+    computes a group of one, so it can stand wherever a point function does.
+
+    Parameters
+    ----------
+    many : callable
+        ``many(points) -> list of dict``: the results of every point of a list
+        (as a point function returns them), in the same order.
+    over : str
+        The parameter whose values differ within a group.
+    size : int
+        The most points in one group.
+
+    Attributes
+    ----------
+    many, over, size
+        As given.
+    """
+
+    def __init__(self, many: Callable[[list], list], over: str, size: int):
+        self.many, self.over, self.size = many, over, size
+        self.__name__ = getattr(many, "__name__", type(many).__name__)
+
+    def __call__(self, **point) -> dict:
+        """The results of one point (a group of one)."""
+        return _checked_rows(self, [point])[0]
+
+    def __repr__(self) -> str:
+        return f"batched({self.__name__}, over={self.over!r}, size={self.size})"
+
+    def groups(self, todo: list) -> list[list]:
+        """``todo`` split into groups: equal but for :attr:`over`, at most :attr:`size` each.
+
+        Parameters
+        ----------
+        todo : list of (dict, str)
+            Points with their keys, in sweep order.
+
+        Returns
+        -------
+        list of list of (dict, str)
+            The groups, in order of their first point; points keep their order.
+        """
+        by_setting: dict = {}
+        for point, key in todo:
+            setting = tuple((k, v) for k, v in point.items() if k != self.over)
+            by_setting.setdefault(setting, []).append((point, key))
+        return [
+            members[i : i + self.size]
+            for members in by_setting.values()
+            for i in range(0, len(members), self.size)
+        ]
+
+
+def batched(many: Callable[[list], list], *, over: str = "seed", size: int = 64):
+    """Let a sweep compute points in groups that differ only in ``over``.
+
+    Parameters
+    ----------
+    many : callable
+        ``many(points) -> list of dict``: given a list of points (dicts of
+        parameters, equal but for ``over``), the results of each, in order
+        (each a dict of scalars, as a point function of :func:`run_sweep`
+        returns). It must not depend on which points share a group: a row
+        is the same whether its point ran alone, in a group, or after a
+        resume.
+    over : str, optional
+        The parameter that varies within a group (default ``"seed"``: random
+        instances of one setting).
+    size : int, optional
+        The most points per group (default 64): a group is lost whole if the
+        run is killed while it computes, and it is the unit the executor
+        distributes.
+
+    Returns
+    -------
+    BatchedTask
+        The function to pass to :func:`run_sweep` as ``fn``.
+
+    Raises
+    ------
+    TypeError
+        If ``many`` is not callable, ``over`` is not a string or ``size`` not
+        an integer.
+    ValueError
+        If ``size`` is below 1.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> def squares(points):
+    ...     return [{"y": p["x"] ** 2 + p["seed"]} for p in points]
+    >>> pts = [{"x": 2, "seed": s} for s in range(3)]
+    >>> list(run_sweep(batched(squares), pts, out=tempfile.mkdtemp(), progbar=False).y)
+    [4, 5, 6]
+    """
+    if not callable(many):
+        raise TypeError(f"`many` must be callable, got {type(many).__name__}.")
+    if not isinstance(over, str):
+        raise TypeError(f"`over` must be a parameter name, got {over!r}.")
+    return BatchedTask(many, over, check_int(size, "size", minimum=1))
+
+
+def _checked_rows(task: BatchedTask, points: list) -> list:
+    """``task.many(points)``, checked to be one dict per point."""
+    rows = task.many([dict(p) for p in points])
+    if not isinstance(rows, (list, tuple)) or len(rows) != len(points):
+        got = len(rows) if isinstance(rows, (list, tuple)) else type(rows).__name__
+        raise ValueError(
+            f"`fn` ({task!r}) must return a list of one result dict per point: "
+            f"{len(points)} points, got {got}."
+        )
+    bad = next((r for r in rows if not isinstance(r, Mapping)), None)
+    if bad is not None:
+        raise TypeError(
+            f"`fn` ({task!r}) must return dicts of results, got a {type(bad).__name__}."
+        )
+    return list(rows)
+
+
 def _timed(fn: Callable, point: Mapping) -> tuple[dict, float, str, int]:
     """``fn(**point)``, the seconds it took, and the host and pid that ran it."""
     start = time.perf_counter()
     results = fn(**point)
     return results, time.perf_counter() - start, socket.gethostname(), os.getpid()
+
+
+def _timed_group(task: BatchedTask, points: list) -> tuple[list, float, str, int]:
+    """``task.many(points)``, the seconds per point, and the host and pid that ran it."""
+    start = time.perf_counter()
+    rows = _checked_rows(task, points)
+    per_point = (time.perf_counter() - start) / len(points)
+    return rows, per_point, socket.gethostname(), os.getpid()
 
 
 def run_sweep(
@@ -161,6 +299,9 @@ def run_sweep(
         scalar results, diagnostics included (bond record, truncation, ...).
         An exception it raises ends the sweep with a note naming the point
         (Python >= 3.11); the rows of the points finished before stay.
+        A function wrapped by :func:`batched` is given groups of points that
+        differ only in its ``over`` parameter (each row's ``wall_time`` is
+        then the group's time divided by its size).
     points : iterable of dict
         Parameter points (a list, a generator, ...; read once), all with the
         same keys, scalar values (None, bool, int, float, str); the random
@@ -198,7 +339,8 @@ def run_sweep(
     ------
     ValueError
         If ``points`` is empty, repeats a point (it would be one row but
-        counted twice), or its points have different keys, a parameter is NaN
+        counted twice), or its points have different keys or lack the
+        ``over`` parameter of a :func:`batched` ``fn``, a parameter is NaN
         or infinite, ``out`` is a file or a store of another schema
         version, a result name repeats a parameter or provenance column, or
         ``executor`` is an unknown name.
@@ -249,6 +391,11 @@ def run_sweep(
     names = list(points[0])
     if any(list(p) != names for p in points):
         raise ValueError("`points` must all have the same keys in the same order.")
+    if isinstance(fn, BatchedTask) and fn.over not in names:
+        raise ValueError(
+            f"`points` must have the parameter {fn.over!r} that {fn!r} batches "
+            f"over, got {names}."
+        )
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(
@@ -285,37 +432,52 @@ def run_sweep(
         if todo and _STORED_ONLY.get():
             raise MissingRows(len(todo), len(points), out, task)
         refreshed_at, refresh_cost = 0.0, 0.0
+        batch = isinstance(fn, BatchedTask)
+        tasks = fn.groups(todo) if batch else [[item] for item in todo]
 
         def record(handle, result) -> None:
-            """Write a finished point's row (unless another process did) and count it."""
+            """Write a finished task's rows (unless another process did) and count them."""
             nonlocal refreshed_at, refresh_cost
-            point, key = pending.pop(handle)
-            what = f"point {dict(point)} of {task!r}"
+            group = pending.pop(handle)
+            what = (
+                f"point {dict(group[0][0])} of {task!r}"
+                if len(group) == 1
+                else f"{len(group)} points from {dict(group[0][0])} of {task!r}"
+            )
             results, wall_time, host, pid = result(handle, what)
-            try:
-                store.put(task, point, results, wall_time=wall_time, host=host, pid=pid)
-            except (TypeError, ValueError) as exc:  # results of the wrong kind
-                add_note(exc, what)
-                raise
-            bar.update(1)
+            for (point, _), row in zip(group, results if batch else [results]):
+                try:
+                    store.put(task, point, row, wall_time=wall_time, host=host, pid=pid)
+                except (TypeError, ValueError) as exc:  # results of the wrong kind
+                    add_note(exc, f"point {dict(point)} of {task!r}")
+                    raise
+            bar.update(len(group))
             now = time.perf_counter()
             if now - refreshed_at >= _TABLE_COST_RATIO * refresh_cost:
                 store.write_table()
                 refreshed_at = time.perf_counter()
                 refresh_cost = refreshed_at - now
 
-        pending: dict = {}  # handle -> (point, key), until its row is written
+        pending: dict = {}  # handle -> [(point, key), ...], until its rows are written
         try:
             with (
                 tqdm(total=len(todo), desc=desc, disable=not (progbar and todo)) as bar,
                 submitter(executor, fn, "`fn`") as (submit, result, stop),
             ):
                 try:
-                    for point, key in todo:
-                        if store.finished([key]):  # another process got there first
-                            bar.update(1)
-                            continue
-                        pending[submit(_timed, fn, point)] = (point, key)
+                    for group in tasks:
+                        done = store.finished([k for _, k in group])
+                        if done:  # another process got there first
+                            bar.update(len(done))
+                            group = [(p, k) for p, k in group if k not in done]
+                            if not group:
+                                continue
+                        handle = (
+                            submit(_timed_group, fn, [p for p, _ in group])
+                            if batch
+                            else submit(_timed, fn, group[0][0])
+                        )
+                        pending[handle] = group
                         # a serial executor has finished it already: write it now
                         for handle in [h for h in pending if h.done()]:
                             record(handle, result)
