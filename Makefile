@@ -42,7 +42,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 # passed to every script: `make bench BENCH_ARGS=--quick` runs the smoke presets
 BENCH_ARGS  ?=
 BENCH_OUT   ?= results/bench
-BENCHMARKS  := mps_simulation gradients_dense gradients_tn gibbs import_time dqnn \
+BENCHMARKS  := mps_simulation mps_ensemble gradients_dense gradients_tn gibbs import_time dqnn \
                qntk pauli_moments
 
 $(BENCH_STAMP): $(BENCH_LOCK) pyproject.toml

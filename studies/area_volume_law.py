@@ -42,7 +42,8 @@ over the Haar bound.
 Each (circuit instance, :math:`n_v`) is one row of the results store in
 ``<out>`` (keyed by family, depth, n, max_bond, sample, seed and n_visible), and
 ``<out>/table.csv`` holds every row there, refreshed as rows finish; a rerun
-computes only what is missing (a circuit is simulated once for all its rows).
+computes only what is missing (a circuit is simulated once for all its rows,
+and the instances of a setting together, by :func:`tnbp.simulate_batch`).
 The summary and the figure (``<out>/area_volume_law.png``) use only the rows
 of the current settings. ``--quick`` is a seconds-long preset; options given
 explicitly override it. Ctrl-C stops the run with one line that says how many
@@ -51,7 +52,6 @@ rows are saved and the command that resumes it (exit status 130).
 
 from __future__ import annotations
 
-import functools
 import warnings
 from pathlib import Path
 
@@ -62,6 +62,7 @@ from tnbp import ansatz
 from tnbp.plotting import plot_area_volume_law
 from tnbp.results import (
     StudyOptions,
+    batched,
     executor_option,
     point_seed,
     run_sweep,
@@ -95,10 +96,9 @@ BACKEND = "mps"
 SETTINGS = ("family", "depth", "n", "max_bond")
 
 
-@functools.lru_cache(maxsize=1)  # the rows of one circuit come one after another
-def circuit_table(family: str, depth: int, n: int, max_bond: int, sample: int, seed):
-    """Every visible block of one circuit instance (tnbp.visible_entanglement)."""
-    circ = ansatz.layered_circuit(
+def _circuit(family: str, depth: int, n: int, sample: int, seed: int):
+    """Circuit instance ``sample`` of a setting (its seed from every parameter)."""
+    return ansatz.layered_circuit(
         family,
         n,
         depth,
@@ -106,28 +106,42 @@ def circuit_table(family: str, depth: int, n: int, max_bond: int, sample: int, s
             dict(family=family, depth=depth, n=n, sample=sample, seed=seed)
         ),
     )
+
+
+def _measure_many(points: list[dict]) -> list[dict]:
+    """The rows of a group of points (one setting; several samples and blocks).
+
+    The group's circuit instances are simulated together
+    (:func:`tnbp.simulate_batch`), each once for all its visible blocks
+    (:func:`tnbp.visible_entanglement`).
+    """
+    p = points[0]
+    family, depth, n, seed = p["family"], p["depth"], p["n"], p["seed"]
+    samples = sorted({q["sample"] for q in points})
+    circuits = [_circuit(family, depth, n, s, seed) for s in samples]
     with warnings.catch_warnings():  # untrusted rows are recorded as such
         warnings.simplefilter("ignore", tnbp.TruncationWarning)
-        st = tnbp.simulate(tnbp.fuse_gates(circ), backend=BACKEND, max_bond=max_bond)
-        dense = tnbp.simulate(circ, backend="dense") if n <= DENSE_MAX else None
-        return tnbp.visible_entanglement(st, dense=dense)
+        states = tnbp.simulate_batch(
+            [tnbp.fuse_gates(c) for c in circuits], max_bond=p["max_bond"]
+        )
+        tables = {
+            s: tnbp.visible_entanglement(
+                st,
+                dense=tnbp.simulate(c, backend="dense") if n <= DENSE_MAX else None,
+            ).set_index("n_visible")
+            for s, st, c in zip(samples, states, circuits)
+        }
+    rows = []
+    for q in points:
+        row = tables[q["sample"]].loc[q["n_visible"]].to_dict()
+        del row["n"]  # a parameter of the row, as n_visible (the index)
+        rows.append(row)
+    return rows
 
 
-def measure(
-    *,
-    family: str,
-    depth: int,
-    n: int,
-    max_bond: int,
-    sample: int,
-    seed: int,
-    n_visible: int,
-) -> dict:
-    """One row: the visible block of the first ``n_visible`` qubits of one circuit."""
-    table = circuit_table(family, depth, n, max_bond, sample, seed)
-    row = table[table.n_visible == n_visible].iloc[0].to_dict()
-    del row["n"], row["n_visible"]  # parameters of the row
-    return row
+#: one row per (circuit instance, visible block); a setting's instances and
+#: blocks in one group, its circuits simulated as one batch
+measure = batched(_measure_many, over=("sample", "n_visible"), size=4096)
 
 
 def points(*, n_dense, n, depths, samples, max_bond, seed) -> list[dict]:

@@ -12,7 +12,9 @@ simulated as MPS with bond cap ``max_bond``, record against depth:
   whether the state's estimates are trusted. Deep circuits saturate the bond
   cap: those rows say so (``trusted=False``, hollow markers in the plot).
 
-Each circuit is one row of the results store in ``<out>`` (keyed by every
+The seeds of one setting are simulated together (:func:`tnbp.simulate_batch`:
+one batched MPS run; each instance keeps its own truncation and record, the
+same as its own run). Each circuit is one row of the results store in ``<out>`` (keyed by every
 parameter: ansatz, backend, n, depth, seed, max_bond, n_visible), and
 ``<out>/table.csv`` holds every row there, refreshed as rows finish; a rerun
 computes only what is missing. Summary and figure
@@ -38,7 +40,13 @@ import typer
 import tnbp
 from tnbp import ansatz, theory
 from tnbp.plotting import plot_entanglement_vs_depth
-from tnbp.results import StudyOptions, executor_option, run_sweep, study_option
+from tnbp.results import (
+    StudyOptions,
+    batched,
+    executor_option,
+    run_sweep,
+    study_option,
+)
 
 #: what `tnbp studies` lists: the source paper and what of it this reproduces
 PAPER = "arXiv:2010.15968"
@@ -78,19 +86,18 @@ DENSE_MAX = 16
 SETTINGS = ("ansatz", "backend", "n", "depth", "max_bond", "n_visible")
 
 
-def measure(
-    *,
-    ansatz: str,
-    backend: str,
-    n: int,
-    depth: int,
-    seed: int,
-    max_bond: int,
-    n_visible: int,
-) -> dict:
-    """Simulate one circuit instance and read off entanglement and its trust."""
-    circ = BUILDERS[ansatz](n, depth, seed=seed)
-    st = tnbp.simulate(circ, backend=backend, max_bond=max_bond)
+def _measure_many(points: list[dict]) -> list[dict]:
+    """Simulate the circuit instances of a group of points (equal but for the seed)
+    together, and read off each one's entanglement and its trust."""
+    p = points[0]
+    n, n_visible = p["n"], p["n_visible"]
+    circuits = [BUILDERS[p["ansatz"]](n, p["depth"], seed=q["seed"]) for q in points]
+    states = tnbp.simulate_batch(circuits, max_bond=p["max_bond"])
+    return [_row(st, circ, n, n_visible) for st, circ in zip(states, circuits)]
+
+
+def _row(st, circ, n: int, n_visible: int) -> dict:
+    """One instance's row: its entanglement, the exact values to compare, its record."""
     visible = tnbp.Partition.first(n_visible, n)
     with (
         warnings.catch_warnings()
@@ -126,6 +133,11 @@ def measure(
         "caveats": ";".join(st.caveats),
         **record,
     }
+
+
+#: one row per circuit instance; every seed of a setting (samples <= 20) in one
+#: group, simulated as one batch
+measure = batched(_measure_many, size=20)
 
 
 def points(*, n, depths, samples, max_bond, n_visible) -> list[dict]:

@@ -144,6 +144,8 @@ DONE_MODULES = (
     "tnbp.states.gibbs.purified",
     "tnbp.states.gibbs.trotter",
     "tnbp.states.mps",
+    "tnbp.states.mps_engine",
+    "tnbp.states._mps_kernels",
     "tnbp.states.record",
     "tnbp.states.simulate",
     "tnbp.states.spectrum",

@@ -58,6 +58,7 @@ _EXPORTS = {
     "MPSState": "tnbp.states.mps",
     "TNState": "tnbp.states.tn.lightcone",
     "simulate": "tnbp.states.simulate",
+    "simulate_batch": "tnbp.states.simulate",
     "evolve": "tnbp.states.evolution",
     "GibbsState": "tnbp.states.gibbs.base",
     "gibbs_state": "tnbp.states.gibbs.api",

@@ -47,11 +47,18 @@ COLUMNS = {
         anchor_ensemble_s_extrapolated ratio_ensemble ratio_per_evaluation
         ratio_ensemble_without_search warm_gradient_in_anchor_calls {RUN}""",
     "mps_simulation": f"""
-        n depth chi tnbp_s quimb_s ratio_tnbp_quimb aer_s ratio_tnbp_aer aer_lapack_s
+        n depth chi tnbp_s quimb_s ratio_tnbp_quimb aer_s ratio_tnbp_aer
+        target_quimb_met target_aer_met aer_lapack_s
         ratio_tnbp_aer_lapack max_bond_reached quimb_final_max_bond aer_max_bond
         fidelity_tnbp fidelity_quimb fidelity_match discarded_weight
         aer_lapack_max_bond aer_lapack_crashed aer_internal_s tnbp_s_median
         quimb_s_median aer_s_median aer_lapack_s_median repeats statistic seed {RUN}""",
+    "mps_ensemble": f"""
+        n depth instances quimb_instances batch_ms single_ms quimb_path_ms aer_ms
+        ratio_single_batch ratio_quimb_path_batch ratio_aer_batch target_single_met
+        target_aer_met max_entropy_diff_single max_entropy_diff_quimb_path
+        max_entropy_diff_aer records_match max_bond_reached repeats statistic seed
+        {RUN}""",
     "gibbs": f"""
         model n beta chi energy_exact_per_site tenpy_s_best tenpy_s_median
         tenpy_energy_per_site tenpy_error_per_site tenpy_max_bond tenpy_discarded
@@ -91,6 +98,7 @@ QUICK = {
     ),
     "gradients_tn": (1, "tnbp_adjoint_ensemble_s", ("jax",), "tnbp_autodiff_warm_s"),
     "mps_simulation": (4, "tnbp_s", ("qiskit_aer",), "aer_s"),
+    "mps_ensemble": (1, "batch_ms", ("qiskit_aer",), "aer_ms"),
     "gibbs": (4, "tnbp_s_best", ("tenpy",), "tenpy_s_best"),  # 2 models x 2 charges
     "import_time": (5, "median_s", (), None),
     "dqnn": (4, "best_s", (), None),  # tn, mps, exact and quimb routes

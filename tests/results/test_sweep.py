@@ -493,6 +493,16 @@ def test_batched_groups_share_every_parameter_but_one(tmp_path):
         progbar=False,
     )
     assert seen == [[(0, 9), (1, 9), (2, 9)]]
+    # over two parameters: one group per value of the third
+    seen.clear()
+    run_sweep(
+        batched(many, over=("x", "seed"), size=8),
+        [dict(x=x, seed=s, z=z) for z in (0, 1) for x in range(2) for s in range(2)],
+        out=tmp_path / "xs",
+        task="sq",
+        progbar=False,
+    )
+    assert seen == [[(0, 0), (0, 1), (1, 0), (1, 1)]] * 2
 
 
 def test_a_batched_sweep_resumes_with_only_the_missing_points(tmp_path):
@@ -526,7 +536,9 @@ def test_batched_input_errors(tmp_path):
         batched(_squares_many, size=0)
     with pytest.raises(TypeError, match="`size`"):
         batched(_squares_many, size=2.5)
-    with pytest.raises(ValueError, match="the parameter 'seed'"):
+    with pytest.raises(TypeError, match="`over`"):
+        batched(_squares_many, over=())
+    with pytest.raises(ValueError, match=r"the parameters \['seed'\]"):
         run_sweep(batched(_squares_many), [dict(x=1)], out=tmp_path, progbar=False)
     # a group function that returns the wrong number of rows, or not dicts
     with pytest.raises(ValueError, match="one result dict per point: 2 points, got 1"):

@@ -1314,7 +1314,10 @@ VISIBLE_DISTANCE = TableSchema(
         ),
         *_BOND_RECORD,
         Column(
-            "seconds", "float64", "s", "wall time of the MPS simulation and estimate"
+            "seconds",
+            "float64",
+            "s",
+            "wall time of the MPS simulation and estimate (a batch's time per instance)",
         ),
         Column(
             "lightcone_width",

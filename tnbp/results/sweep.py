@@ -153,8 +153,8 @@ class BatchedTask:
     many : callable
         ``many(points) -> list of dict``: the results of every point of a list
         (as a point function returns them), in the same order.
-    over : str
-        The parameter whose values differ within a group.
+    over : tuple of str
+        The parameters whose values differ within a group.
     size : int
         The most points in one group.
 
@@ -173,10 +173,11 @@ class BatchedTask:
         return _checked_rows(self, [point])[0]
 
     def __repr__(self) -> str:
-        return f"batched({self.__name__}, over={self.over!r}, size={self.size})"
+        over = self.over[0] if len(self.over) == 1 else self.over
+        return f"batched({self.__name__}, over={over!r}, size={self.size})"
 
     def groups(self, todo: list) -> list[list]:
-        """``todo`` split into groups: equal but for :attr:`over`, at most :attr:`size` each.
+        """``todo`` split into groups: equal but in :attr:`over`, at most :attr:`size` each.
 
         Parameters
         ----------
@@ -190,7 +191,7 @@ class BatchedTask:
         """
         by_setting: dict = {}
         for point, key in todo:
-            setting = tuple((k, v) for k, v in point.items() if k != self.over)
+            setting = tuple((k, v) for k, v in point.items() if k not in self.over)
             by_setting.setdefault(setting, []).append((point, key))
         return [
             members[i : i + self.size]
@@ -199,8 +200,8 @@ class BatchedTask:
         ]
 
 
-def batched(many: Callable[[list], list], *, over: str = "seed", size: int = 64):
-    """Let a sweep compute points in groups that differ only in ``over``.
+def batched(many: Callable[[list], list], *, over="seed", size: int = 64):
+    """Let a sweep compute points in groups that differ only in the parameters ``over``.
 
     Parameters
     ----------
@@ -211,9 +212,10 @@ def batched(many: Callable[[list], list], *, over: str = "seed", size: int = 64)
         returns). It must not depend on which points share a group: a row
         is the same whether its point ran alone, in a group, or after a
         resume.
-    over : str, optional
-        The parameter that varies within a group (default ``"seed"``: random
-        instances of one setting).
+    over : str or tuple of str, optional
+        The parameter(s) that vary within a group (default ``"seed"``: random
+        instances of one setting; ``("sample", "n_visible")``: several rows of
+        each of several instances).
     size : int, optional
         The most points per group (default 64): a group is lost whole if the
         run is killed while it computes, and it is the unit the executor
@@ -227,8 +229,8 @@ def batched(many: Callable[[list], list], *, over: str = "seed", size: int = 64)
     Raises
     ------
     TypeError
-        If ``many`` is not callable, ``over`` is not a string or ``size`` not
-        an integer.
+        If ``many`` is not callable, ``over`` is not a string or a non-empty
+        tuple of strings, or ``size`` not an integer.
     ValueError
         If ``size`` is below 1.
 
@@ -243,8 +245,13 @@ def batched(many: Callable[[list], list], *, over: str = "seed", size: int = 64)
     """
     if not callable(many):
         raise TypeError(f"`many` must be callable, got {type(many).__name__}.")
-    if not isinstance(over, str):
-        raise TypeError(f"`over` must be a parameter name, got {over!r}.")
+    over = (over,) if isinstance(over, str) else over
+    if not (
+        isinstance(over, tuple) and over and all(isinstance(k, str) for k in over)
+    ):
+        raise TypeError(
+            f"`over` must be a parameter name or a tuple of them, got {over!r}."
+        )
     return BatchedTask(many, over, check_int(size, "size", minimum=1))
 
 
@@ -339,7 +346,7 @@ def run_sweep(
     ------
     ValueError
         If ``points`` is empty, repeats a point (it would be one row but
-        counted twice), or its points have different keys or lack the
+        counted twice), or its points have different keys or lack an
         ``over`` parameter of a :func:`batched` ``fn``, a parameter is NaN
         or infinite, ``out`` is a file or a store of another schema
         version, a result name repeats a parameter or provenance column, or
@@ -391,9 +398,10 @@ def run_sweep(
     names = list(points[0])
     if any(list(p) != names for p in points):
         raise ValueError("`points` must all have the same keys in the same order.")
-    if isinstance(fn, BatchedTask) and fn.over not in names:
+    if isinstance(fn, BatchedTask) and not set(fn.over) <= set(names):
+        missing = [k for k in fn.over if k not in names]
         raise ValueError(
-            f"`points` must have the parameter {fn.over!r} that {fn!r} batches "
+            f"`points` must have the parameters {missing} that {fn!r} batches "
             f"over, got {names}."
         )
     out = Path(out)

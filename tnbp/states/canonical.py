@@ -95,6 +95,9 @@ class CanonicalMPS:
         significant) factor of every site; it must divide ``d``.
     blas_threads : int or None, optional
         BLAS threads for the engine's contractions (None: leave BLAS alone).
+    schmidt : list of numpy.ndarray, optional
+        The Schmidt values of every bond (:attr:`schmidt`), if already known;
+        otherwise computed on first use.
 
     Attributes
     ----------
@@ -137,7 +140,9 @@ class CanonicalMPS:
     1.0
     """
 
-    def __init__(self, B, norm: float, *, traced_dim: int = 1, blas_threads=1):
+    def __init__(
+        self, B, norm: float, *, traced_dim: int = 1, blas_threads=1, schmidt=None
+    ):
         B = list(B)
         d = B[0].shape[1]
         if traced_dim < 1 or d % traced_dim:
@@ -155,6 +160,8 @@ class CanonicalMPS:
         self.kept_dim = d // self.traced_dim
         self.blas_threads = blas_threads
         self._R = [do("ones", (1, 1), like=B[0])]
+        if schmidt is not None:  # known already (a batched sweep computed them)
+            self.__dict__["schmidt"] = list(schmidt)
 
     @classmethod
     def from_arrays(
@@ -163,6 +170,7 @@ class CanonicalMPS:
         *,
         traced_dim: int = 1,
         right_canonical: bool = False,
+        centre: int | None = None,
         blas_threads: int | None = 1,
     ) -> CanonicalMPS:
         r"""Bring site tensors ``(chi_l, d, chi_r)`` into normalized right-canonical form.
@@ -180,6 +188,11 @@ class CanonicalMPS:
         right_canonical : bool, optional
             Skip the QR sweep: the caller guarantees that sites ``1..n-1`` are
             already right-orthonormal (e.g. a purification with its centre at 0).
+        centre : int, optional
+            The caller guarantees that the sites right of ``centre`` are
+            already right-orthonormal (an MPS in mixed canonical form around
+            it): the sweep starts there. ``right_canonical=True`` is
+            ``centre=0``.
         blas_threads : int or None, optional
             BLAS threads during the sweep and later contractions (None: leave BLAS
             alone).
@@ -199,15 +212,16 @@ class CanonicalMPS:
         if not B:
             raise ValueError("`arrays` must hold at least one site tensor.")
         with blas_threads_limit(blas_threads):
-            if not right_canonical:
-                for i in range(len(B) - 1, 0, -1):
-                    chi_l, d, chi_r = B[i].shape
-                    # B_i^T = Q R, so B_i = R^T Q^T with Q^T right-orthonormal
-                    Q, Rm = do(
-                        "linalg.qr", do("transpose", B[i].reshape(chi_l, d * chi_r))
-                    )
-                    B[i] = do("transpose", Q).reshape(-1, d, chi_r)
-                    B[i - 1] = do("tensordot", B[i - 1], do("transpose", Rm), 1)
+            if right_canonical:
+                centre = 0
+            if centre is None:
+                centre = len(B) - 1
+            for i in range(centre, 0, -1):
+                chi_l, d, chi_r = B[i].shape
+                # B_i^T = Q R, so B_i = R^T Q^T with Q^T right-orthonormal
+                Q, Rm = do("linalg.qr", do("transpose", B[i].reshape(chi_l, d * chi_r)))
+                B[i] = do("transpose", Q).reshape(-1, d, chi_r)
+                B[i - 1] = do("tensordot", B[i - 1], do("transpose", Rm), 1)
             norm = float(do("linalg.norm", B[0].reshape(-1)))
         if not norm > 0 or not np.isfinite(norm):
             raise ValueError(f"MPS has norm {norm}; cannot normalize.")

@@ -50,25 +50,22 @@ import functools
 import logging
 import time
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import quimb.tensor as qtn
 from autoray import do
 
-from .._checks import check_int, check_real
+from .._checks import check_alpha, check_int, check_opt, check_real
 from .._progress import tqdm
 from .._threads import blas_threads_limit
-from ..limits import (
-    AUTO_MEMORY_CAP,
-    MAX_BOUND_EXPONENT,
-    ROUNDING_WEIGHT,
-    TRUNCATION_NOISE_FLOOR,
-)
+from ..limits import AUTO_MEMORY_CAP, MAX_BOUND_EXPONENT
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
 from .canonical import CanonicalMPS, site_arrays
+from .mps_engine import canonical_sweep, compile_plan, run_plan
 from .record import AutoReport, BondRecord, TruncationWarning, TrustPolicy
-from .spectrum import renyi_entropy
+from .spectrum import renyi_entropies, renyi_entropy
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +80,12 @@ AUTO_DEFAULTS = {
     "memory_cap": AUTO_MEMORY_CAP,
     "time_cap": None,
 }
+
+#: The MPS gate engines of :func:`simulate_mps` (``engine=``).
+ENGINES = ("auto", "lean", "quimb")
+#: Largest ``max_bond`` for which ``engine="auto"`` takes the lean engine
+#: (None: every cap, and no cap).
+LEAN_MAX_BOND = None
 
 #: Bytes of one complex128 entry.
 _COMPLEX_BYTES = 16
@@ -103,8 +106,11 @@ class MPSState(State):
 
     Parameters
     ----------
-    mps : quimb.tensor.MatrixProductState
-        The (possibly unnormalized) state as left by the gates.
+    mps : quimb.tensor.MatrixProductState or list of numpy.ndarray
+        The (possibly unnormalized) state as left by the gates: a quimb MPS,
+        or its site arrays ``(chi_l, 2, chi_r)`` (the lean engine's, see
+        :mod:`tnbp.states.mps_engine`; :meth:`to_quimb` builds the quimb
+        MPS when asked).
     record : BondRecord
         Bond dimensions and truncation of the run.
     trust : TrustPolicy, optional
@@ -114,19 +120,24 @@ class MPSState(State):
         BLAS threads for the canonical sweep and contractions (see module docstring).
     canonical : CanonicalMPS, optional
         The canonical form of ``mps``, if already computed.
+    centre : int, optional
+        The orthogonality centre of ``mps``, if known (sites right of it are
+        right-orthonormal): the canonical sweep then starts there.
     """
 
     def __init__(
         self,
-        mps: qtn.MatrixProductState,
+        mps,
         record: BondRecord,
         *,
         trust: TrustPolicy | None = None,
         blas_threads: int | None = 1,
         canonical: CanonicalMPS | None = None,
+        centre: int | None = None,
     ):
-        super().__init__(mps.L)
+        super().__init__(len(mps) if isinstance(mps, list) else mps.L)
         self._mps = mps
+        self._centre = centre
         self._record = record
         self._blas_threads = blas_threads
         if trust is not None:
@@ -150,8 +161,9 @@ class MPSState(State):
     @functools.cached_property
     def canonical(self) -> CanonicalMPS:
         """Right-canonical normalized form with all Schmidt values (computed once)."""
+        arrays = self._mps if isinstance(self._mps, list) else site_arrays(self._mps)
         return CanonicalMPS.from_arrays(
-            site_arrays(self._mps), blas_threads=self._blas_threads
+            arrays, centre=self._centre, blas_threads=self._blas_threads
         )
 
     def to_quimb(self) -> qtn.MatrixProductState:
@@ -249,21 +261,15 @@ class Evolution:
         self.max_bond, self.cutoff = max_bond, cutoff
         self.opts = dict(
             contract="auto-mps",
-            # a cap at or above every Schmidt rank truncates nothing; clipped
-            # so that quimb's compiled SVD gets a 64-bit integer
-            max_bond=None
-            if max_bond is None
-            else min(max_bond, max_schmidt_rank(psi.L), 2**MAX_BOUND_EXPONENT),
+            max_bond=_effective_cap(max_bond, psi.L),
             cutoff=cutoff,
             cutoff_mode="rsum2",
             propagate_tags=False,
             info=self.info,
         )
         self.norm2 = self._start_norm2 = float(norm2)
-        self.discarded, self.peak, self.ntrunc = 0.0, 1, 0
-        self.distance = (
-            0.0  # sum of sqrt(eps) over truncations: the trace-distance bound
-        )
+        self.peak = 1
+        self.losses: list[float] = []  # eps_t of every multi-qubit gate
         self.history = [_bond_sizes(psi)]
 
     def apply(self, matrix, qubits) -> None:
@@ -290,12 +296,7 @@ class Evolution:
             )
         else:  # centre unknown: fall back to a full norm
             new = float(abs(psi.norm()) ** 2)
-        eps = 1.0 - new / self.norm2
-        if eps > 0:
-            self.discarded += eps
-            self.ntrunc += eps > TRUNCATION_NOISE_FLOOR
-            if eps > ROUNDING_WEIGHT:  # below: the norm's rounding, unresolved
-                self.distance += np.sqrt(eps)
+        self.losses.append(1.0 - new / self.norm2)
         self.norm2 = new
 
     @property
@@ -328,14 +329,11 @@ class Evolution:
         hist = np.array(self.history, dtype=int).reshape(
             len(self.history), self.psi.L - 1
         )
-        return BondRecord(
-            bond_dims=self.history[-1],
-            history=hist,
-            max_bond_reached=max(self.peak, int(hist.max(initial=1))),
-            discarded_weight=self.discarded,
-            fidelity_estimate=self.kept,
-            num_truncations=self.ntrunc,
-            distance_bound=self.distance,
+        return BondRecord.from_run(
+            hist,
+            self.peak,
+            self.losses,
+            self.kept,
             max_bond=self.max_bond,
             cutoff=self.cutoff,
         )
@@ -350,15 +348,42 @@ def _run(
     *,
     deadline: float | None = None,
     desc: str = "mps",
+    engine: str = "auto",
 ):
     """Apply the circuit layer by layer, recording bonds and truncation.
 
-    Raises :class:`_TimeCapReached` after a gate when ``time.monotonic()``
-    has passed ``deadline``. Returns the (unnormalized) state and its record.
+    ``engine`` picks the lean engine (:mod:`tnbp.states.mps_engine`) or
+    quimb's gates (:class:`Evolution`); ``"auto"`` takes the lean one unless
+    the cap is above :data:`LEAN_MAX_BOND`. Raises :class:`_TimeCapReached`
+    when ``time.monotonic()`` has passed ``deadline`` (read after every gate).
+    Returns the (unnormalized) state (a quimb MPS or site arrays), its record
+    and its orthogonality centre (None if unknown).
     """
+    plan = _lean_plan(circuit, max_bond, engine)
+    if plan is not None:
+        bar = None
+        if progbar:
+            bar = tqdm(total=len(plan.layer_after), desc=desc, leave=False)
+        try:
+            run = run_plan(
+                plan,
+                initial,
+                _effective_cap(max_bond, circuit.n),
+                cutoff,
+                deadline=deadline,
+                clock=lambda: time.monotonic(),
+                progress=None if bar is None else _layer_postfix(bar),
+            )
+        except TimeoutError:
+            raise _TimeCapReached from None
+        finally:
+            if bar is not None:
+                bar.close()
+        record = dataclasses.replace(run.records[0], max_bond=max_bond)
+        return [s[0] for s in run.sites], record, run.centre
+    bar = tqdm(circuit.layers(), desc=desc, disable=not progbar, leave=False)
     evo = Evolution(qtn.MPS_computational_state(initial), max_bond, cutoff)
     gates = circuit.gates
-    bar = tqdm(circuit.layers(), desc=desc, disable=not progbar, leave=False)
     for layer in bar:
         for k in layer:
             gate = gates[k]
@@ -371,7 +396,38 @@ def _run(
             bar.set_postfix(
                 max_bond=max(bonds, default=1), error=f"{1 - evo.norm2:.2g}"
             )
-    return evo.psi, evo.record()
+    return evo.psi, evo.record(), None
+
+
+def _layer_postfix(bar):
+    """Progress callback of the lean engine: advance ``bar`` by one layer."""
+
+    def update(bonds, norm2):
+        bar.update(1)
+        bar.set_postfix(max_bond=int(bonds.max(initial=1)), error=f"{1 - norm2:.2g}")
+
+    return update
+
+
+def _effective_cap(max_bond, n: int):
+    """The cap handed to the SVDs: a cap at or above every Schmidt rank truncates nothing.
+
+    Clipped so that it fits a 64-bit integer (quimb's compiled SVD, the lean
+    engine's loop).
+    """
+    if max_bond is None:
+        return None
+    return min(max_bond, max_schmidt_rank(n), 2**MAX_BOUND_EXPONENT)
+
+
+def _lean_plan(circuit: Circuit, max_bond, engine: str):
+    """The lean engine's plan of ``circuit``, or None where quimb's path runs it."""
+    if engine == "quimb":
+        return None
+    if engine == "auto" and LEAN_MAX_BOND is not None:
+        if max_bond is None or max_bond > LEAN_MAX_BOND:
+            return None
+    return compile_plan([circuit])
 
 
 def simulate_mps(
@@ -384,6 +440,7 @@ def simulate_mps(
     auto_opts: dict | None = None,
     trust: TrustPolicy | None = None,
     blas_threads: int | None = 1,
+    engine: str = "auto",
 ) -> MPSState:
     r"""Simulate ``circuit`` from ``|initial>`` as an MPS (see module docstring).
 
@@ -410,6 +467,11 @@ def simulate_mps(
         When the state's estimates are flagged.
     blas_threads : int or None, optional
         BLAS threads during the run (None: leave BLAS alone).
+    engine : {"auto", "lean", "quimb"}, optional
+        Gate engine: the lean compiled one (:mod:`tnbp.states.mps_engine`),
+        quimb's ``gate_`` (:class:`Evolution`), or ``"auto"`` (lean, unless
+        the cap exceeds :data:`LEAN_MAX_BOND`). Both give the same state and
+        record (to rounding).
 
     Returns
     -------
@@ -446,20 +508,199 @@ def simulate_mps(
             "`backend`='mps' needs at least 2 qubits; use backend='dense'."
         )
     opts = check_auto_opts(auto_opts)
+    check_opt("engine", engine, ENGINES)
     with blas_threads_limit(blas_threads):
         if max_bond == "auto":
             psi, record, canon = _run_auto(
-                circuit, initial, cutoff, progbar, opts, blas_threads
+                circuit, initial, cutoff, progbar, opts, blas_threads, engine
             )
+            centre = None
         else:
-            psi, record = _run(circuit, initial, max_bond, cutoff, progbar)
+            psi, record, centre = _run(
+                circuit, initial, max_bond, cutoff, progbar, engine=engine
+            )
             canon = None
     state = MPSState(
-        psi, record, trust=trust, blas_threads=blas_threads, canonical=canon
+        psi,
+        record,
+        trust=trust,
+        blas_threads=blas_threads,
+        canonical=canon,
+        centre=centre,
     )
     if record.auto is not None and record.auto.status != "converged":
         warnings.warn(state.caveat_message(), TruncationWarning, stacklevel=3)
     return state
+
+
+class MPSBatch(Sequence):
+    """Instances of one circuit structure simulated together (:func:`simulate_mps_batch`).
+
+    A sequence of :class:`MPSState`, one per circuit, each with its own
+    record and with its canonical form (all Schmidt values) already computed
+    by one batched sweep, so that entropies need no further sweep.
+
+    Parameters
+    ----------
+    states : list of MPSState
+        The instances, in the order of the circuits.
+    schmidt : list of numpy.ndarray of float64, shape (B, chi)
+        The normalized Schmidt values of every bond of every instance, from
+        the batched sweep (:func:`~tnbp.states.mps_engine.canonical_sweep`;
+        zero beyond an instance's own bond).
+
+    Attributes
+    ----------
+    records : list of BondRecord
+        Each instance's record (as :attr:`MPSState.record`).
+    """
+
+    def __init__(self, states: list[MPSState], schmidt: list[np.ndarray]):
+        self._states = list(states)
+        self._schmidt = schmidt
+        self.records = [st.record for st in self._states]
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def __getitem__(self, index):
+        return self._states[index]
+
+    def __repr__(self) -> str:
+        return f"MPSBatch({len(self)} states, n={self._states[0].n})"
+
+    def entropy_profiles(self, alpha: float = 1) -> np.ndarray:
+        r"""Entropies (bits) at every cut of every instance, from the batched sweep.
+
+        The fast path of :func:`tnbp.entropy_profile` over a batch: the same
+        values (:func:`~tnbp.states.spectrum.renyi_entropies` of the cut's
+        squared Schmidt values, all instances at once), without building an
+        estimate per state. Instances whose estimates are flagged (truncation beyond the
+        trust policy) are warned about together.
+
+        Parameters
+        ----------
+        alpha : float, optional
+            Renyi order, ``>= 0`` (``1``: von Neumann).
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (len(batch), n - 1)
+            Element ``[b, k]``: :math:`S_\alpha` of qubits ``0..k`` of instance
+            ``b``, in bits.
+
+        Raises
+        ------
+        TypeError
+            If ``alpha`` is not a real number.
+        ValueError
+            If ``alpha`` is negative or NaN.
+
+        Warns
+        -----
+        TruncationWarning
+            When some instances have caveats (listed in the message); use
+            :func:`tnbp.entropy_profile` on them for the error bounds.
+        """
+        alpha = check_alpha(alpha)
+        flagged = [b for b, st in enumerate(self._states) if st.caveats]
+        if flagged:
+            warnings.warn(
+                f"{len(flagged)} of {len(self)} instances have caveats "
+                f"(instances {flagged[:10]}{' ...' if len(flagged) > 10 else ''}; "
+                f"first: {self._states[flagged[0]].caveat_message()})",
+                TruncationWarning,
+                stacklevel=2,
+            )
+        return np.stack(
+            [renyi_entropies(S**2, alpha) for S in self._schmidt], axis=-1
+        ).reshape(len(self), self._states[0].n - 1)
+
+
+def simulate_mps_batch(
+    circuits,
+    *,
+    initial: str,
+    max_bond=None,
+    cutoff: float = 1e-12,
+    trust: TrustPolicy | None = None,
+    blas_threads: int | None = 1,
+) -> MPSBatch:
+    r"""Simulate circuits of one structure together on the lean engine.
+
+    The backend of :func:`tnbp.simulate_batch`; arguments are validated there.
+    The circuits are compiled into one plan (:mod:`tnbp.states.mps_engine`)
+    whose site arrays carry a leading batch axis; each instance keeps what
+    its own truncation rule keeps and gets its own record, so instance ``b``
+    is the state :func:`simulate_mps` makes of ``circuits[b]``, with the same
+    record (to rounding). One batched sweep then computes every instance's
+    canonical form and Schmidt values.
+
+    Parameters
+    ----------
+    circuits : sequence of Circuit
+        At least one circuit, all of one structure
+        (:func:`tnbp.states.mps_engine.structure`), on
+        ``n >= 2`` qubits.
+    initial : str
+        A validated bitstring, qubit 0 first.
+    max_bond : int or None, optional
+        Bond-dimension cap.
+    cutoff : float, optional
+        Relative discarded weight per SVD (``rsum2``), in ``[0, 1)``.
+    trust : TrustPolicy, optional
+        When the states' estimates are flagged.
+    blas_threads : int or None, optional
+        BLAS threads during the run (None: leave BLAS alone).
+
+    Returns
+    -------
+    MPSBatch
+        One :class:`MPSState` per circuit, in order.
+
+    Raises
+    ------
+    ValueError
+        If the circuits have fewer than 2 qubits.
+
+    References
+    ----------
+    .. [1] G. Vidal, "Efficient classical simulation of slightly entangled
+       quantum computations", Phys. Rev. Lett. 91, 147902 (2003),
+       arXiv:quant-ph/0301063 (MPS simulation of circuits).
+    .. [2] Y. Zhou, E. M. Stoudenmire and X. Waintal, "What limits the
+       simulation of quantum computers?", Phys. Rev. X 10, 041038 (2020),
+       arXiv:2002.07730 (the fidelity estimate).
+    """
+    n = circuits[0].n
+    if n < 2:
+        raise ValueError(
+            "`backend`='mps' needs at least 2 qubits; use backend='dense'."
+        )
+    with blas_threads_limit(blas_threads):
+        run = run_plan(
+            compile_plan(circuits), initial, _effective_cap(max_bond, n), cutoff
+        )
+        sites, schmidt, norms = canonical_sweep(run)
+    states = []
+    for b, record in enumerate(run.records):
+        arrays = [s[b] for s in sites]
+        canon = CanonicalMPS(
+            arrays,
+            norms[b],
+            blas_threads=blas_threads,
+            schmidt=[S[b, :k] for S, k in zip(schmidt, run.bonds[b])],
+        )
+        states.append(
+            MPSState(
+                arrays,
+                dataclasses.replace(record, max_bond=max_bond),
+                trust=trust,
+                blas_threads=blas_threads,
+                canonical=canon,
+            )
+        )
+    return MPSBatch(states, schmidt)
 
 
 def check_auto_opts(auto_opts) -> dict:
@@ -612,6 +853,7 @@ def _run_auto(
     progbar: bool,
     opts: dict,
     blas_threads: int | None,
+    engine: str = "auto",
 ):
     """Double ``max_bond`` from ``opts["start"]`` until the cap stops mattering.
 
@@ -645,7 +887,7 @@ def _run_auto(
     with tqdm(total=steps, desc="max_bond='auto'", disable=not progbar) as outer:
         while True:
             try:
-                psi, record = _run(
+                psi, record, centre = _run(
                     circuit,
                     initial,
                     chi,
@@ -653,6 +895,7 @@ def _run_auto(
                     progbar,
                     deadline=deadline if tried else None,
                     desc=f"max_bond={chi}",
+                    engine=engine,
                 )
             except _TimeCapReached:
                 status = "time_cap"
@@ -662,7 +905,9 @@ def _run_auto(
                 )
                 break
             canon = CanonicalMPS.from_arrays(
-                site_arrays(psi), blas_threads=blas_threads
+                psi if isinstance(psi, list) else site_arrays(psi),
+                centre=centre,
+                blas_threads=blas_threads,
             )
             del psi  # the canonical form holds the state from here on
             profile = np.array([renyi_entropy(s**2) for s in canon.schmidt])

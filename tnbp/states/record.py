@@ -11,6 +11,8 @@ import dataclasses
 
 import numpy as np
 
+from ..limits import ROUNDING_WEIGHT, TRUNCATION_NOISE_FLOOR
+
 
 class TruncationWarning(UserWarning):
     """An estimate comes from a state whose truncation makes it untrustworthy.
@@ -152,6 +154,57 @@ class BondRecord:
             "num_truncations": self.num_truncations,
             "auto_status": None if self.auto is None else self.auto.status,
         }
+
+    @classmethod
+    def from_run(
+        cls, history, peak: int, losses, kept: float, *, max_bond, cutoff: float
+    ) -> BondRecord:
+        r"""The record of an MPS run, from its bonds and per-gate losses.
+
+        The one place where an engine's raw bookkeeping becomes a record (both
+        MPS engines, :mod:`tnbp.states.mps` and :mod:`tnbp.states.mps_engine`,
+        call it): gate :math:`t` lost the fraction :math:`\epsilon_t` of the
+        squared norm it found.
+
+        Parameters
+        ----------
+        history : array_like of int, shape (layers + 1, n - 1)
+            Bond dimensions initially and after every layer.
+        peak : int
+            Largest bond of the orthogonality centre seen after any gate.
+        losses : array_like of float, shape (gates,)
+            :math:`\epsilon_t = 1 - \|\psi_t\|^2 / \|\psi_{t-1}\|^2` of every
+            multi-qubit gate, in order (rounding may make some slightly negative).
+        kept : float
+            The final squared norm relative to the starting one,
+            :math:`\prod_t (1 - \epsilon_t)`.
+        max_bond : int or None
+            The cap used.
+        cutoff : float
+            The per-truncation cutoff used.
+
+        Returns
+        -------
+        BondRecord
+            ``discarded_weight`` :math:`\sum_t \epsilon_t` over positive losses,
+            ``num_truncations`` the losses above ``TRUNCATION_NOISE_FLOOR``,
+            ``distance_bound`` :math:`\sum_t \sqrt{\epsilon_t}` over losses above
+            ``ROUNDING_WEIGHT`` (:mod:`tnbp.limits`), ``fidelity_estimate``
+            ``min(kept, 1)``.
+        """
+        hist = np.asarray(history, dtype=int)
+        eps = np.asarray(losses, dtype=float)
+        return cls(
+            bond_dims=tuple(int(d) for d in hist[-1]),
+            history=hist,
+            max_bond_reached=max(int(peak), int(hist.max(initial=1))),
+            discarded_weight=float(eps[eps > 0].sum()),
+            fidelity_estimate=min(1.0, float(kept)),
+            num_truncations=int(np.count_nonzero(eps > TRUNCATION_NOISE_FLOOR)),
+            distance_bound=float(np.sqrt(eps[eps > ROUNDING_WEIGHT]).sum()),
+            max_bond=max_bond,
+            cutoff=cutoff,
+        )
 
     @classmethod
     def exact(cls, bond_dims) -> BondRecord:

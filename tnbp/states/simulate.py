@@ -12,7 +12,15 @@ from .._checks import check_bitstring, check_cutoff, check_max_bond, check_opt
 from ..models.circuit import Circuit
 from .base import State
 from .dense import DenseState, simulate_dense
-from .mps import MPSState, check_auto_opts, simulate_mps
+from .mps import (
+    ENGINES,
+    MPSBatch,
+    MPSState,
+    check_auto_opts,
+    simulate_mps,
+    simulate_mps_batch,
+)
+from .mps_engine import structure
 from .record import TrustPolicy
 from .tn.lightcone import TNState, simulate_tn
 
@@ -24,6 +32,7 @@ __all__ = [
     "TNState",
     "check_sim_opts",
     "simulate",
+    "simulate_batch",
 ]
 
 #: the backends of :func:`~tnbp.simulate`
@@ -41,6 +50,7 @@ def simulate(
     auto_opts: dict | None = None,
     trust_opts: dict | None = None,
     blas_threads: int | None = 1,
+    engine: str = "auto",
 ) -> State:
     r"""Apply ``circuit`` to a computational basis state.
 
@@ -87,6 +97,11 @@ def simulate(
     blas_threads : int or None, optional
         BLAS threads during an MPS run (default 1, fastest for chi <~ 256;
         None leaves the BLAS setting alone).
+    engine : {"auto", "lean", "quimb"}, optional
+        MPS gate engine: ``"lean"``, compiled loops on raw arrays
+        (:mod:`tnbp.states.mps_engine`; fastest at every bond dimension
+        measured), ``"quimb"``, quimb's ``gate_`` per gate, or ``"auto"``
+        (default: lean). Both give the same state and record to rounding.
 
     Returns
     -------
@@ -100,7 +115,7 @@ def simulate(
         If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``initial``,
         ``max_bond``, ``cutoff`` or ``auto_opts`` has the wrong type.
     ValueError
-        If ``backend`` is unknown, ``initial`` is not a bitstring of length
+        If ``backend`` or ``engine`` is unknown, ``initial`` is not a bitstring of length
         ``n``, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, an option
         dict has an unknown key or bad value, the register is too large
         for the dense backend (or, for ``"mps"``, smaller than 2 qubits), or
@@ -125,6 +140,7 @@ def simulate(
     if not isinstance(circuit, Circuit):
         raise TypeError(f"`circuit` must be a tnbp.Circuit, got {type(circuit)!r}.")
     check_opt("backend", backend, BACKENDS)
+    check_opt("engine", engine, ENGINES)
     initial = check_bitstring(initial, circuit.n)
     max_bond = check_max_bond(max_bond, allow_auto=True)
     cutoff = check_cutoff(cutoff)
@@ -146,7 +162,150 @@ def simulate(
         auto_opts=auto_opts,
         trust=trust,
         blas_threads=blas_threads,
+        engine=engine,
     )
+
+
+def simulate_batch(
+    circuits,
+    *,
+    backend: str = "mps",
+    initial: str | None = None,
+    max_bond: int | None = None,
+    cutoff: float = 1e-12,
+    trust_opts: dict | None = None,
+    blas_threads: int | None = 1,
+) -> MPSBatch:
+    r"""Simulate many circuits of one structure together (one batched MPS run).
+
+    The circuits must share their structure (number of qubits and every
+    gate's qubits, in order) and may differ in their matrices and angles:
+    random instances such as ``haar_brickwork(n, depth, seed=s)`` for many
+    seeds, or one ansatz bound to many parameter sets
+    (:meth:`tnbp.Circuit.bind`). They run together on the lean MPS engine
+    (:mod:`tnbp.states.mps_engine`), site arrays stacked along a batch
+    axis; each instance keeps what its own truncation rule keeps and has
+    its own record, so ``simulate_batch(cs)[b]`` is the state
+    ``simulate(cs[b])`` makes, record included (to rounding). One batched
+    sweep computes every instance's canonical form and Schmidt values, so
+    :func:`tnbp.entropy_profile` and the other estimators need no sweep of
+    their own.
+
+    Parameters
+    ----------
+    circuits : sequence of Circuit
+        At least one circuit, all of one structure, on ``n >= 2`` qubits.
+    backend : {"mps"}, optional
+        Only the MPS backend runs batches.
+    initial : str, optional
+        Initial bitstring of every instance, qubit 0 first (default all zeros).
+    max_bond : int or None, optional
+        Bond-dimension cap of every instance (``"auto"`` is not available
+        for batches: each instance would need its own cap).
+    cutoff : float, optional
+        Per-truncation discarded-weight cutoff, relative, in ``[0, 1)``.
+    trust_opts : dict, optional
+        Thresholds for flagging estimates (keys ``margin``, ``discard_tol``;
+        see :class:`~tnbp.states.record.TrustPolicy`).
+    blas_threads : int or None, optional
+        BLAS threads during the run (default 1; None leaves BLAS alone).
+
+    Returns
+    -------
+    MPSBatch
+        A sequence of :class:`MPSState`, one per circuit, in order, each with
+        its :class:`~tnbp.BondRecord` (also in ``.records``).
+
+    Raises
+    ------
+    TypeError
+        If ``circuits`` is not a sequence of :class:`~tnbp.Circuit`, or
+        ``initial``, ``max_bond`` or ``cutoff`` has the wrong type.
+    ValueError
+        If ``circuits`` is empty or its circuits differ in structure (the
+        message names the first that differs and how), ``backend`` is not
+        ``"mps"``, ``max_bond`` is ``"auto"`` or below 1, ``cutoff`` is
+        outside ``[0, 1)``, ``initial`` is not a bitstring of length ``n``,
+        or ``n < 2``.
+
+    Examples
+    --------
+    >>> import tnbp
+    >>> from tnbp import ansatz
+    >>> batch = tnbp.simulate_batch(
+    ...     [ansatz.haar_brickwork(8, 4, seed=s) for s in range(3)]
+    ... )
+    >>> len(batch), batch[0].max_bond_reached
+    (3, 8)
+    >>> single = tnbp.simulate(ansatz.haar_brickwork(8, 4, seed=2))
+    >>> bool(abs(tnbp.entropy(batch[2], 4) - tnbp.entropy(single, 4)) < 1e-10)
+    True
+    """
+    circuits = _check_batch(circuits)
+    if backend != "mps":
+        raise ValueError(
+            f"`backend` must be 'mps' for a batch (the lean MPS engine), got {backend!r}."
+        )
+    initial = check_bitstring(initial, circuits[0].n)
+    if max_bond == "auto":
+        raise ValueError(
+            "`max_bond`='auto' is not available for batches (each instance would "
+            "need its own cap); give an int or None."
+        )
+    max_bond = check_max_bond(max_bond)
+    cutoff = check_cutoff(cutoff)
+    try:
+        trust = TrustPolicy(**(trust_opts or {}))
+    except TypeError as exc:
+        raise ValueError(f"`trust_opts`: {exc}") from exc
+    return simulate_mps_batch(
+        circuits,
+        initial=initial,
+        max_bond=max_bond,
+        cutoff=cutoff,
+        trust=trust,
+        blas_threads=blas_threads,
+    )
+
+
+def _check_batch(circuits) -> list[Circuit]:
+    """``circuits`` as a non-empty list of circuits of one structure."""
+    if isinstance(circuits, Circuit) or not hasattr(circuits, "__iter__"):
+        raise TypeError(
+            f"`circuits` must be a sequence of tnbp.Circuit, got {type(circuits)!r}."
+        )
+    circuits = list(circuits)
+    if not circuits:
+        raise ValueError("`circuits` must hold at least one circuit.")
+    for b, c in enumerate(circuits):
+        if not isinstance(c, Circuit):
+            raise TypeError(
+                f"`circuits`: element {b} must be a tnbp.Circuit, got {type(c)!r}."
+            )
+    (n, gates) = structure(circuits[0])
+    for b, c in enumerate(circuits[1:], 1):
+        if c.n != n:
+            raise ValueError(
+                f"`circuits` must share one structure: circuit {b} has {c.n} qubits, "
+                f"circuit 0 has {n}."
+            )
+        other = structure(c)[1]
+        if other != gates:
+            k = next(
+                (k for k, (a, o) in enumerate(zip(gates, other)) if a != o),
+                min(len(gates), len(other)),
+            )
+            raise ValueError(
+                f"`circuits` must share one structure: circuit {b} differs from "
+                f"circuit 0 at gate {k} ("
+                + (
+                    f"{len(other)} gates against {len(gates)}"
+                    if k == min(len(gates), len(other))
+                    else f"qubits {other[k]} against {gates[k]}"
+                )
+                + ")."
+            )
+    return circuits
 
 
 #: The options :func:`simulate` takes beside its circuit, backend and start.
@@ -157,6 +316,7 @@ SIM_OPTIONS = (
     "auto_opts",
     "trust_opts",
     "blas_threads",
+    "engine",
 )
 
 

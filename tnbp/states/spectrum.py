@@ -21,15 +21,15 @@ def clean_probs(p) -> np.ndarray:
     Parameters
     ----------
     p : array_like of float or complex
-        Eigenvalues of a density matrix, shape ``(r,)``; imaginary parts
-        (rounding) are dropped.
+        Eigenvalues of a density matrix, shape ``(r,)`` (or ``(m, r)``: one
+        spectrum per row); imaginary parts (rounding) are dropped.
 
     Returns
     -------
-    numpy.ndarray of float64, shape (r,)
+    numpy.ndarray of float64, shape (r,) or (m, r)
         The eigenvalues with those at or below
         :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR` (negative rounding included)
-        set to zero, renormalized to sum to 1.
+        set to zero, renormalized to sum to 1 (each row).
 
     Raises
     ------
@@ -40,8 +40,8 @@ def clean_probs(p) -> np.ndarray:
     if not np.all(np.isfinite(p)):
         raise ValueError("spectrum is not finite.")
     p = np.where(p > SPECTRUM_NOISE_FLOOR, p, 0.0)
-    total = p.sum()
-    if not total > 0:
+    total = p.sum(axis=-1, keepdims=True)
+    if not np.all(total > 0):
         raise ValueError("spectrum has no weight: the state is zero.")
     return p / total
 
@@ -85,21 +85,55 @@ def renyi_entropy(p, alpha: float = 1.0) -> float:
     >>> renyi_entropy([0.5, 0.25, 0.25]), renyi_entropy([0.5, 0.25, 0.25], 0)
     (1.5, 1.584962500721156)
     """
+    return float(renyi_entropies(np.reshape(p, (1, -1)), alpha)[0])
+
+
+def renyi_entropies(p, alpha: float = 1.0) -> np.ndarray:
+    r"""Renyi-:math:`\alpha` entropies in bits of many spectra at once (rows).
+
+    :func:`renyi_entropy` of every row (which it calls with one row): the
+    one place of the formulas and the noise floor.
+
+    Parameters
+    ----------
+    p : array_like of float
+        Spectra, shape ``(m, r)``, one per row (pad with zeros); each row is
+        renormalized to unit sum (:func:`clean_probs`).
+    alpha : float, optional
+        Renyi order, ``>= 0`` (validated by the caller).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (m,)
+        :math:`S_\alpha` of each row in bits, each in ``[0, log2(r)]``.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` has non-finite entries or a row has no weight.
+
+    Examples
+    --------
+    >>> renyi_entropies([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]]).tolist()
+    [1.0, 0.0]
+    """
     p = clean_probs(p)
+    positive = p > 0
     if alpha == 1.0:
-        nz = p[p > 0]
-        value = -np.sum(nz * np.log2(nz))
+        logs = np.log2(np.where(positive, p, 1.0))  # log2(1) = 0 where p = 0
+        value = -np.sum(p * logs, axis=-1)
     elif alpha == 0.0:
-        value = np.log2(np.count_nonzero(p))
+        value = np.log2(np.count_nonzero(positive, axis=-1))
     elif np.isinf(alpha):
-        value = -np.log2(p.max())
+        value = -np.log2(p.max(axis=-1))
     else:
         # factor out max(p)^alpha: no underflow to log(0) at large alpha
-        top = p.max()
-        log_sum = alpha * np.log2(top) + np.log2(np.sum((p[p > 0] / top) ** alpha))
+        top = p.max(axis=-1, keepdims=True)
+        ratios = np.where(positive, p / top, 0.0) ** alpha  # alpha > 0 here
+        log_sum = alpha * np.log2(top[..., 0]) + np.log2(np.sum(ratios, axis=-1))
         value = log_sum / (1.0 - alpha)
     # entropies are >= 0: no -0.0 for pure spectra, no -1e-17 from rounding
-    return max(0.0, float(value))
+    return np.maximum(value, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def purity(p) -> float:
