@@ -5,9 +5,11 @@ Gates are applied in quimb's MPS scheme (``MatrixProductState.gate_`` with
 swapped back, compressing after each step), exactly as in quimb's
 ``CircuitMPS``: by quimb itself (:class:`Evolution`, ``engine="quimb"``) or
 by the lean compiled engine of :mod:`tnbp.states.mps_engine` (``"lean"``, the
-default through ``"auto"``), which makes the same truncations. Truncation rule: after each SVD, the smallest singular values
-whose squared sum is below ``cutoff`` times the total are dropped
-(``cutoff_mode="rsum2"``), then at most ``max_bond`` are kept.
+default through ``"auto"``), which makes the same truncations.
+
+Truncation rule: after each SVD, the smallest singular values whose squared
+sum is below ``cutoff`` times the total are dropped (``cutoff_mode="rsum2"``),
+then at most ``max_bond`` are kept.
 
 The state is never renormalized during the run, so the squared norm at the
 orthogonality centre after each two-qubit gate gives that gate's discarded
