@@ -35,7 +35,28 @@ def scattered(n, gates, seed):
     return c
 
 
+def edge_cases():
+    """No two-qubit gate on most qubits, a SWAP over the whole chain, fixed gates."""
+    c = tnbp.Circuit(5)
+    c.h(2)
+    c.cnot(4, 0)
+    c.cz(3, 1)
+    c.swap(0, 4)
+    c.rx(0.4, 2)
+    return c
+
+
+def two_qubits():
+    c = tnbp.Circuit(2)
+    c.h(0)
+    c.cnot(0, 1)
+    c.ry(0.2, 1)
+    return c
+
+
 CIRCUITS = {
+    "edge_cases": edge_cases,
+    "two_qubits": two_qubits,
     "haar": lambda: ansatz.haar_brickwork(9, 6, seed=1),
     "hea": lambda: ansatz.hardware_efficient(8, 4, seed=2),
     "scattered": lambda: scattered(8, 25, seed=3),
@@ -78,6 +99,28 @@ def test_lean_equals_quimb_path(name, max_bond, cutoff):
         psi = np.asarray(tnbp.simulate(circ, backend="dense").statevector).ravel()
         assert abs(abs(np.vdot(psi, dense_vector(lean))) - 1) < TOL
         assert lean.fidelity_estimate == pytest.approx(1, abs=TOL)
+
+
+@pytest.mark.parametrize("name", ["edge_cases", "two_qubits", "hea"])
+def test_other_initial_states(name):
+    circ = CIRCUITS[name]()
+    initial = "10" * (circ.n // 2) + "1" * (circ.n % 2)
+    lean = tnbp.simulate(circ, initial=initial, engine="lean")
+    assert_same_run(lean, tnbp.simulate(circ, initial=initial, engine="quimb"))
+    psi = np.asarray(tnbp.simulate(circ, initial=initial, backend="dense").statevector)
+    assert abs(abs(np.vdot(psi.ravel(), dense_vector(lean))) - 1) < TOL
+
+
+def test_only_one_qubit_gates():
+    c = tnbp.Circuit(3)
+    c.h(0)
+    c.rx(0.3, 2)
+    batch = tnbp.simulate_batch([c, c], initial="011")
+    for st in (tnbp.simulate(c, initial="011", engine="lean"), batch[1]):
+        assert st.bond_dims == [1, 1] and st.record.history.shape == (2, 2)
+        psi = tnbp.simulate(c, initial="011", backend="dense").statevector
+        assert abs(abs(np.vdot(np.ravel(psi), dense_vector(st))) - 1) < TOL
+    assert_allclose(batch.entropy_profiles(), 0, atol=1e-12)  # a product state
 
 
 def test_truncating_runs_really_truncate():

@@ -12,6 +12,12 @@ import numpy as np
 
 _jit = numba.njit(cache=True, nogil=True)
 
+#: A two-site step is split by QR instead of a truncated SVD when the smallest
+#: squared singular value (a Gram eigenvalue, accurate to ~1e-15 of the total)
+#: exceeds ``cutoff + QR_MARGIN`` times the total: the ``rsum2`` rule then keeps
+#: every value whatever the rounding, so both splits give the same state.
+QR_MARGIN = 1e-10
+
 
 @_jit
 def keep_count(s, cutoff, max_bond):
@@ -187,7 +193,24 @@ def run_steps(sites, steps, gate_end, start, stop, c, mats, cutoff, max_bond, st
         l, r = A.shape[1], N.shape[3]
         rows, cols = 2 * l, 2 * r
         full = min(rows, cols)
-        if cutoff == 0.0 and (max_bond <= 0 or max_bond >= full):
+        nothing_to_cut = max_bond <= 0 or max_bond >= full
+        if nothing_to_cut and cutoff > 0.0:
+            # the rule keeps everything iff the smallest squared singular value
+            # exceeds cutoff * total: decided from the Gram eigenvalues where
+            # they are far enough from the threshold, then QR suffices
+            for b in range(B):
+                theta = two_site(A[b], N[b], mats[b, max(m, 0)], m < 0)
+                if rows <= cols:
+                    gram = theta @ np.conj(theta.T)
+                else:
+                    gram = np.conj(theta.T) @ theta
+                w = np.linalg.eigvalsh(gram)
+                if not w[0] > (cutoff + QR_MARGIN) * np.sum(w):
+                    nothing_to_cut = False
+                    break
+        elif cutoff > 0.0:
+            nothing_to_cut = False
+        if nothing_to_cut:
             # nothing can be truncated: QR (or LQ) instead of the SVD
             kk = full
             newA = np.empty((B, l, 2, kk), dtype=A.dtype)
