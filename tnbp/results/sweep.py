@@ -246,9 +246,7 @@ def batched(many: Callable[[list], list], *, over="seed", size: int = 64):
     if not callable(many):
         raise TypeError(f"`many` must be callable, got {type(many).__name__}.")
     over = (over,) if isinstance(over, str) else over
-    if not (
-        isinstance(over, tuple) and over and all(isinstance(k, str) for k in over)
-    ):
+    if not (isinstance(over, tuple) and over and all(isinstance(k, str) for k in over)):
         raise TypeError(
             f"`over` must be a parameter name or a tuple of them, got {over!r}."
         )
