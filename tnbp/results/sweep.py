@@ -166,7 +166,10 @@ class BatchedTask:
 
     def __init__(self, many: Callable[[list], list], over: str, size: int):
         self.many, self.over, self.size = many, over, size
+        # named as the function it wraps (a sweep's task name, a worker's log)
         self.__name__ = getattr(many, "__name__", type(many).__name__)
+        self.__qualname__ = getattr(many, "__qualname__", self.__name__)
+        self.__module__ = getattr(many, "__module__", None)
 
     def __call__(self, **point) -> dict:
         """The results of one point (a group of one)."""

@@ -236,7 +236,7 @@ def simulate_batch(
     ...     [ansatz.haar_brickwork(8, 4, seed=s) for s in range(3)]
     ... )
     >>> len(batch), batch[0].max_bond_reached
-    (3, 8)
+    (3, 16)
     >>> single = tnbp.simulate(ansatz.haar_brickwork(8, 4, seed=2))
     >>> bool(abs(tnbp.entropy(batch[2], 4) - tnbp.entropy(single, 4)) < 1e-10)
     True
