@@ -108,6 +108,25 @@ class Plan:
         """Number of two-qubit gates (entries of each record's losses)."""
         return int(np.count_nonzero(self.gate_end >= 0))
 
+    def select(self, start: int, stop: int) -> Plan:
+        """The plan of instances ``start..stop - 1`` (same steps).
+
+        Parameters
+        ----------
+        start, stop : int
+            The range of instances, ``0 <= start < stop <= batch``.
+
+        Returns
+        -------
+        Plan
+            The same structure with those instances' matrices.
+        """
+        return dataclasses.replace(
+            self,
+            matrices=self.matrices[start:stop],
+            initial_ops=self.initial_ops[start:stop],
+        )
+
 
 def structure(circuit: Circuit) -> tuple:
     """The structure a batch shares: ``n`` and every gate's qubits, in order.
