@@ -24,8 +24,13 @@ centre there by QR steps, contracts the two sites, applies the 4 x 4 matrix
 (or the swap), and splits the result by one SVD truncated by quimb's rule:
 drop the smallest singular values whose squared sum is at most ``cutoff``
 times the total (``cutoff_mode="rsum2"``, at least one kept), then keep at
-most ``max_bond``. Where nothing can be truncated (``cutoff == 0`` and the cap
-not binding) the split is a QR decomposition instead. In a batch every
+most ``max_bond``. Where the cap does not bind, the split is a QR
+decomposition instead whenever the rule provably keeps every value: always
+for ``cutoff == 0``; for ``cutoff > 0`` when a lower bound on the smallest
+singular value, from the inverse of the QR's triangular factor, clears the
+threshold by a margin (``_mps_kernels.qr_keeps_all``), else
+that instance takes the SVD (a rank below the split's width, known from the
+middle bond, takes it directly). In a batch every
 instance keeps exactly what its own rule keeps: the arrays carry the largest
 kept number over the batch, the other instances' extra singular values are
 set to zero, and each instance's record holds its own bonds and losses. One
