@@ -149,11 +149,11 @@ def structure(circuit: Circuit) -> tuple:
     return circuit.n, tuple(g.qubits for g in circuit.gates)
 
 
-def _stack(circuits, k: int) -> np.ndarray:
-    """Matrices of gate ``k`` of every circuit, shape (B, d, d), complex128."""
-    if len(circuits) == 1:
-        return np.asarray(circuits[0].gates[k].to_matrix(), dtype=complex)[None]
-    return np.array([c.gates[k].to_matrix() for c in circuits], dtype=complex)
+def _stack(gates, k: int) -> np.ndarray:
+    """Matrices of gate ``k`` of every circuit's ``gates``, shape (B, d, d), complex128."""
+    if len(gates) == 1:
+        return np.asarray(gates[0][k].to_matrix(), dtype=complex)[None]
+    return np.array([g[k].to_matrix() for g in gates], dtype=complex)
 
 
 def _kron(a, b) -> np.ndarray:
@@ -177,6 +177,7 @@ def compile_plan(circuits) -> Plan:
     """
     first = circuits[0]
     n, B = first.n, len(circuits)
+    gates = [c.gates for c in circuits]  # each a new tuple: taken once
     eye = np.broadcast_to(np.eye(2, dtype=complex), (B, 2, 2))
     pending: list[np.ndarray | None] = [None] * n
     last: dict[int, tuple[int, int]] = {}  # qubit -> (matrix, factor) of its last gate
@@ -186,8 +187,8 @@ def compile_plan(circuits) -> Plan:
     layer_after: list[int] = []
     for layer in first.layers():
         for k in layer:
-            qubits = first.gates[k].qubits  # one or two (tnbp.Circuit)
-            U = _stack(circuits, k)
+            qubits = gates[0][k].qubits  # one or two (tnbp.Circuit)
+            U = _stack(gates, k)
             if len(qubits) == 1:
                 q = qubits[0]
                 pending[q] = U if pending[q] is None else U @ pending[q]
