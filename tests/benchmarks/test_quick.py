@@ -55,6 +55,7 @@ COLUMNS = {
         quimb_s_median aer_s_median aer_lapack_s_median repeats statistic seed {RUN}""",
     "mps_ensemble": f"""
         n depth instances quimb_instances batch_ms single_ms quimb_path_ms aer_ms
+        workers batch_workers_ms ratio_single_batch_workers ratio_aer_batch_workers
         ratio_single_batch ratio_quimb_path_batch ratio_aer_batch target_single_met
         target_aer_met max_entropy_diff_single max_entropy_diff_quimb_path
         max_entropy_diff_aer records_match max_bond_reached repeats statistic seed

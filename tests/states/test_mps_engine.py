@@ -6,6 +6,8 @@ discarded weight and state equal to rounding: 1e-10 (each of the ~10^2 gates
 adds ~1e-15 of rounding to a norm or an amplitude).
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from ansatz_zoo import ANSATZ_BUILDERS
@@ -204,6 +206,21 @@ def test_batch_equals_one_at_a_time(name, max_bond, cutoff):
             assert_allclose(a, b, atol=TOL)
 
 
+@pytest.mark.parametrize(("max_bond", "cutoff"), TRUNCATIONS)
+def test_batch_on_threads_equals_one_chunk(max_bond, cutoff):
+    """Chunks on worker threads (3 of 2, 2 and 1 instances) give each instance
+    the record and state of one chunk, and the same entropy profiles."""
+    circuits = [ansatz.haar_brickwork(9, 6, seed=s) for s in range(5)]
+    one = tnbp.simulate_batch(circuits, max_bond=max_bond, cutoff=cutoff)
+    three = tnbp.simulate_batch(circuits, max_bond=max_bond, cutoff=cutoff, workers=3)
+    for a, b in zip(three, one):
+        assert_same_run(a, b)
+    with warnings.catch_warnings():  # truncating runs warn (caveats), alike
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        assert_allclose(three.entropy_profiles(), one.entropy_profiles(), atol=TOL)
+    assert len(tnbp.simulate_batch(circuits[:2], workers=4)) == 2  # workers > batch
+
+
 def test_batch_with_different_truncations_per_instance():
     """Instances that keep different bonds in one batch (the arrays carry the
     largest): each record and bond list is the instance's own."""
@@ -262,3 +279,7 @@ def test_batch_bad_inputs():
         tnbp.simulate_batch(good, initial="01")
     with pytest.raises(ValueError, match="at least 2 qubits"):
         tnbp.simulate_batch([tnbp.Circuit(1)])
+    with pytest.raises(ValueError, match="`workers` must be >= 1"):
+        tnbp.simulate_batch(good, workers=0)
+    with pytest.raises(TypeError, match="`workers`"):
+        tnbp.simulate_batch(good, workers=1.5)

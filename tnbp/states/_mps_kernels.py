@@ -12,10 +12,11 @@ import numpy as np
 
 _jit = numba.njit(cache=True, nogil=True)
 
-#: A two-site step is split by QR instead of a truncated SVD when the smallest
-#: squared singular value (a Gram eigenvalue, accurate to ~1e-15 of the total)
-#: exceeds ``cutoff + QR_MARGIN`` times the total: the ``rsum2`` rule then keeps
-#: every value whatever the rounding, so both splits give the same state.
+#: A two-site step is split by QR instead of a truncated SVD when a lower bound
+#: on the smallest squared singular value (from the QR's triangular factor, see
+#: :func:`qr_keeps_all`) exceeds ``cutoff + QR_MARGIN`` times the total: the
+#: ``rsum2`` rule then keeps every value whatever the rounding (~1e-15 of the
+#: total), so both splits give the same state.
 QR_MARGIN = 1e-10
 
 
@@ -111,6 +112,50 @@ def lq_left(sites, c):
 
 
 @_jit
+def qr_keeps_all(R, cutoff):
+    """Whether the ``rsum2`` rule keeps every singular value of ``R`` (with margin).
+
+    ``R`` is the triangular factor of a QR decomposition, shape ``(k, c)``,
+    ``k <= c``, upper trapezoidal: it has the singular values of the
+    decomposed matrix. Its smallest singular value is at least that of the
+    leading ``k x k`` block ``R1``, and that one at least
+    ``1 / ||R1^-1||_F``; the rule keeps everything when this bound squared
+    exceeds ``(cutoff + QR_MARGIN)`` times the squared sum of all values
+    (``||R||_F^2``). A bound below the threshold (or a singular ``R1``)
+    answers False, and the caller takes the SVD.
+
+    Parameters
+    ----------
+    R : numpy.ndarray of complex128, shape (k, c)
+        Upper trapezoidal factor, ``k <= c``.
+    cutoff : float
+        The ``rsum2`` cutoff.
+
+    Returns
+    -------
+    bool
+        True when a QR split keeps exactly what the SVD split would keep.
+    """
+    k = R.shape[0]
+    total = 0.0
+    for i in range(k):
+        for j in range(i, R.shape[1]):
+            total += R[i, j].real ** 2 + R[i, j].imag ** 2
+    X = np.zeros((k, k), dtype=R.dtype)  # R1^-1 by back substitution
+    inv2 = 0.0
+    for j in range(k):
+        for i in range(j, -1, -1):
+            acc = 1.0 + 0.0j if i == j else 0.0j
+            for p in range(i + 1, j + 1):
+                acc -= R[i, p] * X[p, j]
+            if R[i, i] == 0:
+                return False
+            X[i, j] = acc / R[i, i]
+            inv2 += X[i, j].real ** 2 + X[i, j].imag ** 2
+    return 1.0 > (cutoff + QR_MARGIN) * total * inv2
+
+
+@_jit
 def two_site(A, N, G, swap):
     """Contract sites ``A`` and ``N`` of one instance and apply ``G`` or a swap.
 
@@ -194,24 +239,13 @@ def run_steps(sites, steps, gate_end, start, stop, c, mats, cutoff, max_bond, st
         rows, cols = 2 * l, 2 * r
         full = min(rows, cols)
         nothing_to_cut = max_bond <= 0 or max_bond >= full
-        if nothing_to_cut and cutoff > 0.0:
-            # the rule keeps everything iff the smallest squared singular value
-            # exceeds cutoff * total: decided from the Gram eigenvalues where
-            # they are far enough from the threshold, then QR suffices
-            for b in range(B):
-                theta = two_site(A[b], N[b], mats[b, max(m, 0)], m < 0)
-                if rows <= cols:
-                    gram = theta @ np.conj(theta.T)
-                else:
-                    gram = np.conj(theta.T) @ theta
-                w = np.linalg.eigvalsh(gram)
-                if not w[0] > (cutoff + QR_MARGIN) * np.sum(w):
-                    nothing_to_cut = False
-                    break
-        elif cutoff > 0.0:
+        if cutoff > 0.0 and 4 * A.shape[3] < full:
+            # rank <= 4 x the middle bond < full: the rule drops the zero values
             nothing_to_cut = False
         if nothing_to_cut:
-            # nothing can be truncated: QR (or LQ) instead of the SVD
+            # QR (or LQ) per instance; where the rule might cut (cutoff > 0 and
+            # qr_keeps_all cannot exclude it) that instance takes the SVD,
+            # padded with zeros to the batch's width
             kk = full
             newA = np.empty((B, l, 2, kk), dtype=A.dtype)
             newN = np.empty((B, kk, 2, r), dtype=A.dtype)
@@ -219,13 +253,40 @@ def run_steps(sites, steps, gate_end, start, stop, c, mats, cutoff, max_bond, st
                 theta = two_site(A[b], N[b], mats[b, max(m, 0)], m < 0)
                 if left:
                     Q, R = np.linalg.qr(np.ascontiguousarray(theta.T))
+                else:
+                    Q, R = np.linalg.qr(theta)
+                if cutoff > 0.0 and not qr_keeps_all(R, cutoff):
+                    U, S, V = np.linalg.svd(theta, full_matrices=False)
+                    kb = keep_count(S, cutoff, max_bond)
+                    a = np.zeros((rows, kk), dtype=A.dtype)
+                    v = np.zeros((kk, cols), dtype=A.dtype)
+                    total = 0.0
+                    for i in range(kb):
+                        if left:
+                            a[:, i] = U[:, i] * S[i]
+                            v[i, :] = V[i, :]
+                        else:
+                            a[:, i] = U[:, i]
+                            v[i, :] = S[i] * V[i, :]
+                        total += S[i] ** 2
+                    newA[b] = a.reshape(l, 2, kk)
+                    newN[b] = v.reshape(kk, 2, r)
+                    norm2[b] = total
+                    bonds[b, k] = kb
+                    continue
+                if left:
                     newA[b] = np.ascontiguousarray(R.T).reshape(l, 2, kk)
                     newN[b] = np.ascontiguousarray(Q.T).reshape(kk, 2, r)
                 else:
-                    Q, R = np.linalg.qr(theta)
                     newA[b] = np.ascontiguousarray(Q).reshape(l, 2, kk)
                     newN[b] = np.ascontiguousarray(R).reshape(kk, 2, r)
                 bonds[b, k] = kk
+            kept = 1
+            for b in range(B):
+                kept = max(kept, bonds[b, k])
+            if kept < kk:  # every instance took the SVD: the batch's width
+                newA = np.ascontiguousarray(newA[:, :, :, :kept])
+                newN = np.ascontiguousarray(newN[:, :kept])
         else:
             Us = np.empty((B, rows, full), dtype=A.dtype)
             Ss = np.zeros((B, full))

@@ -55,6 +55,7 @@ import logging
 import time
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import quimb.tensor as qtn
@@ -633,6 +634,7 @@ def simulate_mps_batch(
     cutoff: float = 1e-12,
     trust: TrustPolicy | None = None,
     blas_threads: int | None = 1,
+    workers: int = 1,
 ) -> MPSBatch:
     r"""Simulate circuits of one structure together on the lean engine.
 
@@ -660,6 +662,11 @@ def simulate_mps_batch(
         When the states' estimates are flagged.
     blas_threads : int or None, optional
         BLAS threads during the run (None: leave BLAS alone).
+    workers : int, optional
+        Threads running contiguous chunks of the batch, each its own run and
+        sweep (default 1). A chunk's arrays carry its own largest bonds, so
+        an instance's state and record are the same as in one chunk (to
+        rounding).
 
     Returns
     -------
@@ -685,28 +692,47 @@ def simulate_mps_batch(
         raise ValueError(
             "`backend`='mps' needs at least 2 qubits; use backend='dense'."
         )
+    plan = compile_plan(circuits)
+    cap = _effective_cap(max_bond, n)
+
+    def run_chunk(bounds):
+        run = run_plan(plan.select(*bounds), initial, cap, cutoff)
+        return run, canonical_sweep(run)
+
+    edges = np.linspace(0, plan.batch, min(workers, plan.batch) + 1).astype(int)
+    chunks = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
     with blas_threads_limit(blas_threads):
-        run = run_plan(
-            compile_plan(circuits), initial, _effective_cap(max_bond, n), cutoff
-        )
-        sites, schmidt, norms = canonical_sweep(run)
+        if len(chunks) == 1:
+            parts = [run_chunk(chunks[0])]
+        else:  # the compiled loops and numpy's stacked LAPACK release the GIL
+            with ThreadPoolExecutor(len(chunks)) as pool:
+                parts = list(pool.map(run_chunk, chunks))
     states = []
-    for b, record in enumerate(run.records):
-        arrays = [s[b] for s in sites]
-        canon = CanonicalMPS(
-            arrays,
-            norms[b],
-            blas_threads=blas_threads,
-            schmidt=[S[b, :k] for S, k in zip(schmidt, run.bonds[b])],
-        )
-        states.append(
-            MPSState(
+    for run, (sites, schmidt, norms) in parts:
+        for b, record in enumerate(run.records):
+            arrays = [s[b] for s in sites]
+            canon = CanonicalMPS(
                 arrays,
-                dataclasses.replace(record, max_bond=max_bond),
-                trust=trust,
+                norms[b],
                 blas_threads=blas_threads,
-                canonical=canon,
+                schmidt=[S[b, :k] for S, k in zip(schmidt, run.bonds[b])],
             )
+            states.append(
+                MPSState(
+                    arrays,
+                    dataclasses.replace(record, max_bond=max_bond),
+                    trust=trust,
+                    blas_threads=blas_threads,
+                    canonical=canon,
+                )
+            )
+    if len(parts) == 1:
+        return MPSBatch(states, parts[0][1][1])
+    schmidt = []  # every bond's values over all chunks, zero-padded to one width
+    for bond in zip(*(sweep[1] for _, sweep in parts)):
+        width = max(S.shape[1] for S in bond)
+        schmidt.append(
+            np.concatenate([np.pad(S, ((0, 0), (0, width - S.shape[1]))) for S in bond])
         )
     return MPSBatch(states, schmidt)
 

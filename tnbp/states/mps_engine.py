@@ -24,8 +24,13 @@ centre there by QR steps, contracts the two sites, applies the 4 x 4 matrix
 (or the swap), and splits the result by one SVD truncated by quimb's rule:
 drop the smallest singular values whose squared sum is at most ``cutoff``
 times the total (``cutoff_mode="rsum2"``, at least one kept), then keep at
-most ``max_bond``. Where nothing can be truncated (``cutoff == 0`` and the cap
-not binding) the split is a QR decomposition instead. In a batch every
+most ``max_bond``. Where the cap does not bind, the split is a QR
+decomposition instead whenever the rule provably keeps every value: always
+for ``cutoff == 0``; for ``cutoff > 0`` when a lower bound on the smallest
+singular value, from the inverse of the QR's triangular factor, clears the
+threshold by a margin (``_mps_kernels.qr_keeps_all``), else
+that instance takes the SVD (a rank below the split's width, known from the
+middle bond, takes it directly). In a batch every
 instance keeps exactly what its own rule keeps: the arrays carry the largest
 kept number over the batch, the other instances' extra singular values are
 set to zero, and each instance's record holds its own bonds and losses. One
@@ -108,6 +113,25 @@ class Plan:
         """Number of two-qubit gates (entries of each record's losses)."""
         return int(np.count_nonzero(self.gate_end >= 0))
 
+    def select(self, start: int, stop: int) -> Plan:
+        """The plan of instances ``start..stop - 1`` (same steps).
+
+        Parameters
+        ----------
+        start, stop : int
+            The range of instances, ``0 <= start < stop <= batch``.
+
+        Returns
+        -------
+        Plan
+            The same structure with those instances' matrices.
+        """
+        return dataclasses.replace(
+            self,
+            matrices=self.matrices[start:stop],
+            initial_ops=self.initial_ops[start:stop],
+        )
+
 
 def structure(circuit: Circuit) -> tuple:
     """The structure a batch shares: ``n`` and every gate's qubits, in order.
@@ -125,11 +149,11 @@ def structure(circuit: Circuit) -> tuple:
     return circuit.n, tuple(g.qubits for g in circuit.gates)
 
 
-def _stack(circuits, k: int) -> np.ndarray:
-    """Matrices of gate ``k`` of every circuit, shape (B, d, d), complex128."""
-    if len(circuits) == 1:
-        return np.asarray(circuits[0].gates[k].to_matrix(), dtype=complex)[None]
-    return np.array([c.gates[k].to_matrix() for c in circuits], dtype=complex)
+def _stack(gates, k: int) -> np.ndarray:
+    """Matrices of gate ``k`` of every circuit's ``gates``, shape (B, d, d), complex128."""
+    if len(gates) == 1:
+        return np.asarray(gates[0][k].to_matrix(), dtype=complex)[None]
+    return np.array([g[k].to_matrix() for g in gates], dtype=complex)
 
 
 def _kron(a, b) -> np.ndarray:
@@ -153,6 +177,7 @@ def compile_plan(circuits) -> Plan:
     """
     first = circuits[0]
     n, B = first.n, len(circuits)
+    gates = [c.gates for c in circuits]  # each a new tuple: taken once
     eye = np.broadcast_to(np.eye(2, dtype=complex), (B, 2, 2))
     pending: list[np.ndarray | None] = [None] * n
     last: dict[int, tuple[int, int]] = {}  # qubit -> (matrix, factor) of its last gate
@@ -162,8 +187,8 @@ def compile_plan(circuits) -> Plan:
     layer_after: list[int] = []
     for layer in first.layers():
         for k in layer:
-            qubits = first.gates[k].qubits  # one or two (tnbp.Circuit)
-            U = _stack(circuits, k)
+            qubits = gates[0][k].qubits  # one or two (tnbp.Circuit)
+            U = _stack(gates, k)
             if len(qubits) == 1:
                 q = qubits[0]
                 pending[q] = U if pending[q] is None else U @ pending[q]
