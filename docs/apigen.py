@@ -450,7 +450,11 @@ def _module_page(path: str) -> str:
             for name in by_kind.get(kind, ()):
                 lines += [f"{directive} {name}"]
                 if kind == "classes":
-                    lines += ["   :members:", "   :show-inheritance:"]
+                    lines += [
+                        "   :members:",
+                        "   :special-members: __call__",
+                        "   :show-inheritance:",
+                    ]
                 lines += [""]
     return "\n".join(lines)
 

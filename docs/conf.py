@@ -64,6 +64,7 @@ nitpicky = True
 EXTERNAL_PACKAGES = (
     "abc",
     "autoray",
+    "collections",
     "concurrent",
     "cotengra",
     "dask",

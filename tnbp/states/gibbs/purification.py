@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-#: charge n_p - n_a of the combined site index 2 p + a (0 on the Bell pair |00> + |11>)
+#: charge n_p - n_a of the combined site index 2 p + a (0 on both terms of the Bell pair)
 SITE_CHARGES = np.array([0, -1, 1, 0])
 #: the conserved charges: U(1) (total Z) and Z2 (Z parity, charges mod 2)
 SYMMETRIES = ("U1", "Z2")
