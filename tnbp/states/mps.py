@@ -86,15 +86,13 @@ AUTO_DEFAULTS = {
     "time_cap": None,
 }
 
-#: The MPS gate engines of :func:`simulate_mps` (``engine=``).
-ENGINES = ("auto", "lean", "quimb")
-#: Largest ``max_bond`` for which ``engine="auto"`` takes the lean engine
-#: (None: every cap, and no cap). No crossover was found: at large caps both
-#: engines spend their time in the same LAPACK SVDs. Measured (2026-11-30, one
+#: The MPS gate engines of :func:`simulate_mps` (``engine=``). ``"auto"`` is
+#: the lean engine at every cap: no crossover was found, since at large caps
+#: both engines spend their time in the same LAPACK SVDs. Measured (2026-11-30, one
 #: shared 2-core machine, BLAS 1 thread, Haar brickwork, lean/quimb time):
 #: n = 64 depth 4 chi 32-128: 0.03-0.07; depth 8-16 chi 32-128: 0.35-0.94;
 #: n = 20 depth 24: 1.11 at chi 128, 1.05 at 256, 0.97 at 512 (noise ~10%).
-LEAN_MAX_BOND = None
+ENGINES = ("auto", "lean", "quimb")
 
 #: Bytes of one complex128 entry.
 _COMPLEX_BYTES = 16
@@ -362,13 +360,13 @@ def _run(
     """Apply the circuit layer by layer, recording bonds and truncation.
 
     ``engine`` picks the lean engine (:mod:`tnbp.states.mps_engine`) or
-    quimb's gates (:class:`Evolution`); ``"auto"`` takes the lean one unless
-    the cap is above :data:`LEAN_MAX_BOND`. Raises :class:`_TimeCapReached`
+    quimb's gates (:class:`Evolution`); ``"auto"`` takes the lean one
+    (see :data:`ENGINES`). Raises :class:`_TimeCapReached`
     when ``time.monotonic()`` has passed ``deadline`` (read after every gate).
     Returns the (unnormalized) state (a quimb MPS or site arrays), its record
     and its orthogonality centre (None if unknown).
     """
-    plan = _lean_plan(circuit, max_bond, engine)
+    plan = _lean_plan(circuit, engine)
     if plan is not None:
         bar = None
         if progbar:
@@ -429,14 +427,9 @@ def _effective_cap(max_bond, n: int):
     return min(max_bond, max_schmidt_rank(n), 2**MAX_BOUND_EXPONENT)
 
 
-def _lean_plan(circuit: Circuit, max_bond, engine: str):
+def _lean_plan(circuit: Circuit, engine: str):
     """The lean engine's plan of ``circuit``, or None where quimb's path runs it."""
-    if engine == "quimb":
-        return None
-    if engine == "auto" and LEAN_MAX_BOND is not None:
-        if max_bond is None or max_bond > LEAN_MAX_BOND:
-            return None
-    return compile_plan([circuit])
+    return None if engine == "quimb" else compile_plan([circuit])
 
 
 def simulate_mps(
@@ -478,8 +471,8 @@ def simulate_mps(
         BLAS threads during the run (None: leave BLAS alone).
     engine : {"auto", "lean", "quimb"}, optional
         Gate engine: the lean compiled one (:mod:`tnbp.states.mps_engine`),
-        quimb's ``gate_`` (:class:`Evolution`), or ``"auto"`` (lean, unless
-        the cap exceeds :data:`LEAN_MAX_BOND`). Both give the same state and
+        quimb's ``gate_`` (:class:`Evolution`), or ``"auto"`` (lean: see
+        :data:`ENGINES`). Both give the same state and
         record (to rounding).
 
     Returns
