@@ -213,8 +213,8 @@ def batched(many: Callable[[list], list], *, over="seed", size: int = 64):
         parameters, equal but for ``over``), the results of each, in order
         (each a dict of scalars, as a point function of :func:`run_sweep`
         returns). It must not depend on which points share a group: a row
-        is the same whether its point ran alone, in a group, or after a
-        resume.
+        is the same (to floating-point rounding, for a batched simulation)
+        whether its point ran alone, in a group, or after a resume.
     over : str or tuple of str, optional
         The parameter(s) that vary within a group (default ``"seed"``: random
         instances of one setting; ``("sample", "n_visible")``: several rows of
