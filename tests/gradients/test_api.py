@@ -56,6 +56,33 @@ def test_methods_and_backends_agree(ansatz_name, obs_name):
     assert_allclose(fd, ref, atol=1e-6)
 
 
+def test_mps_shifts_run_as_batches(monkeypatch):
+    """The shifted circuits of a cone run through simulate_batch in chunks of
+    SHIFT_BATCH (3 here: 40 shifts, a partial last chunk): the gradient and the
+    diagnostics equal one circuit at a time (options a batch does not take)."""
+    from tnbp.gradients import cones
+
+    calls = []
+    batch = cones.simulate_batch
+    monkeypatch.setattr(cones, "SHIFT_BATCH", 3)
+    monkeypatch.setattr(
+        cones,
+        "simulate_batch",
+        lambda cs, **kw: calls.append(len(cs)) or batch(cs, **kw),
+    )
+    circ = ansatz.hardware_efficient(6, 2, seed=4)
+    obs = observables.local_cost(range(6))
+    one, one_diag = tnbp.gradient_with_diagnostics(
+        circ, obs, backend="mps", sim_opts={"engine": "lean"}
+    )
+    assert calls == []  # engine= is not a batch option: one at a time
+    many, many_diag = tnbp.gradient_with_diagnostics(circ, obs, backend="mps")
+    assert calls and max(calls) == 3 and sum(calls) == many_diag.simulations
+    assert many_diag.simulations == one_diag.simulations
+    assert_allclose(many, one, atol=1e-12)  # rounding of a batched run
+    assert_allclose(many, tnbp.gradient(circ, obs), atol=1e-10)
+
+
 def test_gradient_value_consistency():
     """The adjoint gradient is the derivative of expectation_value (checked by FD)."""
     circ = ansatz.unitary_qnn(4, seed=2)

@@ -238,7 +238,61 @@ def test_batch_with_different_truncations_per_instance():
     assert batch.records[3] is batch[3].record
 
 
-def test_batch_entropies_need_no_sweep():
+@pytest.mark.parametrize("name", BATCHES)
+@pytest.mark.parametrize(("max_bond", "cutoff"), TRUNCATIONS)
+def test_spectra_equal_the_sweep(name, max_bond, cutoff):
+    """Gram spectra = squared Schmidt values of the QR/SVD sweep, whatever the
+    centre and the padding (instances that keep fewer values): 1e-13 absolute,
+    the Gram matrices' rounding (~1e-16 x chi x sites) with room."""
+    run = mps_engine.run_plan(
+        mps_engine.compile_plan(BATCHES[name]()),
+        "0" * BATCHES[name]()[0].n,
+        max_bond,
+        cutoff,
+    )
+    _, schmidt, _ = mps_engine.canonical_sweep(run)
+    spectra = mps_engine.schmidt_spectra(run)
+    assert len(spectra) == len(schmidt) == run.bonds.shape[1]
+    for p, S in zip(spectra, schmidt):
+        assert p.shape == S.shape
+        assert_allclose(p, S**2, atol=1e-13)
+        assert_allclose(p.sum(axis=1), 1, atol=1e-13)
+
+
+@pytest.mark.parametrize("alpha", [0, 1, 2, np.inf])
+@pytest.mark.parametrize(("max_bond", "cutoff"), TRUNCATIONS)
+def test_batch_entropy_profiles_equal_one_at_a_time(alpha, max_bond, cutoff):
+    """The batch's fast path gives each instance's own profile (every order,
+    Hartley's rank count included: the noise floor sits far above the
+    Gram matrices' rounding)."""
+    circuits = BATCHES["haar"]()
+    batch = tnbp.simulate_batch(circuits, max_bond=max_bond, cutoff=cutoff)
+    with warnings.catch_warnings():  # truncating runs warn (caveats), alike
+        warnings.simplefilter("ignore", tnbp.TruncationWarning)
+        profiles = batch.entropy_profiles(alpha)
+        for circ, row in zip(circuits, profiles):
+            single = tnbp.simulate(circ, max_bond=max_bond, cutoff=cutoff)
+            assert_allclose(row, tnbp.entropy_profile(single, alpha), atol=1e-9)
+
+
+def test_batch_sweeps_once_on_first_use(monkeypatch):
+    """Canonical forms are made for the whole batch at once, when first needed
+    (one sweep per chunk), and entropy profiles need none."""
+    calls = []
+    sweep = mps_engine.canonical_sweep
+    monkeypatch.setattr(
+        tnbp.states.mps, "canonical_sweep", lambda run: calls.append(1) or sweep(run)
+    )
+    circuits = [ansatz.haar_brickwork(8, 4, seed=s) for s in range(5)]
+    batch = tnbp.simulate_batch(circuits, workers=2)
+    batch.entropy_profiles()
+    assert calls == []
+    for st in batch:
+        tnbp.entropy(st, 4)
+    assert calls == [1, 1]  # two chunks, each swept once
+
+
+def test_batch_canonical_forms_carry_their_schmidt_values():
     circuits = [ansatz.haar_brickwork(10, 4, seed=s) for s in range(3)]
     batch = tnbp.simulate_batch(circuits)
     for circ, st in zip(circuits, batch):

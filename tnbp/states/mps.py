@@ -68,7 +68,7 @@ from ..limits import AUTO_MEMORY_CAP, MAX_BOUND_EXPONENT
 from ..models.circuit import Circuit
 from .base import State, check_rdm_size
 from .canonical import CanonicalMPS, site_arrays
-from .mps_engine import canonical_sweep, compile_plan, run_plan
+from .mps_engine import canonical_sweep, compile_plan, run_plan, schmidt_spectra
 from .record import AutoReport, BondRecord, TruncationWarning, TrustPolicy
 from .spectrum import renyi_entropies, renyi_entropy
 
@@ -125,8 +125,10 @@ class MPSState(State):
         ``TrustPolicy()``).
     blas_threads : int or None, optional
         BLAS threads for the canonical sweep and contractions (see module docstring).
-    canonical : CanonicalMPS, optional
-        The canonical form of ``mps``, if already computed.
+    canonical : CanonicalMPS or callable, optional
+        The canonical form of ``mps`` if already computed, or a function
+        (no arguments) returning it on first use (a batch computes all its
+        instances' forms at once, see :class:`MPSBatch`).
     centre : int, optional
         The orthogonality centre of ``mps``, if known (sites right of it are
         right-orthonormal): the canonical sweep then starts there.
@@ -149,7 +151,8 @@ class MPSState(State):
         self._blas_threads = blas_threads
         if trust is not None:
             self.trust = trust
-        if canonical is not None:  # already computed (max_bond="auto" needs it)
+        self._canonical_source = canonical if callable(canonical) else None
+        if isinstance(canonical, CanonicalMPS):  # max_bond="auto" computed it
             self.__dict__["canonical"] = canonical
 
     def __repr__(self) -> str:
@@ -168,6 +171,8 @@ class MPSState(State):
     @functools.cached_property
     def canonical(self) -> CanonicalMPS:
         """Right-canonical normalized form with all Schmidt values (computed once)."""
+        if self._canonical_source is not None:
+            return self._canonical_source()
         arrays = self._mps if isinstance(self._mps, list) else site_arrays(self._mps)
         return CanonicalMPS.from_arrays(
             arrays, centre=self._centre, blas_threads=self._blas_threads
@@ -539,17 +544,23 @@ class MPSBatch(Sequence):
     """Instances of one circuit structure simulated together (:func:`simulate_mps_batch`).
 
     A sequence of :class:`MPSState`, one per circuit, each with its own
-    record and with its canonical form (all Schmidt values) already computed
-    by one batched sweep, so that entropies need no further sweep.
+    record. What needs more than the record is computed for every instance
+    at once, on first use: the entropy profiles (:meth:`entropy_profiles`,
+    from :func:`~tnbp.states.mps_engine.schmidt_spectra`) and, when any
+    instance's canonical form is first needed (any estimate from it), all
+    their canonical forms in one batched sweep
+    (:func:`~tnbp.states.mps_engine.canonical_sweep`).
 
     Parameters
     ----------
-    states : list of MPSState
-        The instances, in the order of the circuits.
-    schmidt : list of numpy.ndarray of float64, shape (B, chi)
-        The normalized Schmidt values of every bond of every instance, from
-        the batched sweep (:func:`~tnbp.states.mps_engine.canonical_sweep`;
-        zero beyond an instance's own bond).
+    runs : list of tnbp.states.mps_engine.Run
+        The runs of consecutive chunks of the batch, in order.
+    max_bond : int or None
+        The cap asked for (kept in the records).
+    trust : TrustPolicy, optional
+        When the states' estimates are flagged.
+    blas_threads : int or None, optional
+        BLAS threads of the batched computations and the states.
 
     Attributes
     ----------
@@ -557,9 +568,31 @@ class MPSBatch(Sequence):
         Each instance's record (as :attr:`MPSState.record`).
     """
 
-    def __init__(self, states: list[MPSState], schmidt: list[np.ndarray]):
-        self._states = list(states)
-        self._schmidt = schmidt
+    def __init__(
+        self,
+        runs: list,
+        *,
+        max_bond=None,
+        trust: TrustPolicy | None = None,
+        blas_threads: int | None = 1,
+    ):
+        self._runs = runs
+        self._blas_threads = blas_threads
+        self._canonicals: list[CanonicalMPS] | None = None
+        self._spectra: list[np.ndarray] | None = None
+        self._states = []
+        for run in runs:
+            for b, record in enumerate(run.records):
+                self._states.append(
+                    MPSState(
+                        [s[b] for s in run.sites],
+                        dataclasses.replace(record, max_bond=max_bond),
+                        trust=trust,
+                        blas_threads=blas_threads,
+                        canonical=functools.partial(self._canonical, len(self._states)),
+                        centre=run.centre,
+                    )
+                )
         self.records = [st.record for st in self._states]
 
     def __len__(self) -> int:
@@ -571,14 +604,46 @@ class MPSBatch(Sequence):
     def __repr__(self) -> str:
         return f"MPSBatch({len(self)} states, n={self._states[0].n})"
 
+    def _map(self, func) -> list:
+        """``func`` of every chunk's run, the chunks on threads (one per chunk)."""
+        with blas_threads_limit(self._blas_threads):
+            if len(self._runs) == 1:
+                return [func(self._runs[0])]
+            # the compiled loops and numpy's stacked LAPACK release the GIL
+            with ThreadPoolExecutor(len(self._runs)) as pool:
+                return list(pool.map(func, self._runs))
+
+    def _canonical(self, index: int) -> CanonicalMPS:
+        """Instance ``index``'s canonical form (all instances' computed on first call)."""
+        if self._canonicals is None:
+            self._canonicals = [
+                canon
+                for run, (sites, schmidt, norms) in zip(
+                    self._runs, self._map(canonical_sweep)
+                )
+                for b, canon in enumerate(
+                    CanonicalMPS(
+                        [s[b] for s in sites],
+                        norms[b],
+                        blas_threads=self._blas_threads,
+                        schmidt=[S[b, :k] for S, k in zip(schmidt, run.bonds[b])],
+                    )
+                    for b in range(len(run.records))
+                )
+            ]
+        return self._canonicals[index]
+
     def entropy_profiles(self, alpha: float = 1) -> np.ndarray:
-        r"""Entropies (bits) at every cut of every instance, from the batched sweep.
+        r"""Entropies (bits) at every cut of every instance, all at once.
 
         The fast path of :func:`tnbp.entropy_profile` over a batch: the same
-        values (:func:`~tnbp.states.spectrum.renyi_entropies` of the cut's
-        squared Schmidt values, all instances at once), without building an
-        estimate per state. Instances whose estimates are flagged (truncation beyond the
-        trust policy) are warned about together.
+        values to rounding (:func:`~tnbp.states.spectrum.renyi_entropies` of
+        each cut's squared Schmidt values, with the same
+        :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR`), from the batched
+        :func:`~tnbp.states.mps_engine.schmidt_spectra` (computed once),
+        without a canonical sweep or an estimate per state. Instances whose
+        estimates are flagged (truncation beyond the trust policy) are warned
+        about together.
 
         Parameters
         ----------
@@ -614,9 +679,24 @@ class MPSBatch(Sequence):
                 TruncationWarning,
                 stacklevel=2,
             )
+        if self._spectra is None:
+            self._spectra = _stack_chunks(self._map(schmidt_spectra))
         return np.stack(
-            [renyi_entropies(S**2, alpha) for S in self._schmidt], axis=-1
+            [renyi_entropies(p, alpha) for p in self._spectra], axis=-1
         ).reshape(len(self), self._states[0].n - 1)
+
+
+def _stack_chunks(parts: list[list[np.ndarray]]) -> list[np.ndarray]:
+    """Per-bond arrays ``(B_chunk, chi)`` of every chunk as one ``(B, chi)``, zero-padded."""
+    if len(parts) == 1:
+        return parts[0]
+    out = []
+    for bond in zip(*parts):
+        width = max(a.shape[1] for a in bond)
+        out.append(
+            np.concatenate([np.pad(a, ((0, 0), (0, width - a.shape[1]))) for a in bond])
+        )
+    return out
 
 
 def simulate_mps_batch(
@@ -636,8 +716,8 @@ def simulate_mps_batch(
     whose site arrays carry a leading batch axis; each instance keeps what
     its own truncation rule keeps and gets its own record, so instance ``b``
     is the state :func:`simulate_mps` makes of ``circuits[b]``, with the same
-    record (to rounding). One batched sweep then computes every instance's
-    canonical form and Schmidt values.
+    record (to rounding). Entropy profiles and canonical forms are computed
+    for the whole batch on first use (:class:`MPSBatch`).
 
     Parameters
     ----------
@@ -656,10 +736,10 @@ def simulate_mps_batch(
     blas_threads : int or None, optional
         BLAS threads during the run (None: leave BLAS alone).
     workers : int, optional
-        Threads running contiguous chunks of the batch, each its own run and
-        sweep (default 1). A chunk's arrays carry its own largest bonds, so
-        an instance's state and record are the same as in one chunk (to
-        rounding).
+        Threads running contiguous chunks of the batch, each its own run
+        (and later its own batched spectra and sweep; default 1). A chunk's
+        arrays carry its own largest bonds, so an instance's state and
+        record are the same as in one chunk (to rounding).
 
     Returns
     -------
@@ -687,47 +767,19 @@ def simulate_mps_batch(
         )
     plan = compile_plan(circuits)
     cap = _effective_cap(max_bond, n)
-
-    def run_chunk(bounds):
-        run = run_plan(plan.select(*bounds), initial, cap, cutoff)
-        return run, canonical_sweep(run)
-
     edges = np.linspace(0, plan.batch, min(workers, plan.batch) + 1).astype(int)
-    chunks = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+    chunks = [
+        plan.select(a, b) for a, b in zip(edges[:-1].tolist(), edges[1:].tolist())
+    ]
     with blas_threads_limit(blas_threads):
         if len(chunks) == 1:
-            parts = [run_chunk(chunks[0])]
-        else:  # the compiled loops and numpy's stacked LAPACK release the GIL
+            runs = [run_plan(chunks[0], initial, cap, cutoff)]
+        else:  # the compiled loops release the GIL
             with ThreadPoolExecutor(len(chunks)) as pool:
-                parts = list(pool.map(run_chunk, chunks))
-    states = []
-    for run, (sites, schmidt, norms) in parts:
-        for b, record in enumerate(run.records):
-            arrays = [s[b] for s in sites]
-            canon = CanonicalMPS(
-                arrays,
-                norms[b],
-                blas_threads=blas_threads,
-                schmidt=[S[b, :k] for S, k in zip(schmidt, run.bonds[b])],
-            )
-            states.append(
-                MPSState(
-                    arrays,
-                    dataclasses.replace(record, max_bond=max_bond),
-                    trust=trust,
-                    blas_threads=blas_threads,
-                    canonical=canon,
+                runs = list(
+                    pool.map(lambda c: run_plan(c, initial, cap, cutoff), chunks)
                 )
-            )
-    if len(parts) == 1:
-        return MPSBatch(states, parts[0][1][1])
-    schmidt = []  # every bond's values over all chunks, zero-padded to one width
-    for bond in zip(*(sweep[1] for _, sweep in parts)):
-        width = max(S.shape[1] for S in bond)
-        schmidt.append(
-            np.concatenate([np.pad(S, ((0, 0), (0, width - S.shape[1]))) for S in bond])
-        )
-    return MPSBatch(states, schmidt)
+    return MPSBatch(runs, max_bond=max_bond, trust=trust, blas_threads=blas_threads)
 
 
 def check_auto_opts(auto_opts) -> dict:

@@ -193,10 +193,12 @@ def simulate_batch(
     (:mod:`tnbp.states.mps_engine`), site arrays stacked along a batch
     axis; each instance keeps what its own truncation rule keeps and has
     its own record, so ``simulate_batch(cs)[b]`` is the state
-    ``simulate(cs[b])`` makes, record included (to rounding). One batched
-    sweep computes every instance's canonical form and Schmidt values, so
-    :func:`tnbp.entropy_profile` and the other estimators need no sweep of
-    their own.
+    ``simulate(cs[b])`` makes, record included (to rounding). What needs
+    more than the record is computed for all instances at once, on first
+    use: :meth:`MPSBatch.entropy_profiles` from batched Gram spectra (no
+    sweep at all), and, as soon as one instance's canonical form is needed
+    (:func:`tnbp.entropy_profile` and the other estimators), every
+    instance's in one batched sweep.
 
     Parameters
     ----------
