@@ -109,6 +109,18 @@ def test_mps_draws_the_same_instances():
     )
     # no bond cap: exact up to SVD rounding
     assert_allclose(mps.trace_distance, dense.trace_distance, rtol=0, atol=1e-12)
+    # the ordered model's chunks run as batches: one instance per chunk is the same
+    alone = tnbp.trace_distance_ensemble(
+        "unitary_qnn_ordered",
+        1,
+        [2, 4],
+        samples=2,
+        seed=1,
+        backend="mps",
+        executor="serial",
+        chunk_size=1,
+    )
+    assert_allclose(alone.trace_distance, mps.trace_distance, rtol=0, atol=1e-13)
     assert mps.trusted.all() and (mps.max_bond_reached >= 2).all()
     # purified Gibbs states: order-4 Trotter at dtau = 0.05 errs by ~1e-6 here
     exact, purified = (

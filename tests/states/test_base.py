@@ -133,7 +133,7 @@ def test_caveat_message_explains_every_caveat():
     assert "3 above rounding level" in msg and "so it can exceed 1" in msg
     assert "bounds the estimated infidelity 1 - F = 0.0392" in msg
     assert "fidelity estimate 0.960800" in msg
-    assert "trace-distance bound sum_t sqrt(weight_t) = 0.3)" in msg
+    assert "trace-distance bound min(1, sum_t sqrt(weight_t)) = 0.3)" in msg
     assert "memory cap at max_bond=4 with entropies still changing by 0.25 bits" in msg
     assert "volume-law" in msg and "raise max_bond" in msg
     # one clause per caveat, in the order of ``caveats``, one sentence

@@ -275,6 +275,46 @@ def test_batch_entropy_profiles_equal_one_at_a_time(alpha, max_bond, cutoff):
             assert_allclose(row, tnbp.entropy_profile(single, alpha), atol=1e-9)
 
 
+@pytest.mark.parametrize(("p", "seed"), [(1.002e-14, 2), (0.998e-14, 0)])
+def test_batch_profiles_near_the_noise_floor(p, seed):
+    """A squared Schmidt value within 1% of SPECTRUM_NOISE_FLOOR: the Gram spectra
+    (absolute rounding ~1e-16) may put it on the other side of the floor, which
+    moves S_1 by p log2(1/p) < 1e-12 bits; orders below 1, where small values
+    weigh in (S_0 counts them: a whole bit), take the canonical sweep's values."""
+    c = tnbp.Circuit(2)
+    c.ry(2 * np.arcsin(np.sqrt(p)), 0)
+    c.cnot(0, 1)
+    c.apply(unitary_group.rvs(2, random_state=seed), 0)
+    c.apply(unitary_group.rvs(2, random_state=seed + 100), 1)
+    batch = tnbp.simulate_batch([c], cutoff=0.0)
+    for alpha, tol in [(0, 0), (0.5, 1e-15), (1, 1e-12), (2, 1e-12), (np.inf, 1e-12)]:
+        expected = tnbp.entropy_profile(batch[0], alpha)
+        assert_allclose(batch.entropy_profiles(alpha)[0], expected, rtol=0, atol=tol)
+
+
+def test_batch_states_stand_alone():
+    """A batch is freed when dropped (its states do not hold it in a cycle), and
+    a state pickles without the rest of the batch."""
+    import gc
+    import pickle
+    import weakref
+
+    circuits = [ansatz.haar_brickwork(12, 6, seed=s) for s in range(16)]
+    single = len(pickle.dumps(tnbp.simulate(circuits[3])))
+    batch = tnbp.simulate_batch(circuits)
+    assert len(pickle.dumps(batch[3])) < 1.5 * single  # not 16 instances' worth
+    tnbp.entropy(batch[3], 6)  # canonical forms made: kept by the pickle
+    copy = pickle.loads(pickle.dumps(batch[3]))
+    assert tnbp.entropy(copy, 6) == tnbp.entropy(batch[3], 6)
+    gc.disable()
+    try:
+        ref = weakref.ref(batch[0])
+        del batch
+        assert ref() is None  # freed by reference counting alone
+    finally:
+        gc.enable()
+
+
 def test_batch_sweeps_once_on_first_use(monkeypatch):
     """Canonical forms are made for the whole batch at once, when first needed
     (one sweep per chunk), and entropy profiles need none."""

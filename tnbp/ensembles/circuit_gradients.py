@@ -291,7 +291,9 @@ def gradient_variance(
         mps), and the table's ``method`` column records the one used. Ignored
         (reported as ``"exact"``) with ``estimator="exact"``.
     backend : {"dense", "mps", "tn"}, optional
-        Passed to :func:`tnbp.gradient`; ``"mps"`` with ``estimator="exact"``.
+        Passed to :func:`tnbp.gradient` (``estimator="sample"``). Ignored with
+        ``estimator="exact"``, whose engines work on MPS whatever ``backend``
+        says: the table's ``backend`` column then reads ``"mps"``.
     initial : str or callable, optional
         Initial bitstring (default all zeros), or a callable of ``n`` that
         returns it.

@@ -89,7 +89,7 @@ from ..results.schema import TRACE_DISTANCE_ENSEMBLE, TRACE_DISTANCE_SUMMARY
 from ..states.evolution import evolve
 from ..states.gibbs.api import gibbs_state
 from ..states.record import TruncationWarning
-from ..states.simulate import simulate
+from ..states.simulate import simulate, simulate_batch
 from .engine import Chunk, check_samples, chunks, run_tasks, seed_label
 from .statistics import BOOTSTRAP_RESAMPLES, median_estimate, peak_estimate
 
@@ -154,11 +154,24 @@ def _state(model: str, n: int, rng, opts: dict):
 
 
 def _trace_distance_task(chunk: Chunk, seeds, *, model: str, opts: dict):
-    """Trace distances of the random instances of one chunk."""
+    """Trace distances of the random instances of one chunk.
+
+    The instances of ``"unitary_qnn_ordered"`` share one circuit structure:
+    on the MPS backend a chunk's run as one batch (:func:`tnbp.simulate_batch`;
+    the same states and records as one at a time, to rounding).
+    """
     _, n_visible, n_hidden = chunk.group
+    n = n_visible + n_hidden
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    if model == "unitary_qnn_ordered" and opts["backend"] == "mps":
+        states = simulate_batch(
+            [unitary_qnn(n, shuffle=False, seed=rng) for rng in rngs],
+            max_bond=opts["max_bond"],
+        )
+    else:
+        states = [_state(model, n, rng, opts) for rng in rngs]
     rows = []
-    for seed in seeds:
-        state = _state(model, n_visible + n_hidden, np.random.default_rng(seed), opts)
+    for state in states:
         with warnings.catch_warnings():  # counted in `trusted`, warned about once
             warnings.simplefilter("ignore", TruncationWarning)
             t = trace_distance_to_maximally_mixed(state, range(n_visible))

@@ -294,7 +294,7 @@ class State(abc.ABC):
                 "it bounds the estimated infidelity 1 - F = "
                 f"{1 - rec.fidelity_estimate:.3g}, fidelity estimate "
                 f"{rec.fidelity_estimate:.6f}, and sets the error bars through the "
-                "trace-distance bound sum_t sqrt(weight_t) = "
+                "trace-distance bound min(1, sum_t sqrt(weight_t)) = "
                 f"{self.truncation_distance:.3g})"
             )
         auto = rec.auto

@@ -155,6 +155,14 @@ class MPSState(State):
         if isinstance(canonical, CanonicalMPS):  # max_bond="auto" computed it
             self.__dict__["canonical"] = canonical
 
+    def __getstate__(self) -> dict:
+        """Pickle the state alone, without the batch it came from.
+
+        A batch's lazy canonical form is left behind: the unpickled state
+        makes its own on first use, or keeps the one already made.
+        """
+        return {**self.__dict__, "_canonical_source": None}
+
     def __repr__(self) -> str:
         rec = self._record
         return (
@@ -540,6 +548,70 @@ def simulate_mps(
     return state
 
 
+class _BatchForms:
+    """What a batch computes for all its instances at once, on first request.
+
+    Holds the runs, not the states (which hold it): no reference cycle, so a
+    batch is freed as soon as it is dropped.
+    """
+
+    def __init__(self, runs: list, blas_threads: int | None):
+        self.runs = runs
+        self.blas_threads = blas_threads
+        self._canonicals: list[CanonicalMPS] | None = None
+        self._spectra: list[np.ndarray] | None = None
+
+    def map(self, func) -> list:
+        """``func`` of every chunk's run, the chunks on threads (one per chunk)."""
+        with blas_threads_limit(self.blas_threads):
+            if len(self.runs) == 1:
+                return [func(self.runs[0])]
+            # the compiled loops and numpy's stacked LAPACK release the GIL
+            with ThreadPoolExecutor(len(self.runs)) as pool:
+                return list(pool.map(func, self.runs))
+
+    def canonical(self, index: int) -> CanonicalMPS:
+        """Instance ``index``'s canonical form (all instances' made on first call)."""
+        if self._canonicals is None:
+            self._canonicals = [
+                CanonicalMPS(
+                    [s[b] for s in sites],
+                    norms[b],
+                    blas_threads=self.blas_threads,
+                    schmidt=[S[b, :k] for S, k in zip(schmidt, run.bonds[b])],
+                )
+                for run, (sites, schmidt, norms) in zip(
+                    self.runs, self.map(canonical_sweep)
+                )
+                for b in range(len(run.records))
+            ]
+        return self._canonicals[index]
+
+    def spectra(self, exact_small: bool) -> list[np.ndarray]:
+        """Squared Schmidt values ``(B, chi)`` of every bond, zero-padded over chunks.
+
+        From the Gram spectra (:func:`~tnbp.states.mps_engine.schmidt_spectra`),
+        or, with ``exact_small``, from the canonical forms' Schmidt values,
+        which resolve small values to relative precision.
+        """
+        if not exact_small:
+            if self._spectra is None:
+                self._spectra = _stack_chunks(self.map(schmidt_spectra))
+            return self._spectra
+        forms = [
+            self.canonical(i) for i in range(sum(len(r.records) for r in self.runs))
+        ]
+        width = [
+            max(len(f.schmidt[i]) for f in forms) for i in range(len(forms[0].schmidt))
+        ]
+        return [
+            np.array(
+                [np.pad(f.schmidt[i] ** 2, (0, w - len(f.schmidt[i]))) for f in forms]
+            )
+            for i, w in enumerate(width)
+        ]
+
+
 class MPSBatch(Sequence):
     """Instances of one circuit structure simulated together (:func:`simulate_mps_batch`).
 
@@ -549,7 +621,8 @@ class MPSBatch(Sequence):
     from :func:`~tnbp.states.mps_engine.schmidt_spectra`) and, when any
     instance's canonical form is first needed (any estimate from it), all
     their canonical forms in one batched sweep
-    (:func:`~tnbp.states.mps_engine.canonical_sweep`).
+    (:func:`~tnbp.states.mps_engine.canonical_sweep`). A state pickles
+    alone (without the batch).
 
     Parameters
     ----------
@@ -576,10 +649,7 @@ class MPSBatch(Sequence):
         trust: TrustPolicy | None = None,
         blas_threads: int | None = 1,
     ):
-        self._runs = runs
-        self._blas_threads = blas_threads
-        self._canonicals: list[CanonicalMPS] | None = None
-        self._spectra: list[np.ndarray] | None = None
+        self._forms = forms = _BatchForms(runs, blas_threads)
         self._states = []
         for run in runs:
             for b, record in enumerate(run.records):
@@ -589,7 +659,7 @@ class MPSBatch(Sequence):
                         dataclasses.replace(record, max_bond=max_bond),
                         trust=trust,
                         blas_threads=blas_threads,
-                        canonical=functools.partial(self._canonical, len(self._states)),
+                        canonical=functools.partial(forms.canonical, len(self._states)),
                         centre=run.centre,
                     )
                 )
@@ -604,46 +674,23 @@ class MPSBatch(Sequence):
     def __repr__(self) -> str:
         return f"MPSBatch({len(self)} states, n={self._states[0].n})"
 
-    def _map(self, func) -> list:
-        """``func`` of every chunk's run, the chunks on threads (one per chunk)."""
-        with blas_threads_limit(self._blas_threads):
-            if len(self._runs) == 1:
-                return [func(self._runs[0])]
-            # the compiled loops and numpy's stacked LAPACK release the GIL
-            with ThreadPoolExecutor(len(self._runs)) as pool:
-                return list(pool.map(func, self._runs))
-
-    def _canonical(self, index: int) -> CanonicalMPS:
-        """Instance ``index``'s canonical form (all instances' computed on first call)."""
-        if self._canonicals is None:
-            self._canonicals = [
-                canon
-                for run, (sites, schmidt, norms) in zip(
-                    self._runs, self._map(canonical_sweep)
-                )
-                for b, canon in enumerate(
-                    CanonicalMPS(
-                        [s[b] for s in sites],
-                        norms[b],
-                        blas_threads=self._blas_threads,
-                        schmidt=[S[b, :k] for S, k in zip(schmidt, run.bonds[b])],
-                    )
-                    for b in range(len(run.records))
-                )
-            ]
-        return self._canonicals[index]
-
     def entropy_profiles(self, alpha: float = 1) -> np.ndarray:
         r"""Entropies (bits) at every cut of every instance, all at once.
 
         The fast path of :func:`tnbp.entropy_profile` over a batch: the same
-        values to rounding (:func:`~tnbp.states.spectrum.renyi_entropies` of
-        each cut's squared Schmidt values, with the same
-        :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR`), from the batched
-        :func:`~tnbp.states.mps_engine.schmidt_spectra` (computed once),
-        without a canonical sweep or an estimate per state. Instances whose
-        estimates are flagged (truncation beyond the trust policy) are warned
-        about together.
+        values (:func:`~tnbp.states.spectrum.renyi_entropies` of each cut's
+        squared Schmidt values, with the same
+        :data:`~tnbp.limits.SPECTRUM_NOISE_FLOOR`), without an estimate per
+        state. For ``alpha >= 1`` they come from the batched
+        :func:`~tnbp.states.mps_engine.schmidt_spectra` (no sweep; computed
+        once): their absolute rounding of ~1e-16 moves an entropy by less
+        than 1e-12 bits, even where it moves a value across the noise floor.
+        For ``alpha < 1``, where small values weigh in (and ``alpha = 0``
+        counts them), from the Schmidt values of the batched canonical sweep,
+        as :func:`tnbp.entropy_profile` does. Only the values: for error bars
+        and caveats per cut, call :func:`tnbp.entropy_profile` on
+        ``batch[b]``. Instances whose estimates are flagged (truncation
+        beyond the trust policy) are warned about together.
 
         Parameters
         ----------
@@ -679,11 +726,10 @@ class MPSBatch(Sequence):
                 TruncationWarning,
                 stacklevel=2,
             )
-        if self._spectra is None:
-            self._spectra = _stack_chunks(self._map(schmidt_spectra))
-        return np.stack(
-            [renyi_entropies(p, alpha) for p in self._spectra], axis=-1
-        ).reshape(len(self), self._states[0].n - 1)
+        spectra = self._forms.spectra(exact_small=alpha < 1)
+        return np.stack([renyi_entropies(p, alpha) for p in spectra], axis=-1).reshape(
+            len(self), self._states[0].n - 1
+        )
 
 
 def _stack_chunks(parts: list[list[np.ndarray]]) -> list[np.ndarray]:

@@ -314,7 +314,7 @@ def _check_batch(circuits) -> list[Circuit]:
                 f"`circuits` must share one structure: circuit {b} differs from "
                 f"circuit 0 at gate {k} ("
                 + (
-                    f"{len(other)} gates against {len(gates)}"
+                    f"it has {len(other)} gates, circuit 0 has {len(gates)}"
                     if k == min(len(gates), len(other))
                     else f"qubits {other[k]} against {gates[k]}"
                 )
