@@ -20,16 +20,18 @@ absorbed to the left), the gate on ``(i, i + 1)`` (absorbed to the right), and
 swaps moving it back (to the right), each a truncated two-site step.
 
 Each two-site step on sites ``(k, k + 1)`` first moves the orthogonality
-centre there by QR steps (Cholesky QR where the site is well conditioned,
-``_mps_kernels.split``, else Householder), contracts the two sites, applies the 4 x 4 matrix
+centre there by QR steps (none for a site with no more rows than columns:
+the identity is its orthonormal factor), contracts the two sites, applies the 4 x 4 matrix
 (or the swap), and splits the result by one SVD truncated by quimb's rule:
 drop the smallest singular values whose squared sum is at most ``cutoff``
 times the total (``cutoff_mode="rsum2"``, at least one kept), then keep at
 most ``max_bond``. Where the cap does not bind, the split is a QR
 decomposition instead whenever the rule provably keeps every value: always
 for ``cutoff == 0``; for ``cutoff > 0`` when a lower bound on the smallest
-singular value, from the inverse of the Cholesky factor of the smaller Gram
-matrix, clears the threshold by a margin (``_mps_kernels.split``), else
+singular value, from the inverse of a triangular factor with the same
+singular values (the Cholesky factor of ``theta theta^H`` for a small wide
+or square split, with the identity as its orthonormal factor; else the QR's
+own), clears the threshold by a margin (``_mps_kernels.split``), else
 that instance takes the SVD (a rank below the split's width, known from the
 middle bond, takes it directly). In a batch every
 instance keeps exactly what its own rule keeps: the arrays carry the largest
