@@ -376,3 +376,7 @@ def test_batch_bad_inputs():
         tnbp.simulate_batch(good, workers=0)
     with pytest.raises(TypeError, match="`workers`"):
         tnbp.simulate_batch(good, workers=1.5)
+    with pytest.raises(ValueError, match="`blas_threads` must be >= 1"):
+        tnbp.simulate_batch(good, blas_threads=0)
+    with pytest.raises(TypeError, match="`blas_threads` must be an integer"):
+        tnbp.simulate(good[0], blas_threads=1.5)

@@ -119,10 +119,12 @@ def simulate(
     ------
     TypeError
         If ``circuit`` is not a :class:`~tnbp.Circuit`, or ``initial``,
-        ``max_bond``, ``cutoff`` or ``auto_opts`` has the wrong type.
+        ``max_bond``, ``cutoff``, ``auto_opts`` or ``blas_threads`` has the
+        wrong type.
     ValueError
         If ``backend`` or ``engine`` is unknown, ``initial`` is not a bitstring of length
-        ``n``, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``, an option
+        ``n``, ``max_bond < 1``, ``cutoff`` is outside ``[0, 1)``,
+        ``blas_threads < 1``, an option
         dict has an unknown key or bad value, the register is too large
         for the dense backend (or, for ``"mps"``, smaller than 2 qubits), or
         the first run of ``max_bond="auto"`` would exceed its memory cap.
@@ -151,6 +153,7 @@ def simulate(
     max_bond = check_max_bond(max_bond, allow_auto=True)
     cutoff = check_cutoff(cutoff)
     check_auto_opts(auto_opts)
+    blas_threads = _check_blas_threads(blas_threads)
     try:
         trust = TrustPolicy(**(trust_opts or {}))
     except TypeError as exc:
@@ -233,13 +236,14 @@ def simulate_batch(
     ------
     TypeError
         If ``circuits`` is not a sequence of :class:`~tnbp.Circuit`, or
-        ``initial``, ``max_bond``, ``cutoff`` or ``workers`` has the wrong type.
+        ``initial``, ``max_bond``, ``cutoff``, ``workers`` or ``blas_threads``
+        has the wrong type.
     ValueError
         If ``circuits`` is empty or its circuits differ in structure (the
         message names the first that differs and how), ``backend`` is not
         ``"mps"``, ``max_bond`` is ``"auto"`` or below 1, ``cutoff`` is
         outside ``[0, 1)``, ``initial`` is not a bitstring of length ``n``,
-        ``workers < 1``, or ``n < 2``.
+        ``workers < 1``, ``blas_threads < 1``, or ``n < 2``.
 
     Examples
     --------
@@ -268,6 +272,7 @@ def simulate_batch(
     max_bond = check_max_bond(max_bond)
     cutoff = check_cutoff(cutoff)
     workers = check_int(workers, "workers", minimum=1)
+    blas_threads = _check_blas_threads(blas_threads)
     try:
         trust = TrustPolicy(**(trust_opts or {}))
     except TypeError as exc:
@@ -324,6 +329,13 @@ def _check_batch(circuits) -> list[Circuit]:
 
 
 #: The options :func:`simulate` takes beside its circuit, backend and start.
+def _check_blas_threads(blas_threads) -> int | None:
+    """``blas_threads`` validated: None, or an int ``>= 1``."""
+    if blas_threads is None:
+        return None
+    return check_int(blas_threads, "blas_threads", minimum=1)
+
+
 SIM_OPTIONS = (
     "max_bond",
     "cutoff",
