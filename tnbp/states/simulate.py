@@ -328,7 +328,6 @@ def _check_batch(circuits) -> list[Circuit]:
     return circuits
 
 
-#: The options :func:`simulate` takes beside its circuit, backend and start.
 def _check_blas_threads(blas_threads) -> int | None:
     """``blas_threads`` validated: None, or an int ``>= 1``."""
     if blas_threads is None:
@@ -336,6 +335,7 @@ def _check_blas_threads(blas_threads) -> int | None:
     return check_int(blas_threads, "blas_threads", minimum=1)
 
 
+#: The options :func:`simulate` takes beside its circuit, backend and start.
 SIM_OPTIONS = (
     "max_bond",
     "cutoff",
