@@ -8,9 +8,9 @@ touches; for a sum of local terms (a local cost) each support gets its own
 cone when that is cheaper (:func:`plan_cones`), which is what makes dense and
 MPS gradients of local costs work at ``n = 100``. :func:`cone_gradient`
 differentiates one cone by the shift rules, the adjoint sweep or autodiff. On
-the MPS backend the shifted circuits, which share one structure, are
-simulated together (:func:`tnbp.simulate_batch`, :data:`SHIFT_BATCH` at a
-time).
+the MPS backend the shifted circuits of a cone of at most
+:data:`SHIFT_BATCH_MAX_QUBITS` qubits, which share one structure, are simulated
+together (:func:`tnbp.simulate_batch`, :data:`SHIFT_BATCH` at a time).
 
 References
 ----------
@@ -41,6 +41,14 @@ SINGLE_SWEEP = ("adjoint", "autodiff")
 #: batch's gain levels off at a few dozen instances), few enough to bound the
 #: memory of the batch's states.
 SHIFT_BATCH = 32
+#: Largest cone (qubits) whose shifted circuits run as batches. In small cones
+#: the per-circuit work that a batch shares dominates: the local-cost cones
+#: (about 10 qubits) of a 32-qubit hardware-efficient ansatz with 3 layers ran
+#: 1.6x faster, and the QNTK's cones (up to about 24 qubits) 1.1-2x. In long
+#: ones the canonical sweep does, and the batch's also makes every bond's
+#: Schmidt values: the 43-qubit cones of a DQNN at n = 64 ran 1.1-1.3x slower
+#: (2-32 shifted circuits each). Sizes in between were not measured.
+SHIFT_BATCH_MAX_QUBITS = 24
 #: The options of :func:`tnbp.simulate` that a batch takes (others, such as
 #: ``progbar``, ``auto_opts`` and ``engine``, run one circuit at a time).
 BATCH_OPTIONS = ("max_bond", "cutoff", "trust_opts", "blas_threads")
@@ -162,6 +170,7 @@ def cone_gradient(
         batch = {k: v for k, v in opts.items() if k != "backend"}
         if (
             opts["backend"] != "mps"
+            or sub.n > SHIFT_BATCH_MAX_QUBITS
             or batch.get("max_bond") == "auto"
             or not (set(batch) <= set(BATCH_OPTIONS))
         ):
