@@ -44,7 +44,8 @@ SHIFT_BATCH = 32
 #: Largest cone (qubits) whose shifted circuits run as batches. In small cones
 #: the per-circuit work that a batch shares dominates: the local-cost cones
 #: (about 10 qubits) of a 32-qubit hardware-efficient ansatz with 3 layers ran
-#: 1.6x faster, and the QNTK's cones (up to about 24 qubits) 1.1-2x. In long
+#: 1.6x faster, and the mps rows of ``benchmarks/qntk.py`` (cones up to about
+#: 24 qubits) 1.25-2.5x in 11 of 12 (one single-call row 0.75x). In long
 #: ones the canonical sweep does, and the batch's also makes every bond's
 #: Schmidt values: the 43-qubit cones of a DQNN at n = 64 ran 1.1-1.3x slower
 #: (2-32 shifted circuits each). Sizes in between were not measured.
